@@ -1,0 +1,173 @@
+//! The one authorisation decision: may this actor do this action to a record placed here?
+//! Every use-case asks it; list queries apply the same scope as a filter in SQL.
+
+use crate::account::Role;
+use crate::ids::{OrgId, UserId};
+use crate::region::Scope;
+
+/// The authenticated user on whose behalf a use-case runs.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user's id.
+    pub user_id: UserId,
+    /// The user's organisation.
+    pub org_id: OrgId,
+    /// The user's role.
+    pub role: Role,
+    /// The part of the region tree the user works in.
+    pub scope: Scope,
+    /// A disabled user may do nothing at all.
+    pub disabled: bool,
+}
+
+/// Something a user may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Browse and search the region tree.
+    ViewRegions,
+    /// Replace the region tree from a new decree.
+    ImportRegions,
+    /// List and read organisations.
+    ViewOrgs,
+    /// Create or change organisations.
+    ManageOrgs,
+    /// See user accounts, which name people.
+    ViewUsers,
+    /// Create users, change roles, disable, reset passwords.
+    ManageUsers,
+    /// Read and verify the audit log.
+    ViewAudit,
+    /// Change one's own password and revoke one's own tokens.
+    ManageOwnAccount,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The account is disabled.
+    #[error("account disabled")]
+    Disabled,
+    /// The role does not allow the action anywhere.
+    #[error("role does not allow this action")]
+    Role,
+    /// The record lies outside the user's region scope.
+    #[error("record outside the user's region scope")]
+    Scope,
+}
+
+/// Whether `role` may ever perform `action`, wherever the record is.
+const fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    match action {
+        ViewRegions | ViewOrgs | ManageOwnAccount => true,
+        ViewUsers => matches!(role, Role::Admin | Role::Coordinator),
+        ImportRegions | ManageOrgs | ManageUsers | ViewAudit => matches!(role, Role::Admin),
+    }
+}
+
+/// Whether the action is reference data readable across the whole tree.
+const fn unscoped(action: Action) -> bool {
+    matches!(action, Action::ViewRegions | Action::ManageOwnAccount)
+}
+
+/// Decides whether `actor` may perform `action` on a record placed at `place`.
+/// Reads of reference data are allowed everywhere; everything else must lie in scope;
+/// importing the national region tree needs national scope.
+pub fn authorize(actor: &Actor, action: Action, place: &Scope) -> Result<(), Denied> {
+    if actor.disabled {
+        return Err(Denied::Disabled);
+    }
+    if !role_allows(actor.role, action) {
+        return Err(Denied::Role);
+    }
+    if unscoped(action) || actor.scope.includes(place) {
+        Ok(())
+    } else {
+        Err(Denied::Scope)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::region::RegionCode;
+    use proptest::prelude::*;
+
+    const ACTIONS: [Action; 8] = [
+        Action::ViewRegions,
+        Action::ImportRegions,
+        Action::ViewOrgs,
+        Action::ManageOrgs,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAudit,
+        Action::ManageOwnAccount,
+    ];
+
+    fn regency(p: u32, k: u32) -> RegionCode {
+        RegionCode::parse(&format!("{p:02}.{k:02}")).expect("valid")
+    }
+
+    fn actor(role: Role, scope: Scope, disabled: bool) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            org_id: OrgId::new(),
+            role,
+            scope,
+            disabled,
+        }
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        proptest::sample::select(Role::ALL.to_vec())
+    }
+
+    fn any_action() -> impl Strategy<Value = Action> {
+        proptest::sample::select(ACTIONS.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn a_regency_user_never_touches_another_regency(
+            role in any_role(), action in any_action(),
+            (p, k, p2, k2) in (11u32..95, 1u32..80, 11u32..95, 1u32..80).prop_filter("different", |(p, k, p2, k2)| (p, k) != (p2, k2)),
+            district in 1u32..40, village in 1001u32..2999,
+        ) {
+            let me = actor(role, Scope::Region(regency(p, k)), false);
+            let there = RegionCode::parse(&format!("{p2:02}.{k2:02}.{district:02}.{village:04}")).expect("valid");
+            let result = authorize(&me, action, &Scope::Region(there));
+            prop_assert!(result.is_err() || unscoped(action));
+            prop_assert!(authorize(&me, action, &Scope::National).is_err() || unscoped(action));
+        }
+
+        #[test]
+        fn a_disabled_user_can_do_nothing(role in any_role(), action in any_action()) {
+            let me = actor(role, Scope::National, true);
+            prop_assert_eq!(authorize(&me, action, &Scope::National), Err(Denied::Disabled));
+        }
+
+        #[test]
+        fn analysts_and_police_never_see_identities(national in any::<bool>(), p in 11u32..95, k in 1u32..80) {
+            let scope = if national { Scope::National } else { Scope::Region(regency(p, k)) };
+            for role in [Role::Analyst, Role::PoliceLiaison] {
+                let me = actor(role, scope.clone(), false);
+                prop_assert_eq!(authorize(&me, Action::ViewUsers, &scope), Err(Denied::Role));
+            }
+        }
+    }
+
+    #[test]
+    fn an_admin_manages_users_inside_its_scope_only() {
+        let me = actor(Role::Admin, Scope::Region(regency(21, 71)), false);
+        let inside = Scope::Region(RegionCode::parse("21.71.01").expect("valid"));
+        assert_eq!(authorize(&me, Action::ManageUsers, &inside), Ok(()));
+        assert_eq!(
+            authorize(&me, Action::ManageUsers, &Scope::Region(regency(61, 3))),
+            Err(Denied::Scope)
+        );
+        assert_eq!(
+            authorize(&me, Action::ImportRegions, &Scope::National),
+            Err(Denied::Scope)
+        );
+    }
+}

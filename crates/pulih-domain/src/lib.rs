@@ -1,0 +1,25 @@
+//! Types and rules of Pulih, free of I/O: typed ids, values parsed at the edge,
+//! the region tree's code rules, roles and the one authorisation function.
+
+pub mod account;
+pub mod audit;
+pub mod authz;
+pub mod ids;
+pub mod org;
+pub mod region;
+pub mod region_import;
+
+/// A value that failed to parse; `key` names the translation of the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid value: {key}")]
+pub struct Invalid {
+    /// Translation key of the message shown to the user, e.g. `invalid.username`.
+    pub key: &'static str,
+}
+
+impl Invalid {
+    /// An invalid value explained by the translation `key`.
+    pub const fn new(key: &'static str) -> Self {
+        Self { key }
+    }
+}

@@ -1,0 +1,14 @@
+//! The shared storage conformance suite, run against a fresh SQLite file per test.
+
+use pulih_store::Store;
+use pulih_store_sqlite::SqliteStore;
+
+async fn fresh() -> (Box<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("pulih.db"))
+        .await
+        .expect("open sqlite");
+    (Box::new(store), dir)
+}
+
+pulih_store::conformance_suite!(fresh);

