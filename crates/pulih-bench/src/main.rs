@@ -1,0 +1,140 @@
+//! `pulih-bench`: measures a built `pulih` server binary on SQLite and PostgreSQL and prints
+//! each figure next to its target from DESIGN.md "Performance targets":
+//!
+//! * full region import time (empty database, includes migrations) and rows/s;
+//! * cold start to the first served request (`/healthz`), median of several starts on an
+//!   imported database;
+//! * p50/p99 and throughput of the region JSON endpoint and the region HTML page under a
+//!   fixed number of concurrent connections (64 by default).
+//!
+//! It is a command, not a test: run `scripts/bench` (release build) and read the table.
+//! Client and server share the machine, so the figures include the load generator's cost.
+
+mod db;
+mod load;
+mod report;
+mod run;
+mod server;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::db::Backend;
+use crate::server::Pulih;
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pulih-bench",
+    about = "Benchmark the pulih server against DESIGN.md targets"
+)]
+struct Args {
+    /// The `pulih` server binary to measure.
+    #[arg(long, default_value = "target/release/pulih")]
+    pulih: PathBuf,
+    /// Which backend(s) to measure.
+    #[arg(long, value_enum, default_value_t = Which::Both)]
+    backend: Which,
+    /// A PostgreSQL URL the bench may use to create and drop its own database.
+    #[arg(
+        long,
+        env = "PULIH_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    database_url: String,
+    /// Measured requests per endpoint (after a warm-up).
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Concurrent connections for the read measurements.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Number of cold starts; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    cold_starts: usize,
+}
+
+/// The `--backend` choice.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Which {
+    /// SQLite only.
+    Sqlite,
+    /// PostgreSQL only.
+    Postgres,
+    /// SQLite, then PostgreSQL.
+    Both,
+}
+
+impl Which {
+    fn backends(self) -> Vec<Backend> {
+        match self {
+            Which::Sqlite => vec![Backend::Sqlite],
+            Which::Postgres => vec![Backend::Postgres],
+            Which::Both => vec![Backend::Sqlite, Backend::Postgres],
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let pulih = match Pulih::new(args.pulih.clone()) {
+        Ok(pulih) => pulih,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&args);
+    let settings = run::Settings {
+        requests: args.requests.max(1),
+        concurrency: args.concurrency.max(1),
+        cold_starts: args.cold_starts.max(1),
+        postgres_admin_url: args.database_url.clone(),
+    };
+    let mut failed = false;
+    let mut missed = false;
+    for backend in args.backend.backends() {
+        match run::backend(&pulih, backend, &settings) {
+            Ok(outcome) => {
+                print!("{}", report::table(backend.name(), &outcome.rows));
+                for note in &outcome.notes {
+                    println!("  {note}");
+                }
+                missed |= outcome.rows.iter().any(report::Row::missed);
+            }
+            Err(e) => {
+                eprintln!("\n== {} ==\nerror: {e:#}", backend.name());
+                failed = true;
+            }
+        }
+    }
+    println!();
+    if failed {
+        println!("result: a backend could not be measured (see the errors above)");
+        ExitCode::FAILURE
+    } else {
+        let verdict = if missed {
+            "some targets missed"
+        } else {
+            "all targets met"
+        };
+        println!("result: {verdict}");
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_header(args: &Args) {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!("pulih-bench: {}", args.pulih.display());
+    println!(
+        "machine: {cores} cores (client and server share them); {} requests per endpoint, {} connections",
+        args.requests, args.concurrency
+    );
+    let path = args.pulih.to_string_lossy();
+    if path.contains("debug") {
+        println!(
+            "WARNING: {path} looks like a debug build; figures are not comparable with the targets"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! The printed table: each measure next to its target from DESIGN.md.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// A target from DESIGN.md "Performance targets", or none.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    /// DESIGN.md gives no target; the figure is printed for reference.
+    None,
+    /// The value must be at most this (`≤`).
+    AtMost(Duration),
+    /// The value must be strictly below this (`<`).
+    Below(Duration),
+    /// A count that must be zero (failed requests).
+    Zero,
+}
+
+/// One line of the table.
+#[derive(Debug)]
+pub struct Row {
+    measure: String,
+    value: String,
+    measured: Option<f64>,
+    target: Target,
+}
+
+impl Row {
+    /// A duration compared with `target`.
+    pub fn time(measure: impl Into<String>, value: Duration, target: Target) -> Self {
+        Self {
+            measure: measure.into(),
+            value: format_duration(value),
+            measured: Some(value.as_secs_f64()),
+            target,
+        }
+    }
+
+    /// A free-form figure with no target.
+    pub fn info(measure: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            measure: measure.into(),
+            value: value.into(),
+            measured: None,
+            target: Target::None,
+        }
+    }
+
+    /// A count of failures, which should be zero.
+    pub fn failures(measure: impl Into<String>, count: usize, detail: Option<&str>) -> Self {
+        let value = match detail {
+            Some(detail) if count > 0 => format!("{count} (first: {detail})"),
+            _ => count.to_string(),
+        };
+        Self {
+            measure: measure.into(),
+            value,
+            measured: Some(count as f64),
+            target: Target::Zero,
+        }
+    }
+
+    fn target_text(&self) -> String {
+        match self.target {
+            Target::None => "-".to_owned(),
+            Target::AtMost(t) => format!("<= {} ms", t.as_millis()),
+            Target::Below(t) => format!("< {} ms", t.as_millis()),
+            Target::Zero => "0".to_owned(),
+        }
+    }
+
+    /// `(ratio, met)` when the row has a target.
+    fn verdict(&self) -> Option<(Option<f64>, bool)> {
+        let value = self.measured?;
+        match self.target {
+            Target::None => None,
+            Target::AtMost(t) => Some((Some(value / t.as_secs_f64()), value <= t.as_secs_f64())),
+            Target::Below(t) => Some((Some(value / t.as_secs_f64()), value < t.as_secs_f64())),
+            Target::Zero => Some((None, value == 0.0)),
+        }
+    }
+
+    /// True when the row has a target and misses it.
+    pub fn missed(&self) -> bool {
+        matches!(self.verdict(), Some((_, false)))
+    }
+}
+
+/// Renders the table for one backend.
+pub fn table(title: &str, rows: &[Row]) -> String {
+    let width = rows
+        .iter()
+        .map(|r| r.measure.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let value_width = rows.iter().map(|r| r.value.len()).max().unwrap_or(0).max(5);
+    let mut out = format!("\n== {title} ==\n");
+    let _ = writeln!(
+        out,
+        "{:width$}  {:>value_width$}  {:>10}  {:>6}  verdict",
+        "measure", "value", "target", "ratio"
+    );
+    for row in rows {
+        let (ratio, verdict) = match row.verdict() {
+            None => ("-".to_owned(), "-"),
+            Some((ratio, met)) => (
+                ratio.map_or("-".to_owned(), |r| format!("{r:.2}")),
+                if met { "OK" } else { "MISS" },
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{:width$}  {:>value_width$}  {:>10}  {:>6}  {verdict}",
+            row.measure,
+            row.value,
+            row.target_text(),
+            ratio
+        );
+    }
+    out
+}
+
+/// Milliseconds below ten seconds, seconds above.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 10_000.0 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+/// A number with thousands separators, e.g. `91,162`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let head = match digits.len() % 3 {
+        0 => 3,
+        rest => rest,
+    };
+    let mut out = digits[..head].to_owned();
+    for group in digits.as_bytes()[head..].chunks(3) {
+        out.push(',');
+        out.push_str(std::str::from_utf8(group).unwrap_or_default());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(91_162), "91,162");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_value_over_its_target_is_a_miss() {
+        let target = Target::Below(Duration::from_millis(10));
+        assert!(Row::time("p99", Duration::from_millis(12), target).missed());
+        assert!(!Row::time("p99", Duration::from_millis(8), target).missed());
+        assert!(Row::failures("errors", 1, None).missed());
+        assert!(!Row::info("rate", "1/s").missed());
+    }
+}

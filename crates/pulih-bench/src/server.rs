@@ -1,0 +1,195 @@
+//! Running the `pulih` binary: one-shot subcommands and a served instance.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::db::BenchDb;
+
+/// How long a server may take to answer its first `/healthz` before the run gives up.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Environment variables of `pulih` that must not leak from the caller into a run.
+const PULIH_ENV: [&str; 3] = ["PULIH_DATA_DIR", "PULIH_DATABASE_URL", "PULIH_BIND"];
+
+/// The `pulih` binary under test.
+#[derive(Clone, Debug)]
+pub struct Pulih {
+    path: PathBuf,
+}
+
+impl Pulih {
+    /// Checks that `path` exists and remembers it.
+    pub fn new(path: PathBuf) -> Result<Self> {
+        if !path.is_file() {
+            bail!(
+                "server binary {} not found (build it with `cargo build --release -p pulih-cli`)",
+                path.display()
+            );
+        }
+        Ok(Self { path })
+    }
+
+    fn command(&self, args: &[&str], db: &BenchDb) -> Command {
+        let mut cmd = Command::new(&self.path);
+        cmd.args(args).args(db.flags());
+        for var in PULIH_ENV {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+
+    /// Runs a subcommand to completion, feeding `stdin`; returns its standard output.
+    pub fn run(&self, args: &[&str], db: &BenchDb, stdin: &str) -> Result<String> {
+        let mut child = self
+            .command(args, db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting `pulih {}`", args.join(" ")))?;
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(stdin.as_bytes())
+                .context("writing to the server's standard input")?;
+        }
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!(
+                "`pulih {}` failed ({}): {}{}",
+                args.join(" "),
+                out.status,
+                String::from_utf8_lossy(&out.stdout).trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Starts `pulih serve` on a free local port and waits until `/healthz` answers 200.
+    /// The returned server records the time from spawn to that first answer.
+    pub fn serve(&self, db: &BenchDb, log_name: &str) -> Result<Server> {
+        let addr = free_local_addr()?;
+        let log_path = db.log_path(log_name);
+        let log = File::create(&log_path).context("creating the server log")?;
+        let bind = addr.to_string();
+        let mut cmd = self.command(&["serve", "--bind", &bind], db);
+        cmd.stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let spawned = Instant::now();
+        let child = cmd.spawn().context("starting `pulih serve`")?;
+        let mut server = Server {
+            child,
+            addr,
+            log_path,
+            cold_start: Duration::ZERO,
+        };
+        server.cold_start = server.wait_healthy(spawned)?;
+        Ok(server)
+    }
+}
+
+/// A running `pulih serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log_path: PathBuf,
+    cold_start: Duration,
+}
+
+impl Server {
+    /// Base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Time from spawning the process to the first 200 from `/healthz`.
+    pub fn cold_start(&self) -> Duration {
+        self.cold_start
+    }
+
+    /// Polls `/healthz` over raw HTTP/1.1, roughly every millisecond.
+    fn wait_healthy(&mut self, spawned: Instant) -> Result<Duration> {
+        loop {
+            if healthz_ok(self.addr) {
+                return Ok(spawned.elapsed());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!(
+                    "`pulih serve` exited ({status}) before answering /healthz:\n{}",
+                    log_tail(&self.log_path)
+                );
+            }
+            if spawned.elapsed() > START_TIMEOUT {
+                bail!(
+                    "`pulih serve` did not answer /healthz within {START_TIMEOUT:?}:\n{}",
+                    log_tail(&self.log_path)
+                );
+            }
+            sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The end of the server's log, for error messages.
+    pub fn log_tail(&self) -> String {
+        log_tail(&self.log_path)
+    }
+
+    /// Asks the server to shut down gracefully, then kills it if it lingers.
+    pub fn stop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One `GET /healthz`; true on a 200 status line.
+fn healthz_ok(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+}
+
+/// A local address that was free a moment ago.
+fn free_local_addr() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?)
+}
+
+/// The last lines of a log file, or a note that it could not be read.
+fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log: {e})"));
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
