@@ -1,0 +1,191 @@
+//! Audit chain, change feed and idempotency records in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::{AuditEntry, AuditEvent, GENESIS};
+use pulih_domain::ids::UserId;
+use pulih_domain::region::Scope;
+use pulih_store::{Change, StoreResult, StoredResponse};
+use sqlx::{PgConnection, PgPool, Row};
+
+use crate::{map_err, rows, scope_filter};
+
+/// Key of the transaction-scoped advisory lock that orders writers ("pulih" in ASCII).
+const WRITE_LOCK: i64 = 0x0070_756c_6968;
+
+/// Takes the write lock for the rest of the caller's transaction.
+///
+/// Two transactions that both read the last audit hash and then insert would fork the
+/// chain (or collide on `seq`); under read committed nothing else stops them. The lock
+/// makes them take turns, and since it is held until commit, everything a writer inserts
+/// after taking it — including `changes.seq` from the identity — is numbered in commit
+/// order, so a sync client reading `seq > n` never skips a row committed late.
+pub async fn lock_writers(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(conn)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// Appends `event` to the chain inside the caller's transaction, after taking the write
+/// lock (which a caller that also writes the change feed must not have skipped).
+pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
+    lock_writers(conn).await?;
+    let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let (prev_seq, prev_hash) =
+        last.map_or((0, GENESIS.to_owned()), |r| (r.get("seq"), r.get("hash")));
+    let seq = prev_seq + 1;
+    let hash = event.chain_hash(seq, &prev_hash);
+    sqlx::query(
+        "insert into audit_log (seq, at, actor, action, record_type, record_id, region, ip, detail, prev_hash, hash) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(seq)
+    .bind(event.at)
+    .bind(&event.actor)
+    .bind(&event.action)
+    .bind(&event.record_type)
+    .bind(&event.record_id)
+    .bind(&event.region)
+    .bind(&event.ip)
+    .bind(&event.detail)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// Appends a change-feed entry inside the caller's transaction, which must already hold
+/// the write lock (taken by [`append`]) so that seqs follow commit order.
+pub async fn change(
+    conn: &mut PgConnection,
+    entity: &str,
+    id: &str,
+    version: i64,
+    region: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into changes (entity, entity_id, version, region, at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(entity)
+    .bind(id)
+    .bind(version)
+    .bind(region)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+pub async fn range(pool: &PgPool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+    let rows = sqlx::query("select * from audit_log where seq > $1 order by seq limit $2")
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)?;
+    rows.iter().map(rows::audit_entry).collect()
+}
+
+pub async fn page(
+    pool: &PgPool,
+    scope: &Scope,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<AuditEntry>> {
+    let (filter, param) = scope_filter("region", scope);
+    let rows = sqlx::query(&format!(
+        "select * from audit_log where {filter} and ($2::bigint is null or seq < $2) \
+         order by seq desc limit $3"
+    ))
+    .bind(param)
+    .bind(before_seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.iter().map(rows::audit_entry).collect()
+}
+
+pub async fn changes_after(
+    pool: &PgPool,
+    scope: &Scope,
+    after_seq: i64,
+    limit: i64,
+) -> StoreResult<Vec<Change>> {
+    let (filter, param) = scope_filter("region", scope);
+    let rows = sqlx::query(&format!(
+        "select * from changes where {filter} and seq > $2 order by seq limit $3"
+    ))
+    .bind(param)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Change {
+                seq: r.try_get("seq").map_err(map_err)?,
+                entity: r.try_get("entity").map_err(map_err)?,
+                entity_id: r.try_get("entity_id").map_err(map_err)?,
+                version: r.try_get("version").map_err(map_err)?,
+                region: r.try_get("region").map_err(map_err)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn idempotent_response(
+    pool: &PgPool,
+    user: UserId,
+    key: &str,
+) -> StoreResult<Option<StoredResponse>> {
+    let row = sqlx::query(
+        "select status, body, fingerprint from idempotency where user_id = $1 and key = $2",
+    )
+    .bind(user.as_uuid())
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(map_err)?;
+    row.map(|r| {
+        let status: i32 = r.try_get("status").map_err(map_err)?;
+        Ok(StoredResponse {
+            status: u16::try_from(status).map_err(crate::backend)?,
+            body: r.try_get("body").map_err(map_err)?,
+            fingerprint: r.try_get("fingerprint").map_err(map_err)?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn save_idempotent_response(
+    pool: &PgPool,
+    user: UserId,
+    key: &str,
+    response: &StoredResponse,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into idempotency (user_id, key, status, body, fingerprint, created_at) \
+         values ($1, $2, $3, $4, $5, $6) on conflict (user_id, key) do nothing",
+    )
+    .bind(user.as_uuid())
+    .bind(key)
+    .bind(i32::from(response.status))
+    .bind(&response.body)
+    .bind(&response.fingerprint)
+    .bind(Utc::now())
+    .execute(pool)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}

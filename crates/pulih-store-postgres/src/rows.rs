@@ -1,0 +1,96 @@
+//! Turning PostgreSQL rows into records. Stored values were valid when written, so a value
+//! that no longer parses is reported as a backend error rather than guessed at.
+
+use chrono::{DateTime, Utc};
+use pulih_domain::Invalid;
+use pulih_domain::account::Role;
+use pulih_domain::audit::{AuditEntry, AuditEvent};
+use pulih_domain::ids::{OrgId, SessionId, UserId};
+use pulih_domain::org::OrgType;
+use pulih_domain::region::{RegionCode, Scope};
+use pulih_store::{Organisation, Region, Session, SessionKind, StoreError, User};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use crate::map_err;
+
+fn corrupt(e: Invalid) -> StoreError {
+    crate::backend(e)
+}
+
+/// A region from `select code, name, latitude, longitude, utc_offset, postal_code, children_count, retired_at`.
+pub fn region(row: &PgRow) -> Result<Region, StoreError> {
+    Ok(Region {
+        code: RegionCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
+        name: row.try_get("name").map_err(map_err)?,
+        latitude: row.try_get("latitude").map_err(map_err)?,
+        longitude: row.try_get("longitude").map_err(map_err)?,
+        utc_offset: row.try_get("utc_offset").map_err(map_err)?,
+        postal_code: row.try_get("postal_code").map_err(map_err)?,
+        children_count: row.try_get("children_count").map_err(map_err)?,
+        retired: row
+            .try_get::<Option<DateTime<Utc>>, _>("retired_at")
+            .map_err(map_err)?
+            .is_some(),
+    })
+}
+
+/// An organisation from `select * from organisations`.
+pub fn org(row: &PgRow) -> Result<Organisation, StoreError> {
+    Ok(Organisation {
+        id: OrgId::from_uuid(row.try_get("id").map_err(map_err)?),
+        name: row.try_get("name").map_err(map_err)?,
+        org_type: OrgType::parse(row.try_get("org_type").map_err(map_err)?).map_err(corrupt)?,
+        place: Scope::parse(row.try_get("place").map_err(map_err)?).map_err(corrupt)?,
+        version: row.try_get("version").map_err(map_err)?,
+        created_at: row.try_get("created_at").map_err(map_err)?,
+    })
+}
+
+/// A user from `select * from users` (or a join that keeps the users' column names).
+pub fn user(row: &PgRow) -> Result<User, StoreError> {
+    Ok(User {
+        id: UserId::from_uuid(row.try_get("id").map_err(map_err)?),
+        username: row.try_get("username").map_err(map_err)?,
+        display_name: row.try_get("display_name").map_err(map_err)?,
+        role: Role::parse(row.try_get("role").map_err(map_err)?).map_err(corrupt)?,
+        org_id: OrgId::from_uuid(row.try_get("org_id").map_err(map_err)?),
+        scope: Scope::parse(row.try_get("scope").map_err(map_err)?).map_err(corrupt)?,
+        password_hash: row.try_get("password_hash").map_err(map_err)?,
+        disabled: row.try_get("disabled").map_err(map_err)?,
+        must_change_password: row.try_get("must_change_password").map_err(map_err)?,
+        version: row.try_get("version").map_err(map_err)?,
+        created_at: row.try_get("created_at").map_err(map_err)?,
+    })
+}
+
+/// A session from columns prefixed `s_`.
+pub fn session(row: &PgRow) -> Result<Session, StoreError> {
+    Ok(Session {
+        id: SessionId::from_uuid(row.try_get("s_id").map_err(map_err)?),
+        user_id: UserId::from_uuid(row.try_get("s_user_id").map_err(map_err)?),
+        kind: SessionKind::parse(row.try_get("s_kind").map_err(map_err)?),
+        csrf_token: row.try_get("s_csrf_token").map_err(map_err)?,
+        created_at: row.try_get("s_created_at").map_err(map_err)?,
+        expires_at: row.try_get("s_expires_at").map_err(map_err)?,
+    })
+}
+
+/// An audit entry from `select * from audit_log`.
+pub fn audit_entry(row: &PgRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        seq: row.try_get("seq").map_err(map_err)?,
+        event: AuditEvent {
+            at: row.try_get("at").map_err(map_err)?,
+            actor: row.try_get("actor").map_err(map_err)?,
+            action: row.try_get("action").map_err(map_err)?,
+            record_type: row.try_get("record_type").map_err(map_err)?,
+            record_id: row.try_get("record_id").map_err(map_err)?,
+            region: row.try_get("region").map_err(map_err)?,
+            ip: row.try_get("ip").map_err(map_err)?,
+            detail: row.try_get("detail").map_err(map_err)?,
+        },
+        prev_hash: row.try_get("prev_hash").map_err(map_err)?,
+        hash: row.try_get("hash").map_err(map_err)?,
+    })
+}
