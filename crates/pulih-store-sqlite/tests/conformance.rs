@@ -3,12 +3,12 @@
 use pulih_store::Store;
 use pulih_store_sqlite::SqliteStore;
 
-async fn fresh() -> (Box<dyn Store>, tempfile::TempDir) {
+async fn fresh() -> Option<(Box<dyn Store>, tempfile::TempDir)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("pulih.db"))
         .await
         .expect("open sqlite");
-    (Box::new(store), dir)
+    Some((Box::new(store), dir))
 }
 
 pulih_store::conformance_suite!(fresh);

@@ -1,0 +1,342 @@
+//! User accounts: creation by administrators, disabling, password changes and resets,
+//! and the bootstrap administrator of a new installation.
+
+use pulih_domain::account::{DisplayName, NewPassword, Role, Username};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::ids::{OrgId, UserId};
+use pulih_domain::org::OrgType;
+use pulih_domain::region::Scope;
+use pulih_store::{Organisation, User, UserUpdate};
+use serde_json::json;
+
+use crate::error::Fields;
+use crate::secrets::{hash_password, one_time_password, verify_password};
+use crate::{App, AppError, AppResult, Authenticated, Record};
+
+/// A user as an administrator types it in; every field is checked.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewUser {
+    /// Login name.
+    pub username: String,
+    /// Name shown to colleagues.
+    pub display_name: String,
+    /// Role name, e.g. `agent`.
+    pub role: String,
+    /// Organisation id.
+    pub org_id: String,
+    /// `ID` or a region code.
+    pub scope: String,
+    /// Initial password; when empty, a one-time password is generated.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// A password handed out once, to be changed at first login.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    /// The user.
+    pub user: User,
+    /// The one-time password, shown once and never stored in clear.
+    pub password: String,
+}
+
+impl App {
+    fn user_record(user: &User) -> Record<'_> {
+        Record {
+            kind: "user",
+            id: Some(user.id.to_string()),
+            region: user.scope.as_str(),
+        }
+    }
+
+    /// Checks that a scope names a region that exists.
+    pub(crate) async fn existing_scope(
+        &self,
+        fields: &mut Fields,
+        field: &'static str,
+        text: &str,
+    ) -> AppResult<Option<Scope>> {
+        let Some(scope) = fields.check(field, Scope::parse(text)) else {
+            return Ok(None);
+        };
+        if let Scope::Region(code) = &scope {
+            if self.store.region(code).await?.is_none_or(|r| r.retired) {
+                fields.add(field, "invalid.region_unknown");
+                return Ok(None);
+            }
+        }
+        Ok(Some(scope))
+    }
+
+    /// Creates a user inside the administrator's scope. Returns the user and, when no
+    /// password was given, the generated one-time password.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        input: NewUser,
+        ip: Option<&str>,
+    ) -> AppResult<PasswordReset> {
+        authorize(actor, Action::ManageUsers, &actor.scope)?;
+        let mut fields = Fields::default();
+        let username = fields.check("username", Username::parse(&input.username));
+        let display_name = fields.check("display_name", DisplayName::parse(&input.display_name));
+        let role = fields.check("role", Role::parse(&input.role));
+        let scope = self
+            .existing_scope(&mut fields, "scope", &input.scope)
+            .await?;
+        let org = match input.org_id.parse::<OrgId>() {
+            Ok(id) => self
+                .store
+                .org(id)
+                .await?
+                .filter(|o| actor.scope.includes(&o.place)),
+            Err(_) => None,
+        };
+        if org.is_none() {
+            fields.add("org_id", "invalid.org_missing");
+        }
+        let given = input.password.filter(|p| !p.is_empty());
+        let password = match (&username, &given) {
+            (Some(u), Some(p)) => fields
+                .check("password", NewPassword::parse(p, u))
+                .map(|p| p.expose().to_owned()),
+            _ => Some(one_time_password()),
+        };
+        fields.finish()?;
+        let (
+            Some(username),
+            Some(display_name),
+            Some(role),
+            Some(scope),
+            Some(org),
+            Some(password),
+        ) = (username, display_name, role, scope, org, password)
+        else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        authorize(actor, Action::ManageUsers, &scope)?;
+        let user = User {
+            id: UserId::new(),
+            username: username.as_str().to_owned(),
+            display_name: display_name.as_str().to_owned(),
+            role,
+            org_id: org.id,
+            scope,
+            password_hash: hash_password(password.clone()).await?,
+            disabled: false,
+            must_change_password: given.is_none(),
+            version: 1,
+            created_at: self.now(),
+        };
+        let event = self.event(
+            Some(actor),
+            "user.create",
+            Self::user_record(&user),
+            ip,
+            json!({ "role": role.as_str() }),
+        );
+        self.store.create_user(&user, &event).await?;
+        Ok(PasswordReset { user, password })
+    }
+
+    /// Users inside the actor's scope.
+    pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<User>> {
+        authorize(actor, Action::ViewUsers, &actor.scope)?;
+        Ok(self.store.list_users(&actor.scope).await?)
+    }
+
+    /// One user the actor may see.
+    pub async fn user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
+        let user = self.store.user(id).await?.ok_or(AppError::NotFound)?;
+        authorize(actor, Action::ViewUsers, &user.scope).map_err(|_| AppError::NotFound)?;
+        Ok(user)
+    }
+
+    async fn managed_user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
+        let user = self.user(actor, id).await?;
+        authorize(actor, Action::ManageUsers, &user.scope)?;
+        Ok(user)
+    }
+
+    /// Disables or re-enables a user; disabling also ends all its sessions and tokens.
+    /// `version`, when given, must match the stored one.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        disabled: bool,
+        version: Option<i64>,
+        ip: Option<&str>,
+    ) -> AppResult<User> {
+        let user = self.managed_user(actor, id).await?;
+        if user.id == actor.user_id {
+            return Err(AppError::Conflict("conflict.self_disable"));
+        }
+        let update = UserUpdate {
+            id,
+            expected_version: version.unwrap_or(user.version),
+            disabled: Some(disabled),
+            password: None,
+            revoke_sessions: disabled.then_some(None),
+        };
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        let event = self.event(Some(actor), action, Self::user_record(&user), ip, json!({}));
+        Ok(self.store.update_user(&update, &event).await?)
+    }
+
+    /// Gives a user a new one-time password and ends its sessions.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        ip: Option<&str>,
+    ) -> AppResult<PasswordReset> {
+        let user = self.managed_user(actor, id).await?;
+        let password = one_time_password();
+        let update = UserUpdate {
+            id,
+            expected_version: user.version,
+            disabled: None,
+            password: Some((hash_password(password.clone()).await?, true)),
+            revoke_sessions: Some(None),
+        };
+        let event = self.event(
+            Some(actor),
+            "user.reset_password",
+            Self::user_record(&user),
+            ip,
+            json!({}),
+        );
+        let user = self.store.update_user(&update, &event).await?;
+        Ok(PasswordReset { user, password })
+    }
+
+    /// Changes one's own password after checking the current one; other sessions end.
+    pub async fn change_own_password(
+        &self,
+        who: &Authenticated,
+        current: &str,
+        new: &str,
+        ip: Option<&str>,
+    ) -> AppResult<User> {
+        let actor = who.actor();
+        authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
+        let mut fields = Fields::default();
+        let username =
+            Username::parse(&who.user.username).map_err(|e| AppError::Internal(e.to_string()))?;
+        let new = fields.check("new_password", NewPassword::parse(new, &username));
+        if !verify_password(current.to_owned(), who.user.password_hash.clone()).await? {
+            fields.add("current_password", "invalid.current_password");
+        }
+        if new.as_ref().is_some_and(|n| n.expose() == current) {
+            fields.add("new_password", "invalid.password_same");
+        }
+        fields.finish()?;
+        let new = new.ok_or_else(|| AppError::Internal("validated password missing".into()))?;
+        let update = UserUpdate {
+            id: who.user.id,
+            expected_version: who.user.version,
+            disabled: None,
+            password: Some((hash_password(new.expose().to_owned()).await?, false)),
+            revoke_sessions: Some(Some(who.session.id)),
+        };
+        let event = self.event(
+            Some(&actor),
+            "user.change_password",
+            Self::user_record(&who.user),
+            ip,
+            json!({}),
+        );
+        Ok(self.store.update_user(&update, &event).await?)
+    }
+
+    /// Creates a national administrator (and the national BNN organisation if there is no
+    /// organisation yet) for a new installation, from the command line or the first start.
+    /// Without a password, a one-time password is generated and must be changed at login.
+    pub async fn bootstrap_admin(
+        &self,
+        username: &str,
+        password: Option<String>,
+    ) -> AppResult<PasswordReset> {
+        let mut fields = Fields::default();
+        let name = fields.check("username", Username::parse(username));
+        let checked = match (&name, &password) {
+            (Some(u), Some(p)) => fields
+                .check("password", NewPassword::parse(p, u))
+                .map(|p| p.expose().to_owned()),
+            _ => None,
+        };
+        fields.finish()?;
+        let name = name.ok_or_else(|| AppError::Internal("validated username missing".into()))?;
+        let org = match self
+            .store
+            .list_orgs(&Scope::National)
+            .await?
+            .into_iter()
+            .find(|o| o.place == Scope::National)
+        {
+            Some(org) => org,
+            None => {
+                let org = Organisation {
+                    id: OrgId::new(),
+                    name: "BNN RI".into(),
+                    org_type: OrgType::Bnn,
+                    place: Scope::National,
+                    version: 1,
+                    created_at: self.now(),
+                };
+                let record = Record {
+                    kind: "organisation",
+                    id: Some(org.id.to_string()),
+                    region: "ID",
+                };
+                self.store
+                    .create_org(
+                        &org,
+                        &self.event(
+                            None,
+                            "org.create",
+                            record,
+                            None,
+                            json!({ "bootstrap": true }),
+                        ),
+                    )
+                    .await?;
+                org
+            }
+        };
+        let generated = checked.is_none();
+        let password = checked.unwrap_or_else(one_time_password);
+        let user = User {
+            id: UserId::new(),
+            username: name.as_str().to_owned(),
+            display_name: name.as_str().to_owned(),
+            role: Role::Admin,
+            org_id: org.id,
+            scope: Scope::National,
+            password_hash: hash_password(password.clone()).await?,
+            disabled: false,
+            must_change_password: generated,
+            version: 1,
+            created_at: self.now(),
+        };
+        let event = self.event(
+            None,
+            "user.create",
+            Self::user_record(&user),
+            None,
+            json!({ "role": "admin", "bootstrap": true }),
+        );
+        self.store.create_user(&user, &event).await?;
+        Ok(PasswordReset { user, password })
+    }
+
+    /// Whether any user exists yet.
+    pub async fn has_users(&self) -> AppResult<bool> {
+        Ok(self.store.user_count().await? > 0)
+    }
+}

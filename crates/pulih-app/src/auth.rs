@@ -1,0 +1,158 @@
+//! Logging in and out, browser sessions and API tokens.
+
+use chrono::Duration;
+use pulih_domain::authz::Actor;
+use pulih_domain::ids::SessionId;
+use pulih_store::{Session, SessionKind, User};
+use serde_json::json;
+
+use crate::secrets::{DUMMY_HASH, random_token, token_hash, verify_password};
+use crate::{App, AppError, AppResult, Record};
+
+/// Browser session or API token.
+pub type LoginKind = SessionKind;
+
+/// A successful login: the secret to hand to the client, once.
+#[derive(Debug, Clone)]
+pub struct Login {
+    /// Cookie value or bearer token; only its hash is stored.
+    pub token: String,
+    /// The stored session.
+    pub session: Session,
+    /// Who logged in.
+    pub user: User,
+}
+
+/// A request's verified identity.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The session or token used.
+    pub session: Session,
+    /// Its user, as stored now.
+    pub user: User,
+}
+
+impl Authenticated {
+    /// The actor for authorisation decisions.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user.id,
+            org_id: self.user.org_id,
+            role: self.user.role,
+            scope: self.user.scope.clone(),
+            disabled: self.user.disabled,
+        }
+    }
+}
+
+impl App {
+    /// Checks a username and password and opens a session or issues a token.
+    /// Failures are throttled per account and per address and all look the same.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        kind: LoginKind,
+        ip: Option<&str>,
+    ) -> AppResult<Login> {
+        let username = username.trim().to_lowercase();
+        let now = self.now();
+        if let Some(retry_after_secs) = self.throttle.blocked(&username, ip, now) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let user = self.store.user_by_username(&username).await?;
+        let hash = user
+            .as_ref()
+            .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+        let valid = verify_password(password.to_owned(), hash).await?;
+        let Some(user) = user.filter(|u| valid && !u.disabled) else {
+            self.throttle.failed(&username, ip, now);
+            self.login_failed(ip).await?;
+            return Err(AppError::LoginFailed);
+        };
+        self.throttle.succeeded(&username);
+        let lifetime = match kind {
+            SessionKind::Web => Duration::hours(self.config.session_hours),
+            SessionKind::Api => Duration::days(self.config.token_days),
+        };
+        let session = Session {
+            id: SessionId::new(),
+            user_id: user.id,
+            kind,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + lifetime,
+        };
+        let token = random_token();
+        let action = if kind == SessionKind::Api {
+            "session.token"
+        } else {
+            "session.login"
+        };
+        let record = Record {
+            kind: "user",
+            id: Some(user.id.to_string()),
+            region: user.scope.as_str(),
+        };
+        let actor = Authenticated {
+            session: session.clone(),
+            user: user.clone(),
+        }
+        .actor();
+        let event = self.event(Some(&actor), action, record, ip, json!({}));
+        self.store
+            .create_session(&session, &token_hash(&token), &event)
+            .await?;
+        Ok(Login {
+            token,
+            session,
+            user,
+        })
+    }
+
+    /// Records a failed login without naming the account tried (it may be a mistyped password).
+    async fn login_failed(&self, ip: Option<&str>) -> AppResult<()> {
+        let event = self.event(
+            None,
+            "session.login_failed",
+            Record {
+                kind: "session",
+                id: None,
+                region: "ID",
+            },
+            ip,
+            json!({}),
+        );
+        Ok(self.store.append_audit(&event).await?)
+    }
+
+    /// The live session behind a cookie value or bearer token.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Authenticated> {
+        let (session, user) = self
+            .store
+            .session_by_token_hash(&token_hash(token), self.now())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if user.disabled {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(Authenticated { session, user })
+    }
+
+    /// Ends a browser session or revokes an API token.
+    pub async fn logout(&self, who: &Authenticated, ip: Option<&str>) -> AppResult<()> {
+        let record = Record {
+            kind: "session",
+            id: Some(who.session.id.to_string()),
+            region: who.user.scope.as_str(),
+        };
+        let event = self.event(
+            Some(&who.actor()),
+            "session.revoke",
+            record,
+            ip,
+            json!({ "kind": who.session.kind.as_str() }),
+        );
+        Ok(self.store.revoke_session(who.session.id, &event).await?)
+    }
+}

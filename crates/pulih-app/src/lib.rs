@@ -1,0 +1,156 @@
+//! Pulih use-cases. Each one authorises the actor with [`pulih_domain::authz::authorize`],
+//! validates its input into domain types, and makes one storage call that writes the
+//! record, its audit entry and its change-feed entry in one transaction.
+
+mod accounts;
+mod audit;
+mod auth;
+mod error;
+mod orgs;
+mod regions;
+mod secrets;
+mod throttle;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::authz::Actor;
+use pulih_store::Store;
+
+pub use accounts::{NewUser, PasswordReset};
+pub use audit::VerifyReport;
+pub use auth::{Authenticated, Login, LoginKind};
+pub use error::{AppError, AppResult};
+pub use orgs::NewOrg;
+pub use regions::RegionView;
+pub use secrets::random_token;
+pub use throttle::ThrottleConfig;
+
+/// Where the current time comes from; tests substitute a controllable clock.
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Settings the use-cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a browser session lasts.
+    pub session_hours: i64,
+    /// How long an API token lasts.
+    pub token_days: i64,
+    /// Login throttling limits.
+    pub throttle: ThrottleConfig,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_hours: 12,
+            token_days: 30,
+            throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+/// The application: storage plus the state the use-cases share.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: AppConfig,
+    throttle: Arc<throttle::Throttle>,
+}
+
+impl App {
+    /// Builds the application over a store.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        let throttle = Arc::new(throttle::Throttle::new(config.throttle));
+        Self {
+            store,
+            clock,
+            config,
+            throttle,
+        }
+    }
+
+    /// Which storage backend is in use.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// Whether the store answers (for readiness checks).
+    pub async fn ready(&self) -> AppResult<()> {
+        self.store.user_count().await?;
+        Ok(())
+    }
+
+    /// The current time, truncated to milliseconds so stored and hashed times agree.
+    fn now(&self) -> DateTime<Utc> {
+        let now = self.clock.now();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    /// An audit event by `actor` (none for the system) about one record.
+    fn event(
+        &self,
+        actor: Option<&Actor>,
+        action: &str,
+        record: Record<'_>,
+        ip: Option<&str>,
+        detail: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.now(),
+            actor: actor.map(|a| a.user_id.to_string()),
+            action: action.to_owned(),
+            record_type: record.kind.to_owned(),
+            record_id: record.id,
+            region: record.region.to_owned(),
+            ip: ip.map(str::to_owned),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// The record an audit event is about.
+struct Record<'a> {
+    kind: &'a str,
+    id: Option<String>,
+    region: &'a str,
+}
+
+impl App {
+    /// The response remembered for an idempotency key of this user.
+    pub async fn idempotent_response(
+        &self,
+        user: pulih_domain::ids::UserId,
+        key: &str,
+    ) -> AppResult<Option<pulih_store::StoredResponse>> {
+        Ok(self.store.idempotent_response(user, key).await?)
+    }
+
+    /// Remembers the response to an idempotent request.
+    pub async fn save_idempotent_response(
+        &self,
+        user: pulih_domain::ids::UserId,
+        key: &str,
+        response: &pulih_store::StoredResponse,
+    ) -> AppResult<()> {
+        Ok(self
+            .store
+            .save_idempotent_response(user, key, response)
+            .await?)
+    }
+}

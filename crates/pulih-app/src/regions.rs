@@ -1,0 +1,124 @@
+//! Browsing, searching and importing the region tree.
+
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region_import::{ImportPlan, ImportSummary, SourceRegion};
+use pulih_store::{Region, RegionChange, RegionHit};
+use serde_json::json;
+
+use crate::{App, AppError, AppResult, Record};
+
+/// Most search results returned at once.
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// A region page: the node, its ancestors for the breadcrumb, its children and history.
+#[derive(Debug, Clone)]
+pub struct RegionView {
+    /// The region.
+    pub region: Region,
+    /// Province down to the parent.
+    pub ancestors: Vec<Region>,
+    /// Live children, by code.
+    pub children: Vec<Region>,
+    /// Changes made by re-imports.
+    pub history: Vec<RegionChange>,
+}
+
+impl App {
+    /// Counts of live regions per level, province to village.
+    pub async fn region_counts(&self) -> AppResult<[i64; 4]> {
+        Ok(self.store.region_counts().await?)
+    }
+
+    /// The provinces.
+    pub async fn provinces(&self, actor: &Actor) -> AppResult<Vec<Region>> {
+        authorize(actor, Action::ViewRegions, &Scope::National)?;
+        Ok(self.store.region_children(None).await?)
+    }
+
+    /// One region, without its surroundings.
+    pub async fn region(&self, actor: &Actor, code: &RegionCode) -> AppResult<Region> {
+        authorize(actor, Action::ViewRegions, &Scope::Region(code.clone()))?;
+        self.store.region(code).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The live children of a region.
+    pub async fn region_children(
+        &self,
+        actor: &Actor,
+        code: &RegionCode,
+    ) -> AppResult<Vec<Region>> {
+        self.region(actor, code).await?;
+        Ok(self.store.region_children(Some(code)).await?)
+    }
+
+    /// Everything the region page shows.
+    pub async fn region_view(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionView> {
+        let region = self.region(actor, code).await?;
+        let mut ancestors = Vec::new();
+        for a in code.ancestors() {
+            ancestors.extend(self.store.region(&a).await?);
+        }
+        let children = self.store.region_children(Some(code)).await?;
+        let history = self.store.region_history(code).await?;
+        Ok(RegionView {
+            region,
+            ancestors,
+            children,
+            history,
+        })
+    }
+
+    /// Regions whose name contains `query` (at least 2 characters), villages first when
+    /// `level` is none, each with the names of its ancestors.
+    pub async fn search_regions(
+        &self,
+        actor: &Actor,
+        query: &str,
+        level: Option<RegionLevel>,
+    ) -> AppResult<Vec<RegionHit>> {
+        authorize(actor, Action::ViewRegions, &Scope::National)?;
+        if query.trim().chars().count() < 2 {
+            return Err(AppError::Invalid(vec![("q", "invalid.search_short")]));
+        }
+        Ok(self
+            .store
+            .search_regions(query, level, SEARCH_LIMIT)
+            .await?)
+    }
+
+    /// Imports a region list (the embedded official tree, or a file from a new decree).
+    /// Renamed and removed codes are kept with their history. `actor` is none when the
+    /// command line or the first start runs it.
+    pub async fn import_regions(
+        &self,
+        actor: Option<&Actor>,
+        regions: Vec<SourceRegion>,
+        source: &str,
+    ) -> AppResult<ImportSummary> {
+        if let Some(actor) = actor {
+            authorize(actor, Action::ImportRegions, &Scope::National)?;
+        }
+        let stored = self.store.stored_regions().await?;
+        let plan = tokio::task::spawn_blocking(move || ImportPlan::new(regions, &stored))
+            .await
+            .map_err(|e| AppError::Internal(format!("import plan task: {e}")))?;
+        let summary = plan.summary();
+        let record = Record {
+            kind: "region_import",
+            id: None,
+            region: "ID",
+        };
+        let event = self.event(
+            actor,
+            "regions.import",
+            record,
+            None,
+            json!({ "source": source, "summary": summary }),
+        );
+        Ok(self
+            .store
+            .apply_region_import(&plan, source, &event)
+            .await?)
+    }
+}

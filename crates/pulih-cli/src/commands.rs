@@ -1,0 +1,269 @@
+//! What each subcommand does. Messages go to the terminal; logs go through `tracing`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use pulih_app::{App, AppConfig, AppError, SystemClock};
+use pulih_store::Store;
+use pulih_store_postgres::PostgresStore;
+use pulih_store_sqlite::SqliteStore;
+use pulih_web::{AppState, WebConfig};
+
+use crate::config::Settings;
+
+/// Sets up logging to standard error: text by default, JSON lines on request.
+pub fn init_logging(settings: &Settings) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&settings.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if settings.log_json {
+        builder.json().init()
+    } else {
+        builder.compact().init()
+    }
+}
+
+/// Opens the configured database and applies pending migrations.
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    match &settings.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = PostgresStore::connect(url)
+                .await
+                .context("cannot open the PostgreSQL database")?;
+            Ok(Arc::new(store))
+        }
+        Some(other) => {
+            bail!("unsupported database URL {other:?}: use postgres://… or leave it out for SQLite")
+        }
+        None => {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data folder {}",
+                    settings.data_dir.display()
+                )
+            })?;
+            let path = settings.data_dir.join("pulih.db");
+            let store = SqliteStore::open(&path)
+                .await
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+fn app(store: Arc<dyn Store>, settings: &Settings) -> App {
+    let config = AppConfig {
+        session_hours: settings.session_hours,
+        ..AppConfig::default()
+    };
+    App::new(store, Arc::new(SystemClock), config)
+}
+
+fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Imports regions with progress on the terminal and prints the counts.
+async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
+    let bar = spinner("reading the region list");
+    let (regions, source) = match &from {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let regions = pulih_regions::read(&bytes).with_context(|| {
+                format!(
+                    "{} is not a valid region file; nothing was imported",
+                    path.display()
+                )
+            })?;
+            (regions, path.display().to_string())
+        }
+        None => (
+            pulih_regions::embedded().context("embedded region data is damaged")?,
+            pulih_regions::EMBEDDED_SOURCE.to_owned(),
+        ),
+    };
+    if regions.is_empty() {
+        bail!("the region list is empty; nothing was imported");
+    }
+    bar.set_message(format!("importing {} regions", regions.len()));
+    let summary = app
+        .import_regions(None, regions, &source)
+        .await
+        .map_err(app_error)?;
+    bar.finish_and_clear();
+    println!(
+        "Regions imported from {source}: {} added, {} renamed, {} restored, {} retired, {} unchanged.",
+        summary.added, summary.renamed, summary.restored, summary.retired, summary.unchanged
+    );
+    Ok(())
+}
+
+fn app_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(fields) => anyhow::anyhow!(
+            "invalid input: {}",
+            fields
+                .iter()
+                .map(|(f, k)| format!("{f} ({k})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// `pulih serve`.
+pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let store = open_store(&settings).await?;
+    let app = app(store, &settings);
+    let counts = app.region_counts().await.map_err(app_error)?;
+    if counts.iter().all(|n| *n == 0) {
+        println!("Empty database: loading the official region tree (first start only).");
+        import(&app, None).await?;
+    }
+    let first_login = if app.has_users().await.map_err(app_error)? {
+        None
+    } else {
+        Some(
+            app.bootstrap_admin("admin", None)
+                .await
+                .map_err(app_error)?,
+        )
+    };
+    let state = AppState::new(
+        app,
+        WebConfig {
+            secure_cookies: settings.secure_cookies,
+        },
+    )
+    .context("translation files are damaged")?;
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
+    let addr = listener.local_addr()?;
+    let backend = if settings.database_url.is_some() {
+        "PostgreSQL".to_owned()
+    } else {
+        format!("SQLite at {}", settings.data_dir.join("pulih.db").display())
+    };
+    println!("Pulih listening on http://{addr} ({backend})");
+    if let Some(admin) = first_login {
+        println!(
+            "First start: log in as '{}' with the one-time password {}",
+            admin.user.username, admin.password
+        );
+        println!("(shown only now; you will be asked to choose a new password).");
+    } else {
+        println!(
+            "Log in with your account. To add an administrator: pulih admin create --username NAME --password-stdin"
+        );
+    }
+    let router =
+        pulih_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server failed")?;
+    println!("Pulih stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// `pulih migrate`.
+pub async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
+    open_store(&settings).await?;
+    println!("Database is up to date.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pulih regions import [--from FILE]`.
+pub async fn import_regions(settings: Settings, from: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let app = app(open_store(&settings).await?, &settings);
+    import(&app, from).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pulih admin create --username NAME [--password-stdin]`.
+pub async fn create_admin(
+    settings: Settings,
+    username: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    let password = if password_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the password from standard input")?;
+        Some(text.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        None
+    };
+    let app = app(open_store(&settings).await?, &settings);
+    let created = app
+        .bootstrap_admin(username, password)
+        .await
+        .map_err(app_error)?;
+    println!(
+        "Administrator '{}' created with national scope.",
+        created.user.username
+    );
+    if !password_stdin {
+        println!("One-time password (shown only now): {}", created.password);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pulih audit verify`.
+pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = app(open_store(&settings).await?, &settings);
+    let report = app.verify_audit(None).await.map_err(app_error)?;
+    match report.broken {
+        None => {
+            println!("Audit log intact: {} entries verified.", report.checked);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            println!(
+                "Audit log BROKEN at entry {} ({}); {} entries before it verified.",
+                b.seq, b.reason, report.checked
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Configuration in layers: defaults → file (`--config`, `PULIH_CONFIG`, or `./pulih.toml`)
+//! → environment (`PULIH_…`) → flags. Clap reads flags and environment; the file fills
+//! what neither gave.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+
+/// Settings shared by every subcommand (flags and `PULIH_*` variables).
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Configuration file (TOML).
+    #[arg(long, env = "PULIH_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Folder for the embedded SQLite database (default: ./pulih-data).
+    #[arg(long, env = "PULIH_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); without it Pulih uses SQLite in the data folder.
+    #[arg(
+        long,
+        env = "PULIH_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Log filter, e.g. `info` or `pulih=debug`.
+    #[arg(long, env = "PULIH_LOG", global = true)]
+    pub log: Option<String>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "PULIH_LOG_JSON", global = true)]
+    pub log_json: bool,
+}
+
+/// What the file may set; every key is optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log: Option<String>,
+    bind: Option<String>,
+    secure_cookies: Option<bool>,
+    session_hours: Option<i64>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the SQLite file lives.
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL, if PostgreSQL is used.
+    pub database_url: Option<String>,
+    /// Log filter.
+    pub log: String,
+    /// Log as JSON.
+    pub log_json: bool,
+    /// Address to listen on.
+    pub bind: String,
+    /// Mark cookies Secure.
+    pub secure_cookies: bool,
+    /// Browser session length.
+    pub session_hours: i64,
+}
+
+impl Settings {
+    /// Resolves the layers; `bind` and `secure_cookies` come from the `serve` flags if given.
+    pub fn resolve(
+        global: &Global,
+        bind: Option<String>,
+        secure_cookies: bool,
+    ) -> anyhow::Result<Self> {
+        let file = match &global.config {
+            Some(path) => read_file(path)?,
+            None if Path::new("pulih.toml").exists() => read_file(Path::new("pulih.toml"))?,
+            None => FileConfig::default(),
+        };
+        Ok(Self {
+            data_dir: global
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("pulih-data")),
+            database_url: global
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .filter(|u| !u.is_empty()),
+            log: global
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
+            log_json: global.log_json,
+            bind: bind
+                .or(file.bind)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+            session_hours: file.session_hours.unwrap_or(12),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("configuration file {} is not valid", path.display()))
+}

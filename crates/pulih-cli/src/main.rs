@@ -1,0 +1,122 @@
+//! `pulih`: the server, the worker of later issues, and the administration commands.
+
+mod commands;
+mod config;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Global;
+
+/// Pulih — community-based intervention and post-rehabilitation recovery.
+#[derive(Debug, Parser)]
+#[command(name = "pulih", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server (migrates, and loads the region tree into an empty database).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "PULIH_BIND")]
+        bind: Option<String>,
+        /// Mark cookies Secure (when users reach Pulih over HTTPS).
+        #[arg(long, env = "PULIH_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Region tree commands.
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+    /// Account administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RegionsCommand {
+    /// Import the official region tree (embedded), or a CSV file from a new decree.
+    /// Idempotent; renamed and removed codes are kept with their history.
+    Import {
+        /// A region CSV (code,name,latitude,longitude,utc_offset,postal_code), gzip or plain.
+        #[arg(long)]
+        from: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a national administrator.
+    Create {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input; without it a one-time password is printed.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit log; exits 1 at the first broken link.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let (bind, secure) = match &cli.command {
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => (bind.clone(), *secure_cookies),
+        _ => (None, false),
+    };
+    let settings = match config::Settings::resolve(&cli.global, bind, secure) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("pulih: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    commands::init_logging(&settings);
+    let result = match cli.command {
+        Command::Serve { .. } => commands::serve(settings).await,
+        Command::Migrate => commands::migrate(settings).await,
+        Command::Regions {
+            command: RegionsCommand::Import { from },
+        } => commands::import_regions(settings, from).await,
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    password_stdin,
+                },
+        } => commands::create_admin(settings, &username, password_stdin).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => commands::verify_audit(settings).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pulih: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

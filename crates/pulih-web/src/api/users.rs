@@ -1,0 +1,142 @@
+//! Users as JSON, for administrators.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use pulih_app::{AppError, NewUser, PasswordReset};
+use pulih_domain::ids::UserId;
+
+use super::session::UserJson;
+use super::{ApiJson, Items};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::{AppState, WebError};
+
+fn user_id(id: &str) -> Result<UserId, WebError> {
+    id.parse().map_err(|_| AppError::NotFound.into())
+}
+
+/// A user with the one-time password just issued (shown once).
+#[derive(serde::Serialize)]
+pub struct IssuedJson {
+    #[serde(flatten)]
+    user: UserJson,
+    one_time_password: Option<String>,
+}
+
+fn issued(reset: PasswordReset, show: bool) -> IssuedJson {
+    IssuedJson {
+        user: reset.user.into(),
+        one_time_password: show.then_some(reset.password),
+    }
+}
+
+/// `GET /api/v1/users`.
+pub async fn list(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<Items<UserJson>>, WebError> {
+    let users = state.app.list_users(&who.0.actor()).await?;
+    Ok(Json(Items {
+        items: users.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// `GET /api/v1/users/{id}`.
+pub async fn one(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<UserJson>, WebError> {
+    Ok(Json(
+        state.app.user(&who.0.actor(), user_id(&id)?).await?.into(),
+    ))
+}
+
+/// `POST /api/v1/users`: without `password`, a one-time password is generated and returned once.
+pub async fn create(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    ApiJson(input): ApiJson<NewUser>,
+) -> Result<(StatusCode, Json<IssuedJson>), WebError> {
+    let generated = input.password.as_deref().is_none_or(str::is_empty);
+    let created = state
+        .app
+        .create_user(&who.0.actor(), input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(issued(created, generated))))
+}
+
+/// Optional optimistic-concurrency version of a state change.
+#[derive(serde::Deserialize)]
+pub struct Versioned {
+    version: Option<i64>,
+}
+
+async fn set_disabled(
+    state: &AppState,
+    who: &CurrentUser,
+    id: &str,
+    disabled: bool,
+    version: Option<i64>,
+    ip: &ClientIp,
+) -> Result<Json<UserJson>, WebError> {
+    let user = state
+        .app
+        .set_user_disabled(
+            &who.0.actor(),
+            user_id(id)?,
+            disabled,
+            version,
+            ip.as_deref(),
+        )
+        .await?;
+    Ok(Json(user.into()))
+}
+
+/// The version in an optional JSON body; an empty body means "whatever is stored".
+fn version(body: &Bytes) -> Result<Option<i64>, WebError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice::<Versioned>(body)
+        .map(|v| v.version)
+        .map_err(|_| WebError::BadRequest("error.json_data"))
+}
+
+/// `POST /api/v1/users/{id}/disable` with optional `{"version": N}`.
+pub async fn disable(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<UserJson>, WebError> {
+    set_disabled(&state, &who, &id, true, version(&body)?, &ip).await
+}
+
+/// `POST /api/v1/users/{id}/enable` with optional `{"version": N}`.
+pub async fn enable(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<UserJson>, WebError> {
+    set_disabled(&state, &who, &id, false, version(&body)?, &ip).await
+}
+
+/// `POST /api/v1/users/{id}/reset-password`: a new one-time password, returned once.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+) -> Result<Json<IssuedJson>, WebError> {
+    let reset = state
+        .app
+        .reset_password(&who.0.actor(), user_id(&id)?, ip.as_deref())
+        .await?;
+    Ok(Json(issued(reset, true)))
+}

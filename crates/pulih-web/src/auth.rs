@@ -1,0 +1,96 @@
+//! Who is asking: session cookies, bearer tokens, CSRF tokens, client addresses.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use pulih_app::{AppError, Authenticated};
+use subtle::ConstantTimeEq;
+
+use crate::{AppState, WebError};
+
+/// Name of the browser session cookie.
+pub const SESSION_COOKIE: &str = "pulih_session";
+/// Name of the pre-login CSRF cookie (double-submit on the login form).
+pub const LOGIN_CSRF_COOKIE: &str = "pulih_login_csrf";
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
+}
+
+/// The logged-in user of a request, by bearer token or session cookie.
+pub struct CurrentUser(pub Authenticated);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers)
+            .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self(state.app.authenticate(&token).await?))
+    }
+}
+
+/// The client's address, for throttling and the audit log.
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(Self(addr))
+    }
+}
+
+impl ClientIp {
+    /// The address as text, if known.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// Compares a submitted CSRF token with the expected one in constant time.
+pub fn check_csrf(expected: &str, given: &str) -> Result<(), WebError> {
+    if !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
+}
+
+/// Whether cookies must be `Secure`: configured so, or the proxy says the client used HTTPS.
+pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            == Some("https")
+}

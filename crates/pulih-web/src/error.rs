@@ -1,0 +1,220 @@
+//! The one error type at the web edge. Handlers return it with `?`; it becomes a bare
+//! response carrying an [`ErrorInfo`], and [`render_errors`] turns that into a JSON error
+//! or an HTML page in the user's language. Internal details go to the log, never out.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::AppError;
+
+use crate::i18n::Lang;
+use crate::pages::ErrorPage;
+use crate::{AppState, lang_of};
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// A use-case refused or failed.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// The request could not be read (malformed JSON, wrong types); translation key.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// The form's CSRF token is missing or wrong.
+    #[error("csrf token mismatch")]
+    Csrf,
+}
+
+/// What [`render_errors`] needs to write the body.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    code: &'static str,
+    key: &'static str,
+    fields: Vec<(&'static str, &'static str)>,
+    retry_after_secs: Option<u64>,
+}
+
+impl WebError {
+    fn parts(&self) -> (StatusCode, ErrorInfo) {
+        let info = |code, key| ErrorInfo {
+            code,
+            key,
+            fields: Vec::new(),
+            retry_after_secs: None,
+        };
+        match self {
+            Self::App(e) => match e {
+                AppError::Unauthenticated => (
+                    StatusCode::UNAUTHORIZED,
+                    info("unauthenticated", "error.unauthenticated"),
+                ),
+                AppError::LoginFailed => (
+                    StatusCode::UNAUTHORIZED,
+                    info("login_failed", "error.login_failed"),
+                ),
+                AppError::Throttled { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorInfo {
+                        retry_after_secs: Some(*retry_after_secs),
+                        ..info("throttled", "error.throttled")
+                    },
+                ),
+                AppError::Forbidden(_) => {
+                    (StatusCode::FORBIDDEN, info("forbidden", "error.forbidden"))
+                }
+                AppError::NotFound => (StatusCode::NOT_FOUND, info("not_found", "error.not_found")),
+                AppError::Invalid(fields) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorInfo {
+                        fields: fields.clone(),
+                        ..info("invalid", "error.invalid")
+                    },
+                ),
+                AppError::Conflict(key) => (StatusCode::CONFLICT, info("conflict", key)),
+                AppError::Store(_) | AppError::Internal(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    info("internal", "error.internal"),
+                ),
+            },
+            Self::BadRequest(key) => (StatusCode::BAD_REQUEST, info("bad_request", key)),
+            Self::Csrf => (StatusCode::FORBIDDEN, info("csrf", "error.csrf")),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, info) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let mut response = status.into_response();
+        if let Some(secs) = info.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response.extensions_mut().insert(Arc::new(info));
+        response
+    }
+}
+
+/// Whether the request wants JSON (the API) rather than a page.
+fn wants_json(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Renders every error response, ours and the framework's (unknown route, oversize body,
+/// wrong method), as JSON under `/api/` and as a page elsewhere, in the user's language.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let lang = lang_of(request.headers());
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let info = match response.extensions().get::<Arc<ErrorInfo>>() {
+        Some(info) => info.as_ref().clone(),
+        None if response.headers().contains_key(header::CONTENT_TYPE)
+            && status != StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            return response;
+        }
+        None => framework_error(status),
+    };
+    if info.code == "unauthenticated" && !wants_json(&path) {
+        let next = if path.starts_with('/') && !path.starts_with("//") {
+            path.as_str()
+        } else {
+            "/"
+        };
+        return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+    }
+    let mut out = if wants_json(&path) {
+        json_body(&state, lang, &info)
+    } else {
+        page_body(&state, lang, &info, status)
+    };
+    *out.status_mut() = status;
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = response.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
+}
+
+fn framework_error(status: StatusCode) -> ErrorInfo {
+    let (code, key) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "error.not_found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "error.method_not_allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "error.too_large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "error.media_type"),
+        s if s.is_server_error() => ("internal", "error.internal"),
+        _ => ("bad_request", "error.bad_request"),
+    };
+    ErrorInfo {
+        code,
+        key,
+        fields: Vec::new(),
+        retry_after_secs: None,
+    }
+}
+
+fn json_body(state: &AppState, lang: Lang, info: &ErrorInfo) -> Response {
+    let tr = state.i18n.tr(lang);
+    let minutes = info
+        .retry_after_secs
+        .map_or(0, |s| s.div_ceil(60))
+        .to_string();
+    let fields: serde_json::Map<String, serde_json::Value> = info
+        .fields
+        .iter()
+        .map(|(f, k)| ((*f).to_owned(), tr.t(k).into()))
+        .collect();
+    let body = serde_json::json!({
+        "error": { "code": info.code, "message": tr.fill(info.key, &[("minutes", &minutes)]), "fields": fields }
+    });
+    axum::Json(body).into_response()
+}
+
+fn page_body(state: &AppState, lang: Lang, info: &ErrorInfo, status: StatusCode) -> Response {
+    let tr = state.i18n.tr(lang);
+    let minutes = info
+        .retry_after_secs
+        .map_or(0, |s| s.div_ceil(60))
+        .to_string();
+    let message = tr.fill(info.key, &[("minutes", &minutes)]);
+    let details: Vec<String> = info
+        .fields
+        .iter()
+        .map(|(f, k)| format!("{}: {}", tr.t(&format!("field.{f}")), tr.t(k)))
+        .collect();
+    crate::pages::render(&ErrorPage {
+        t: tr,
+        nav: crate::pages::Nav::default(),
+        status: status.as_u16(),
+        message,
+        details,
+    })
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

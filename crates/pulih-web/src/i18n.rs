@@ -1,0 +1,149 @@
+//! Indonesian and English texts from `locales/*.toml`; Indonesian is the default.
+//! Templates never contain user-facing text of their own, only keys.
+
+use std::collections::HashMap;
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Bahasa Indonesia, the default.
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The language code, as in the `lang` cookie and `<html lang>`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::En => "en",
+        }
+    }
+
+    /// From a cookie or `Accept-Language` value; unknown values give none.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().get(..2)? {
+            "id" => Some(Self::Id),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch link.
+    pub const fn other(self) -> Self {
+        match self {
+            Self::Id => Self::En,
+            Self::En => Self::Id,
+        }
+    }
+}
+
+/// Both catalogues, parsed once at start-up.
+#[derive(Debug)]
+pub struct I18n {
+    id: HashMap<String, String>,
+    en: HashMap<String, String>,
+}
+
+/// The texts of one language, handed to templates and error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr<'a> {
+    /// The language.
+    pub lang: Lang,
+    texts: &'a HashMap<String, String>,
+}
+
+impl I18n {
+    /// Parses the embedded catalogues; a malformed file is a build mistake, caught by tests.
+    pub fn load() -> Result<Self, toml::de::Error> {
+        Ok(Self {
+            id: toml::from_str(include_str!("../locales/id.toml"))?,
+            en: toml::from_str(include_str!("../locales/en.toml"))?,
+        })
+    }
+
+    /// The texts of `lang`.
+    pub fn tr(&self, lang: Lang) -> Tr<'_> {
+        let texts = match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        };
+        Tr { lang, texts }
+    }
+}
+
+impl Tr<'_> {
+    /// The text for `key`; a missing key shows itself, so it is noticed (and tests fail).
+    pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
+        self.texts.get(key).map_or(key, String::as_str)
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        args.iter()
+            .fold(self.t(key).to_owned(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let i18n = I18n::load().expect("catalogues parse");
+        let id: BTreeSet<_> = i18n.id.keys().collect();
+        let en: BTreeSet<_> = i18n.en.keys().collect();
+        assert_eq!(
+            id.difference(&en).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "missing in en"
+        );
+        assert_eq!(
+            en.difference(&id).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "missing in id"
+        );
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        let i18n = I18n::load().expect("catalogues parse");
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut sources = Vec::new();
+        for dir in ["templates", "src", "src/pages", "src/api"] {
+            for entry in std::fs::read_dir(format!("{root}{dir}")).expect("dir") {
+                let path = entry.expect("entry").path();
+                if path.is_file() {
+                    sources.push(std::fs::read_to_string(&path).expect("read"));
+                }
+            }
+        }
+        let mut missing = BTreeSet::new();
+        for text in &sources {
+            for (i, _) in text.match_indices("t(\"") {
+                let rest = &text[i + 3..];
+                let key = &rest[..rest.find('"').expect("closing quote")];
+                if key.contains('.') && !i18n.id.contains_key(key) {
+                    missing.insert(key.to_owned());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let i18n = I18n::load().expect("catalogues parse");
+        let tr = i18n.tr(Lang::En);
+        assert!(
+            tr.fill("error.throttled", &[("minutes", "15")])
+                .contains("15")
+        );
+    }
+}

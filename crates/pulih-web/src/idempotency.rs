@@ -1,0 +1,101 @@
+//! `Idempotency-Key` on mutating API requests: the first response to a key is stored and
+//! replayed for every repeat of the same request; reusing a key for another request is refused.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use pulih_app::AppError;
+use pulih_store::StoredResponse;
+use sha2::{Digest, Sha256};
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+/// Largest request body the API accepts (also the limit for remembered bodies).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Replays or records responses for requests that carry an `Idempotency-Key`.
+pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_mutation = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let key = request
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let Some(key) = key.filter(|_| is_mutation) else {
+        return next.run(request).await;
+    };
+    if key.is_empty() || key.len() > 200 {
+        return WebError::BadRequest("error.idempotency_key").into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(user) = <CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await
+    else {
+        // Without a known user there is nothing to key on; the handler decides.
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let user_id = user.0.user.id;
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let fingerprint = hex::encode(
+        Sha256::new()
+            .chain_update(parts.method.as_str())
+            .chain_update(parts.uri.path())
+            .chain_update(&bytes)
+            .finalize(),
+    );
+    match state.app.idempotent_response(user_id, &key).await {
+        Ok(Some(stored)) if stored.fingerprint == fingerprint => return replay(stored),
+        Ok(Some(_)) => {
+            return WebError::App(AppError::Conflict("conflict.idempotency_reused")).into_response();
+        }
+        Ok(None) => {}
+        Err(e) => return WebError::App(e).into_response(),
+    }
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let status = response.status();
+    if !status.is_success() {
+        // Refused or failed requests wrote nothing; a retry runs again.
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY * 4).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        fingerprint,
+    };
+    if let Err(e) = state
+        .app
+        .save_idempotent_response(user_id, &key, &stored)
+        .await
+    {
+        tracing::error!(error = ?e, "could not remember idempotent response");
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}

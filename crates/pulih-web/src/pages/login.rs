@@ -1,0 +1,191 @@
+//! Logging in and out in the browser.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, LoginKind, random_token};
+
+use super::{Nav, local_path, render};
+use crate::auth::{
+    ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
+    set_cookie,
+};
+use crate::i18n::Tr;
+use crate::{AppState, WebError, lang_of};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+/// Where to go after logging in.
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// The login form.
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn page(
+    tr: Tr<'_>,
+    headers: &HeaderMap,
+    next: &str,
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+    state: &AppState,
+) -> Response {
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|c| c.len() >= 32)
+        .unwrap_or_else(random_token);
+    let nav = Nav {
+        path: crate::error::urlencode(&format!("/login?next={next}")),
+        ..Nav::default()
+    };
+    let mut response = render(&LoginPage {
+        t: tr,
+        nav,
+        csrf: csrf.clone(),
+        next: next.to_owned(),
+        username,
+        error,
+    });
+    *response.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(
+        LOGIN_CSRF_COOKIE,
+        &csrf,
+        3600,
+        secure(state, headers),
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// `GET /login`.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let tr = state.i18n.tr(lang_of(&headers));
+    page(
+        tr,
+        &headers,
+        local_path(q.next.as_deref()),
+        String::new(),
+        None,
+        StatusCode::OK,
+        &state,
+    )
+}
+
+/// `POST /login`: opens a browser session, or shows the form again with the reason.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ip: ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    check_csrf(
+        &cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+        &f.csrf,
+    )?;
+    let tr = state.i18n.tr(lang_of(&headers));
+    let next = local_path(Some(&f.next)).to_owned();
+    match state
+        .app
+        .login(&f.username, &f.password, LoginKind::Web, ip.as_deref())
+        .await
+    {
+        Ok(login) => {
+            let target = if login.user.must_change_password {
+                "/account"
+            } else {
+                next.as_str()
+            };
+            let target = if target == "/" { "/regions" } else { target };
+            let mut response = Redirect::to(target).into_response();
+            let max_age = (login.session.expires_at - login.session.created_at).num_seconds();
+            let value = set_cookie(
+                SESSION_COOKIE,
+                &login.token,
+                max_age,
+                secure(&state, &headers),
+            );
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(response)
+        }
+        Err(AppError::LoginFailed) => Ok(page(
+            tr,
+            &headers,
+            &next,
+            f.username,
+            Some(tr.t("error.login_failed").to_owned()),
+            StatusCode::UNAUTHORIZED,
+            &state,
+        )),
+        Err(AppError::Throttled { retry_after_secs }) => {
+            let minutes = retry_after_secs.div_ceil(60).to_string();
+            let message = tr.fill("error.throttled", &[("minutes", &minutes)]);
+            Ok(page(
+                tr,
+                &headers,
+                &next,
+                f.username,
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+                &state,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Form with the CSRF token only.
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    /// The session's CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    state.app.logout(&who.0, ip.as_deref()).await?;
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) =
+        HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers)))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}

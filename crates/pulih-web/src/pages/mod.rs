@@ -1,0 +1,163 @@
+//! HTML pages. Each module is one resource; handlers extract, call one use-case, render.
+
+pub mod account;
+pub mod assets;
+pub mod audit;
+pub mod login;
+pub mod ops;
+pub mod orgs;
+pub mod regions;
+pub mod users;
+
+use askama::Template;
+use axum::extract::{Path, Query, Request};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use pulih_app::Authenticated;
+use pulih_domain::account::Role;
+
+use crate::auth::{CurrentUser, SESSION_COOKIE, cookie};
+use crate::error::urlencode;
+use crate::i18n::{Lang, Tr};
+use crate::{AppState, WebError, lang_of};
+
+/// What the page frame needs: who is logged in, the CSRF token, the current path.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// Display name of the logged-in user.
+    pub user_name: Option<String>,
+    /// Whether to show the administration links.
+    pub admin: bool,
+    /// Whether to show the users link.
+    pub users: bool,
+    /// The session's CSRF token, for the logout form and page forms.
+    pub csrf: String,
+    /// The current path, percent-encoded, for the language switch.
+    pub path: String,
+}
+
+impl Nav {
+    /// The frame for a logged-in user on `path`.
+    pub fn new(who: &Authenticated, path: &str) -> Self {
+        let role = who.user.role;
+        Self {
+            user_name: Some(who.user.display_name.clone()),
+            admin: role == Role::Admin,
+            users: matches!(role, Role::Admin | Role::Coordinator),
+            csrf: who.session.csrf_token.clone(),
+            path: urlencode(path),
+        }
+    }
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    /// Texts.
+    pub t: Tr<'a>,
+    /// Frame.
+    pub nav: Nav,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong, in the user's language.
+    pub message: String,
+    /// Field-level details.
+    pub details: Vec<String>,
+}
+
+/// Renders a template to a response; a template failure is logged and becomes a 500.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The translated message for each field error, keyed by field name.
+pub fn field_errors(
+    tr: Tr<'_>,
+    e: &pulih_app::AppError,
+) -> Option<std::collections::HashMap<String, String>> {
+    match e {
+        pulih_app::AppError::Invalid(fields) => Some(
+            fields
+                .iter()
+                .map(|(f, k)| ((*f).to_owned(), tr.t(k).to_owned()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// `/`: the region browser for users, the login page for everyone else.
+pub async fn home(headers: HeaderMap) -> Redirect {
+    if cookie(&headers, SESSION_COOKIE).is_some() {
+        Redirect::to("/regions")
+    } else {
+        Redirect::to("/login")
+    }
+}
+
+/// Query of the language switch.
+#[derive(serde::Deserialize)]
+pub struct BackTo {
+    next: Option<String>,
+}
+
+/// `/lang/{lang}`: remembers the language for a year and returns to the page.
+pub async fn switch_lang(
+    Path(lang): Path<String>,
+    Query(q): Query<BackTo>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&lang).ok_or(WebError::BadRequest("error.bad_request"))?;
+    let back = local_path(q.next.as_deref());
+    let mut response = Redirect::to(back).into_response();
+    let value = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// A path on this site to return to; anything else (other hosts, `//`) becomes `/`.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}
+
+/// Headers that keep pages from being framed, sniffed or leaking referrers.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    );
+    response
+}
+
+/// The texts and frame every page handler starts from.
+pub fn frame<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    path: &str,
+) -> (Tr<'a>, Nav) {
+    (state.i18n.tr(lang_of(headers)), Nav::new(&who.0, path))
+}

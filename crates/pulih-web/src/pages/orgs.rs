@@ -1,0 +1,104 @@
+//! Organisations: the list in scope and, for administrators, the form to add one.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::NewOrg;
+use pulih_domain::org::OrgType;
+use pulih_store::Organisation;
+
+use super::{Nav, field_errors, frame, render};
+use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+struct OrgsPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    orgs: Vec<Organisation>,
+    types: [OrgType; 10],
+    form: OrgForm,
+    errors: HashMap<String, String>,
+}
+
+/// The new-organisation form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    org_type: String,
+    #[serde(default)]
+    region: String,
+}
+
+async fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    form: OrgForm,
+    errors: HashMap<String, String>,
+) -> Result<Response, WebError> {
+    let orgs = state.app.list_orgs(&who.0.actor()).await?;
+    let (t, nav) = frame(state, headers, who, "/orgs");
+    Ok(render(&OrgsPage {
+        t,
+        nav,
+        orgs,
+        types: OrgType::ALL,
+        form,
+        errors,
+    }))
+}
+
+/// `GET /orgs`.
+pub async fn index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    let form = OrgForm {
+        region: who.0.user.scope.to_string(),
+        ..OrgForm::default()
+    };
+    page(&state, &headers, &who, form, HashMap::new()).await
+}
+
+/// `POST /orgs`: creates the organisation or shows the form again with its errors.
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let input = NewOrg {
+        name: f.name.clone(),
+        org_type: f.org_type.clone(),
+        region: f.region.clone(),
+    };
+    match state
+        .app
+        .create_org(&who.0.actor(), input, ip.as_deref())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/orgs").into_response()),
+        Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
+            Some(errors) => {
+                let mut response = page(&state, &headers, &who, f, errors).await?;
+                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(response)
+            }
+            None => Err(e.into()),
+        },
+    }
+}

@@ -1,0 +1,139 @@
+//! The region tree: provinces, each node with breadcrumb and children, and name search.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use pulih_app::{AppError, RegionView};
+use pulih_domain::region::{RegionCode, RegionLevel};
+use pulih_store::{Region, RegionHit};
+
+use super::{Nav, frame, render};
+use crate::auth::CurrentUser;
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "regions/index.html")]
+struct IndexPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    provinces: Vec<Region>,
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "regions/show.html")]
+struct ShowPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    view: RegionView,
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "regions/search.html")]
+struct SearchPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    q: String,
+    hits: Vec<RegionHit>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "regions/results.html")]
+struct Results<'a> {
+    t: Tr<'a>,
+    hits: Vec<RegionHit>,
+    error: Option<String>,
+}
+
+/// Translation key of a region's level or kind, for labels.
+pub fn kind_key(r: &Region) -> String {
+    match r.code.kind() {
+        Some(kind) => format!("kind.{}", kind.as_str()),
+        None => format!("level.{}", r.code.level().as_str()),
+    }
+}
+
+/// `GET /regions`: the provinces and the search box.
+pub async fn index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    let provinces = state.app.provinces(&who.0.actor()).await?;
+    let (t, nav) = frame(&state, &headers, &who, "/regions");
+    Ok(render(&IndexPage {
+        t,
+        nav,
+        provinces,
+        q: String::new(),
+    }))
+}
+
+/// `GET /regions/{code}`: one node with breadcrumb, children and history.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let view = state.app.region_view(&who.0.actor(), &code).await?;
+    let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
+    Ok(render(&ShowPage {
+        t,
+        nav,
+        view,
+        q: String::new(),
+    }))
+}
+
+/// Search query.
+#[derive(serde::Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    level: Option<String>,
+}
+
+/// `GET /regions/search?q=`: a full page, or only the results for htmx.
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
+    let level = match query.level.as_deref() {
+        Some("any") => None,
+        _ => Some(RegionLevel::Village),
+    };
+    let (t, nav) = frame(
+        &state,
+        &headers,
+        &who,
+        &format!("/regions/search?q={}", query.q),
+    );
+    let (hits, error) = match state
+        .app
+        .search_regions(&who.0.actor(), &query.q, level)
+        .await
+    {
+        Ok(hits) => (hits, None),
+        Err(AppError::Invalid(_)) => (Vec::new(), Some(t.t("invalid.search_short").to_owned())),
+        Err(e) => return Err(e.into()),
+    };
+    if headers.contains_key("hx-request") {
+        return Ok(render(&Results { t, hits, error }));
+    }
+    Ok(render(&SearchPage {
+        t,
+        nav,
+        q: query.q,
+        hits,
+        error,
+    }))
+}

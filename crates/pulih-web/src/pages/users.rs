@@ -1,0 +1,216 @@
+//! Users: the list in scope, the form to add one, and disable/enable/reset actions.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, NewUser};
+use pulih_domain::account::Role;
+use pulih_domain::ids::UserId;
+use pulih_store::{Organisation, User};
+
+use super::login::CsrfForm;
+use super::{Nav, field_errors, frame, render};
+use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    users: Vec<User>,
+    orgs: Vec<Organisation>,
+    roles: [Role; 7],
+    form: UserForm,
+    errors: HashMap<String, String>,
+    issued: Option<(String, String)>,
+}
+
+/// The new-user form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    password: String,
+}
+
+struct Shown {
+    form: UserForm,
+    errors: HashMap<String, String>,
+    issued: Option<(String, String)>,
+    status: StatusCode,
+}
+
+async fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    shown: Shown,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let users = state.app.list_users(&actor).await?;
+    let orgs = state.app.list_orgs(&actor).await?;
+    let (t, nav) = frame(state, headers, who, "/users");
+    let mut response = render(&UsersPage {
+        t,
+        nav,
+        users,
+        orgs,
+        roles: Role::ALL,
+        form: shown.form,
+        errors: shown.errors,
+        issued: shown.issued,
+    });
+    *response.status_mut() = shown.status;
+    Ok(response)
+}
+
+/// `GET /users`.
+pub async fn index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    let form = UserForm {
+        scope: who.0.user.scope.to_string(),
+        ..UserForm::default()
+    };
+    page(
+        &state,
+        &headers,
+        &who,
+        Shown {
+            form,
+            errors: HashMap::new(),
+            issued: None,
+            status: StatusCode::OK,
+        },
+    )
+    .await
+}
+
+/// `POST /users`: creates the user; a generated one-time password is shown once.
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Form(f): Form<UserForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let input = NewUser {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        org_id: f.org_id.clone(),
+        scope: f.scope.clone(),
+        password: Some(f.password.clone()),
+    };
+    let generated = f.password.is_empty();
+    match state
+        .app
+        .create_user(&who.0.actor(), input, ip.as_deref())
+        .await
+    {
+        Ok(created) => {
+            let issued = generated.then(|| (created.user.username.clone(), created.password));
+            let form = UserForm {
+                scope: who.0.user.scope.to_string(),
+                ..UserForm::default()
+            };
+            page(
+                &state,
+                &headers,
+                &who,
+                Shown {
+                    form,
+                    errors: HashMap::new(),
+                    issued,
+                    status: StatusCode::OK,
+                },
+            )
+            .await
+        }
+        Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
+            Some(errors) => {
+                let form = UserForm {
+                    password: String::new(),
+                    ..f
+                };
+                page(
+                    &state,
+                    &headers,
+                    &who,
+                    Shown {
+                        form,
+                        errors,
+                        issued: None,
+                        status: StatusCode::UNPROCESSABLE_ENTITY,
+                    },
+                )
+                .await
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// `POST /users/{id}/{disable|enable|reset-password}`.
+pub async fn act(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let actor = who.0.actor();
+    match action.as_str() {
+        "disable" | "enable" => {
+            state
+                .app
+                .set_user_disabled(&actor, id, action == "disable", None, ip.as_deref())
+                .await?;
+            Ok(Redirect::to("/users").into_response())
+        }
+        "reset-password" => {
+            let reset = state.app.reset_password(&actor, id, ip.as_deref()).await?;
+            let form = UserForm {
+                scope: who.0.user.scope.to_string(),
+                ..UserForm::default()
+            };
+            let issued = Some((reset.user.username, reset.password));
+            page(
+                &state,
+                &headers,
+                &who,
+                Shown {
+                    form,
+                    errors: HashMap::new(),
+                    issued,
+                    status: StatusCode::OK,
+                },
+            )
+            .await
+        }
+        _ => Err(AppError::NotFound.into()),
+    }
+}

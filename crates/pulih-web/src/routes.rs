@@ -1,0 +1,82 @@
+//! Every route of the server, in one place.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::idempotency::{MAX_BODY, idempotency};
+use crate::{AppState, api, error, metrics, pages};
+
+/// The whole application: pages, API, static files, operations endpoints.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/session",
+            post(api::session::create).delete(api::session::revoke),
+        )
+        .route("/me", get(api::session::me))
+        .route("/me/password", post(api::session::change_password))
+        .route("/regions", get(api::regions::search))
+        .route("/regions/import", post(api::regions::import))
+        .route("/regions/{code}", get(api::regions::one))
+        .route("/regions/{code}/children", get(api::regions::children))
+        .route(
+            "/organisations",
+            get(api::orgs::list).post(api::orgs::create),
+        )
+        .route("/organisations/{id}", get(api::orgs::one))
+        .route("/users", get(api::users::list).post(api::users::create))
+        .route("/users/{id}", get(api::users::one))
+        .route("/users/{id}/disable", post(api::users::disable))
+        .route("/users/{id}/enable", post(api::users::enable))
+        .route(
+            "/users/{id}/reset-password",
+            post(api::users::reset_password),
+        )
+        .route("/audit", get(api::audit::page))
+        .route("/audit/verify", get(api::audit::verify))
+        .route("/openapi.json", get(api::openapi::document))
+        .layer(from_fn_with_state(state.clone(), idempotency));
+
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/lang/{lang}", get(pages::switch_lang))
+        .route("/regions", get(pages::regions::index))
+        .route("/regions/search", get(pages::regions::search))
+        .route("/regions/{code}", get(pages::regions::show))
+        .route("/orgs", get(pages::orgs::index).post(pages::orgs::create))
+        .route(
+            "/users",
+            get(pages::users::index).post(pages::users::create),
+        )
+        .route("/users/{id}/{action}", post(pages::users::act))
+        .route(
+            "/account",
+            get(pages::account::form).post(pages::account::change_password),
+        )
+        .route("/audit", get(pages::audit::index))
+        .route("/api/docs", get(api::openapi::docs_page));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(pages)
+        .route("/static/{file}", get(pages::assets::serve))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(pages::ops::ready))
+        .route("/metrics", get(pages::ops::metrics))
+        .fallback(pages::ops::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(state.clone(), error::render_errors))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn(pages::security_headers))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state)
+}
