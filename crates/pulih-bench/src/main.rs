@@ -131,6 +131,10 @@ fn print_header(args: &Args) {
         "machine: {cores} cores (client and server share them); {} requests per endpoint, {} connections",
         args.requests, args.concurrency
     );
+    println!(
+        "load: closed loop, each connection sends its next request when the previous answer \
+         is read, so mean latency = connections / throughput"
+    );
     let path = args.pulih.to_string_lossy();
     if path.contains("debug") {
         println!(

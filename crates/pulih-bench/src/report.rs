@@ -121,10 +121,10 @@ pub fn table(title: &str, rows: &[Row]) -> String {
     out
 }
 
-/// Milliseconds below ten seconds, seconds above.
+/// Milliseconds below a second, seconds above.
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms >= 10_000.0 {
+    if ms >= 1_000.0 {
         format!("{:.2} s", d.as_secs_f64())
     } else if ms >= 100.0 {
         format!("{ms:.0} ms")

@@ -74,21 +74,8 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
         notes.push(format!("import said: {}", line.trim()));
     }
 
-    let mut starts = Vec::with_capacity(settings.cold_starts);
-    for i in 0..settings.cold_starts {
-        let mut server = pulih.serve(&db, &format!("cold-start-{i}"))?;
-        starts.push(server.cold_start());
-        server.stop();
-    }
-    starts.sort_unstable();
-    rows.push(Row::time(
-        format!("cold start to first request (median of {})", starts.len()),
-        starts[starts.len() / 2],
-        Target::AtMost(COLD_START_TARGET),
-    ));
-    let all: Vec<String> = starts.iter().map(|d| format_duration(*d)).collect();
-    notes.push(format!("cold starts: {}", all.join(", ")));
-
+    // Created before the cold starts: on a database without users `serve` bootstraps a
+    // first administrator, which is first-run work and not part of a restart.
     pulih
         .run(
             &[
@@ -102,6 +89,21 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
             &format!("{ADMIN_PASSWORD}\n"),
         )
         .context("creating the bench administrator")?;
+
+    let mut starts = Vec::with_capacity(settings.cold_starts);
+    for i in 0..settings.cold_starts {
+        let mut server = pulih.serve(&db, &format!("cold-start-{i}"))?;
+        starts.push(server.cold_start());
+        server.stop();
+    }
+    let all: Vec<String> = starts.iter().map(|d| format_duration(*d)).collect();
+    notes.push(format!("cold starts, in order: {}", all.join(", ")));
+    starts.sort_unstable();
+    rows.push(Row::time(
+        format!("cold start to first request (median of {})", starts.len()),
+        starts[starts.len() / 2],
+        Target::AtMost(COLD_START_TARGET),
+    ));
     let server = pulih.serve(&db, "load")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

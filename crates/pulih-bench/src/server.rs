@@ -15,9 +15,6 @@ use crate::db::BenchDb;
 /// How long a server may take to answer its first `/healthz` before the run gives up.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Environment variables of `pulih` that must not leak from the caller into a run.
-const PULIH_ENV: [&str; 3] = ["PULIH_DATA_DIR", "PULIH_DATABASE_URL", "PULIH_BIND"];
-
 /// The `pulih` binary under test.
 #[derive(Clone, Debug)]
 pub struct Pulih {
@@ -39,8 +36,12 @@ impl Pulih {
     fn command(&self, args: &[&str], db: &BenchDb) -> Command {
         let mut cmd = Command::new(&self.path);
         cmd.args(args).args(db.flags());
-        for var in PULIH_ENV {
-            cmd.env_remove(var);
+        // The caller's PULIH_* settings (data dir, database, config file, cookies) must not
+        // leak into a run: every run starts from the bench's own fresh database.
+        for (var, _) in std::env::vars_os() {
+            if var.to_string_lossy().starts_with("PULIH_") {
+                cmd.env_remove(var);
+            }
         }
         cmd
     }
