@@ -59,11 +59,11 @@ impl App {
         let Some(scope) = fields.check(field, Scope::parse(text)) else {
             return Ok(None);
         };
-        if let Scope::Region(code) = &scope {
-            if self.store.region(code).await?.is_none_or(|r| r.retired) {
-                fields.add(field, "invalid.region_unknown");
-                return Ok(None);
-            }
+        if let Scope::Region(code) = &scope
+            && self.store.region(code).await?.is_none_or(|r| r.retired)
+        {
+            fields.add(field, "invalid.region_unknown");
+            return Ok(None);
         }
         Ok(Some(scope))
     }

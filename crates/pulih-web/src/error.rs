@@ -23,6 +23,9 @@ pub enum WebError {
     /// The request could not be read (malformed JSON, wrong types); translation key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The body is larger than the server accepts.
+    #[error("request body too large")]
+    TooLarge,
     /// The form's CSRF token is missing or wrong.
     #[error("csrf token mismatch")]
     Csrf,
@@ -80,6 +83,10 @@ impl WebError {
                 ),
             },
             Self::BadRequest(key) => (StatusCode::BAD_REQUEST, info("bad_request", key)),
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                info("too_large", "error.too_large"),
+            ),
             Self::Csrf => (StatusCode::FORBIDDEN, info("csrf", "error.csrf")),
         }
     }

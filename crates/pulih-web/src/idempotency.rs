@@ -44,7 +44,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     };
     let user_id = user.0.user.id;
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return WebError::TooLarge.into_response();
     };
     let fingerprint = hex::encode(
         Sha256::new()
@@ -56,7 +56,8 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     match state.app.idempotent_response(user_id, &key).await {
         Ok(Some(stored)) if stored.fingerprint == fingerprint => return replay(stored),
         Ok(Some(_)) => {
-            return WebError::App(AppError::Conflict("conflict.idempotency_reused")).into_response();
+            return WebError::App(AppError::Conflict("conflict.idempotency_reused"))
+                .into_response();
         }
         Ok(None) => {}
         Err(e) => return WebError::App(e).into_response(),

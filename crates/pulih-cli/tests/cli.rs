@@ -1,0 +1,246 @@
+//! The `pulih` binary as an operator uses it: first start, administrators, imports,
+//! audit verification and configuration layers, on an embedded SQLite folder.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use sqlx::{Connection, Executor, SqliteConnection};
+
+fn pulih(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pulih"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("PULIH_DATABASE_URL")
+        .env_remove("PULIH_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pulih");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn the_first_start_loads_the_regions_prints_a_one_time_password_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pulih"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("PULIH_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start pulih");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        let done = line.starts_with("(shown only now");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    let all = seen.join("\n");
+    assert!(all.contains("91599 added"), "{all}");
+    assert!(all.contains("listening on http://127.0.0.1:"), "{all}");
+    let password_line = seen
+        .iter()
+        .find(|l| l.starts_with("First start: log in as 'admin'"))
+        .expect("password line");
+    assert!(
+        password_line
+            .split_whitespace()
+            .last()
+            .is_some_and(|p| p.len() == 19)
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert!(
+        child.wait().expect("wait").success(),
+        "graceful shutdown exits 0"
+    );
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l == "Pulih stopped."), "{rest:?}");
+    assert!(dir.path().join("pulih.db").exists());
+}
+
+#[test]
+fn an_administrator_is_created_from_standard_input_and_weak_passwords_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let weak = pulih(
+        dir.path(),
+        &["admin", "create", "--username", "sari", "--password-stdin"],
+        Some("pendek\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("password"), "{}", text(&weak));
+    let ok = pulih(
+        dir.path(),
+        &["admin", "create", "--username", "sari", "--password-stdin"],
+        Some("kopi-susu-pagi-2026\n"),
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        !text(&ok).contains("kopi-susu"),
+        "the password is never echoed"
+    );
+    let twice = pulih(
+        dir.path(),
+        &["admin", "create", "--username", "sari", "--password-stdin"],
+        Some("kopi-susu-pagi-2026\n"),
+    );
+    assert!(!twice.status.success());
+    assert!(text(&twice).contains("username"), "{}", text(&twice));
+}
+
+#[test]
+fn region_imports_are_idempotent_and_a_bad_file_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = pulih(dir.path(), &["regions", "import"], None);
+    assert!(text(&first).contains("91599 added"), "{}", text(&first));
+    let again = pulih(dir.path(), &["regions", "import"], None);
+    assert!(
+        text(&again).contains("0 added, 0 renamed, 0 restored, 0 retired, 91599 unchanged"),
+        "{}",
+        text(&again)
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        b"code,name,latitude,longitude,utc_offset,postal_code\n21,Kepri \xff,,,,\n",
+    )
+    .expect("write");
+    let refused = pulih(
+        dir.path(),
+        &["regions", "import", "--from", bad.to_str().expect("path")],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("nothing was imported"),
+        "{}",
+        text(&refused)
+    );
+    let after = pulih(dir.path(), &["regions", "import"], None);
+    assert!(text(&after).contains("91599 unchanged"), "{}", text(&after));
+}
+
+#[tokio::test]
+async fn audit_verify_finds_the_first_altered_or_removed_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(
+        pulih(
+            dir.path(),
+            &["admin", "create", "--username", "sari", "--password-stdin"],
+            Some("kopi-susu-pagi-2026")
+        )
+        .status
+        .success()
+    );
+    assert!(
+        pulih(
+            dir.path(),
+            &["admin", "create", "--username", "budi", "--password-stdin"],
+            Some("teh-manis-sore-2026")
+        )
+        .status
+        .success()
+    );
+    let intact = pulih(dir.path(), &["audit", "verify"], None);
+    assert!(intact.status.success());
+    assert!(
+        text(&intact).contains("Audit log intact: 3 entries verified."),
+        "{}",
+        text(&intact)
+    );
+
+    let url = format!("sqlite://{}", dir.path().join("pulih.db").display());
+    let mut conn = SqliteConnection::connect(&url).await.expect("open");
+    let refused = conn
+        .execute("update audit_log set action = 'x' where seq = 2")
+        .await;
+    assert!(refused.is_err(), "the log is append-only");
+    conn.execute("drop trigger audit_log_no_update")
+        .await
+        .expect("drop trigger");
+    conn.execute("update audit_log set detail = '{}' where seq = 2")
+        .await
+        .expect("tamper");
+    conn.close().await.expect("close");
+    let altered = pulih(dir.path(), &["audit", "verify"], None);
+    assert_eq!(altered.status.code(), Some(1));
+    assert!(
+        text(&altered).contains("BROKEN at entry 2 (altered)"),
+        "{}",
+        text(&altered)
+    );
+}
+
+#[test]
+fn flags_override_the_environment_which_overrides_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (from_file, from_env, from_flag) = (
+        dir.path().join("file"),
+        dir.path().join("env"),
+        dir.path().join("flag"),
+    );
+    let config = dir.path().join("pulih.toml");
+    std::fs::write(
+        &config,
+        format!("data_dir = {:?}\n", from_file.display().to_string()),
+    )
+    .expect("write");
+    let run = |extra: &[&str], env: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pulih"));
+        cmd.arg("migrate")
+            .arg("--config")
+            .arg(&config)
+            .args(extra)
+            .env_remove("PULIH_DATABASE_URL")
+            .env_remove("PULIH_DATA_DIR");
+        if let Some(e) = env {
+            cmd.env("PULIH_DATA_DIR", e);
+        }
+        assert!(cmd.output().expect("run").status.success());
+    };
+    run(&[], None);
+    assert!(from_file.join("pulih.db").exists());
+    run(&[], Some(&from_env));
+    assert!(from_env.join("pulih.db").exists());
+    run(
+        &["--data-dir", from_flag.to_str().expect("path")],
+        Some(&from_env),
+    );
+    assert!(from_flag.join("pulih.db").exists());
+    std::fs::write(&config, "colour = \"blue\"\n").expect("write");
+    let bad = Command::new(env!("CARGO_BIN_EXE_pulih"))
+        .arg("migrate")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not valid"));
+}

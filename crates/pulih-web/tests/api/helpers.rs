@@ -1,0 +1,252 @@
+//! `spawn_app`: the whole stack on a random port with a fresh database holding the official
+//! region tree, a national administrator, and an HTTP client.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pulih_app::{App, AppConfig, SystemClock, ThrottleConfig};
+use pulih_store::Store;
+use pulih_store_sqlite::SqliteStore;
+use pulih_web::{AppState, WebConfig};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+/// Password of the national administrator every test starts with.
+pub const ROOT_PASSWORD: &str = "kopi-susu-pagi-2026";
+
+/// Password given to users created by [`TestApp::create_user`].
+pub const USER_PASSWORD: &str = "teh-manis-sore-2026";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and what keeps its database alive.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub root_token: String,
+    _db: Box<dyn std::any::Any + Send>,
+}
+
+/// The SQLite file with the official tree imported, made once per test process and copied
+/// for each test (importing 92k rows per test would dominate the suite's time).
+async fn sqlite_template() -> &'static PathBuf {
+    static TEMPLATE: OnceCell<(tempfile::TempDir, PathBuf)> = OnceCell::const_new();
+    let (_, path) = TEMPLATE
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("template.db");
+            let store = SqliteStore::open(&path).await.expect("open template");
+            import_regions(Arc::new(store.clone())).await;
+            store.close().await;
+            (dir, path)
+        })
+        .await;
+    path
+}
+
+async fn import_regions(store: Arc<dyn Store>) {
+    let app = App::new(store, Arc::new(SystemClock), AppConfig::default());
+    let regions = pulih_regions::embedded().expect("embedded regions");
+    app.import_regions(None, regions, "test")
+        .await
+        .expect("import regions");
+}
+
+/// Starts the app on `backend`; none when PostgreSQL is unavailable outside CI.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("pulih.db");
+            std::fs::copy(sqlite_template().await, &path).expect("copy template");
+            let store = SqliteStore::open(&path).await.expect("open sqlite");
+            (Arc::new(store), Box::new(dir))
+        }
+        Backend::Postgres => {
+            let (store, guard) = pulih_store_postgres::testing::fresh_database().await?;
+            let store: Arc<dyn Store> = Arc::new(store);
+            import_regions(store.clone()).await;
+            (store, Box::new(guard))
+        }
+    };
+    let throttle = ThrottleConfig {
+        per_account: 3,
+        per_ip: 50,
+        window_secs: 900,
+    };
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        AppConfig {
+            throttle,
+            ..AppConfig::default()
+        },
+    );
+    app.bootstrap_admin("root", Some(ROOT_PASSWORD.into()))
+        .await
+        .expect("bootstrap admin");
+    let state = AppState::new(app, WebConfig::default()).expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let service = pulih_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut app = TestApp {
+        address,
+        client,
+        root_token: String::new(),
+        _db: guard,
+    };
+    app.root_token = app.login("root", ROOT_PASSWORD).await;
+    Some(app)
+}
+
+/// A JSON response.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// Sends a JSON request with an optional bearer token and extra headers.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None, &[])
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    /// Logs in over the API and returns the bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self
+            .request(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(json!({"username": username, "password": password})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "login of {username}: {:?}",
+            r.body
+        );
+        r.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates an organisation as `token`'s user and returns its id.
+    pub async fn create_org(
+        &self,
+        token: &str,
+        name: &str,
+        org_type: &str,
+        region: &str,
+    ) -> String {
+        let r = self
+            .post(
+                "/api/v1/organisations",
+                token,
+                json!({"name": name, "org_type": org_type, "region": region}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        r.body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a user with a known password and returns (id, token).
+    pub async fn create_user(
+        &self,
+        token: &str,
+        username: &str,
+        role: &str,
+        org_id: &str,
+        scope: &str,
+    ) -> (String, String) {
+        let body = json!({"username": username, "display_name": username, "role": role, "org_id": org_id, "scope": scope, "password": USER_PASSWORD});
+        let r = self.post("/api/v1/users", token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let id = r.body["id"].as_str().expect("id").to_owned();
+        (id, self.login(username, USER_PASSWORD).await)
+    }
+
+    /// Number of audit entries the national administrator can see.
+    pub async fn audit_count(&self) -> usize {
+        let r = self.get("/api/v1/audit?limit=500", &self.root_token).await;
+        r.body["items"].as_array().expect("items").len()
+    }
+}
+
+/// Runs each listed test (an `async fn(TestApp)`) once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.expect("sqlite app");
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
+                    super::$name(app).await;
+                }
+            )*
+        }
+    };
+}

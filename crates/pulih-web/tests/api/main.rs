@@ -1,0 +1,12 @@
+//! Black-box tests: the real router on port 0 over a fresh database, driven over HTTP.
+//! Every test runs on SQLite and on PostgreSQL (skipped with a notice when no server
+//! answers, except under `CI=true`).
+
+mod helpers;
+
+mod access;
+mod accounts;
+mod audit;
+mod input;
+mod ops;
+mod regions;

@@ -1,0 +1,70 @@
+//! Health, readiness, metrics, the API description, and the pages around them.
+
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(
+    operations_endpoints_answer,
+    the_api_is_described_and_documented
+);
+
+async fn operations_endpoints_answer(app: TestApp) {
+    let get = |path: &'static str| app.client.get(format!("{}{path}", app.address)).send();
+    assert_eq!(get("/healthz").await.expect("get").status(), StatusCode::OK);
+    assert_eq!(get("/readyz").await.expect("get").status(), StatusCode::OK);
+    app.get("/api/v1/regions/21.71", &app.root_token).await;
+    let metrics = get("/metrics")
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("route=\"/api/v1/regions/{code}\",status=\"200\""),
+        "{metrics}"
+    );
+    let missing = get("/no-such-page").await.expect("get");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let html = missing.text().await.expect("html");
+    assert!(html.contains("tidak ditemukan"));
+    let headers = get("/login").await.expect("get").headers().clone();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .contains("default-src 'self'")
+    );
+}
+
+async fn the_api_is_described_and_documented(app: TestApp) {
+    let doc: serde_json::Value = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.address))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/regions/{code}"]["get"].is_object());
+    let docs = app
+        .client
+        .get(format!("{}/api/docs", app.address))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(docs.contains("/api/v1/regions/{code}") && !docs.contains("https://"));
+    let js = app
+        .client
+        .get(format!("{}/static/htmx-2.0.11.min.js", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(js.headers()["content-type"], "text/javascript");
+}

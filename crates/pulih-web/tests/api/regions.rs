@@ -1,0 +1,155 @@
+//! The region tree over the API: the contract later tooling relies on.
+
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(
+    a_region_has_the_documented_shape,
+    kota_batam_has_twelve_districts_and_sixty_four_kelurahan,
+    searching_binjai_lists_every_binjai_with_its_path,
+    unknown_or_malformed_region_codes_are_not_found,
+    a_bad_region_file_is_refused_and_changes_nothing,
+);
+
+async fn a_region_has_the_documented_shape(app: TestApp) {
+    let r = app.get("/api/v1/regions/21.71", &app.root_token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["code"], "21.71");
+    assert_eq!(r.body["name"], "Kota Batam");
+    assert_eq!(r.body["level"], "regency");
+    assert_eq!(r.body["kind"], "kota");
+    assert_eq!(r.body["parent_code"], "21");
+    assert_eq!(r.body["children_count"], 12);
+    assert_eq!(r.body["timezone"], "WIB");
+    let province = app.get("/api/v1/regions/21", &app.root_token).await;
+    assert_eq!(
+        (
+            province.body["level"].as_str(),
+            province.body["kind"].is_null()
+        ),
+        (Some("province"), true)
+    );
+    let desa = app
+        .get("/api/v1/regions/12.05.05.2002", &app.root_token)
+        .await;
+    assert_eq!(
+        (desa.body["level"].as_str(), desa.body["kind"].as_str()),
+        (Some("village"), Some("desa"))
+    );
+    let provinces = app.get("/api/v1/regions", &app.root_token).await;
+    assert_eq!(provinces.body["items"].as_array().map(Vec::len), Some(38));
+}
+
+async fn kota_batam_has_twelve_districts_and_sixty_four_kelurahan(app: TestApp) {
+    let districts = app
+        .get("/api/v1/regions/21.71/children", &app.root_token)
+        .await;
+    let districts = districts.body["items"].as_array().expect("items").clone();
+    assert_eq!(districts.len(), 12);
+    let mut kelurahan = 0;
+    for d in &districts {
+        assert_eq!(d["level"], "district");
+        let code = d["code"].as_str().expect("code");
+        let villages = app
+            .get(&format!("/api/v1/regions/{code}/children"), &app.root_token)
+            .await;
+        for v in villages.body["items"].as_array().expect("items") {
+            assert_eq!(v["kind"], "kelurahan");
+            kelurahan += 1;
+        }
+    }
+    assert_eq!(kelurahan, 64);
+}
+
+async fn searching_binjai_lists_every_binjai_with_its_path(app: TestApp) {
+    let r = app
+        .get("/api/v1/regions?q=BINJAI&level=village", &app.root_token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let items = r.body["items"].as_array().expect("items");
+    assert!(items.len() > 3, "several villages are called Binjai");
+    for item in items {
+        assert!(
+            item["name"]
+                .as_str()
+                .expect("name")
+                .to_lowercase()
+                .contains("binjai")
+        );
+        assert_eq!(item["level"], "village");
+        assert_eq!(item["path"].as_array().map(Vec::len), Some(3), "{item}");
+    }
+    let any = app.get("/api/v1/regions?q=binjai", &app.root_token).await;
+    let kota = &any.body["items"][0];
+    assert_eq!(
+        (kota["name"].as_str(), kota["path"][0].as_str()),
+        (Some("Kota Binjai"), Some("Sumatera Utara"))
+    );
+    let short = app.get("/api/v1/regions?q=b", &app.root_token).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body["error"]["fields"]["q"].is_string());
+}
+
+async fn unknown_or_malformed_region_codes_are_not_found(app: TestApp) {
+    for code in ["99.99", "21.7", "abc", "21.71.01.99999"] {
+        let r = app
+            .get(&format!("/api/v1/regions/{code}"), &app.root_token)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{code}");
+        assert_eq!(r.body["error"]["code"], "not_found");
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let anonymous = app
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/regions/21.71",
+            None,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn a_bad_region_file_is_refused_and_changes_nothing(app: TestApp) {
+    let send = |body: Vec<u8>| {
+        app.client
+            .post(format!("{}/api/v1/regions/import", app.address))
+            .bearer_auth(&app.root_token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let header = b"code,name,latitude,longitude,utc_offset,postal_code\n".to_vec();
+    let mut latin1 = header.clone();
+    latin1.extend_from_slice(b"21,Kepulauan \xff,,,,\n");
+    let r = send(latin1).await.expect("send");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert!(
+        body["error"]["fields"]["file"]
+            .as_str()
+            .expect("message")
+            .contains("UTF-8")
+    );
+    let mut orphan = header.clone();
+    orphan.extend_from_slice(b"21.71,Kota Batam,,,,\n");
+    assert_eq!(
+        send(orphan).await.expect("send").status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        send(header).await.expect("send").status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let batam = app.get("/api/v1/regions/21.71", &app.root_token).await;
+    assert_eq!(
+        (batam.body["name"].as_str(), batam.body["retired"].as_bool()),
+        (Some("Kota Batam"), Some(false))
+    );
+}
