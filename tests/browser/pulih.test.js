@@ -11,7 +11,7 @@
 //   CHROMIUM_PATH      the browser (default: `which chromium`)
 //   PULIH_BROWSER_ARTIFACTS  folder for screenshots (default: ./artifacts)
 
-const { test, describe, before, after } = require('node:test');
+const { test, describe, before, beforeEach, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -267,6 +267,8 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
       { input: `${PASSWORD}\n`, timeoutMs: 2 * MINUTE },
     );
     server = await startServer(bin, dataDir);
+    // Last resort if the runner is torn down without the after hook.
+    process.once('exit', () => server?.child.kill('SIGKILL'));
     base = server.url;
     log(`server up at ${base}`);
 
@@ -294,6 +296,11 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
       log('server stopped');
     }
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // What a failed test left behind is not the next test's fault.
+  beforeEach(() => {
+    problems?.splice(0);
   });
 
   // Logs `p` in through the form; leaves it on the page the server sends it to.
@@ -532,6 +539,65 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
     }
     assertNoProblems();
     log(`no-JS search page: ${full.length} results`);
+  });
+
+  test('search: the result count is announced (a live region that exists before the results come)', async () => {
+    await ensureLoggedIn();
+    await page.goto('/regions');
+    // Screen readers announce changes inside a live region that is already in
+    // the page; a live region inserted together with its text is usually not
+    // announced at all (WCAG 4.1.3, status messages).
+    const before = await page.evaluate(() => {
+      const live = document.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="status"], [role="log"], [role="alert"]');
+      live.forEach((el) => {
+        el.dataset.pulihTestBefore = 'yes';
+      });
+      return [...live].map((el) => el.outerHTML.slice(0, 120));
+    });
+    log(`live regions before searching: ${before.length ? before.join(' | ') : 'none'}`);
+    await page.getByLabel('Cari desa/kelurahan menurut nama').pressSequentially('binjai', { delay: 40 });
+    await page.locator('#results ul.results > li').first().waitFor();
+    const found = await page.evaluate(() => {
+      const count = [...document.querySelectorAll('main *')].find(
+        (el) => el.children.length === 0 && /^Hasil: \d+$/.test(el.textContent.trim()),
+      );
+      if (!count) return { count: null };
+      let el = count;
+      while (el && el !== document.body) {
+        const liveAttr = el.getAttribute('aria-live');
+        const role = el.getAttribute('role');
+        if ((liveAttr && liveAttr !== 'off') || ['status', 'log', 'alert'].includes(role)) {
+          return { count: count.textContent.trim(), live: el.outerHTML.slice(0, 120), existedBefore: el.dataset.pulihTestBefore === 'yes' };
+        }
+        el = el.parentElement;
+      }
+      return { count: count.textContent.trim(), live: null };
+    });
+    log(`after the htmx swap: ${JSON.stringify(found)}`);
+    assert.ok(found.count, 'the result count "Hasil: N" is shown');
+    assert.ok(found.live, 'the result count is inside a live region');
+    assert.ok(
+      found.existedBefore,
+      `the live region around the count must already be in the page before the search; it came with the results: ${found.live}`,
+    );
+  });
+
+  test('language switch on a search page keeps the whole query ("teluk & x")', async () => {
+    await ensureLoggedIn();
+    const q = 'teluk & x';
+    await page.goto(`/regions/search?q=${encodeURIComponent(q)}`);
+    assert.equal(await page.getByLabel('Cari desa/kelurahan menurut nama').inputValue(), q);
+    const link = page.getByRole('link', { name: 'English', exact: true });
+    log(`language link on the search page: ${await link.getAttribute('href')}`);
+    await Promise.all([page.waitForURL('**/regions/search**', { waitUntil: 'load' }), link.click()]);
+    try {
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await page.getByLabel('Find a village by name').inputValue(), q, `query after the switch (at ${page.url()})`);
+    } finally {
+      // Leave the shared context in Indonesian for the scenarios after this one.
+      await page.goto('/lang/id?next=/regions');
+    }
+    assertNoProblems();
   });
 
   test('phone (360×740): no horizontal scrolling on login, Kota Batam and search results', async () => {
