@@ -504,7 +504,7 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
       texts.some((t) => t === 'Binjai Sumatera Utara › Kota Binjai › Binjai Kota'),
       'kelurahan Binjai in Kota Binjai, Sumatera Utara, is found',
     );
-    await expectText(results.locator('.count'), `Hasil: ${texts.length}`, 'result count');
+    await expectText(page.locator('#results-count'), `Hasil: ${texts.length}`, 'result count in the status region');
     await screenshot(page, 'search-htmx');
 
     // No JavaScript: the form's GET gives a whole page.

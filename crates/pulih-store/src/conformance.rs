@@ -29,6 +29,7 @@ macro_rules! conformance_suite {
             a_stale_update_is_a_conflict_and_changes_nothing,
             sessions_expire_and_can_be_revoked,
             every_write_extends_the_audit_chain_and_the_change_feed,
+            concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
             an_idempotency_key_keeps_its_first_response);
     };
     (@each $fresh:path; $($name:ident),*) => {
@@ -493,6 +494,31 @@ pub async fn every_write_extends_the_audit_chain_and_the_change_feed(store: &dyn
             .expect("changes")
             .is_empty()
     );
+}
+
+/// Many writes at once still form one intact chain and a gap-free, ordered feed.
+pub async fn concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed(store: &dyn Store) {
+    let orgs: Vec<Organisation> = (0..48)
+        .map(|n| org(&format!("Org {n}"), Scope::Region(code("21.71"))))
+        .collect();
+    let writes = orgs.iter().map(|o| async move {
+        store.create_org(o, &event("org.create", "21.71")).await?;
+        store.append_audit(&event("org.read", "21.71")).await
+    });
+    for result in futures::future::join_all(writes).await {
+        result.expect("write");
+    }
+    let mut verifier = ChainVerifier::default();
+    for entry in store.audit_range(0, 1000).await.expect("audit") {
+        verifier.check(&entry).expect("intact chain");
+    }
+    assert_eq!(verifier.checked(), 96);
+    let changes = store
+        .changes_after(&Scope::National, 0, 1000)
+        .await
+        .expect("changes");
+    let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (1..=48).collect::<Vec<_>>());
 }
 
 /// The first response saved for a key is the one returned, per user.

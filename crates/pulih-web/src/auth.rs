@@ -51,7 +51,20 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = bearer(&parts.headers)
             .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Self(state.app.authenticate(&token).await?))
+        let who = state.app.authenticate(&token).await?;
+        // A one-time password only opens the way to choosing a new one.
+        let path = parts.uri.path();
+        let allowed = [
+            "/account",
+            "/logout",
+            "/api/v1/me/password",
+            "/api/v1/session",
+            "/api/v1/me",
+        ];
+        if who.user.must_change_password && !allowed.contains(&path) {
+            return Err(WebError::PasswordChangeRequired);
+        }
+        Ok(Self(who))
     }
 }
 

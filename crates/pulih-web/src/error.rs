@@ -23,6 +23,9 @@ pub enum WebError {
     /// The request could not be read (malformed JSON, wrong types); translation key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The user logged in with a one-time password and must choose a new one first.
+    #[error("password change required")]
+    PasswordChangeRequired,
     /// The body is larger than the server accepts.
     #[error("request body too large")]
     TooLarge,
@@ -83,6 +86,10 @@ impl WebError {
                 ),
             },
             Self::BadRequest(key) => (StatusCode::BAD_REQUEST, info("bad_request", key)),
+            Self::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                info("password_change_required", "error.password_change_required"),
+            ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 info("too_large", "error.too_large"),
@@ -137,6 +144,9 @@ pub async fn render_errors(
         }
         None => framework_error(status),
     };
+    if info.code == "password_change_required" && !wants_json(&path) {
+        return Redirect::to("/account").into_response();
+    }
     if info.code == "unauthenticated" && !wants_json(&path) {
         let next = if path.starts_with('/') && !path.starts_with("//") {
             path.as_str()

@@ -137,6 +137,64 @@ mod tests {
         assert!(missing.is_empty(), "keys without text: {missing:?}");
     }
 
+    /// Keys built at run time: messages named by the domain and use-cases, and labels
+    /// derived from enums.
+    #[test]
+    fn every_dynamic_key_exists() {
+        let i18n = I18n::load().expect("catalogues parse");
+        let mut keys: Vec<String> = Vec::new();
+        for role in pulih_domain::account::Role::ALL {
+            keys.push(format!("role.{}", role.as_str()));
+        }
+        for t in pulih_domain::org::OrgType::ALL {
+            keys.push(format!("org_type.{}", t.as_str()));
+        }
+        for k in [
+            "level.province",
+            "level.regency",
+            "level.district",
+            "level.village",
+            "kind.kabupaten",
+            "kind.kota",
+            "kind.desa",
+            "kind.kelurahan",
+        ] {
+            keys.push(k.to_owned());
+        }
+        for c in ["added", "renamed", "retired", "restored"] {
+            keys.push(format!("change.{c}"));
+        }
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        for dir in [
+            "pulih-domain/src",
+            "pulih-app/src",
+            "pulih-web/src",
+            "pulih-web/src/api",
+            "pulih-web/src/pages",
+        ] {
+            for entry in std::fs::read_dir(format!("{root}/{dir}")).expect("dir") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read");
+                    for literal in text.split('"').skip(1).step_by(2) {
+                        let prefixed = ["invalid.", "conflict.", "error."]
+                            .iter()
+                            .any(|p| literal.starts_with(p));
+                        if prefixed
+                            && !literal.contains(' ')
+                            && !literal.ends_with(".html")
+                            && !literal.ends_with('.')
+                        {
+                            keys.push(literal.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let missing: Vec<&String> = keys.iter().filter(|k| !i18n.id.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
+    }
+
     #[test]
     fn placeholders_are_filled() {
         let i18n = I18n::load().expect("catalogues parse");

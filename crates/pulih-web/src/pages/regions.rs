@@ -20,6 +20,7 @@ struct IndexPage<'a> {
     nav: Nav,
     provinces: Vec<Region>,
     q: String,
+    status: String,
 }
 
 #[derive(Template)]
@@ -29,6 +30,7 @@ struct ShowPage<'a> {
     nav: Nav,
     view: RegionView,
     q: String,
+    status: String,
 }
 
 #[derive(Template)]
@@ -38,15 +40,15 @@ struct SearchPage<'a> {
     nav: Nav,
     q: String,
     hits: Vec<RegionHit>,
-    error: Option<String>,
+    status: String,
 }
 
+/// What htmx swaps in: the results, and the count into the page's status region.
 #[derive(Template)]
-#[template(path = "regions/results.html")]
-struct Results<'a> {
-    t: Tr<'a>,
+#[template(path = "regions/results_partial.html")]
+struct Results {
     hits: Vec<RegionHit>,
-    error: Option<String>,
+    status: String,
 }
 
 /// Translation key of a region's level or kind, for labels.
@@ -70,6 +72,7 @@ pub async fn index(
         nav,
         provinces,
         q: String::new(),
+        status: String::new(),
     }))
 }
 
@@ -88,6 +91,7 @@ pub async fn show(
         nav,
         view,
         q: String::new(),
+        status: String::new(),
     }))
 }
 
@@ -111,29 +115,29 @@ pub async fn search(
         Some("any") => None,
         _ => Some(RegionLevel::Village),
     };
-    let (t, nav) = frame(
-        &state,
-        &headers,
-        &who,
-        &format!("/regions/search?q={}", query.q),
-    );
-    let (hits, error) = match state
+    let path = format!("/regions/search?q={}", crate::error::urlencode(&query.q));
+    let (t, nav) = frame(&state, &headers, &who, &path);
+    let found = state
         .app
         .search_regions(&who.0.actor(), &query.q, level)
-        .await
-    {
-        Ok(hits) => (hits, None),
-        Err(AppError::Invalid(_)) => (Vec::new(), Some(t.t("invalid.search_short").to_owned())),
+        .await;
+    let (hits, status) = match found {
+        Ok(hits) => {
+            let status = format!("{}: {}", t.t("regions.results"), hits.len());
+            (hits, status)
+        }
+        Err(AppError::Invalid(_)) => (Vec::new(), t.t("invalid.search_short").to_owned()),
         Err(e) => return Err(e.into()),
     };
     if headers.contains_key("hx-request") {
-        return Ok(render(&Results { t, hits, error }));
+        return Ok(render(&Results { hits, status }));
     }
+    let q = query.q;
     Ok(render(&SearchPage {
         t,
         nav,
-        q: query.q,
+        q,
         hits,
-        error,
+        status,
     }))
 }
