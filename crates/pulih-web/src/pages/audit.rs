@@ -1,5 +1,7 @@
 //! The audit log for administrators, with chain verification.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -20,6 +22,17 @@ struct AuditPage<'a> {
     entries: Vec<AuditEntry>,
     older: Option<i64>,
     report: Option<VerifyReport>,
+    names: HashMap<String, String>,
+}
+
+impl AuditPage<'_> {
+    /// The actor's username where the administrator may see it, else its id.
+    fn who<'e>(&'e self, entry: &'e AuditEntry) -> &'e str {
+        match entry.event.actor.as_deref() {
+            None => "system",
+            Some(id) => self.names.get(id).map_or(id, String::as_str),
+        }
+    }
 }
 
 /// Paging and verification switches.
@@ -48,6 +61,13 @@ pub async fn index(
         .last()
         .filter(|_| entries.len() == 100)
         .map(|e| e.seq);
+    let names = state
+        .app
+        .list_users(&actor)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.to_string(), u.username))
+        .collect();
     let (t, nav) = frame(&state, &headers, &who, "/audit");
     Ok(render(&AuditPage {
         t,
@@ -55,5 +75,6 @@ pub async fn index(
         entries,
         older,
         report,
+        names,
     }))
 }

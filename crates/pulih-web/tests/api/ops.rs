@@ -6,7 +6,8 @@ use crate::helpers::TestApp;
 
 crate::on_both_backends!(
     operations_endpoints_answer,
-    the_api_is_described_and_documented
+    the_api_is_described_and_documented,
+    the_audit_page_names_who_did_what_and_verifies_the_chain,
 );
 
 async fn operations_endpoints_answer(app: TestApp) {
@@ -67,4 +68,32 @@ async fn the_api_is_described_and_documented(app: TestApp) {
         .await
         .expect("get");
     assert_eq!(js.headers()["content-type"], "text/javascript");
+}
+
+async fn the_audit_page_names_who_did_what_and_verifies_the_chain(app: TestApp) {
+    app.create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
+        .await;
+    let page = |path: &'static str| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(&app.root_token)
+            .send()
+    };
+    let html = page("/audit")
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<td>root</td>") && html.contains("org.create"),
+        "{html}"
+    );
+    let verified = page("/audit?verify=true")
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(verified.contains("Rantai log utuh"), "{verified}");
 }
