@@ -5,16 +5,15 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{OrgId, SessionId};
 use pulih_domain::region::Scope;
 use pulih_store::{Organisation, Session, StoreError, StoreResult, User, UserUpdate};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::{audit, map_err, rows, scope_filter};
 
 pub async fn create_org(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     org: &Organisation,
     event: &AuditEvent,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query("insert into organisations (id, name, org_type, place, version, created_at) values (?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(org.id.as_uuid())
         .bind(&org.name)
@@ -22,12 +21,12 @@ pub async fn create_org(
         .bind(org.place.as_str())
         .bind(org.version)
         .bind(org.created_at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
+    audit::append(conn, event).await?;
     audit::change(
-        &mut tx,
+        &mut *conn,
         "organisation",
         &org.id.to_string(),
         org.version,
@@ -35,7 +34,7 @@ pub async fn create_org(
         event.at,
     )
     .await?;
-    tx.commit().await.map_err(map_err)
+    Ok(())
 }
 
 pub async fn org(pool: &SqlitePool, id: OrgId) -> StoreResult<Option<Organisation>> {
@@ -61,8 +60,11 @@ pub async fn list_orgs(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Orga
     rows.iter().map(rows::org).collect()
 }
 
-pub async fn create_user(pool: &SqlitePool, user: &User, event: &AuditEvent) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(map_err)?;
+pub async fn create_user(
+    conn: &mut SqliteConnection,
+    user: &User,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     sqlx::query(
         "insert into users (id, username, display_name, role, org_id, scope, password_hash, disabled, must_change_password, version, created_at) \
          values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -78,12 +80,12 @@ pub async fn create_user(pool: &SqlitePool, user: &User, event: &AuditEvent) -> 
     .bind(user.must_change_password)
     .bind(user.version)
     .bind(user.created_at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
+    audit::append(conn, event).await?;
     audit::change(
-        &mut tx,
+        &mut *conn,
         "user",
         &user.id.to_string(),
         user.version,
@@ -91,7 +93,7 @@ pub async fn create_user(pool: &SqlitePool, user: &User, event: &AuditEvent) -> 
         event.at,
     )
     .await?;
-    tx.commit().await.map_err(map_err)
+    Ok(())
 }
 
 /// One user found by `sql`, a `select * from users` with one parameter.
@@ -126,11 +128,10 @@ pub async fn list_users(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Use
 }
 
 pub async fn update_user(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     update: &UserUpdate,
     event: &AuditEvent,
 ) -> StoreResult<User> {
-    let mut tx = pool.begin().await.map_err(map_err)?;
     let (hash, must_change) = match &update.password {
         Some((hash, must)) => (Some(hash.as_str()), Some(*must)),
         None => (None, None),
@@ -145,13 +146,13 @@ pub async fn update_user(
     .bind(update.disabled)
     .bind(hash)
     .bind(must_change)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(map_err)?;
     let Some(row) = row else {
         let exists = sqlx::query("select 1 from users where id = ?1")
             .bind(update.id.as_uuid())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await
             .map_err(map_err)?;
         return Err(if exists.is_some() {
@@ -166,13 +167,13 @@ pub async fn update_user(
             .bind(update.id.as_uuid())
             .bind(except.map(|s| s.as_uuid()))
             .bind(event.at)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .map_err(map_err)?;
     }
-    audit::append(&mut tx, event).await?;
+    audit::append(conn, event).await?;
     audit::change(
-        &mut tx,
+        &mut *conn,
         "user",
         &user.id.to_string(),
         user.version,
@@ -180,7 +181,6 @@ pub async fn update_user(
         event.at,
     )
     .await?;
-    tx.commit().await.map_err(map_err)?;
     Ok(user)
 }
 
@@ -193,12 +193,11 @@ pub async fn user_count(pool: &SqlitePool) -> StoreResult<i64> {
 }
 
 pub async fn create_session(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     s: &Session,
     token_hash: &str,
     event: &AuditEvent,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query(
         "insert into sessions (id, token_hash, user_id, kind, csrf_token, created_at, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
@@ -209,11 +208,11 @@ pub async fn create_session(
     .bind(&s.csrf_token)
     .bind(s.created_at)
     .bind(s.expires_at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(map_err)
+    audit::append(conn, event).await?;
+    Ok(())
 }
 
 pub async fn session_by_token_hash(
@@ -237,17 +236,16 @@ pub async fn session_by_token_hash(
 }
 
 pub async fn revoke_session(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     id: SessionId,
     event: &AuditEvent,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query("update sessions set revoked_at = ?2 where id = ?1 and revoked_at is null")
         .bind(id.as_uuid())
         .bind(event.at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(map_err)
+    audit::append(conn, event).await?;
+    Ok(())
 }

@@ -146,7 +146,7 @@ pub async fn idempotent_response(
 }
 
 pub async fn save_idempotent_response(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user: UserId,
     key: &str,
     response: &StoredResponse,
@@ -161,7 +161,7 @@ pub async fn save_idempotent_response(
     .bind(&response.body)
     .bind(&response.fingerprint)
     .bind(Utc::now())
-    .execute(pool)
+    .execute(conn)
     .await
     .map_err(map_err)?;
     Ok(())

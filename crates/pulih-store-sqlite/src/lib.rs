@@ -1,27 +1,39 @@
 //! Pulih storage on an embedded SQLite file.
 //!
-//! Writes go through one connection (SQLite allows one writer), reads through a small pool;
-//! the file runs in WAL mode with `synchronous = FULL`, so an acknowledged write is on disk.
+//! Writes go through one writer task that group-commits them on one connection (SQLite
+//! allows one writer), reads through a small pool; the file runs in WAL mode with
+//! `synchronous = FULL`, so an acknowledged write is on disk.
 
 mod accounts;
 mod audit;
 mod regions;
 mod rows;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
-use pulih_domain::region::Scope;
-use pulih_store::StoreError;
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::{AuditEntry, AuditEvent};
+use pulih_domain::ids::{OrgId, SessionId, UserId};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
+use pulih_store::{
+    Change, Organisation, Region, RegionChange, RegionHit, Session, Store, StoreError, StoreResult,
+    StoredResponse, User, UserUpdate,
+};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// The SQLite backend.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
+    writer: writer::Writer,
+    write_pool: SqlitePool,
     reader: SqlitePool,
 }
 
@@ -50,13 +62,17 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(backend)?;
-        Ok(Self { writer, reader })
+        Ok(Self {
+            writer: writer::Writer::start(writer.clone()),
+            write_pool: writer,
+            reader,
+        })
     }
 
     /// Closes every connection, checkpointing the WAL into the main file.
     pub async fn close(&self) {
         self.reader.close().await;
-        self.writer.close().await;
+        self.write_pool.close().await;
     }
 }
 
@@ -97,88 +113,66 @@ fn scope_filter(column: &str, scope: &Scope) -> (String, Option<String>) {
 }
 
 #[async_trait]
-impl pulih_store::Store for SqliteStore {
+impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
 
-    async fn region_counts(&self) -> pulih_store::StoreResult<[i64; 4]> {
+    async fn region_counts(&self) -> StoreResult<[i64; 4]> {
         regions::counts(&self.reader).await
     }
-    async fn stored_regions(
-        &self,
-    ) -> pulih_store::StoreResult<
-        std::collections::HashMap<
-            pulih_domain::region::RegionCode,
-            pulih_domain::region_import::StoredRegion,
-        >,
-    > {
+    async fn stored_regions(&self) -> StoreResult<HashMap<RegionCode, StoredRegion>> {
         regions::stored(&self.reader).await
     }
     async fn apply_region_import(
         &self,
-        plan: &pulih_domain::region_import::ImportPlan,
+        plan: &ImportPlan,
         source: &str,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<pulih_domain::region_import::ImportSummary> {
-        regions::apply_import(&self.writer, plan, source, event).await
+        event: &AuditEvent,
+    ) -> StoreResult<ImportSummary> {
+        let (plan, source, event) = (plan.clone(), source.to_owned(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move { regions::apply_import(c, &plan, &source, &event).await })
+            })
+            .await
     }
-    async fn region(
-        &self,
-        code: &pulih_domain::region::RegionCode,
-    ) -> pulih_store::StoreResult<Option<pulih_store::Region>> {
+    async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>> {
         regions::one(&self.reader, code).await
     }
-    async fn region_children(
-        &self,
-        parent: Option<&pulih_domain::region::RegionCode>,
-    ) -> pulih_store::StoreResult<Vec<pulih_store::Region>> {
+    async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
         regions::children(&self.reader, parent).await
     }
     async fn search_regions(
         &self,
         query: &str,
-        level: Option<pulih_domain::region::RegionLevel>,
+        level: Option<RegionLevel>,
         limit: i64,
-    ) -> pulih_store::StoreResult<Vec<pulih_store::RegionHit>> {
+    ) -> StoreResult<Vec<RegionHit>> {
         regions::search(&self.reader, query, level, limit).await
     }
-    async fn region_history(
-        &self,
-        code: &pulih_domain::region::RegionCode,
-    ) -> pulih_store::StoreResult<Vec<pulih_store::RegionChange>> {
+    async fn region_history(&self, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
         regions::history_of(&self.reader, code).await
     }
-    async fn create_org(
-        &self,
-        org: &pulih_store::Organisation,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<()> {
-        accounts::create_org(&self.writer, org, event).await
+    async fn create_org(&self, org: &Organisation, event: &AuditEvent) -> StoreResult<()> {
+        let (org, event) = (org.clone(), event.clone());
+        self.writer
+            .write(move |c| Box::pin(async move { accounts::create_org(c, &org, &event).await }))
+            .await
     }
-    async fn org(
-        &self,
-        id: pulih_domain::ids::OrgId,
-    ) -> pulih_store::StoreResult<Option<pulih_store::Organisation>> {
+    async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
         accounts::org(&self.reader, id).await
     }
-    async fn list_orgs(
-        &self,
-        scope: &Scope,
-    ) -> pulih_store::StoreResult<Vec<pulih_store::Organisation>> {
+    async fn list_orgs(&self, scope: &Scope) -> StoreResult<Vec<Organisation>> {
         accounts::list_orgs(&self.reader, scope).await
     }
-    async fn create_user(
-        &self,
-        user: &pulih_store::User,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<()> {
-        accounts::create_user(&self.writer, user, event).await
+    async fn create_user(&self, user: &User, event: &AuditEvent) -> StoreResult<()> {
+        let (user, event) = (user.clone(), event.clone());
+        self.writer
+            .write(move |c| Box::pin(async move { accounts::create_user(c, &user, &event).await }))
+            .await
     }
-    async fn user(
-        &self,
-        id: pulih_domain::ids::UserId,
-    ) -> pulih_store::StoreResult<Option<pulih_store::User>> {
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
         accounts::user_where(
             &self.reader,
             "select * from users where id = ?1",
@@ -186,65 +180,57 @@ impl pulih_store::Store for SqliteStore {
         )
         .await
     }
-    async fn user_by_username(
-        &self,
-        username: &str,
-    ) -> pulih_store::StoreResult<Option<pulih_store::User>> {
-        accounts::user_where(
-            &self.reader,
-            "select * from users where username = ?1",
-            username.to_owned(),
-        )
-        .await
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        let sql = "select * from users where username = ?1";
+        accounts::user_where(&self.reader, sql, username.to_owned()).await
     }
-    async fn list_users(&self, scope: &Scope) -> pulih_store::StoreResult<Vec<pulih_store::User>> {
+    async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>> {
         accounts::list_users(&self.reader, scope).await
     }
-    async fn update_user(
-        &self,
-        update: &pulih_store::UserUpdate,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<pulih_store::User> {
-        accounts::update_user(&self.writer, update, event).await
+    async fn update_user(&self, update: &UserUpdate, event: &AuditEvent) -> StoreResult<User> {
+        let (update, event) = (update.clone(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move { accounts::update_user(c, &update, &event).await })
+            })
+            .await
     }
-    async fn user_count(&self) -> pulih_store::StoreResult<i64> {
+    async fn user_count(&self) -> StoreResult<i64> {
         accounts::user_count(&self.reader).await
     }
     async fn create_session(
         &self,
-        session: &pulih_store::Session,
+        session: &Session,
         token_hash: &str,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<()> {
-        accounts::create_session(&self.writer, session, token_hash, event).await
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
+        let (session, hash, event) = (session.clone(), token_hash.to_owned(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move { accounts::create_session(c, &session, &hash, &event).await })
+            })
+            .await
     }
     async fn session_by_token_hash(
         &self,
         token_hash: &str,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> pulih_store::StoreResult<Option<(pulih_store::Session, pulih_store::User)>> {
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>> {
         accounts::session_by_token_hash(&self.reader, token_hash, now).await
     }
-    async fn revoke_session(
-        &self,
-        id: pulih_domain::ids::SessionId,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<()> {
-        accounts::revoke_session(&self.writer, id, event).await
+    async fn revoke_session(&self, id: SessionId, event: &AuditEvent) -> StoreResult<()> {
+        let event = event.clone();
+        self.writer
+            .write(move |c| Box::pin(async move { accounts::revoke_session(c, id, &event).await }))
+            .await
     }
-    async fn append_audit(
-        &self,
-        event: &pulih_domain::audit::AuditEvent,
-    ) -> pulih_store::StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(map_err)?;
-        audit::append(&mut tx, event).await?;
-        tx.commit().await.map_err(map_err)
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        let event = event.clone();
+        self.writer
+            .write(move |c| Box::pin(async move { audit::append(c, &event).await }))
+            .await
     }
-    async fn audit_range(
-        &self,
-        after_seq: i64,
-        limit: i64,
-    ) -> pulih_store::StoreResult<Vec<pulih_domain::audit::AuditEntry>> {
+    async fn audit_range(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         audit::range(&self.reader, after_seq, limit).await
     }
     async fn audit_page(
@@ -252,7 +238,7 @@ impl pulih_store::Store for SqliteStore {
         scope: &Scope,
         before_seq: Option<i64>,
         limit: i64,
-    ) -> pulih_store::StoreResult<Vec<pulih_domain::audit::AuditEntry>> {
+    ) -> StoreResult<Vec<AuditEntry>> {
         audit::page(&self.reader, scope, before_seq, limit).await
     }
     async fn changes_after(
@@ -260,22 +246,29 @@ impl pulih_store::Store for SqliteStore {
         scope: &Scope,
         after_seq: i64,
         limit: i64,
-    ) -> pulih_store::StoreResult<Vec<pulih_store::Change>> {
+    ) -> StoreResult<Vec<Change>> {
         audit::changes_after(&self.reader, scope, after_seq, limit).await
     }
     async fn idempotent_response(
         &self,
-        user: pulih_domain::ids::UserId,
+        user: UserId,
         key: &str,
-    ) -> pulih_store::StoreResult<Option<pulih_store::StoredResponse>> {
+    ) -> StoreResult<Option<StoredResponse>> {
         audit::idempotent_response(&self.reader, user, key).await
     }
     async fn save_idempotent_response(
         &self,
-        user: pulih_domain::ids::UserId,
+        user: UserId,
         key: &str,
-        response: &pulih_store::StoredResponse,
-    ) -> pulih_store::StoreResult<()> {
-        audit::save_idempotent_response(&self.writer, user, key, response).await
+        response: &StoredResponse,
+    ) -> StoreResult<()> {
+        let (key, response) = (key.to_owned(), response.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(
+                    async move { audit::save_idempotent_response(c, user, &key, &response).await },
+                )
+            })
+            .await
     }
 }

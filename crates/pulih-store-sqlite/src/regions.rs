@@ -102,14 +102,13 @@ async fn history(
 }
 
 pub async fn apply_import(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     plan: &ImportPlan,
     source: &str,
     event: &AuditEvent,
 ) -> StoreResult<ImportSummary> {
     let summary = plan.summary();
     let import = ImportId::new();
-    let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query("insert into region_imports (id, source, at, added, renamed, restored, retired, unchanged) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         .bind(import.as_uuid())
         .bind(source)
@@ -119,7 +118,7 @@ pub async fn apply_import(
         .bind(summary.restored as i64)
         .bind(summary.retired as i64)
         .bind(summary.unchanged as i64)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(map_err)?;
     let mut all: Vec<&SourceRegion> = plan
@@ -135,15 +134,15 @@ pub async fn apply_import(
             .cmp(&b.code.level())
             .then(a.code.cmp(&b.code))
     });
-    upsert(&mut tx, &all).await?;
+    upsert(conn, &all).await?;
     if !plan.first {
         for r in &plan.added {
-            history(&mut tx, import, &r.code, "added", None, Some(&r.name)).await?;
+            history(conn, import, &r.code, "added", None, Some(&r.name)).await?;
         }
     }
     for r in &plan.renamed {
         history(
-            &mut tx,
+            &mut *conn,
             import,
             &r.region.code,
             "renamed",
@@ -153,26 +152,25 @@ pub async fn apply_import(
         .await?;
     }
     for r in &plan.restored {
-        history(&mut tx, import, &r.code, "restored", None, Some(&r.name)).await?;
+        history(conn, import, &r.code, "restored", None, Some(&r.name)).await?;
     }
     for code in &plan.retired {
         sqlx::query("update regions set retired_at = ?2 where code = ?1")
             .bind(code.as_str())
             .bind(event.at)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .map_err(map_err)?;
-        history(&mut tx, import, code, "retired", None, None).await?;
+        history(conn, import, code, "retired", None, None).await?;
     }
     sqlx::query(
         "update regions set children_count = \
          (select count(*) from regions c where c.parent_code = regions.code and c.retired_at is null)",
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(map_err)?;
+    audit::append(conn, event).await?;
     Ok(summary)
 }
 

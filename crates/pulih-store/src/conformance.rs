@@ -30,6 +30,7 @@ macro_rules! conformance_suite {
             sessions_expire_and_can_be_revoked,
             every_write_extends_the_audit_chain_and_the_change_feed,
             concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
+            a_failing_write_does_not_undo_the_writes_committed_with_it,
             an_idempotency_key_keeps_its_first_response);
     };
     (@each $fresh:path; $($name:ident),*) => {
@@ -519,6 +520,41 @@ pub async fn concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed(
         .expect("changes");
     let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, (1..=48).collect::<Vec<_>>());
+}
+
+/// Writes that fail (here: duplicate usernames) among many at once leave no trace, and
+/// the others are stored with their audit entries (group commit keeps each write whole).
+pub async fn a_failing_write_does_not_undo_the_writes_committed_with_it(store: &dyn Store) {
+    let o = org("BNNK Batam", Scope::Region(code("21.71")));
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("create org");
+    let users: Vec<User> = (0..40)
+        .map(|n| user(&format!("user{}", n % 20), &o, o.place.clone()))
+        .collect();
+    let created = event("user.create", "21.71");
+    let writes = users.iter().map(|u| store.create_user(u, &created));
+    let results = futures::future::join_all(writes).await;
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let duplicates = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Duplicate("username"))))
+        .count();
+    assert_eq!((ok, duplicates), (20, 20));
+    assert_eq!(store.user_count().await.expect("count"), 20);
+    let entries = store.audit_range(0, 1000).await.expect("audit");
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.event.action == "user.create")
+            .count(),
+        20
+    );
+    let mut verifier = ChainVerifier::default();
+    for entry in &entries {
+        verifier.check(entry).expect("intact chain");
+    }
 }
 
 /// The first response saved for a key is the one returned, per user.

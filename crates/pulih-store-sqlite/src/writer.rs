@@ -1,0 +1,128 @@
+//! Group commit for SQLite. SQLite allows one writer and a durable commit costs an fsync,
+//! so one task owns the write connection: it takes every write waiting in its queue (up to
+//! [`MAX_BATCH`]), runs each inside its own savepoint of one transaction — so each stays
+//! all-or-nothing — commits once, and only then answers them all.
+
+use std::any::Any;
+
+use futures::future::BoxFuture;
+use pulih_store::{StoreError, StoreResult};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::map_err;
+
+/// Most writes committed together.
+const MAX_BATCH: usize = 256;
+
+type Output = StoreResult<Box<dyn Any + Send>>;
+type Work = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Output> + Send>;
+
+struct Job {
+    work: Work,
+    reply: oneshot::Sender<Output>,
+}
+
+/// Handle to the writer task; cloning shares the task.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+fn stopped() -> StoreError {
+    crate::backend(std::io::Error::other("the SQLite writer has stopped"))
+}
+
+impl Writer {
+    /// Starts the writer task over `pool` (which should hold a single connection).
+    pub fn start(pool: SqlitePool) -> Self {
+        let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(pool, jobs));
+        Self { queue }
+    }
+
+    /// Runs `work` in the next batch and returns its result once the batch is on disk.
+    pub async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let work: Work = Box::new(move |conn| {
+            Box::pin(async move { work(conn).await.map(|v| Box::new(v) as Box<dyn Any + Send>) })
+        });
+        self.queue
+            .send(Job { work, reply })
+            .await
+            .map_err(|_| stopped())?;
+        let value = answer.await.map_err(|_| stopped())??;
+        value.downcast::<T>().map(|v| *v).map_err(|_| stopped())
+    }
+}
+
+async fn run(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        commit_batch(&pool, std::mem::take(&mut batch)).await;
+    }
+}
+
+async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
+    let mut conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return fail_all(batch, &e.to_string()),
+    };
+    let mut tx = match conn.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return fail_all(batch, &e.to_string()),
+    };
+    let mut answers = Vec::with_capacity(batch.len());
+    for job in batch {
+        let output = match tx.begin().await {
+            Ok(mut savepoint) => {
+                let output = (job.work)(&mut savepoint).await;
+                let closed = if output.is_ok() {
+                    savepoint.commit().await
+                } else {
+                    savepoint.rollback().await
+                };
+                match closed {
+                    Ok(()) => output,
+                    Err(e) => Err(map_err(e)),
+                }
+            }
+            Err(e) => Err(map_err(e)),
+        };
+        answers.push((job.reply, output));
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for (reply, output) in answers {
+                let _ = reply.send(output);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "group commit failed");
+            for (reply, _) in answers {
+                let _ = reply.send(Err(crate::backend(std::io::Error::other(e.to_string()))));
+            }
+        }
+    }
+}
+
+fn fail_all(batch: Vec<Job>, reason: &str) {
+    tracing::error!(reason, "SQLite writer could not start a batch");
+    for job in batch {
+        let _ = job.reply.send(Err(crate::backend(std::io::Error::other(
+            reason.to_owned(),
+        ))));
+    }
+}
