@@ -10,7 +10,7 @@ use pulih_store::{Organisation, User, UserUpdate};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::secrets::{hash_password, one_time_password, verify_password};
+use crate::secrets::one_time_password;
 use crate::{App, AppError, AppResult, Authenticated, Record};
 
 /// A user as an administrator types it in; every field is checked.
@@ -122,7 +122,7 @@ impl App {
             role,
             org_id: org.id,
             scope,
-            password_hash: hash_password(password.clone()).await?,
+            password_hash: self.hash_password(password.clone()).await?,
             disabled: false,
             must_change_password: given.is_none(),
             version: 1,
@@ -201,7 +201,7 @@ impl App {
             id,
             expected_version: user.version,
             disabled: None,
-            password: Some((hash_password(password.clone()).await?, true)),
+            password: Some((self.hash_password(password.clone()).await?, true)),
             revoke_sessions: Some(None),
         };
         let event = self.event(
@@ -229,7 +229,10 @@ impl App {
         let username =
             Username::parse(&who.user.username).map_err(|e| AppError::Internal(e.to_string()))?;
         let new = fields.check("new_password", NewPassword::parse(new, &username));
-        if !verify_password(current.to_owned(), who.user.password_hash.clone()).await? {
+        if !self
+            .verify_password(current.to_owned(), who.user.password_hash.clone())
+            .await?
+        {
             fields.add("current_password", "invalid.current_password");
         }
         if new.as_ref().is_some_and(|n| n.expose() == current) {
@@ -241,7 +244,7 @@ impl App {
             id: who.user.id,
             expected_version: who.user.version,
             disabled: None,
-            password: Some((hash_password(new.expose().to_owned()).await?, false)),
+            password: Some((self.hash_password(new.expose().to_owned()).await?, false)),
             revoke_sessions: Some(Some(who.session.id)),
         };
         let event = self.event(
@@ -318,7 +321,7 @@ impl App {
             role: Role::Admin,
             org_id: org.id,
             scope: Scope::National,
-            password_hash: hash_password(password.clone()).await?,
+            password_hash: self.hash_password(password.clone()).await?,
             disabled: false,
             must_change_password: generated,
             version: 1,

@@ -6,7 +6,7 @@ use pulih_domain::ids::SessionId;
 use pulih_store::{Session, SessionKind, User};
 use serde_json::json;
 
-use crate::secrets::{DUMMY_HASH, random_token, token_hash, verify_password};
+use crate::secrets::{DUMMY_HASH, random_token, token_hash};
 use crate::{App, AppError, AppResult, Record};
 
 /// Browser session or API token.
@@ -57,20 +57,19 @@ impl App {
     ) -> AppResult<Login> {
         let username = username.trim().to_lowercase();
         let now = self.now();
-        if let Some(retry_after_secs) = self.throttle.blocked(&username, ip, now) {
-            return Err(AppError::Throttled { retry_after_secs });
-        }
+        self.throttle
+            .attempt(&username, ip, now)
+            .map_err(|retry_after_secs| AppError::Throttled { retry_after_secs })?;
         let user = self.store.user_by_username(&username).await?;
         let hash = user
             .as_ref()
             .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
-        let valid = verify_password(password.to_owned(), hash).await?;
+        let valid = self.verify_password(password.to_owned(), hash).await?;
         let Some(user) = user.filter(|u| valid && !u.disabled) else {
-            self.throttle.failed(&username, ip, now);
             self.login_failed(ip).await?;
             return Err(AppError::LoginFailed);
         };
-        self.throttle.succeeded(&username);
+        self.throttle.succeeded(&username, ip);
         let lifetime = match kind {
             SessionKind::Web => Duration::hours(self.config.session_hours),
             SessionKind::Api => Duration::days(self.config.token_days),

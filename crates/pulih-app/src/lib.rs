@@ -71,17 +71,23 @@ pub struct App {
     clock: Arc<dyn Clock>,
     config: AppConfig,
     throttle: Arc<throttle::Throttle>,
+    /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
+    /// instead of exhausting memory and blocking threads.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     /// Builds the application over a store.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let throttle = Arc::new(throttle::Throttle::new(config.throttle));
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let hashing = Arc::new(tokio::sync::Semaphore::new(2 * cores));
         Self {
             store,
             clock,
             config,
             throttle,
+            hashing,
         }
     }
 
@@ -94,6 +100,26 @@ impl App {
     pub async fn ready(&self) -> AppResult<()> {
         self.store.user_count().await?;
         Ok(())
+    }
+
+    /// Hashes a password, waiting for a hashing slot.
+    async fn hash_password(&self, password: String) -> AppResult<String> {
+        let _slot = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        secrets::hash_password(password).await
+    }
+
+    /// Checks a password, waiting for a hashing slot.
+    async fn verify_password(&self, password: String, hash: String) -> AppResult<bool> {
+        let _slot = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        secrets::verify_password(password, hash).await
     }
 
     /// The current time, truncated to milliseconds so stored and hashed times agree.

@@ -87,6 +87,33 @@ impl App {
             .await?)
     }
 
+    /// Reads a region file (CSV, gzip or plain) off the async threads and imports it;
+    /// a file that does not read changes nothing and says which rule it broke.
+    pub async fn import_region_file(
+        &self,
+        actor: Option<&Actor>,
+        bytes: Vec<u8>,
+        source: &str,
+    ) -> AppResult<ImportSummary> {
+        if let Some(actor) = actor {
+            authorize(actor, Action::ImportRegions, &Scope::National)?;
+        }
+        let read = tokio::task::spawn_blocking(move || pulih_regions::read(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("region file task: {e}")))?;
+        let regions = read.map_err(|e| {
+            tracing::warn!(error = %e, source, "region file refused");
+            let key = match e {
+                pulih_regions::ReadError::Encoding { .. } => "invalid.import_encoding",
+                pulih_regions::ReadError::Empty => "invalid.import_empty",
+                pulih_regions::ReadError::TooLarge => "invalid.import_too_large",
+                _ => "invalid.import_rows",
+            };
+            AppError::Invalid(vec![("file", key)])
+        })?;
+        self.import_regions(actor, regions, source).await
+    }
+
     /// Imports a region list (the embedded official tree, or a file from a new decree).
     /// Renamed and removed codes are kept with their history. `actor` is none when the
     /// command line or the first start runs it.

@@ -50,45 +50,43 @@ impl Throttle {
     }
 
     fn keys(username: &str, ip: Option<&str>) -> Vec<(String, bool)> {
-        let mut keys = vec![(format!("user:{username}"), true)];
+        // Usernames are at most 32 characters; longer input cannot name an account.
+        let name: String = username.chars().take(40).collect();
+        let mut keys = vec![(format!("user:{name}"), true)];
         if let Some(ip) = ip {
             keys.push((format!("ip:{ip}"), false));
         }
         keys
     }
 
-    /// Seconds to wait if either counter is over its limit, else none.
-    pub fn blocked(&self, username: &str, ip: Option<&str>, now: DateTime<Utc>) -> Option<u64> {
-        let windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let window = Duration::seconds(self.config.window_secs);
-        Self::keys(username, ip)
-            .into_iter()
-            .filter_map(|(key, is_account)| {
-                let w = windows.get(&key)?;
-                let limit = if is_account {
-                    self.config.per_account
-                } else {
-                    self.config.per_ip
-                };
-                let ends = w.started + window;
-                (w.failures >= limit && ends > now)
-                    .then(|| (ends - now).num_seconds().max(1) as u64)
-            })
-            .max()
-    }
-
-    /// Counts a failed attempt against the account and the address.
-    pub fn failed(&self, username: &str, ip: Option<&str>, now: DateTime<Utc>) {
+    /// Reserves one attempt: refused with the seconds to wait if either counter is at its
+    /// limit, else counted at once (before the password is checked), so parallel guesses
+    /// cannot all slip through. A success gives the attempt back.
+    pub fn attempt(&self, username: &str, ip: Option<&str>, now: DateTime<Utc>) -> Result<(), u64> {
         let mut windows = self
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let window = Duration::seconds(self.config.window_secs);
         windows.retain(|_, w| w.started + window > now);
-        for (key, _) in Self::keys(username, ip) {
+        let keys = Self::keys(username, ip);
+        let wait = keys
+            .iter()
+            .filter_map(|(key, is_account)| {
+                let w = windows.get(key)?;
+                let limit = if *is_account {
+                    self.config.per_account
+                } else {
+                    self.config.per_ip
+                };
+                (w.failures >= limit)
+                    .then(|| (w.started + window - now).num_seconds().max(1) as u64)
+            })
+            .max();
+        if let Some(secs) = wait {
+            return Err(secs);
+        }
+        for (key, _) in keys {
             windows
                 .entry(key)
                 .or_insert(Window {
@@ -97,15 +95,23 @@ impl Throttle {
                 })
                 .failures += 1;
         }
+        Ok(())
     }
 
-    /// Clears the account's counter after a successful login.
-    pub fn succeeded(&self, username: &str) {
+    /// After a successful login: clears the account's counter and gives back the
+    /// address's reserved attempt.
+    pub fn succeeded(&self, username: &str, ip: Option<&str>) {
         let mut windows = self
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        windows.remove(&format!("user:{username}"));
+        for (key, is_account) in Self::keys(username, ip) {
+            if is_account {
+                windows.remove(&key);
+            } else if let Some(w) = windows.get_mut(&key) {
+                w.failures = w.failures.saturating_sub(1);
+            }
+        }
     }
 }
 
@@ -122,25 +128,29 @@ mod tests {
         });
         let start = Utc::now();
         for _ in 0..3 {
-            assert_eq!(t.blocked("sari", Some("1.2.3.4"), start), None);
-            t.failed("sari", Some("1.2.3.4"), start);
+            assert_eq!(t.attempt("sari", Some("1.2.3.4"), start), Ok(()));
         }
-        assert_eq!(t.blocked("sari", Some("5.6.7.8"), start), Some(60));
-        assert_eq!(t.blocked("budi", Some("1.2.3.4"), start), None);
-        assert_eq!(t.blocked("sari", None, start + Duration::seconds(61)), None);
+        assert_eq!(t.attempt("sari", Some("5.6.7.8"), start), Err(60));
+        assert_eq!(t.attempt("budi", Some("1.2.3.4"), start), Ok(()));
+        assert_eq!(
+            t.attempt("sari", None, start + Duration::seconds(61)),
+            Ok(())
+        );
     }
 
     #[test]
-    fn an_address_is_blocked_across_accounts() {
+    fn an_address_is_blocked_across_accounts_and_successes_give_attempts_back() {
         let t = Throttle::new(ThrottleConfig {
             per_account: 100,
             per_ip: 2,
             window_secs: 60,
         });
         let now = Utc::now();
-        t.failed("a", Some("9.9.9.9"), now);
-        t.failed("b", Some("9.9.9.9"), now);
-        assert!(t.blocked("c", Some("9.9.9.9"), now).is_some());
-        assert!(t.blocked("c", Some("8.8.8.8"), now).is_none());
+        assert_eq!(t.attempt("a", Some("9.9.9.9"), now), Ok(()));
+        t.succeeded("a", Some("9.9.9.9"));
+        assert_eq!(t.attempt("a", Some("9.9.9.9"), now), Ok(()));
+        assert_eq!(t.attempt("b", Some("9.9.9.9"), now), Ok(()));
+        assert!(t.attempt("c", Some("9.9.9.9"), now).is_err());
+        assert!(t.attempt("c", Some("8.8.8.8"), now).is_ok());
     }
 }

@@ -33,14 +33,17 @@ pub fn init_logging(settings: &Settings) {
 /// Opens the configured database and applies pending migrations.
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     match &settings.database_url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = PostgresStore::connect(url)
+        Some(url)
+            if url.expose().starts_with("postgres://")
+                || url.expose().starts_with("postgresql://") =>
+        {
+            let store = PostgresStore::connect(url.expose())
                 .await
                 .context("cannot open the PostgreSQL database")?;
             Ok(Arc::new(store))
         }
-        Some(other) => {
-            bail!("unsupported database URL {other:?}: use postgres://… or leave it out for SQLite")
+        Some(_) => {
+            bail!("unsupported database URL: use postgres://… or leave it out for SQLite")
         }
         None => {
             std::fs::create_dir_all(&settings.data_dir).with_context(|| {
@@ -78,33 +81,30 @@ fn spinner(message: &'static str) -> ProgressBar {
 
 /// Imports regions with progress on the terminal and prints the counts.
 async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
-    let bar = spinner("reading the region list");
-    let (regions, source) = match &from {
-        Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let regions = pulih_regions::read(&bytes).with_context(|| {
-                format!(
-                    "{} is not a valid region file; nothing was imported",
-                    path.display()
-                )
-            })?;
-            (regions, path.display().to_string())
-        }
+    let (bytes, source) = match &from {
+        Some(path) => (
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+            path.display().to_string(),
+        ),
         None => (
-            pulih_regions::embedded().context("embedded region data is damaged")?,
+            pulih_regions::EMBEDDED.to_vec(),
             pulih_regions::EMBEDDED_SOURCE.to_owned(),
         ),
     };
-    if regions.is_empty() {
-        bail!("the region list is empty; nothing was imported");
-    }
-    bar.set_message(format!("importing {} regions", regions.len()));
-    let summary = app
-        .import_regions(None, regions, &source)
-        .await
-        .map_err(app_error)?;
+    let bar = spinner("reading, checking and importing the region list");
+    let imported = app.import_region_file(None, bytes, &source).await;
     bar.finish_and_clear();
+    let summary = imported.map_err(|e| match e {
+        AppError::Invalid(fields) => anyhow::anyhow!(
+            "{source} is not a valid region file ({}); nothing was imported",
+            fields
+                .iter()
+                .map(|(_, key)| *key)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => app_error(other),
+    })?;
     println!(
         "Regions imported from {source}: {} added, {} renamed, {} restored, {} retired, {} unchanged.",
         summary.added, summary.renamed, summary.restored, summary.retired, summary.unchanged
@@ -148,6 +148,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
         app,
         WebConfig {
             secure_cookies: settings.secure_cookies,
+            trust_proxy: settings.trust_proxy,
         },
     )
     .context("translation files are damaged")?;

@@ -30,6 +30,37 @@ pub struct Global {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PULIH_LOG_JSON", global = true)]
     pub log_json: bool,
+    /// Hours a browser session lasts (default 12).
+    #[arg(long, env = "PULIH_SESSION_HOURS", global = true)]
+    pub session_hours: Option<i64>,
+}
+
+/// The `serve` flags.
+#[derive(Debug, Clone, Default)]
+pub struct ServeFlags {
+    /// Address to listen on.
+    pub bind: Option<String>,
+    /// Mark cookies Secure.
+    pub secure_cookies: bool,
+    /// Take client addresses from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+/// A value that must not reach logs or error messages (a URL may carry a password).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// What the file may set; every key is optional.
@@ -41,7 +72,9 @@ pub struct FileConfig {
     log: Option<String>,
     bind: Option<String>,
     secure_cookies: Option<bool>,
+    trust_proxy: Option<bool>,
     session_hours: Option<i64>,
+    log_json: Option<bool>,
 }
 
 /// The resolved settings.
@@ -50,7 +83,7 @@ pub struct Settings {
     /// Where the SQLite file lives.
     pub data_dir: PathBuf,
     /// PostgreSQL URL, if PostgreSQL is used.
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     /// Log filter.
     pub log: String,
     /// Log as JSON.
@@ -59,17 +92,15 @@ pub struct Settings {
     pub bind: String,
     /// Mark cookies Secure.
     pub secure_cookies: bool,
+    /// Take client addresses from `X-Forwarded-For`.
+    pub trust_proxy: bool,
     /// Browser session length.
     pub session_hours: i64,
 }
 
 impl Settings {
-    /// Resolves the layers; `bind` and `secure_cookies` come from the `serve` flags if given.
-    pub fn resolve(
-        global: &Global,
-        bind: Option<String>,
-        secure_cookies: bool,
-    ) -> anyhow::Result<Self> {
+    /// Resolves the layers; switches are on when any layer turns them on.
+    pub fn resolve(global: &Global, serve: ServeFlags) -> anyhow::Result<Self> {
         let file = match &global.config {
             Some(path) => read_file(path)?,
             None if Path::new("pulih.toml").exists() => read_file(Path::new("pulih.toml"))?,
@@ -85,18 +116,21 @@ impl Settings {
                 .database_url
                 .clone()
                 .or(file.database_url)
-                .filter(|u| !u.is_empty()),
+                .filter(|u| !u.is_empty())
+                .map(Secret),
             log: global
                 .log
                 .clone()
                 .or(file.log)
                 .unwrap_or_else(|| "info".into()),
-            log_json: global.log_json,
-            bind: bind
+            log_json: global.log_json || file.log_json.unwrap_or(false),
+            bind: serve
+                .bind
                 .or(file.bind)
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
-            secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
-            session_hours: file.session_hours.unwrap_or(12),
+            secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
+            trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
+            session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
         })
     }
 }

@@ -27,6 +27,9 @@ enum Command {
         /// Mark cookies Secure (when users reach Pulih over HTTPS).
         #[arg(long, env = "PULIH_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
+        #[arg(long, env = "PULIH_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -80,14 +83,19 @@ enum AuditCommand {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let (bind, secure) = match &cli.command {
+    let serve = match &cli.command {
         Command::Serve {
             bind,
             secure_cookies,
-        } => (bind.clone(), *secure_cookies),
-        _ => (None, false),
+            trust_proxy,
+        } => config::ServeFlags {
+            bind: bind.clone(),
+            secure_cookies: *secure_cookies,
+            trust_proxy: *trust_proxy,
+        },
+        _ => config::ServeFlags::default(),
     };
-    let settings = match config::Settings::resolve(&cli.global, bind, secure) {
+    let settings = match config::Settings::resolve(&cli.global, serve) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("pulih: {e:#}");

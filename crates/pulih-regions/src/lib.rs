@@ -13,6 +13,10 @@ pub const EMBEDDED: &[u8] = include_bytes!("../../../data/regions/regions.csv.gz
 /// Name of the embedded source, as recorded in import history.
 pub const EMBEDDED_SOURCE: &str = "kepmendagri-300.2.2-2138-2025 (idn-area-data 4.0.1)";
 
+/// Largest region list accepted, uncompressed (the official one is about 4 MiB), so a
+/// small gzip bomb cannot fill the memory.
+pub const MAX_TEXT: u64 = 64 * 1024 * 1024;
+
 /// Why a region file could not be read; nothing is imported when this happens.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -30,6 +34,12 @@ pub enum ReadError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The file is larger than [`MAX_TEXT`] when uncompressed.
+    #[error("the file is larger than 64 MiB uncompressed")]
+    TooLarge,
+    /// The file has no regions.
+    #[error("the file has no regions")]
+    Empty,
     /// The parent of a code is missing from the file.
     #[error("region {code} has no parent {parent} in the file")]
     Orphan {
@@ -61,12 +71,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceRegion>, ReadError> {
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(bytes)
+            .take(MAX_TEXT + 1)
             .read_to_end(&mut out)
             .map_err(|_| ReadError::Encoding { line: 0 })?;
         out
     } else {
         bytes.to_vec()
     };
+    if text.len() as u64 > MAX_TEXT {
+        return Err(ReadError::TooLarge);
+    }
     let mut reader = csv::Reader::from_reader(text.as_slice());
     let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
     let mut regions = Vec::new();
@@ -102,6 +116,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceRegion>, ReadError> {
             .cmp(&b.code.level())
             .then(a.code.cmp(&b.code))
     });
+    if regions.is_empty() {
+        return Err(ReadError::Empty);
+    }
     check_parents(&regions)?;
     Ok(regions)
 }

@@ -36,8 +36,13 @@ pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> StoreResult<
         .fetch_optional(&mut *conn)
         .await
         .map_err(map_err)?;
-    let (prev_seq, prev_hash) =
-        last.map_or((0, GENESIS.to_owned()), |r| (r.get("seq"), r.get("hash")));
+    let (prev_seq, prev_hash) = match last {
+        Some(r) => (
+            r.try_get("seq").map_err(map_err)?,
+            r.try_get("hash").map_err(map_err)?,
+        ),
+        None => (0, GENESIS.to_owned()),
+    };
     let seq = prev_seq + 1;
     let hash = event.chain_hash(seq, &prev_hash);
     sqlx::query(

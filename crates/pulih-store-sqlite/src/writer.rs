@@ -4,7 +4,9 @@
 //! all-or-nothing — commits once, and only then answers them all.
 
 use std::any::Any;
+use std::panic::AssertUnwindSafe;
 
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use pulih_store::{StoreError, StoreResult};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
@@ -88,7 +90,13 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
     for job in batch {
         let output = match tx.begin().await {
             Ok(mut savepoint) => {
-                let output = (job.work)(&mut savepoint).await;
+                // A panicking write must not take the writer (and every later write) down.
+                let output = AssertUnwindSafe((job.work)(&mut savepoint))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(crate::backend(std::io::Error::other("write panicked")))
+                    });
                 let closed = if output.is_ok() {
                     savepoint.commit().await
                 } else {

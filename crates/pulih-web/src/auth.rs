@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use pulih_app::{AppError, Authenticated};
@@ -48,12 +48,21 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers)
-            .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
-            .ok_or(AppError::Unauthenticated)?;
+        // Nested routers see a shortened URI; decisions use the path as the client sent it.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.0.path().to_owned());
+        // The API takes bearer tokens only: a cookie would let another site's page make
+        // requests in the user's name, and API requests carry no CSRF token.
+        let token = match bearer(&parts.headers) {
+            Some(token) => token,
+            None if path.starts_with("/api/") => return Err(AppError::Unauthenticated.into()),
+            None => cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?,
+        };
         let who = state.app.authenticate(&token).await?;
         // A one-time password only opens the way to choosing a new one.
-        let path = parts.uri.path();
+        let path = path.as_str();
         let allowed = [
             "/account",
             "/logout",
@@ -68,18 +77,32 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The client's address, for throttling and the audit log.
+/// The client's address, for throttling and the audit log. Behind a trusted proxy
+/// (`--trust-proxy`) it is the last address the proxy appended to `X-Forwarded-For`.
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(Self(addr))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok());
+        let addr = forwarded.or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        });
+        Ok(Self(addr.map(|a| a.to_string())))
     }
 }
 

@@ -13,8 +13,11 @@ use sha2::{Digest, Sha256};
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
-/// Largest request body the API accepts (also the limit for remembered bodies).
+/// Largest request body the API accepts, except region files.
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Largest region file accepted by the import endpoint (the official one is ~1.5 MiB).
+pub const MAX_IMPORT_BODY: usize = 16 * 1024 * 1024;
 
 /// Replays or records responses for requests that carry an `Idempotency-Key`.
 pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -43,7 +46,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         return next.run(Request::from_parts(parts, body)).await;
     };
     let user_id = user.0.user.id;
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+    let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY).await else {
         return WebError::TooLarge.into_response();
     };
     let fingerprint = hex::encode(
@@ -74,9 +77,17 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Ok(bytes) = to_bytes(body, MAX_BODY * 4).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // One-time passwords are shown once and never stored in clear, so a replay omits them.
+    let remembered = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(mut json) if json.get("one_time_password").is_some_and(|p| !p.is_null()) => {
+            json["one_time_password"] = serde_json::Value::Null;
+            json.to_string()
+        }
+        _ => String::from_utf8_lossy(&bytes).into_owned(),
+    };
     let stored = StoredResponse {
         status: status.as_u16(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body: remembered,
         fingerprint,
     };
     if let Err(e) = state

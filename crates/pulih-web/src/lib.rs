@@ -25,6 +25,8 @@ pub use routes::router;
 pub struct WebConfig {
     /// Mark cookies `Secure` (the server is reached over HTTPS, e.g. behind a proxy).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
 }
 
 /// What every handler can reach.

@@ -7,7 +7,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::idempotency::{MAX_BODY, idempotency};
+use crate::idempotency::{MAX_BODY, MAX_IMPORT_BODY, idempotency};
 use crate::{AppState, api, error, metrics, pages};
 
 /// The whole application: pages, API, static files, operations endpoints.
@@ -20,7 +20,10 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(api::session::me))
         .route("/me/password", post(api::session::change_password))
         .route("/regions", get(api::regions::search))
-        .route("/regions/import", post(api::regions::import))
+        .route(
+            "/regions/import",
+            post(api::regions::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+        )
         .route("/regions/{code}", get(api::regions::one))
         .route("/regions/{code}/children", get(api::regions::children))
         .route(

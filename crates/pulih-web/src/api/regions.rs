@@ -145,27 +145,9 @@ pub async fn import(
     body: Bytes,
 ) -> Result<Json<ImportSummary>, WebError> {
     let actor = who.0.actor();
-    pulih_domain::authz::authorize(
-        &actor,
-        pulih_domain::authz::Action::ImportRegions,
-        &pulih_domain::region::Scope::National,
-    )
-    .map_err(AppError::from)?;
-    let regions = match pulih_regions::read(&body) {
-        Ok(r) if !r.is_empty() => r,
-        Ok(_) => return Err(AppError::Invalid(vec![("file", "invalid.import_empty")]).into()),
-        Err(pulih_regions::ReadError::Encoding { .. }) => {
-            return Err(AppError::Invalid(vec![("file", "invalid.import_encoding")]).into());
-        }
-        Err(e) => {
-            tracing::info!(error = %e, "region file refused");
-            return Err(AppError::Invalid(vec![("file", "invalid.import_rows")]).into());
-        }
-    };
-    Ok(Json(
-        state
-            .app
-            .import_regions(Some(&actor), regions, "upload")
-            .await?,
-    ))
+    let summary = state
+        .app
+        .import_region_file(Some(&actor), body.to_vec(), "upload")
+        .await?;
+    Ok(Json(summary))
 }

@@ -129,8 +129,11 @@ pub async fn switch_lang(
 
 /// A path on this site to return to; anything else (other hosts, `//`) becomes `/`.
 pub fn local_path(next: Option<&str>) -> &str {
+    // Browsers drop tabs and newlines and read `\` as `/`, so `/\t/evil.example` would
+    // leave the site: only plain printable paths are accepted.
+    let plain = |p: &str| p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && plain(p) => p,
         _ => "/",
     }
 }
@@ -160,4 +163,28 @@ pub fn frame<'a>(
     path: &str,
 ) -> (Tr<'a>, Nav) {
     (state.i18n.tr(lang_of(headers)), Nav::new(&who.0, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(
+            local_path(Some("/regions/21.71?q=a%20b")),
+            "/regions/21.71?q=a%20b"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ x",
+            "/\u{7f}",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

@@ -198,6 +198,18 @@ async fn pages_need_a_login_and_forms_need_their_csrf_token(app: TestApp) {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("html");
     assert!(html.contains("<h1>Kota Batam</h1>") && html.contains("Wilayah di bawahnya (12)"));
+    let api_by_cookie = app
+        .client
+        .get(format!("{}/api/v1/me", app.address))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        api_by_cookie.status(),
+        StatusCode::UNAUTHORIZED,
+        "the API takes bearer tokens only"
+    );
     let forged = app
         .client
         .post(format!("{}/orgs", app.address))

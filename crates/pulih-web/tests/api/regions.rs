@@ -147,6 +147,17 @@ async fn a_bad_region_file_is_refused_and_changes_nothing(app: TestApp) {
         send(header).await.expect("send").status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    let official = send(pulih_regions::EMBEDDED.to_vec()).await.expect("send");
+    assert_eq!(
+        official.status(),
+        StatusCode::OK,
+        "the official file fits the upload limit"
+    );
+    let summary: serde_json::Value = official.json().await.expect("json");
+    assert_eq!(
+        (summary["added"].as_u64(), summary["unchanged"].as_u64()),
+        (Some(0), Some(91_599))
+    );
     let batam = app.get("/api/v1/regions/21.71", &app.root_token).await;
     assert_eq!(
         (batam.body["name"].as_str(), batam.body["retired"].as_bool()),
