@@ -13,6 +13,9 @@ pub struct VerifyReport {
     pub checked: i64,
     /// The first broken link, if any.
     pub broken: Option<BrokenLink>,
+    /// Hash of the last entry checked: rows cut from the end of the log leave an intact
+    /// but shorter chain, which only a comparison with an earlier head reveals.
+    pub head_hash: Option<String>,
 }
 
 impl App {
@@ -38,6 +41,7 @@ impl App {
         }
         let mut verifier = ChainVerifier::default();
         let mut after = 0;
+        let mut head_hash = None;
         loop {
             let batch = self.store.audit_range(after, 1000).await?;
             let Some(last) = batch.last() else { break };
@@ -47,13 +51,16 @@ impl App {
                     return Ok(VerifyReport {
                         checked: verifier.checked(),
                         broken: Some(broken),
+                        head_hash,
                     });
                 }
+                head_hash = Some(entry.hash.clone());
             }
         }
         Ok(VerifyReport {
             checked: verifier.checked(),
             broken: None,
+            head_hash,
         })
     }
 }

@@ -257,6 +257,12 @@ pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
     match report.broken {
         None => {
             println!("Audit log intact: {} entries verified.", report.checked);
+            if let Some(head) = &report.head_hash {
+                println!("Head: entry {} with hash {head}", report.checked);
+                println!(
+                    "(keep this line elsewhere: a later head must extend it, or rows were cut from the end)."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {

@@ -171,7 +171,8 @@ async fn audit_verify_finds_the_first_altered_or_removed_entry() {
     let intact = pulih(dir.path(), &["audit", "verify"], None);
     assert!(intact.status.success());
     assert!(
-        text(&intact).contains("Audit log intact: 3 entries verified."),
+        text(&intact).contains("Audit log intact: 3 entries verified.")
+            && text(&intact).contains("Head: entry 3 with hash "),
         "{}",
         text(&intact)
     );

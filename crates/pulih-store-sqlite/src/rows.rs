@@ -68,7 +68,8 @@ pub fn session(row: &SqliteRow) -> Result<Session, StoreError> {
     Ok(Session {
         id: SessionId::from_uuid(row.try_get("s_id").map_err(map_err)?),
         user_id: UserId::from_uuid(row.try_get("s_user_id").map_err(map_err)?),
-        kind: SessionKind::parse(row.try_get("s_kind").map_err(map_err)?),
+        kind: SessionKind::parse(row.try_get("s_kind").map_err(map_err)?)
+            .ok_or_else(|| corrupt(Invalid::new("invalid.session_kind")))?,
         csrf_token: row.try_get("s_csrf_token").map_err(map_err)?,
         created_at: row.try_get("s_created_at").map_err(map_err)?,
         expires_at: row.try_get("s_expires_at").map_err(map_err)?,

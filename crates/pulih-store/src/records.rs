@@ -128,9 +128,13 @@ impl SessionKind {
         }
     }
 
-    /// From the stored name.
-    pub fn parse(s: &str) -> Self {
-        if s == "api" { Self::Api } else { Self::Web }
+    /// From the stored name; none for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "web" => Some(Self::Web),
+            "api" => Some(Self::Api),
+            _ => None,
+        }
     }
 }
 

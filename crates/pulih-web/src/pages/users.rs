@@ -12,7 +12,6 @@ use pulih_domain::account::Role;
 use pulih_domain::ids::UserId;
 use pulih_store::{Organisation, User};
 
-use super::login::CsrfForm;
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{ClientIp, CurrentUser, check_csrf};
 use crate::i18n::Tr;
@@ -171,14 +170,22 @@ pub async fn create(
     }
 }
 
-/// `POST /users/{id}/{disable|enable|reset-password}`.
+/// A row action: the CSRF token and the version the page showed.
+#[derive(serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    version: Option<i64>,
+}
+
+/// `POST /users/{id}/{disable|enable|reset-password}`; a stale page gets a conflict.
 pub async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
     ip: ClientIp,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
@@ -187,7 +194,7 @@ pub async fn act(
         "disable" | "enable" => {
             state
                 .app
-                .set_user_disabled(&actor, id, action == "disable", None, ip.as_deref())
+                .set_user_disabled(&actor, id, action == "disable", f.version, ip.as_deref())
                 .await?;
             Ok(Redirect::to("/users").into_response())
         }
