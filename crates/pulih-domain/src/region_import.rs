@@ -101,6 +101,24 @@ impl ImportPlan {
         plan
     }
 
+    /// Every region to insert or update, parents before children.
+    pub fn upserts(&self) -> Vec<&SourceRegion> {
+        let mut all: Vec<&SourceRegion> = self
+            .added
+            .iter()
+            .chain(&self.restored)
+            .chain(&self.refreshed)
+            .collect();
+        all.extend(self.renamed.iter().map(|r| &r.region));
+        all.sort_by(|a, b| {
+            a.code
+                .level()
+                .cmp(&b.code.level())
+                .then(a.code.cmp(&b.code))
+        });
+        all
+    }
+
     /// The counts this plan will report.
     pub fn summary(&self) -> ImportSummary {
         ImportSummary {

@@ -9,7 +9,7 @@ use sqlx::{PgPool, Postgres, Row};
 
 use crate::{audit, map_err, rows, scope_filter};
 
-pub async fn create_org(pool: &PgPool, org: &Organisation, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn create_org(pool: &PgPool, org: &Organisation, event: &AuditEvent) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query(
         "insert into organisations (id, name, org_type, place, version, created_at) \
@@ -37,7 +37,7 @@ pub async fn create_org(pool: &PgPool, org: &Organisation, event: &AuditEvent) -
     tx.commit().await.map_err(map_err)
 }
 
-pub async fn org(pool: &PgPool, id: OrgId) -> StoreResult<Option<Organisation>> {
+pub(crate) async fn org(pool: &PgPool, id: OrgId) -> StoreResult<Option<Organisation>> {
     sqlx::query("select * from organisations where id = $1")
         .bind(id.as_uuid())
         .fetch_optional(pool)
@@ -48,7 +48,7 @@ pub async fn org(pool: &PgPool, id: OrgId) -> StoreResult<Option<Organisation>> 
         .transpose()
 }
 
-pub async fn list_orgs(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<Organisation>> {
+pub(crate) async fn list_orgs(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<Organisation>> {
     let (filter, param) = scope_filter("place", scope);
     let rows = sqlx::query(&format!(
         "select * from organisations where {filter} order by name, id"
@@ -60,7 +60,7 @@ pub async fn list_orgs(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<Organisa
     rows.iter().map(rows::org).collect()
 }
 
-pub async fn create_user(pool: &PgPool, user: &User, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn create_user(pool: &PgPool, user: &User, event: &AuditEvent) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query(
         "insert into users (id, username, display_name, role, org_id, scope, password_hash, disabled, must_change_password, version, created_at) \
@@ -94,7 +94,7 @@ pub async fn create_user(pool: &PgPool, user: &User, event: &AuditEvent) -> Stor
 }
 
 /// One user found by `sql`, a `select * from users` with one parameter.
-pub async fn user_where<T>(pool: &PgPool, sql: &'static str, value: T) -> StoreResult<Option<User>>
+pub(crate) async fn user_where<T>(pool: &PgPool, sql: &'static str, value: T) -> StoreResult<Option<User>>
 where
     T: 'static + Send + sqlx::Encode<'static, Postgres> + sqlx::Type<Postgres>,
 {
@@ -108,7 +108,7 @@ where
         .transpose()
 }
 
-pub async fn list_users(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<User>> {
+pub(crate) async fn list_users(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<User>> {
     let (filter, param) = scope_filter("scope", scope);
     let rows = sqlx::query(&format!(
         "select * from users where {filter} order by username"
@@ -120,7 +120,7 @@ pub async fn list_users(pool: &PgPool, scope: &Scope) -> StoreResult<Vec<User>> 
     rows.iter().map(rows::user).collect()
 }
 
-pub async fn update_user(
+pub(crate) async fn update_user(
     pool: &PgPool,
     update: &UserUpdate,
     event: &AuditEvent,
@@ -184,7 +184,7 @@ pub async fn update_user(
     Ok(user)
 }
 
-pub async fn user_count(pool: &PgPool) -> StoreResult<i64> {
+pub(crate) async fn user_count(pool: &PgPool) -> StoreResult<i64> {
     sqlx::query("select count(*) as n from users")
         .fetch_one(pool)
         .await
@@ -192,7 +192,7 @@ pub async fn user_count(pool: &PgPool) -> StoreResult<i64> {
         .map_err(map_err)
 }
 
-pub async fn create_session(
+pub(crate) async fn create_session(
     pool: &PgPool,
     s: &Session,
     token_hash: &str,
@@ -217,7 +217,7 @@ pub async fn create_session(
     tx.commit().await.map_err(map_err)
 }
 
-pub async fn session_by_token_hash(
+pub(crate) async fn session_by_token_hash(
     pool: &PgPool,
     token_hash: &str,
     now: DateTime<Utc>,
@@ -237,7 +237,7 @@ pub async fn session_by_token_hash(
         .transpose()
 }
 
-pub async fn revoke_session(pool: &PgPool, id: SessionId, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn revoke_session(pool: &PgPool, id: SessionId, event: &AuditEvent) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query("update sessions set revoked_at = $2 where id = $1 and revoked_at is null")
         .bind(id.as_uuid())

@@ -19,7 +19,7 @@ const WRITE_LOCK: i64 = 0x0070_756c_6968;
 /// makes them take turns, and since it is held until commit, everything a writer inserts
 /// after taking it — including `changes.seq` from the identity — is numbered in commit
 /// order, so a sync client reading `seq > n` never skips a row committed late.
-pub async fn lock_writers(conn: &mut PgConnection) -> StoreResult<()> {
+pub(crate) async fn lock_writers(conn: &mut PgConnection) -> StoreResult<()> {
     sqlx::query("select pg_advisory_xact_lock($1)")
         .bind(WRITE_LOCK)
         .execute(conn)
@@ -30,7 +30,7 @@ pub async fn lock_writers(conn: &mut PgConnection) -> StoreResult<()> {
 
 /// Appends `event` to the chain inside the caller's transaction, after taking the write
 /// lock (which a caller that also writes the change feed must not have skipped).
-pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn append(conn: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
     lock_writers(conn).await?;
     let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
         .fetch_optional(&mut *conn)
@@ -68,7 +68,7 @@ pub async fn append(conn: &mut PgConnection, event: &AuditEvent) -> StoreResult<
 
 /// Appends a change-feed entry inside the caller's transaction, which must already hold
 /// the write lock (taken by [`append`]) so that seqs follow commit order.
-pub async fn change(
+pub(crate) async fn change(
     conn: &mut PgConnection,
     entity: &str,
     id: &str,
@@ -90,7 +90,7 @@ pub async fn change(
     Ok(())
 }
 
-pub async fn range(pool: &PgPool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+pub(crate) async fn range(pool: &PgPool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
     let rows = sqlx::query("select * from audit_log where seq > $1 order by seq limit $2")
         .bind(after_seq)
         .bind(limit)
@@ -100,7 +100,7 @@ pub async fn range(pool: &PgPool, after_seq: i64, limit: i64) -> StoreResult<Vec
     rows.iter().map(rows::audit_entry).collect()
 }
 
-pub async fn page(
+pub(crate) async fn page(
     pool: &PgPool,
     scope: &Scope,
     before_seq: Option<i64>,
@@ -120,7 +120,7 @@ pub async fn page(
     rows.iter().map(rows::audit_entry).collect()
 }
 
-pub async fn changes_after(
+pub(crate) async fn changes_after(
     pool: &PgPool,
     scope: &Scope,
     after_seq: i64,
@@ -149,7 +149,7 @@ pub async fn changes_after(
         .collect()
 }
 
-pub async fn idempotent_response(
+pub(crate) async fn idempotent_response(
     pool: &PgPool,
     user: UserId,
     key: &str,
@@ -173,7 +173,7 @@ pub async fn idempotent_response(
     .transpose()
 }
 
-pub async fn save_idempotent_response(
+pub(crate) async fn save_idempotent_response(
     pool: &PgPool,
     user: UserId,
     key: &str,

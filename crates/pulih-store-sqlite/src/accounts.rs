@@ -9,7 +9,7 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::{audit, map_err, rows, scope_filter};
 
-pub async fn create_org(
+pub(crate) async fn create_org(
     conn: &mut SqliteConnection,
     org: &Organisation,
     event: &AuditEvent,
@@ -37,7 +37,7 @@ pub async fn create_org(
     Ok(())
 }
 
-pub async fn org(pool: &SqlitePool, id: OrgId) -> StoreResult<Option<Organisation>> {
+pub(crate) async fn org(pool: &SqlitePool, id: OrgId) -> StoreResult<Option<Organisation>> {
     sqlx::query("select * from organisations where id = ?1")
         .bind(id.as_uuid())
         .fetch_optional(pool)
@@ -48,7 +48,7 @@ pub async fn org(pool: &SqlitePool, id: OrgId) -> StoreResult<Option<Organisatio
         .transpose()
 }
 
-pub async fn list_orgs(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Organisation>> {
+pub(crate) async fn list_orgs(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Organisation>> {
     let (filter, param) = scope_filter("place", scope);
     let rows = sqlx::query(&format!(
         "select * from organisations where {filter} order by name, id"
@@ -60,7 +60,7 @@ pub async fn list_orgs(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Orga
     rows.iter().map(rows::org).collect()
 }
 
-pub async fn create_user(
+pub(crate) async fn create_user(
     conn: &mut SqliteConnection,
     user: &User,
     event: &AuditEvent,
@@ -97,7 +97,7 @@ pub async fn create_user(
 }
 
 /// One user found by `sql`, a `select * from users` with one parameter.
-pub async fn user_where<T>(
+pub(crate) async fn user_where<T>(
     pool: &SqlitePool,
     sql: &'static str,
     value: T,
@@ -115,7 +115,7 @@ where
         .transpose()
 }
 
-pub async fn list_users(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<User>> {
+pub(crate) async fn list_users(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<User>> {
     let (filter, param) = scope_filter("scope", scope);
     let rows = sqlx::query(&format!(
         "select * from users where {filter} order by username"
@@ -127,7 +127,7 @@ pub async fn list_users(pool: &SqlitePool, scope: &Scope) -> StoreResult<Vec<Use
     rows.iter().map(rows::user).collect()
 }
 
-pub async fn update_user(
+pub(crate) async fn update_user(
     conn: &mut SqliteConnection,
     update: &UserUpdate,
     event: &AuditEvent,
@@ -184,7 +184,7 @@ pub async fn update_user(
     Ok(user)
 }
 
-pub async fn user_count(pool: &SqlitePool) -> StoreResult<i64> {
+pub(crate) async fn user_count(pool: &SqlitePool) -> StoreResult<i64> {
     sqlx::query("select count(*) as n from users")
         .fetch_one(pool)
         .await
@@ -192,7 +192,7 @@ pub async fn user_count(pool: &SqlitePool) -> StoreResult<i64> {
         .map_err(map_err)
 }
 
-pub async fn create_session(
+pub(crate) async fn create_session(
     conn: &mut SqliteConnection,
     s: &Session,
     token_hash: &str,
@@ -215,7 +215,7 @@ pub async fn create_session(
     Ok(())
 }
 
-pub async fn session_by_token_hash(
+pub(crate) async fn session_by_token_hash(
     pool: &SqlitePool,
     token_hash: &str,
     now: DateTime<Utc>,
@@ -235,7 +235,7 @@ pub async fn session_by_token_hash(
         .transpose()
 }
 
-pub async fn revoke_session(
+pub(crate) async fn revoke_session(
     conn: &mut SqliteConnection,
     id: SessionId,
     event: &AuditEvent,

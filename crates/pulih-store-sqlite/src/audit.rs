@@ -11,7 +11,7 @@ use crate::{map_err, rows, scope_filter};
 
 /// Appends `event` to the chain inside the caller's transaction. The single writer
 /// connection serialises appends, so reading the last hash here is race-free.
-pub async fn append(conn: &mut SqliteConnection, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn append(conn: &mut SqliteConnection, event: &AuditEvent) -> StoreResult<()> {
     let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
         .fetch_optional(&mut *conn)
         .await
@@ -47,7 +47,7 @@ pub async fn append(conn: &mut SqliteConnection, event: &AuditEvent) -> StoreRes
 }
 
 /// Appends a change-feed entry inside the caller's transaction.
-pub async fn change(
+pub(crate) async fn change(
     conn: &mut SqliteConnection,
     entity: &str,
     id: &str,
@@ -69,7 +69,7 @@ pub async fn change(
     Ok(())
 }
 
-pub async fn range(pool: &SqlitePool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+pub(crate) async fn range(pool: &SqlitePool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
     let rows = sqlx::query("select * from audit_log where seq > ?1 order by seq limit ?2")
         .bind(after_seq)
         .bind(limit)
@@ -79,7 +79,7 @@ pub async fn range(pool: &SqlitePool, after_seq: i64, limit: i64) -> StoreResult
     rows.iter().map(rows::audit_entry).collect()
 }
 
-pub async fn page(
+pub(crate) async fn page(
     pool: &SqlitePool,
     scope: &Scope,
     before_seq: Option<i64>,
@@ -98,7 +98,7 @@ pub async fn page(
     rows.iter().map(rows::audit_entry).collect()
 }
 
-pub async fn changes_after(
+pub(crate) async fn changes_after(
     pool: &SqlitePool,
     scope: &Scope,
     after_seq: i64,
@@ -127,7 +127,7 @@ pub async fn changes_after(
         .collect()
 }
 
-pub async fn idempotent_response(
+pub(crate) async fn idempotent_response(
     pool: &SqlitePool,
     user: UserId,
     key: &str,
@@ -150,7 +150,7 @@ pub async fn idempotent_response(
     .transpose()
 }
 
-pub async fn save_idempotent_response(
+pub(crate) async fn save_idempotent_response(
     conn: &mut SqliteConnection,
     user: UserId,
     key: &str,

@@ -18,7 +18,7 @@ fn level_number(level: RegionLevel) -> i64 {
     level as i64 + 1
 }
 
-pub async fn counts(pool: &SqlitePool) -> StoreResult<[i64; 4]> {
+pub(crate) async fn counts(pool: &SqlitePool) -> StoreResult<[i64; 4]> {
     let rows = sqlx::query(
         "select level, count(*) as n from regions where retired_at is null group by level",
     )
@@ -35,7 +35,7 @@ pub async fn counts(pool: &SqlitePool) -> StoreResult<[i64; 4]> {
     Ok(out)
 }
 
-pub async fn stored(pool: &SqlitePool) -> StoreResult<HashMap<RegionCode, StoredRegion>> {
+pub(crate) async fn stored(pool: &SqlitePool) -> StoreResult<HashMap<RegionCode, StoredRegion>> {
     let rows = sqlx::query("select code, name, retired_at is not null as retired from regions")
         .fetch_all(pool)
         .await
@@ -101,7 +101,7 @@ async fn history(
     Ok(())
 }
 
-pub async fn apply_import(
+pub(crate) async fn apply_import(
     conn: &mut SqliteConnection,
     plan: &ImportPlan,
     source: &str,
@@ -121,19 +121,7 @@ pub async fn apply_import(
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
-    let mut all: Vec<&SourceRegion> = plan
-        .added
-        .iter()
-        .chain(&plan.restored)
-        .chain(&plan.refreshed)
-        .collect();
-    all.extend(plan.renamed.iter().map(|r| &r.region));
-    all.sort_by(|a, b| {
-        a.code
-            .level()
-            .cmp(&b.code.level())
-            .then(a.code.cmp(&b.code))
-    });
+    let all = plan.upserts();
     upsert(conn, &all).await?;
     if !plan.first {
         for r in &plan.added {
@@ -174,7 +162,7 @@ pub async fn apply_import(
     Ok(summary)
 }
 
-pub async fn one(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Option<Region>> {
+pub(crate) async fn one(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Option<Region>> {
     sqlx::query(&format!("select {COLUMNS} from regions where code = ?1"))
         .bind(code.as_str())
         .fetch_optional(pool)
@@ -185,7 +173,7 @@ pub async fn one(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Option<Reg
         .transpose()
 }
 
-pub async fn children(pool: &SqlitePool, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
+pub(crate) async fn children(pool: &SqlitePool, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
     let rows = match parent {
         Some(p) => sqlx::query(&format!("select {COLUMNS} from regions where parent_code = ?1 and retired_at is null order by code"))
             .bind(p.as_str())
@@ -199,20 +187,7 @@ pub async fn children(pool: &SqlitePool, parent: Option<&RegionCode>) -> StoreRe
     rows.iter().map(rows::region).collect()
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
-fn like_pattern(query: &str) -> String {
-    let mut out = String::from("%");
-    for c in query.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-pub async fn search(
+pub(crate) async fn search(
     pool: &SqlitePool,
     query: &str,
     level: Option<RegionLevel>,
@@ -228,7 +203,7 @@ pub async fn search(
          where r.retired_at is null and r.name_lower like ?1 escape '\\' and (?2 is null or r.level = ?2) \
          order by r.level, r.name_lower = ?3 desc, r.name, r.code limit ?4",
     )
-    .bind(like_pattern(query))
+    .bind(pulih_store::contains_pattern(query))
     .bind(level.map(level_number))
     .bind(query.trim().to_lowercase())
     .bind(limit)
@@ -249,7 +224,7 @@ pub async fn search(
         .collect()
 }
 
-pub async fn history_of(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
+pub(crate) async fn history_of(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
     let rows = sqlx::query(
         "select c.change, c.old_name, c.new_name, i.source, i.at from region_changes c \
          join region_imports i on i.id = c.import_id where c.code = ?1 order by c.id",

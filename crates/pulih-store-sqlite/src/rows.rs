@@ -18,7 +18,7 @@ fn corrupt(e: Invalid) -> StoreError {
 }
 
 /// A region from `select code, name, latitude, longitude, utc_offset, postal_code, children_count, retired_at`.
-pub fn region(row: &SqliteRow) -> Result<Region, StoreError> {
+pub(crate) fn region(row: &SqliteRow) -> Result<Region, StoreError> {
     Ok(Region {
         code: RegionCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
         name: row.try_get("name").map_err(map_err)?,
@@ -35,7 +35,7 @@ pub fn region(row: &SqliteRow) -> Result<Region, StoreError> {
 }
 
 /// An organisation from `select * from organisations`.
-pub fn org(row: &SqliteRow) -> Result<Organisation, StoreError> {
+pub(crate) fn org(row: &SqliteRow) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: OrgId::from_uuid(row.try_get("id").map_err(map_err)?),
         name: row.try_get("name").map_err(map_err)?,
@@ -47,7 +47,7 @@ pub fn org(row: &SqliteRow) -> Result<Organisation, StoreError> {
 }
 
 /// A user from `select * from users` (columns may carry a `u_` prefix-free join).
-pub fn user(row: &SqliteRow) -> Result<User, StoreError> {
+pub(crate) fn user(row: &SqliteRow) -> Result<User, StoreError> {
     Ok(User {
         id: UserId::from_uuid(row.try_get("id").map_err(map_err)?),
         username: row.try_get("username").map_err(map_err)?,
@@ -64,7 +64,7 @@ pub fn user(row: &SqliteRow) -> Result<User, StoreError> {
 }
 
 /// A session from columns prefixed `s_`.
-pub fn session(row: &SqliteRow) -> Result<Session, StoreError> {
+pub(crate) fn session(row: &SqliteRow) -> Result<Session, StoreError> {
     Ok(Session {
         id: SessionId::from_uuid(row.try_get("s_id").map_err(map_err)?),
         user_id: UserId::from_uuid(row.try_get("s_user_id").map_err(map_err)?),
@@ -77,7 +77,7 @@ pub fn session(row: &SqliteRow) -> Result<Session, StoreError> {
 }
 
 /// An audit entry from `select * from audit_log`.
-pub fn audit_entry(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
+pub(crate) fn audit_entry(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
         seq: row.try_get("seq").map_err(map_err)?,
         event: AuditEvent {

@@ -37,6 +37,20 @@ pub enum StoreError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// A `LIKE … escape '\'` pattern matching names that contain `query`, lower-cased,
+/// with `%`, `_` and `\` taken literally. Both backends search with it.
+pub fn contains_pattern(query: &str) -> String {
+    let mut out = String::from("%");
+    for c in query.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
