@@ -82,6 +82,12 @@ fn spinner(message: &'static str) -> ProgressBar {
 /// Imports regions with progress on the terminal and prints the counts.
 async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
     let (bytes, source) = match &from {
+        Some(dir) if dir.is_dir() => (
+            pulih_regions::from_idn_area_data(dir).with_context(|| {
+                format!("cannot read the idn-area-data folder {}", dir.display())
+            })?,
+            dir.display().to_string(),
+        ),
         Some(path) => (
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
             path.display().to_string(),

@@ -55,7 +55,8 @@ enum RegionsCommand {
     /// Import the official region tree (embedded), or a CSV file from a new decree.
     /// Idempotent; renamed and removed codes are kept with their history.
     Import {
-        /// A region CSV (code,name,latitude,longitude,utc_offset,postal_code), gzip or plain.
+        /// A region CSV (code,name,latitude,longitude,utc_offset,postal_code), gzip or
+        /// plain, or the `data/` folder of an idn-area-data release.
         #[arg(long)]
         from: Option<std::path::PathBuf>,
     },

@@ -123,6 +123,42 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceRegion>, ReadError> {
     Ok(regions)
 }
 
+/// Converts the `data/` folder of an idn-area-data release (`provinces.csv`,
+/// `regencies.csv`, `districts.csv`, `villages.csv`: code, parent code, name) into the
+/// region CSV [`read`] takes, without centroids (an import keeps the stored ones).
+pub fn from_idn_area_data(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "code",
+        "name",
+        "latitude",
+        "longitude",
+        "utc_offset",
+        "postal_code",
+    ])?;
+    for file in [
+        "provinces.csv",
+        "regencies.csv",
+        "districts.csv",
+        "villages.csv",
+    ] {
+        let path = dir.join(file);
+        let mut reader = csv::Reader::from_path(&path)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        for record in reader.records() {
+            let record =
+                record.map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+            let (code, name) = (
+                record.get(0).unwrap_or_default(),
+                record.iter().last().unwrap_or_default(),
+            );
+            out.write_record([code, name, "", "", "", ""])?;
+        }
+    }
+    out.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
 fn csv_error(e: &csv::Error) -> ReadError {
     let line = e.position().map_or(0, csv::Position::line);
     match e.kind() {
@@ -166,6 +202,43 @@ mod tests {
             .filter(|r| batam.contains(&r.code) && r.code.kind() == Some(RegionKind::Kelurahan))
             .count();
         assert_eq!(kelurahan, 64);
+    }
+
+    #[test]
+    fn an_idn_area_data_folder_converts_to_the_same_tree() {
+        let dir = std::env::temp_dir().join(format!("pulih-idn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let files = [
+            ("provinces.csv", "code,name\n21,Kepulauan Riau\n"),
+            (
+                "regencies.csv",
+                "code,province_code,name\n21.71,21,Kota Batam\n",
+            ),
+            (
+                "districts.csv",
+                "code,regency_code,name\n21.71.01,21.71,Belakang Padang\n",
+            ),
+            (
+                "villages.csv",
+                "code,district_code,name\n21.71.01.1001,21.71.01,Pulau Terong\n",
+            ),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let regions = read(&from_idn_area_data(&dir).expect("convert")).expect("read");
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Kepulauan Riau",
+                "Kota Batam",
+                "Belakang Padang",
+                "Pulau Terong"
+            ]
+        );
+        assert!(regions.iter().all(|r| r.latitude.is_none()));
     }
 
     #[test]

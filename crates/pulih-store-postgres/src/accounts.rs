@@ -9,7 +9,11 @@ use sqlx::{PgPool, Postgres, Row};
 
 use crate::{audit, map_err, rows, scope_filter};
 
-pub(crate) async fn create_org(pool: &PgPool, org: &Organisation, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn create_org(
+    pool: &PgPool,
+    org: &Organisation,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query(
         "insert into organisations (id, name, org_type, place, version, created_at) \
@@ -94,7 +98,11 @@ pub(crate) async fn create_user(pool: &PgPool, user: &User, event: &AuditEvent) 
 }
 
 /// One user found by `sql`, a `select * from users` with one parameter.
-pub(crate) async fn user_where<T>(pool: &PgPool, sql: &'static str, value: T) -> StoreResult<Option<User>>
+pub(crate) async fn user_where<T>(
+    pool: &PgPool,
+    sql: &'static str,
+    value: T,
+) -> StoreResult<Option<User>>
 where
     T: 'static + Send + sqlx::Encode<'static, Postgres> + sqlx::Type<Postgres>,
 {
@@ -237,7 +245,11 @@ pub(crate) async fn session_by_token_hash(
         .transpose()
 }
 
-pub(crate) async fn revoke_session(pool: &PgPool, id: SessionId, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn revoke_session(
+    pool: &PgPool,
+    id: SessionId,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
     sqlx::query("update sessions set revoked_at = $2 where id = $1 and revoked_at is null")
         .bind(id.as_uuid())

@@ -62,6 +62,8 @@ pub(crate) async fn stored(pool: &PgPool) -> StoreResult<HashMap<RegionCode, Sto
 /// Inserts or replaces regions, a chunk of rows per statement: each column travels as one
 /// array parameter and `unnest` turns the arrays back into rows. Parents come first in
 /// the plan, so every chunk finds the parents its foreign keys point at.
+// A list without centroids or postal codes (such as idn-area-data's own CSV files) keeps
+// the stored ones: `coalesce` below.
 async fn upsert(conn: &mut PgConnection, regions: &[&SourceRegion]) -> StoreResult<()> {
     for chunk in regions.chunks(CHUNK) {
         let mut codes = Vec::with_capacity(chunk.len());
@@ -89,8 +91,10 @@ async fn upsert(conn: &mut PgConnection, regions: &[&SourceRegion]) -> StoreResu
              select * from unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], \
                                   $6::float8[], $7::float8[], $8::int4[], $9::text[]) \
              on conflict (code) do update set name = excluded.name, name_lower = excluded.name_lower, \
-             latitude = excluded.latitude, longitude = excluded.longitude, utc_offset = excluded.utc_offset, \
-             postal_code = excluded.postal_code, retired_at = null",
+             latitude = coalesce(excluded.latitude, regions.latitude), \
+             longitude = coalesce(excluded.longitude, regions.longitude), \
+             utc_offset = coalesce(excluded.utc_offset, regions.utc_offset), \
+             postal_code = coalesce(excluded.postal_code, regions.postal_code), retired_at = null",
         )
         .bind(&codes)
         .bind(&parents)
@@ -240,7 +244,10 @@ pub(crate) async fn one(pool: &PgPool, code: &RegionCode) -> StoreResult<Option<
         .transpose()
 }
 
-pub(crate) async fn children(pool: &PgPool, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
+pub(crate) async fn children(
+    pool: &PgPool,
+    parent: Option<&RegionCode>,
+) -> StoreResult<Vec<Region>> {
     let rows = match parent {
         Some(p) => {
             sqlx::query(&format!(

@@ -69,7 +69,11 @@ pub(crate) async fn change(
     Ok(())
 }
 
-pub(crate) async fn range(pool: &SqlitePool, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+pub(crate) async fn range(
+    pool: &SqlitePool,
+    after_seq: i64,
+    limit: i64,
+) -> StoreResult<Vec<AuditEntry>> {
     let rows = sqlx::query("select * from audit_log where seq > ?1 order by seq limit ?2")
         .bind(after_seq)
         .bind(limit)

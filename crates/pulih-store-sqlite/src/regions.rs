@@ -55,6 +55,8 @@ pub(crate) async fn stored(pool: &SqlitePool) -> StoreResult<HashMap<RegionCode,
 }
 
 /// Inserts or replaces regions in batches (parents come first in the plan).
+// A list without centroids or postal codes (such as idn-area-data's own CSV files) keeps
+// the stored ones: `coalesce` below.
 async fn upsert(conn: &mut SqliteConnection, regions: &[&SourceRegion]) -> StoreResult<()> {
     for chunk in regions.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -73,8 +75,10 @@ async fn upsert(conn: &mut SqliteConnection, regions: &[&SourceRegion]) -> Store
         });
         q.push(
             " on conflict (code) do update set name = excluded.name, name_lower = excluded.name_lower, \
-             latitude = excluded.latitude, longitude = excluded.longitude, utc_offset = excluded.utc_offset, \
-             postal_code = excluded.postal_code, retired_at = null",
+             latitude = coalesce(excluded.latitude, regions.latitude), \
+             longitude = coalesce(excluded.longitude, regions.longitude), \
+             utc_offset = coalesce(excluded.utc_offset, regions.utc_offset), \
+             postal_code = coalesce(excluded.postal_code, regions.postal_code), retired_at = null",
         );
         q.build().execute(&mut *conn).await.map_err(map_err)?;
     }
@@ -173,7 +177,10 @@ pub(crate) async fn one(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Opt
         .transpose()
 }
 
-pub(crate) async fn children(pool: &SqlitePool, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
+pub(crate) async fn children(
+    pool: &SqlitePool,
+    parent: Option<&RegionCode>,
+) -> StoreResult<Vec<Region>> {
     let rows = match parent {
         Some(p) => sqlx::query(&format!("select {COLUMNS} from regions where parent_code = ?1 and retired_at is null order by code"))
             .bind(p.as_str())
@@ -224,7 +231,10 @@ pub(crate) async fn search(
         .collect()
 }
 
-pub(crate) async fn history_of(pool: &SqlitePool, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
+pub(crate) async fn history_of(
+    pool: &SqlitePool,
+    code: &RegionCode,
+) -> StoreResult<Vec<RegionChange>> {
     let rows = sqlx::query(
         "select c.change, c.old_name, c.new_name, i.source, i.at from region_changes c \
          join region_imports i on i.id = c.import_id where c.code = ?1 order by c.id",

@@ -149,6 +149,7 @@ pub async fn a_region_reimport_keeps_history_of_renamed_and_removed_codes(store:
         .find(|r| r.code == code("21.71"))
         .expect("batam in sample");
     renamed.name = "Kota Batam Madani".into();
+    renamed.latitude = None; // a list without centroids keeps the stored ones
     let third = import(store, changed).await;
     assert_eq!(third.renamed, 1);
     assert!(
@@ -163,6 +164,11 @@ pub async fn a_region_reimport_keeps_history_of_renamed_and_removed_codes(store:
     assert_eq!(
         (batam.name.as_str(), batam.children_count),
         ("Kota Batam Madani", 11)
+    );
+    assert!(
+        batam
+            .latitude
+            .is_some_and(|lat| (lat - 1.128_745).abs() < 1e-6)
     );
     let gone = store
         .region(&removed)
