@@ -150,7 +150,7 @@ pub fn from_idn_area_data(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
                 record.map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
             let (code, name) = (
                 record.get(0).unwrap_or_default(),
-                record.iter().last().unwrap_or_default(),
+                record.iter().next_back().unwrap_or_default(),
             );
             out.write_record([code, name, "", "", "", ""])?;
         }
