@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pulih_app::Authenticated;
-use pulih_domain::account::Role;
+use pulih_domain::authz::{Action, authorize};
 
 use crate::auth::{CurrentUser, SESSION_COOKIE, cookie};
 use crate::error::urlencode;
@@ -27,7 +27,8 @@ use crate::{AppState, WebError, lang_of};
 pub struct Nav {
     /// Display name of the logged-in user.
     pub user_name: Option<String>,
-    /// Whether to show the administration links.
+    /// Whether to show the administration links and forms (the same decision as the
+    /// use-cases make: `authorize`).
     pub admin: bool,
     /// Whether to show the users link.
     pub users: bool,
@@ -40,11 +41,12 @@ pub struct Nav {
 impl Nav {
     /// The frame for a logged-in user on `path`.
     pub fn new(who: &Authenticated, path: &str) -> Self {
-        let role = who.user.role;
+        let actor = who.actor();
+        let may = |action| authorize(&actor, action, &actor.scope).is_ok();
         Self {
             user_name: Some(who.user.display_name.clone()),
-            admin: role == Role::Admin,
-            users: matches!(role, Role::Admin | Role::Coordinator),
+            admin: may(Action::ManageUsers),
+            users: may(Action::ViewUsers),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),
         }
