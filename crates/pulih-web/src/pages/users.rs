@@ -49,11 +49,28 @@ pub struct UserForm {
     password: String,
 }
 
+/// What the users page shows besides the list.
 struct Shown {
     form: UserForm,
     errors: HashMap<String, String>,
     issued: Option<(String, String)>,
     status: StatusCode,
+}
+
+impl Shown {
+    /// An empty form in the user's scope, with a one-time password to show if one was issued.
+    fn fresh(who: &CurrentUser, issued: Option<(String, String)>) -> Self {
+        let form = UserForm {
+            scope: who.0.user.scope.to_string(),
+            ..UserForm::default()
+        };
+        Self {
+            form,
+            errors: HashMap::new(),
+            issued,
+            status: StatusCode::OK,
+        }
+    }
 }
 
 async fn page(
@@ -86,22 +103,7 @@ pub async fn index(
     headers: HeaderMap,
     who: CurrentUser,
 ) -> Result<Response, WebError> {
-    let form = UserForm {
-        scope: who.0.user.scope.to_string(),
-        ..UserForm::default()
-    };
-    page(
-        &state,
-        &headers,
-        &who,
-        Shown {
-            form,
-            errors: HashMap::new(),
-            issued: None,
-            status: StatusCode::OK,
-        },
-    )
-    .await
+    page(&state, &headers, &who, Shown::fresh(&who, None)).await
 }
 
 /// `POST /users`: creates the user; a generated one-time password is shown once.
@@ -129,22 +131,7 @@ pub async fn create(
     {
         Ok(created) => {
             let issued = generated.then(|| (created.user.username.clone(), created.password));
-            let form = UserForm {
-                scope: who.0.user.scope.to_string(),
-                ..UserForm::default()
-            };
-            page(
-                &state,
-                &headers,
-                &who,
-                Shown {
-                    form,
-                    errors: HashMap::new(),
-                    issued,
-                    status: StatusCode::OK,
-                },
-            )
-            .await
+            page(&state, &headers, &who, Shown::fresh(&who, issued)).await
         }
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {
@@ -200,23 +187,8 @@ pub async fn act(
         }
         "reset-password" => {
             let reset = state.app.reset_password(&actor, id, ip.as_deref()).await?;
-            let form = UserForm {
-                scope: who.0.user.scope.to_string(),
-                ..UserForm::default()
-            };
             let issued = Some((reset.user.username, reset.password));
-            page(
-                &state,
-                &headers,
-                &who,
-                Shown {
-                    form,
-                    errors: HashMap::new(),
-                    issued,
-                    status: StatusCode::OK,
-                },
-            )
-            .await
+            page(&state, &headers, &who, Shown::fresh(&who, issued)).await
         }
         _ => Err(AppError::NotFound.into()),
     }

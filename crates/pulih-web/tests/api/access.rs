@@ -9,6 +9,7 @@ crate::on_both_backends!(
     a_batam_administrator_cannot_touch_sanggau,
     an_analyst_never_receives_identities,
     pages_need_a_login_and_forms_need_their_csrf_token,
+    the_users_page_adds_resets_and_disables_users,
 );
 
 async fn a_batam_administrator_cannot_touch_sanggau(app: TestApp) {
@@ -232,4 +233,101 @@ async fn pages_need_a_login_and_forms_need_their_csrf_token(app: TestApp) {
             .iter()
             .all(|o| o["name"] != "Palsu")
     );
+}
+
+/// The users page as an administrator uses it: add a user with a one-time password, reset
+/// it, disable the user from the row, and a stale row action is refused.
+async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
+    let org = app
+        .create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
+        .await;
+    let page = |path: &'static str| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(&app.root_token)
+            .send()
+    };
+    let html = page("/users")
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_owned();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(&app.root_token)
+            .form(&form)
+            .send()
+    };
+    let created = post(
+        "/users".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("username", "agen.tanjung".into()),
+            ("display_name", "Agen Tanjung".into()),
+            ("role", "agent".into()),
+            ("org_id", org.clone()),
+            ("scope", "21.71.05.1001".into()),
+            ("password", String::new()),
+        ],
+    )
+    .await
+    .expect("post");
+    assert_eq!(created.status(), StatusCode::OK);
+    let html = created.text().await.expect("html");
+    assert!(
+        html.contains("<strong>agen.tanjung</strong>: <code>"),
+        "one-time password shown"
+    );
+    let users = app.get("/api/v1/users", &app.root_token).await;
+    let agent = users.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|u| u["username"] == "agen.tanjung")
+        .expect("created")
+        .clone();
+    let id = agent["id"].as_str().expect("id").to_owned();
+    let reset = post(
+        format!("/users/{id}/reset-password"),
+        vec![("csrf", csrf.clone())],
+    )
+    .await
+    .expect("post");
+    assert!(
+        reset
+            .text()
+            .await
+            .expect("html")
+            .contains("<strong>agen.tanjung</strong>: <code>")
+    );
+    let stale = post(
+        format!("/users/{id}/disable"),
+        vec![("csrf", csrf.clone()), ("version", "1".into())],
+    )
+    .await
+    .expect("post");
+    assert_eq!(
+        stale.status(),
+        StatusCode::CONFLICT,
+        "the reset raised the version"
+    );
+    let disabled = post(
+        format!("/users/{id}/disable"),
+        vec![("csrf", csrf), ("version", "2".into())],
+    )
+    .await
+    .expect("post");
+    assert_eq!(disabled.status(), StatusCode::SEE_OTHER);
+    let after = app
+        .get(&format!("/api/v1/users/{id}"), &app.root_token)
+        .await;
+    assert_eq!(after.body["disabled"], true);
 }
