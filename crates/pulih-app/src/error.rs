@@ -1,6 +1,8 @@
 //! What a use-case can refuse or fail with. Each case carries a translation key so the
 //! web edge can tell the user, in their language, what to do.
 
+use std::borrow::Cow;
+
 use pulih_domain::Invalid;
 use pulih_domain::authz::Denied;
 use pulih_store::StoreError;
@@ -26,9 +28,9 @@ pub enum AppError {
     /// The record does not exist or lies outside the actor's view.
     #[error("not found")]
     NotFound,
-    /// Input failed validation; pairs of (field, translation key).
+    /// Input failed validation, one problem per field.
     #[error("invalid input: {0:?}")]
-    Invalid(Vec<(&'static str, &'static str)>),
+    Invalid(Vec<Problem>),
     /// The request clashes with stored data; translation key of the reason.
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -40,6 +42,36 @@ pub enum AppError {
     Internal(String),
 }
 
+/// One rejected input: the field (a path such as `substances.tobacco.q5` for nested
+/// input), the translation key of the reason, and values for the text's placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field.
+    pub field: Cow<'static, str>,
+    /// Translation key of the reason.
+    pub key: &'static str,
+    /// `{name}` placeholders of the text and their values.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    /// A problem with `field` explained by `key`.
+    pub fn new(field: impl Into<Cow<'static, str>>, key: &'static str) -> Self {
+        Self {
+            field: field.into(),
+            key,
+            args: Vec::new(),
+        }
+    }
+}
+
+impl AppError {
+    /// Input failed validation in one field.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, key: &'static str) -> Self {
+        Self::Invalid(vec![Problem::new(field, key)])
+    }
+}
+
 /// Result of a use-case.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -48,12 +80,10 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict => Self::Conflict("conflict.stale"),
             StoreError::Duplicate("username") => {
-                Self::Invalid(vec![("username", "invalid.username_taken")])
+                Self::invalid("username", "invalid.username_taken")
             }
             StoreError::Duplicate(_) => Self::Conflict("conflict.duplicate"),
-            StoreError::MissingReference(_) => {
-                Self::Invalid(vec![("org_id", "invalid.org_missing")])
-            }
+            StoreError::MissingReference(_) => Self::invalid("org_id", "invalid.org_missing"),
             StoreError::NotFound => Self::NotFound,
             other => Self::Store(other),
         }
@@ -62,17 +92,24 @@ impl From<StoreError> for AppError {
 
 /// Collects field errors while parsing a form, then fails with all of them at once.
 #[derive(Debug, Default)]
-pub struct Fields(Vec<(&'static str, &'static str)>);
+pub struct Fields(Vec<Problem>);
 
 impl Fields {
     /// Parses one field, remembering its error.
     pub fn check<T>(&mut self, field: &'static str, result: Result<T, Invalid>) -> Option<T> {
-        result.map_err(|e| self.0.push((field, e.key))).ok()
+        result
+            .map_err(|e| self.0.push(Problem::new(field, e.key)))
+            .ok()
     }
 
     /// Adds an error found by a cross-field rule.
-    pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.0.push((field, key));
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, key: &'static str) {
+        self.0.push(Problem::new(field, key));
+    }
+
+    /// Adds a problem with placeholder values.
+    pub fn add_problem(&mut self, problem: Problem) {
+        self.0.push(problem);
     }
 
     /// Fails with every collected error, if any.

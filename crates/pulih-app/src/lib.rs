@@ -5,7 +5,9 @@
 mod accounts;
 mod audit;
 mod auth;
+mod clients;
 mod error;
+mod keys;
 mod orgs;
 mod regions;
 mod secrets;
@@ -21,7 +23,9 @@ use pulih_store::Store;
 pub use accounts::{NewUser, PasswordReset};
 pub use audit::VerifyReport;
 pub use auth::{Authenticated, Login, LoginKind};
-pub use error::{AppError, AppResult};
+pub use clients::*;
+pub use error::{AppError, AppResult, Problem};
+pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;
 pub use regions::RegionView;
 pub use secrets::random_token;
@@ -52,6 +56,8 @@ pub struct AppConfig {
     pub token_days: i64,
     /// Login throttling limits.
     pub throttle: ThrottleConfig,
+    /// How long break-glass access to a client lasts.
+    pub break_glass_hours: i64,
 }
 
 impl Default for AppConfig {
@@ -60,6 +66,7 @@ impl Default for AppConfig {
             session_hours: 12,
             token_days: 30,
             throttle: ThrottleConfig::default(),
+            break_glass_hours: pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS,
         }
     }
 }
@@ -70,6 +77,7 @@ pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: AppConfig,
+    keys: Arc<Keys>,
     throttle: Arc<throttle::Throttle>,
     /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
     /// instead of exhausting memory and blocking threads.
@@ -77,8 +85,13 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the application over a store.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+    /// Builds the application over a store whose keys were opened with [`Keys::open`].
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+        keys: Arc<Keys>,
+    ) -> Self {
         let throttle = Arc::new(throttle::Throttle::new(config.throttle));
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let hashing = Arc::new(tokio::sync::Semaphore::new(2 * cores));
@@ -86,6 +99,7 @@ impl App {
             store,
             clock,
             config,
+            keys,
             throttle,
             hashing,
         }
@@ -94,6 +108,22 @@ impl App {
     /// Which storage backend is in use.
     pub fn backend(&self) -> &'static str {
         self.store.backend()
+    }
+
+    /// Rewraps every sealed key under the current master key (after a new master key
+    /// was configured with the old one listed as previous); returns how many.
+    pub async fn rotate_keys(&self) -> AppResult<u64> {
+        let rewrapped = self.keys.rotate(self.store.as_ref()).await?;
+        let record = Record {
+            kind: "keys",
+            id: None,
+            region: "ID",
+        };
+        let detail =
+            serde_json::json!({ "rewrapped": rewrapped, "key_id": self.keys.current_key_id() });
+        let event = self.event(None, "keys.rotate", record, None, detail);
+        self.store.append_audit(&event).await?;
+        Ok(rewrapped)
     }
 
     /// Whether the store answers (for readiness checks).

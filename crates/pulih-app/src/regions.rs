@@ -79,7 +79,7 @@ impl App {
     ) -> AppResult<Vec<RegionHit>> {
         authorize(actor, Action::ViewRegions, &Scope::National)?;
         if query.trim().chars().count() < 2 {
-            return Err(AppError::Invalid(vec![("q", "invalid.search_short")]));
+            return Err(AppError::invalid("q", "invalid.search_short"));
         }
         Ok(self
             .store
@@ -109,7 +109,7 @@ impl App {
                 pulih_regions::ReadError::TooLarge => "invalid.import_too_large",
                 _ => "invalid.import_rows",
             };
-            AppError::Invalid(vec![("file", key)])
+            AppError::invalid("file", key)
         })?;
         self.import_regions(actor, regions, source).await
     }

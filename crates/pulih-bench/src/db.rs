@@ -25,7 +25,8 @@ impl Backend {
     }
 }
 
-/// An empty database plus a data directory, both private to one benchmark run.
+/// An empty database plus a data directory (which also holds the master key file), both
+/// private to one benchmark run.
 pub struct BenchDb {
     data_dir: TempDir,
     postgres: Option<PostgresDb>,
@@ -56,6 +57,14 @@ impl BenchDb {
     /// The directory passed as `--data-dir`.
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
+    }
+
+    /// The master key file of this database, private to the run. It is passed explicitly
+    /// (`PULIH_MASTER_KEY_FILE`) so it depends neither on the server's default location nor
+    /// on the caller's environment; `pulih` creates it on the first command against the
+    /// empty database.
+    pub fn master_key_file(&self) -> PathBuf {
+        self.data_dir.path().join("master.key")
     }
 
     /// Where server logs are written.

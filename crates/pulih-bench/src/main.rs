@@ -5,16 +5,20 @@
 //! * cold start to the first served request (`/healthz`), median of several starts on an
 //!   imported database;
 //! * p50/p99 and throughput of the region JSON endpoint and the region HTML page under a
-//!   fixed number of concurrent connections (64 by default).
+//!   fixed number of concurrent connections (64 by default);
+//! * p50/p99 and throughput of durable writes — BARC-10 screenings posted by a counsellor,
+//!   one client record per connection — under the same load.
 //!
 //! It is a command, not a test: run `scripts/bench` (release build) and read the table.
 //! Client and server share the machine, so the figures include the load generator's cost.
 
+mod api;
 mod db;
 mod load;
 mod report;
 mod run;
 mod server;
+mod writes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,9 +51,13 @@ struct Args {
     /// Measured requests per endpoint (after a warm-up).
     #[arg(long, default_value_t = 20_000)]
     requests: usize,
-    /// Concurrent connections for the read measurements.
+    /// Concurrent connections for the read and write measurements.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// Clients the screenings are spread over (default: one per connection). Connection k
+    /// writes for clients k, k + connections, …, so no two connections share a client.
+    #[arg(long)]
+    write_clients: Option<usize>,
     /// Number of cold starts; the median is reported.
     #[arg(long, default_value_t = 5)]
     cold_starts: usize,
@@ -89,6 +97,11 @@ fn main() -> ExitCode {
     let settings = run::Settings {
         requests: args.requests.max(1),
         concurrency: args.concurrency.max(1),
+        write_clients: args
+            .write_clients
+            .unwrap_or(args.concurrency)
+            .max(args.concurrency)
+            .max(1),
         cold_starts: args.cold_starts.max(1),
         postgres_admin_url: args.database_url.clone(),
     };

@@ -1,4 +1,5 @@
-//! The printed table: each measure next to its target from DESIGN.md.
+//! The printed table: each measure next to its target from DESIGN.md. The ratio is always
+//! measured value / target: above 1 misses a latency target, below 1 misses a rate target.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -14,6 +15,8 @@ pub enum Target {
     Below(Duration),
     /// A count that must be zero (failed requests).
     Zero,
+    /// A rate that must be at least this many per second (`≥`), e.g. write throughput.
+    AtLeastPerSecond(f64),
 }
 
 /// One line of the table.
@@ -46,6 +49,16 @@ impl Row {
         }
     }
 
+    /// A rate per second, e.g. `5,210 req/s`, compared with `target`.
+    pub fn rate(measure: impl Into<String>, per_second: f64, unit: &str, target: Target) -> Self {
+        Self {
+            measure: measure.into(),
+            value: format!("{} {unit}", thousands(per_second as u64)),
+            measured: Some(per_second),
+            target,
+        }
+    }
+
     /// A count of failures, which should be zero.
     pub fn failures(measure: impl Into<String>, count: usize, detail: Option<&str>) -> Self {
         let value = match detail {
@@ -66,6 +79,7 @@ impl Row {
             Target::AtMost(t) => format!("<= {} ms", t.as_millis()),
             Target::Below(t) => format!("< {} ms", t.as_millis()),
             Target::Zero => "0".to_owned(),
+            Target::AtLeastPerSecond(t) => format!(">= {}/s", thousands(t as u64)),
         }
     }
 
@@ -77,6 +91,7 @@ impl Row {
             Target::AtMost(t) => Some((Some(value / t.as_secs_f64()), value <= t.as_secs_f64())),
             Target::Below(t) => Some((Some(value / t.as_secs_f64()), value < t.as_secs_f64())),
             Target::Zero => Some((None, value == 0.0)),
+            Target::AtLeastPerSecond(t) => Some((Some(value / t), value >= t)),
         }
     }
 
@@ -167,5 +182,17 @@ mod tests {
         assert!(!Row::time("p99", Duration::from_millis(8), target).missed());
         assert!(Row::failures("errors", 1, None).missed());
         assert!(!Row::info("rate", "1/s").missed());
+    }
+
+    #[test]
+    fn a_rate_under_its_target_is_a_miss() {
+        let target = Target::AtLeastPerSecond(5_000.0);
+        assert!(Row::rate("writes", 4_999.0, "req/s", target).missed());
+        assert!(!Row::rate("writes", 5_000.0, "req/s", target).missed());
+        assert!(!Row::rate("reads", 10.0, "req/s", Target::None).missed());
+        let table = table("t", &[Row::rate("writes", 2_500.0, "req/s", target)]);
+        assert!(table.contains("2,500 req/s"), "{table}");
+        assert!(table.contains(">= 5,000/s"), "{table}");
+        assert!(table.contains("0.50  MISS"), "{table}");
     }
 }

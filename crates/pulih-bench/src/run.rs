@@ -1,4 +1,5 @@
-//! The measurements for one backend, each on its own fresh database.
+//! The measurements for one backend, each on its own fresh database: import, cold start,
+//! reads, then durable writes.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,7 @@ use crate::db::{Backend, BenchDb};
 use crate::load::{self, Load, LoadResult};
 use crate::report::{Row, Target, format_duration, thousands};
 use crate::server::{Pulih, Server};
+use crate::{api, writes};
 
 /// DESIGN.md: cold start to first served request ≤ 100 ms (after migrations).
 const COLD_START_TARGET: Duration = Duration::from_millis(100);
@@ -16,7 +18,8 @@ const JSON_P99_TARGET: Duration = Duration::from_millis(10);
 /// DESIGN.md: HTML page p99 < 20 ms under load.
 const HTML_P99_TARGET: Duration = Duration::from_millis(20);
 
-/// The region both endpoints are asked for: Kota Batam.
+/// The region both read endpoints are asked for, and where the bench's clients live:
+/// Kota Batam.
 const REGION: &str = "21.71";
 /// The administrator the bench creates to log in with.
 const ADMIN_USERNAME: &str = "benchadmin";
@@ -30,6 +33,8 @@ pub struct Settings {
     pub requests: usize,
     /// Concurrent connections.
     pub concurrency: usize,
+    /// Clients the write measurement spreads its screenings over (≥ `concurrency`).
+    pub write_clients: usize,
     /// Cold starts to take the median of.
     pub cold_starts: usize,
     /// URL the PostgreSQL bench database is created through.
@@ -110,15 +115,22 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
         .build()
         .context("starting the async runtime")?;
     runtime
-        .block_on(reads(&server, settings, &mut rows))
+        .block_on(under_load(&server, settings, &mut rows, &mut notes))
         .with_context(|| format!("server log tail:\n{}", server.log_tail()))?;
     Ok(Outcome { rows, notes })
 }
 
-/// Logs in, then loads the region JSON endpoint and the region page in turn.
-async fn reads(server: &Server, settings: &Settings, rows: &mut Vec<Row>) -> Result<()> {
+/// Logs in, loads the region JSON endpoint and the region page in turn, then measures
+/// durable writes.
+async fn under_load(
+    server: &Server,
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
     let client = load::client(settings.concurrency)?;
-    let token = login(&client, &server.base_url()).await?;
+    let base_url = server.base_url();
+    let token = api::login(&client, &base_url, ADMIN_USERNAME, ADMIN_PASSWORD).await?;
     let endpoints = [
         (
             "JSON",
@@ -134,49 +146,80 @@ async fn reads(server: &Server, settings: &Settings, rows: &mut Vec<Row>) -> Res
         ),
     ];
     for (kind, path, accept, p99_target) in endpoints {
-        let mut load = Load {
-            url: format!("{}{path}", server.base_url()),
-            token: token.clone(),
-            accept,
-            requests: settings.requests,
-            concurrency: settings.concurrency,
-        };
-        check_body(kind, &load::probe(&client, &load).await?)?;
-        let measured = load.requests;
-        load.requests = (measured / 10).clamp(settings.concurrency, 2_000);
-        load::run(&client, &load).await;
-        load.requests = measured;
-        let result = load::run(&client, &load).await;
-        push_rows(rows, kind, &path, &result, p99_target, settings.concurrency);
+        let load = Load::get(format!("{base_url}{path}"), token.clone(), accept)
+            .sized(settings.requests, settings.concurrency);
+        let result = measure(&client, load, settings, |body| check_body(kind, body)).await?;
+        let label = format!("{kind} {path}");
+        push_rows(rows, &label, &result, p99_target, Target::None, settings);
     }
+
+    // At least one client record per connection, and none shared between connections (as
+    // in the field, where a counsellor records for one client at a time).
+    let prepared = writes::prepare(&client, &base_url, &token, REGION, settings.write_clients)
+        .await
+        .context("preparing the write measurement")?;
+    notes.push(format!(
+        "writes: POST /api/v1/clients/{{id}}/screenings/barc10 over {} clients, registered with consent in {}",
+        prepared.urls.len(),
+        format_duration(prepared.took)
+    ));
+    let load = writes::load(&prepared).sized(settings.requests, settings.concurrency);
+    let result = measure(&client, load, settings, writes::check_answer).await?;
+    push_rows(
+        rows,
+        "write BARC-10 screening",
+        &result,
+        writes::P99_TARGET,
+        Target::AtLeastPerSecond(writes::THROUGHPUT_TARGET),
+        settings,
+    );
     Ok(())
+}
+
+/// Checks one answer, warms up with a tenth of the requests (at least one per connection,
+/// at most 2,000), then measures `load`.
+async fn measure(
+    client: &reqwest::Client,
+    mut load: Load,
+    settings: &Settings,
+    check: impl Fn(&str) -> Result<()>,
+) -> Result<LoadResult> {
+    check(&load::probe(client, &load).await?)?;
+    let measured = load.requests;
+    load.requests = (measured / 10).clamp(settings.concurrency, 2_000);
+    load::run(client, &load).await;
+    load.requests = measured;
+    Ok(load::run(client, &load).await)
 }
 
 /// Adds p50, p99, throughput and failures of one endpoint to the table.
 fn push_rows(
     rows: &mut Vec<Row>,
-    kind: &str,
-    path: &str,
+    label: &str,
     result: &LoadResult,
     p99_target: Duration,
-    concurrency: usize,
+    throughput_target: Target,
+    settings: &Settings,
 ) {
+    let conns = settings.concurrency;
     rows.push(Row::time(
-        format!("{kind} {path} p50 ({concurrency} conns)"),
+        format!("{label} p50 ({conns} conns)"),
         result.percentile(50.0),
         Target::None,
     ));
     rows.push(Row::time(
-        format!("{kind} {path} p99 ({concurrency} conns)"),
+        format!("{label} p99 ({conns} conns)"),
         result.percentile(99.0),
         Target::Below(p99_target),
     ));
-    rows.push(Row::info(
-        format!("{kind} {path} throughput"),
-        format!("{} req/s", thousands(result.throughput() as u64)),
+    rows.push(Row::rate(
+        format!("{label} throughput"),
+        result.throughput(),
+        "req/s",
+        throughput_target,
     ));
     rows.push(Row::failures(
-        format!("{kind} {path} failed requests"),
+        format!("{label} failed requests"),
         result.errors,
         result.first_error.as_deref(),
     ));
@@ -201,25 +244,4 @@ fn check_body(kind: &str, body: &str) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// `POST /api/v1/session` as the bench administrator; returns the bearer token.
-async fn login(client: &reqwest::Client, base_url: &str) -> Result<String> {
-    let response = client
-        .post(format!("{base_url}/api/v1/session"))
-        .json(&serde_json::json!({ "username": ADMIN_USERNAME, "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .context("POST /api/v1/session")?;
-    let status = response.status();
-    let body = response.text().await?;
-    if status != reqwest::StatusCode::CREATED {
-        bail!("login answered {status}, not 201: {}", load::snippet(&body));
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&body).context("login did not answer JSON")?;
-    json.get("token")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-        .with_context(|| format!("login answer has no token: {}", load::snippet(&body)))
 }

@@ -43,6 +43,8 @@ impl Pulih {
                 cmd.env_remove(var);
             }
         }
+        // Every bench database gets its own master key, so runs never share or clash on one.
+        cmd.env("PULIH_MASTER_KEY_FILE", db.master_key_file());
         cmd
     }
 

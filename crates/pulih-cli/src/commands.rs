@@ -61,12 +61,16 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
-fn app(store: Arc<dyn Store>, settings: &Settings) -> App {
+/// Opens the database and the keys, and builds the application.
+async fn app(settings: &Settings) -> anyhow::Result<App> {
+    let store = open_store(settings).await?;
+    let keys = crate::keys::open(settings, store.as_ref()).await?;
     let config = AppConfig {
         session_hours: settings.session_hours,
+        break_glass_hours: settings.break_glass_hours,
         ..AppConfig::default()
     };
-    App::new(store, Arc::new(SystemClock), config)
+    Ok(App::new(store, Arc::new(SystemClock), config, keys))
 }
 
 fn spinner(message: &'static str) -> ProgressBar {
@@ -103,11 +107,7 @@ async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
     let summary = imported.map_err(|e| match e {
         AppError::Invalid(fields) => anyhow::anyhow!(
             "{source} is not a valid region file ({}); nothing was imported",
-            fields
-                .iter()
-                .map(|(_, key)| *key)
-                .collect::<Vec<_>>()
-                .join(", ")
+            fields.iter().map(|p| p.key).collect::<Vec<_>>().join(", ")
         ),
         other => app_error(other),
     })?;
@@ -124,7 +124,7 @@ fn app_error(e: AppError) -> anyhow::Error {
             "invalid input: {}",
             fields
                 .iter()
-                .map(|(f, k)| format!("{f} ({k})"))
+                .map(|p| format!("{} ({})", p.field, p.key))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -134,8 +134,7 @@ fn app_error(e: AppError) -> anyhow::Error {
 
 /// `pulih serve`.
 pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
-    let store = open_store(&settings).await?;
-    let app = app(store, &settings);
+    let app = app(&settings).await?;
     let counts = app.region_counts().await.map_err(app_error)?;
     if counts.iter().all(|n| *n == 0) {
         println!("Empty database: loading the official region tree (first start only).");
@@ -221,7 +220,7 @@ pub async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
 
 /// `pulih regions import [--from FILE]`.
 pub async fn import_regions(settings: Settings, from: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let app = app(open_store(&settings).await?, &settings);
+    let app = app(&settings).await?;
     import(&app, from).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -241,7 +240,7 @@ pub async fn create_admin(
     } else {
         None
     };
-    let app = app(open_store(&settings).await?, &settings);
+    let app = app(&settings).await?;
     let created = app
         .bootstrap_admin(username, password)
         .await
@@ -258,7 +257,7 @@ pub async fn create_admin(
 
 /// `pulih audit verify`.
 pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
-    let app = app(open_store(&settings).await?, &settings);
+    let app = app(&settings).await?;
     let report = app.verify_audit(None).await.map_err(app_error)?;
     match report.broken {
         None => {
@@ -279,4 +278,18 @@ pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `pulih keys rotate`: rewraps every sealed key under the current master key.
+pub async fn rotate_keys(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = app(&settings).await?;
+    let bar = spinner("rewrapping data keys under the current master key");
+    let rewrapped = app.rotate_keys().await;
+    bar.finish_and_clear();
+    let rewrapped = rewrapped.map_err(app_error)?;
+    println!(
+        "{rewrapped} keys rewrapped under the current master key. \
+         The old key can be removed from previous_master_key_files at the next restart."
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -33,6 +33,10 @@ pub struct Global {
     /// Hours a browser session lasts (default 12).
     #[arg(long, env = "PULIH_SESSION_HOURS", global = true)]
     pub session_hours: Option<i64>,
+    /// The master key file (default: master.key in the data folder). The key may instead
+    /// be given, base64-encoded, in the PULIH_MASTER_KEY variable.
+    #[arg(long, env = "PULIH_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
 }
 
 /// The `serve` flags.
@@ -75,6 +79,10 @@ pub struct FileConfig {
     trust_proxy: Option<bool>,
     session_hours: Option<i64>,
     log_json: Option<bool>,
+    master_key_file: Option<PathBuf>,
+    #[serde(default)]
+    previous_master_key_files: Vec<PathBuf>,
+    break_glass_hours: Option<i64>,
 }
 
 /// The resolved settings.
@@ -96,6 +104,21 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Browser session length.
     pub session_hours: i64,
+    /// Where the master key comes from.
+    pub master_key: KeySource,
+    /// Older master keys still accepted while keys are rotated.
+    pub previous_master_key_files: Vec<PathBuf>,
+    /// How long break-glass access lasts.
+    pub break_glass_hours: i64,
+}
+
+/// Where the master key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// A key file.
+    File(PathBuf),
+    /// The `PULIH_MASTER_KEY` variable.
+    Env(Secret),
 }
 
 impl Settings {
@@ -106,12 +129,21 @@ impl Settings {
             None if Path::new("pulih.toml").exists() => read_file(Path::new("pulih.toml"))?,
             None => FileConfig::default(),
         };
+        let data_dir = global
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("pulih-data"));
+        let master_key = match (
+            global.master_key_file.clone().or(file.master_key_file),
+            std::env::var("PULIH_MASTER_KEY"),
+        ) {
+            (Some(path), _) => KeySource::File(path),
+            (None, Ok(key)) if !key.trim().is_empty() => KeySource::Env(Secret(key)),
+            (None, _) => KeySource::File(data_dir.join("master.key")),
+        };
         Ok(Self {
-            data_dir: global
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or_else(|| PathBuf::from("pulih-data")),
+            data_dir,
             database_url: global
                 .database_url
                 .clone()
@@ -131,6 +163,11 @@ impl Settings {
             secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
             trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
             session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
+            master_key,
+            previous_master_key_files: file.previous_master_key_files,
+            break_glass_hours: file
+                .break_glass_hours
+                .unwrap_or(pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS),
         })
     }
 }

@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod keys;
 
 use clap::{Parser, Subcommand};
 
@@ -48,6 +49,24 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Master key commands.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Write a new master key file (never over an existing file).
+    Generate {
+        /// Where to write it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Rewrap every data key under the current master key (the old key listed in
+    /// previous_master_key_files); the server may keep running.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +139,12 @@ async fn main() -> std::process::ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => commands::verify_audit(settings).await,
+        Command::Keys {
+            command: KeysCommand::Generate { out },
+        } => keys::generate(&out).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => commands::rotate_keys(settings).await,
     };
     match result {
         Ok(code) => code,

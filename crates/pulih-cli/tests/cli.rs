@@ -14,6 +14,8 @@ fn pulih(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .arg(dir)
         .env_remove("PULIH_DATABASE_URL")
         .env_remove("PULIH_CONFIG")
+        .env_remove("PULIH_MASTER_KEY")
+        .env_remove("PULIH_MASTER_KEY_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -244,4 +246,110 @@ fn flags_override_the_environment_which_overrides_the_file() {
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not valid"));
+}
+
+#[test]
+fn a_missing_or_wrong_master_key_is_refused_clearly_and_rotation_rewraps_the_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pulih(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--username",
+            "kepala",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang-2026\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Created a new master key"),
+        "{}",
+        text(&out)
+    );
+    let original = dir.path().join("master.key");
+    assert!(original.exists());
+
+    let other = dir.path().join("other.key");
+    let out = pulih(
+        dir.path(),
+        &["keys", "generate", "--out", other.to_str().expect("path")],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let again = pulih(
+        dir.path(),
+        &["keys", "generate", "--out", other.to_str().expect("path")],
+        None,
+    );
+    assert!(
+        !again.status.success(),
+        "an existing key file is never overwritten"
+    );
+
+    let wrong = pulih(
+        dir.path(),
+        &[
+            "--master-key-file",
+            other.to_str().expect("path"),
+            "audit",
+            "verify",
+        ],
+        None,
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong).contains("does not open this database"),
+        "{}",
+        text(&wrong)
+    );
+
+    let backup = dir.path().join("backup.key");
+    std::fs::rename(&original, &backup).expect("move key");
+    let missing = pulih(dir.path(), &["audit", "verify"], None);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("no master key at"),
+        "{}",
+        text(&missing)
+    );
+    assert!(!original.exists(), "no new key is made over existing data");
+
+    let config = dir.path().join("rotate.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "master_key_file = {:?}\nprevious_master_key_files = [{:?}]\n",
+            other.display().to_string(),
+            backup.display().to_string()
+        ),
+    )
+    .expect("config");
+    let rotate = pulih(
+        dir.path(),
+        &["--config", config.to_str().expect("path"), "keys", "rotate"],
+        None,
+    );
+    assert!(rotate.status.success(), "{}", text(&rotate));
+    assert!(
+        text(&rotate).contains("1 keys rewrapped"),
+        "{}",
+        text(&rotate)
+    );
+    let after = pulih(
+        dir.path(),
+        &[
+            "--master-key-file",
+            other.to_str().expect("path"),
+            "audit",
+            "verify",
+        ],
+        None,
+    );
+    assert!(
+        after.status.success(),
+        "the new key alone opens the database: {}",
+        text(&after)
+    );
 }

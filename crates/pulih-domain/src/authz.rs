@@ -39,6 +39,8 @@ pub enum Action {
     ViewAudit,
     /// Change one's own password and revoke one's own tokens.
     ManageOwnAccount,
+    /// Review break-glass accesses to client records.
+    ReviewBreakGlass,
 }
 
 /// Why an action was refused.
@@ -61,7 +63,9 @@ const fn role_allows(role: Role, action: Action) -> bool {
     match action {
         ViewRegions | ViewOrgs | ManageOwnAccount => true,
         ViewUsers => matches!(role, Role::Admin | Role::Coordinator),
-        ImportRegions | ManageOrgs | ManageUsers | ViewAudit => matches!(role, Role::Admin),
+        ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass => {
+            matches!(role, Role::Admin)
+        }
     }
 }
 
@@ -93,7 +97,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 8] = [
+    const ACTIONS: [Action; 9] = [
+        Action::ReviewBreakGlass,
         Action::ViewRegions,
         Action::ImportRegions,
         Action::ViewOrgs,

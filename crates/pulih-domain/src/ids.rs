@@ -62,6 +62,18 @@ typed_id!(
     /// Identifies a login session or API token.
     SessionId
 );
+typed_id!(
+    /// Identifies a client (a person in care), never derived from who they are.
+    ClientId
+);
+typed_id!(
+    /// Identifies one fact recorded about a client: a consent, an episode, a screening…
+    FactId
+);
+typed_id!(
+    /// Identifies one break-glass access grant.
+    GrantId
+);
 
 #[cfg(test)]
 mod tests {

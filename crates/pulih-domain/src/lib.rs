@@ -4,10 +4,20 @@
 pub mod account;
 pub mod audit;
 pub mod authz;
+pub mod care;
+pub mod client;
+pub mod client_access;
+pub mod clinical;
+pub mod consent;
 pub mod ids;
+pub mod intake;
+mod keyed;
+pub mod nik;
 pub mod org;
 pub mod region;
 pub mod region_import;
+
+pub use keyed::optional_text;
 
 /// A value that failed to parse; `key` names the translation of the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -59,6 +59,12 @@ impl OrgType {
         }
     }
 
+    /// Whether client records may ever be shared with this type: never with the police,
+    /// since clinical and enforcement data are separated by a hard wall.
+    pub const fn may_receive_clinical_data(self) -> bool {
+        !matches!(self, Self::Police)
+    }
+
     /// Parses a type name.
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         Self::ALL

@@ -59,9 +59,24 @@ impl RegionKind {
 }
 
 /// A syntactically valid region code such as `21.71.01.1001`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
+
+impl TryFrom<String> for RegionCode {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Self::parse(&s)
+    }
+}
+
+impl From<RegionCode> for String {
+    fn from(code: RegionCode) -> Self {
+        code.0
+    }
+}
 
 impl RegionCode {
     /// Parses a dotted code; each part must have the right number of digits.

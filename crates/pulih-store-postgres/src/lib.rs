@@ -6,6 +6,10 @@
 
 mod accounts;
 mod audit;
+mod client_store;
+mod clients;
+mod grants;
+mod keys;
 mod regions;
 mod rows;
 #[cfg(feature = "testing")]
@@ -72,6 +76,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
         if db.is_unique_violation() {
             match db.constraint() {
                 Some("users_username_key") => return StoreError::Duplicate("username"),
+                Some("clients_nik_hash_key") => return StoreError::Duplicate("nik"),
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
                 _ => {}
             }

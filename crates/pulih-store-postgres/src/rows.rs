@@ -5,10 +5,14 @@ use chrono::{DateTime, Utc};
 use pulih_domain::Invalid;
 use pulih_domain::account::Role;
 use pulih_domain::audit::{AuditEntry, AuditEvent};
-use pulih_domain::ids::{OrgId, SessionId, UserId};
+use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, SessionId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_store::{Organisation, Region, Session, SessionKind, StoreError, User};
+use pulih_store::{
+    ClientFact, ClientRow, Grant, GrantReview, Organisation, Region, SealedKey, Session,
+    SessionKind, StoreError, User,
+};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -93,5 +97,88 @@ pub(crate) fn audit_entry(row: &PgRow) -> Result<AuditEntry, StoreError> {
         },
         prev_hash: row.try_get("prev_hash").map_err(map_err)?,
         hash: row.try_get("hash").map_err(map_err)?,
+    })
+}
+
+/// A sealed key from `key_id` and the named bytea column.
+pub(crate) fn sealed_key(row: &PgRow, column: &str) -> Result<SealedKey, StoreError> {
+    Ok(SealedKey {
+        key_id: row.try_get("key_id").map_err(map_err)?,
+        bytes: row.try_get(column).map_err(map_err)?,
+    })
+}
+
+/// A client from `select c.*, k.key_id, k.sealed as key_sealed`; no key once erased.
+pub(crate) fn client(row: &PgRow) -> Result<ClientRow, StoreError> {
+    let key = match row
+        .try_get::<Option<String>, _>("key_id")
+        .map_err(map_err)?
+    {
+        Some(_) => Some(sealed_key(row, "key_sealed")?),
+        None => None,
+    };
+    Ok(ClientRow {
+        id: ClientId::from_uuid(row.try_get("id").map_err(map_err)?),
+        code: ClientCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
+        region: RegionCode::parse(row.try_get("region").map_err(map_err)?).map_err(corrupt)?,
+        org_id: OrgId::from_uuid(row.try_get("org_id").map_err(map_err)?),
+        assigned_to: row
+            .try_get::<Option<uuid::Uuid>, _>("assigned_to")
+            .map_err(map_err)?
+            .map(UserId::from_uuid),
+        identity: row.try_get("identity").map_err(map_err)?,
+        key,
+        created_by: UserId::from_uuid(row.try_get("created_by").map_err(map_err)?),
+        created_at: row.try_get("created_at").map_err(map_err)?,
+        erased_at: row.try_get("erased_at").map_err(map_err)?,
+        version: row.try_get("version").map_err(map_err)?,
+    })
+}
+
+/// A fact from `select * from client_facts`.
+pub(crate) fn fact(row: &PgRow) -> Result<ClientFact, StoreError> {
+    Ok(ClientFact {
+        id: FactId::from_uuid(row.try_get("id").map_err(map_err)?),
+        client_id: ClientId::from_uuid(row.try_get("client_id").map_err(map_err)?),
+        kind: FactKind::parse(row.try_get("kind").map_err(map_err)?).map_err(corrupt)?,
+        occurred_on: row.try_get("occurred_on").map_err(map_err)?,
+        due_on: row.try_get("due_on").map_err(map_err)?,
+        status: row.try_get("status").map_err(map_err)?,
+        refers_to: row
+            .try_get::<Option<uuid::Uuid>, _>("refers_to")
+            .map_err(map_err)?
+            .map(FactId::from_uuid),
+        detail: row.try_get("detail").map_err(map_err)?,
+        sealed: row.try_get("sealed").map_err(map_err)?,
+        recorded_by: UserId::from_uuid(row.try_get("recorded_by").map_err(map_err)?),
+        recorded_at: row.try_get("recorded_at").map_err(map_err)?,
+    })
+}
+
+/// A grant from `select g.*, c.code`.
+pub(crate) fn grant(row: &PgRow) -> Result<Grant, StoreError> {
+    let review = match row
+        .try_get::<Option<uuid::Uuid>, _>("reviewed_by")
+        .map_err(map_err)?
+    {
+        Some(reviewer) => Some(GrantReview {
+            reviewer: UserId::from_uuid(reviewer),
+            at: row.try_get("reviewed_at").map_err(map_err)?,
+            outcome: row.try_get("outcome").map_err(map_err)?,
+            note: row.try_get("review_note").map_err(map_err)?,
+        }),
+        None => None,
+    };
+    Ok(Grant {
+        id: GrantId::from_uuid(row.try_get("id").map_err(map_err)?),
+        client_id: ClientId::from_uuid(row.try_get("client_id").map_err(map_err)?),
+        client_code: ClientCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
+        region: RegionCode::parse(row.try_get("region").map_err(map_err)?).map_err(corrupt)?,
+        user_id: UserId::from_uuid(row.try_get("user_id").map_err(map_err)?),
+        user_scope: Scope::parse(row.try_get("user_scope").map_err(map_err)?).map_err(corrupt)?,
+        reason: row.try_get("reason").map_err(map_err)?,
+        granted_at: row.try_get("granted_at").map_err(map_err)?,
+        expires_at: row.try_get("expires_at").map_err(map_err)?,
+        review,
     })
 }

@@ -1,15 +1,17 @@
-//! What is PostgreSQL's own: the append-only trigger and importing the whole region tree.
-//! (Concurrent writers are in the shared conformance suite.)
+//! What is PostgreSQL's own: the append-only trigger, importing the whole region tree and
+//! client codes under concurrent registrations (SQLite has one writer, so it cannot race).
+//! (Concurrent writers of the audit chain are in the shared conformance suite.)
 
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use pulih_domain::account::Role;
 use pulih_domain::audit::{AuditEvent, ChainVerifier};
-use pulih_domain::ids::OrgId;
+use pulih_domain::ids::{ClientId, OrgId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::ImportPlan;
-use pulih_store::{Organisation, Store};
+use pulih_store::{ClientStore, NewClient, Organisation, SealedKey, Store, StoreError, User};
 use pulih_store_postgres::testing::fresh_database;
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -123,4 +125,70 @@ async fn the_whole_region_tree_imports_and_reimports_quickly() {
         "{total} regions: first import {first:?}, re-import {:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_registrations_in_one_regency_get_consecutive_codes() {
+    let Some((store, _db)) = fresh_database().await else {
+        return;
+    };
+    let o = org(1);
+    store
+        .create_org(&o, &event("org.create", "21.71"))
+        .await
+        .expect("org");
+    let worker = User {
+        id: UserId::new(),
+        username: "worker".into(),
+        display_name: "Worker".into(),
+        role: Role::Coordinator,
+        org_id: o.id,
+        scope: o.place.clone(),
+        password_hash: "$argon2id$placeholder".into(),
+        disabled: false,
+        must_change_password: false,
+        version: 1,
+        created_at: now(),
+    };
+    store
+        .create_user(&worker, &event("user.create", "21.71"))
+        .await
+        .expect("user");
+    // Every other registration reuses a NIK hash and is refused: its number must go back.
+    let tasks: Vec<_> = (0..30)
+        .map(|n| {
+            let store = store.clone();
+            let client = NewClient {
+                id: ClientId::new(),
+                region: RegionCode::parse("21.71.05").expect("valid code"),
+                org_id: o.id,
+                assigned_to: None,
+                nik_hash: Some(format!("nik-{}", n / 2)),
+                identity: vec![1; 16],
+                key: SealedKey {
+                    key_id: "k1".into(),
+                    bytes: vec![2; 40],
+                },
+                created_by: worker.id,
+                created_at: now(),
+            };
+            tokio::spawn(async move {
+                store
+                    .create_client(&client, &event("client.create", "21.71"))
+                    .await
+            })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(client) => codes.push(client.code.to_string()),
+            Err(StoreError::Duplicate("nik")) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    codes.sort();
+    let expected: Vec<_> = (1..=15).map(|n| format!("2171-{n:05}")).collect();
+    assert_eq!(codes, expected);
+    assert_eq!(verify_chain(&store).await, Ok(17));
 }

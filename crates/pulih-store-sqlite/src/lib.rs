@@ -6,6 +6,8 @@
 
 mod accounts;
 mod audit;
+mod client_store;
+mod clients;
 mod regions;
 mod rows;
 mod writer;
@@ -47,6 +49,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // erased clients' pages are overwritten, not left in free space
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -88,6 +92,9 @@ fn map_err(e: sqlx::Error) -> StoreError {
         if db.is_unique_violation() {
             if msg.contains("username") {
                 return StoreError::Duplicate("username");
+            }
+            if msg.contains("nik_hash") {
+                return StoreError::Duplicate("nik");
             }
             if msg.contains("idempotency") {
                 return StoreError::Duplicate("idempotency_key");

@@ -10,6 +10,10 @@ use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
+mod clients;
+
+pub use clients::*;
+
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
 };
@@ -31,7 +35,14 @@ macro_rules! conformance_suite {
             every_write_extends_the_audit_chain_and_the_change_feed,
             concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
             a_failing_write_does_not_undo_the_writes_committed_with_it,
-            an_idempotency_key_keeps_its_first_response);
+            an_idempotency_key_keeps_its_first_response,
+            client_codes_run_per_regency_and_a_nik_is_registered_once,
+            client_lists_follow_reach_assignment_and_live_grants,
+            client_facts_are_appended_in_date_order,
+            assigning_a_client_from_a_stale_version_is_a_conflict,
+            erasing_a_client_destroys_its_key_and_sealed_data,
+            a_break_glass_grant_is_reviewed_once,
+            sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

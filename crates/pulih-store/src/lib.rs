@@ -3,6 +3,7 @@
 //! Every write method takes the [`AuditEvent`] of the use-case and stores the record, the
 //! audit entry and the change-feed entry in one transaction: all of it or none of it.
 
+mod clients;
 mod records;
 
 #[cfg(feature = "conformance")]
@@ -15,6 +16,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
 use std::collections::HashMap;
 
+pub use clients::*;
 pub use records::*;
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
@@ -56,7 +58,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything Pulih stores, implemented once per backend with the backend's own SQL.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ClientStore + Send + Sync + 'static {
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::AppError;
+use pulih_app::{AppError, Problem};
 
 use crate::i18n::Lang;
 use crate::pages::ErrorPage;
@@ -39,7 +39,7 @@ pub enum WebError {
 pub struct ErrorInfo {
     code: &'static str,
     key: &'static str,
-    fields: Vec<(&'static str, &'static str)>,
+    fields: Vec<Problem>,
     retry_after_secs: Option<u64>,
 }
 
@@ -195,7 +195,7 @@ fn json_body(state: &AppState, lang: Lang, info: &ErrorInfo) -> Response {
     let fields: serde_json::Map<String, serde_json::Value> = info
         .fields
         .iter()
-        .map(|(f, k)| ((*f).to_owned(), tr.t(k).into()))
+        .map(|p| (p.field.to_string(), tr.problem(p).into()))
         .collect();
     let body = serde_json::json!({
         "error": { "code": info.code, "message": tr.fill(info.key, &[("minutes", &minutes)]), "fields": fields }
@@ -213,7 +213,7 @@ fn page_body(state: &AppState, lang: Lang, info: &ErrorInfo, status: StatusCode)
     let details: Vec<String> = info
         .fields
         .iter()
-        .map(|(f, k)| format!("{}: {}", tr.t(&format!("field.{f}")), tr.t(k)))
+        .map(|p| format!("{}: {}", tr.t(&format!("field.{}", p.field)), tr.problem(p)))
         .collect();
     crate::pages::render(&ErrorPage {
         t: tr,

@@ -87,6 +87,12 @@ impl Tr<'_> {
                 text.replace(&format!("{{{name}}}"), value)
             })
     }
+
+    /// The message for a rejected input, placeholders filled in.
+    pub fn problem(&self, problem: &pulih_app::Problem) -> String {
+        let args: Vec<(&str, &str)> = problem.args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.fill(problem.key, &args)
+    }
 }
 
 #[cfg(test)]
@@ -116,7 +122,14 @@ mod tests {
         let i18n = I18n::load().expect("catalogues parse");
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/api"] {
+        for dir in [
+            "templates",
+            "templates/clients",
+            "src",
+            "src/pages",
+            "src/pages/clients",
+            "src/api",
+        ] {
             for entry in std::fs::read_dir(format!("{root}{dir}")).expect("dir") {
                 let path = entry.expect("entry").path();
                 if path.is_file() {
@@ -164,17 +177,19 @@ mod tests {
         for c in ["added", "renamed", "retired", "restored"] {
             keys.push(format!("change.{c}"));
         }
+        keys.extend(client_page_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        for dir in [
-            "pulih-domain/src",
-            "pulih-app/src",
-            "pulih-web/src",
-            "pulih-web/src/api",
-            "pulih-web/src/pages",
-        ] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).expect("dir") {
+        let mut dirs: Vec<std::path::PathBuf> =
+            ["pulih-domain/src", "pulih-app/src", "pulih-web/src"]
+                .iter()
+                .map(|d| std::path::Path::new(root).join(d))
+                .collect();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("dir") {
                 let path = entry.expect("entry").path();
-                if path.extension().is_some_and(|e| e == "rs") {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).expect("read");
                     for literal in text.split('"').skip(1).step_by(2) {
                         let prefixed = ["invalid.", "conflict.", "error."]
@@ -193,6 +208,67 @@ mod tests {
         }
         let missing: Vec<&String> = keys.iter().filter(|k| !i18n.id.contains_key(*k)).collect();
         assert!(missing.is_empty(), "keys without text: {missing:?}");
+    }
+
+    /// Labels the client pages build from the domain's enums.
+    fn client_page_keys() -> Vec<String> {
+        use pulih_domain::client::{FactKind, Sex};
+        use pulih_domain::clinical::assist::{Frequency, Recency, Recommendation, Risk, Substance};
+        use pulih_domain::consent::{ConsentGiver, ConsentMethod};
+        use pulih_domain::intake::{Pathway, Route, TreatmentHistory};
+        let mut keys = Vec::new();
+        let mut add = |prefix: &str, key: &str| keys.push(format!("{prefix}.{key}"));
+        for s in Substance::ALL {
+            add("substance", s.key());
+            add("substance_short", s.key());
+        }
+        for f in Frequency::ALL {
+            add("assist.freq", f.key());
+        }
+        for r in Recency::ALL {
+            add("assist.recency", r.key());
+        }
+        for r in Risk::ALL {
+            add("risk", r.key());
+        }
+        for r in Recommendation::ALL {
+            add("recommendation", r.key());
+            add("step", r.key());
+        }
+        for q in ["q2", "q3", "q4", "q5", "q6", "q7", "q8"] {
+            add("assist.question", q);
+        }
+        for p in Pathway::ALL {
+            add("pathway", p.key());
+        }
+        for r in Route::ALL {
+            add("route", r.key());
+        }
+        for h in TreatmentHistory::ALL {
+            add("treatment", h.key());
+        }
+        for g in ConsentGiver::ALL {
+            add("consent_giver", g.key());
+        }
+        for m in ConsentMethod::ALL {
+            add("consent_method", m.key());
+        }
+        for s in Sex::ALL {
+            add("sex", s.key());
+        }
+        for k in FactKind::ALL {
+            add("fact", k.key());
+        }
+        for r in pulih_domain::care::Review::ALL {
+            add("review", r.key());
+        }
+        for n in 1..=10 {
+            add("barc.item", &n.to_string());
+        }
+        for n in 1..=6 {
+            add("barc.scale", &n.to_string());
+        }
+        keys
     }
 
     #[test]

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::idempotency::{MAX_BODY, MAX_IMPORT_BODY, idempotency};
@@ -39,6 +39,39 @@ pub fn router(state: AppState) -> Router {
             "/users/{id}/reset-password",
             post(api::users::reset_password),
         )
+        .route(
+            "/clients",
+            get(api::clients::list).post(api::clients::create),
+        )
+        .route("/clients/{id}", get(api::clients::one))
+        .route("/clients/{id}/export", get(api::clients::export))
+        .route("/clients/{id}/consents", post(api::clients::consent))
+        .route(
+            "/clients/{id}/consents/{consent}/withdrawal",
+            post(api::clients::withdraw),
+        )
+        .route("/clients/{id}/episodes", post(api::clients::episode))
+        .route(
+            "/clients/{id}/episodes/{episode}/tat-assessment",
+            post(api::clients::tat_assessment),
+        )
+        .route(
+            "/clients/{id}/screenings/assist",
+            post(api::clients::assist),
+        )
+        .route(
+            "/clients/{id}/screenings/barc10",
+            post(api::clients::barc10),
+        )
+        .route("/clients/{id}/care-steps", post(api::clients::care_step))
+        .route("/clients/{id}/care-plans", post(api::clients::care_plan))
+        .route("/clients/{id}/assignment", put(api::clients::assign))
+        .route("/clients/{id}/erasure", post(api::clients::erase))
+        .route(
+            "/break-glass",
+            get(api::access::list).post(api::access::request),
+        )
+        .route("/break-glass/{id}/review", post(api::access::review))
         .route("/audit", get(api::audit::page))
         .route("/audit/verify", get(api::audit::verify))
         .route("/openapi.json", get(api::openapi::document))
@@ -63,6 +96,60 @@ pub fn router(state: AppState) -> Router {
             get(pages::account::form).post(pages::account::change_password),
         )
         .route("/audit", get(pages::audit::index))
+        .route(
+            "/clients",
+            get(pages::clients::index).post(pages::clients::register),
+        )
+        .route("/clients/{id}", get(pages::clients::show))
+        .route("/clients/{id}/export", get(pages::clients::export))
+        .route(
+            "/clients/{id}/export.json",
+            get(pages::clients::export_json),
+        )
+        .route(
+            "/clients/{id}/consent",
+            get(pages::clients::consent_form).post(pages::clients::consent_save),
+        )
+        .route(
+            "/clients/{id}/consents/{consent}/withdraw",
+            post(pages::clients::withdraw),
+        )
+        .route(
+            "/clients/{id}/episode",
+            get(pages::clients::episode_form).post(pages::clients::episode_save),
+        )
+        .route(
+            "/clients/{id}/episodes/{episode}/assessment",
+            post(pages::clients::assess),
+        )
+        .route(
+            "/clients/{id}/assist",
+            get(pages::clients::assist_form).post(pages::clients::assist_save),
+        )
+        .route(
+            "/clients/{id}/assist/preview",
+            post(pages::clients::assist_preview),
+        )
+        .route(
+            "/clients/{id}/barc10",
+            get(pages::clients::barc10_form).post(pages::clients::barc10_save),
+        )
+        .route("/clients/{id}/care-step", post(pages::clients::care_step))
+        .route(
+            "/clients/{id}/care-plan",
+            get(pages::clients::care_plan_form).post(pages::clients::care_plan_save),
+        )
+        .route("/clients/{id}/assign", post(pages::clients::assign))
+        .route(
+            "/clients/{id}/erase",
+            get(pages::clients::erase_form).post(pages::clients::erase),
+        )
+        .route(
+            "/break-glass",
+            get(pages::break_glass::form).post(pages::break_glass::request),
+        )
+        .route("/break-glass/review", get(pages::break_glass::review_list))
+        .route("/break-glass/{id}/review", post(pages::break_glass::review))
         .route("/api/docs", get(api::openapi::docs_page));
 
     Router::new()

@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, described by `openapi.json`.
 
+pub mod access;
 pub mod audit;
+pub mod clients;
 pub mod openapi;
 pub mod orgs;
 pub mod regions;

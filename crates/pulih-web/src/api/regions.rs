@@ -129,7 +129,7 @@ pub async fn search(
         Some("regency") => Some(RegionLevel::Regency),
         Some("district") => Some(RegionLevel::District),
         Some("village") => Some(RegionLevel::Village),
-        Some(_) => return Err(AppError::Invalid(vec![("level", "invalid.level")]).into()),
+        Some(_) => return Err(AppError::invalid("level", "invalid.level").into()),
     };
     let hits = state.app.search_regions(&actor, &q, level).await?;
     Ok(Json(Items {

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod break_glass;
+pub mod clients;
 pub mod login;
 pub mod ops;
 pub mod orgs;
@@ -16,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pulih_app::Authenticated;
 use pulih_domain::authz::{Action, authorize};
+use pulih_domain::client_access::works_with_clients;
 
 use crate::auth::{CurrentUser, SESSION_COOKIE, cookie};
 use crate::error::urlencode;
@@ -32,6 +35,10 @@ pub struct Nav {
     pub admin: bool,
     /// Whether to show the users link.
     pub users: bool,
+    /// Whether to show the clients link (the roles that work with clients).
+    pub clients: bool,
+    /// Whether to show the break-glass review link (administrators).
+    pub break_glass_review: bool,
     /// The session's CSRF token, for the logout form and page forms.
     pub csrf: String,
     /// The current path, percent-encoded, for the language switch.
@@ -47,6 +54,8 @@ impl Nav {
             user_name: Some(who.user.display_name.clone()),
             admin: may(Action::ManageUsers),
             users: may(Action::ViewUsers),
+            clients: works_with_clients(actor.role),
+            break_glass_review: may(Action::ReviewBreakGlass),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),
         }
@@ -89,7 +98,7 @@ pub fn field_errors(
         pulih_app::AppError::Invalid(fields) => Some(
             fields
                 .iter()
-                .map(|(f, k)| ((*f).to_owned(), tr.t(k).to_owned()))
+                .map(|p| (p.field.to_string(), tr.problem(p)))
                 .collect(),
         ),
         _ => None,

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pulih_app::{App, AppConfig, SystemClock, ThrottleConfig};
+use pulih_app::{App, AppConfig, Keys, SystemClock, ThrottleConfig};
+use pulih_crypto::{Keyring, MasterKey};
 use pulih_store::Store;
 use pulih_store_sqlite::SqliteStore;
 use pulih_web::{AppState, WebConfig};
@@ -31,7 +32,16 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub root_token: String,
+    /// The SQLite file, to check what reaches the disk; none on PostgreSQL.
+    pub db_file: Option<PathBuf>,
     _db: Box<dyn std::any::Any + Send>,
+}
+
+/// The application over `store` with a fresh master key.
+async fn app_over(store: Arc<dyn Store>, config: AppConfig) -> App {
+    let keyring = Keyring::new(MasterKey::generate(), Vec::new());
+    let keys = Keys::open(store.as_ref(), keyring).await.expect("keys");
+    App::new(store, Arc::new(SystemClock), config, Arc::new(keys))
 }
 
 /// The SQLite file with the official tree imported, made once per test process and copied
@@ -43,7 +53,23 @@ async fn sqlite_template() -> &'static PathBuf {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("template.db");
             let store = SqliteStore::open(&path).await.expect("open template");
-            import_regions(Arc::new(store.clone())).await;
+            let regions = pulih_regions::embedded().expect("embedded regions");
+            let stored = store.stored_regions().await.expect("stored");
+            let plan = pulih_domain::region_import::ImportPlan::new(regions, &stored);
+            let event = pulih_domain::audit::AuditEvent {
+                at: chrono::Utc::now(),
+                actor: None,
+                action: "regions.import".into(),
+                record_type: "regions".into(),
+                record_id: None,
+                region: "ID".into(),
+                ip: None,
+                detail: "{}".into(),
+            };
+            store
+                .apply_region_import(&plan, "test", &event)
+                .await
+                .expect("import");
             store.close().await;
             (dir, path)
         })
@@ -51,29 +77,21 @@ async fn sqlite_template() -> &'static PathBuf {
     path
 }
 
-async fn import_regions(store: Arc<dyn Store>) {
-    let app = App::new(store, Arc::new(SystemClock), AppConfig::default());
-    let regions = pulih_regions::embedded().expect("embedded regions");
-    app.import_regions(None, regions, "test")
-        .await
-        .expect("import regions");
-}
-
 /// Starts the app on `backend`; none when PostgreSQL is unavailable outside CI.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let mut db_file = None;
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("pulih.db");
             std::fs::copy(sqlite_template().await, &path).expect("copy template");
             let store = SqliteStore::open(&path).await.expect("open sqlite");
+            db_file = Some(path);
             (Arc::new(store), Box::new(dir))
         }
         Backend::Postgres => {
             let (store, guard) = pulih_store_postgres::testing::fresh_database().await?;
-            let store: Arc<dyn Store> = Arc::new(store);
-            import_regions(store.clone()).await;
-            (store, Box::new(guard))
+            (Arc::new(store), Box::new(guard))
         }
     };
     let throttle = ThrottleConfig {
@@ -81,14 +99,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         per_ip: 50,
         window_secs: 900,
     };
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        AppConfig {
-            throttle,
-            ..AppConfig::default()
-        },
-    );
+    let config = AppConfig {
+        throttle,
+        ..AppConfig::default()
+    };
+    let app = app_over(store, config).await;
+    if db_file.is_none() {
+        let regions = pulih_regions::embedded().expect("embedded regions");
+        app.import_regions(None, regions, "test")
+            .await
+            .expect("import regions");
+    }
     app.bootstrap_admin("root", Some(ROOT_PASSWORD.into()))
         .await
         .expect("bootstrap admin");
@@ -107,6 +128,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         address,
         client,
         root_token: String::new(),
+        db_file,
         _db: guard,
     };
     app.root_token = app.login("root", ROOT_PASSWORD).await;

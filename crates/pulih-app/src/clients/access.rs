@@ -1,0 +1,226 @@
+//! Break-glass access (asked with a reason, time-limited, flagged and reviewed) and
+//! erasure of a client's data on request (UU 27/2022).
+
+use chrono::{DateTime, Duration, Utc};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::care::{Review, break_glass_reason};
+use pulih_domain::client::ClientCode;
+use pulih_domain::client_access::{ClientAction, authorize_client};
+use pulih_domain::ids::{ClientId, GrantId, UserId};
+use pulih_domain::optional_text;
+use pulih_domain::region::RegionCode;
+use pulih_store::{ClientRow, Grant, GrantReview};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{client_record, place_of};
+use crate::error::Fields;
+use crate::keys::{open_json, seal_json};
+use crate::{App, AppError, AppResult, Record};
+
+/// A grant as an administrator reviews it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantView {
+    /// Id.
+    pub id: GrantId,
+    /// The client's code.
+    pub client_code: ClientCode,
+    /// The client's region.
+    pub region: RegionCode,
+    /// Who broke the glass.
+    pub user_id: UserId,
+    /// The reason they gave; none once the client was erased.
+    pub reason: Option<String>,
+    /// When.
+    pub granted_at: DateTime<Utc>,
+    /// Until when.
+    pub expires_at: DateTime<Utc>,
+    /// The review, once done.
+    pub review: Option<Reviewed>,
+}
+
+/// A finished review.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reviewed {
+    /// Who reviewed.
+    pub reviewer: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `signed_off` or `escalated`.
+    pub outcome: String,
+    /// What the reviewer wrote.
+    pub note: Option<String>,
+}
+
+fn grant_context(id: GrantId) -> String {
+    format!("grant:{id}")
+}
+
+impl App {
+    /// Opens time-limited access to a client outside the coordinator's normal reach.
+    /// The client is named by code, the reason is sealed with the client's key, and the
+    /// audit entry is flagged for review.
+    pub async fn break_glass(
+        &self,
+        actor: &Actor,
+        code: &str,
+        reason: &str,
+        ip: Option<&str>,
+    ) -> AppResult<(ClientId, DateTime<Utc>)> {
+        let mut f = Fields::default();
+        let code = f.check("code", ClientCode::parse(code));
+        let reason = f.check("reason", break_glass_reason(reason));
+        f.finish()?;
+        let (Some(code), Some(reason)) = (code, reason) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        let row = self
+            .store
+            .client_by_code(&code)
+            .await?
+            .ok_or(AppError::invalid("code", "invalid.client_code_unknown"))?;
+        authorize_client(actor, ClientAction::BreakGlass, &place_of(&row), false)?;
+        let key = self
+            .keys
+            .client_key(&row)?
+            .ok_or(AppError::Conflict("conflict.client_erased"))?;
+        let id = GrantId::new();
+        let granted_at = self.now();
+        let expires_at = granted_at + Duration::hours(self.config.break_glass_hours);
+        let grant = Grant {
+            id,
+            client_id: row.id,
+            client_code: row.code.clone(),
+            region: row.region.clone(),
+            user_id: actor.user_id,
+            user_scope: actor.scope.clone(),
+            reason: Some(seal_json(&key, &reason, &grant_context(id))?),
+            granted_at,
+            expires_at,
+            review: None,
+        };
+        let detail =
+            json!({ "flag": "break_glass", "grant": id.to_string(), "expires_at": expires_at });
+        let event = self.event(
+            Some(actor),
+            "client.break_glass",
+            client_record(&row),
+            ip,
+            detail,
+        );
+        match self.store.create_grant(&grant, &event).await {
+            Err(pulih_store::StoreError::NotFound) => {
+                Err(AppError::Conflict("conflict.client_erased"))
+            }
+            other => other.map(|()| (row.id, expires_at)).map_err(Into::into),
+        }
+    }
+
+    /// Break-glass grants for administrators to review, within their scope.
+    pub async fn grants(&self, actor: &Actor, unreviewed_only: bool) -> AppResult<Vec<GrantView>> {
+        authorize(actor, Action::ReviewBreakGlass, &actor.scope)?;
+        let grants = self.store.grants(&actor.scope, unreviewed_only).await?;
+        let mut out = Vec::with_capacity(grants.len());
+        for g in grants {
+            out.push(self.grant_view(g).await?);
+        }
+        Ok(out)
+    }
+
+    async fn grant_view(&self, g: Grant) -> AppResult<GrantView> {
+        let reason = match (&g.reason, self.store.client(g.client_id).await?) {
+            (Some(sealed), Some(row)) => match self.keys.client_key(&row)? {
+                Some(key) => Some(open_json::<String>(&key, sealed, &grant_context(g.id))?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(GrantView {
+            id: g.id,
+            client_code: g.client_code,
+            region: g.region,
+            user_id: g.user_id,
+            reason,
+            granted_at: g.granted_at,
+            expires_at: g.expires_at,
+            review: g.review.map(|r| Reviewed {
+                reviewer: r.reviewer,
+                at: r.at,
+                outcome: r.outcome,
+                note: r.note,
+            }),
+        })
+    }
+
+    /// An administrator signs off or escalates a break-glass access.
+    pub async fn review_grant(
+        &self,
+        actor: &Actor,
+        id: GrantId,
+        outcome: &str,
+        note: Option<&str>,
+        ip: Option<&str>,
+    ) -> AppResult<GrantView> {
+        authorize(actor, Action::ReviewBreakGlass, &actor.scope)?;
+        let mut f = Fields::default();
+        let outcome = f.check("outcome", Review::parse(outcome));
+        let note = f
+            .check("note", optional_text(note, 1000, "invalid.note"))
+            .flatten();
+        f.finish()?;
+        let outcome = outcome.ok_or(AppError::invalid("outcome", "invalid.review_outcome"))?;
+        let visible = self.store.grants(&actor.scope, false).await?;
+        let grant = visible
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or(AppError::NotFound)?;
+        let review = GrantReview {
+            reviewer: actor.user_id,
+            at: self.now(),
+            outcome: outcome.key().to_owned(),
+            note,
+        };
+        let record = Record {
+            kind: "grant",
+            id: Some(id.to_string()),
+            region: grant.region.as_str(),
+        };
+        let detail = json!({ "outcome": outcome.key(), "client": grant.client_id.to_string() });
+        let event = self.event(Some(actor), "grant.review", record, ip, detail);
+        let reviewed = match self.store.review_grant(id, &review, &event).await {
+            Err(pulih_store::StoreError::Conflict) => {
+                return Err(AppError::Conflict("conflict.grant_reviewed"));
+            }
+            other => other?,
+        };
+        self.grant_view(reviewed).await
+    }
+
+    /// Erases a client's data on the client's request: the data key is destroyed and
+    /// sealed fields cleared, so identity and clinical details can never be read again;
+    /// the pseudonymous rows stay so counts remain right, and the audit log keeps that
+    /// the erasure happened. `confirm_code` must repeat the client's code.
+    pub async fn erase_client(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        confirm_code: &str,
+        ip: Option<&str>,
+    ) -> AppResult<ClientRow> {
+        let reached = self.reach_client(actor, id, ClientAction::Erase).await?;
+        if confirm_code.trim() != reached.row.code.as_str() {
+            return Err(AppError::invalid("confirm_code", "invalid.erase_confirm"));
+        }
+        if reached.row.erased_at.is_some() {
+            return Err(AppError::Conflict("conflict.client_erased"));
+        }
+        let event = self.event(
+            Some(actor),
+            "client.erase",
+            client_record(&reached.row),
+            ip,
+            json!({ "code": reached.row.code.as_str() }),
+        );
+        Ok(self.store.erase_client(id, &event).await?)
+    }
+}

@@ -1,0 +1,523 @@
+//! Recording facts about a client: consent and its withdrawal, episodes and TAT
+//! assessments, screenings, steps of care and care plans. Everything but consent needs
+//! consent to services in force.
+
+use chrono::NaiveDate;
+use pulih_domain::authz::Actor;
+use pulih_domain::care::{CarePlan, step_needs_reason};
+use pulih_domain::client::{FactKind, past_date};
+use pulih_domain::client_access::ClientAction;
+use pulih_domain::clinical::assist::{
+    AssistAnswers, AssistResult, RawAssist, Recommendation, Substance,
+};
+use pulih_domain::clinical::barc10::Barc10;
+use pulih_domain::consent::{ConsentGiver, ConsentMethod, ConsentTerms, allowed};
+use pulih_domain::ids::{ClientId, FactId};
+use pulih_domain::intake::{
+    EpisodeDetail, MinimumDataSet, Pathway, Route, TreatmentHistory, assessment_due,
+};
+use pulih_domain::optional_text;
+use pulih_domain::org::OrgType;
+use serde::Serialize;
+use serde_json::json;
+
+use super::inputs::{
+    AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
+    EpisodeInput, TatAssessmentInput, WithdrawalInput,
+};
+use super::timeline::{ConsentNames, Draft, FactBody, Note, StepPlain};
+use super::{Reached, client_record, date, optional_date};
+use crate::error::Fields;
+use crate::{App, AppError, AppResult, Problem};
+
+/// The date of a fact: given (not in the future) or today.
+fn fact_date(
+    fields: &mut Fields,
+    field: &'static str,
+    text: Option<&str>,
+    today: NaiveDate,
+) -> NaiveDate {
+    optional_date(fields, field, text)
+        .and_then(|d| fields.check(field, past_date(d, today)))
+        .unwrap_or(today)
+}
+
+fn keys<T: Copy>(
+    fields: &mut Fields,
+    field: &'static str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, pulih_domain::Invalid>,
+) -> Vec<T> {
+    values
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .filter_map(|v| fields.check(field, parse(v)))
+        .collect()
+}
+
+impl App {
+    /// Seals and stores one fact about a reached client.
+    async fn store_fact<S: Serialize>(
+        &self,
+        actor: &Actor,
+        reached: &Reached,
+        draft: Draft<S>,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let key = self
+            .keys
+            .client_key(&reached.row)?
+            .ok_or(AppError::Conflict("conflict.client_erased"))?;
+        let kind = draft.kind;
+        let fact = draft.seal(&key, reached.row.id, actor.user_id, self.now())?;
+        let detail = json!({ "kind": kind.key(), "fact": fact.id.to_string(), "break_glass": reached.break_glass });
+        let action = format!("client.record.{}", kind.key());
+        let event = self.event(
+            Some(actor),
+            &action,
+            client_record(&reached.row),
+            ip,
+            detail,
+        );
+        match self.store.add_fact(&fact, &event).await {
+            Err(pulih_store::StoreError::NotFound) => {
+                Err(AppError::Conflict("conflict.client_erased"))
+            }
+            other => other.map(|()| fact.id).map_err(Into::into),
+        }
+    }
+
+    /// Reaches a client for recording and returns the local date there.
+    async fn reach_for_record(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+    ) -> AppResult<(Reached, NaiveDate)> {
+        let reached = self.reach_client(actor, id, ClientAction::Record).await?;
+        let today = self.today_in(&reached.row.region).await?;
+        Ok((reached, today))
+    }
+
+    /// Refuses clinical records unless consent to services is in force today.
+    async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
+        let facts = self
+            .store
+            .facts(
+                &[reached.row.id],
+                &[FactKind::Consent, FactKind::ConsentWithdrawal],
+            )
+            .await?;
+        let consents = super::timeline::consents(&facts)?;
+        if allowed(consents.iter().map(|(_, _, c)| c), today).services {
+            Ok(())
+        } else {
+            Err(AppError::Conflict("conflict.consent_required"))
+        }
+    }
+
+    /// Records consent.
+    pub async fn record_consent(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: ConsentInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let share_with = keys(&mut f, "share_with", &input.share_with, OrgType::parse);
+        let given_by = f.check("given_by", ConsentGiver::parse(&input.given_by));
+        let method = f.check("method", ConsentMethod::parse(&input.method));
+        let given_on = date(&mut f, "given_on", &input.given_on)
+            .and_then(|d| f.check("given_on", past_date(d, today)));
+        let expires_on = optional_date(&mut f, "expires_on", input.expires_on.as_deref());
+        let names = ConsentNames {
+            guardian: f
+                .check(
+                    "guardian",
+                    pulih_domain::client::person_name(input.guardian.as_deref()),
+                )
+                .flatten(),
+            witness: f
+                .check(
+                    "witness",
+                    pulih_domain::client::person_name(input.witness.as_deref()),
+                )
+                .flatten(),
+        };
+        let (Some(given_by), Some(method), Some(given_on)) = (given_by, method, given_on) else {
+            return f
+                .finish()
+                .and(Err(AppError::Internal("unreachable".into())));
+        };
+        let terms = ConsentTerms {
+            services: input.services,
+            share_with,
+            follow_up: input.follow_up,
+            given_by,
+            method,
+            given_on,
+            expires_on,
+        };
+        for (field, key) in terms.problems(names.witness.is_some(), names.guardian.is_some()) {
+            f.add(field, key);
+        }
+        f.finish()?;
+        let draft = Draft {
+            kind: FactKind::Consent,
+            occurred_on: given_on,
+            due_on: expires_on,
+            status: None,
+            refers_to: None,
+            plain: serde_json::to_value(&terms).map_err(|e| AppError::Internal(e.to_string()))?,
+            sealed: names,
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+
+    /// Withdraws a consent from a date on.
+    pub async fn withdraw_consent(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: WithdrawalInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let on = fact_date(&mut f, "withdrawn_on", input.withdrawn_on.as_deref(), today);
+        let reason = f
+            .check(
+                "reason",
+                optional_text(input.reason.as_deref(), 2000, "invalid.note"),
+            )
+            .flatten();
+        let timeline = self.timeline(&reached.row).await?;
+        let consent = input.consent_id.parse::<FactId>().ok().and_then(|cid| {
+            timeline
+                .iter()
+                .find(|t| t.id == cid && t.kind == FactKind::Consent)
+        });
+        match consent.map(|c| &c.body) {
+            Some(FactBody::Consent {
+                withdrawn_on: Some(_),
+                ..
+            }) => {
+                f.add("consent_id", "invalid.consent_withdrawn_already");
+            }
+            Some(FactBody::Consent { terms, .. }) if on < terms.given_on => {
+                f.add("withdrawn_on", "invalid.withdrawal_before_consent");
+            }
+            Some(_) => {}
+            None => f.add("consent_id", "invalid.consent_unknown"),
+        }
+        f.finish()?;
+        let draft = Draft {
+            kind: FactKind::ConsentWithdrawal,
+            occurred_on: on,
+            due_on: None,
+            status: None,
+            refers_to: consent.map(|c| c.id),
+            plain: json!({}),
+            sealed: Note { note: reason },
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+
+    /// Opens an episode of care with its intake pathway and minimum data set.
+    pub async fn open_episode(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: EpisodeInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let pathway = f.check("pathway", Pathway::parse(&input.pathway));
+        let opened_on = fact_date(&mut f, "opened_on", input.opened_on.as_deref(), today);
+        let arrested_on = optional_date(&mut f, "arrested_on", input.arrested_on.as_deref())
+            .and_then(|d| f.check("arrested_on", past_date(d, today)));
+        let released_on = optional_date(&mut f, "released_on", input.released_on.as_deref())
+            .and_then(|d| f.check("released_on", past_date(d, today)));
+        let detail = EpisodeDetail {
+            card_number: f
+                .check(
+                    "card_number",
+                    optional_text(input.card_number.as_deref(), 40, "invalid.card_number"),
+                )
+                .flatten(),
+            arrested_on,
+            released_on,
+            data: MinimumDataSet {
+                substances: keys(&mut f, "substances", &input.substances, |s| {
+                    Substance::parse(s)
+                }),
+                use_months: input.use_months,
+                routes: keys(&mut f, "routes", &input.routes, Route::parse),
+                diagnosis: f
+                    .check(
+                        "diagnosis",
+                        optional_text(input.diagnosis.as_deref(), 200, "invalid.diagnosis"),
+                    )
+                    .flatten(),
+                treatment_history: input
+                    .treatment_history
+                    .as_deref()
+                    .filter(|t| !t.trim().is_empty())
+                    .and_then(|t| f.check("treatment_history", TreatmentHistory::parse(t))),
+            },
+        };
+        if let Some(p) = pathway {
+            for (field, key) in detail.problems(p, opened_on) {
+                f.add(field, key);
+            }
+        }
+        f.finish()?;
+        let pathway = pathway.ok_or(AppError::invalid("pathway", "invalid.pathway"))?;
+        self.require_consent(&reached, today).await?;
+        let draft = Draft {
+            kind: FactKind::Episode,
+            occurred_on: opened_on,
+            due_on: (pathway == Pathway::Tat)
+                .then(|| detail.arrested_on.map(assessment_due))
+                .flatten(),
+            status: Some(pathway.key().to_owned()),
+            refers_to: None,
+            plain: json!({ "pathway": pathway.key() }),
+            sealed: detail,
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+
+    /// Records that the TAT assessment of an episode took place.
+    pub async fn record_tat_assessment(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: TatAssessmentInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let on = fact_date(&mut f, "assessed_on", input.assessed_on.as_deref(), today);
+        let note = f
+            .check(
+                "note",
+                optional_text(input.note.as_deref(), 2000, "invalid.note"),
+            )
+            .flatten();
+        let timeline = self.timeline(&reached.row).await?;
+        let episode = input.episode_id.parse::<FactId>().ok().and_then(|eid| {
+            timeline.iter().find(|t| {
+                t.id == eid
+                    && matches!(
+                        t.body,
+                        FactBody::Episode {
+                            pathway: Pathway::Tat,
+                            assessed_on: None,
+                            ..
+                        }
+                    )
+            })
+        });
+        if episode.is_none() {
+            f.add("episode_id", "invalid.tat_episode");
+        }
+        f.finish()?;
+        self.require_consent(&reached, today).await?;
+        let draft = Draft {
+            kind: FactKind::TatAssessment,
+            occurred_on: on,
+            due_on: None,
+            status: None,
+            refers_to: episode.map(|e| e.id),
+            plain: json!({}),
+            sealed: Note { note },
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+
+    /// Scores and stores an ASSIST screening; returns the fact and the result.
+    pub async fn screen_assist(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: AssistInput,
+        ip: Option<&str>,
+    ) -> AppResult<(FactId, AssistResult)> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let taken_on = fact_date(&mut f, "taken_on", input.taken_on.as_deref(), today);
+        let raw = RawAssist {
+            substances: input.substances,
+            q8: input.q8,
+        };
+        let answers = AssistAnswers::parse(&raw).map_err(|errors| {
+            for e in errors {
+                f.add_problem(Problem::new(e.field, e.key));
+            }
+        });
+        f.finish()?;
+        let answers = answers.map_err(|()| AppError::Internal("unreachable".into()))?;
+        self.require_consent(&reached, today).await?;
+        let result = answers.score();
+        let draft = Draft {
+            kind: FactKind::Assist,
+            occurred_on: taken_on,
+            due_on: None,
+            status: Some(result.recommendation.key().to_owned()),
+            refers_to: None,
+            plain: json!({}),
+            sealed: answers,
+        };
+        let fact = self.store_fact(actor, &reached, draft, ip).await?;
+        Ok((fact, result))
+    }
+
+    /// Stores a BARC-10 measurement.
+    pub async fn screen_barc10(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: Barc10Input,
+        ip: Option<&str>,
+    ) -> AppResult<Barc10Result> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let taken_on = fact_date(&mut f, "taken_on", input.taken_on.as_deref(), today);
+        let barc = Barc10::parse(&input.items).map_err(|errors| {
+            for e in errors {
+                f.add_problem(Problem::new(e.field, e.key));
+            }
+        });
+        f.finish()?;
+        let barc = barc.map_err(|()| AppError::Internal("unreachable".into()))?;
+        self.require_consent(&reached, today).await?;
+        let draft = Draft {
+            kind: FactKind::Barc10,
+            occurred_on: taken_on,
+            due_on: None,
+            status: None,
+            refers_to: None,
+            plain: json!({}),
+            sealed: barc,
+        };
+        let fact = self.store_fact(actor, &reached, draft, ip).await?;
+        Ok(Barc10Result {
+            id: fact,
+            total: barc.total(),
+            strong: barc.strong(),
+        })
+    }
+
+    /// Records a step of care; doing less than the screening proposed needs a reason.
+    pub async fn record_care_step(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: CareStepInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let given_on = fact_date(&mut f, "given_on", input.given_on.as_deref(), today);
+        let done = f.check("done", Recommendation::parse(&input.done));
+        let note = f
+            .check(
+                "note",
+                optional_text(input.note.as_deref(), 2000, "invalid.note"),
+            )
+            .flatten();
+        let timeline = self.timeline(&reached.row).await?;
+        let wanted = input
+            .screening_id
+            .as_deref()
+            .filter(|s| !s.trim().is_empty());
+        let screening = timeline.iter().rev().find(|t| {
+            matches!(t.body, FactBody::Assist { .. })
+                && wanted.is_none_or(|w| w.parse::<FactId>().is_ok_and(|sid| sid == t.id))
+        });
+        if wanted.is_some() && screening.is_none() {
+            f.add("screening_id", "invalid.screening_unknown");
+        }
+        let proposed = screening.and_then(|s| match &s.body {
+            FactBody::Assist { result, .. } => Some(result.recommendation),
+            _ => None,
+        });
+        if let (Some(p), Some(d)) = (proposed, done)
+            && step_needs_reason(p, d)
+            && note.is_none()
+        {
+            f.add("note", "invalid.care_step_reason");
+        }
+        f.finish()?;
+        let done = done.ok_or(AppError::invalid("done", "invalid.care_step"))?;
+        self.require_consent(&reached, today).await?;
+        let draft = Draft {
+            kind: FactKind::CareStep,
+            occurred_on: given_on,
+            due_on: None,
+            status: Some(done.key().to_owned()),
+            refers_to: screening.map(|s| s.id),
+            plain: serde_json::to_value(StepPlain { proposed, done })
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            sealed: Note { note },
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+
+    /// Records a care plan, or a revision of an earlier one.
+    pub async fn record_care_plan(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        input: CarePlanInput,
+        ip: Option<&str>,
+    ) -> AppResult<FactId> {
+        let (reached, today) = self.reach_for_record(actor, id).await?;
+        let mut f = Fields::default();
+        let goals = f.check(
+            "goals",
+            CarePlan::goals(input.goals.iter().map(String::as_str)),
+        );
+        let responsible = f.check("responsible", CarePlan::responsible(&input.responsible));
+        let review_on = date(&mut f, "review_on", &input.review_on)
+            .and_then(|d| f.check("review_on", CarePlan::review_on(d, today)));
+        let timeline = self.timeline(&reached.row).await?;
+        let revises = match input.revises.as_deref().filter(|r| !r.trim().is_empty()) {
+            None => None,
+            Some(r) => {
+                let found = r.parse::<FactId>().ok().filter(|pid| {
+                    timeline
+                        .iter()
+                        .any(|t| t.id == *pid && t.kind == FactKind::CarePlan)
+                });
+                if found.is_none() {
+                    f.add("revises", "invalid.plan_unknown");
+                }
+                found
+            }
+        };
+        f.finish()?;
+        let (Some(goals), Some(responsible), Some(review_on)) = (goals, responsible, review_on)
+        else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        self.require_consent(&reached, today).await?;
+        let draft = Draft {
+            kind: FactKind::CarePlan,
+            occurred_on: today,
+            due_on: Some(review_on),
+            status: None,
+            refers_to: revises,
+            plain: json!({}),
+            sealed: CarePlan {
+                goals,
+                responsible,
+                review_on,
+            },
+        };
+        self.store_fact(actor, &reached, draft, ip).await
+    }
+}

@@ -1,0 +1,228 @@
+//! Reading client records: the list a worker may see, one client's record with its
+//! timeline (every read audited), and the client's own export.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::account::Role;
+use pulih_domain::authz::Actor;
+use pulih_domain::client::{ClientCode, ClientIdentity, FactKind};
+use pulih_domain::client_access::{ClientAction, works_with_clients};
+use pulih_domain::clinical::assist::Recommendation;
+use pulih_domain::consent::{Allowed, ConsentState, allowed};
+use pulih_domain::ids::{ClientId, OrgId, UserId};
+use pulih_domain::region::RegionCode;
+use pulih_store::{ClientFilter, ClientReach, ClientRow};
+use serde::Serialize;
+use serde_json::json;
+
+use super::client_record;
+use super::timeline::{self, Fact, FactBody};
+use crate::keys::open_json;
+use crate::{App, AppError, AppResult};
+
+/// How a record was looked at, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The client page.
+    Page,
+    /// The JSON API.
+    Api,
+    /// The client's own export.
+    Export,
+}
+
+impl View {
+    const fn key(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Api => "api",
+            Self::Export => "export",
+        }
+    }
+}
+
+/// A client in a list: pseudonymous, nothing identifying or clinical.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientSummary {
+    /// Id.
+    pub id: ClientId,
+    /// Pseudonymous code.
+    pub code: ClientCode,
+    /// Where registered.
+    pub region: RegionCode,
+    /// Responsible organisation.
+    pub org_id: OrgId,
+    /// Assigned worker.
+    pub assigned_to: Option<UserId>,
+    /// When registered.
+    pub created_at: DateTime<Utc>,
+    /// Whether the client's data was erased.
+    pub erased: bool,
+    /// Version, for assignment.
+    pub version: i64,
+    /// What the client's consents allow today, in lists (so a withdrawal shows wherever
+    /// the client appears); none where not looked up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Allowed>,
+}
+
+impl From<&ClientRow> for ClientSummary {
+    fn from(row: &ClientRow) -> Self {
+        Self {
+            id: row.id,
+            code: row.code.clone(),
+            region: row.region.clone(),
+            org_id: row.org_id,
+            assigned_to: row.assigned_to,
+            created_at: row.created_at,
+            erased: row.erased_at.is_some(),
+            version: row.version,
+            consent: None,
+        }
+    }
+}
+
+/// One client's record as shown to someone allowed to see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientRecord {
+    /// Where and whose the client is.
+    #[serde(flatten)]
+    pub summary: ClientSummary,
+    /// Identifying fields; none once erased.
+    pub identity: Option<ClientIdentity>,
+    /// Every fact, oldest first.
+    pub timeline: Vec<Fact>,
+    /// What the client's consents allow today.
+    pub consent: Allowed,
+    /// The step the latest ASSIST proposes.
+    pub proposed_step: Option<Recommendation>,
+    /// Whether this access rests on break-glass.
+    pub break_glass: bool,
+    /// The local date where the client is registered.
+    pub today: NaiveDate,
+}
+
+impl ClientRecord {
+    /// BARC-10 totals over time, oldest first, for the trend chart.
+    pub fn barc_trend(&self) -> Vec<(NaiveDate, u8)> {
+        self.timeline
+            .iter()
+            .filter_map(|f| match f.body {
+                FactBody::Barc10 { total, .. } => Some((f.occurred_on, total)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl App {
+    /// A client's facts, opened and linked (withdrawals, assessments).
+    pub(super) async fn timeline(&self, row: &ClientRow) -> AppResult<Vec<Fact>> {
+        let (timeline, _) = self.timeline_and_consents(row).await?;
+        Ok(timeline)
+    }
+
+    /// A client's timeline and its consents.
+    async fn timeline_and_consents(
+        &self,
+        row: &ClientRow,
+    ) -> AppResult<(Vec<Fact>, Vec<ConsentState>)> {
+        let key = self.keys.client_key(row)?;
+        let stored = self.store.facts(&[row.id], &[]).await?;
+        let mut facts = stored
+            .iter()
+            .map(|f| timeline::open(f, key.as_ref()))
+            .collect::<AppResult<Vec<_>>>()?;
+        timeline::link(&mut facts);
+        let consents = timeline::consents(&stored)?
+            .into_iter()
+            .map(|(_, _, c)| c)
+            .collect();
+        Ok((facts, consents))
+    }
+
+    /// The clients `actor` may see, newest first, 50 at a time.
+    pub async fn list_clients(
+        &self,
+        actor: &Actor,
+        before: Option<ClientId>,
+    ) -> AppResult<Vec<ClientSummary>> {
+        if actor.disabled || !works_with_clients(actor.role) {
+            return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
+        }
+        let reach = match actor.role {
+            Role::Coordinator => ClientReach::Scope(actor.scope.clone()),
+            Role::Counsellor => {
+                ClientReach::OrgOrAssigned(actor.scope.clone(), actor.org_id, actor.user_id)
+            }
+            _ => ClientReach::Assigned(actor.user_id),
+        };
+        let filter = ClientFilter {
+            reach,
+            granted: Some((actor.user_id, self.now())),
+            before,
+            limit: 50,
+        };
+        let rows = self.store.list_clients(&filter).await?;
+        let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
+        let kinds = [FactKind::Consent, FactKind::ConsentWithdrawal];
+        let consents = timeline::consents(&self.store.facts(&ids, &kinds).await?)?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut days = std::collections::HashMap::new();
+        for row in &rows {
+            let series = ClientCode::series(&row.region);
+            let today = match days.get(&series) {
+                Some(day) => *day,
+                None => *days
+                    .entry(series)
+                    .or_insert(self.today_in(&row.region).await?),
+            };
+            let mine = consents
+                .iter()
+                .filter(|(c, _, _)| *c == row.id)
+                .map(|(_, _, s)| s);
+            out.push(ClientSummary {
+                consent: Some(allowed(mine, today)),
+                ..ClientSummary::from(row)
+            });
+        }
+        Ok(out)
+    }
+
+    /// One client's record; the read is audited with the view it was for.
+    pub async fn client_record(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        view: View,
+        ip: Option<&str>,
+    ) -> AppResult<ClientRecord> {
+        let reached = self.reach_client(actor, id, ClientAction::View).await?;
+        let row = &reached.row;
+        let key = self.keys.client_key(row)?;
+        let identity = match (&key, &row.identity) {
+            (Some(k), Some(sealed)) => {
+                Some(open_json(k, sealed, &format!("client:{id}:identity"))?)
+            }
+            _ => None,
+        };
+        let (timeline, consents) = self.timeline_and_consents(row).await?;
+        let today = self.today_in(&row.region).await?;
+        let consent = allowed(consents.iter(), today);
+        let proposed_step = timeline.iter().rev().find_map(|f| match &f.body {
+            FactBody::Assist { result, .. } => Some(result.recommendation),
+            _ => None,
+        });
+        let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
+        let event = self.event(Some(actor), "client.view", client_record(row), ip, detail);
+        self.store.append_audit(&event).await?;
+        Ok(ClientRecord {
+            summary: ClientSummary::from(row),
+            identity,
+            timeline,
+            consent,
+            proposed_step,
+            break_glass: reached.break_glass,
+            today,
+        })
+    }
+}

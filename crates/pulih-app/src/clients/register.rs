@@ -1,0 +1,256 @@
+//! Registering a client (with the NIK duplicate check), listing and assigning clients.
+
+use pulih_domain::account::Role;
+use pulih_domain::authz::Actor;
+use pulih_domain::client::{ClientIdentity, Sex, client_region, person_name, phone};
+use pulih_domain::client_access::{ClientAction, authorize_client, works_with_clients};
+use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::nik::Nik;
+use pulih_domain::optional_text;
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::{ClientRow, NewClient, StoreError};
+use serde_json::json;
+
+use super::{client_record, optional_date, place_of};
+use crate::error::Fields;
+use crate::keys::seal_json;
+use crate::{App, AppError, AppResult, Problem};
+
+/// A client as a worker types it in. Every identifying field is optional.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewClientInput {
+    /// Where the client is registered; defaults to the worker's own area when that is a
+    /// regency or below.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Full name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// NIK (16 digits).
+    #[serde(default)]
+    pub nik: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// `male` or `female`.
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Village code of the home address.
+    #[serde(default)]
+    pub village: Option<String>,
+    /// A family member to contact.
+    #[serde(default)]
+    pub family_contact: Option<String>,
+}
+
+/// Text that is present and not blank.
+fn given(s: Option<&String>) -> Option<&str> {
+    s.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+impl App {
+    /// Registers a client and returns it with its new pseudonymous code. Agents and
+    /// counsellors are assigned the clients they register.
+    pub async fn register_client(
+        &self,
+        actor: &Actor,
+        input: NewClientInput,
+        ip: Option<&str>,
+    ) -> AppResult<ClientRow> {
+        if !works_with_clients(actor.role) {
+            return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
+        }
+        let mut fields = Fields::default();
+        let region = self
+            .client_region(&mut fields, actor, given(input.region.as_ref()))
+            .await?;
+        let today = match &region {
+            Some(r) => self.today_in(r).await?,
+            None => self.now().date_naive(),
+        };
+        let nik = given(input.nik.as_ref()).and_then(|n| fields.check("nik", Nik::parse(n)));
+        let birth_date = optional_date(&mut fields, "birth_date", input.birth_date.as_deref())
+            .and_then(|d| fields.check("birth_date", pulih_domain::client::past_date(d, today)));
+        let village = match given(input.village.as_ref()) {
+            Some(v) => self.existing_village(&mut fields, v).await?,
+            None => None,
+        };
+        let identity = ClientIdentity {
+            name: fields
+                .check("name", person_name(input.name.as_deref()))
+                .flatten(),
+            nik: nik.as_ref().map(|n| n.as_str().to_owned()),
+            birth_date,
+            sex: given(input.sex.as_ref()).and_then(|s| fields.check("sex", Sex::parse(s))),
+            phone: fields
+                .check("phone", phone(input.phone.as_deref()))
+                .flatten(),
+            village,
+            family_contact: fields
+                .check(
+                    "family_contact",
+                    optional_text(
+                        input.family_contact.as_deref(),
+                        200,
+                        "invalid.family_contact",
+                    ),
+                )
+                .flatten(),
+        };
+        let nik_hash = nik.as_ref().map(|n| self.keys.nik_hash(n));
+        if let Some(hash) = &nik_hash
+            && let Some(existing) = self.store.client_by_nik_hash(hash).await?
+        {
+            fields.add_problem(self.duplicate_nik(actor, &existing).await?);
+        }
+        fields.finish()?;
+        let Some(region) = region else {
+            return Err(AppError::invalid("region", "invalid.client_region"));
+        };
+        let id = ClientId::new();
+        let (key, sealed_key) = self.keys.new_client_key(id);
+        let identity = seal_json(&key, &identity, &format!("client:{id}:identity"))?;
+        let assigned_to = (actor.role != Role::Coordinator).then_some(actor.user_id);
+        let client = NewClient {
+            id,
+            region: region.clone(),
+            org_id: actor.org_id,
+            assigned_to,
+            nik_hash,
+            identity,
+            key: sealed_key,
+            created_by: actor.user_id,
+            created_at: self.now(),
+        };
+        let record = crate::Record {
+            kind: "client",
+            id: Some(id.to_string()),
+            region: region.as_str(),
+        };
+        let event = self.event(Some(actor), "client.register", record, ip, json!({}));
+        match self.store.create_client(&client, &event).await {
+            Err(StoreError::Duplicate("nik")) => Err(AppError::Invalid(vec![Problem::new(
+                "nik",
+                "invalid.nik_exists_elsewhere",
+            )])),
+            other => Ok(other?),
+        }
+    }
+
+    /// The region a client is registered at: given, or the worker's own area.
+    async fn client_region(
+        &self,
+        fields: &mut Fields,
+        actor: &Actor,
+        text: Option<&str>,
+    ) -> AppResult<Option<RegionCode>> {
+        let code = match (text, &actor.scope) {
+            (Some(t), _) => fields.check("region", RegionCode::parse(t)),
+            (None, Scope::Region(own)) if own.level() != RegionLevel::Province => Some(own.clone()),
+            (None, _) => {
+                fields.add("region", "invalid.client_region_required");
+                None
+            }
+        };
+        let Some(code) = code.and_then(|c| fields.check("region", client_region(c))) else {
+            return Ok(None);
+        };
+        if self.store.region(&code).await?.is_none_or(|r| r.retired) {
+            fields.add("region", "invalid.region_unknown");
+            return Ok(None);
+        }
+        let place = pulih_domain::client::ClientPlace {
+            region: code.clone(),
+            org: actor.org_id,
+            assigned_to: Some(actor.user_id),
+        };
+        if authorize_client(actor, ClientAction::Register, &place, false).is_err() {
+            fields.add("region", "invalid.region_outside_scope");
+            return Ok(None);
+        }
+        Ok(Some(code))
+    }
+
+    /// A live village code.
+    async fn existing_village(
+        &self,
+        fields: &mut Fields,
+        text: &str,
+    ) -> AppResult<Option<RegionCode>> {
+        let Some(code) = fields.check("village", RegionCode::parse(text)) else {
+            return Ok(None);
+        };
+        let live = self.store.region(&code).await?.is_some_and(|r| !r.retired);
+        if code.level() != RegionLevel::Village || !live {
+            fields.add("village", "invalid.village_unknown");
+            return Ok(None);
+        }
+        Ok(Some(code))
+    }
+
+    /// The message for a NIK that is registered already: where, if the worker may see
+    /// that client; otherwise only that it exists and whom to ask.
+    async fn duplicate_nik(&self, actor: &Actor, existing: &ClientRow) -> AppResult<Problem> {
+        if authorize_client(actor, ClientAction::View, &place_of(existing), false).is_err() {
+            return Ok(Problem::new("nik", "invalid.nik_exists_elsewhere"));
+        }
+        let region = self.store.region(&existing.region).await?;
+        let org = self.store.org(existing.org_id).await?;
+        let mut problem = Problem::new("nik", "invalid.nik_exists");
+        problem.args = vec![
+            ("code", existing.code.to_string()),
+            (
+                "region",
+                region.map_or_else(|| existing.region.to_string(), |r| r.name),
+            ),
+            ("org", org.map(|o| o.name).unwrap_or_default()),
+        ];
+        Ok(problem)
+    }
+
+    /// Assigns a client to an agent or counsellor whose area covers the client
+    /// (coordinators only); `expected_version` is the version the change is based on.
+    pub async fn assign_client(
+        &self,
+        actor: &Actor,
+        id: ClientId,
+        expected_version: i64,
+        worker: Option<&str>,
+        ip: Option<&str>,
+    ) -> AppResult<ClientRow> {
+        let reached = self.reach_client(actor, id, ClientAction::Assign).await?;
+        let worker = match worker.map(str::trim).filter(|w| !w.is_empty()) {
+            None => None,
+            Some(text) => {
+                let user = match text.parse::<UserId>() {
+                    Ok(uid) => self.store.user(uid).await?,
+                    Err(_) => None,
+                };
+                let fits = user.as_ref().is_some_and(|u| {
+                    matches!(u.role, Role::Agent | Role::Counsellor)
+                        && !u.disabled
+                        && u.scope.covers(&reached.row.region)
+                });
+                if !fits {
+                    return Err(AppError::invalid("assigned_to", "invalid.assignee"));
+                }
+                user.map(|u| u.id)
+            }
+        };
+        let detail = json!({ "assigned_to": worker.map(|w| w.to_string()) });
+        let event = self.event(
+            Some(actor),
+            "client.assign",
+            client_record(&reached.row),
+            ip,
+            detail,
+        );
+        Ok(self
+            .store
+            .assign_client(id, expected_version, worker, &event)
+            .await?)
+    }
+}

@@ -1,0 +1,298 @@
+//! How each kind of fact is stored (plain part, sealed part) and read back into the
+//! client's timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_crypto::DataKey;
+use pulih_domain::care::CarePlan;
+use pulih_domain::client::FactKind;
+use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, Recommendation};
+use pulih_domain::clinical::barc10::Barc10;
+use pulih_domain::consent::{ConsentState, ConsentTerms};
+use pulih_domain::ids::{ClientId, FactId, UserId};
+use pulih_domain::intake::{EpisodeDetail, Pathway};
+use pulih_store::ClientFact;
+use serde::{Deserialize, Serialize};
+
+use crate::keys::{open_json, seal_json};
+use crate::{AppError, AppResult};
+
+/// A free-text note, sealed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct Note {
+    pub note: Option<String>,
+}
+
+/// The names around a consent, sealed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct ConsentNames {
+    pub guardian: Option<String>,
+    pub witness: Option<String>,
+}
+
+/// The plain part of a care step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct StepPlain {
+    pub proposed: Option<Recommendation>,
+    pub done: Recommendation,
+}
+
+/// What a fact says, once opened.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FactBody {
+    /// Consent given; `withdrawn_on` is filled in from a later withdrawal.
+    Consent {
+        /// What was agreed.
+        terms: ConsentTerms,
+        /// The guardian's name.
+        guardian: Option<String>,
+        /// The witness's name.
+        witness: Option<String>,
+        /// When it was withdrawn.
+        withdrawn_on: Option<NaiveDate>,
+    },
+    /// Consent withdrawn.
+    ConsentWithdrawal {
+        /// The consent withdrawn.
+        consent: Option<FactId>,
+        /// Why, in the client's words.
+        reason: Option<String>,
+    },
+    /// An episode of care; `assessed_on` is filled in from a TAT assessment.
+    Episode {
+        /// How the client came.
+        pathway: Pathway,
+        /// Pathway details and the minimum data set.
+        detail: EpisodeDetail,
+        /// When the TAT assessment is due.
+        assessment_due: Option<NaiveDate>,
+        /// When it took place.
+        assessed_on: Option<NaiveDate>,
+    },
+    /// The TAT assessment of an episode took place.
+    TatAssessment {
+        /// The episode.
+        episode: Option<FactId>,
+        /// A note.
+        note: Option<String>,
+    },
+    /// An ASSIST screening with its scores.
+    Assist {
+        /// The answers.
+        answers: AssistAnswers,
+        /// Scores, risks and the recommended step.
+        result: AssistResult,
+    },
+    /// A BARC-10 measurement.
+    Barc10 {
+        /// The ten answers, 1–6.
+        items: [u8; 10],
+        /// Their sum.
+        total: u8,
+        /// Whether the total shows strong recovery capital.
+        strong: bool,
+    },
+    /// A step of care given.
+    CareStep {
+        /// What the system proposed.
+        proposed: Option<Recommendation>,
+        /// What was done.
+        done: Recommendation,
+        /// Why, when less was done than proposed.
+        note: Option<String>,
+    },
+    /// A care plan (or a revision of an earlier one).
+    CarePlan {
+        /// The plan.
+        plan: CarePlan,
+        /// The plan it revises.
+        revises: Option<FactId>,
+    },
+    /// The client's data was erased; only the kind and date remain.
+    Erased,
+}
+
+/// One entry of a client's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// Id.
+    pub id: FactId,
+    /// Kind.
+    pub kind: FactKind,
+    /// When it happened.
+    pub occurred_on: NaiveDate,
+    /// The deadline it sets.
+    pub due_on: Option<NaiveDate>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// What it says.
+    pub body: FactBody,
+}
+
+/// The sealing context of a fact: a blob moved to another fact fails to open.
+fn context(id: FactId) -> String {
+    format!("fact:{id}")
+}
+
+/// A fact ready to store. `plain` holds nothing identifying or clinical.
+pub(super) struct Draft<S: Serialize> {
+    pub kind: FactKind,
+    pub occurred_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub status: Option<String>,
+    pub refers_to: Option<FactId>,
+    pub plain: serde_json::Value,
+    pub sealed: S,
+}
+
+impl<S: Serialize> Draft<S> {
+    /// Seals the draft with the client's key.
+    pub fn seal(
+        self,
+        key: &DataKey,
+        client: ClientId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> AppResult<ClientFact> {
+        let id = FactId::new();
+        Ok(ClientFact {
+            id,
+            client_id: client,
+            kind: self.kind,
+            occurred_on: self.occurred_on,
+            due_on: self.due_on,
+            status: self.status,
+            refers_to: self.refers_to,
+            detail: self.plain.to_string(),
+            sealed: Some(seal_json(key, &self.sealed, &context(id))?),
+            recorded_by: by,
+            recorded_at: at,
+        })
+    }
+}
+
+fn plain<T: for<'de> Deserialize<'de>>(fact: &ClientFact) -> AppResult<T> {
+    serde_json::from_str(&fact.detail).map_err(|e| AppError::Internal(format!("fact detail: {e}")))
+}
+
+/// Opens a stored fact; with no key (erased) only its kind and date remain.
+pub(super) fn open(fact: &ClientFact, key: Option<&DataKey>) -> AppResult<Fact> {
+    let body = match (key, &fact.sealed) {
+        (Some(key), Some(sealed)) => body(fact, key, sealed)?,
+        _ => FactBody::Erased,
+    };
+    Ok(Fact {
+        id: fact.id,
+        kind: fact.kind,
+        occurred_on: fact.occurred_on,
+        due_on: fact.due_on,
+        recorded_by: fact.recorded_by,
+        recorded_at: fact.recorded_at,
+        body,
+    })
+}
+
+fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> {
+    let ctx = context(fact.id);
+    Ok(match fact.kind {
+        FactKind::Consent => {
+            let names: ConsentNames = open_json(key, sealed, &ctx)?;
+            FactBody::Consent {
+                terms: plain(fact)?,
+                guardian: names.guardian,
+                witness: names.witness,
+                withdrawn_on: None,
+            }
+        }
+        FactKind::ConsentWithdrawal => FactBody::ConsentWithdrawal {
+            consent: fact.refers_to,
+            reason: open_json::<Note>(key, sealed, &ctx)?.note,
+        },
+        FactKind::Episode => FactBody::Episode {
+            pathway: serde_json::from_value(plain::<serde_json::Value>(fact)?["pathway"].clone())
+                .map_err(|e| AppError::Internal(format!("pathway: {e}")))?,
+            detail: open_json(key, sealed, &ctx)?,
+            assessment_due: fact.due_on,
+            assessed_on: None,
+        },
+        FactKind::TatAssessment => FactBody::TatAssessment {
+            episode: fact.refers_to,
+            note: open_json::<Note>(key, sealed, &ctx)?.note,
+        },
+        FactKind::Assist => {
+            let answers: AssistAnswers = open_json(key, sealed, &ctx)?;
+            let result = answers.score();
+            FactBody::Assist { answers, result }
+        }
+        FactKind::Barc10 => {
+            let barc: Barc10 = open_json(key, sealed, &ctx)?;
+            FactBody::Barc10 {
+                items: barc.items(),
+                total: barc.total(),
+                strong: barc.strong(),
+            }
+        }
+        FactKind::CareStep => {
+            let step: StepPlain = plain(fact)?;
+            FactBody::CareStep {
+                proposed: step.proposed,
+                done: step.done,
+                note: open_json::<Note>(key, sealed, &ctx)?.note,
+            }
+        }
+        FactKind::CarePlan => FactBody::CarePlan {
+            plan: open_json(key, sealed, &ctx)?,
+            revises: fact.refers_to,
+        },
+    })
+}
+
+/// Fills in what later facts say about earlier ones: withdrawals and TAT assessments.
+pub(super) fn link(facts: &mut [Fact]) {
+    let later: Vec<(FactKind, Option<FactId>, NaiveDate)> = facts
+        .iter()
+        .filter_map(|f| match &f.body {
+            FactBody::ConsentWithdrawal { consent, .. } => {
+                Some((FactKind::Consent, *consent, f.occurred_on))
+            }
+            FactBody::TatAssessment { episode, .. } => {
+                Some((FactKind::Episode, *episode, f.occurred_on))
+            }
+            _ => None,
+        })
+        .collect();
+    for (kind, target, on) in later {
+        let Some(f) = facts
+            .iter_mut()
+            .find(|f| f.kind == kind && Some(f.id) == target)
+        else {
+            continue;
+        };
+        match &mut f.body {
+            FactBody::Consent { withdrawn_on, .. } => *withdrawn_on = Some(on),
+            FactBody::Episode { assessed_on, .. } => *assessed_on = Some(on),
+            _ => {}
+        }
+    }
+}
+
+/// The consents among stored facts with their withdrawals, per client, from the plain
+/// parts alone: lists, checks and erased records need no key for them.
+pub(super) fn consents(facts: &[ClientFact]) -> AppResult<Vec<(ClientId, FactId, ConsentState)>> {
+    let mut out = Vec::new();
+    for f in facts.iter().filter(|f| f.kind == FactKind::Consent) {
+        let withdrawn_on = facts
+            .iter()
+            .filter(|w| w.kind == FactKind::ConsentWithdrawal && w.refers_to == Some(f.id))
+            .map(|w| w.occurred_on)
+            .min();
+        let state = ConsentState {
+            terms: plain(f)?,
+            withdrawn_on,
+        };
+        out.push((f.client_id, f.id, state));
+    }
+    Ok(out)
+}

@@ -1,0 +1,176 @@
+//! The server's keys: the master keyring, which comes from outside the database, and the
+//! NIK index key, which is stored sealed under it. Each client has its own data key,
+//! sealed under the master key; destroying it erases the client (crypto-shredding).
+
+use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
+use pulih_domain::ids::ClientId;
+use pulih_domain::nik::Nik;
+use pulih_store::{ClientRow, SealedKey, Store, StoreError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{AppError, AppResult};
+
+/// The purpose under which the NIK index key is stored.
+const NIK_INDEX: &str = "nik_index";
+
+/// Why the server's keys could not be opened at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The configured master key is not the one the database's keys are sealed with.
+    #[error(
+        "the master key (id {given}) does not open this database: its keys are sealed with master key {stored}. \
+         Start with the key file that belongs to this database (restore it from your key backup); \
+         during a rotation list the old key under previous_master_key_files"
+    )]
+    Mismatch {
+        /// Id of the key given.
+        given: String,
+        /// Id of the key the database needs.
+        stored: String,
+    },
+    /// The database could not be read.
+    #[error("reading the database's sealed keys failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The opened keys, held by the application for its lifetime.
+pub struct Keys {
+    keyring: Keyring,
+    nik_index: DataKey,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("keyring", &self.keyring)
+            .finish_non_exhaustive()
+    }
+}
+
+fn stored(key: &SealedKey) -> WrappedKey {
+    WrappedKey {
+        key_id: KeyId::new(key.key_id.clone()),
+        bytes: key.bytes.clone(),
+    }
+}
+
+fn sealed(key: WrappedKey) -> SealedKey {
+    SealedKey {
+        key_id: key.key_id.as_str().to_owned(),
+        bytes: key.bytes,
+    }
+}
+
+fn crypto(e: CryptoError) -> AppError {
+    AppError::Internal(format!("sealed data could not be opened: {e}"))
+}
+
+impl Keys {
+    /// Whether the database already holds keys sealed under some master key, i.e.
+    /// whether starting with a new master key would orphan data.
+    pub async fn database_has_keys(store: &dyn Store) -> Result<bool, KeyError> {
+        Ok(store.server_key(NIK_INDEX).await?.is_some())
+    }
+
+    /// Opens the keys: creates the NIK index key on first start, and refuses a master key
+    /// that cannot open the stored one, with a message that says what to do.
+    pub async fn open(store: &dyn Store, keyring: Keyring) -> Result<Self, KeyError> {
+        let fresh = sealed(keyring.wrap(&DataKey::generate(), NIK_INDEX));
+        let key = store.init_server_key(NIK_INDEX, &fresh).await?;
+        let nik_index =
+            keyring
+                .unwrap(&stored(&key), NIK_INDEX)
+                .map_err(|_| KeyError::Mismatch {
+                    given: keyring.current_id().to_string(),
+                    stored: key.key_id.clone(),
+                })?;
+        Ok(Self { keyring, nik_index })
+    }
+
+    /// The keyed hash of a NIK, the same for clients and enforcement hand-offs.
+    pub fn nik_hash(&self, nik: &Nik) -> String {
+        self.nik_index.blind_index("nik", nik.as_str())
+    }
+
+    /// A new data key for a client, and the same key sealed for storage.
+    pub(crate) fn new_client_key(&self, client: ClientId) -> (DataKey, SealedKey) {
+        let key = DataKey::generate();
+        let wrapped = self.keyring.wrap(&key, &client_context(client));
+        (key, sealed(wrapped))
+    }
+
+    /// A client's data key; none once the client was erased.
+    pub(crate) fn client_key(&self, client: &ClientRow) -> AppResult<Option<DataKey>> {
+        client
+            .key
+            .as_ref()
+            .map(|k| {
+                self.keyring
+                    .unwrap(&stored(k), &client_context(client.id))
+                    .map_err(crypto)
+            })
+            .transpose()
+    }
+
+    /// Rewraps every sealed key under the current master key, in batches; returns how
+    /// many keys were rewrapped.
+    pub(crate) async fn rotate(&self, store: &dyn Store) -> AppResult<u64> {
+        let current = self.keyring.current_id();
+        let mut done = 0;
+        if let Some(key) = store.server_key(NIK_INDEX).await?
+            && key.key_id != current.as_str()
+        {
+            let new = self
+                .keyring
+                .rewrap(&stored(&key), NIK_INDEX)
+                .map_err(crypto)?;
+            let server = [(NIK_INDEX.to_owned(), key.key_id.clone(), sealed(new))];
+            done += store.rewrap_keys(&[], &server).await?;
+        }
+        loop {
+            let batch = store.keys_not_under(current.as_str(), 500).await?;
+            if batch.is_empty() {
+                return Ok(done);
+            }
+            let mut rewrapped = Vec::with_capacity(batch.len());
+            for (id, key) in batch {
+                let new = self
+                    .keyring
+                    .rewrap(&stored(&key), &client_context(id))
+                    .map_err(crypto)?;
+                rewrapped.push((id, key.key_id, sealed(new)));
+            }
+            done += store.rewrap_keys(&rewrapped, &[]).await?;
+        }
+    }
+
+    /// The id of the master key new keys are sealed with.
+    pub fn current_key_id(&self) -> String {
+        self.keyring.current_id().to_string()
+    }
+}
+
+fn client_context(client: ClientId) -> String {
+    format!("client:{client}")
+}
+
+/// Seals a value as JSON with a data key; `context` binds it to its record.
+pub(crate) fn seal_json<T: Serialize>(
+    key: &DataKey,
+    value: &T,
+    context: &str,
+) -> AppResult<Vec<u8>> {
+    let json = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(key.seal(&json, context))
+}
+
+/// Opens a value sealed by [`seal_json`].
+pub(crate) fn open_json<T: DeserializeOwned>(
+    key: &DataKey,
+    sealed: &[u8],
+    context: &str,
+) -> AppResult<T> {
+    let json = key.open(sealed, context).map_err(crypto)?;
+    serde_json::from_slice(&json).map_err(|e| AppError::Internal(format!("sealed json: {e}")))
+}

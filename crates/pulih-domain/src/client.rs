@@ -1,0 +1,231 @@
+//! Clients: a readable pseudonymous code, identity fields that are sealed at rest, and the
+//! place (region, organisation, assigned worker) that decides who may see them.
+
+use chrono::NaiveDate;
+
+use crate::Invalid;
+use crate::ids::{OrgId, UserId};
+use crate::keyed::{keyed_enum, optional_text};
+use crate::region::{RegionCode, RegionLevel};
+
+/// A client's pseudonymous code: the regency's four digits and a sequence, e.g.
+/// `2171-00042`. It says where the client was registered and nothing about who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ClientCode(String);
+
+impl ClientCode {
+    /// The code of the `seq`-th client registered in the regency containing `region`.
+    /// `region` must be a regency or lies below one.
+    pub fn new(region: &RegionCode, seq: i64) -> Self {
+        Self(format!("{}-{seq:05}", Self::series(region)))
+    }
+
+    /// The series a client registered at `region` is numbered in: its regency's digits.
+    pub fn series(region: &RegionCode) -> String {
+        region
+            .as_str()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(4)
+            .collect()
+    }
+
+    /// Parses a code someone typed, e.g. for break-glass access.
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        let s = s.trim();
+        let (regency, seq) = s
+            .split_once('-')
+            .ok_or(Invalid::new("invalid.client_code"))?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if regency.len() == 4 && digits(regency) && seq.len() >= 5 && digits(seq) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Invalid::new("invalid.client_code"))
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a client is registered: a regency or a place below it.
+pub fn client_region(code: RegionCode) -> Result<RegionCode, Invalid> {
+    if code.level() == RegionLevel::Province {
+        Err(Invalid::new("invalid.client_region"))
+    } else {
+        Ok(code)
+    }
+}
+
+keyed_enum! {
+    /// Sex as recorded on the identity card.
+    pub enum Sex {
+        /// Male.
+        Male = "male",
+        /// Female.
+        Female = "female",
+    }
+    invalid = "invalid.sex"
+}
+
+/// A person's name: trimmed, 1–120 characters.
+pub fn person_name(input: Option<&str>) -> Result<Option<String>, Invalid> {
+    optional_text(input, 120, "invalid.person_name").and_then(|name| match name {
+        Some(n) if n.contains('\n') => Err(Invalid::new("invalid.person_name")),
+        other => Ok(other),
+    })
+}
+
+/// A phone number: digits with an optional leading `+`, 8–15 digits; spaces, dots and
+/// dashes are dropped.
+pub fn phone(input: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(raw) = input.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let (plus, rest) = raw.strip_prefix('+').map_or(("", raw), |r| ("+", r));
+    let digits: String = rest
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.'))
+        .collect();
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(format!("{plus}{digits}")))
+    } else {
+        Err(Invalid::new("invalid.phone"))
+    }
+}
+
+/// A date that must not lie after `today` (the local date where the client is).
+pub fn past_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid> {
+    if date > today {
+        Err(Invalid::new("invalid.future_date"))
+    } else if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        Err(Invalid::new("invalid.date_too_old"))
+    } else {
+        Ok(date)
+    }
+}
+
+/// The identifying fields of a client, every one optional. Sealed with the client's
+/// data key before storage; the NIK is also kept as a keyed hash for duplicate checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClientIdentity {
+    /// Full name.
+    pub name: Option<String>,
+    /// NIK, already validated.
+    pub nik: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// The village of the home address.
+    pub village: Option<RegionCode>,
+    /// A family member to contact: name and phone as one line.
+    pub family_contact: Option<String>,
+}
+
+keyed_enum! {
+    /// The kinds of fact recorded about a client. Facts are appended, never changed.
+    pub enum FactKind {
+        /// Consent given.
+        Consent = "consent",
+        /// Consent withdrawn.
+        ConsentWithdrawal = "consent_withdrawal",
+        /// An episode of care opened, with its intake pathway.
+        Episode = "episode",
+        /// The TAT assessment of an episode took place.
+        TatAssessment = "tat_assessment",
+        /// An ASSIST screening.
+        Assist = "assist",
+        /// A BARC-10 measurement.
+        Barc10 = "barc10",
+        /// A step of care that was given.
+        CareStep = "care_step",
+        /// A care plan or a revision of it.
+        CarePlan = "care_plan",
+    }
+    invalid = "invalid.fact_kind"
+}
+
+/// What decides access to a client record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientPlace {
+    /// Where the client is registered (regency or below).
+    pub region: RegionCode,
+    /// The organisation (facility) responsible for the client.
+    pub org: OrgId,
+    /// The worker the client is assigned to, if any.
+    pub assigned_to: Option<UserId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).expect("valid")
+    }
+
+    #[test]
+    fn a_code_names_the_regency_and_a_sequence_only() {
+        assert_eq!(ClientCode::new(&code("21.71"), 42).as_str(), "2171-00042");
+        assert_eq!(
+            ClientCode::new(&code("12.75.01.1001"), 7).as_str(),
+            "1275-00007"
+        );
+        assert_eq!(
+            ClientCode::parse(" 2171-00042 ").expect("valid").as_str(),
+            "2171-00042"
+        );
+        assert!(ClientCode::parse("2171-42").is_err());
+        assert!(ClientCode::parse("Budi").is_err());
+    }
+
+    #[test]
+    fn clients_are_registered_at_a_regency_or_below() {
+        assert!(client_region(code("21")).is_err());
+        assert!(client_region(code("21.71")).is_ok());
+    }
+
+    #[test]
+    fn phones_are_normalised_and_checked() {
+        assert_eq!(
+            phone(Some("0812-3456 7890")),
+            Ok(Some("081234567890".into()))
+        );
+        assert_eq!(
+            phone(Some("+62 812 3456 789")),
+            Ok(Some("+628123456789".into()))
+        );
+        assert_eq!(phone(Some(" ")), Ok(None));
+        assert!(phone(Some("12345")).is_err());
+        assert!(phone(Some("0812abc45678")).is_err());
+    }
+
+    #[test]
+    fn dates_in_the_future_are_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        assert!(past_date(today, today).is_ok());
+        assert_eq!(
+            past_date(today.succ_opt().expect("date"), today).map_err(|e| e.key),
+            Err("invalid.future_date")
+        );
+        assert!(past_date(NaiveDate::from_ymd_opt(1800, 1, 1).expect("date"), today).is_err());
+    }
+
+    #[test]
+    fn names_are_one_line() {
+        assert_eq!(person_name(Some(" Budi ")), Ok(Some("Budi".into())));
+        assert!(person_name(Some("Budi\nSantoso")).is_err());
+    }
+}

@@ -1,0 +1,297 @@
+//! Clients and their facts in PostgreSQL.
+
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::region::Scope;
+use pulih_store::{
+    ClientFact, ClientFilter, ClientReach, ClientRow, NewClient, StoreError, StoreResult,
+};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
+
+use crate::{audit, map_err, rows};
+
+/// The columns of a client row with its key.
+const CLIENT: &str = "select c.*, k.key_id, k.sealed as key_sealed from clients c \
+                      left join client_keys k on k.client_id = c.id";
+
+pub(crate) async fn create_client(
+    pool: &PgPool,
+    client: &NewClient,
+    event: &AuditEvent,
+) -> StoreResult<ClientRow> {
+    let mut tx = pool.begin().await.map_err(map_err)?;
+    // The number is taken inside the transaction: a refused registration rolls it back,
+    // and the regency's row stays locked until commit, so numbers never repeat.
+    let seq: i64 = sqlx::query(
+        "insert into client_sequences (regency, last) values ($1, 1) \
+         on conflict (regency) do update set last = client_sequences.last + 1 returning last",
+    )
+    .bind(ClientCode::series(&client.region))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map_err)?
+    .try_get("last")
+    .map_err(map_err)?;
+    let code = ClientCode::new(&client.region, seq);
+    sqlx::query(
+        "insert into clients (id, code, region, org_id, assigned_to, nik_hash, identity, created_by, created_at, version) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+    )
+    .bind(client.id.as_uuid())
+    .bind(code.as_str())
+    .bind(client.region.as_str())
+    .bind(client.org_id.as_uuid())
+    .bind(client.assigned_to.map(|u| u.as_uuid()))
+    .bind(&client.nik_hash)
+    .bind(&client.identity)
+    .bind(client.created_by.as_uuid())
+    .bind(client.created_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    sqlx::query("insert into client_keys (client_id, key_id, sealed) values ($1, $2, $3)")
+        .bind(client.id.as_uuid())
+        .bind(&client.key.key_id)
+        .bind(&client.key.bytes)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    let client = finish(&mut tx, client.id, event).await?;
+    tx.commit().await.map_err(map_err)?;
+    Ok(client)
+}
+
+/// Reads a written client back and appends its audit and change entries, all inside the
+/// caller's transaction.
+async fn finish(
+    conn: &mut PgConnection,
+    id: ClientId,
+    event: &AuditEvent,
+) -> StoreResult<ClientRow> {
+    let row = sqlx::query(&format!("{CLIENT} where c.id = $1"))
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+    let client = rows::client(&row)?;
+    audit::append(conn, event).await?;
+    let (id, region) = (client.id.to_string(), client.region.to_string());
+    audit::change(conn, "client", &id, client.version, &region, event.at).await?;
+    Ok(client)
+}
+
+/// One client found by `condition` on `c` with one parameter, `$1`.
+pub(crate) async fn client_where<T>(
+    pool: &PgPool,
+    condition: &str,
+    value: T,
+) -> StoreResult<Option<ClientRow>>
+where
+    T: Send + for<'q> sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres>,
+{
+    sqlx::query(&format!("{CLIENT} where {condition}"))
+        .bind(value)
+        .fetch_optional(pool)
+        .await
+        .map_err(map_err)?
+        .as_ref()
+        .map(rows::client)
+        .transpose()
+}
+
+/// Adds `column inside scope` to a query: the region itself and everything below it.
+pub(crate) fn push_scope(q: &mut QueryBuilder<'_, Postgres>, column: &str, scope: &Scope) {
+    match scope {
+        Scope::National => q.push("true"),
+        Scope::Region(code) => q
+            .push(format!("({column} = "))
+            .push_bind(code.to_string())
+            .push(format!(" or {column} like "))
+            .push_bind(code.to_string())
+            .push(" || '.%')"),
+    };
+}
+
+pub(crate) async fn list_clients(
+    pool: &PgPool,
+    filter: &ClientFilter,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Postgres>::new(CLIENT);
+    q.push(" where ((");
+    match &filter.reach {
+        ClientReach::Scope(scope) => push_scope(&mut q, "c.region", scope),
+        ClientReach::OrgOrAssigned(scope, org, user) => {
+            push_scope(&mut q, "c.region", scope);
+            q.push(" and (c.org_id = ")
+                .push_bind(org.as_uuid())
+                .push(" or c.assigned_to = ")
+                .push_bind(user.as_uuid())
+                .push(")");
+        }
+        ClientReach::Assigned(user) => {
+            q.push("c.assigned_to = ").push_bind(user.as_uuid());
+        }
+    }
+    q.push(")");
+    if let Some((user, at)) = filter.granted {
+        q.push(" or c.id in (select client_id from grants where user_id = ")
+            .push_bind(user.as_uuid())
+            .push(" and granted_at <= ")
+            .push_bind(at)
+            .push(" and expires_at > ")
+            .push_bind(at)
+            .push(")");
+    }
+    q.push(")");
+    if let Some(before) = filter.before {
+        q.push(" and c.id < ").push_bind(before.as_uuid());
+    }
+    q.push(" order by c.id desc limit ").push_bind(filter.limit);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
+}
+
+pub(crate) async fn assign_client(
+    pool: &PgPool,
+    id: ClientId,
+    expected_version: i64,
+    assigned_to: Option<UserId>,
+    event: &AuditEvent,
+) -> StoreResult<ClientRow> {
+    let mut tx = pool.begin().await.map_err(map_err)?;
+    // Check and bump in one statement: a concurrent writer waits for the row lock, then
+    // sees the new version and matches nothing.
+    let done = sqlx::query(
+        "update clients set assigned_to = $1, version = version + 1 where id = $2 and version = $3",
+    )
+    .bind(assigned_to.map(|u| u.as_uuid()))
+    .bind(id.as_uuid())
+    .bind(expected_version)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(stale_or_missing(&mut tx, id).await);
+    }
+    let client = finish(&mut tx, id, event).await?;
+    tx.commit().await.map_err(map_err)?;
+    Ok(client)
+}
+
+/// Why an update of a client touched nothing.
+async fn stale_or_missing(conn: &mut PgConnection, id: ClientId) -> StoreError {
+    match sqlx::query("select 1 from clients where id = $1")
+        .bind(id.as_uuid())
+        .fetch_optional(conn)
+        .await
+    {
+        Ok(Some(_)) => StoreError::Conflict,
+        Ok(None) => StoreError::NotFound,
+        Err(e) => map_err(e),
+    }
+}
+
+pub(crate) async fn add_fact(
+    pool: &PgPool,
+    fact: &ClientFact,
+    event: &AuditEvent,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(map_err)?;
+    // `for share` holds off a concurrent erasure until this fact is committed (its
+    // statements then see the fact and null its sealed part), or, if the erasure commits
+    // first, finds the client erased.
+    let region: String =
+        sqlx::query("select region from clients where id = $1 and erased_at is null for share")
+            .bind(fact.client_id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .ok_or(StoreError::NotFound)?
+            .try_get("region")
+            .map_err(map_err)?;
+    sqlx::query(
+        "insert into client_facts (id, client_id, kind, occurred_on, due_on, status, refers_to, detail, sealed, recorded_by, recorded_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(fact.id.as_uuid())
+    .bind(fact.client_id.as_uuid())
+    .bind(fact.kind.key())
+    .bind(fact.occurred_on)
+    .bind(fact.due_on)
+    .bind(&fact.status)
+    .bind(fact.refers_to.map(|f| f.as_uuid()))
+    .bind(&fact.detail)
+    .bind(&fact.sealed)
+    .bind(fact.recorded_by.as_uuid())
+    .bind(fact.recorded_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    audit::append(&mut tx, event).await?;
+    audit::change(
+        &mut tx,
+        "client_fact",
+        &fact.id.to_string(),
+        1,
+        &region,
+        event.at,
+    )
+    .await?;
+    tx.commit().await.map_err(map_err)
+}
+
+pub(crate) async fn facts(
+    pool: &PgPool,
+    clients: &[ClientId],
+    kinds: &[FactKind],
+) -> StoreResult<Vec<ClientFact>> {
+    let ids: Vec<uuid::Uuid> = clients.iter().map(ClientId::as_uuid).collect();
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
+    let found = sqlx::query(
+        "select * from client_facts where client_id = any($1) \
+         and (cardinality($2::text[]) = 0 or kind = any($2)) \
+         order by client_id, occurred_on, recorded_at, id",
+    )
+    .bind(&ids)
+    .bind(&kinds)
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    found.iter().map(rows::fact).collect()
+}
+
+pub(crate) async fn erase_client(
+    pool: &PgPool,
+    id: ClientId,
+    event: &AuditEvent,
+) -> StoreResult<ClientRow> {
+    let mut tx = pool.begin().await.map_err(map_err)?;
+    let done = sqlx::query(
+        "update clients set identity = null, nik_hash = null, erased_at = $1, version = version + 1 \
+         where id = $2 and erased_at is null",
+    )
+    .bind(event.at)
+    .bind(id.as_uuid())
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(stale_or_missing(&mut tx, id).await);
+    }
+    for sql in [
+        "delete from client_keys where client_id = $1",
+        "update client_facts set sealed = null where client_id = $1",
+        "update grants set reason = null where client_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+    }
+    let client = finish(&mut tx, id, event).await?;
+    tx.commit().await.map_err(map_err)?;
+    Ok(client)
+}

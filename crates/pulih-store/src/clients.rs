@@ -1,0 +1,230 @@
+//! Client records as stored: the plaintext needed to place, list and count them, and
+//! sealed blobs that only the application can open with the client's data key.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, UserId};
+use pulih_domain::region::{RegionCode, Scope};
+
+use crate::StoreResult;
+
+/// A key sealed under a master key, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedKey {
+    /// Id of the master key that sealed it.
+    pub key_id: String,
+    /// Nonce and ciphertext.
+    pub bytes: Vec<u8>,
+}
+
+/// A client to store; the store assigns the code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewClient {
+    /// Id.
+    pub id: ClientId,
+    /// Where the client is registered (regency or below).
+    pub region: RegionCode,
+    /// Responsible organisation.
+    pub org_id: OrgId,
+    /// Assigned worker.
+    pub assigned_to: Option<UserId>,
+    /// Keyed hash of the NIK, if one was given.
+    pub nik_hash: Option<String>,
+    /// Sealed identity fields.
+    pub identity: Vec<u8>,
+    /// The client's data key, sealed.
+    pub key: SealedKey,
+    /// Who registered the client.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRow {
+    /// Id.
+    pub id: ClientId,
+    /// Pseudonymous code.
+    pub code: ClientCode,
+    /// Where the client is registered.
+    pub region: RegionCode,
+    /// Responsible organisation.
+    pub org_id: OrgId,
+    /// Assigned worker.
+    pub assigned_to: Option<UserId>,
+    /// Sealed identity fields; none once erased.
+    pub identity: Option<Vec<u8>>,
+    /// The sealed data key; none once erased.
+    pub key: Option<SealedKey>,
+    /// Who registered the client.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When the client's data was erased on request.
+    pub erased_at: Option<DateTime<Utc>>,
+    /// Version, raised by every change.
+    pub version: i64,
+}
+
+/// One fact about a client. Plain fields hold no names, NIK, substances, diagnoses or
+/// notes; those are in `sealed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientFact {
+    /// Id.
+    pub id: FactId,
+    /// The client.
+    pub client_id: ClientId,
+    /// Kind of fact.
+    pub kind: FactKind,
+    /// The date it happened.
+    pub occurred_on: NaiveDate,
+    /// A deadline it sets: TAT assessment, plan review, consent expiry.
+    pub due_on: Option<NaiveDate>,
+    /// A plain code for lists and counts, e.g. the pathway or the recommendation.
+    pub status: Option<String>,
+    /// An earlier fact this one refers to (the consent withdrawn, the plan revised…).
+    pub refers_to: Option<FactId>,
+    /// Plain JSON details (consent terms, pathway…).
+    pub detail: String,
+    /// Sealed JSON details; none once erased.
+    pub sealed: Option<Vec<u8>>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Which clients a list may show, by the role asking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientReach {
+    /// Every client inside the scope (coordinators).
+    Scope(Scope),
+    /// Clients inside the scope of the organisation or assigned to the user (counsellors).
+    OrgOrAssigned(Scope, OrgId, UserId),
+    /// Clients assigned to the user (agents).
+    Assigned(UserId),
+}
+
+/// A page of clients: those the reach allows plus those under a live grant to `user`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientFilter {
+    /// What the role reaches.
+    pub reach: ClientReach,
+    /// Include clients with a break-glass grant to this user live at this time.
+    pub granted: Option<(UserId, DateTime<Utc>)>,
+    /// Only clients with ids below this (newest first paging).
+    pub before: Option<ClientId>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// A break-glass grant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    /// Id.
+    pub id: GrantId,
+    /// The client reached.
+    pub client_id: ClientId,
+    /// The client's code, for the reviewer.
+    pub client_code: ClientCode,
+    /// The client's region.
+    pub region: RegionCode,
+    /// The user who broke the glass.
+    pub user_id: UserId,
+    /// The user's scope, so its own administrators see the grant too.
+    pub user_scope: Scope,
+    /// The stated reason, sealed with the client's key.
+    pub reason: Option<Vec<u8>>,
+    /// When access began.
+    pub granted_at: DateTime<Utc>,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+    /// The administrator's finding, once reviewed.
+    pub review: Option<GrantReview>,
+}
+
+/// An administrator's review of a grant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantReview {
+    /// Who reviewed.
+    pub reviewer: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `signed_off` or `escalated`.
+    pub outcome: String,
+    /// What the reviewer wrote (about the access, not the client).
+    pub note: Option<String>,
+}
+
+/// Storage of clients, their facts, break-glass grants and wrapped keys.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Stores a client with its key, assigning the next code of its regency.
+    /// A NIK hash already taken is `Duplicate("nik")`.
+    async fn create_client(&self, client: &NewClient, event: &AuditEvent)
+    -> StoreResult<ClientRow>;
+    /// One client by id.
+    async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>>;
+    /// One client by code.
+    async fn client_by_code(&self, code: &ClientCode) -> StoreResult<Option<ClientRow>>;
+    /// The client holding a NIK hash.
+    async fn client_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Option<ClientRow>>;
+    /// Clients the filter allows, newest first.
+    async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>>;
+    /// Assigns a client to a worker (or none) if still at `expected_version`.
+    async fn assign_client(
+        &self,
+        id: ClientId,
+        expected_version: i64,
+        assigned_to: Option<UserId>,
+        event: &AuditEvent,
+    ) -> StoreResult<ClientRow>;
+    /// Appends a fact about a client.
+    async fn add_fact(&self, fact: &ClientFact, event: &AuditEvent) -> StoreResult<()>;
+    /// The facts of the given kinds (all kinds when empty) about the given clients, by
+    /// client, then date, then recording time.
+    async fn facts(&self, clients: &[ClientId], kinds: &[FactKind])
+    -> StoreResult<Vec<ClientFact>>;
+    /// Destroys a client's key and sealed data, keeping the plain rows for counts.
+    async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow>;
+
+    /// Stores a break-glass grant.
+    async fn create_grant(&self, grant: &Grant, event: &AuditEvent) -> StoreResult<()>;
+    /// A grant to `user` for `client` live at `at`.
+    async fn live_grant(
+        &self,
+        client: ClientId,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Grant>>;
+    /// Grants whose client region or user scope lies in `scope`, newest first.
+    async fn grants(&self, scope: &Scope, unreviewed_only: bool) -> StoreResult<Vec<Grant>>;
+    /// Records the review of a grant; a grant reviewed already is a `Conflict`.
+    async fn review_grant(
+        &self,
+        id: GrantId,
+        review: &GrantReview,
+        event: &AuditEvent,
+    ) -> StoreResult<Grant>;
+
+    /// A server-wide key (e.g. `nik_index`) sealed under the master key.
+    async fn server_key(&self, purpose: &str) -> StoreResult<Option<SealedKey>>;
+    /// Stores a server-wide key unless one exists; returns the stored one.
+    async fn init_server_key(&self, purpose: &str, key: &SealedKey) -> StoreResult<SealedKey>;
+    /// Client keys not sealed under `key_id`, at most `limit`.
+    async fn keys_not_under(
+        &self,
+        key_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<(ClientId, SealedKey)>>;
+    /// Replaces sealed keys (client keys by id, server keys by purpose) if each is still
+    /// sealed under the key id it was read with; returns how many were replaced.
+    async fn rewrap_keys(
+        &self,
+        clients: &[(ClientId, String, SealedKey)],
+        server: &[(String, String, SealedKey)],
+    ) -> StoreResult<u64>;
+}

@@ -1,0 +1,180 @@
+//! Break-glass access: a coordinator asks for time-limited access to a client outside
+//! its normal reach, with a reason; administrators review every such access.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, GrantView};
+use pulih_domain::ids::{GrantId, UserId};
+
+use super::clients::{Errors, FormData, refused};
+use super::{Nav, frame, render};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::{AppState, WebError, lang_of};
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+struct RequestPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    form: FormData,
+    errors: Errors,
+}
+
+/// `GET /break-glass`: the request form, explaining that access is limited and reviewed.
+pub async fn form(State(state): State<AppState>, headers: HeaderMap, who: CurrentUser) -> Response {
+    let (t, nav) = frame(&state, &headers, &who, "/break-glass");
+    render(&RequestPage {
+        t,
+        nav,
+        form: FormData::default(),
+        errors: Errors::default(),
+    })
+}
+
+/// `POST /break-glass`: opens access and shows the record (with the break-glass banner).
+pub async fn request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let result = state
+        .app
+        .break_glass(
+            &who.0.actor(),
+            form.get("code"),
+            form.get("reason"),
+            ip.as_deref(),
+        )
+        .await;
+    match result {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/clients/{id}")).into_response()),
+        Err(e) => {
+            let (status, errors) = refused(&state.i18n.tr(lang_of(&headers)), "", e)?;
+            let (t, nav) = frame(&state, &headers, &who, "/break-glass");
+            let mut response = render(&RequestPage {
+                t,
+                nav,
+                form,
+                errors,
+            });
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "break_glass_review.html")]
+struct ReviewPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    grants: Vec<GrantView>,
+    names: HashMap<UserId, String>,
+    all: bool,
+    reviewed: bool,
+    form: FormData,
+    errors: Errors,
+}
+
+impl ReviewPage<'_> {
+    /// Who broke the glass: their name when the reviewer may see users, else the id.
+    fn who(&self, id: &UserId) -> String {
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// Which grants to list, and whether one was just reviewed.
+#[derive(Default, serde::Deserialize)]
+pub struct Listing {
+    #[serde(default)]
+    all: bool,
+    #[serde(default)]
+    reviewed: Option<String>,
+}
+
+async fn review_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    listing: Listing,
+    refused: Option<(StatusCode, FormData, Errors)>,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let grants = state.app.grants(&actor, !listing.all).await?;
+    let names = state
+        .app
+        .list_users(&actor)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
+        .collect();
+    let (status, form, errors) = refused.unwrap_or_default();
+    let (t, nav) = frame(state, headers, who, "/break-glass/review");
+    let mut response = render(&ReviewPage {
+        t,
+        nav,
+        grants,
+        names,
+        all: listing.all,
+        reviewed: listing.reviewed.is_some(),
+        form,
+        errors,
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /break-glass/review`: grants waiting for review (`?all=true` for every grant).
+pub async fn review_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Query(listing): Query<Listing>,
+) -> Result<Response, WebError> {
+    review_page(&state, &headers, &who, listing, None).await
+}
+
+/// `POST /break-glass/{id}/review`: signs off or escalates one grant, with a note.
+pub async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let grant: GrantId = id.parse().map_err(|_| AppError::NotFound)?;
+    let note = form.opt("note");
+    let result = state
+        .app
+        .review_grant(
+            &who.0.actor(),
+            grant,
+            form.get("outcome"),
+            note.as_deref(),
+            ip.as_deref(),
+        )
+        .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/break-glass/review?reviewed=1").into_response()),
+        Err(e) => {
+            let name = format!("grant-{grant}");
+            let (status, errors) = refused(&state.i18n.tr(lang_of(&headers)), &name, e)?;
+            let refused = Some((status, form, errors));
+            review_page(&state, &headers, &who, Listing::default(), refused).await
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The form pages of a client's record: consent, episode, BARC-10, care plan, erasure.
+//! Opening a form reads nothing about the client (so it is not an audited read); the
+//! use-case decides when the form is sent. Only the erasure page reads the record, to
+//! show what will be erased.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use pulih_app::View;
+use pulih_domain::client::ClientCode;
+use pulih_domain::ids::ClientId;
+
+use super::{Errors, FormData, client_id, require_worker, wib_today, with_status};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::pages::{Nav, frame, render};
+use crate::{AppState, WebError};
+
+/// Which form page.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Which {
+    Consent,
+    Episode,
+    Barc10,
+    CarePlan,
+}
+
+impl Which {
+    /// The page's path below the client.
+    const fn path(self) -> &'static str {
+        match self {
+            Self::Consent => "consent",
+            Self::Episode => "episode",
+            Self::Barc10 => "barc10",
+            Self::CarePlan => "care-plan",
+        }
+    }
+}
+
+/// What every form page shows.
+pub(super) struct Parts<'a> {
+    pub t: Tr<'a>,
+    pub nav: Nav,
+    pub id: ClientId,
+    pub form: FormData,
+    pub errors: Errors,
+}
+
+macro_rules! form_template {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        struct $name<'a> {
+            t: Tr<'a>,
+            nav: Nav,
+            id: ClientId,
+            form: FormData,
+            errors: Errors,
+        }
+    };
+}
+
+form_template!(
+    #[derive(Template)]
+    #[template(path = "clients/consent.html")]
+    ConsentPage
+);
+form_template!(
+    #[derive(Template)]
+    #[template(path = "clients/episode.html")]
+    EpisodePage
+);
+form_template!(
+    #[derive(Template)]
+    #[template(path = "clients/barc10.html")]
+    Barc10Page
+);
+form_template!(
+    #[derive(Template)]
+    #[template(path = "clients/care_plan.html")]
+    CarePlanPage
+);
+
+/// Renders a form page with `status`.
+pub(super) fn form_page(which: Which, p: Parts<'_>, status: StatusCode) -> Response {
+    let Parts {
+        t,
+        nav,
+        id,
+        form,
+        errors,
+    } = p;
+    let response = match which {
+        Which::Consent => render(&ConsentPage {
+            t,
+            nav,
+            id,
+            form,
+            errors,
+        }),
+        Which::Episode => render(&EpisodePage {
+            t,
+            nav,
+            id,
+            form,
+            errors,
+        }),
+        Which::Barc10 => render(&Barc10Page {
+            t,
+            nav,
+            id,
+            form,
+            errors,
+        }),
+        Which::CarePlan => render(&CarePlanPage {
+            t,
+            nav,
+            id,
+            form,
+            errors,
+        }),
+    };
+    with_status(response, status)
+}
+
+/// The frame of a form page of client `id`.
+pub(super) fn parts<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    id: ClientId,
+    which: Which,
+    form: FormData,
+    errors: Errors,
+) -> Parts<'a> {
+    let (t, nav) = frame(
+        state,
+        headers,
+        who,
+        &format!("/clients/{id}/{}", which.path()),
+    );
+    Parts {
+        t,
+        nav,
+        id,
+        form,
+        errors,
+    }
+}
+
+fn open(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    id: &str,
+    which: Which,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let id = client_id(id)?;
+    require_worker(who)?;
+    let p = parts(state, headers, who, id, which, form, Errors::default());
+    Ok(form_page(which, p, StatusCode::OK))
+}
+
+/// `GET /clients/{id}/consent`: consent to services, prefilled for today.
+pub async fn consent_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let form = FormData::default()
+        .with("services", "1")
+        .with("given_by", "client")
+        .with("method", "signed_form")
+        .with("given_on", wib_today());
+    open(&state, &headers, &who, &id, Which::Consent, form)
+}
+
+/// `GET /clients/{id}/episode`.
+pub async fn episode_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    open(
+        &state,
+        &headers,
+        &who,
+        &id,
+        Which::Episode,
+        FormData::default(),
+    )
+}
+
+/// `GET /clients/{id}/barc10`.
+pub async fn barc10_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    open(
+        &state,
+        &headers,
+        &who,
+        &id,
+        Which::Barc10,
+        FormData::default(),
+    )
+}
+
+/// The plan a new one revises.
+#[derive(serde::Deserialize)]
+pub struct Revises {
+    #[serde(default)]
+    revises: Option<String>,
+}
+
+/// `GET /clients/{id}/care-plan`, `?revises=` to revise an earlier plan.
+pub async fn care_plan_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<Revises>,
+) -> Result<Response, WebError> {
+    let mut form = FormData::default();
+    if let Some(plan) = q.revises.filter(|p| !p.trim().is_empty()) {
+        form = form.with("revises", plan);
+    }
+    open(&state, &headers, &who, &id, Which::CarePlan, form)
+}
+
+#[derive(Template)]
+#[template(path = "clients/erase.html")]
+struct ErasePage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    id: ClientId,
+    code: ClientCode,
+    erased: bool,
+    form: FormData,
+    errors: Errors,
+}
+
+/// The erasure page of client `id`: it reads the record (audited) to show the code.
+pub(super) async fn erase_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    ip: &ClientIp,
+    id: ClientId,
+    refused: Option<(StatusCode, FormData, Errors)>,
+) -> Result<Response, WebError> {
+    let r = state
+        .app
+        .client_record(&who.0.actor(), id, View::Page, ip.as_deref())
+        .await?;
+    let (status, form, errors) = refused.unwrap_or_default();
+    let (t, nav) = frame(state, headers, who, &format!("/clients/{id}/erase"));
+    let page = ErasePage {
+        t,
+        nav,
+        id,
+        code: r.summary.code,
+        erased: r.summary.erased,
+        form,
+        errors,
+    };
+    Ok(with_status(render(&page), status))
+}
+
+/// `GET /clients/{id}/erase`: the confirmation, where the code must be typed again.
+pub async fn erase_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    erase_page(&state, &headers, &who, &ip, id, None).await
+}

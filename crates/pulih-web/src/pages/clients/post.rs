@@ -1,0 +1,271 @@
+//! What the client forms send. Each handler checks the CSRF token, turns the fields into
+//! the use-case's input, calls it, and either goes back to the record or shows the form
+//! again with its messages.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use pulih_app::{AppError, AppResult, TatAssessmentInput, WithdrawalInput};
+use pulih_domain::ids::ClientId;
+
+use super::get::{Which, erase_page, form_page, parts};
+use super::record::record_page;
+use super::{FormData, Sent, client_id, forms, sent};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::{AppState, WebError, lang_of};
+
+/// The form pairs of a POST.
+type Pairs = Form<Vec<(String, String)>>;
+
+/// After a form page was sent: the record, or the same page with its messages.
+fn answer<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    id: ClientId,
+    which: Which,
+    form: FormData,
+    result: AppResult<T>,
+) -> Result<Response, WebError> {
+    let t = state.i18n.tr(lang_of(headers));
+    match sent(&t, id, "", result)? {
+        Sent::Saved(response) => Ok(response),
+        Sent::Refused(status, errors) => {
+            let p = parts(state, headers, who, id, which, form, errors);
+            Ok(form_page(which, p, status))
+        }
+    }
+}
+
+/// After a form on the record page was sent: the record, or the record with that
+/// form's messages.
+async fn answer_inline<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    ip: &ClientIp,
+    (id, name): (ClientId, &str),
+    form: FormData,
+    result: AppResult<T>,
+) -> Result<Response, WebError> {
+    let t = state.i18n.tr(lang_of(headers));
+    match sent(&t, id, name, result)? {
+        Sent::Saved(response) => Ok(response),
+        Sent::Refused(status, errors) => {
+            let refused = Some((status, form, errors));
+            record_page(state, headers, who, ip, id, refused, false).await
+        }
+    }
+}
+
+/// `POST /clients/{id}/consent`.
+pub async fn consent_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let input = forms::consent(&form);
+    let result = state
+        .app
+        .record_consent(&who.0.actor(), id, input, ip.as_deref())
+        .await;
+    answer(&state, &headers, &who, id, Which::Consent, form, result)
+}
+
+/// `POST /clients/{id}/consents/{consent}/withdraw`, from the record page.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path((id, consent)): Path<(String, String)>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let name = format!("withdraw-{consent}");
+    let input = WithdrawalInput {
+        consent_id: consent,
+        withdrawn_on: form.opt("withdrawn_on"),
+        reason: form.opt("reason"),
+    };
+    let result = state
+        .app
+        .withdraw_consent(&who.0.actor(), id, input, ip.as_deref())
+        .await;
+    answer_inline(&state, &headers, &who, &ip, (id, &name), form, result).await
+}
+
+/// `POST /clients/{id}/episode`.
+pub async fn episode_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let result = match forms::episode(&form) {
+        Ok(input) => {
+            state
+                .app
+                .open_episode(&who.0.actor(), id, input, ip.as_deref())
+                .await
+        }
+        Err(problems) => Err(AppError::Invalid(problems)),
+    };
+    answer(&state, &headers, &who, id, Which::Episode, form, result)
+}
+
+/// `POST /clients/{id}/episodes/{episode}/assessment`, from the record page.
+pub async fn assess(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path((id, episode)): Path<(String, String)>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let name = format!("assess-{episode}");
+    let input = TatAssessmentInput {
+        episode_id: episode,
+        assessed_on: form.opt("assessed_on"),
+        note: form.opt("note"),
+    };
+    let actor = who.0.actor();
+    let result = state
+        .app
+        .record_tat_assessment(&actor, id, input, ip.as_deref())
+        .await;
+    answer_inline(&state, &headers, &who, &ip, (id, &name), form, result).await
+}
+
+/// `POST /clients/{id}/barc10`.
+pub async fn barc10_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let input = forms::barc10(&form);
+    let result = state
+        .app
+        .screen_barc10(&who.0.actor(), id, input, ip.as_deref())
+        .await;
+    answer(&state, &headers, &who, id, Which::Barc10, form, result)
+}
+
+/// `POST /clients/{id}/care-step`, from the record page.
+pub async fn care_step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let input = forms::care_step(&form);
+    let result = state
+        .app
+        .record_care_step(&who.0.actor(), id, input, ip.as_deref())
+        .await;
+    answer_inline(&state, &headers, &who, &ip, (id, "care-step"), form, result).await
+}
+
+/// `POST /clients/{id}/care-plan`.
+pub async fn care_plan_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let input = forms::care_plan(&form);
+    let result = state
+        .app
+        .record_care_plan(&who.0.actor(), id, input, ip.as_deref())
+        .await;
+    answer(&state, &headers, &who, id, Which::CarePlan, form, result)
+}
+
+/// `POST /clients/{id}/assign` (coordinators), based on the version the page showed.
+pub async fn assign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let version = form
+        .get("version")
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::BadRequest("error.bad_request"))?;
+    let worker = form.opt("assigned_to");
+    let result = state
+        .app
+        .assign_client(
+            &who.0.actor(),
+            id,
+            version,
+            worker.as_deref(),
+            ip.as_deref(),
+        )
+        .await;
+    answer_inline(&state, &headers, &who, &ip, (id, "assign"), form, result).await
+}
+
+/// `POST /clients/{id}/erase` (coordinators): the code typed again confirms it.
+pub async fn erase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let form = FormData::checked(&who, pairs)?;
+    let confirm = form.get("confirm_code").to_owned();
+    let result = state
+        .app
+        .erase_client(&who.0.actor(), id, &confirm, ip.as_deref())
+        .await;
+    let t = state.i18n.tr(lang_of(&headers));
+    match sent(&t, id, "", result)? {
+        Sent::Saved(response) => Ok(response),
+        Sent::Refused(status, errors) => {
+            erase_page(
+                &state,
+                &headers,
+                &who,
+                &ip,
+                id,
+                Some((status, form, errors)),
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! `/clients/{id}`: one client's record (every read audited by the use-case), with the
+//! forms that are sent from it; and `/clients/{id}/export`, the client's own copy.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use pulih_app::{ClientRecord, FactBody, View};
+use pulih_domain::account::Role;
+use pulih_domain::consent::ConsentTerms;
+use pulih_domain::ids::{ClientId, FactId, UserId};
+
+use super::chart::{Chart, barc_chart};
+use super::{Errors, FormData, client_id, with_status};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::pages::{Nav, frame, render};
+use crate::{AppState, WebError};
+
+/// A consent as the record lists it.
+pub struct ConsentView {
+    /// The consent fact, for withdrawing it.
+    pub id: FactId,
+    /// What was agreed.
+    pub terms: ConsentTerms,
+    /// The guardian's name.
+    pub guardian: Option<String>,
+    /// The witness's name.
+    pub witness: Option<String>,
+    /// When it was withdrawn.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Whether it ran out before today.
+    pub expired: bool,
+}
+
+/// An agent or counsellor a coordinator may assign the client to.
+pub struct Worker {
+    /// Id.
+    pub id: UserId,
+    /// Display name and role.
+    pub name: String,
+}
+
+/// What the record and the export show, derived from the record only.
+struct Derived {
+    consents: Vec<ConsentView>,
+    chart: Option<Chart>,
+    latest_assist: Option<FactId>,
+}
+
+fn derive(r: &ClientRecord) -> Derived {
+    let consents = r
+        .timeline
+        .iter()
+        .filter_map(|f| match &f.body {
+            FactBody::Consent {
+                terms,
+                guardian,
+                witness,
+                withdrawn_on,
+            } => Some(ConsentView {
+                id: f.id,
+                terms: terms.clone(),
+                guardian: guardian.clone(),
+                witness: witness.clone(),
+                withdrawn_on: *withdrawn_on,
+                expired: terms.expires_on.is_some_and(|e| e <= r.today),
+            }),
+            _ => None,
+        })
+        .collect();
+    let latest_assist = r
+        .timeline
+        .iter()
+        .rev()
+        .find(|f| matches!(f.body, FactBody::Assist { .. }))
+        .map(|f| f.id);
+    Derived {
+        consents,
+        chart: barc_chart(&r.barc_trend()),
+        latest_assist,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "clients/record.html")]
+struct RecordPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    r: ClientRecord,
+    consents: Vec<ConsentView>,
+    chart: Option<Chart>,
+    latest_assist: Option<FactId>,
+    coordinator: bool,
+    workers: Vec<Worker>,
+    forms: bool,
+    form: FormData,
+    errors: Errors,
+    care_done: String,
+    saved: bool,
+}
+
+#[derive(Template)]
+#[template(path = "clients/export.html")]
+struct ExportPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    r: ClientRecord,
+    consents: Vec<ConsentView>,
+    chart: Option<Chart>,
+    forms: bool,
+    form: FormData,
+    errors: Errors,
+}
+
+impl RecordPage<'_> {
+    /// Whether the client is assigned to `w`.
+    fn assigned(&self, w: &Worker) -> bool {
+        self.r.summary.assigned_to == Some(w.id)
+    }
+}
+
+/// The record page, with the values and messages of an inline form that was refused.
+pub(super) async fn record_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    ip: &ClientIp,
+    id: ClientId,
+    refused: Option<(StatusCode, FormData, Errors)>,
+    saved: bool,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let r = state
+        .app
+        .client_record(&actor, id, View::Page, ip.as_deref())
+        .await?;
+    let coordinator = actor.role == Role::Coordinator;
+    let workers = if coordinator && r.identity.is_some() {
+        state
+            .app
+            .list_users(&actor)
+            .await?
+            .into_iter()
+            .filter(|u| matches!(u.role, Role::Agent | Role::Counsellor))
+            .filter(|u| !u.disabled && u.scope.covers(&r.summary.region))
+            .map(|u| Worker {
+                id: u.id,
+                name: u.display_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (status, form, errors) = refused.unwrap_or_default();
+    let care_done = if errors.is("care-step") {
+        form.get("done").to_owned()
+    } else {
+        r.proposed_step
+            .map(|s| s.key().to_owned())
+            .unwrap_or_default()
+    };
+    let d = derive(&r);
+    let (t, nav) = frame(state, headers, who, &format!("/clients/{id}"));
+    let page = RecordPage {
+        t,
+        nav,
+        r,
+        consents: d.consents,
+        chart: d.chart,
+        latest_assist: d.latest_assist,
+        coordinator,
+        workers,
+        forms: true,
+        form,
+        errors,
+        care_done,
+        saved,
+    };
+    Ok(with_status(render(&page), status))
+}
+
+/// Whether the page follows a save.
+#[derive(serde::Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// `GET /clients/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let saved = notice.saved.is_some();
+    record_page(&state, &headers, &who, &ip, id, None, saved).await
+}
+
+/// `GET /clients/{id}/export`: the whole record for the client to keep, ready to print.
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let r = state
+        .app
+        .client_record(&who.0.actor(), id, View::Export, ip.as_deref())
+        .await?;
+    let d = derive(&r);
+    let (t, nav) = frame(&state, &headers, &who, &format!("/clients/{id}/export"));
+    Ok(render(&ExportPage {
+        t,
+        nav,
+        r,
+        consents: d.consents,
+        chart: d.chart,
+        forms: false,
+        form: FormData::default(),
+        errors: Errors::default(),
+    }))
+}
+
+/// `GET /clients/{id}/export.json`: the same export as the API's, for a browser session
+/// (the API takes bearer tokens only).
+pub async fn export_json(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = client_id(&id)?;
+    let record = state
+        .app
+        .client_record(&who.0.actor(), id, View::Export, ip.as_deref())
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"pulih-{}.json\"",
+        record.summary.code
+    );
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(record)).into_response())
+}

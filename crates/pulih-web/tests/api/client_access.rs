@@ -1,0 +1,315 @@
+//! Who reaches a client: agents only their own, break-glass with review, and erasure.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::clients::{NIK, consent, counsellor, field_errors, register};
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(
+    an_agent_reaches_only_its_own_clients,
+    break_glass_access_is_time_limited_flagged_and_reviewed,
+    erasure_leaves_counts_but_nothing_readable,
+);
+
+async fn an_agent_reaches_only_its_own_clients(app: TestApp) {
+    let org = app
+        .create_org(&app.root_token, "BNNK Binjai", "bnn", "12.75")
+        .await;
+    let village = "12.75.01.1001";
+    let (_, agent_a) = app
+        .create_user(&app.root_token, "agen-a", "agent", &org, village)
+        .await;
+    let (_, agent_b) = app
+        .create_user(&app.root_token, "agen-b", "agent", &org, village)
+        .await;
+    let (_, coord) = app
+        .create_user(&app.root_token, "koordinator", "coordinator", &org, "12.75")
+        .await;
+    let id = register(&app, &agent_a, json!({})).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &agent_a)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &agent_b)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/clients", &agent_b).await.body["items"],
+        json!([])
+    );
+    assert_eq!(
+        app.get("/api/v1/clients", &coord).await.body["items"]
+            .as_array()
+            .expect("items")
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.get("/api/v1/clients", &app.root_token).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &app.root_token)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let sanggau = app
+        .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
+        .await;
+    let (_, far) = app
+        .create_user(
+            &app.root_token,
+            "koordinator-sanggau",
+            "coordinator",
+            &sanggau,
+            "61.03",
+        )
+        .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &far).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let (b_id, _) = (
+        app.get("/api/v1/users", &app.root_token).await.body["items"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["username"] == "agen-b")
+            .expect("agen-b")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned(),
+        (),
+    );
+    let version = app.get(&format!("/api/v1/clients/{id}"), &coord).await.body["version"]
+        .as_i64()
+        .expect("version");
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/clients/{id}/assignment"),
+            Some(&coord),
+            Some(json!({"assigned_to": b_id, "version": version})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &agent_b)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &agent_a)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let stale = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/clients/{id}/assignment"),
+            Some(&coord),
+            Some(json!({"assigned_to": null, "version": version})),
+            &[],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+}
+
+async fn break_glass_access_is_time_limited_flagged_and_reviewed(app: TestApp) {
+    let (_, token) = counsellor(&app, "konselor").await;
+    let client = register(&app, &token, json!({"name": "Rina"})).await;
+    let (id, code) = (
+        client["id"].as_str().expect("id"),
+        client["code"].as_str().expect("code"),
+    );
+    let sanggau = app
+        .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
+        .await;
+    let (_, far) = app
+        .create_user(
+            &app.root_token,
+            "koordinator-sanggau",
+            "coordinator",
+            &sanggau,
+            "61.03",
+        )
+        .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/clients/{id}"), &far).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            "/api/v1/break-glass",
+            &far,
+            json!({"code": code, "reason": "darurat"}),
+        )
+        .await;
+    assert_eq!(field_errors(&r.body), ["reason"]);
+    let r = app
+        .post(
+            "/api/v1/break-glass",
+            &token,
+            json!({"code": code, "reason": "klien dirawat darurat di RSUD"}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only coordinators break the glass"
+    );
+    let reason = "Klien dirawat darurat di RSUD Sanggau, perlu riwayat";
+    let r = app
+        .post(
+            "/api/v1/break-glass",
+            &far,
+            json!({"code": code, "reason": reason}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let record = app.get(&format!("/api/v1/clients/{id}"), &far).await;
+    assert_eq!(
+        (record.status, record.body["break_glass"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    assert_eq!(record.body["identity"]["name"], "Rina");
+
+    let batam_admin_org = app
+        .create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
+        .await;
+    let (_, admin) = app
+        .create_user(
+            &app.root_token,
+            "admin-batam",
+            "admin",
+            &batam_admin_org,
+            "21.71",
+        )
+        .await;
+    let grants = app.get("/api/v1/break-glass", &admin).await;
+    let items = grants.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{:?}", grants.body);
+    assert_eq!(
+        (
+            items[0]["reason"].as_str(),
+            items[0]["client_code"].as_str()
+        ),
+        (Some(reason), Some(code))
+    );
+    assert_eq!(
+        app.get("/api/v1/break-glass", &far).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let grant = items[0]["id"].as_str().expect("id");
+    let review = format!("/api/v1/break-glass/{grant}/review");
+    let r = app
+        .post(
+            &review,
+            &admin,
+            json!({"outcome": "signed_off", "note": "sah"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        app.post(&review, &admin, json!({"outcome": "escalated"}))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.get("/api/v1/break-glass", &admin).await.body["items"],
+        json!([])
+    );
+    let audit = app.get("/api/v1/audit?limit=100", &app.root_token).await;
+    let flagged = audit.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|e| e["action"] == "client.break_glass")
+        .expect("flagged entry")
+        .clone();
+    assert!(
+        flagged["detail"].to_string().contains("break_glass"),
+        "{flagged}"
+    );
+    assert!(
+        !flagged.to_string().contains("RSUD"),
+        "the reason stays out of the audit log"
+    );
+}
+
+async fn erasure_leaves_counts_but_nothing_readable(app: TestApp) {
+    let org = app
+        .create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
+        .await;
+    let (_, coord) = app
+        .create_user(&app.root_token, "koordinator", "coordinator", &org, "21.71")
+        .await;
+    let client = register(&app, &coord, json!({"name": "Andi", "nik": NIK})).await;
+    let (id, code) = (
+        client["id"].as_str().expect("id"),
+        client["code"].as_str().expect("code"),
+    );
+    consent(&app, &coord, id).await;
+    let erase = format!("/api/v1/clients/{id}/erasure");
+    let r = app
+        .post(&erase, &coord, json!({"confirm_code": "2171-99999"}))
+        .await;
+    assert_eq!(field_errors(&r.body), ["confirm_code"]);
+    let r = app
+        .post(&erase, &coord, json!({"confirm_code": code}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["erased"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{:?}",
+        r.body
+    );
+    let record = app.get(&format!("/api/v1/clients/{id}"), &coord).await.body;
+    assert_eq!(record["identity"], Value::Null);
+    assert_eq!(record["timeline"][0]["body"]["type"], "erased");
+    assert_eq!(
+        app.get("/api/v1/clients", &coord).await.body["items"]
+            .as_array()
+            .expect("items")
+            .len(),
+        1
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/clients/{id}/screenings/barc10"),
+            &coord,
+            json!({"items": [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let again = register(&app, &coord, json!({"nik": NIK})).await;
+    assert_ne!(
+        again["id"], client["id"],
+        "the NIK index entry went with the data"
+    );
+    let audit = app.get("/api/v1/audit?limit=100", &app.root_token).await;
+    assert!(
+        audit.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|e| e["action"] == "client.erase")
+    );
+}
