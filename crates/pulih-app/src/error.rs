@@ -112,6 +112,29 @@ impl Fields {
         self.0.push(problem);
     }
 
+    /// Parses a nested input whose parser reports several problems at once.
+    pub fn check_all<T>(
+        &mut self,
+        result: Result<T, Vec<pulih_domain::clinical::FieldError>>,
+    ) -> Option<T> {
+        result
+            .map_err(|errors| {
+                for e in errors {
+                    self.0.push(Problem::new(e.field, e.key));
+                }
+            })
+            .ok()
+    }
+
+    /// The error for input where a field did not parse: every collected problem.
+    pub fn into_error(self) -> AppError {
+        if self.0.is_empty() {
+            AppError::Internal("a field was neither parsed nor rejected".into())
+        } else {
+            AppError::Invalid(self.0)
+        }
+    }
+
     /// Fails with every collected error, if any.
     pub fn finish(self) -> AppResult<()> {
         if self.0.is_empty() {

@@ -70,9 +70,8 @@ impl App {
         let mut f = Fields::default();
         let code = f.check("code", ClientCode::parse(code));
         let reason = f.check("reason", break_glass_reason(reason));
-        f.finish()?;
         let (Some(code), Some(reason)) = (code, reason) else {
-            return Err(AppError::Internal("unreachable".into()));
+            return Err(f.into_error());
         };
         let row = self
             .store

@@ -28,7 +28,7 @@ use super::inputs::{
 use super::timeline::{ConsentNames, Draft, FactBody, Note, StepPlain};
 use super::{Reached, client_record, date, optional_date};
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Problem};
+use crate::{App, AppError, AppResult};
 
 /// The date of a fact: given (not in the future) or today.
 fn fact_date(
@@ -146,9 +146,7 @@ impl App {
                 .flatten(),
         };
         let (Some(given_by), Some(method), Some(given_on)) = (given_by, method, given_on) else {
-            return f
-                .finish()
-                .and(Err(AppError::Internal("unreachable".into())));
+            return Err(f.into_error());
         };
         let terms = ConsentTerms {
             services: input.services,
@@ -353,13 +351,10 @@ impl App {
             substances: input.substances,
             q8: input.q8,
         };
-        let answers = AssistAnswers::parse(&raw).map_err(|errors| {
-            for e in errors {
-                f.add_problem(Problem::new(e.field, e.key));
-            }
-        });
+        let Some(answers) = f.check_all(AssistAnswers::parse(&raw)) else {
+            return Err(f.into_error());
+        };
         f.finish()?;
-        let answers = answers.map_err(|()| AppError::Internal("unreachable".into()))?;
         self.require_consent(&reached, today).await?;
         let result = answers.score();
         let draft = Draft {
@@ -386,13 +381,10 @@ impl App {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
         let taken_on = fact_date(&mut f, "taken_on", input.taken_on.as_deref(), today);
-        let barc = Barc10::parse(&input.items).map_err(|errors| {
-            for e in errors {
-                f.add_problem(Problem::new(e.field, e.key));
-            }
-        });
+        let Some(barc) = f.check_all(Barc10::parse(&input.items)) else {
+            return Err(f.into_error());
+        };
         f.finish()?;
-        let barc = barc.map_err(|()| AppError::Internal("unreachable".into()))?;
         self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::Barc10,
@@ -499,11 +491,11 @@ impl App {
                 found
             }
         };
-        f.finish()?;
         let (Some(goals), Some(responsible), Some(review_on)) = (goals, responsible, review_on)
         else {
-            return Err(AppError::Internal("unreachable".into()));
+            return Err(f.into_error());
         };
+        f.finish()?;
         self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::CarePlan,

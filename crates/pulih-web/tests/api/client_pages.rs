@@ -162,6 +162,10 @@ async fn the_client_list_names_no_one_and_a_record_outside_reach_is_refused_poli
         refused.html
     );
     assert!(!refused.html.contains("Budi"), "nothing leaks");
+    for form in ["consent", "episode", "assist", "barc10", "care-plan"] {
+        let refused = page(&app, &far, &format!("/clients/{id}/{form}")).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{form} form");
+    }
 }
 
 async fn a_refused_form_comes_back_with_its_messages_and_stores_nothing(app: TestApp) {

@@ -13,7 +13,7 @@ use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, RawAssist, Sub
 use pulih_domain::ids::ClientId;
 
 use super::forms::{self, QUESTIONS, assist_field};
-use super::{Errors, FormData, Sent, client_id, label, require_worker, sent, with_status};
+use super::{Errors, FormData, Sent, client_id, label, may_record, sent, with_status};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
@@ -122,7 +122,7 @@ pub async fn assist_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = client_id(&id)?;
-    require_worker(&who)?;
+    may_record(&state, &who, id).await?;
     Ok(page(
         &state,
         &headers,
@@ -168,8 +168,7 @@ pub async fn assist_preview(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    client_id(&id)?;
-    require_worker(&who)?;
+    may_record(&state, &who, client_id(&id)?).await?;
     let form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(lang_of(&headers));
     let (result, problems) = preview(&t, &form);

@@ -1,7 +1,7 @@
 //! The form pages of a client's record: consent, episode, BARC-10, care plan, erasure.
-//! Opening a form reads nothing about the client (so it is not an audited read); the
-//! use-case decides when the form is sent. Only the erasure page reads the record, to
-//! show what will be erased.
+//! A form opens only for users who may record for the client, checked without reading
+//! the record (so not an audited read); the use-case checks again when the form is sent.
+//! Only the erasure page reads the record, to show what will be erased.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -11,7 +11,7 @@ use pulih_app::View;
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::ClientId;
 
-use super::{Errors, FormData, client_id, require_worker, wib_today, with_status};
+use super::{Errors, FormData, client_id, may_record, wib_today, with_status};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
@@ -148,7 +148,7 @@ pub(super) fn parts<'a>(
     }
 }
 
-fn open(
+async fn open(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
@@ -157,7 +157,7 @@ fn open(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id = client_id(id)?;
-    require_worker(who)?;
+    may_record(state, who, id).await?;
     let p = parts(state, headers, who, id, which, form, Errors::default());
     Ok(form_page(which, p, StatusCode::OK))
 }
@@ -174,7 +174,7 @@ pub async fn consent_form(
         .with("given_by", "client")
         .with("method", "signed_form")
         .with("given_on", wib_today());
-    open(&state, &headers, &who, &id, Which::Consent, form)
+    open(&state, &headers, &who, &id, Which::Consent, form).await
 }
 
 /// `GET /clients/{id}/episode`.
@@ -192,6 +192,7 @@ pub async fn episode_form(
         Which::Episode,
         FormData::default(),
     )
+    .await
 }
 
 /// `GET /clients/{id}/barc10`.
@@ -209,6 +210,7 @@ pub async fn barc10_form(
         Which::Barc10,
         FormData::default(),
     )
+    .await
 }
 
 /// The plan a new one revises.
@@ -230,7 +232,7 @@ pub async fn care_plan_form(
     if let Some(plan) = q.revises.filter(|p| !p.trim().is_empty()) {
         form = form.with("revises", plan);
     }
-    open(&state, &headers, &who, &id, Which::CarePlan, form)
+    open(&state, &headers, &who, &id, Which::CarePlan, form).await
 }
 
 #[derive(Template)]

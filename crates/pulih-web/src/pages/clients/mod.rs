@@ -16,13 +16,11 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, AppResult};
-use pulih_domain::authz::Denied;
-use pulih_domain::client_access::works_with_clients;
 use pulih_domain::ids::ClientId;
 
-use crate::WebError;
 use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
+use crate::{AppState, WebError};
 
 pub use assist::{assist_form, assist_preview, assist_save};
 pub use get::{barc10_form, care_plan_form, consent_form, episode_form, erase_form};
@@ -38,14 +36,10 @@ fn client_id(id: &str) -> Result<ClientId, WebError> {
     id.parse().map_err(|_| AppError::NotFound.into())
 }
 
-/// Form pages are for the roles that work with clients; the use-case decides the rest
-/// when the form is sent.
-fn require_worker(who: &CurrentUser) -> Result<(), WebError> {
-    if works_with_clients(who.0.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Denied::Role).into())
-    }
+/// Form pages open only for users who may record for the client (checked without
+/// reading the record); the use-case checks again when the form is sent.
+async fn may_record(state: &AppState, who: &CurrentUser, id: ClientId) -> Result<(), WebError> {
+    Ok(state.app.may_record(&who.0.actor(), id).await?)
 }
 
 /// The label of a choice: the text of `<prefix>.<key>`, e.g. `pathway.tat`.
