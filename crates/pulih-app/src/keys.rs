@@ -161,7 +161,8 @@ pub(crate) fn seal_json<T: Serialize>(
     value: &T,
     context: &str,
 ) -> AppResult<Vec<u8>> {
-    let json = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json = serde_json::to_vec(value)
+        .map_err(|_| AppError::Internal(format!("sealing {context} failed")))?;
     Ok(key.seal(&json, context))
 }
 
@@ -172,5 +173,7 @@ pub(crate) fn open_json<T: DeserializeOwned>(
     context: &str,
 ) -> AppResult<T> {
     let json = key.open(sealed, context).map_err(crypto)?;
-    serde_json::from_slice(&json).map_err(|e| AppError::Internal(format!("sealed json: {e}")))
+    // The parser's message may quote the plaintext; only the context reaches the log.
+    serde_json::from_slice(&json)
+        .map_err(|_| AppError::Internal(format!("sealed data of {context} does not parse")))
 }

@@ -157,6 +157,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
         },
     )
     .context("translation files are damaged")?;
+    let stop = shutdown()?;
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -181,34 +182,36 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let router =
         pulih_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(stop)
         .await
         .context("server failed")?;
     println!("Pulih stopped.");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now,
+/// before the server announces itself, so a signal sent right after the announcement
+/// stops it gracefully instead of killing it.
+fn shutdown() -> anyhow::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let install = |kind| signal(kind).context("cannot install signal handlers");
+        (
+            install(SignalKind::interrupt())?,
+            install(SignalKind::terminate())?,
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
 
 /// `pulih migrate`.

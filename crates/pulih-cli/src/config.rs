@@ -37,6 +37,14 @@ pub struct Global {
     /// be given, base64-encoded, in the PULIH_MASTER_KEY variable.
     #[arg(long, env = "PULIH_MASTER_KEY_FILE", global = true)]
     pub master_key_file: Option<PathBuf>,
+    /// Older master key files still accepted while keys are rotated (comma-separated).
+    #[arg(
+        long,
+        env = "PULIH_PREVIOUS_MASTER_KEY_FILES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub previous_master_key_files: Vec<PathBuf>,
 }
 
 /// The `serve` flags.
@@ -164,7 +172,11 @@ impl Settings {
             trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
             session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
             master_key,
-            previous_master_key_files: file.previous_master_key_files,
+            previous_master_key_files: if global.previous_master_key_files.is_empty() {
+                file.previous_master_key_files
+            } else {
+                global.previous_master_key_files.clone()
+            },
             break_glass_hours: file
                 .break_glass_hours
                 .unwrap_or(pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS),

@@ -22,7 +22,7 @@ pub const fn step_needs_reason(proposed: Recommendation, done: Recommendation) -
 }
 
 /// A care plan: goals, the person responsible and when to review it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CarePlan {
     /// One to ten goals, each one line.
     pub goals: Vec<String>,
@@ -88,6 +88,8 @@ keyed_enum! {
     }
     invalid = "invalid.review_outcome"
 }
+
+crate::redacted_debug!(CarePlan);
 
 #[cfg(test)]
 mod tests {

@@ -116,7 +116,7 @@ pub fn past_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid
 
 /// The identifying fields of a client, every one optional. Sealed with the client's
 /// data key before storage; the NIK is also kept as a keyed hash for duplicate checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClientIdentity {
     /// Full name.
     pub name: Option<String>,
@@ -167,6 +167,8 @@ pub struct ClientPlace {
     /// The worker the client is assigned to, if any.
     pub assigned_to: Option<UserId>,
 }
+
+crate::redacted_debug!(ClientIdentity);
 
 #[cfg(test)]
 mod tests {
@@ -221,6 +223,20 @@ mod tests {
             Err("invalid.future_date")
         );
         assert!(past_date(NaiveDate::from_ymd_opt(1800, 1, 1).expect("date"), today).is_err());
+    }
+
+    #[test]
+    fn debug_output_never_shows_an_identity() {
+        let who = ClientIdentity {
+            name: Some("Budi Santoso".into()),
+            nik: Some("2171015708900003".into()),
+            ..ClientIdentity::default()
+        };
+        let shown = format!("{who:?}");
+        assert!(
+            !shown.contains("Budi") && !shown.contains("2171"),
+            "{shown}"
+        );
     }
 
     #[test]

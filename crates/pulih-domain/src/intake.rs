@@ -61,7 +61,7 @@ keyed_enum! {
 }
 
 /// The PP 25/2011 minimum data set of an episode.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MinimumDataSet {
     /// Substances used.
     pub substances: Vec<Substance>,
@@ -76,7 +76,7 @@ pub struct MinimumDataSet {
 }
 
 /// The sealed part of an episode.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EpisodeDetail {
     /// Kartu lapor diri number (Wajib Lapor).
     pub card_number: Option<String>,
@@ -121,6 +121,8 @@ pub fn assessment_due(arrested_on: NaiveDate) -> NaiveDate {
         .checked_add_days(Days::new(TAT_ASSESSMENT_DAYS))
         .unwrap_or(arrested_on)
 }
+
+crate::redacted_debug!(MinimumDataSet, EpisodeDetail);
 
 #[cfg(test)]
 mod tests {

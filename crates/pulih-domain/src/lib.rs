@@ -19,6 +19,19 @@ pub mod region_import;
 
 pub use keyed::optional_text;
 
+/// Implements `Debug` that names the type and hides its fields: for values that hold
+/// identities or clinical data, so that `{:?}` can never carry them into a log.
+#[macro_export]
+macro_rules! redacted_debug {
+    ($($t:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($t), " { .. }"))
+            }
+        }
+    )+};
+}
+
 /// A value that failed to parse; `key` names the translation of the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid value: {key}")]

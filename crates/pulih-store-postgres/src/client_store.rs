@@ -60,6 +60,9 @@ impl ClientStore for PostgresStore {
     async fn create_grant(&self, grant: &Grant, event: &AuditEvent) -> StoreResult<()> {
         grants::create_grant(&self.pool, grant, event).await
     }
+    async fn grant(&self, id: GrantId) -> StoreResult<Option<Grant>> {
+        grants::grant(&self.pool, id).await
+    }
     async fn live_grant(
         &self,
         client: ClientId,

@@ -282,7 +282,7 @@ pub(crate) async fn erase_client(
     }
     for sql in [
         "delete from client_keys where client_id = $1",
-        "update client_facts set sealed = null where client_id = $1",
+        "update client_facts set sealed = null, status = null, due_on = null, detail = '{}' where client_id = $1",
         "update grants set reason = null where client_id = $1",
     ] {
         sqlx::query(sql)

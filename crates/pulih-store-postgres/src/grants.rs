@@ -47,6 +47,17 @@ pub(crate) async fn create_grant(
     tx.commit().await.map_err(map_err)
 }
 
+pub(crate) async fn grant(pool: &PgPool, id: GrantId) -> StoreResult<Option<Grant>> {
+    sqlx::query(&format!("{GRANT} where g.id = $1"))
+        .bind(id.as_uuid())
+        .fetch_optional(pool)
+        .await
+        .map_err(map_err)?
+        .as_ref()
+        .map(rows::grant)
+        .transpose()
+}
+
 pub(crate) async fn live_grant(
     pool: &PgPool,
     client: ClientId,

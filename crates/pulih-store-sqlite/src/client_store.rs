@@ -80,6 +80,9 @@ impl ClientStore for SqliteStore {
             .write(move |c| Box::pin(async move { clients::create_grant(c, &grant, &event).await }))
             .await
     }
+    async fn grant(&self, id: GrantId) -> StoreResult<Option<Grant>> {
+        clients::grant(&self.reader, id).await
+    }
     async fn live_grant(
         &self,
         client: ClientId,

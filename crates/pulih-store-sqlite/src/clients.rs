@@ -276,7 +276,7 @@ pub(crate) async fn erase_client(
     }
     for sql in [
         "delete from client_keys where client_id = ?1",
-        "update client_facts set sealed = null where client_id = ?1",
+        "update client_facts set sealed = null, status = null, due_on = null, detail = '{}' where client_id = ?1",
         "update grants set reason = null where client_id = ?1",
     ] {
         sqlx::query(sql)
@@ -317,6 +317,17 @@ pub(crate) async fn create_grant(
 
 /// The columns of a grant with its client's code.
 const GRANT: &str = "select g.*, c.code from grants g join clients c on c.id = g.client_id";
+
+pub(crate) async fn grant(pool: &SqlitePool, id: GrantId) -> StoreResult<Option<Grant>> {
+    sqlx::query(&format!("{GRANT} where g.id = ?1"))
+        .bind(id.as_uuid())
+        .fetch_optional(pool)
+        .await
+        .map_err(map_err)?
+        .as_ref()
+        .map(rows::grant)
+        .transpose()
+}
 
 pub(crate) async fn live_grant(
     pool: &SqlitePool,

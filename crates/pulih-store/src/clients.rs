@@ -193,6 +193,8 @@ pub trait ClientStore: Send + Sync {
 
     /// Stores a break-glass grant.
     async fn create_grant(&self, grant: &Grant, event: &AuditEvent) -> StoreResult<()>;
+    /// One grant by id.
+    async fn grant(&self, id: GrantId) -> StoreResult<Option<Grant>>;
     /// A grant to `user` for `client` live at `at`.
     async fn live_grant(
         &self,

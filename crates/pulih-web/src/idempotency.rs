@@ -49,6 +49,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY).await else {
         return WebError::TooLarge.into_response();
     };
+    let path = parts.uri.path().to_owned();
     let fingerprint = hex::encode(
         Sha256::new()
             .chain_update(parts.method.as_str())
@@ -77,17 +78,9 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Ok(bytes) = to_bytes(body, MAX_BODY * 4).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    // One-time passwords are shown once and never stored in clear, so a replay omits them.
-    let remembered = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(mut json) if json.get("one_time_password").is_some_and(|p| !p.is_null()) => {
-            json["one_time_password"] = serde_json::Value::Null;
-            json.to_string()
-        }
-        _ => String::from_utf8_lossy(&bytes).into_owned(),
-    };
     let stored = StoredResponse {
         status: status.as_u16(),
-        body: remembered,
+        body: remembered(&path, &bytes),
         fingerprint,
     };
     if let Err(e) = state
@@ -98,6 +91,29 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         tracing::error!(error = ?e, "could not remember idempotent response");
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What is kept of a response for replay. Client records are never kept in clear outside
+/// their sealed rows, so for client routes only the ids survive (a replay says what was
+/// created, not what it contained); one-time passwords are shown once and never kept.
+fn remembered(path: &str, bytes: &[u8]) -> String {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let sensitive = path.starts_with("/clients") || path.starts_with("/break-glass");
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(fields)) if sensitive => {
+            let kept: serde_json::Map<_, _> = fields
+                .into_iter()
+                .filter(|(k, _)| matches!(k.as_str(), "id" | "client_id" | "code" | "version"))
+                .collect();
+            serde_json::Value::Object(kept).to_string()
+        }
+        Ok(mut json) if json.get("one_time_password").is_some_and(|p| !p.is_null()) => {
+            json["one_time_password"] = serde_json::Value::Null;
+            json.to_string()
+        }
+        _ if sensitive => "{}".to_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 fn replay(stored: StoredResponse) -> Response {

@@ -104,7 +104,8 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/export", get(pages::clients::export))
         .route(
             "/clients/{id}/export.json",
-            get(pages::clients::export_json),
+            // the API handler: a browser session reaches it here, bearer tokens under /api
+            get(api::clients::export),
         )
         .route(
             "/clients/{id}/consent",

@@ -168,11 +168,11 @@ impl App {
             .flatten();
         f.finish()?;
         let outcome = outcome.ok_or(AppError::invalid("outcome", "invalid.review_outcome"))?;
-        let visible = self.store.grants(&actor.scope, false).await?;
-        let grant = visible
-            .into_iter()
-            .find(|g| g.id == id)
-            .ok_or(AppError::NotFound)?;
+        let grant = self.store.grant(id).await?.ok_or(AppError::NotFound)?;
+        let visible = actor.scope.covers(&grant.region) || actor.scope.includes(&grant.user_scope);
+        if !visible {
+            return Err(AppError::NotFound);
+        }
         let review = GrantReview {
             reviewer: actor.user_id,
             at: self.now(),

@@ -25,7 +25,7 @@ use super::inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
-use super::timeline::{ConsentNames, Draft, FactBody, Note, StepPlain};
+use super::timeline::{ConsentNames, Draft, EpisodeSealed, FactBody, Note, StepSealed};
 use super::{Reached, client_record, date, optional_date};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult};
@@ -165,7 +165,6 @@ impl App {
             kind: FactKind::Consent,
             occurred_on: given_on,
             due_on: expires_on,
-            status: None,
             refers_to: None,
             plain: serde_json::to_value(&terms).map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: names,
@@ -214,7 +213,6 @@ impl App {
             kind: FactKind::ConsentWithdrawal,
             occurred_on: on,
             due_on: None,
-            status: None,
             refers_to: consent.map(|c| c.id),
             plain: json!({}),
             sealed: Note { note: reason },
@@ -280,10 +278,9 @@ impl App {
             due_on: (pathway == Pathway::Tat)
                 .then(|| detail.arrested_on.map(assessment_due))
                 .flatten(),
-            status: Some(pathway.key().to_owned()),
             refers_to: None,
-            plain: json!({ "pathway": pathway.key() }),
-            sealed: detail,
+            plain: json!({}),
+            sealed: EpisodeSealed { pathway, detail },
         };
         self.store_fact(actor, &reached, draft, ip).await
     }
@@ -328,7 +325,6 @@ impl App {
             kind: FactKind::TatAssessment,
             occurred_on: on,
             due_on: None,
-            status: None,
             refers_to: episode.map(|e| e.id),
             plain: json!({}),
             sealed: Note { note },
@@ -361,7 +357,6 @@ impl App {
             kind: FactKind::Assist,
             occurred_on: taken_on,
             due_on: None,
-            status: Some(result.recommendation.key().to_owned()),
             refers_to: None,
             plain: json!({}),
             sealed: answers,
@@ -390,7 +385,6 @@ impl App {
             kind: FactKind::Barc10,
             occurred_on: taken_on,
             due_on: None,
-            status: None,
             refers_to: None,
             plain: json!({}),
             sealed: barc,
@@ -450,11 +444,13 @@ impl App {
             kind: FactKind::CareStep,
             occurred_on: given_on,
             due_on: None,
-            status: Some(done.key().to_owned()),
             refers_to: screening.map(|s| s.id),
-            plain: serde_json::to_value(StepPlain { proposed, done })
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            sealed: Note { note },
+            plain: json!({}),
+            sealed: StepSealed {
+                proposed,
+                done,
+                note,
+            },
         };
         self.store_fact(actor, &reached, draft, ip).await
     }
@@ -501,7 +497,6 @@ impl App {
             kind: FactKind::CarePlan,
             occurred_on: today,
             due_on: Some(review_on),
-            status: None,
             refers_to: revises,
             plain: json!({}),
             sealed: CarePlan {

@@ -7,7 +7,7 @@ use pulih_domain::ids::FactId;
 use serde::Serialize;
 
 /// Consent as recorded on the form.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct ConsentInput {
     /// Services (screening, care, treatment).
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct ConsentInput {
 }
 
 /// A withdrawal of consent.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct WithdrawalInput {
     /// The consent withdrawn.
     pub consent_id: String,
@@ -49,7 +49,7 @@ pub struct WithdrawalInput {
 }
 
 /// An episode of care and its intake pathway, with the minimum data set.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct EpisodeInput {
     /// Pathway key, e.g. `tat`.
     pub pathway: String,
@@ -83,7 +83,7 @@ pub struct EpisodeInput {
 }
 
 /// The TAT assessment of an episode took place.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct TatAssessmentInput {
     /// The episode.
     pub episode_id: String,
@@ -96,7 +96,7 @@ pub struct TatAssessmentInput {
 }
 
 /// ASSIST answers as in the API contract, with the date taken.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssistInput {
     /// Answers per substance key.
@@ -111,7 +111,7 @@ pub struct AssistInput {
 }
 
 /// BARC-10 answers.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Barc10Input {
     /// Ten answers, 1–6.
@@ -122,7 +122,7 @@ pub struct Barc10Input {
 }
 
 /// A BARC-10 result.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Clone, Copy, Serialize)]
 pub struct Barc10Result {
     /// The stored fact.
     pub id: FactId,
@@ -133,7 +133,7 @@ pub struct Barc10Result {
 }
 
 /// A step of care given.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct CareStepInput {
     /// The screening it follows; the latest ASSIST when empty.
     #[serde(default)]
@@ -149,7 +149,7 @@ pub struct CareStepInput {
 }
 
 /// A care plan.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct CarePlanInput {
     /// Goals, one per entry or per line.
     #[serde(default)]
@@ -164,3 +164,15 @@ pub struct CarePlanInput {
     #[serde(default)]
     pub revises: Option<String>,
 }
+
+pulih_domain::redacted_debug!(
+    ConsentInput,
+    WithdrawalInput,
+    EpisodeInput,
+    TatAssessmentInput,
+    AssistInput,
+    Barc10Input,
+    Barc10Result,
+    CareStepInput,
+    CarePlanInput
+);

@@ -64,12 +64,10 @@ impl App {
         }
     }
 
-    /// Checks that `actor` may record facts about a client, reading nothing of the record
+    /// Checks that `actor` may do `action` to a client, reading nothing of the record
     /// (so not an audited read): for opening a form before anything is sent.
-    pub async fn may_record(&self, actor: &Actor, id: ClientId) -> AppResult<()> {
-        self.reach_client(actor, id, ClientAction::Record)
-            .await
-            .map(|_| ())
+    pub async fn may(&self, actor: &Actor, id: ClientId, action: ClientAction) -> AppResult<()> {
+        self.reach_client(actor, id, action).await.map(|_| ())
     }
 
     /// The local date where a region lies (WIB, WITA or WIT), for "not in the future".

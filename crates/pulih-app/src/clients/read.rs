@@ -82,7 +82,7 @@ impl From<&ClientRow> for ClientSummary {
 }
 
 /// One client's record as shown to someone allowed to see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct ClientRecord {
     /// Where and whose the client is.
     #[serde(flatten)]
@@ -226,3 +226,5 @@ impl App {
         })
     }
 }
+
+pulih_domain::redacted_debug!(ClientRecord);

@@ -17,7 +17,7 @@ use crate::keys::seal_json;
 use crate::{App, AppError, AppResult, Problem};
 
 /// A client as a worker types it in. Every identifying field is optional.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct NewClientInput {
     /// Where the client is registered; defaults to the worker's own area when that is a
     /// regency or below.
@@ -104,6 +104,16 @@ impl App {
         if let Some(hash) = &nik_hash
             && let Some(existing) = self.store.client_by_nik_hash(hash).await?
         {
+            // Finding that a NIK belongs to a client is itself a disclosure: it is audited
+            // against that client, where its coordinators and administrators see it.
+            let event = self.event(
+                Some(actor),
+                "client.nik_match",
+                client_record(&existing),
+                ip,
+                json!({}),
+            );
+            self.store.append_audit(&event).await?;
             fields.add_problem(self.duplicate_nik(actor, &existing).await?);
         }
         fields.finish()?;
@@ -254,3 +264,5 @@ impl App {
             .await?)
     }
 }
+
+pulih_domain::redacted_debug!(NewClientInput);

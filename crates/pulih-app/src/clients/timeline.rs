@@ -17,27 +17,35 @@ use crate::keys::{open_json, seal_json};
 use crate::{AppError, AppResult};
 
 /// A free-text note, sealed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub(super) struct Note {
     pub note: Option<String>,
 }
 
 /// The names around a consent, sealed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub(super) struct ConsentNames {
     pub guardian: Option<String>,
     pub witness: Option<String>,
 }
 
-/// The plain part of a care step.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct StepPlain {
+/// The sealed part of an episode: the pathway says whether there was an arrest.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct EpisodeSealed {
+    pub pathway: Pathway,
+    pub detail: EpisodeDetail,
+}
+
+/// The sealed part of a care step.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct StepSealed {
     pub proposed: Option<Recommendation>,
     pub done: Recommendation,
+    pub note: Option<String>,
 }
 
 /// What a fact says, once opened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FactBody {
     /// Consent given; `withdrawn_on` is filled in from a later withdrawal.
@@ -113,7 +121,7 @@ pub enum FactBody {
 }
 
 /// One entry of a client's timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Fact {
     /// Id.
     pub id: FactId,
@@ -136,12 +144,12 @@ fn context(id: FactId) -> String {
     format!("fact:{id}")
 }
 
-/// A fact ready to store. `plain` holds nothing identifying or clinical.
+/// A fact ready to store. `plain` holds nothing identifying, clinical or legal (only
+/// consent terms); everything else is sealed.
 pub(super) struct Draft<S: Serialize> {
     pub kind: FactKind,
     pub occurred_on: NaiveDate,
     pub due_on: Option<NaiveDate>,
-    pub status: Option<String>,
     pub refers_to: Option<FactId>,
     pub plain: serde_json::Value,
     pub sealed: S,
@@ -163,7 +171,7 @@ impl<S: Serialize> Draft<S> {
             kind: self.kind,
             occurred_on: self.occurred_on,
             due_on: self.due_on,
-            status: self.status,
+            status: None,
             refers_to: self.refers_to,
             detail: self.plain.to_string(),
             sealed: Some(seal_json(key, &self.sealed, &context(id))?),
@@ -174,7 +182,12 @@ impl<S: Serialize> Draft<S> {
 }
 
 fn plain<T: for<'de> Deserialize<'de>>(fact: &ClientFact) -> AppResult<T> {
-    serde_json::from_str(&fact.detail).map_err(|e| AppError::Internal(format!("fact detail: {e}")))
+    serde_json::from_str(&fact.detail).map_err(|_| {
+        AppError::Internal(format!(
+            "the plain detail of fact {} does not parse",
+            fact.id
+        ))
+    })
 }
 
 /// Opens a stored fact; with no key (erased) only its kind and date remain.
@@ -210,13 +223,15 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
             consent: fact.refers_to,
             reason: open_json::<Note>(key, sealed, &ctx)?.note,
         },
-        FactKind::Episode => FactBody::Episode {
-            pathway: serde_json::from_value(plain::<serde_json::Value>(fact)?["pathway"].clone())
-                .map_err(|e| AppError::Internal(format!("pathway: {e}")))?,
-            detail: open_json(key, sealed, &ctx)?,
-            assessment_due: fact.due_on,
-            assessed_on: None,
-        },
+        FactKind::Episode => {
+            let episode: EpisodeSealed = open_json(key, sealed, &ctx)?;
+            FactBody::Episode {
+                pathway: episode.pathway,
+                detail: episode.detail,
+                assessment_due: fact.due_on,
+                assessed_on: None,
+            }
+        }
         FactKind::TatAssessment => FactBody::TatAssessment {
             episode: fact.refers_to,
             note: open_json::<Note>(key, sealed, &ctx)?.note,
@@ -235,11 +250,11 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
             }
         }
         FactKind::CareStep => {
-            let step: StepPlain = plain(fact)?;
+            let step: StepSealed = open_json(key, sealed, &ctx)?;
             FactBody::CareStep {
                 proposed: step.proposed,
                 done: step.done,
-                note: open_json::<Note>(key, sealed, &ctx)?.note,
+                note: step.note,
             }
         }
         FactKind::CarePlan => FactBody::CarePlan {
@@ -282,7 +297,9 @@ pub(super) fn link(facts: &mut [Fact]) {
 /// parts alone: lists, checks and erased records need no key for them.
 pub(super) fn consents(facts: &[ClientFact]) -> AppResult<Vec<(ClientId, FactId, ConsentState)>> {
     let mut out = Vec::new();
-    for f in facts.iter().filter(|f| f.kind == FactKind::Consent) {
+    // An erased fact has lost its sealed part and its details: it consents to nothing.
+    let live = |f: &&ClientFact| f.kind == FactKind::Consent && f.sealed.is_some();
+    for f in facts.iter().filter(live) {
         let withdrawn_on = facts
             .iter()
             .filter(|w| w.kind == FactKind::ConsentWithdrawal && w.refers_to == Some(f.id))
@@ -296,3 +313,12 @@ pub(super) fn consents(facts: &[ClientFact]) -> AppResult<Vec<(ClientId, FactId,
     }
     Ok(out)
 }
+
+pulih_domain::redacted_debug!(
+    Note,
+    ConsentNames,
+    EpisodeSealed,
+    StepSealed,
+    FactBody,
+    Fact
+);

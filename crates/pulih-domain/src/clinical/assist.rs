@@ -125,7 +125,7 @@ impl Substance {
 
 /// Raw answers for one substance as they arrive (strings), so unknown values become
 /// field errors, not parse failures.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSubstance {
     /// Frequency of use, past three months.
@@ -143,7 +143,7 @@ pub struct RawSubstance {
 }
 
 /// Raw answers to the whole questionnaire, keyed by substance key.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAssist {
     /// Answers per substance ever used; substances not listed were never used.
@@ -154,7 +154,7 @@ pub struct RawAssist {
 }
 
 /// Validated answers for one substance; `None` means unanswered (scores 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SubstanceAnswers {
     /// Frequency of use, past three months.
     pub q2: Option<Frequency>,
@@ -171,7 +171,7 @@ pub struct SubstanceAnswers {
 }
 
 /// A validated ASSIST questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "StoredAssist")]
 pub struct AssistAnswers {
     substances: BTreeMap<Substance, SubstanceAnswers>,
@@ -206,7 +206,7 @@ impl TryFrom<StoredAssist> for AssistAnswers {
 }
 
 /// Involvement score and risk level of one substance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SubstanceScore {
     /// Q2 + … + Q7.
     pub score: u8,
@@ -215,7 +215,7 @@ pub struct SubstanceScore {
 }
 
 /// The scored questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct AssistResult {
     /// Score of every substance answered.
     pub scores: BTreeMap<Substance, SubstanceScore>,
@@ -232,6 +232,10 @@ impl AssistAnswers {
         let mut substances = BTreeMap::new();
         for (key, answers) in &raw.substances {
             match Substance::parse(key) {
+                Ok(s) if substances.contains_key(&s) => errors.push(FieldError::new(
+                    format!("substances.{key}"),
+                    "invalid.assist_substance_twice",
+                )),
                 Ok(s) => {
                     substances.insert(s, parse_substance(s, answers, &mut errors));
                 }
@@ -314,12 +318,14 @@ fn parse_substance(
     let q2_valid = q2.is_some() || given(raw.q2.as_deref()).is_none();
     let skipped = q2_valid && matches!(q2, None | Some(Frequency::Never));
     let mut later = |q: &str, value: &Option<String>| {
-        let value = given(value.as_deref())?;
-        let reason = if s == Substance::Tobacco && q == "q5" {
+        // Q5 is not asked for tobacco: sending it at all, even blank, is refused.
+        let reason = if s == Substance::Tobacco && q == "q5" && value.is_some() {
             "invalid.assist_tobacco_q5"
         } else if skipped {
+            given(value.as_deref())?;
             "invalid.assist_skipped"
         } else {
+            let value = given(value.as_deref())?;
             return answer(Some(value), &field(q), Frequency::parse, errors);
         };
         errors.push(FieldError::new(field(q), reason));
@@ -358,6 +364,15 @@ fn answer<T>(
     }
     parsed
 }
+
+crate::redacted_debug!(
+    RawSubstance,
+    RawAssist,
+    SubstanceAnswers,
+    AssistAnswers,
+    SubstanceScore,
+    AssistResult
+);
 
 #[cfg(test)]
 #[path = "assist_tests.rs"]

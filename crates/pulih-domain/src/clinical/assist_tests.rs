@@ -250,3 +250,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn tobacco_q5_is_refused_even_blank_and_a_substance_counts_once() {
+    let mut raw = RawAssist::default();
+    raw.substances.insert(
+        "tobacco".into(),
+        RawSubstance {
+            q2: Some("daily".into()),
+            q5: Some(String::new()),
+            ..RawSubstance::default()
+        },
+    );
+    raw.substances
+        .insert(" alcohol".into(), RawSubstance::default());
+    raw.substances
+        .insert("alcohol".into(), RawSubstance::default());
+    let errors = AssistAnswers::parse(&raw).unwrap_err();
+    let keys: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.key)).collect();
+    assert!(
+        keys.contains(&("substances.tobacco.q5", "invalid.assist_tobacco_q5")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter()
+            .any(|(_, k)| *k == "invalid.assist_substance_twice"),
+        "{keys:?}"
+    );
+}

@@ -12,7 +12,7 @@ pub const STRONG_THRESHOLD: u8 = 47;
 const ITEMS: usize = 10;
 
 /// A validated BARC-10 response: ten items, each 1 (strongly disagree) to 6 (strongly agree).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "StoredBarc10")]
 pub struct Barc10 {
     items: [u8; ITEMS],
@@ -75,6 +75,8 @@ impl Barc10 {
         self.total() >= STRONG_THRESHOLD
     }
 }
+
+crate::redacted_debug!(Barc10);
 
 #[cfg(test)]
 mod tests {

@@ -286,16 +286,16 @@ pub async fn assigning_a_client_from_a_stale_version_is_a_conflict(store: &dyn S
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
 }
 
-/// Erasure destroys the key and every sealed blob, frees the NIK hash, keeps the rows
-/// that counts are made of, and refuses new facts and grants.
+/// Erasure destroys the key, every sealed blob and the plain details of facts, frees the
+/// NIK hash, keeps the rows counts are made of (kind and date), and refuses new facts
+/// and grants.
 pub async fn erasing_a_client_destroys_its_key_and_sealed_data(store: &dyn Store) {
     let (org, a, _) = staff(store).await;
     let client = create(store, &new_client("21.71", org, a, Some("erase-me"))).await;
+    let mut due = fact(client.id, a, FactKind::Assist, 5);
+    due.due_on = NaiveDate::from_ymd_opt(2026, 12, 1);
     store
-        .add_fact(
-            &fact(client.id, a, FactKind::Assist, 5),
-            &event("client.fact", "21.71"),
-        )
+        .add_fact(&due, &event("client.fact", "21.71"))
         .await
         .expect("fact");
     let erased = store
@@ -307,9 +307,14 @@ pub async fn erasing_a_client_destroys_its_key_and_sealed_data(store: &dyn Store
     assert_eq!(erased.code, client.code);
     let facts = store.facts(&[client.id], &[]).await.expect("facts");
     assert_eq!(facts.len(), 1);
+    let erased = &facts[0];
     assert_eq!(
-        (facts[0].sealed.clone(), facts[0].status.as_deref()),
-        (None, Some("advice"))
+        (erased.sealed.clone(), erased.status.clone(), erased.due_on),
+        (None, None, None)
+    );
+    assert_eq!(
+        (erased.kind, erased.detail.as_str()),
+        (FactKind::Assist, "{}")
     );
     assert!(
         store
@@ -400,6 +405,9 @@ pub async fn a_break_glass_grant_is_reviewed_once(store: &dyn Store) {
         .review_grant(grant.id, &review, &event("grant.review", "21.71"))
         .await;
     assert_eq!(done.expect("review").review, Some(review.clone()));
+    let read = store.grant(grant.id).await.expect("read").expect("found");
+    assert_eq!(read.review, Some(review.clone()));
+    assert!(store.grant(GrantId::new()).await.expect("read").is_none());
     let twice = store
         .review_grant(grant.id, &review, &event("grant.review", "21.71"))
         .await;

@@ -27,14 +27,19 @@ struct RequestPage<'a> {
 }
 
 /// `GET /break-glass`: the request form, explaining that access is limited and reviewed.
-pub async fn form(State(state): State<AppState>, headers: HeaderMap, who: CurrentUser) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    pulih_domain::client_access::may_break_glass(&who.0.actor()).map_err(AppError::from)?;
     let (t, nav) = frame(&state, &headers, &who, "/break-glass");
-    render(&RequestPage {
+    Ok(render(&RequestPage {
         t,
         nav,
         form: FormData::default(),
         errors: Errors::default(),
-    })
+    }))
 }
 
 /// `POST /break-glass`: opens access and shows the record (with the break-glass banner).

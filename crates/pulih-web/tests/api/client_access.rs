@@ -65,6 +65,26 @@ async fn an_agent_reaches_only_its_own_clients(app: TestApp) {
         StatusCode::FORBIDDEN
     );
 
+    for (name, role, org_type) in [
+        ("analis", "analyst", "bnn"),
+        ("polisi", "police_liaison", "police"),
+        ("mitra", "partner", "dinsos"),
+    ] {
+        let other = app
+            .create_org(&app.root_token, name, org_type, "12.75")
+            .await;
+        let (_, token) = app
+            .create_user(&app.root_token, name, role, &other, "12.75")
+            .await;
+        for path in [
+            format!("/api/v1/clients/{id}"),
+            format!("/api/v1/clients/{id}/export"),
+            "/api/v1/clients".to_owned(),
+        ] {
+            let r = app.get(&path, &token).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} on {path}");
+        }
+    }
     let sanggau = app
         .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
         .await;

@@ -71,14 +71,30 @@ async fn a_client_gets_a_pseudonymous_code_and_its_identity_never_reaches_the_di
     let id = client["id"].as_str().expect("id");
     consent(&app, &token, id).await;
     let screening = json!({"substances": {"amphetamines": {"q2": "weekly"}}});
+    let path = format!("/api/v1/clients/{id}/screenings/assist");
+    let key = [("idempotency-key", "assist-1")];
     let r = app
-        .post(
-            &format!("/api/v1/clients/{id}/screenings/assist"),
-            &token,
-            screening,
+        .request(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(screening.clone()),
+            &key,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["recommendation"], "brief_intervention");
+    let replay = app
+        .request(Method::POST, &path, Some(&token), Some(screening), &key)
+        .await;
+    assert_eq!(
+        (replay.status, &replay.body["id"]),
+        (StatusCode::CREATED, &r.body["id"])
+    );
+    assert!(
+        replay.body.get("scores").is_none(),
+        "a replay keeps ids, never scores"
+    );
     let r = app
         .post(
             &format!("/api/v1/clients/{id}/episodes"),
@@ -113,6 +129,9 @@ async fn a_client_gets_a_pseudonymous_code_and_its_identity_never_reaches_the_di
             "F15.2",
             "amphetamines",
             "weekly",
+            "brief_intervention",
+            "moderate",
+            "family_referral",
         ] {
             let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
             assert!(!found, "{secret} reached the database file in plain text");

@@ -283,5 +283,7 @@ pub async fn erase_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = client_id(&id)?;
+    let erase = pulih_domain::client_access::ClientAction::Erase;
+    state.app.may(&who.0.actor(), id, erase).await?;
     erase_page(&state, &headers, &who, &ip, id, None).await
 }

@@ -29,17 +29,15 @@ pub use post::{
     assess, assign, barc10_save, care_plan_save, care_step, consent_save, episode_save, erase,
     withdraw,
 };
-pub use record::{export, export_json, show};
+pub use record::{export, show};
 
-/// A client id from the path; anything else is simply not found.
-fn client_id(id: &str) -> Result<ClientId, WebError> {
-    id.parse().map_err(|_| AppError::NotFound.into())
-}
+use crate::api::clients::client_id;
 
 /// Form pages open only for users who may record for the client (checked without
 /// reading the record); the use-case checks again when the form is sent.
 async fn may_record(state: &AppState, who: &CurrentUser, id: ClientId) -> Result<(), WebError> {
-    Ok(state.app.may_record(&who.0.actor(), id).await?)
+    let action = pulih_domain::client_access::ClientAction::Record;
+    Ok(state.app.may(&who.0.actor(), id, action).await?)
 }
 
 /// The label of a choice: the text of `<prefix>.<key>`, e.g. `pathway.tat`.

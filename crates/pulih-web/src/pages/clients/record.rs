@@ -2,10 +2,9 @@
 //! forms that are sent from it; and `/clients/{id}/export`, the client's own copy.
 
 use askama::Template;
-use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::NaiveDate;
 use pulih_app::{ClientRecord, FactBody, View};
 use pulih_domain::account::Role;
@@ -228,24 +227,4 @@ pub async fn export(
         form: FormData::default(),
         errors: Errors::default(),
     }))
-}
-
-/// `GET /clients/{id}/export.json`: the same export as the API's, for a browser session
-/// (the API takes bearer tokens only).
-pub async fn export_json(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    ip: ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
-    let record = state
-        .app
-        .client_record(&who.0.actor(), id, View::Export, ip.as_deref())
-        .await?;
-    let disposition = format!(
-        "attachment; filename=\"pulih-{}.json\"",
-        record.summary.code
-    );
-    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(record)).into_response())
 }
