@@ -14,6 +14,7 @@ pub mod intake;
 mod keyed;
 pub mod nik;
 pub mod org;
+pub mod programme;
 pub mod region;
 pub mod region_import;
 

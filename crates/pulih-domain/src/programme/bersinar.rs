@@ -1,0 +1,228 @@
+//! Desa/Kelurahan Bersinar (Bersih Narkoba): a village's designation by decree of the
+//! Bupati or Wali Kota, its lifecycle, and the yearly targets of a regency or city
+//! (Kota Batam: 5 in one year, 15 the next).
+//!
+//! ```text
+//! candidate ──designate──▶ designated ──evaluate──▶ evaluated ──evaluate──▶ evaluated
+//!                               │                       │
+//!                               └───────revoke──────────┴──▶ revoked (terminal)
+//! ```
+//!
+//! A designated village is evaluated periodically, so evaluation may repeat. Revocation
+//! needs a reason and ends the designation for good: a village designated again later
+//! starts a new designation as a candidate.
+
+use chrono::NaiveDate;
+
+use crate::Invalid;
+use crate::clinical::FieldError;
+use crate::keyed::{keyed_enum, optional_text};
+
+keyed_enum! {
+    /// Where a village's designation stands.
+    pub enum Status {
+        /// Proposed, not yet decreed.
+        Candidate = "candidate",
+        /// Decreed Bersinar.
+        Designated = "designated",
+        /// Designated and evaluated at least once since.
+        Evaluated = "evaluated",
+        /// Designation withdrawn; terminal.
+        Revoked = "revoked",
+    }
+    invalid = "invalid.bersinar_status"
+}
+
+/// Longest revocation reason, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// Why a designation was revoked: trimmed, 1–500 characters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RevocationReason(String);
+
+impl RevocationReason {
+    /// Validates a reason (`invalid.bersinar_reason`).
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        match optional_text(Some(input), REASON_MAX, "invalid.bersinar_reason")? {
+            Some(reason) => Ok(Self(reason)),
+            None => Err(Invalid::new("invalid.bersinar_reason")),
+        }
+    }
+
+    /// The reason.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A step in a designation's lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// Candidate → designated, by decree.
+    Designate,
+    /// Designated or evaluated → evaluated.
+    Evaluate,
+    /// Designated or evaluated → revoked, for a reason.
+    Revoke(RevocationReason),
+}
+
+impl Transition {
+    /// The key of the step in storage and translations: `designate`, `evaluate`, `revoke`.
+    pub const fn key(&self) -> &'static str {
+        match self {
+            Self::Designate => "designate",
+            Self::Evaluate => "evaluate",
+            Self::Revoke(_) => "revoke",
+        }
+    }
+}
+
+impl Status {
+    /// Where every designation starts.
+    pub const INITIAL: Self = Self::Candidate;
+
+    /// The status after `transition`, or `invalid.bersinar_transition` if it is not
+    /// allowed from here.
+    pub fn apply(self, transition: &Transition) -> Result<Self, Invalid> {
+        use Status::*;
+        match (self, transition) {
+            (Candidate, Transition::Designate) => Ok(Designated),
+            (Designated | Evaluated, Transition::Evaluate) => Ok(Evaluated),
+            (Designated | Evaluated, Transition::Revoke(_)) => Ok(Revoked),
+            _ => Err(Invalid::new("invalid.bersinar_transition")),
+        }
+    }
+
+    /// Whether the village counts as Bersinar (towards a target): designated or evaluated.
+    pub const fn is_bersinar(self) -> bool {
+        matches!(self, Self::Designated | Self::Evaluated)
+    }
+}
+
+/// Longest decree number, in characters.
+pub const DECREE_NUMBER_MAX: usize = 100;
+/// Longest issuer, in characters.
+pub const DECREE_ISSUER_MAX: usize = 200;
+
+/// A decree (surat keputusan): its number, date and who issued it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Decree {
+    number: String,
+    date: NaiveDate,
+    issuer: String,
+}
+
+impl Decree {
+    /// Validates a decree, reporting every problem at once: a number of 1–100 characters
+    /// (`number`, `invalid.decree_number`), a date not after `today`
+    /// (`date`, `invalid.decree_date_future`), an issuer of 1–200 characters
+    /// (`issuer`, `invalid.decree_issuer`).
+    pub fn parse(
+        number: &str,
+        date: NaiveDate,
+        issuer: &str,
+        today: NaiveDate,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let number = line(
+            number,
+            DECREE_NUMBER_MAX,
+            "number",
+            "invalid.decree_number",
+            &mut errors,
+        );
+        if date > today {
+            errors.push(FieldError::new("date", "invalid.decree_date_future"));
+        }
+        let issuer = line(
+            issuer,
+            DECREE_ISSUER_MAX,
+            "issuer",
+            "invalid.decree_issuer",
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(Self {
+                number,
+                date,
+                issuer,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The decree's number, e.g. `188.45/KPTS/2023`.
+    pub fn number(&self) -> &str {
+        &self.number
+    }
+
+    /// The date it was signed.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Who issued it, e.g. `Wali Kota Batam`.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+}
+
+/// One trimmed line of 1–`max` characters, pushing `invalid` at `field` otherwise.
+fn line(
+    value: &str,
+    max: usize,
+    field: &'static str,
+    invalid: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let text = optional_text(Some(value), max, invalid).ok().flatten();
+    match text.filter(|s| !s.contains('\n')) {
+        Some(s) => s,
+        None => {
+            errors.push(FieldError::new(field, invalid));
+            String::new()
+        }
+    }
+}
+
+/// Highest yearly target a regency may set.
+pub const TARGET_MAX: u32 = 10_000;
+
+/// A regency's target of Bersinar designations for one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct YearTarget {
+    year: i32,
+    count: u32,
+}
+
+impl YearTarget {
+    /// Validates a target: not for a year already closed, i.e. before `current_year`
+    /// (`invalid.target_year_closed`), nor more than ten years ahead
+    /// (`invalid.target_year`); at most 10,000 villages (`invalid.target_count`).
+    pub fn parse(year: i32, count: u32, current_year: i32) -> Result<Self, Invalid> {
+        if year < current_year {
+            Err(Invalid::new("invalid.target_year_closed"))
+        } else if year > current_year.saturating_add(10) {
+            Err(Invalid::new("invalid.target_year"))
+        } else if count > TARGET_MAX {
+            Err(Invalid::new("invalid.target_count"))
+        } else {
+            Ok(Self { year, count })
+        }
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// How many villages are to be designated in it.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+}
+
+#[cfg(test)]
+#[path = "bersinar_tests.rs"]
+mod tests;

@@ -1,0 +1,23 @@
+//! The village programme, as pure types and rules.
+//!
+//! A BNNK forms an **IBM unit** (Intervensi Berbasis Masyarakat) in a village: a founding
+//! meeting, a decree and a handful of trained volunteers, the *agen pemulihan*. The agents
+//! attend a **bimtek** (technical training, e.g. three days in Desa Binjai) and are trained
+//! once they attended every day ([`training`]). They then record **activities** —
+//! awareness sessions at desa, dusun, RT or RW level, in schools, workplaces and places of
+//! worship, with audience counts by sex and age band ([`activity`]) — and map their
+//! village's vulnerability with the **IKN** (Indeks Kawasan Rawan Narkoba: 8 core and 5
+//! supporting indicators giving Bahaya, Waspada, Siaga or Aman, [`ikn`]).
+//!
+//! A regency or city designates villages as **Desa/Kelurahan Bersinar** (Bersih Narkoba)
+//! by decree against yearly targets ([`bersinar`]), and is itself scored once a year as a
+//! **Kota Tanggap Ancaman Narkoba** on the five IKOTAN variables ([`ikotan`]).
+//!
+//! Nothing here touches storage or the web: values are parsed at the edge into these
+//! types, and every rule is a function of its inputs (today's date included).
+
+pub mod activity;
+pub mod bersinar;
+pub mod ikn;
+pub mod ikotan;
+pub mod training;

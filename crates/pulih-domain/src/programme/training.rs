@@ -1,0 +1,148 @@
+//! Bimtek (bimbingan teknis): the recovery agents' training, a run of consecutive days
+//! (three in Desa Binjai) with attendance taken per agent per day. An agent who attended
+//! every day is trained.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::Invalid;
+
+/// Longest training, in days.
+pub const MAX_DAYS: u32 = 30;
+
+/// A training's dates: it ends on or after the day it starts and lasts at most 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Training {
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+}
+
+impl Training {
+    /// Validates the dates, both days included (`invalid.training_dates`).
+    pub fn parse(starts_on: NaiveDate, ends_on: NaiveDate) -> Result<Self, Invalid> {
+        let span = (ends_on - starts_on).num_days();
+        if (0..i64::from(MAX_DAYS)).contains(&span) {
+            Ok(Self { starts_on, ends_on })
+        } else {
+            Err(Invalid::new("invalid.training_dates"))
+        }
+    }
+
+    /// The first day.
+    pub fn starts_on(&self) -> NaiveDate {
+        self.starts_on
+    }
+
+    /// The last day.
+    pub fn ends_on(&self) -> NaiveDate {
+        self.ends_on
+    }
+
+    /// Every day of the training, in order.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        let end = self.ends_on;
+        self.starts_on.iter_days().take_while(move |d| *d <= end)
+    }
+
+    /// How many days it lasts, 1–30.
+    pub fn day_count(&self) -> u32 {
+        // At most MAX_DAYS by construction.
+        (self.ends_on - self.starts_on).num_days() as u32 + 1
+    }
+
+    /// Whether attendance may be taken on `day`: only on a day of the training
+    /// (`invalid.attendance_day`).
+    pub fn attendance_day_ok(&self, day: NaiveDate) -> Result<(), Invalid> {
+        if (self.starts_on..=self.ends_on).contains(&day) {
+            Ok(())
+        } else {
+            Err(Invalid::new("invalid.attendance_day"))
+        }
+    }
+
+    /// Whether an agent who attended `attended_days` is trained: present on every day of
+    /// the training. Days outside it do not count.
+    pub fn trained(&self, attended_days: &BTreeSet<NaiveDate>) -> bool {
+        self.days().all(|d| attended_days.contains(&d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, 5, d).expect("date")
+    }
+
+    fn binjai() -> Training {
+        Training::parse(day(9), day(11)).unwrap()
+    }
+
+    #[test]
+    fn a_three_day_bimtek_lists_its_three_days() {
+        let t = binjai();
+        assert_eq!(t.day_count(), 3);
+        assert_eq!(t.days().collect::<Vec<_>>(), [day(9), day(10), day(11)]);
+        assert_eq!((t.starts_on(), t.ends_on()), (day(9), day(11)));
+    }
+
+    #[test]
+    fn a_one_day_and_a_thirty_day_training_are_accepted() {
+        assert_eq!(Training::parse(day(9), day(9)).unwrap().day_count(), 1);
+        assert_eq!(Training::parse(day(1), day(30)).unwrap().day_count(), 30);
+    }
+
+    #[test]
+    fn a_training_ending_before_it_starts_or_over_thirty_days_is_refused() {
+        for (from, to) in [(day(10), day(9)), (day(1), day(31))] {
+            assert_eq!(
+                Training::parse(from, to),
+                Err(Invalid::new("invalid.training_dates"))
+            );
+        }
+    }
+
+    #[test]
+    fn attendance_outside_the_training_is_refused() {
+        let t = binjai();
+        assert_eq!(t.attendance_day_ok(day(9)), Ok(()));
+        assert_eq!(t.attendance_day_ok(day(11)), Ok(()));
+        for d in [day(8), day(12)] {
+            assert_eq!(
+                t.attendance_day_ok(d),
+                Err(Invalid::new("invalid.attendance_day"))
+            );
+        }
+    }
+
+    #[test]
+    fn an_agent_who_missed_a_day_is_not_trained() {
+        let t = binjai();
+        let all: BTreeSet<_> = [day(9), day(10), day(11)].into();
+        assert!(t.trained(&all));
+        let missed: BTreeSet<_> = [day(9), day(11), day(12)].into();
+        assert!(!t.trained(&missed));
+        assert!(!t.trained(&BTreeSet::new()));
+    }
+
+    proptest! {
+        #[test]
+        fn trained_means_every_day_attended_and_extra_days_do_not_matter(
+            start in 1u32..=28, len in 0u32..=3,
+            attended in prop::collection::btree_set(1u32..=31, 0..31),
+        ) {
+            let t = Training::parse(day(start), day(start + len)).unwrap();
+            let attended: BTreeSet<_> = attended.into_iter().map(day).collect();
+            let every = (start..=start + len).all(|d| attended.contains(&day(d)));
+            prop_assert_eq!(t.trained(&attended), every);
+            for d in &attended {
+                let inside = (day(start)..=day(start + len)).contains(d);
+                prop_assert_eq!(t.attendance_day_ok(*d).is_ok(), inside);
+            }
+        }
+    }
+}
