@@ -41,6 +41,14 @@ pub enum Action {
     ManageOwnAccount,
     /// Review break-glass accesses to client records.
     ReviewBreakGlass,
+    /// See the village programme: assessments of places, their history.
+    ViewProgramme,
+    /// Assess a village (IKN).
+    AssessVillage,
+    /// Approve an assessment, or assess a regency or city (IKOTAN).
+    ApproveAssessment,
+    /// Change the programme's rules, e.g. the IKN thresholds (national).
+    ConfigureProgramme,
 }
 
 /// Why an action was refused.
@@ -63,9 +71,14 @@ const fn role_allows(role: Role, action: Action) -> bool {
     match action {
         ViewRegions | ViewOrgs | ManageOwnAccount => true,
         ViewUsers => matches!(role, Role::Admin | Role::Coordinator),
-        ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass => {
-            matches!(role, Role::Admin)
-        }
+        ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass
+        | ConfigureProgramme => matches!(role, Role::Admin),
+        ViewProgramme => matches!(
+            role,
+            Role::Admin | Role::Coordinator | Role::Agent | Role::Analyst
+        ),
+        AssessVillage => matches!(role, Role::Coordinator | Role::Agent),
+        ApproveAssessment => matches!(role, Role::Coordinator),
     }
 }
 
@@ -97,8 +110,12 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 9] = [
+    const ACTIONS: [Action; 13] = [
         Action::ReviewBreakGlass,
+        Action::ViewProgramme,
+        Action::AssessVillage,
+        Action::ApproveAssessment,
+        Action::ConfigureProgramme,
         Action::ViewRegions,
         Action::ImportRegions,
         Action::ViewOrgs,

@@ -74,6 +74,10 @@ typed_id!(
     /// Identifies one break-glass access grant.
     GrantId
 );
+typed_id!(
+    /// Identifies one assessment of a place (IKN of a village, IKOTAN of a city).
+    AssessmentId
+);
 
 #[cfg(test)]
 mod tests {

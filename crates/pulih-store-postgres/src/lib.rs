@@ -10,6 +10,7 @@ mod client_store;
 mod clients;
 mod grants;
 mod keys;
+mod programme;
 mod regions;
 mod rows;
 #[cfg(feature = "testing")]

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod client_store;
 mod clients;
+mod programme;
 mod regions;
 mod rows;
 mod writer;

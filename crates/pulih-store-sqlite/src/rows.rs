@@ -5,12 +5,13 @@ use pulih_domain::Invalid;
 use pulih_domain::account::Role;
 use pulih_domain::audit::{AuditEntry, AuditEvent};
 use pulih_domain::client::{ClientCode, FactKind};
-use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, SessionId, UserId};
+use pulih_domain::ids::{AssessmentId, ClientId, FactId, GrantId, OrgId, SessionId, UserId};
 use pulih_domain::org::OrgType;
+use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    ClientFact, ClientRow, Grant, GrantReview, Organisation, Region, SealedKey, Session,
-    SessionKind, StoreError, User,
+    Assessment, ClientFact, ClientRow, Grant, GrantReview, Organisation, Region, SealedKey,
+    Session, SessionKind, StoreError, User,
 };
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -179,5 +180,32 @@ pub(crate) fn grant(row: &SqliteRow) -> Result<Grant, StoreError> {
         granted_at: row.try_get("granted_at").map_err(map_err)?,
         expires_at: row.try_get("expires_at").map_err(map_err)?,
         review,
+    })
+}
+
+/// An assessment from `select * from assessments`.
+pub(crate) fn assessment(row: &SqliteRow) -> Result<Assessment, StoreError> {
+    let approval = match row
+        .try_get::<Option<uuid::Uuid>, _>("approved_by")
+        .map_err(map_err)?
+    {
+        Some(by) => Some((
+            UserId::from_uuid(by),
+            row.try_get("approved_at").map_err(map_err)?,
+        )),
+        None => None,
+    };
+    Ok(Assessment {
+        id: AssessmentId::from_uuid(row.try_get("id").map_err(map_err)?),
+        kind: AssessmentKind::parse(row.try_get("kind").map_err(map_err)?).map_err(corrupt)?,
+        region: RegionCode::parse(row.try_get("region").map_err(map_err)?).map_err(corrupt)?,
+        period: row.try_get("period").map_err(map_err)?,
+        answers: row.try_get("answers").map_err(map_err)?,
+        outcome: row.try_get("outcome").map_err(map_err)?,
+        score: row.try_get("score").map_err(map_err)?,
+        rules: row.try_get("rules").map_err(map_err)?,
+        recorded_by: UserId::from_uuid(row.try_get("recorded_by").map_err(map_err)?),
+        recorded_at: row.try_get("recorded_at").map_err(map_err)?,
+        approval,
     })
 }

@@ -11,8 +11,10 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 mod clients;
+mod programme;
 
 pub use clients::*;
+pub use programme::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
@@ -42,7 +44,9 @@ macro_rules! conformance_suite {
             assigning_a_client_from_a_stale_version_is_a_conflict,
             erasing_a_client_destroys_its_key_and_sealed_data,
             a_break_glass_grant_is_reviewed_once,
-            sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read);
+            sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read,
+            assessments_are_kept_as_history_and_approved_once,
+            settings_change_only_from_the_version_read);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

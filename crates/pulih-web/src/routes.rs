@@ -72,6 +72,19 @@ pub fn router(state: AppState) -> Router {
             get(api::access::list).post(api::access::request),
         )
         .route("/break-glass/{id}/review", post(api::access::review))
+        .route(
+            "/villages/{code}/ikn",
+            get(api::programme::ikn_history).post(api::programme::ikn_record),
+        )
+        .route("/assessments/{id}/approval", post(api::programme::approve))
+        .route(
+            "/settings/ikn-thresholds",
+            get(api::programme::thresholds).put(api::programme::set_thresholds),
+        )
+        .route(
+            "/regencies/{code}/ikotan",
+            get(api::programme::ikotan_history).post(api::programme::ikotan_record),
+        )
         .route("/audit", get(api::audit::page))
         .route("/audit/verify", get(api::audit::verify))
         .route("/openapi.json", get(api::openapi::document))

@@ -16,8 +16,21 @@
 //! Nothing here touches storage or the web: values are parsed at the edge into these
 //! types, and every rule is a function of its inputs (today's date included).
 
+use crate::keyed::keyed_enum;
+
 pub mod activity;
 pub mod bersinar;
 pub mod ikn;
 pub mod ikotan;
 pub mod training;
+
+keyed_enum! {
+    /// The kinds of assessment of a place.
+    pub enum AssessmentKind {
+        /// IKN of a village.
+        Ikn = "ikn",
+        /// IKOTAN of a regency or city, once a year.
+        Ikotan = "ikotan",
+    }
+    invalid = "invalid.assessment_kind"
+}

@@ -12,4 +12,5 @@ mod client_pages;
 mod clients;
 mod input;
 mod ops;
+mod programme;
 mod regions;

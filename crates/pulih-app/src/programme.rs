@@ -1,0 +1,328 @@
+//! Village-programme use-cases: IKN assessments of villages (kept as history, approved by
+//! a coordinator, categorised by configurable thresholds) and IKOTAN assessments of
+//! regencies and cities.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::client::past_date;
+use pulih_domain::ids::{AssessmentId, UserId};
+use pulih_domain::programme::AssessmentKind;
+use pulih_domain::programme::ikn::{IknAnswers, RawFinding, Rule, Thresholds};
+use pulih_domain::programme::ikotan::{Bands, IkotanScores, Score};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::Assessment;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Fields;
+use crate::{App, AppError, AppResult, Record};
+
+/// The setting holding the IKN thresholds.
+const IKN_THRESHOLDS: &str = "ikn_thresholds";
+
+/// An IKN assessment as recorded.
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct IknInput {
+    /// `YYYY-MM-DD`; today when empty.
+    #[serde(default)]
+    pub assessed_on: Option<String>,
+    /// Every indicator with `present`, and optional evidence and source.
+    #[serde(default)]
+    pub indicators: BTreeMap<String, RawFinding>,
+}
+
+/// An IKOTAN assessment as recorded.
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct IkotanInput {
+    /// The year scored.
+    pub year: i32,
+    /// The five variables, each 1–4 with up to three decimals.
+    #[serde(default)]
+    pub scores: BTreeMap<String, String>,
+}
+
+/// An assessment as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentView {
+    /// Id.
+    pub id: AssessmentId,
+    /// `ikn` or `ikotan`.
+    pub kind: AssessmentKind,
+    /// The place.
+    pub region: RegionCode,
+    /// The date assessed, or the first day of the year scored.
+    pub period: NaiveDate,
+    /// The category or band.
+    pub outcome: String,
+    /// The IKOTAN index, e.g. `3.533`.
+    pub index: Option<String>,
+    /// The answers.
+    pub answers: serde_json::Value,
+    /// The rules the outcome was computed with.
+    pub rules: serde_json::Value,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// Who approved it.
+    pub approved_by: Option<UserId>,
+    /// When.
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<Assessment> for AssessmentView {
+    type Error = AppError;
+    fn try_from(a: Assessment) -> AppResult<Self> {
+        let json = |text: &str| {
+            serde_json::from_str(text)
+                .map_err(|_| AppError::Internal(format!("assessment {} does not parse", a.id)))
+        };
+        let index = a
+            .score
+            .and_then(|s| u16::try_from(s).ok())
+            .and_then(|s| Score::from_thousandths(s).ok())
+            .map(|s| s.to_string());
+        Ok(Self {
+            id: a.id,
+            kind: a.kind,
+            answers: json(&a.answers)?,
+            rules: json(&a.rules)?,
+            region: a.region,
+            period: a.period,
+            outcome: a.outcome,
+            index,
+            recorded_by: a.recorded_by,
+            recorded_at: a.recorded_at,
+            approved_by: a.approval.map(|(by, _)| by),
+            approved_at: a.approval.map(|(_, at)| at),
+        })
+    }
+}
+
+fn internal(e: serde_json::Error) -> AppError {
+    AppError::Internal(format!("programme json: {e}"))
+}
+
+impl App {
+    /// A live region of `level`, as the field `field`.
+    async fn place(
+        &self,
+        field: &'static str,
+        text: &str,
+        level: RegionLevel,
+    ) -> AppResult<RegionCode> {
+        let code = RegionCode::parse(text).map_err(|e| AppError::invalid(field, e.key))?;
+        let live = self.store.region(&code).await?.is_some_and(|r| !r.retired);
+        if code.level() != level || !live {
+            return Err(AppError::NotFound);
+        }
+        Ok(code)
+    }
+
+    /// The IKN thresholds in force and the version of the setting (none: the defaults).
+    pub async fn ikn_thresholds(&self) -> AppResult<(Thresholds, Option<i64>)> {
+        match self.store.setting(IKN_THRESHOLDS).await? {
+            Some(s) => Ok((
+                serde_json::from_str(&s.value).map_err(internal)?,
+                Some(s.version),
+            )),
+            None => Ok((Thresholds::default(), None)),
+        }
+    }
+
+    /// Changes the IKN thresholds (national administrators); `version` is the one read.
+    pub async fn set_ikn_thresholds(
+        &self,
+        actor: &Actor,
+        rules: Vec<Rule>,
+        version: Option<i64>,
+        ip: Option<&str>,
+    ) -> AppResult<i64> {
+        authorize(actor, Action::ConfigureProgramme, &Scope::National)?;
+        let thresholds = Thresholds::parse(rules).map_err(|e| AppError::invalid("rules", e.key))?;
+        let value = serde_json::to_string(&thresholds).map_err(internal)?;
+        let record = Record {
+            kind: "setting",
+            id: Some(IKN_THRESHOLDS.into()),
+            region: "ID",
+        };
+        let event = self.event(
+            Some(actor),
+            "settings.ikn_thresholds",
+            record,
+            ip,
+            json!({ "rules": thresholds }),
+        );
+        Ok(self
+            .store
+            .put_setting(IKN_THRESHOLDS, &value, version, &event)
+            .await?)
+    }
+
+    /// Records an IKN assessment of a village, categorised by the thresholds in force.
+    pub async fn record_ikn(
+        &self,
+        actor: &Actor,
+        village: &str,
+        input: IknInput,
+        ip: Option<&str>,
+    ) -> AppResult<AssessmentView> {
+        let village = self.place("village", village, RegionLevel::Village).await?;
+        authorize(
+            actor,
+            Action::AssessVillage,
+            &Scope::Region(village.clone()),
+        )?;
+        let today = self.today_in(&village).await?;
+        let mut f = Fields::default();
+        let assessed_on = match input
+            .assessed_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Some(today),
+            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) => f.check("assessed_on", past_date(d, today)),
+                Err(_) => {
+                    f.add("assessed_on", "invalid.date");
+                    None
+                }
+            },
+        };
+        let answers = f.check_all(IknAnswers::parse(&input.indicators));
+        let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
+            return Err(f.into_error());
+        };
+        f.finish()?;
+        let (thresholds, _) = self.ikn_thresholds().await?;
+        let category = thresholds.categorise(&answers);
+        let assessment = Assessment {
+            id: AssessmentId::new(),
+            kind: AssessmentKind::Ikn,
+            region: village.clone(),
+            period: assessed_on,
+            answers: serde_json::to_string(&answers).map_err(internal)?,
+            outcome: category.key().to_owned(),
+            score: None,
+            rules: serde_json::to_string(&thresholds).map_err(internal)?,
+            recorded_by: actor.user_id,
+            recorded_at: self.now(),
+            approval: None,
+        };
+        self.store_assessment(actor, assessment, ip).await
+    }
+
+    /// Records the IKOTAN assessment of a regency or city for a year up to this one.
+    pub async fn record_ikotan(
+        &self,
+        actor: &Actor,
+        regency: &str,
+        input: IkotanInput,
+        ip: Option<&str>,
+    ) -> AppResult<AssessmentView> {
+        let regency = self.place("regency", regency, RegionLevel::Regency).await?;
+        authorize(
+            actor,
+            Action::ApproveAssessment,
+            &Scope::Region(regency.clone()),
+        )?;
+        let today = self.today_in(&regency).await?;
+        let mut f = Fields::default();
+        let period = NaiveDate::from_ymd_opt(input.year, 1, 1)
+            .filter(|_| input.year <= today.year() && input.year >= 2000);
+        if period.is_none() {
+            f.add("year", "invalid.ikotan_year");
+        }
+        let scores = f.check_all(IkotanScores::parse(&input.scores));
+        let (Some(period), Some(scores)) = (period, scores) else {
+            return Err(f.into_error());
+        };
+        f.finish()?;
+        let index = scores.index();
+        let bands = Bands::default();
+        let assessment = Assessment {
+            id: AssessmentId::new(),
+            kind: AssessmentKind::Ikotan,
+            region: regency.clone(),
+            period,
+            answers: serde_json::to_string(&scores).map_err(internal)?,
+            outcome: bands.band(index).key().to_owned(),
+            score: Some(i64::from(index.thousandths())),
+            rules: json!({ "kurang_tanggap_from": bands.kurang_tanggap_from().to_string() })
+                .to_string(),
+            recorded_by: actor.user_id,
+            recorded_at: self.now(),
+            approval: None,
+        };
+        self.store_assessment(actor, assessment, ip).await
+    }
+
+    async fn store_assessment(
+        &self,
+        actor: &Actor,
+        assessment: Assessment,
+        ip: Option<&str>,
+    ) -> AppResult<AssessmentView> {
+        let record = Record {
+            kind: "assessment",
+            id: Some(assessment.id.to_string()),
+            region: assessment.region.as_str(),
+        };
+        let detail = json!({ "kind": assessment.kind.key(), "outcome": assessment.outcome });
+        let action = format!("{}.record", assessment.kind.key());
+        let event = self.event(Some(actor), &action, record, ip, detail);
+        self.store.add_assessment(&assessment, &event).await?;
+        assessment.try_into()
+    }
+
+    /// A coordinator approves an IKN assessment in its scope.
+    pub async fn approve_assessment(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        ip: Option<&str>,
+    ) -> AppResult<AssessmentView> {
+        let found = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
+        authorize(
+            actor,
+            Action::ApproveAssessment,
+            &Scope::Region(found.region.clone()),
+        )?;
+        let record = Record {
+            kind: "assessment",
+            id: Some(id.to_string()),
+            region: found.region.as_str(),
+        };
+        let event = self.event(Some(actor), "assessment.approve", record, ip, json!({}));
+        match self
+            .store
+            .approve_assessment(id, actor.user_id, self.now(), &event)
+            .await
+        {
+            Err(pulih_store::StoreError::Conflict) => {
+                Err(AppError::Conflict("conflict.assessment_approved"))
+            }
+            other => other?.try_into(),
+        }
+    }
+
+    /// The history of a kind of assessment of a place, newest first.
+    pub async fn assessments(
+        &self,
+        actor: &Actor,
+        kind: AssessmentKind,
+        place: &str,
+    ) -> AppResult<Vec<AssessmentView>> {
+        let level = match kind {
+            AssessmentKind::Ikn => RegionLevel::Village,
+            AssessmentKind::Ikotan => RegionLevel::Regency,
+        };
+        let code = self.place("region", place, level).await?;
+        authorize(actor, Action::ViewProgramme, &Scope::Region(code.clone()))?;
+        let found = self.store.assessments(kind, &code).await?;
+        found.into_iter().map(AssessmentView::try_from).collect()
+    }
+}

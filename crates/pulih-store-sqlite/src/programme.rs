@@ -1,0 +1,183 @@
+//! Assessments of places and programme settings in SQLite, behind [`ProgrammeStore`].
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::ids::{AssessmentId, UserId};
+use pulih_domain::programme::AssessmentKind;
+use pulih_domain::region::RegionCode;
+use pulih_store::{Assessment, ProgrammeStore, Setting, StoreError, StoreResult};
+use sqlx::{Row, SqliteConnection};
+
+use crate::{SqliteStore, audit, map_err, rows};
+
+async fn add(conn: &mut SqliteConnection, a: &Assessment, event: &AuditEvent) -> StoreResult<()> {
+    sqlx::query(
+        "insert into assessments (id, kind, region, period, answers, outcome, score, rules, recorded_by, recorded_at) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(a.id.as_uuid())
+    .bind(a.kind.key())
+    .bind(a.region.as_str())
+    .bind(a.period)
+    .bind(&a.answers)
+    .bind(&a.outcome)
+    .bind(a.score)
+    .bind(&a.rules)
+    .bind(a.recorded_by.as_uuid())
+    .bind(a.recorded_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    audit::append(conn, event).await?;
+    let (id, region) = (a.id.to_string(), a.region.to_string());
+    audit::change(conn, "assessment", &id, 1, &region, event.at).await
+}
+
+async fn approve(
+    conn: &mut SqliteConnection,
+    id: AssessmentId,
+    approver: UserId,
+    at: DateTime<Utc>,
+    event: &AuditEvent,
+) -> StoreResult<Assessment> {
+    let done = sqlx::query(
+        "update assessments set approved_by = ?1, approved_at = ?2 where id = ?3 and approved_at is null",
+    )
+    .bind(approver.as_uuid())
+    .bind(at)
+    .bind(id.as_uuid())
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let found = sqlx::query("select * from assessments where id = ?1")
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let assessment = rows::assessment(&found)?;
+    audit::append(conn, event).await?;
+    let (id, region) = (assessment.id.to_string(), assessment.region.to_string());
+    audit::change(conn, "assessment", &id, 2, &region, event.at).await?;
+    Ok(assessment)
+}
+
+async fn put_setting(
+    conn: &mut SqliteConnection,
+    key: &str,
+    value: &str,
+    expected: Option<i64>,
+    event: &AuditEvent,
+) -> StoreResult<i64> {
+    let done = match expected {
+        None => sqlx::query(
+            "insert into settings (key, value, version, updated_at) values (?1, ?2, 1, ?3) \
+             on conflict (key) do nothing",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(event.at)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?,
+        Some(version) => sqlx::query(
+            "update settings set value = ?2, version = version + 1, updated_at = ?3 \
+             where key = ?1 and version = ?4",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(event.at)
+        .bind(version)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?,
+    };
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    audit::append(conn, event).await?;
+    Ok(expected.map_or(1, |v| v + 1))
+}
+
+#[async_trait]
+impl ProgrammeStore for SqliteStore {
+    async fn add_assessment(&self, assessment: &Assessment, event: &AuditEvent) -> StoreResult<()> {
+        let (a, event) = (assessment.clone(), event.clone());
+        self.writer
+            .write(move |c| Box::pin(async move { add(c, &a, &event).await }))
+            .await
+    }
+    async fn assessment(&self, id: AssessmentId) -> StoreResult<Option<Assessment>> {
+        sqlx::query("select * from assessments where id = ?1")
+            .bind(id.as_uuid())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?
+            .as_ref()
+            .map(rows::assessment)
+            .transpose()
+    }
+    async fn assessments(
+        &self,
+        kind: AssessmentKind,
+        region: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>> {
+        let found = sqlx::query(
+            "select * from assessments where kind = ?1 and region = ?2 \
+             order by period desc, recorded_at desc, id desc",
+        )
+        .bind(kind.key())
+        .bind(region.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::assessment).collect()
+    }
+    async fn approve_assessment(
+        &self,
+        id: AssessmentId,
+        approver: UserId,
+        at: DateTime<Utc>,
+        event: &AuditEvent,
+    ) -> StoreResult<Assessment> {
+        let event = event.clone();
+        self.writer
+            .write(move |c| Box::pin(async move { approve(c, id, approver, at, &event).await }))
+            .await
+    }
+    async fn setting(&self, key: &str) -> StoreResult<Option<Setting>> {
+        let found = sqlx::query("select value, version from settings where key = ?1")
+            .bind(key.to_owned())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
+        found
+            .map(|r| {
+                Ok(Setting {
+                    value: r.try_get("value").map_err(map_err)?,
+                    version: r.try_get("version").map_err(map_err)?,
+                })
+            })
+            .transpose()
+    }
+    async fn put_setting(
+        &self,
+        key: &str,
+        value: &str,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let (key, value, event) = (key.to_owned(), value.to_owned(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(
+                    async move { put_setting(c, &key, &value, expected_version, &event).await },
+                )
+            })
+            .await
+    }
+}

@@ -1,0 +1,81 @@
+//! Village-programme records as stored: assessments of places (IKN, IKOTAN), kept as an
+//! append-only history, and the programme's configurable settings.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::ids::{AssessmentId, UserId};
+use pulih_domain::programme::AssessmentKind;
+use pulih_domain::region::RegionCode;
+
+use crate::StoreResult;
+
+/// One assessment of a place. Never overwritten; only its approval is added later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Id.
+    pub id: AssessmentId,
+    /// IKN or IKOTAN.
+    pub kind: AssessmentKind,
+    /// The village (IKN) or regency (IKOTAN) assessed.
+    pub region: RegionCode,
+    /// The date assessed (IKN) or the first day of the year scored (IKOTAN).
+    pub period: NaiveDate,
+    /// The answers as JSON (indicators with evidence, or the five scores).
+    pub answers: String,
+    /// The outcome's key: the IKN category or the IKOTAN band.
+    pub outcome: String,
+    /// The IKOTAN index in thousandths.
+    pub score: Option<i64>,
+    /// The rules the outcome was computed with, as JSON, so history stays explainable.
+    pub rules: String,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// Who approved it and when.
+    pub approval: Option<(UserId, DateTime<Utc>)>,
+}
+
+/// A setting with the version it was read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// JSON value.
+    pub value: String,
+    /// Version, raised by every change.
+    pub version: i64,
+}
+
+/// Storage of the village programme.
+#[async_trait]
+pub trait ProgrammeStore: Send + Sync {
+    /// Appends an assessment.
+    async fn add_assessment(&self, assessment: &Assessment, event: &AuditEvent) -> StoreResult<()>;
+    /// One assessment by id.
+    async fn assessment(&self, id: AssessmentId) -> StoreResult<Option<Assessment>>;
+    /// Every assessment of a kind for one place, newest period first.
+    async fn assessments(
+        &self,
+        kind: AssessmentKind,
+        region: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>>;
+    /// Records the approval of an assessment; one approved already is a `Conflict`.
+    async fn approve_assessment(
+        &self,
+        id: AssessmentId,
+        approver: UserId,
+        at: DateTime<Utc>,
+        event: &AuditEvent,
+    ) -> StoreResult<Assessment>;
+    /// A setting by key.
+    async fn setting(&self, key: &str) -> StoreResult<Option<Setting>>;
+    /// Stores a setting if it is still at `expected_version` (none: must not exist yet);
+    /// returns the new version. A stale version is a `Conflict`.
+    async fn put_setting(
+        &self,
+        key: &str,
+        value: &str,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> StoreResult<i64>;
+}

@@ -1,0 +1,315 @@
+//! The village programme over HTTP: IKN assessments kept as history and approved, the
+//! thresholds an administrator changes, IKOTAN bands, and scope.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(
+    ikn_assessments_keep_their_history_and_follow_the_thresholds_in_force,
+    ikotan_scores_a_city_into_the_bands_of_the_design,
+    a_village_is_assessed_only_from_inside_the_scope,
+);
+
+const CORE: [&str; 8] = [
+    "drug_cases",
+    "crime_violence",
+    "dealers",
+    "production",
+    "users",
+    "seizures",
+    "entry_points",
+    "couriers",
+];
+const SUPPORTING: [&str; 5] = [
+    "entertainment_venues",
+    "private_lodging",
+    "poverty",
+    "lacking_public_facilities",
+    "low_social_interaction",
+];
+
+/// Indicators with the first `core` core and first `supporting` supporting present.
+fn indicators(core: usize, supporting: usize) -> Value {
+    let mut map = serde_json::Map::new();
+    for (i, key) in CORE.iter().enumerate() {
+        map.insert(
+            (*key).into(),
+            json!({"present": i < core, "source": "Polsek"}),
+        );
+    }
+    for (i, key) in SUPPORTING.iter().enumerate() {
+        map.insert((*key).into(), json!({"present": i < supporting}));
+    }
+    Value::Object(map)
+}
+
+/// A BNNK in Kota Binjai with a coordinator and an agent of Desa (Kelurahan) 12.75.01.1001.
+async fn binjai(app: &TestApp) -> (String, String) {
+    let org = app
+        .create_org(&app.root_token, "BNNK Binjai", "bnn", "12.75")
+        .await;
+    let (_, coord) = app
+        .create_user(&app.root_token, "koordinator", "coordinator", &org, "12.75")
+        .await;
+    let (_, agent) = app
+        .create_user(&app.root_token, "agen", "agent", &org, "12.75.01.1001")
+        .await;
+    (coord, agent)
+}
+
+async fn ikn_assessments_keep_their_history_and_follow_the_thresholds_in_force(app: TestApp) {
+    let (coord, agent) = binjai(&app).await;
+    let path = "/api/v1/villages/12.75.01.1001/ikn";
+    let body = json!({"assessed_on": "2026-01-10", "indicators": indicators(5, 4)});
+    let first = app.post(path, &agent, body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    assert_eq!(
+        first.body["outcome"], "bahaya",
+        "the published rule: 5 core and 4 supporting"
+    );
+    let r = app
+        .post(
+            path,
+            &agent,
+            json!({"assessed_on": "2026-06-10", "indicators": indicators(5, 3)}),
+        )
+        .await;
+    assert_eq!(r.body["outcome"], "waspada");
+
+    let missing = app
+        .post(
+            path,
+            &agent,
+            json!({"indicators": {"dealers": {"present": true}, "unicorns": {"present": true}}}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = missing.body["error"]["fields"].as_object().expect("fields");
+    assert!(
+        fields.contains_key("indicators.unicorns") && fields.contains_key("indicators.poverty"),
+        "{fields:?}"
+    );
+    let future = app
+        .post(
+            path,
+            &agent,
+            json!({"assessed_on": "2999-01-01", "indicators": indicators(0, 0)}),
+        )
+        .await;
+    assert!(
+        future.body["error"]["fields"]["assessed_on"].is_string(),
+        "{:?}",
+        future.body
+    );
+
+    let history = app.get(path, &coord).await.body;
+    let outcomes: Vec<&str> = history["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|a| a["outcome"].as_str().expect("outcome"))
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["waspada", "bahaya"],
+        "newest first, nothing overwritten"
+    );
+
+    let id = first.body["id"].as_str().expect("id");
+    let approval = format!("/api/v1/assessments/{id}/approval");
+    assert_eq!(
+        app.post(&approval, &agent, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post(&approval, &coord, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["approved_by"].is_string());
+    assert_eq!(
+        app.post(&approval, &coord, json!({})).await.status,
+        StatusCode::CONFLICT
+    );
+
+    let thresholds = app
+        .get("/api/v1/settings/ikn-thresholds", &coord)
+        .await
+        .body;
+    assert_eq!(thresholds["version"], Value::Null, "the defaults");
+    let stricter = json!({"rules": [
+        {"category": "bahaya", "min_core": 6, "min_supporting": 4},
+        {"category": "waspada", "min_core": 3, "min_supporting": 0},
+        {"category": "siaga", "min_core": 1, "min_supporting": 0}], "version": null});
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/ikn-thresholds",
+            Some(&coord),
+            Some(stricter.clone()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "administrators configure");
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/ikn-thresholds",
+            Some(&app.root_token),
+            Some(stricter.clone()),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (r.status, &r.body["version"]),
+        (StatusCode::OK, &json!(1)),
+        "{:?}",
+        r.body
+    );
+    let stale = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/ikn-thresholds",
+            Some(&app.root_token),
+            Some(stricter),
+            &[],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let backwards = json!({"rules": [
+        {"category": "bahaya", "min_core": 1, "min_supporting": 0},
+        {"category": "siaga", "min_core": 3, "min_supporting": 0}], "version": 1});
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/ikn-thresholds",
+            Some(&app.root_token),
+            Some(backwards),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+
+    let r = app
+        .post(path, &agent, json!({"indicators": indicators(5, 4)}))
+        .await;
+    assert_eq!(
+        r.body["outcome"], "waspada",
+        "new assessments follow the new thresholds"
+    );
+    let history = app.get(path, &coord).await.body;
+    let oldest = history["items"]
+        .as_array()
+        .expect("items")
+        .last()
+        .expect("oldest")
+        .clone();
+    assert_eq!(oldest["outcome"], "bahaya", "old assessments keep theirs");
+}
+
+async fn ikotan_scores_a_city_into_the_bands_of_the_design(app: TestApp) {
+    let (coord, agent) = binjai(&app).await;
+    let path = "/api/v1/regencies/12.75/ikotan";
+    let scores = |v: &str, law: &str| json!({"family": v, "community": v, "territory": v, "institutions": v, "law": law});
+    let r = app
+        .post(
+            path,
+            &coord,
+            json!({"year": 2025, "scores": scores("3.533", "3.533")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(
+        (r.body["outcome"].as_str(), r.body["index"].as_str()),
+        (Some("sangat_tanggap"), Some("3.533"))
+    );
+    let r = app
+        .post(
+            path,
+            &coord,
+            json!({"year": 2026, "scores": scores("3", "3,325")}),
+        )
+        .await;
+    assert_eq!(
+        (r.body["outcome"].as_str(), r.body["index"].as_str()),
+        (Some("tanggap"), Some("3.065")),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .post(
+            path,
+            &coord,
+            json!({"year": 2026, "scores": scores("2.6", "2.6")}),
+        )
+        .await;
+    assert_eq!(r.body["outcome"], "cukup_tanggap");
+    let bad = app
+        .post(
+            path,
+            &coord,
+            json!({"year": 2999, "scores": {"family": "5", "luck": "4"}}),
+        )
+        .await;
+    let fields = bad.body["error"]["fields"].as_object().expect("fields");
+    for f in ["year", "scores.family", "scores.luck", "scores.law"] {
+        assert!(fields.contains_key(f), "{f}: {fields:?}");
+    }
+    assert_eq!(
+        app.post(
+            path,
+            &agent,
+            json!({"year": 2026, "scores": scores("3", "3")})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let history = app.get(path, &coord).await.body;
+    assert_eq!(history["items"].as_array().expect("items").len(), 3);
+    assert_eq!(
+        app.get("/api/v1/regencies/12.75.01/ikotan", &coord)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn a_village_is_assessed_only_from_inside_the_scope(app: TestApp) {
+    let (coord, agent) = binjai(&app).await;
+    let body = json!({"indicators": indicators(1, 0)});
+    let other_village = app
+        .post("/api/v1/villages/12.75.01.1002/ikn", &agent, body.clone())
+        .await;
+    assert_eq!(
+        other_village.status,
+        StatusCode::FORBIDDEN,
+        "an agent assesses its own village only"
+    );
+    let sanggau = app
+        .post("/api/v1/villages/61.03.01.1001/ikn", &coord, body.clone())
+        .await;
+    assert_eq!(
+        sanggau.status,
+        StatusCode::FORBIDDEN,
+        "Binjai cannot touch Sanggau"
+    );
+    let org = app
+        .create_org(&app.root_token, "Polres", "police", "12.75")
+        .await;
+    let (_, police) = app
+        .create_user(&app.root_token, "polisi", "police_liaison", &org, "12.75")
+        .await;
+    assert_eq!(
+        app.get("/api/v1/villages/12.75.01.1001/ikn", &police)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post("/api/v1/villages/12.75.01/ikn", &coord, body)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
