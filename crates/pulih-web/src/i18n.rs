@@ -174,6 +174,12 @@ mod tests {
         ] {
             keys.push(k.to_owned());
         }
+        for c in pulih_domain::programme::ikn::Category::ALL {
+            keys.push(format!("ikn.{}", c.key()));
+        }
+        for b in pulih_domain::programme::ikotan::Band::ALL {
+            keys.push(format!("ikotan.{}", b.key()));
+        }
         for c in ["added", "renamed", "retired", "restored"] {
             keys.push(format!("change.{c}"));
         }

@@ -4,7 +4,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, RegionView};
+use pulih_app::{AppError, AssessmentView, RegionView};
+use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::{Region, RegionHit};
 
@@ -29,6 +30,8 @@ struct ShowPage<'a> {
     t: Tr<'a>,
     nav: Nav,
     view: RegionView,
+    /// IKN history of a village or IKOTAN history of a regency, for those who may see it.
+    assessments: Vec<AssessmentView>,
     q: String,
     status: String,
 }
@@ -84,12 +87,26 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let view = state.app.region_view(&who.0.actor(), &code).await?;
+    let actor = who.0.actor();
+    let view = state.app.region_view(&actor, &code).await?;
+    let kind = match code.level() {
+        RegionLevel::Village => Some(AssessmentKind::Ikn),
+        RegionLevel::Regency => Some(AssessmentKind::Ikotan),
+        _ => None,
+    };
+    let assessments = match kind {
+        Some(kind) => match state.app.assessments(&actor, kind, code.as_str()).await {
+            Err(AppError::Forbidden(_)) => Vec::new(),
+            other => other?,
+        },
+        None => Vec::new(),
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
         nav,
         view,
+        assessments,
         q: String::new(),
         status: String::new(),
     }))

@@ -205,6 +205,21 @@ async fn ikn_assessments_keep_their_history_and_follow_the_thresholds_in_force(a
         .expect("oldest")
         .clone();
     assert_eq!(oldest["outcome"], "bahaya", "old assessments keep theirs");
+
+    let page = app
+        .request(
+            Method::GET,
+            "/regions/12.75.01.1001",
+            Some(&coord),
+            None,
+            &[],
+        )
+        .await;
+    let html = page.body.as_str().expect("html");
+    assert!(
+        html.contains("Riwayat IKN") && html.contains("Bahaya") && html.contains("Waspada"),
+        "the village page shows the category history: {html}"
+    );
 }
 
 async fn ikotan_scores_a_city_into_the_bands_of_the_design(app: TestApp) {
