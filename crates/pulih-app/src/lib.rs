@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod bersinar;
 mod clients;
 mod error;
 mod keys;
@@ -24,6 +25,7 @@ use pulih_store::Store;
 pub use accounts::{NewUser, PasswordReset};
 pub use audit::VerifyReport;
 pub use auth::{Authenticated, Login, LoginKind};
+pub use bersinar::{BersinarInput, BersinarOverview, YearProgress};
 pub use clients::*;
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};

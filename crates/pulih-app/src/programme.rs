@@ -106,8 +106,8 @@ fn internal(e: serde_json::Error) -> AppError {
 }
 
 impl App {
-    /// A live region of `level`, as the field `field`.
-    async fn place(
+    /// A live region of `level`, as the field `field`; any other code is not found.
+    pub(crate) async fn live_region(
         &self,
         field: &'static str,
         text: &str,
@@ -169,7 +169,9 @@ impl App {
         input: IknInput,
         ip: Option<&str>,
     ) -> AppResult<AssessmentView> {
-        let village = self.place("village", village, RegionLevel::Village).await?;
+        let village = self
+            .live_region("village", village, RegionLevel::Village)
+            .await?;
         authorize(
             actor,
             Action::AssessVillage,
@@ -223,7 +225,9 @@ impl App {
         input: IkotanInput,
         ip: Option<&str>,
     ) -> AppResult<AssessmentView> {
-        let regency = self.place("regency", regency, RegionLevel::Regency).await?;
+        let regency = self
+            .live_region("regency", regency, RegionLevel::Regency)
+            .await?;
         authorize(
             actor,
             Action::ApproveAssessment,
@@ -320,7 +324,7 @@ impl App {
             AssessmentKind::Ikn => RegionLevel::Village,
             AssessmentKind::Ikotan => RegionLevel::Regency,
         };
-        let code = self.place("region", place, level).await?;
+        let code = self.live_region("region", place, level).await?;
         authorize(actor, Action::ViewProgramme, &Scope::Region(code.clone()))?;
         let found = self.store.assessments(kind, &code).await?;
         found.into_iter().map(AssessmentView::try_from).collect()

@@ -49,6 +49,8 @@ pub enum Action {
     ApproveAssessment,
     /// Change the programme's rules, e.g. the IKN thresholds (national).
     ConfigureProgramme,
+    /// Nominate, designate, evaluate or revoke Bersinar villages and set yearly targets.
+    ManageBersinar,
 }
 
 /// Why an action was refused.
@@ -78,7 +80,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
             Role::Admin | Role::Coordinator | Role::Agent | Role::Analyst
         ),
         AssessVillage => matches!(role, Role::Coordinator | Role::Agent),
-        ApproveAssessment => matches!(role, Role::Coordinator),
+        ApproveAssessment | ManageBersinar => matches!(role, Role::Coordinator),
     }
 }
 
@@ -110,7 +112,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 13] = [
+    const ACTIONS: [Action; 14] = [
+        Action::ManageBersinar,
         Action::ReviewBreakGlass,
         Action::ViewProgramme,
         Action::AssessVillage,

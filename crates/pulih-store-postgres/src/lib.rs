@@ -78,6 +78,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
             match db.constraint() {
                 Some("users_username_key") => return StoreError::Duplicate("username"),
                 Some("clients_nik_hash_key") => return StoreError::Duplicate("nik"),
+                Some("bersinar_steps_pkey") => return StoreError::Conflict,
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
                 _ => {}
             }

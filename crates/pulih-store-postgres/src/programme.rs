@@ -6,7 +6,9 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::RegionCode;
-use pulih_store::{Assessment, ProgrammeStore, Setting, StoreError, StoreResult};
+use pulih_store::{
+    Assessment, BersinarStep, ProgrammeStore, Setting, StoreError, StoreResult, Target,
+};
 use sqlx::Row;
 
 use crate::{PostgresStore, audit, map_err, rows};
@@ -98,6 +100,115 @@ impl ProgrammeStore for PostgresStore {
         audit::change(&mut tx, "assessment", &id, 2, &region, event.at).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(assessment)
+    }
+
+    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()> {
+        let (number, date, issuer) = match &step.decree {
+            Some((n, d, i)) => (Some(n.as_str()), Some(*d), Some(i.as_str())),
+            None => (None, None, None),
+        };
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "insert into bersinar_steps (village, seq, step, status, decree_number, decree_date, decree_issuer, reason, recorded_by, recorded_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(step.village.as_str())
+        .bind(step.seq)
+        .bind(&step.step)
+        .bind(&step.status)
+        .bind(number)
+        .bind(date)
+        .bind(issuer)
+        .bind(&step.reason)
+        .bind(step.recorded_by.as_uuid())
+        .bind(step.recorded_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        audit::append(&mut tx, event).await?;
+        let region = step.village.to_string();
+        audit::change(&mut tx, "bersinar", &region, step.seq, &region, event.at).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query("select * from bersinar_steps where village = $1 order by seq")
+            .bind(village.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+
+    async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query(
+            "select distinct on (village) * from bersinar_steps \
+             where village = $1 or village like $1 || '.%' \
+             order by village, seq desc",
+        )
+        .bind(region.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+
+    async fn set_target(
+        &self,
+        regency: &RegionCode,
+        year: i32,
+        count: i64,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> StoreResult<i64> {
+        // an insert refuses an existing year; an update needs the version it was read at
+        let sql = match expected_version {
+            None => {
+                "insert into bersinar_targets (regency, year, count, version, updated_at) \
+                 select $1, $2, $3, 1, $4 where $5::bigint is null \
+                 on conflict (regency, year) do nothing"
+            }
+            Some(_) => {
+                "update bersinar_targets set count = $3, version = version + 1, updated_at = $4 \
+                 where regency = $1 and year = $2 and version = $5"
+            }
+        };
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let done = sqlx::query(sql)
+            .bind(regency.as_str())
+            .bind(year)
+            .bind(count)
+            .bind(event.at)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        audit::append(&mut tx, event).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(expected_version.map_or(1, |v| v + 1))
+    }
+
+    async fn targets(&self, regency: &RegionCode) -> StoreResult<Vec<Target>> {
+        let found = sqlx::query(
+            "select year, count, version from bersinar_targets where regency = $1 order by year",
+        )
+        .bind(regency.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok(Target {
+                    year: r.try_get("year").map_err(map_err)?,
+                    count: r.try_get("count").map_err(map_err)?,
+                    version: r.try_get("version").map_err(map_err)?,
+                })
+            })
+            .collect()
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<Setting>> {

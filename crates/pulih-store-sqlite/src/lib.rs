@@ -94,6 +94,9 @@ fn map_err(e: sqlx::Error) -> StoreError {
             if msg.contains("username") {
                 return StoreError::Duplicate("username");
             }
+            if msg.contains("bersinar_steps") {
+                return StoreError::Conflict;
+            }
             if msg.contains("nik_hash") {
                 return StoreError::Duplicate("nik");
             }

@@ -6,7 +6,9 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::RegionCode;
-use pulih_store::{Assessment, ProgrammeStore, Setting, StoreError, StoreResult};
+use pulih_store::{
+    Assessment, BersinarStep, ProgrammeStore, Setting, StoreError, StoreResult, Target,
+};
 use sqlx::{Row, SqliteConnection};
 
 use crate::{SqliteStore, audit, map_err, rows};
@@ -103,6 +105,73 @@ async fn put_setting(
     Ok(expected.map_or(1, |v| v + 1))
 }
 
+async fn add_step(
+    conn: &mut SqliteConnection,
+    step: &BersinarStep,
+    event: &AuditEvent,
+) -> StoreResult<()> {
+    let (number, date, issuer) = match &step.decree {
+        Some((n, d, i)) => (Some(n.as_str()), Some(*d), Some(i.as_str())),
+        None => (None, None, None),
+    };
+    sqlx::query(
+        "insert into bersinar_steps (village, seq, step, status, decree_number, decree_date, decree_issuer, reason, recorded_by, recorded_at) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(step.village.as_str())
+    .bind(step.seq)
+    .bind(&step.step)
+    .bind(&step.status)
+    .bind(number)
+    .bind(date)
+    .bind(issuer)
+    .bind(&step.reason)
+    .bind(step.recorded_by.as_uuid())
+    .bind(step.recorded_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    audit::append(conn, event).await?;
+    let region = step.village.to_string();
+    audit::change(conn, "bersinar", &region, step.seq, &region, event.at).await
+}
+
+async fn set_target(
+    conn: &mut SqliteConnection,
+    regency: &RegionCode,
+    year: i32,
+    count: i64,
+    expected: Option<i64>,
+    event: &AuditEvent,
+) -> StoreResult<i64> {
+    // an insert refuses an existing year; an update needs the version it was read at
+    let sql = match expected {
+        None => {
+            "insert into bersinar_targets (regency, year, count, version, updated_at) \
+             select ?1, ?2, ?3, 1, ?4 where ?5 is null \
+             on conflict (regency, year) do nothing"
+        }
+        Some(_) => {
+            "update bersinar_targets set count = ?3, version = version + 1, updated_at = ?4 \
+             where regency = ?1 and year = ?2 and version = ?5"
+        }
+    };
+    let done = sqlx::query(sql)
+        .bind(regency.as_str())
+        .bind(year)
+        .bind(count)
+        .bind(event.at)
+        .bind(expected)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    audit::append(conn, event).await?;
+    Ok(expected.map_or(1, |v| v + 1))
+}
+
 #[async_trait]
 impl ProgrammeStore for SqliteStore {
     async fn add_assessment(&self, assessment: &Assessment, event: &AuditEvent) -> StoreResult<()> {
@@ -148,6 +217,69 @@ impl ProgrammeStore for SqliteStore {
         self.writer
             .write(move |c| Box::pin(async move { approve(c, id, approver, at, &event).await }))
             .await
+    }
+    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()> {
+        let (step, event) = (step.clone(), event.clone());
+        self.writer
+            .write(move |c| Box::pin(async move { add_step(c, &step, &event).await }))
+            .await
+    }
+    async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query("select * from bersinar_steps where village = ?1 order by seq")
+            .bind(village.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+    async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query(
+            "select s.* from bersinar_steps s \
+             where (s.village = ?1 or s.village like ?1 || '.%') \
+             and s.seq = (select max(seq) from bersinar_steps l where l.village = s.village) \
+             order by s.village",
+        )
+        .bind(region.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+    async fn set_target(
+        &self,
+        regency: &RegionCode,
+        year: i32,
+        count: i64,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let (regency, event) = (regency.clone(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    set_target(c, &regency, year, count, expected_version, &event).await
+                })
+            })
+            .await
+    }
+    async fn targets(&self, regency: &RegionCode) -> StoreResult<Vec<Target>> {
+        let found = sqlx::query(
+            "select year, count, version from bersinar_targets where regency = ?1 order by year",
+        )
+        .bind(regency.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok(Target {
+                    year: r.try_get("year").map_err(map_err)?,
+                    count: r.try_get("count").map_err(map_err)?,
+                    version: r.try_get("version").map_err(map_err)?,
+                })
+            })
+            .collect()
     }
     async fn setting(&self, key: &str) -> StoreResult<Option<Setting>> {
         let found = sqlx::query("select value, version from settings where key = ?1")

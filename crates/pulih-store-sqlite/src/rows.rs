@@ -10,8 +10,8 @@ use pulih_domain::org::OrgType;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    Assessment, ClientFact, ClientRow, Grant, GrantReview, Organisation, Region, SealedKey,
-    Session, SessionKind, StoreError, User,
+    Assessment, BersinarStep, ClientFact, ClientRow, Grant, GrantReview, Organisation, Region,
+    SealedKey, Session, SessionKind, StoreError, User,
 };
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -207,5 +207,30 @@ pub(crate) fn assessment(row: &SqliteRow) -> Result<Assessment, StoreError> {
         recorded_by: UserId::from_uuid(row.try_get("recorded_by").map_err(map_err)?),
         recorded_at: row.try_get("recorded_at").map_err(map_err)?,
         approval,
+    })
+}
+
+/// A Bersinar step from `select * from bersinar_steps`.
+pub(crate) fn bersinar_step(row: &SqliteRow) -> Result<BersinarStep, StoreError> {
+    let decree = match row
+        .try_get::<Option<String>, _>("decree_number")
+        .map_err(map_err)?
+    {
+        Some(number) => Some((
+            number,
+            row.try_get("decree_date").map_err(map_err)?,
+            row.try_get("decree_issuer").map_err(map_err)?,
+        )),
+        None => None,
+    };
+    Ok(BersinarStep {
+        village: RegionCode::parse(row.try_get("village").map_err(map_err)?).map_err(corrupt)?,
+        seq: row.try_get("seq").map_err(map_err)?,
+        step: row.try_get("step").map_err(map_err)?,
+        status: row.try_get("status").map_err(map_err)?,
+        decree,
+        reason: row.try_get("reason").map_err(map_err)?,
+        recorded_by: UserId::from_uuid(row.try_get("recorded_by").map_err(map_err)?),
+        recorded_at: row.try_get("recorded_at").map_err(map_err)?,
     })
 }

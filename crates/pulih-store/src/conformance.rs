@@ -46,7 +46,8 @@ macro_rules! conformance_suite {
             a_break_glass_grant_is_reviewed_once,
             sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read,
             assessments_are_kept_as_history_and_approved_once,
-            settings_change_only_from_the_version_read);
+            settings_change_only_from_the_version_read,
+            bersinar_steps_are_numbered_and_targets_versioned);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

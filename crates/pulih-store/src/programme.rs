@@ -37,6 +37,40 @@ pub struct Assessment {
     pub approval: Option<(UserId, DateTime<Utc>)>,
 }
 
+/// One step in a village's Desa/Kelurahan Bersinar history: nominated as candidate,
+/// designated by decree, evaluated, or revoked with a reason. Numbered per village, so two
+/// concurrent steps from the same state cannot both be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BersinarStep {
+    /// The village.
+    pub village: RegionCode,
+    /// 1 for the first step of the village, then one more each step.
+    pub seq: i64,
+    /// `nominate`, `designate`, `evaluate` or `revoke`.
+    pub step: String,
+    /// The status after the step.
+    pub status: String,
+    /// The decree's number, date and issuer, for designations.
+    pub decree: Option<(String, NaiveDate, String)>,
+    /// Why it was revoked.
+    pub reason: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A regency's target of Bersinar villages for one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The year.
+    pub year: i32,
+    /// How many villages.
+    pub count: i64,
+    /// Version, raised by every change.
+    pub version: i64,
+}
+
 /// A setting with the version it was read at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
@@ -67,6 +101,23 @@ pub trait ProgrammeStore: Send + Sync {
         at: DateTime<Utc>,
         event: &AuditEvent,
     ) -> StoreResult<Assessment>;
+    /// Appends a Bersinar step; a step with a number already taken is a `Conflict`.
+    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()>;
+    /// The Bersinar history of a village, oldest first.
+    async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
+    /// The latest step of every village below `region`, by village code.
+    async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
+    /// Sets a regency's target for a year if still at `expected_version` (none: new).
+    async fn set_target(
+        &self,
+        regency: &RegionCode,
+        year: i32,
+        count: i64,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> StoreResult<i64>;
+    /// A regency's targets, by year.
+    async fn targets(&self, regency: &RegionCode) -> StoreResult<Vec<Target>>;
     /// A setting by key.
     async fn setting(&self, key: &str) -> StoreResult<Option<Setting>>;
     /// Stores a setting if it is still at `expected_version` (none: must not exist yet);

@@ -78,6 +78,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/assessments/{id}/approval", post(api::programme::approve))
         .route(
+            "/villages/{code}/bersinar",
+            get(api::programme::bersinar_history).post(api::programme::bersinar_step),
+        )
+        .route(
+            "/regencies/{code}/bersinar",
+            get(api::programme::bersinar_overview),
+        )
+        .route(
+            "/regencies/{code}/bersinar-targets/{year}",
+            put(api::programme::set_target),
+        )
+        .route(
             "/settings/ikn-thresholds",
             get(api::programme::thresholds).put(api::programme::set_thresholds),
         )

@@ -6,7 +6,7 @@ use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
-use crate::{Assessment, Store, StoreError};
+use crate::{Assessment, BersinarStep, Store, StoreError, Target};
 
 async fn assessor(store: &dyn Store) -> UserId {
     let o = org("BNNK Binjai", Scope::Region(code("12.75")));
@@ -139,4 +139,108 @@ pub async fn settings_change_only_from_the_version_read(store: &dyn Store) {
         .expect("read")
         .expect("set");
     assert_eq!((read.value.as_str(), read.version), ("[3]", 2));
+}
+
+fn step(village: &str, seq: i64, step: &str, status: &str, by: UserId) -> BersinarStep {
+    let decree = (step == "designate").then(|| {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        (
+            "188.45/12/2026".to_owned(),
+            date,
+            "Wali Kota Binjai".to_owned(),
+        )
+    });
+    BersinarStep {
+        village: code(village),
+        seq,
+        step: step.into(),
+        status: status.into(),
+        decree,
+        reason: (step == "revoke").then(|| "kasus berulang".to_owned()),
+        recorded_by: by,
+        recorded_at: now(),
+    }
+}
+
+/// Bersinar steps are numbered per village: a second step from the same state is a
+/// conflict; the latest step of each village below a region is its status. Targets are set
+/// once per year and changed only from the version read.
+pub async fn bersinar_steps_are_numbered_and_targets_versioned(store: &dyn Store) {
+    let by = assessor(store).await;
+    let a = "12.75.01.1001";
+    let b = "12.75.02.1001";
+    for s in [
+        step(a, 1, "nominate", "candidate", by),
+        step(a, 2, "designate", "designated", by),
+        step(b, 1, "nominate", "candidate", by),
+        step(a, 3, "revoke", "revoked", by),
+    ] {
+        store
+            .add_bersinar_step(&s, &event("bersinar.step", a))
+            .await
+            .expect("step");
+    }
+    let again = store
+        .add_bersinar_step(&step(a, 3, "evaluate", "evaluated", by), &event("x", a))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    let history = store.bersinar_steps(&code(a)).await.expect("read");
+    assert_eq!(history.iter().map(|s| s.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        history[1].decree.as_ref().map(|d| d.2.as_str()),
+        Some("Wali Kota Binjai")
+    );
+    assert_eq!(history[2].reason.as_deref(), Some("kasus berulang"));
+    let latest = store.bersinar_latest(&code("12.75")).await.expect("read");
+    let states: Vec<(&str, &str)> = latest
+        .iter()
+        .map(|s| (s.village.as_str(), s.status.as_str()))
+        .collect();
+    assert_eq!(states, [(a, "revoked"), (b, "candidate")]);
+    assert!(
+        store
+            .bersinar_latest(&code("21.71"))
+            .await
+            .expect("read")
+            .is_empty()
+    );
+
+    let batam = code("21.71");
+    let v = store
+        .set_target(&batam, 2026, 5, None, &event("target", "21.71"))
+        .await
+        .expect("set");
+    assert_eq!(v, 1);
+    let twice = store
+        .set_target(&batam, 2026, 6, None, &event("target", "21.71"))
+        .await;
+    assert!(matches!(twice, Err(StoreError::Conflict)), "{twice:?}");
+    store
+        .set_target(&batam, 2026, 15, Some(1), &event("target", "21.71"))
+        .await
+        .expect("update");
+    let stale = store
+        .set_target(&batam, 2026, 20, Some(1), &event("target", "21.71"))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    store
+        .set_target(&batam, 2027, 30, None, &event("target", "21.71"))
+        .await
+        .expect("set");
+    let targets = store.targets(&batam).await.expect("read");
+    assert_eq!(
+        targets,
+        [
+            Target {
+                year: 2026,
+                count: 15,
+                version: 2
+            },
+            Target {
+                year: 2027,
+                count: 30,
+                version: 1
+            }
+        ]
+    );
 }

@@ -129,3 +129,110 @@ pub async fn ikotan_record(
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
+
+/// A Bersinar step as stored.
+#[derive(Serialize)]
+pub struct StepJson {
+    village: String,
+    seq: i64,
+    step: String,
+    status: String,
+    decree_number: Option<String>,
+    decree_date: Option<chrono::NaiveDate>,
+    decree_issuer: Option<String>,
+    reason: Option<String>,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<pulih_store::BersinarStep> for StepJson {
+    fn from(s: pulih_store::BersinarStep) -> Self {
+        let (decree_number, decree_date, decree_issuer) = match s.decree {
+            Some((n, d, i)) => (Some(n), Some(d), Some(i)),
+            None => (None, None, None),
+        };
+        Self {
+            village: s.village.to_string(),
+            seq: s.seq,
+            step: s.step,
+            status: s.status,
+            decree_number,
+            decree_date,
+            decree_issuer,
+            reason: s.reason,
+            recorded_at: s.recorded_at,
+        }
+    }
+}
+
+/// `GET /api/v1/villages/{code}/bersinar`: the village's Bersinar history.
+pub async fn bersinar_history(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<Items<StepJson>>, WebError> {
+    let steps = state.app.bersinar_history(&who.0.actor(), &code).await?;
+    Ok(Json(Items {
+        items: steps.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// `POST /api/v1/villages/{code}/bersinar`: the next step of the village's lifecycle.
+pub async fn bersinar_step(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<pulih_app::BersinarInput>,
+) -> Result<(StatusCode, Json<StepJson>), WebError> {
+    let step = state
+        .app
+        .bersinar_step(&who.0.actor(), &code, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(step.into())))
+}
+
+/// `GET /api/v1/regencies/{code}/bersinar`: targets with progress and villages' statuses.
+pub async fn bersinar_overview(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<pulih_app::BersinarOverview>, WebError> {
+    Ok(Json(
+        state.app.bersinar_overview(&who.0.actor(), &code).await?,
+    ))
+}
+
+/// A yearly target and the version it replaces (none for a new year).
+#[derive(Deserialize)]
+pub struct TargetBody {
+    count: u32,
+    version: Option<i64>,
+}
+
+/// The version of a target after a change.
+#[derive(Serialize)]
+pub struct TargetVersion {
+    version: i64,
+}
+
+/// `PUT /api/v1/regencies/{code}/bersinar-targets/{year}`.
+pub async fn set_target(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path((code, year)): Path<(String, i32)>,
+    ApiJson(body): ApiJson<TargetBody>,
+) -> Result<Json<TargetVersion>, WebError> {
+    let version = state
+        .app
+        .set_bersinar_target(
+            &who.0.actor(),
+            &code,
+            year,
+            body.count,
+            body.version,
+            ip.as_deref(),
+        )
+        .await?;
+    Ok(Json(TargetVersion { version }))
+}

@@ -11,6 +11,7 @@ on_both_backends!(
     ikn_assessments_keep_their_history_and_follow_the_thresholds_in_force,
     ikotan_scores_a_city_into_the_bands_of_the_design,
     a_village_is_assessed_only_from_inside_the_scope,
+    bersinar_villages_count_against_the_yearly_targets,
 );
 
 const CORE: [&str; 8] = [
@@ -326,5 +327,165 @@ async fn a_village_is_assessed_only_from_inside_the_scope(app: TestApp) {
             .await
             .status,
         StatusCode::NOT_FOUND
+    );
+}
+
+/// A coordinator of Kota Batam.
+async fn batam(app: &TestApp) -> String {
+    let org = app
+        .create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
+        .await;
+    let (_, coord) = app
+        .create_user(
+            &app.root_token,
+            "koordinator-batam",
+            "coordinator",
+            &org,
+            "21.71",
+        )
+        .await;
+    coord
+}
+
+async fn step(app: &TestApp, token: &str, village: &str, body: Value) -> StatusCode {
+    let r = app
+        .post(&format!("/api/v1/villages/{village}/bersinar"), token, body)
+        .await;
+    r.status
+}
+
+async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
+    let coord = batam(&app).await;
+    let target = |count: u32, version: Option<i64>| json!({"count": count, "version": version});
+    let put = |year: i32, body: Value| {
+        let path = format!("/api/v1/regencies/21.71/bersinar-targets/{year}");
+        let coord = coord.clone();
+        let app = &app;
+        async move {
+            app.request(Method::PUT, &path, Some(&coord), Some(body), &[])
+                .await
+        }
+    };
+    let r = put(2026, target(5, None)).await;
+    assert_eq!(
+        (r.status, &r.body["version"]),
+        (StatusCode::OK, &json!(1)),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(put(2027, target(15, None)).await.status, StatusCode::OK);
+    let closed = put(2025, target(3, None)).await;
+    assert!(
+        closed.body["error"]["fields"]["year"].is_string(),
+        "{:?}",
+        closed.body
+    );
+    assert_eq!(
+        put(2026, target(6, None)).await.status,
+        StatusCode::CONFLICT,
+        "a second target for the year needs the version read"
+    );
+
+    let decree = |n: &str| json!({"step": "designate", "decree_number": n, "decree_date": "2026-03-01", "decree_issuer": "Wali Kota Batam"});
+    let villages = ["21.71.01.1002", "21.71.01.1003", "21.71.01.1004"];
+    for v in villages {
+        assert_eq!(
+            step(&app, &coord, v, json!({"step": "nominate"})).await,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            step(&app, &coord, v, decree("188.45/1/2026")).await,
+            StatusCode::CREATED
+        );
+    }
+    let r = app
+        .post(
+            "/api/v1/villages/21.71.01.1002/bersinar",
+            &coord,
+            json!({"step": "nominate"}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already designated: {:?}",
+        r.body
+    );
+    let future = app.post("/api/v1/villages/21.71.01.1002/bersinar", &coord,
+        json!({"step": "designate", "decree_number": "x", "decree_date": "2999-01-01", "decree_issuer": "Wali Kota"})).await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            "/api/v1/villages/21.71.01.1003/bersinar",
+            &coord,
+            json!({"step": "revoke"}),
+        )
+        .await;
+    assert!(
+        r.body["error"]["fields"]["reason"].is_string(),
+        "a revocation needs its reason: {:?}",
+        r.body
+    );
+    assert_eq!(
+        step(
+            &app,
+            &coord,
+            "21.71.01.1003",
+            json!({"step": "revoke", "reason": "kasus peredaran baru"})
+        )
+        .await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        step(&app, &coord, "21.71.01.1004", json!({"step": "evaluate"})).await,
+        StatusCode::CREATED
+    );
+
+    let overview = app
+        .get("/api/v1/regencies/21.71/bersinar", &coord)
+        .await
+        .body;
+    assert_eq!(overview["designated_now"], 2, "{overview}");
+    assert_eq!(
+        overview["years"][0],
+        json!({"year": 2026, "target": 5, "designated": 2, "version": 1})
+    );
+    assert_eq!(overview["years"][1]["target"], 15);
+    let history = app
+        .get("/api/v1/villages/21.71.01.1003/bersinar", &coord)
+        .await
+        .body;
+    let statuses: Vec<&str> = history["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|s| s["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, ["candidate", "designated", "revoked"]);
+
+    let sanggau = app
+        .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
+        .await;
+    let (_, far) = app
+        .create_user(
+            &app.root_token,
+            "koordinator-sanggau",
+            "coordinator",
+            &sanggau,
+            "61.03",
+        )
+        .await;
+    assert_eq!(
+        step(&app, &far, "21.71.01.1002", json!({"step": "evaluate"})).await,
+        StatusCode::FORBIDDEN
+    );
+    let path = "/api/v1/regencies/21.71/bersinar-targets/2027";
+    let r = app
+        .request(Method::PUT, path, Some(&far), Some(target(1, Some(1))), &[])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "Sanggau cannot touch Batam's targets"
     );
 }

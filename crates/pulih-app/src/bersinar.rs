@@ -1,0 +1,285 @@
+//! Desa/Kelurahan Bersinar: a village's lifecycle (nominated as candidate, designated by
+//! decree, evaluated, revoked with a reason), kept step by step, and each regency's yearly
+//! targets compared with the villages designated by the end of each year.
+
+use chrono::{Datelike, NaiveDate};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::programme::bersinar::{Decree, RevocationReason, Status, Transition, YearTarget};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::{BersinarStep, StoreError};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Fields;
+use crate::{App, AppError, AppResult, Record};
+
+/// A step as a coordinator records it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct BersinarInput {
+    /// `nominate`, `designate`, `evaluate` or `revoke`.
+    pub step: String,
+    /// The decree's number (designate).
+    #[serde(default)]
+    pub decree_number: Option<String>,
+    /// The decree's date, `YYYY-MM-DD` (designate).
+    #[serde(default)]
+    pub decree_date: Option<String>,
+    /// Who issued the decree (designate).
+    #[serde(default)]
+    pub decree_issuer: Option<String>,
+    /// Why (revoke).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A regency's target for a year against the villages Bersinar by the end of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearProgress {
+    /// The year.
+    pub year: i32,
+    /// The target.
+    pub target: i64,
+    /// Villages designated by the end of the year and not revoked since.
+    pub designated: usize,
+    /// The target's version, for changing it.
+    pub version: i64,
+}
+
+/// A regency's Bersinar picture.
+#[derive(Debug, Clone, Serialize)]
+pub struct BersinarOverview {
+    /// Targets by year with progress.
+    pub years: Vec<YearProgress>,
+    /// Every village with a Bersinar history and its current status.
+    pub villages: Vec<(RegionCode, Status)>,
+    /// How many villages are Bersinar now.
+    pub designated_now: usize,
+}
+
+impl App {
+    /// Records the next step of a village's Bersinar lifecycle.
+    pub async fn bersinar_step(
+        &self,
+        actor: &Actor,
+        village: &str,
+        input: BersinarInput,
+        ip: Option<&str>,
+    ) -> AppResult<BersinarStep> {
+        let village = self
+            .live_region("village", village, RegionLevel::Village)
+            .await?;
+        authorize(
+            actor,
+            Action::ManageBersinar,
+            &Scope::Region(village.clone()),
+        )?;
+        let today = self.today_in(&village).await?;
+        let history = self.store.bersinar_steps(&village).await?;
+        let current = match history.last() {
+            Some(last) => {
+                Some(Status::parse(&last.status).map_err(|e| AppError::Internal(e.key.into()))?)
+            }
+            None => None,
+        };
+        let mut f = Fields::default();
+        let mut decree = None;
+        let mut reason = None;
+        let transition = match input.step.trim() {
+            "nominate" => None,
+            "designate" => {
+                let date = match input.decree_date.as_deref().map(str::trim) {
+                    Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+                    None => None,
+                };
+                match date {
+                    None => f.add("decree_date", "invalid.date"),
+                    Some(date) => {
+                        let parsed = Decree::parse(
+                            input.decree_number.as_deref().unwrap_or_default(),
+                            date,
+                            input.decree_issuer.as_deref().unwrap_or_default(),
+                            today,
+                        )
+                        .map_err(|errors| {
+                            errors
+                                .into_iter()
+                                .map(|e| {
+                                    pulih_domain::clinical::FieldError::new(
+                                        format!("decree_{}", e.field),
+                                        e.key,
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                        });
+                        decree = f.check_all(parsed);
+                    }
+                }
+                Some(Transition::Designate)
+            }
+            "evaluate" => Some(Transition::Evaluate),
+            "revoke" => {
+                let parsed = f.check(
+                    "reason",
+                    RevocationReason::parse(input.reason.as_deref().unwrap_or_default()),
+                );
+                reason = parsed.as_ref().map(|r| r.as_str().to_owned());
+                parsed.map(Transition::Revoke)
+            }
+            _ => {
+                f.add("step", "invalid.bersinar_step");
+                None
+            }
+        };
+        let nominate = input.step.trim() == "nominate";
+        let status = match (&transition, current) {
+            (None, None | Some(Status::Revoked)) if nominate => Some(Status::INITIAL),
+            // the step itself was refused above
+            (None, _) if !nominate => None,
+            (Some(t), Some(now)) => f.check("step", now.apply(t)),
+            _ => {
+                f.add("step", "invalid.bersinar_transition");
+                None
+            }
+        };
+        let Some(status) = status else {
+            return Err(f.into_error());
+        };
+        f.finish()?;
+        let step = BersinarStep {
+            village: village.clone(),
+            seq: history.last().map_or(1, |l| l.seq + 1),
+            step: input.step.trim().to_owned(),
+            status: status.key().to_owned(),
+            decree: decree.map(|d| (d.number().to_owned(), d.date(), d.issuer().to_owned())),
+            reason,
+            recorded_by: actor.user_id,
+            recorded_at: self.now(),
+        };
+        let record = Record {
+            kind: "bersinar",
+            id: Some(village.to_string()),
+            region: village.as_str(),
+        };
+        let detail = json!({ "step": step.step, "status": step.status });
+        let event = self.event(Some(actor), "bersinar.step", record, ip, detail);
+        match self.store.add_bersinar_step(&step, &event).await {
+            Err(StoreError::Conflict) => Err(AppError::Conflict("conflict.bersinar_changed")),
+            other => other.map(|()| step).map_err(Into::into),
+        }
+    }
+
+    /// A village's Bersinar history, oldest first.
+    pub async fn bersinar_history(
+        &self,
+        actor: &Actor,
+        village: &str,
+    ) -> AppResult<Vec<BersinarStep>> {
+        let village = self
+            .live_region("village", village, RegionLevel::Village)
+            .await?;
+        authorize(
+            actor,
+            Action::ViewProgramme,
+            &Scope::Region(village.clone()),
+        )?;
+        Ok(self.store.bersinar_steps(&village).await?)
+    }
+
+    /// Sets a regency's target for a year from this one on; `version` is the one read.
+    pub async fn set_bersinar_target(
+        &self,
+        actor: &Actor,
+        regency: &str,
+        year: i32,
+        count: u32,
+        version: Option<i64>,
+        ip: Option<&str>,
+    ) -> AppResult<i64> {
+        let regency = self
+            .live_region("regency", regency, RegionLevel::Regency)
+            .await?;
+        authorize(
+            actor,
+            Action::ManageBersinar,
+            &Scope::Region(regency.clone()),
+        )?;
+        let today = self.today_in(&regency).await?;
+        let target = YearTarget::parse(year, count, today.year())
+            .map_err(|e| AppError::invalid("year", e.key))?;
+        let record = Record {
+            kind: "bersinar_target",
+            id: Some(format!("{regency}/{year}")),
+            region: regency.as_str(),
+        };
+        let event = self.event(
+            Some(actor),
+            "bersinar.target",
+            record,
+            ip,
+            json!({ "year": year, "count": count }),
+        );
+        match self
+            .store
+            .set_target(
+                &regency,
+                target.year(),
+                i64::from(target.count()),
+                version,
+                &event,
+            )
+            .await
+        {
+            Err(StoreError::Conflict) => Err(AppError::Conflict("conflict.stale")),
+            other => Ok(other?),
+        }
+    }
+
+    /// A regency's targets with progress, and its villages' statuses.
+    pub async fn bersinar_overview(
+        &self,
+        actor: &Actor,
+        regency: &str,
+    ) -> AppResult<BersinarOverview> {
+        let regency = self
+            .live_region("regency", regency, RegionLevel::Regency)
+            .await?;
+        authorize(
+            actor,
+            Action::ViewProgramme,
+            &Scope::Region(regency.clone()),
+        )?;
+        let latest = self.store.bersinar_latest(&regency).await?;
+        let mut villages = Vec::with_capacity(latest.len());
+        let mut designated_on = Vec::new();
+        for step in &latest {
+            let status =
+                Status::parse(&step.status).map_err(|e| AppError::Internal(e.key.into()))?;
+            if status.is_bersinar() {
+                let history = self.store.bersinar_steps(&step.village).await?;
+                let designation = history
+                    .iter()
+                    .rev()
+                    .find_map(|s| s.decree.as_ref().map(|d| d.1));
+                designated_on.extend(designation);
+            }
+            villages.push((step.village.clone(), status));
+        }
+        let years = self
+            .store
+            .targets(&regency)
+            .await?
+            .into_iter()
+            .map(|t| YearProgress {
+                year: t.year,
+                target: t.count,
+                designated: designated_on.iter().filter(|d| d.year() <= t.year).count(),
+                version: t.version,
+            })
+            .collect();
+        Ok(BersinarOverview {
+            years,
+            designated_now: designated_on.len(),
+            villages,
+        })
+    }
+}
