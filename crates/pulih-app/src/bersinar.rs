@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::programme::bersinar::{Decree, RevocationReason, Status, Transition, YearTarget};
+use pulih_domain::programme::ikn::Category;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::{BersinarStep, StoreError};
 use serde::Serialize;
@@ -280,6 +281,87 @@ impl App {
             years,
             designated_now: designated_on.len(),
             villages,
+        })
+    }
+}
+
+/// One village of a regency's programme overview.
+#[derive(Debug, Clone)]
+pub struct VillageProgramme {
+    /// The village, with its centroid for the map.
+    pub region: pulih_store::Region,
+    /// The latest IKN category, if assessed.
+    pub ikn: Option<Category>,
+    /// The Bersinar status, if it has a history.
+    pub bersinar: Option<Status>,
+}
+
+/// Everything the regency page shows of the programme.
+#[derive(Debug, Clone)]
+pub struct RegencyProgramme {
+    /// Targets and progress.
+    pub overview: BersinarOverview,
+    /// Every village, by code.
+    pub villages: Vec<VillageProgramme>,
+    /// The best next Bersinar candidates: assessed and not Bahaya, not Bersinar yet, the
+    /// least vulnerable first. (IBM units and activities will weigh in once recorded.)
+    pub candidates: Vec<RegionCode>,
+}
+
+impl App {
+    /// A regency's programme: targets, every village with its IKN category and Bersinar
+    /// status (for the map), and the best next candidates.
+    pub async fn regency_programme(
+        &self,
+        actor: &Actor,
+        regency: &str,
+    ) -> AppResult<RegencyProgramme> {
+        let overview = self.bersinar_overview(actor, regency).await?;
+        let code = self
+            .live_region("regency", regency, RegionLevel::Regency)
+            .await?;
+        let latest = self
+            .store
+            .latest_assessments(pulih_domain::programme::AssessmentKind::Ikn, &code)
+            .await?;
+        let villages: Vec<VillageProgramme> = self
+            .store
+            .villages_below(&code)
+            .await?
+            .into_iter()
+            .map(|region| {
+                let ikn = latest
+                    .iter()
+                    .find(|a| a.region == region.code)
+                    .and_then(|a| Category::parse(&a.outcome).ok());
+                let bersinar = overview
+                    .villages
+                    .iter()
+                    .find(|(v, _)| *v == region.code)
+                    .map(|(_, s)| *s);
+                VillageProgramme {
+                    region,
+                    ikn,
+                    bersinar,
+                }
+            })
+            .collect();
+        let mut candidates: Vec<&VillageProgramme> = villages
+            .iter()
+            .filter(|v| v.ikn.is_some_and(|c| c != Category::Bahaya))
+            .filter(|v| v.bersinar.is_none_or(|s| !s.is_bersinar()))
+            .collect();
+        // Category sorts from most to least severe: the least vulnerable come first.
+        candidates.sort_by(|a, b| b.ikn.cmp(&a.ikn).then(a.region.code.cmp(&b.region.code)));
+        let candidates = candidates
+            .into_iter()
+            .take(10)
+            .map(|v| v.region.code.clone())
+            .collect();
+        Ok(RegencyProgramme {
+            overview,
+            villages,
+            candidates,
         })
     }
 }

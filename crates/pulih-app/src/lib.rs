@@ -25,7 +25,9 @@ use pulih_store::Store;
 pub use accounts::{NewUser, PasswordReset};
 pub use audit::VerifyReport;
 pub use auth::{Authenticated, Login, LoginKind};
-pub use bersinar::{BersinarInput, BersinarOverview, YearProgress};
+pub use bersinar::{
+    BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
+};
 pub use clients::*;
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};

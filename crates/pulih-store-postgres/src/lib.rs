@@ -131,6 +131,9 @@ impl Store for PostgresStore {
     async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
         regions::children(&self.pool, parent).await
     }
+    async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>> {
+        regions::villages_below(&self.pool, node).await
+    }
     async fn search_regions(
         &self,
         query: &str,

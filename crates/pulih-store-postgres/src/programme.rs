@@ -68,6 +68,24 @@ impl ProgrammeStore for PostgresStore {
         found.iter().map(rows::assessment).collect()
     }
 
+    async fn latest_assessments(
+        &self,
+        kind: AssessmentKind,
+        node: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>> {
+        // the newest by (period, recorded_at, id), as in `assessments`
+        let found = sqlx::query(
+            "select distinct on (region) * from assessments where kind = $1 and region like $2 || '.%' \
+             order by region, period desc, recorded_at desc, id desc",
+        )
+        .bind(kind.key())
+        .bind(node.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::assessment).collect()
+    }
+
     async fn approve_assessment(
         &self,
         id: AssessmentId,

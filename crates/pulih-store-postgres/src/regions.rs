@@ -244,6 +244,17 @@ pub(crate) async fn one(pool: &PgPool, code: &RegionCode) -> StoreResult<Option<
         .transpose()
 }
 
+pub(crate) async fn villages_below(pool: &PgPool, node: &RegionCode) -> StoreResult<Vec<Region>> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from regions where level = 4 and retired_at is null and code like $1 || '.%' order by code"
+    ))
+    .bind(node.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.iter().map(rows::region).collect()
+}
+
 pub(crate) async fn children(
     pool: &PgPool,
     parent: Option<&RegionCode>,

@@ -154,6 +154,9 @@ impl Store for SqliteStore {
     async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
         regions::children(&self.reader, parent).await
     }
+    async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>> {
+        regions::villages_below(&self.reader, node).await
+    }
     async fn search_regions(
         &self,
         query: &str,

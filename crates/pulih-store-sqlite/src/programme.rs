@@ -206,6 +206,25 @@ impl ProgrammeStore for SqliteStore {
         .map_err(map_err)?;
         found.iter().map(rows::assessment).collect()
     }
+    async fn latest_assessments(
+        &self,
+        kind: AssessmentKind,
+        node: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>> {
+        // the newest by (period, recorded_at, id), as in `assessments`
+        let found = sqlx::query(
+            "select a.* from assessments a where a.kind = ?1 and a.region like ?2 || '.%' \
+             and a.id = (select b.id from assessments b where b.kind = a.kind and b.region = a.region \
+                         order by b.period desc, b.recorded_at desc, b.id desc limit 1) \
+             order by a.region",
+        )
+        .bind(kind.key())
+        .bind(node.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::assessment).collect()
+    }
     async fn approve_assessment(
         &self,
         id: AssessmentId,

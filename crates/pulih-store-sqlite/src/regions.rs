@@ -194,6 +194,20 @@ pub(crate) async fn children(
     rows.iter().map(rows::region).collect()
 }
 
+pub(crate) async fn villages_below(
+    pool: &SqlitePool,
+    node: &RegionCode,
+) -> StoreResult<Vec<Region>> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from regions where level = 4 and retired_at is null and code like ?1 || '.%' order by code"
+    ))
+    .bind(node.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.iter().map(rows::region).collect()
+}
+
 pub(crate) async fn search(
     pool: &SqlitePool,
     query: &str,

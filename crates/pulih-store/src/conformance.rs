@@ -148,6 +148,12 @@ pub async fn a_region_reimport_keeps_history_of_renamed_and_removed_codes(store:
         .expect("children");
     let villages: i64 = districts.iter().map(|d| d.children_count).sum();
     assert_eq!(villages, 64);
+    let below = store
+        .villages_below(&code("21.71"))
+        .await
+        .expect("villages");
+    assert_eq!(below.len(), 64);
+    assert!(below.iter().all(|v| v.code.level() == RegionLevel::Village));
 
     let again = import(store, regions.clone()).await;
     assert_eq!(

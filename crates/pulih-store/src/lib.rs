@@ -81,6 +81,8 @@ pub trait Store: ClientStore + ProgrammeStore + Send + Sync + 'static {
     async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>>;
     /// Live children of a node, or the provinces for none, ordered by code.
     async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>>;
+    /// The live villages below a node, by code (for maps and programme overviews).
+    async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>>;
     /// Live regions of one level (or any) whose name contains `query`, case-insensitive.
     async fn search_regions(
         &self,

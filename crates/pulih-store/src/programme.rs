@@ -93,6 +93,12 @@ pub trait ProgrammeStore: Send + Sync {
         kind: AssessmentKind,
         region: &RegionCode,
     ) -> StoreResult<Vec<Assessment>>;
+    /// The newest assessment of a kind of every place below `node`, by place.
+    async fn latest_assessments(
+        &self,
+        kind: AssessmentKind,
+        node: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>>;
     /// Records the approval of an assessment; one approved already is a `Conflict`.
     async fn approve_assessment(
         &self,

@@ -177,6 +177,10 @@ mod tests {
         for c in pulih_domain::programme::ikn::Category::ALL {
             keys.push(format!("ikn.{}", c.key()));
         }
+        for s in pulih_domain::programme::bersinar::Status::ALL {
+            keys.push(format!("bersinar.{}", s.key()));
+        }
+        keys.push("programme.not_assessed".to_owned());
         for b in pulih_domain::programme::ikotan::Band::ALL {
             keys.push(format!("ikotan.{}", b.key()));
         }

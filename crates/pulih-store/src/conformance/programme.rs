@@ -65,6 +65,10 @@ pub async fn assessments_are_kept_as_history_and_approved_once(store: &dyn Store
         .await
         .expect("read");
     assert_eq!(history, [second.clone(), first.clone()]);
+    let latest = store
+        .latest_assessments(AssessmentKind::Ikn, &code("12.75"))
+        .await;
+    assert_eq!(latest.expect("read"), [second.clone(), elsewhere.clone()]);
     let scored = store
         .assessments(AssessmentKind::Ikotan, &code("12.75"))
         .await

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod break_glass;
 pub mod clients;
 pub mod login;
+pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod regions;

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, AssessmentView, RegionView};
+use pulih_app::{AppError, AssessmentView, RegencyProgramme, RegionView};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::{Region, RegionHit};
@@ -32,6 +32,10 @@ struct ShowPage<'a> {
     view: RegionView,
     /// IKN history of a village or IKOTAN history of a regency, for those who may see it.
     assessments: Vec<AssessmentView>,
+    /// A regency's Bersinar targets, villages and candidates, for those who may see them.
+    programme: Option<RegencyProgramme>,
+    /// Its villages on a map.
+    map: Option<super::map::Map>,
     q: String,
     status: String,
 }
@@ -101,12 +105,25 @@ pub async fn show(
         },
         None => Vec::new(),
     };
+    let programme = if code.level() == RegionLevel::Regency {
+        match state.app.regency_programme(&actor, code.as_str()).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
+    let map = programme
+        .as_ref()
+        .and_then(|p| super::map::draw(&p.villages));
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
         nav,
         view,
         assessments,
+        programme,
+        map,
         q: String::new(),
         status: String::new(),
     }))

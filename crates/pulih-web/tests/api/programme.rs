@@ -463,6 +463,32 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
         .collect();
     assert_eq!(statuses, ["candidate", "designated", "revoked"]);
 
+    let aman = json!({"indicators": indicators(0, 1)});
+    let r = app
+        .post("/api/v1/villages/21.71.02.1001/ikn", &coord, aman)
+        .await;
+    assert_eq!(
+        (r.status, r.body["outcome"].as_str()),
+        (StatusCode::CREATED, Some("aman"))
+    );
+    let page = app
+        .request(Method::GET, "/regions/21.71", Some(&coord), None, &[])
+        .await;
+    let html = page.body.as_str().expect("html");
+    assert!(
+        html.contains("<svg") && html.contains("dot bersinar-designated"),
+        "the map: {html}"
+    );
+    assert_eq!(
+        html.matches("<circle").count(),
+        64,
+        "every kelurahan of Batam is a point"
+    );
+    let candidates = html.split("id=\"candidates\"").nth(1).expect("candidates");
+    assert!(
+        candidates.contains("21.71.02.1001") && !candidates.contains("21.71.01.1002"),
+        "{candidates}"
+    );
     let sanggau = app
         .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
         .await;
