@@ -13,227 +13,30 @@
 
 const { test, describe, before, beforeEach, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-const HERE = __dirname;
+const {
+  MINUTE,
+  CHROMIUM_ARGS,
+  log,
+  pulihBin,
+  chromiumPath,
+  runPulih,
+  startServer,
+  stopServer,
+  watchProblems,
+  screenshot,
+  expectText,
+  axeScan,
+} = require('./lib/harness');
+
 const USERNAME = 'admin.test';
 const PASSWORD = 'kopi-susu-pagi-2026';
-const MINUTE = 60_000;
-const ARTIFACTS = path.resolve(process.env.PULIH_BROWSER_ARTIFACTS || path.join(HERE, 'artifacts'));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
 // Axe impacts that fail the test; the others are only printed.
 const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
-
-const started = Date.now();
-function log(...parts) {
-  const secs = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-  console.log(`[${secs}s]`, ...parts);
-}
-
-function pulihBin() {
-  if (process.env.PULIH_BIN) return path.resolve(process.env.PULIH_BIN);
-  if (process.env.CARGO_TARGET_DIR) {
-    return path.resolve(process.env.CARGO_TARGET_DIR, 'debug', 'pulih');
-  }
-  return path.resolve(HERE, '..', '..', 'target', 'debug', 'pulih');
-}
-
-function chromiumPath() {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium not found: `apt-get install -y chromium`, or set CHROMIUM_PATH');
-  }
-}
-
-// The server's environment: ours without PULIH_* settings, so a developer's
-// own configuration (database URL, config file, data folder) cannot leak in.
-function serverEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('PULIH_')) env[k] = v;
-  }
-  env.PULIH_LOG = 'warn';
-  return env;
-}
-
-function runPulih(bin, args, { input, timeoutMs }) {
-  const t0 = Date.now();
-  const r = spawnSync(bin, args, {
-    input,
-    env: serverEnv(),
-    encoding: 'utf8',
-    timeout: timeoutMs,
-  });
-  const took = ((Date.now() - t0) / 1000).toFixed(1);
-  if (r.error) throw new Error(`pulih ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0) {
-    throw new Error(
-      `pulih ${args.join(' ')} exited with ${r.status} (signal ${r.signal})\n` +
-        `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`,
-    );
-  }
-  log(`pulih ${args[0]} ${args[1] || ''}: done in ${took}s`);
-  return r;
-}
-
-// Starts `pulih serve` and resolves with its base URL once it prints the
-// "Pulih listening on http://…" line.
-function startServer(bin, dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--bind', '127.0.0.1:0'], {
-      env: serverEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let done = false;
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      child.kill('SIGKILL');
-      reject(new Error(`pulih serve did not report its address in 60 s\nstdout:\n${out}\nstderr:\n${err}`));
-    }, MINUTE);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/Pulih listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m && !done) {
-        done = true;
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stderr: () => err });
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      if (err.length > 200_000) err = err.slice(-100_000);
-    });
-    child.on('error', (e) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('exit', (code, signal) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(new Error(`pulih serve exited early (${code ?? signal})\nstdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-// ---------------------------------------------------------------- browser helpers
-
-let faviconWarned = false;
-
-// Console errors, uncaught page errors and failed requests of one context, so
-// that a test can assert the pages ran cleanly (a CSP violation shows here).
-function watchProblems(context) {
-  const problems = [];
-  const attach = (page) => {
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const where = msg.location()?.url;
-      // Chromium asks for /favicon.ico on its own; the site has none (a known,
-      // harmless 404 reported to the page authors). Warn, don't fail.
-      if (where && new URL(where).pathname === '/favicon.ico') {
-        if (!faviconWarned) log(`WARNING: ${where} answers 404: ${msg.text()}`);
-        faviconWarned = true;
-        return;
-      }
-      problems.push(`console error on ${page.url()}: ${msg.text()}${where ? ` [${where}]` : ''}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-    page.on('requestfailed', (req) =>
-      problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`),
-    );
-  };
-  context.pages().forEach(attach);
-  context.on('page', attach);
-  return problems;
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-async function expectText(locator, expected, what) {
-  const actual = (await locator.textContent())?.trim();
-  assert.equal(actual, expected, what);
-}
-
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-// Runs axe in the page. The script goes in through the DevTools protocol
-// (page.evaluate) rather than a <script> tag: the pages' Content-Security-Policy
-// (default-src 'self') rightly refuses an injected inline script.
-async function axeScan(page, label) {
-  const injected = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!injected) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return {
-      version: window.axe.version,
-      violations: r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        helpUrl: v.helpUrl,
-        tags: v.tags,
-        nodes: v.nodes.map((n) => ({
-          target: n.target,
-          html: n.html,
-          summary: n.failureSummary,
-        })),
-      })),
-    };
-  });
-  const { violations } = result;
-  if (violations.length === 0) {
-    log(`axe ${result.version} on ${label} (${page.url()}): no violations`);
-  } else {
-    log(`axe ${result.version} on ${label} (${page.url()}): ${violations.length} violation(s)`);
-    for (const v of violations) {
-      console.log(`  - [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
-      for (const n of v.nodes) {
-        console.log(`      at ${JSON.stringify(n.target)}: ${n.html}`);
-        if (n.summary) console.log(`        ${n.summary.replace(/\n/g, '\n        ')}`);
-      }
-    }
-  }
-  return violations;
-}
 
 function blocking(violations) {
   return violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
