@@ -181,6 +181,12 @@ mod tests {
             keys.push(format!("bersinar.{}", s.key()));
         }
         keys.push("programme.not_assessed".to_owned());
+        for i in pulih_domain::programme::ikn::CoreIndicator::ALL {
+            keys.push(format!("ikn_indicator.{}", i.key()));
+        }
+        for i in pulih_domain::programme::ikn::SupportingIndicator::ALL {
+            keys.push(format!("ikn_indicator.{}", i.key()));
+        }
         for b in pulih_domain::programme::ikotan::Band::ALL {
             keys.push(format!("ikotan.{}", b.key()));
         }

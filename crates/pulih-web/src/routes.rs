@@ -110,6 +110,10 @@ pub fn router(state: AppState) -> Router {
         .route("/regions", get(pages::regions::index))
         .route("/regions/search", get(pages::regions::search))
         .route("/regions/{code}", get(pages::regions::show))
+        .route(
+            "/villages/{code}/ikn",
+            get(pages::ikn::form).post(pages::ikn::record),
+        )
         .route("/orgs", get(pages::orgs::index).post(pages::orgs::create))
         .route(
             "/users",

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod break_glass;
 pub mod clients;
+pub mod ikn;
 pub mod login;
 pub mod map;
 pub mod ops;

@@ -36,6 +36,8 @@ struct ShowPage<'a> {
     programme: Option<RegencyProgramme>,
     /// Its villages on a map.
     map: Option<super::map::Map>,
+    /// Whether the user may record an IKN assessment of this village.
+    may_assess: bool,
     q: String,
     status: String,
 }
@@ -116,6 +118,13 @@ pub async fn show(
     let map = programme
         .as_ref()
         .and_then(|p| super::map::draw(&p.villages));
+    let may_assess = code.level() == RegionLevel::Village
+        && pulih_domain::authz::authorize(
+            &actor,
+            pulih_domain::authz::Action::AssessVillage,
+            &pulih_domain::region::Scope::Region(code.clone()),
+        )
+        .is_ok();
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -124,6 +133,7 @@ pub async fn show(
         assessments,
         programme,
         map,
+        may_assess,
         q: String::new(),
         status: String::new(),
     }))

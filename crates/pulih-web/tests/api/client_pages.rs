@@ -18,10 +18,10 @@ on_both_backends!(
 );
 
 /// An HTML answer.
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    html: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) html: String,
 }
 
 fn percent(s: &str) -> String {
@@ -35,7 +35,7 @@ fn percent(s: &str) -> String {
         .collect()
 }
 
-async fn page(app: &TestApp, token: &str, path: &str) -> Page {
+pub(crate) async fn page(app: &TestApp, token: &str, path: &str) -> Page {
     let r = app.request(Method::GET, path, Some(token), None, &[]).await;
     let html = match r.body {
         Value::String(s) => s,
@@ -49,7 +49,7 @@ async fn page(app: &TestApp, token: &str, path: &str) -> Page {
 }
 
 /// Sends a form as a browser would (urlencoded, repeated names allowed).
-async fn form(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+pub(crate) async fn form(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> Page {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{}={}", percent(k), percent(v)))

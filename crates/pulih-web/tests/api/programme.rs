@@ -12,6 +12,7 @@ on_both_backends!(
     ikotan_scores_a_city_into_the_bands_of_the_design,
     a_village_is_assessed_only_from_inside_the_scope,
     bersinar_villages_count_against_the_yearly_targets,
+    an_agent_records_an_ikn_assessment_from_the_village_page,
 );
 
 const CORE: [&str; 8] = [
@@ -513,5 +514,72 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
         r.status,
         StatusCode::FORBIDDEN,
         "Sanggau cannot touch Batam's targets"
+    );
+}
+
+async fn an_agent_records_an_ikn_assessment_from_the_village_page(app: TestApp) {
+    use crate::client_pages::{form, page};
+    let (coord, agent) = binjai(&app).await;
+    let path = "/villages/12.75.01.1001/ikn";
+    let village = page(&app, &agent, "/regions/12.75.01.1001").await;
+    assert!(
+        village.html.contains(path),
+        "the village page links to the form"
+    );
+    let blank = page(&app, &agent, path).await;
+    assert_eq!(blank.status, StatusCode::OK);
+    let at = blank.html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
+    let csrf = blank.html[at..at + blank.html[at..].find('"').expect("end")].to_owned();
+
+    let mut answers: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    for (i, key) in CORE.iter().enumerate() {
+        answers.push((
+            format!("present.{key}"),
+            if i < 5 { "yes" } else { "no" }.into(),
+        ));
+    }
+    for (i, key) in SUPPORTING.iter().enumerate().take(4) {
+        answers.push((
+            format!("present.{key}"),
+            if i < 4 { "yes" } else { "no" }.into(),
+        ));
+    }
+    let fields: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = form(&app, &agent, path, &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one indicator unanswered"
+    );
+    assert!(
+        refused.html.contains("id=\"err-low_social_interaction\""),
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains("value=\"yes\" checked"),
+        "answers are kept"
+    );
+
+    answers.push(("present.low_social_interaction".into(), "no".into()));
+    let fields: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = form(&app, &agent, path, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let history = app
+        .get("/api/v1/villages/12.75.01.1001/ikn", &coord)
+        .await
+        .body;
+    assert_eq!(history["items"][0]["outcome"], "bahaya");
+    let other = page(&app, &agent, "/villages/12.75.01.1002/ikn").await;
+    assert_eq!(
+        other.status,
+        StatusCode::FORBIDDEN,
+        "not the agent's village"
     );
 }

@@ -1,0 +1,136 @@
+//! Recording an IKN assessment of a village from a phone: thirteen present/absent
+//! questions with optional evidence and source, today's date by default.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, IknInput};
+use pulih_domain::authz::{Action, authorize};
+use pulih_domain::programme::ikn::{CoreIndicator, RawFinding, SupportingIndicator};
+use pulih_domain::region::{RegionCode, Scope};
+
+use super::clients::{Errors, FormData, refused};
+use super::{Nav, frame, render};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "ikn.html")]
+struct IknPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    code: RegionCode,
+    indicators: Vec<&'static str>,
+    core: usize,
+    form: FormData,
+    errors: Errors,
+}
+
+/// Every indicator key, core first.
+fn keys() -> Vec<&'static str> {
+    CoreIndicator::ALL
+        .iter()
+        .map(|i| i.key())
+        .chain(SupportingIndicator::ALL.iter().map(|i| i.key()))
+        .collect()
+}
+
+fn village(code: &str, who: &CurrentUser) -> Result<RegionCode, WebError> {
+    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    authorize(
+        &who.0.actor(),
+        Action::AssessVillage,
+        &Scope::Region(code.clone()),
+    )
+    .map_err(AppError::from)?;
+    Ok(code)
+}
+
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    code: RegionCode,
+    form: FormData,
+    errors: Errors,
+) -> Response {
+    let (t, nav) = frame(state, headers, who, &format!("/villages/{code}/ikn"));
+    render(&IknPage {
+        t,
+        nav,
+        code,
+        indicators: keys(),
+        core: CoreIndicator::ALL.len(),
+        form,
+        errors,
+    })
+}
+
+/// `GET /villages/{code}/ikn`: the form, for agents and coordinators of the village.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let code = village(&code, &who)?;
+    Ok(page(
+        &state,
+        &headers,
+        &who,
+        code,
+        FormData::default(),
+        Errors::default(),
+    ))
+}
+
+/// `POST /villages/{code}/ikn`: records the assessment and shows the village's history.
+pub async fn record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let code = village(&code, &who)?;
+    let form = FormData::checked(&who, pairs)?;
+    let indicators: BTreeMap<String, RawFinding> = keys()
+        .into_iter()
+        .map(|k| {
+            let present = match form.get(&format!("present.{k}")) {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            let finding = RawFinding {
+                present,
+                evidence: form.opt(&format!("evidence.{k}")),
+                source: form.opt(&format!("source.{k}")),
+            };
+            (k.to_owned(), finding)
+        })
+        .collect();
+    let input = IknInput {
+        assessed_on: form.opt("assessed_on"),
+        indicators,
+    };
+    match state
+        .app
+        .record_ikn(&who.0.actor(), code.as_str(), input, ip.as_deref())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/regions/{code}#assessments")).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "ikn", e)?;
+            let mut response = page(&state, &headers, &who, code, form, errors);
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
