@@ -457,4 +457,37 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       await coord.ctx.close();
     }
   });
+
+  // The village programme, on the same phone: an agent of the IBM unit of Kelurahan
+  // Pemping (Batam) records an IKN assessment from its village page.
+  test('an agent records an IKN assessment of its village; the village page shows its history', async () => {
+    const { token } = await api('POST', '/api/v1/session', null, { username: ADMIN, password: ADMIN_PASSWORD });
+    const org = await api('POST', '/api/v1/organisations', token, { name: 'IBM Kelurahan Pemping', org_type: 'community', region: '21.71.01.1002' });
+    const password = 'kopi-tarik-pemping-2026';
+    await api('POST', '/api/v1/users', token, { username: 'agen.pemping', display_name: 'Agen Pemping', role: 'agent', org_id: org.id, scope: '21.71.01.1002', password });
+    const agent = await phoneAs('agen.pemping', password);
+    try {
+      const p = agent.p;
+      await p.goto('/regions/21.71.01.1002');
+      await go(p.getByRole('link', { name: 'Catat penilaian IKN' }), '**/villages/21.71.01.1002/ikn', p);
+      const groups = p.locator('fieldset');
+      assert.equal(await groups.count(), 13, 'eight core and five supporting indicators');
+      for (let i = 0; i < 13; i += 1) {
+        // five core and four supporting present: Bahaya by the published rule
+        const present = i < 5 || (i >= 8 && i < 12);
+        await groups.nth(i).getByLabel(present ? 'Ada' : 'Tidak ada', { exact: true }).check();
+      }
+      await h.assertNoSidewaysScroll(p, 'ikn-form');
+      const violations = await h.axeScan(p, 'IKN form');
+      assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the IKN form');
+      await go(p.getByRole('button', { name: 'Simpan penilaian' }), '**/regions/21.71.01.1002**', p);
+      await p.locator('#assessments').waitFor();
+      await p.locator('table').getByText('Bahaya', { exact: true }).waitFor();
+      const after = await h.axeScan(p, 'village page with its IKN history');
+      assert.deepEqual(after.map((v) => v.id), [], 'axe violations on the village page');
+      assert.deepEqual(agent.seen.splice(0), []);
+    } finally {
+      await agent.ctx.close();
+    }
+  });
 });
