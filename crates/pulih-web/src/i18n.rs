@@ -181,6 +181,9 @@ mod tests {
             keys.push(format!("bersinar.{}", s.key()));
         }
         keys.push("programme.not_assessed".to_owned());
+        for k in ["nominate", "designate", "evaluate", "revoke"] {
+            keys.push(format!("bersinar_step.{k}"));
+        }
         for i in pulih_domain::programme::ikn::CoreIndicator::ALL {
             keys.push(format!("ikn_indicator.{}", i.key()));
         }

@@ -114,6 +114,11 @@ pub fn router(state: AppState) -> Router {
             "/villages/{code}/ikn",
             get(pages::ikn::form).post(pages::ikn::record),
         )
+        .route("/villages/{code}/bersinar", post(pages::bersinar::step))
+        .route(
+            "/regencies/{code}/bersinar-targets",
+            post(pages::bersinar::target),
+        )
         .route("/orgs", get(pages::orgs::index).post(pages::orgs::create))
         .route(
             "/users",

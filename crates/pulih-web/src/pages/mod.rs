@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
 pub mod ikn;

@@ -38,6 +38,10 @@ struct ShowPage<'a> {
     map: Option<super::map::Map>,
     /// Whether the user may record an IKN assessment of this village.
     may_assess: bool,
+    /// Whether the user may take Bersinar steps here and set targets.
+    may_manage_bersinar: bool,
+    /// A village's Bersinar history, for those who may see it.
+    bersinar: Vec<pulih_store::BersinarStep>,
     q: String,
     status: String,
 }
@@ -118,6 +122,21 @@ pub async fn show(
     let map = programme
         .as_ref()
         .and_then(|p| super::map::draw(&p.villages));
+    let bersinar = if code.level() == RegionLevel::Village {
+        match state.app.bersinar_history(&actor, code.as_str()).await {
+            Err(AppError::Forbidden(_)) => Vec::new(),
+            other => other?,
+        }
+    } else {
+        Vec::new()
+    };
+    let may_manage_bersinar = matches!(code.level(), RegionLevel::Village | RegionLevel::Regency)
+        && pulih_domain::authz::authorize(
+            &actor,
+            pulih_domain::authz::Action::ManageBersinar,
+            &pulih_domain::region::Scope::Region(code.clone()),
+        )
+        .is_ok();
     let may_assess = code.level() == RegionLevel::Village
         && pulih_domain::authz::authorize(
             &actor,
@@ -134,6 +153,8 @@ pub async fn show(
         programme,
         map,
         may_assess,
+        may_manage_bersinar,
+        bersinar,
         q: String::new(),
         status: String::new(),
     }))

@@ -13,6 +13,7 @@ on_both_backends!(
     a_village_is_assessed_only_from_inside_the_scope,
     bersinar_villages_count_against_the_yearly_targets,
     an_agent_records_an_ikn_assessment_from_the_village_page,
+    a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages,
 );
 
 const CORE: [&str; 8] = [
@@ -581,5 +582,78 @@ async fn an_agent_records_an_ikn_assessment_from_the_village_page(app: TestApp) 
         other.status,
         StatusCode::FORBIDDEN,
         "not the agent's village"
+    );
+}
+
+async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app: TestApp) {
+    use crate::client_pages::{form, page};
+    let coord = batam(&app).await;
+    let village = page(&app, &coord, "/regions/21.71.01.1002").await;
+    assert!(
+        village
+            .html
+            .contains("action=\"/villages/21.71.01.1002/bersinar\""),
+        "the step form"
+    );
+    let at = village.html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
+    let csrf = village.html[at..at + village.html[at..].find('"').expect("end")].to_owned();
+    let path = "/villages/21.71.01.1002/bersinar";
+    let done = form(&app, &coord, path, &[("csrf", &csrf), ("step", "nominate")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let refused = form(
+        &app,
+        &coord,
+        path,
+        &[("csrf", &csrf), ("step", "designate")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("Tanggal SK"),
+        "the page names the missing field: {}",
+        refused.html
+    );
+    let designate = [
+        ("csrf", csrf.as_str()),
+        ("step", "designate"),
+        ("decree_number", "188.45/7/2026"),
+        ("decree_date", "2026-02-01"),
+        ("decree_issuer", "Wali Kota Batam"),
+    ];
+    assert_eq!(
+        form(&app, &coord, path, &designate).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let shown = page(&app, &coord, "/regions/21.71.01.1002").await.html;
+    assert!(
+        shown.contains("188.45/7/2026") && shown.contains("Bersinar"),
+        "{shown}"
+    );
+
+    let targets = "/regencies/21.71/bersinar-targets";
+    let set = [
+        ("csrf", csrf.as_str()),
+        ("year", "2026"),
+        ("count", "5"),
+        ("version", ""),
+    ];
+    assert_eq!(
+        form(&app, &coord, targets, &set).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let regency = page(&app, &coord, "/regions/21.71").await.html;
+    assert!(
+        regency.contains("<td>2026</td><td>5</td><td>1 <span class=\"tag overdue\">"),
+        "target 5, one designated: {regency}"
+    );
+    let stale = [
+        ("csrf", csrf.as_str()),
+        ("year", "2026"),
+        ("count", "7"),
+        ("version", ""),
+    ];
+    assert_eq!(
+        form(&app, &coord, targets, &stale).await.status,
+        StatusCode::CONFLICT
     );
 }
