@@ -51,6 +51,10 @@ pub enum Action {
     ConfigureProgramme,
     /// Nominate, designate, evaluate or revoke Bersinar villages and set yearly targets.
     ManageBersinar,
+    /// Form IBM units, manage their members and run their bimtek trainings.
+    ManageUnits,
+    /// Record an IBM unit's activities (agents: only for their own unit).
+    RecordActivity,
 }
 
 /// Why an action was refused.
@@ -79,8 +83,8 @@ const fn role_allows(role: Role, action: Action) -> bool {
             role,
             Role::Admin | Role::Coordinator | Role::Agent | Role::Analyst
         ),
-        AssessVillage => matches!(role, Role::Coordinator | Role::Agent),
-        ApproveAssessment | ManageBersinar => matches!(role, Role::Coordinator),
+        AssessVillage | RecordActivity => matches!(role, Role::Coordinator | Role::Agent),
+        ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
     }
 }
 
@@ -112,7 +116,9 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 14] = [
+    const ACTIONS: [Action; 16] = [
+        Action::ManageUnits,
+        Action::RecordActivity,
         Action::ManageBersinar,
         Action::ReviewBreakGlass,
         Action::ViewProgramme,

@@ -78,6 +78,18 @@ typed_id!(
     /// Identifies one assessment of a place (IKN of a village, IKOTAN of a city).
     AssessmentId
 );
+typed_id!(
+    /// Identifies an IBM unit of a village.
+    UnitId
+);
+typed_id!(
+    /// Identifies a bimtek training.
+    TrainingId
+);
+typed_id!(
+    /// Identifies an activity of an IBM unit.
+    ActivityId
+);
 
 #[cfg(test)]
 mod tests {

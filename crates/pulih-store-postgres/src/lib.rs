@@ -15,6 +15,7 @@ mod regions;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod units;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -79,6 +80,8 @@ fn map_err(e: sqlx::Error) -> StoreError {
                 Some("users_username_key") => return StoreError::Duplicate("username"),
                 Some("clients_nik_hash_key") => return StoreError::Duplicate("nik"),
                 Some("bersinar_steps_pkey") => return StoreError::Conflict,
+                Some("units_village_key") => return StoreError::Duplicate("village"),
+                Some("unit_members_pkey") => return StoreError::Duplicate("member"),
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
                 _ => {}
             }

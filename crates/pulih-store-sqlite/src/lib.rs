@@ -11,6 +11,7 @@ mod clients;
 mod programme;
 mod regions;
 mod rows;
+mod units;
 mod writer;
 
 use std::path::Path;
@@ -96,6 +97,12 @@ fn map_err(e: sqlx::Error) -> StoreError {
             }
             if msg.contains("bersinar_steps") {
                 return StoreError::Conflict;
+            }
+            if msg.contains("units.village") {
+                return StoreError::Duplicate("village");
+            }
+            if msg.contains("unit_members.user_id") {
+                return StoreError::Duplicate("member");
             }
             if msg.contains("nik_hash") {
                 return StoreError::Duplicate("nik");

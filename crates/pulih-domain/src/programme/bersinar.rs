@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use crate::Invalid;
 use crate::clinical::FieldError;
 use crate::keyed::{keyed_enum, optional_text};
+use crate::programme::one_line;
 
 keyed_enum! {
     /// Where a village's designation stands.
@@ -124,7 +125,7 @@ impl Decree {
         today: NaiveDate,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let number = line(
+        let number = one_line(
             number,
             DECREE_NUMBER_MAX,
             "number",
@@ -134,7 +135,7 @@ impl Decree {
         if date > today {
             errors.push(FieldError::new("date", "invalid.decree_date_future"));
         }
-        let issuer = line(
+        let issuer = one_line(
             issuer,
             DECREE_ISSUER_MAX,
             "issuer",
@@ -165,24 +166,6 @@ impl Decree {
     /// Who issued it, e.g. `Wali Kota Batam`.
     pub fn issuer(&self) -> &str {
         &self.issuer
-    }
-}
-
-/// One trimmed line of 1–`max` characters, pushing `invalid` at `field` otherwise.
-fn line(
-    value: &str,
-    max: usize,
-    field: &'static str,
-    invalid: &'static str,
-    errors: &mut Vec<FieldError>,
-) -> String {
-    let text = optional_text(Some(value), max, invalid).ok().flatten();
-    match text.filter(|s| !s.contains('\n')) {
-        Some(s) => s,
-        None => {
-            errors.push(FieldError::new(field, invalid));
-            String::new()
-        }
     }
 }
 

@@ -16,13 +16,16 @@
 //! Nothing here touches storage or the web: values are parsed at the edge into these
 //! types, and every rule is a function of its inputs (today's date included).
 
-use crate::keyed::keyed_enum;
+use crate::clinical::FieldError;
+use crate::keyed::{keyed_enum, optional_text};
 
 pub mod activity;
+pub mod activity_detail;
 pub mod bersinar;
 pub mod ikn;
 pub mod ikotan;
 pub mod training;
+pub mod unit;
 
 keyed_enum! {
     /// The kinds of assessment of a place.
@@ -33,4 +36,22 @@ keyed_enum! {
         Ikotan = "ikotan",
     }
     invalid = "invalid.assessment_kind"
+}
+
+/// One trimmed line of 1–`max` characters, pushing `invalid` at `field` otherwise.
+pub(crate) fn one_line(
+    value: &str,
+    max: usize,
+    field: &'static str,
+    invalid: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let text = optional_text(Some(value), max, invalid).ok().flatten();
+    match text.filter(|s| !s.contains('\n')) {
+        Some(s) => s,
+        None => {
+            errors.push(FieldError::new(field, invalid));
+            String::new()
+        }
+    }
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::Invalid;
+use crate::clinical::FieldError;
+use crate::programme::one_line;
 
 /// Longest training, in days.
 pub const MAX_DAYS: u32 = 30;
@@ -68,6 +70,119 @@ impl Training {
     }
 }
 
+/// Most curriculum modules or trainers of one training.
+pub const MAX_LIST: usize = 30;
+
+/// A bimtek as planned: its dates, title, organiser, curriculum modules and trainers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TrainingPlan {
+    dates: Training,
+    title: String,
+    organiser: String,
+    modules: Vec<String>,
+    trainers: Vec<String>,
+}
+
+impl TrainingPlan {
+    /// Validates a plan, reporting every problem at once: dates as [`Training::parse`]
+    /// (`ends_on`, `invalid.training_dates`), a title and an organiser of 1–200 characters
+    /// (`title`, `invalid.training_title`; `organiser`, `invalid.training_organiser`),
+    /// 1–30 modules (`modules`, `invalid.training_modules`) and 0–30 trainers (`trainers`,
+    /// `invalid.training_trainers`), each a line of 1–200 characters.
+    pub fn parse(
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        title: &str,
+        organiser: &str,
+        modules: &[String],
+        trainers: &[String],
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let dates = Training::parse(starts_on, ends_on)
+            .map_err(|e| errors.push(FieldError::new("ends_on", e.key)));
+        let title = one_line(title, 200, "title", "invalid.training_title", &mut errors);
+        let organiser = one_line(
+            organiser,
+            200,
+            "organiser",
+            "invalid.training_organiser",
+            &mut errors,
+        );
+        let modules = list(
+            modules,
+            1,
+            "modules",
+            "invalid.training_modules",
+            &mut errors,
+        );
+        let trainers = list(
+            trainers,
+            0,
+            "trainers",
+            "invalid.training_trainers",
+            &mut errors,
+        );
+        match dates {
+            Ok(dates) if errors.is_empty() => Ok(Self {
+                dates,
+                title,
+                organiser,
+                modules,
+                trainers,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The dates.
+    pub fn dates(&self) -> Training {
+        self.dates
+    }
+
+    /// The title, e.g. `Bimtek Agen Pemulihan`.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Who organised it, e.g. `BNNK Binjai`.
+    pub fn organiser(&self) -> &str {
+        &self.organiser
+    }
+
+    /// The curriculum modules.
+    pub fn modules(&self) -> &[String] {
+        &self.modules
+    }
+
+    /// The trainers.
+    pub fn trainers(&self) -> &[String] {
+        &self.trainers
+    }
+}
+
+/// Non-empty lines, `min`–30 of them, each 1–200 characters.
+fn list(
+    items: &[String],
+    min: usize,
+    field: &'static str,
+    invalid: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<String> {
+    let kept: Vec<&String> = items.iter().filter(|s| !s.trim().is_empty()).collect();
+    let mut bad = !(min..=MAX_LIST).contains(&kept.len());
+    let mut out = Vec::with_capacity(kept.len());
+    for item in kept {
+        let mut ignored = Vec::new();
+        let line = one_line(item, 200, field, invalid, &mut ignored);
+        bad |= !ignored.is_empty();
+        out.push(line);
+    }
+    if bad {
+        errors.push(FieldError::new(field, invalid));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -127,6 +242,43 @@ mod tests {
         let missed: BTreeSet<_> = [day(9), day(11), day(12)].into();
         assert!(!t.trained(&missed));
         assert!(!t.trained(&BTreeSet::new()));
+    }
+
+    #[test]
+    fn a_plan_keeps_its_modules_and_trainers_and_reports_every_problem() {
+        let modules = vec![
+            "Adiksi".to_owned(),
+            " ".to_owned(),
+            "Konseling dasar".to_owned(),
+        ];
+        let trainers = vec!["dr. Rina".to_owned()];
+        let p = TrainingPlan::parse(
+            day(9),
+            day(11),
+            "Bimtek",
+            "BNNK Binjai",
+            &modules,
+            &trainers,
+        )
+        .unwrap();
+        assert_eq!(p.modules(), ["Adiksi", "Konseling dasar"]);
+        assert_eq!(
+            (p.title(), p.organiser(), p.trainers().len()),
+            ("Bimtek", "BNNK Binjai", 1)
+        );
+        assert_eq!(p.dates().day_count(), 3);
+        let errors =
+            TrainingPlan::parse(day(11), day(9), "", "x", &[], &["a\nb".to_owned()]).unwrap_err();
+        let got: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.key)).collect();
+        assert_eq!(
+            got,
+            [
+                ("ends_on", "invalid.training_dates"),
+                ("title", "invalid.training_title"),
+                ("modules", "invalid.training_modules"),
+                ("trainers", "invalid.training_trainers"),
+            ]
+        );
     }
 
     proptest! {
