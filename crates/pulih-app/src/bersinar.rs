@@ -285,6 +285,9 @@ impl App {
     }
 }
 
+/// How far back an IBM unit's activities count as recent.
+const RECENT_DAYS: i64 = 90;
+
 /// One village of a regency's programme overview.
 #[derive(Debug, Clone)]
 pub struct VillageProgramme {
@@ -294,6 +297,10 @@ pub struct VillageProgramme {
     pub ikn: Option<Category>,
     /// The Bersinar status, if it has a history.
     pub bersinar: Option<Status>,
+    /// Whether it has an IBM unit.
+    pub unit: bool,
+    /// Activities of its unit in the last 90 days.
+    pub recent_activities: i64,
 }
 
 /// Everything the regency page shows of the programme.
@@ -303,8 +310,9 @@ pub struct RegencyProgramme {
     pub overview: BersinarOverview,
     /// Every village, by code.
     pub villages: Vec<VillageProgramme>,
-    /// The best next Bersinar candidates: assessed and not Bahaya, not Bersinar yet, the
-    /// least vulnerable first. (IBM units and activities will weigh in once recorded.)
+    /// The best next Bersinar candidates: assessed and not Bahaya, not Bersinar yet; those
+    /// with an IBM unit active in the last 90 days first, then by how many activities,
+    /// then the least vulnerable.
     pub candidates: Vec<RegionCode>,
 }
 
@@ -324,6 +332,9 @@ impl App {
             .store
             .latest_assessments(pulih_domain::programme::AssessmentKind::Ikn, &code)
             .await?;
+        let units = self.store.units_below(&code).await?;
+        let since = self.today_in(&code).await? - chrono::Duration::days(RECENT_DAYS);
+        let tallies = self.store.activity_tallies(&code, since).await?;
         let villages: Vec<VillageProgramme> = self
             .store
             .villages_below(&code)
@@ -339,10 +350,17 @@ impl App {
                     .iter()
                     .find(|(v, _)| *v == region.code)
                     .map(|(_, s)| *s);
+                let unit = units.iter().any(|u| u.village == region.code);
+                let recent_activities = tallies
+                    .iter()
+                    .find(|t| t.village == region.code)
+                    .map_or(0, |t| t.count);
                 VillageProgramme {
                     region,
                     ikn,
                     bersinar,
+                    unit,
+                    recent_activities,
                 }
             })
             .collect();
@@ -352,7 +370,14 @@ impl App {
             .filter(|v| v.bersinar.is_none_or(|s| !s.is_bersinar()))
             .collect();
         // Category sorts from most to least severe: the least vulnerable come first.
-        candidates.sort_by(|a, b| b.ikn.cmp(&a.ikn).then(a.region.code.cmp(&b.region.code)));
+        let active = |v: &VillageProgramme| v.unit && v.recent_activities > 0;
+        candidates.sort_by(|a, b| {
+            active(b)
+                .cmp(&active(a))
+                .then(b.recent_activities.cmp(&a.recent_activities))
+                .then(b.ikn.cmp(&a.ikn))
+                .then(a.region.code.cmp(&b.region.code))
+        });
         let candidates = candidates
             .into_iter()
             .take(10)

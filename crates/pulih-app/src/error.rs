@@ -126,6 +126,32 @@ impl Fields {
             .ok()
     }
 
+    /// Parses a `YYYY-MM-DD` date field.
+    pub fn date(&mut self, field: &'static str, text: &str) -> Option<chrono::NaiveDate> {
+        let parsed = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d");
+        if parsed.is_err() {
+            self.add(field, "invalid.date");
+        }
+        parsed.ok()
+    }
+
+    /// Parses an optional date field that must not lie after `today`, which an empty
+    /// field defaults to.
+    pub fn past_date_or_today(
+        &mut self,
+        field: &'static str,
+        text: Option<&str>,
+        today: chrono::NaiveDate,
+    ) -> Option<chrono::NaiveDate> {
+        match text.map(str::trim).filter(|t| !t.is_empty()) {
+            None => Some(today),
+            Some(t) => {
+                let day = self.date(field, t)?;
+                self.check(field, pulih_domain::client::past_date(day, today))
+            }
+        }
+    }
+
     /// The error for input where a field did not parse: every collected problem.
     pub fn into_error(self) -> AppError {
         if self.0.is_empty() {

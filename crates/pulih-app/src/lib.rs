@@ -14,6 +14,8 @@ mod programme;
 mod regions;
 mod secrets;
 mod throttle;
+mod units;
+mod worklist;
 
 use std::sync::Arc;
 
@@ -36,6 +38,8 @@ pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use regions::RegionView;
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
+pub use units::*;
+pub use worklist::Worklist;
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

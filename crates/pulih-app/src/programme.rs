@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use pulih_domain::authz::{Action, Actor, authorize};
-use pulih_domain::client::past_date;
 use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::{IknAnswers, RawFinding, Rule, Thresholds};
@@ -179,21 +178,7 @@ impl App {
         )?;
         let today = self.today_in(&village).await?;
         let mut f = Fields::default();
-        let assessed_on = match input
-            .assessed_on
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Some(today),
-            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(d) => f.check("assessed_on", past_date(d, today)),
-                Err(_) => {
-                    f.add("assessed_on", "invalid.date");
-                    None
-                }
-            },
-        };
+        let assessed_on = f.past_date_or_today("assessed_on", input.assessed_on.as_deref(), today);
         let answers = f.check_all(IknAnswers::parse(&input.indicators));
         let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
             return Err(f.into_error());

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
     ActivityRow, ActivityTally, Certificate, Member, StoreError, StoreResult, TrainingRow, Unit,
     UnitStore, UntrainedAgent,
@@ -12,7 +12,7 @@ use pulih_store::{
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use crate::{PostgresStore, audit, map_err};
+use crate::{PostgresStore, audit, map_err, scope_filter};
 
 fn corrupt(e: pulih_domain::Invalid) -> StoreError {
     crate::backend(e)
@@ -342,7 +342,7 @@ impl UnitStore for PostgresStore {
         event: &AuditEvent,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = create_unit(&mut tx, &unit, &members, &event).await?;
+        let out = create_unit(&mut tx, unit, members, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }
@@ -392,19 +392,19 @@ impl UnitStore for PostgresStore {
     }
     async fn add_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = add_member(&mut tx, &member, &event).await?;
+        let out = add_member(&mut tx, member, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }
     async fn update_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = update_member(&mut tx, &member, &event).await?;
+        let out = update_member(&mut tx, member, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }
     async fn add_training(&self, training: &TrainingRow, event: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = add_training(&mut tx, &training, &event).await?;
+        let out = add_training(&mut tx, training, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }
@@ -434,7 +434,7 @@ impl UnitStore for PostgresStore {
         event: &AuditEvent,
     ) -> StoreResult<Vec<Certificate>> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = record_attendance(&mut tx, &training, day, &present, &event).await?;
+        let out = record_attendance(&mut tx, training, day, present, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }
@@ -466,15 +466,16 @@ impl UnitStore for PostgresStore {
         .map_err(map_err)?;
         found.iter().map(certificate_row).collect()
     }
-    async fn untrained_agents(&self, region: &RegionCode) -> StoreResult<Vec<UntrainedAgent>> {
-        let found = sqlx::query(
+    async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>> {
+        let (filter, param) = scope_filter("n.village", scope);
+        let found = sqlx::query(&format!(
             "select m.*, u.display_name, n.village from unit_members m \
              join users u on u.id = m.user_id join units n on n.id = m.unit_id \
-             where m.status = 'active' and (n.village = $1 or n.village like $1 || '.%') \
+             where m.status = 'active' and {filter} \
              and not exists (select 1 from training_certificates c where c.user_id = m.user_id) \
-             order by n.village, u.display_name, u.id",
-        )
-        .bind(region.as_str())
+             order by n.village, u.display_name, u.id"
+        ))
+        .bind(param)
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
@@ -490,7 +491,7 @@ impl UnitStore for PostgresStore {
     }
     async fn add_activity(&self, activity: &ActivityRow, event: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = add_activity(&mut tx, &activity, &event).await?;
+        let out = add_activity(&mut tx, activity, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }

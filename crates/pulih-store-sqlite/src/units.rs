@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
     ActivityRow, ActivityTally, Certificate, Member, StoreError, StoreResult, TrainingRow, Unit,
     UnitStore, UntrainedAgent,
@@ -12,7 +12,7 @@ use pulih_store::{
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::{SqliteStore, audit, map_err};
+use crate::{SqliteStore, audit, map_err, scope_filter};
 
 fn corrupt(e: pulih_domain::Invalid) -> StoreError {
     crate::backend(e)
@@ -468,15 +468,16 @@ impl UnitStore for SqliteStore {
         .map_err(map_err)?;
         found.iter().map(certificate_row).collect()
     }
-    async fn untrained_agents(&self, region: &RegionCode) -> StoreResult<Vec<UntrainedAgent>> {
-        let found = sqlx::query(
+    async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>> {
+        let (filter, param) = scope_filter("n.village", scope);
+        let found = sqlx::query(&format!(
             "select m.*, u.display_name, n.village from unit_members m \
              join users u on u.id = m.user_id join units n on n.id = m.unit_id \
-             where m.status = 'active' and (n.village = ?1 or n.village like ?1 || '.%') \
+             where m.status = 'active' and {filter} \
              and not exists (select 1 from training_certificates c where c.user_id = m.user_id) \
-             order by n.village, u.display_name, u.id",
-        )
-        .bind(region.as_str())
+             order by n.village, u.display_name, u.id"
+        ))
+        .bind(param)
         .fetch_all(&self.reader)
         .await
         .map_err(map_err)?;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 
 use crate::StoreResult;
 
@@ -183,8 +183,8 @@ pub trait UnitStore: Send + Sync {
     async fn attendance(&self, training: TrainingId) -> StoreResult<Vec<(UserId, NaiveDate)>>;
     /// The certificates of a training, by number.
     async fn certificates(&self, training: TrainingId) -> StoreResult<Vec<Certificate>>;
-    /// Active agents of units below `region` who hold no certificate, by village and name.
-    async fn untrained_agents(&self, region: &RegionCode) -> StoreResult<Vec<UntrainedAgent>>;
+    /// Active agents of units inside `scope` who hold no certificate, by village and name.
+    async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>>;
     /// Appends an activity.
     async fn add_activity(&self, activity: &ActivityRow, event: &AuditEvent) -> StoreResult<()>;
     /// The latest activities of a village, newest first, at most `limit`.

@@ -78,6 +78,25 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/assessments/{id}/approval", post(api::programme::approve))
         .route(
+            "/villages/{code}/ibm-unit",
+            get(api::units::village_unit).post(api::units::form),
+        )
+        .route("/ibm-units/{id}", get(api::units::one))
+        .route("/ibm-units/{id}/members", post(api::units::add_member))
+        .route(
+            "/ibm-units/{id}/members/{user}",
+            put(api::units::change_member),
+        )
+        .route("/ibm-units/{id}/trainings", post(api::units::plan_training))
+        .route(
+            "/ibm-units/{id}/activities",
+            post(api::units::record_activity),
+        )
+        .route("/trainings/{id}", get(api::units::training))
+        .route("/trainings/{id}/attendance", post(api::units::attendance))
+        .route("/villages/{code}/activities", get(api::units::activities))
+        .route("/worklist", get(api::units::worklist))
+        .route(
             "/villages/{code}/bersinar",
             get(api::programme::bersinar_history).post(api::programme::bersinar_step),
         )

@@ -103,11 +103,7 @@ fn client_record(row: &ClientRow) -> Record<'_> {
 
 /// Parses a `YYYY-MM-DD` date field.
 fn date(fields: &mut Fields, field: &'static str, text: &str) -> Option<NaiveDate> {
-    let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d");
-    if parsed.is_err() {
-        fields.add(field, "invalid.date");
-    }
-    parsed.ok()
+    fields.date(field, text)
 }
 
 /// Parses an optional date field; empty gives none.

@@ -61,6 +61,10 @@ pub enum ActivityDetail {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawActivity {
+    /// The day, `YYYY-MM-DD`, today when empty: read by the use-case, which knows the
+    /// local date.
+    #[serde(default)]
+    pub held_on: Option<String>,
     /// `awareness`, `outreach` or `coordination`.
     #[serde(default)]
     pub kind: String,

@@ -107,7 +107,7 @@ pub async fn units_are_one_per_village_and_agents_one_per_unit(store: &dyn Store
     );
     assert_eq!(
         store.units_below(&code("12.75")).await.expect("read"),
-        [binjai.clone()]
+        std::slice::from_ref(&binjai)
     );
     assert!(
         store
@@ -215,14 +215,14 @@ pub async fn full_attendance_earns_one_certificate_and_activities_are_tallied(st
     );
     assert_eq!(
         store.trainings(binjai.id).await.expect("read"),
-        [training.clone()]
+        std::slice::from_ref(&training)
     );
     assert_eq!(
         store.training(training.id).await.expect("read"),
         Some(training)
     );
     let untrained: Vec<UserId> = store
-        .untrained_agents(&code("12.75"))
+        .untrained_agents(&Scope::Region(code("12.75")))
         .await
         .expect("read")
         .into_iter()

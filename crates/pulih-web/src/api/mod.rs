@@ -8,6 +8,7 @@ pub mod orgs;
 pub mod programme;
 pub mod regions;
 pub mod session;
+pub mod units;
 pub mod users;
 
 use axum::extract::rejection::JsonRejection;

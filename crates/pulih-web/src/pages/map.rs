@@ -110,6 +110,8 @@ mod tests {
             },
             ikn: Some(Category::Waspada),
             bersinar: None,
+            unit: false,
+            recent_activities: 0,
         }
     }
 

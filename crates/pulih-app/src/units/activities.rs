@@ -1,0 +1,117 @@
+//! Activities of an IBM unit: agents record their own unit's, coordinators any unit's in
+//! their scope; the village page lists the latest.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::ids::{ActivityId, UnitId, UserId};
+use pulih_domain::programme::activity_detail::{ActivityDetail, RawActivity};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::ActivityRow;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Fields;
+use crate::{App, AppError, AppResult, Record};
+
+/// How many activities the village page shows.
+pub const RECENT: i64 = 50;
+
+/// An activity as recorded: the day (today when empty), the kind and its fields.
+pub type ActivityInput = RawActivity;
+
+/// An activity as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityView {
+    /// Id.
+    pub id: ActivityId,
+    /// The unit.
+    pub unit: UnitId,
+    /// Its village.
+    pub village: RegionCode,
+    /// The day.
+    pub held_on: NaiveDate,
+    /// What was done.
+    pub detail: ActivityDetail,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl TryFrom<ActivityRow> for ActivityView {
+    type Error = AppError;
+    fn try_from(row: ActivityRow) -> AppResult<Self> {
+        let detail = serde_json::from_str(&row.detail)
+            .map_err(|e| AppError::Internal(format!("activity {} does not parse: {e}", row.id)))?;
+        Ok(Self {
+            id: row.id,
+            unit: row.unit,
+            village: row.village,
+            held_on: row.held_on,
+            detail,
+            recorded_by: row.recorded_by,
+            recorded_at: row.recorded_at,
+        })
+    }
+}
+
+impl App {
+    /// Records an activity of a unit: by one of its active agents or a coordinator in
+    /// scope.
+    pub async fn record_activity(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        input: ActivityInput,
+        ip: Option<&str>,
+    ) -> AppResult<ActivityView> {
+        let unit = self.recording_unit(actor, unit).await?;
+        let today = self.today_in(&unit.village).await?;
+        let mut f = Fields::default();
+        let held_on = f.past_date_or_today("held_on", input.held_on.as_deref(), today);
+        let detail = f.check_all(ActivityDetail::parse(&input));
+        let (Some(held_on), Some(detail)) = (held_on, detail) else {
+            return Err(f.into_error());
+        };
+        f.finish()?;
+        let row = ActivityRow {
+            id: ActivityId::new(),
+            unit: unit.id,
+            village: unit.village.clone(),
+            kind: detail.kind().key().into(),
+            held_on,
+            detail: serde_json::to_string(&detail)
+                .map_err(|e| AppError::Internal(format!("activity json: {e}")))?,
+            people: i64::from(detail.people()),
+            recorded_by: actor.user_id,
+            recorded_at: self.now(),
+        };
+        let record = Record {
+            kind: "activity",
+            id: Some(row.id.to_string()),
+            region: row.village.as_str(),
+        };
+        let event_detail = json!({ "kind": row.kind, "people": row.people });
+        let event = self.event(Some(actor), "activity.record", record, ip, event_detail);
+        self.store.add_activity(&row, &event).await?;
+        row.try_into()
+    }
+
+    /// The latest activities of a village, newest first.
+    pub async fn village_activities(
+        &self,
+        actor: &Actor,
+        village: &str,
+    ) -> AppResult<Vec<ActivityView>> {
+        let village = self
+            .live_region("village", village, RegionLevel::Village)
+            .await?;
+        authorize(
+            actor,
+            Action::ViewProgramme,
+            &Scope::Region(village.clone()),
+        )?;
+        let rows = self.store.activities(&village, RECENT).await?;
+        rows.into_iter().map(ActivityView::try_from).collect()
+    }
+}

@@ -1,0 +1,219 @@
+//! IBM units as JSON: forming a unit, its agents, bimtek trainings with attendance, its
+//! activities, and the coordinator's worklist of agents not yet trained.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use pulih_app::{
+    ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView,
+    TrainingInput, TrainingView, UnitInput, UnitView,
+};
+use pulih_domain::ids::{TrainingId, UnitId, UserId};
+use pulih_store::Certificate;
+use serde::Serialize;
+
+use super::{ApiJson, Items};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::{AppState, WebError};
+
+fn id<T: std::str::FromStr>(text: &str) -> Result<T, WebError> {
+    text.parse().map_err(|_| WebError::from(AppError::NotFound))
+}
+
+/// `GET /api/v1/villages/{code}/ibm-unit`: the village's unit; 404 when none is formed.
+pub async fn village_unit(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<UnitView>, WebError> {
+    let unit = state.app.village_unit(&who.0.actor(), &code).await?;
+    Ok(Json(unit.ok_or(AppError::NotFound)?))
+}
+
+/// `POST /api/v1/villages/{code}/ibm-unit`: forms the village's unit.
+pub async fn form(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> Result<(StatusCode, Json<UnitView>), WebError> {
+    let view = state
+        .app
+        .form_unit(&who.0.actor(), &code, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/ibm-units/{id}`.
+pub async fn one(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(unit): Path<String>,
+) -> Result<Json<UnitView>, WebError> {
+    Ok(Json(state.app.unit(&who.0.actor(), id(&unit)?).await?))
+}
+
+/// `POST /api/v1/ibm-units/{id}/members`.
+pub async fn add_member(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(unit): Path<String>,
+    ApiJson(input): ApiJson<MemberInput>,
+) -> Result<(StatusCode, Json<MemberView>), WebError> {
+    let unit: UnitId = id(&unit)?;
+    let view = state
+        .app
+        .add_unit_member(&who.0.actor(), unit, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `PUT /api/v1/ibm-units/{id}/members/{user}`: changes an agent's profile or status.
+pub async fn change_member(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path((unit, user)): Path<(String, String)>,
+    ApiJson(input): ApiJson<MemberChange>,
+) -> Result<Json<MemberView>, WebError> {
+    let (unit, user): (UnitId, UserId) = (id(&unit)?, id(&user)?);
+    Ok(Json(
+        state
+            .app
+            .change_unit_member(&who.0.actor(), unit, user, input, ip.as_deref())
+            .await?,
+    ))
+}
+
+/// `POST /api/v1/ibm-units/{id}/trainings`: plans a bimtek.
+pub async fn plan_training(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(unit): Path<String>,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> Result<(StatusCode, Json<TrainingView>), WebError> {
+    let unit: UnitId = id(&unit)?;
+    let view = state
+        .app
+        .plan_training(&who.0.actor(), unit, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/trainings/{id}`: a training with every agent's attendance.
+pub async fn training(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(training): Path<String>,
+) -> Result<Json<TrainingView>, WebError> {
+    let training: TrainingId = id(&training)?;
+    Ok(Json(state.app.training(&who.0.actor(), training).await?))
+}
+
+/// The certificates a day's attendance earned.
+#[derive(Serialize)]
+pub struct Issued {
+    certificates: Vec<CertificateJson>,
+}
+
+/// A certificate.
+#[derive(Serialize)]
+pub struct CertificateJson {
+    user_id: UserId,
+    number: String,
+    issued_on: chrono::NaiveDate,
+}
+
+impl From<Certificate> for CertificateJson {
+    fn from(c: Certificate) -> Self {
+        Self {
+            user_id: c.user,
+            number: c.number,
+            issued_on: c.issued_on,
+        }
+    }
+}
+
+/// `POST /api/v1/trainings/{id}/attendance`: who was present on a day.
+pub async fn attendance(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(training): Path<String>,
+    ApiJson(input): ApiJson<AttendanceInput>,
+) -> Result<Json<Issued>, WebError> {
+    let training: TrainingId = id(&training)?;
+    let issued = state
+        .app
+        .record_attendance(&who.0.actor(), training, input, ip.as_deref())
+        .await?;
+    Ok(Json(Issued {
+        certificates: issued.into_iter().map(CertificateJson::from).collect(),
+    }))
+}
+
+/// `POST /api/v1/ibm-units/{id}/activities`.
+pub async fn record_activity(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(unit): Path<String>,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<(StatusCode, Json<ActivityView>), WebError> {
+    let unit: UnitId = id(&unit)?;
+    let view = state
+        .app
+        .record_activity(&who.0.actor(), unit, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/villages/{code}/activities`: the latest activities, newest first.
+pub async fn activities(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<Items<ActivityView>>, WebError> {
+    let items = state.app.village_activities(&who.0.actor(), &code).await?;
+    Ok(Json(Items { items }))
+}
+
+/// An agent not yet trained, on the worklist.
+#[derive(Serialize)]
+pub struct UntrainedJson {
+    user_id: UserId,
+    display_name: String,
+    village: String,
+    unit: UnitId,
+    joined_on: chrono::NaiveDate,
+}
+
+/// The worklist.
+#[derive(Serialize)]
+pub struct WorklistJson {
+    untrained_agents: Vec<UntrainedJson>,
+}
+
+/// `GET /api/v1/worklist`: what needs doing, for the user asking.
+pub async fn worklist(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<WorklistJson>, WebError> {
+    let list = state.app.worklist(&who.0.actor()).await?;
+    Ok(Json(WorklistJson {
+        untrained_agents: list
+            .untrained_agents
+            .into_iter()
+            .map(|a| UntrainedJson {
+                user_id: a.member.user,
+                display_name: a.member.display_name,
+                village: a.village.to_string(),
+                unit: a.member.unit,
+                joined_on: a.member.joined_on,
+            })
+            .collect(),
+    }))
+}
