@@ -134,6 +134,28 @@ pub fn router(state: AppState) -> Router {
             get(pages::ikn::form).post(pages::ikn::record),
         )
         .route("/villages/{code}/bersinar", post(pages::bersinar::step))
+        .route("/villages/{code}/ibm-unit", post(pages::units::form))
+        .route("/ibm-units/{id}", get(pages::units::show))
+        .route("/ibm-units/{id}/members", post(pages::units::add_member))
+        .route(
+            "/ibm-units/{id}/members/{user}",
+            post(pages::units::change_member),
+        )
+        .route(
+            "/ibm-units/{id}/trainings",
+            post(pages::units::plan_training),
+        )
+        .route(
+            "/ibm-units/{id}/activities/new",
+            get(pages::activities::form),
+        )
+        .route(
+            "/ibm-units/{id}/activities",
+            post(pages::activities::record),
+        )
+        .route("/trainings/{id}", get(pages::units::training))
+        .route("/trainings/{id}/attendance", post(pages::units::attendance))
+        .route("/worklist", get(pages::worklist::show))
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -71,7 +71,7 @@ impl App {
     }
 
     /// The local date where a region lies (WIB, WITA or WIT), for "not in the future".
-    pub(crate) async fn today_in(&self, region: &RegionCode) -> AppResult<NaiveDate> {
+    pub async fn today_in(&self, region: &RegionCode) -> AppResult<NaiveDate> {
         let regency = std::iter::once(region.clone())
             .chain(region.ancestors())
             .find(|c| c.level() == RegionLevel::Regency);

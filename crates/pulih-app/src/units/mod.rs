@@ -113,6 +113,13 @@ pub struct UnitView {
     pub trainings: Vec<TrainingView>,
 }
 
+impl UnitView {
+    /// How many of its agents hold a bimtek certificate.
+    pub fn trained_count(&self) -> usize {
+        self.members.iter().filter(|m| m.trained).count()
+    }
+}
+
 /// An agent as shown. The phone number only to those who manage the unit.
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberView {
@@ -458,6 +465,30 @@ impl App {
             }
         }
         Ok(unit)
+    }
+
+    /// Agents who could join `unit`: enabled agent accounts in the coordinator's scope
+    /// whose scope lies in the village and who are in no unit yet.
+    pub async fn unit_candidates(
+        &self,
+        actor: &Actor,
+        unit: &UnitView,
+    ) -> AppResult<Vec<pulih_store::User>> {
+        authorize(
+            actor,
+            Action::ManageUnits,
+            &Scope::Region(unit.village.clone()),
+        )?;
+        let mut out = Vec::new();
+        for user in self.list_users(actor).await? {
+            let fits = user.role == Role::Agent
+                && !user.disabled
+                && matches!(&user.scope, Scope::Region(c) if unit.village.contains(c));
+            if fits && self.store.membership(user.id).await?.is_none() {
+                out.push(user);
+            }
+        }
+        Ok(out)
     }
 
     /// The unit of the agent `actor`, if it belongs to one.

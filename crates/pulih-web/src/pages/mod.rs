@@ -1,6 +1,7 @@
 //! HTML pages. Each module is one resource; handlers extract, call one use-case, render.
 
 pub mod account;
+pub mod activities;
 pub mod assets;
 pub mod audit;
 pub mod bersinar;
@@ -12,7 +13,9 @@ pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod regions;
+pub mod units;
 pub mod users;
+pub mod worklist;
 
 use askama::Template;
 use axum::extract::{Path, Query, Request};

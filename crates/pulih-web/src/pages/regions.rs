@@ -42,6 +42,14 @@ struct ShowPage<'a> {
     may_manage_bersinar: bool,
     /// A village's Bersinar history, for those who may see it.
     bersinar: Vec<pulih_store::BersinarStep>,
+    /// A village's IBM unit, if formed, for those who may see it.
+    unit: Option<pulih_app::UnitView>,
+    /// Its latest activities.
+    activities: Vec<pulih_app::ActivityView>,
+    /// Whether the user may form the village's unit.
+    may_manage_units: bool,
+    /// Whether the user may record the unit's activities.
+    may_record_activity: bool,
     q: String,
     status: String,
 }
@@ -144,6 +152,29 @@ pub async fn show(
             &pulih_domain::region::Scope::Region(code.clone()),
         )
         .is_ok();
+    let (unit, activities) = if code.level() == RegionLevel::Village {
+        match state.app.village_unit(&actor, code.as_str()).await {
+            Err(AppError::Forbidden(_)) => (None, Vec::new()),
+            Ok(Some(unit)) => {
+                let activities = state.app.village_activities(&actor, code.as_str()).await?;
+                (Some(unit), activities)
+            }
+            other => (other?, Vec::new()),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let may = |action| {
+        code.level() == RegionLevel::Village
+            && pulih_domain::authz::authorize(
+                &actor,
+                action,
+                &pulih_domain::region::Scope::Region(code.clone()),
+            )
+            .is_ok()
+    };
+    let may_manage_units = may(pulih_domain::authz::Action::ManageUnits);
+    let may_record_activity = may(pulih_domain::authz::Action::RecordActivity);
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -155,6 +186,10 @@ pub async fn show(
         may_assess,
         may_manage_bersinar,
         bersinar,
+        unit,
+        activities,
+        may_manage_units,
+        may_record_activity,
         q: String::new(),
         status: String::new(),
     }))

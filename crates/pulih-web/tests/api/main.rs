@@ -14,4 +14,5 @@ mod input;
 mod ops;
 mod programme;
 mod regions;
+mod unit_pages;
 mod units;

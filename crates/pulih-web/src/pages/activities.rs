@@ -1,0 +1,150 @@
+//! Recording an activity of an IBM unit from a phone in under a minute: an awareness
+//! session by default, today's date, the unit's own village; a refused form keeps what
+//! was typed.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{ActivityInput, AppError};
+use pulih_domain::ids::UnitId;
+use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
+use pulih_domain::region::RegionCode;
+
+use super::clients::{Errors, FormData, refused};
+use super::{Nav, frame, render};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "units/activity.html")]
+struct ActivityPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    unit: UnitId,
+    village: RegionCode,
+    village_name: String,
+    levels: Vec<&'static str>,
+    bands: Vec<&'static str>,
+    form: FormData,
+    errors: Errors,
+}
+
+async fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    unit: UnitId,
+    form: Option<FormData>,
+    errors: Errors,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let view = state.app.unit(&actor, unit).await?;
+    let village = state.app.region_view(&actor, &view.village).await?;
+    let form = match form {
+        Some(form) => form,
+        None => {
+            let today = state.app.today_in(&view.village).await?;
+            FormData::default()
+                .with("kind", "awareness")
+                .with("held_on", today.to_string())
+                .with("level", "desa")
+        }
+    };
+    let path = format!("/ibm-units/{unit}/activities/new");
+    let (t, nav) = frame(state, headers, who, &path);
+    Ok(render(&ActivityPage {
+        t,
+        nav,
+        unit,
+        village: view.village,
+        village_name: village.region.name,
+        levels: ActivityLevel::ALL.iter().map(|l| l.key()).collect(),
+        bands: AgeBand::ALL.iter().map(|b| b.key()).collect(),
+        form,
+        errors,
+    }))
+}
+
+fn unit_id(text: &str) -> Result<UnitId, WebError> {
+    text.parse().map_err(|_| WebError::from(AppError::NotFound))
+}
+
+/// `GET /ibm-units/{id}/activities/new`: the form.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(unit): Path<String>,
+) -> Result<Response, WebError> {
+    page(
+        &state,
+        &headers,
+        &who,
+        unit_id(&unit)?,
+        None,
+        Errors::default(),
+    )
+    .await
+}
+
+/// A count typed in a form; blank or not a number is none.
+fn count(form: &FormData, name: &str) -> Option<u32> {
+    form.get(name).trim().parse().ok()
+}
+
+fn input(form: &FormData) -> ActivityInput {
+    let age_bands: BTreeMap<String, u32> = AgeBand::ALL
+        .iter()
+        .filter_map(|b| {
+            count(form, &format!("age_bands.{}", b.key())).map(|n| (b.key().to_owned(), n))
+        })
+        .collect();
+    ActivityInput {
+        held_on: form.opt("held_on"),
+        kind: form.get("kind").to_owned(),
+        level: form.opt("level"),
+        total: count(form, "total"),
+        male: count(form, "male"),
+        female: count(form, "female"),
+        age_bands,
+        materials: form.opt("materials"),
+        reached: count(form, "reached"),
+        agreed_to_screening: count(form, "agreed_to_screening"),
+        attendees: count(form, "attendees"),
+        topic: form.opt("topic"),
+    }
+}
+
+/// `POST /ibm-units/{id}/activities`: records it and shows the village page.
+pub async fn record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(unit): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let unit = unit_id(&unit)?;
+    let form = FormData::checked(&who, pairs)?;
+    match state
+        .app
+        .record_activity(&who.0.actor(), unit, input(&form), ip.as_deref())
+        .await
+    {
+        Ok(view) => {
+            let to = format!("/regions/{}?recorded=1#activities", view.village);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "activity", e)?;
+            let mut response = page(&state, &headers, &who, unit, Some(form), errors).await?;
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
