@@ -51,6 +51,9 @@ pub enum Action {
     ConfigureProgramme,
     /// Nominate, designate, evaluate or revoke Bersinar villages and set yearly targets.
     ManageBersinar,
+    /// Add schools of the Teman Sebaya programme, count their peer educators, record
+    /// their sessions.
+    RecordPeerProgramme,
 }
 
 /// Why an action was refused.
@@ -81,6 +84,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         ),
         AssessVillage => matches!(role, Role::Coordinator | Role::Agent),
         ApproveAssessment | ManageBersinar => matches!(role, Role::Coordinator),
+        RecordPeerProgramme => matches!(role, Role::Coordinator | Role::Agent),
     }
 }
 
@@ -112,7 +116,7 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 14] = [
+    const ACTIONS: [Action; 15] = [
         Action::ManageBersinar,
         Action::ReviewBreakGlass,
         Action::ViewProgramme,
@@ -127,6 +131,7 @@ mod tests {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::ManageOwnAccount,
+        Action::RecordPeerProgramme,
     ];
 
     fn regency(p: u32, k: u32) -> RegionCode {
@@ -193,6 +198,27 @@ mod tests {
         assert_eq!(
             authorize(&me, Action::ImportRegions, &Scope::National),
             Err(Denied::Scope)
+        );
+    }
+
+    #[test]
+    fn the_peer_programme_is_recorded_in_its_village_and_viewed_by_analysts() {
+        let village = Scope::Region(RegionCode::parse("21.71.01.1001").expect("valid"));
+        let next_door = Scope::Region(RegionCode::parse("21.71.01.1002").expect("valid"));
+        let agent = actor(Role::Agent, village.clone(), false);
+        assert_eq!(
+            authorize(&agent, Action::RecordPeerProgramme, &village),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&agent, Action::RecordPeerProgramme, &next_door),
+            Err(Denied::Scope)
+        );
+        let analyst = actor(Role::Analyst, Scope::Region(regency(21, 71)), false);
+        assert_eq!(authorize(&analyst, Action::ViewProgramme, &village), Ok(()));
+        assert_eq!(
+            authorize(&analyst, Action::RecordPeerProgramme, &village),
+            Err(Denied::Role)
         );
     }
 }
