@@ -10,6 +10,7 @@ mod client_store;
 mod clients;
 mod grants;
 mod keys;
+mod peers;
 mod programme;
 mod regions;
 mod rows;
@@ -80,6 +81,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
                 Some("clients_nik_hash_key") => return StoreError::Duplicate("nik"),
                 Some("bersinar_steps_pkey") => return StoreError::Conflict,
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
+                Some("schools_npsn") => return StoreError::Duplicate("npsn"),
                 _ => {}
             }
         }

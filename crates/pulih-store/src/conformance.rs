@@ -11,9 +11,11 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 mod clients;
+mod peers;
 mod programme;
 
 pub use clients::*;
+pub use peers::*;
 pub use programme::*;
 
 use crate::{
@@ -47,7 +49,8 @@ macro_rules! conformance_suite {
             sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read,
             assessments_are_kept_as_history_and_approved_once,
             settings_change_only_from_the_version_read,
-            bersinar_steps_are_numbered_and_targets_versioned);
+            bersinar_steps_are_numbered_and_targets_versioned,
+            peer_programme_counts_are_kept_as_history_and_summed);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -25,8 +25,8 @@ pub mod activity;
 pub mod bersinar;
 pub mod ikn;
 pub mod ikotan;
-pub mod training;
 pub mod peers;
+pub mod training;
 
 keyed_enum! {
     /// The kinds of assessment of a place.

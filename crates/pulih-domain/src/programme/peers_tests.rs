@@ -192,7 +192,10 @@ fn counts_round_trip_through_storage_columns_and_are_rechecked() {
         (5, 2, 3, [Some(1), Some(1), Some(1), Some(1)]),
         (5, -1, 6, [None; 4]),
     ] {
-        assert!(Counts::from_columns(t, m, f, b).is_err(), "{t} {m} {f} {b:?}");
+        assert!(
+            Counts::from_columns(t, m, f, b).is_err(),
+            "{t} {m} {f} {b:?}"
+        );
     }
 }
 
@@ -238,12 +241,7 @@ fn counts() -> impl Strategy<Value = (SchoolLevel, i64, i64, i64, BTreeMap<Strin
 /// Whether the bands sent fit the school and add up to `total`.
 fn bands_fit(level: SchoolLevel, total: i64, bands: &BTreeMap<String, i64>) -> bool {
     let fits = bands.iter().all(|(k, &n)| {
-        n == 0
-            || (n > 0
-                && level
-                    .grade_bands()
-                    .iter()
-                    .any(|b| b.key() == k.as_str()))
+        n == 0 || (n > 0 && level.grade_bands().iter().any(|b| b.key() == k.as_str()))
     });
     fits && bands.values().sum::<i64>() == total
 }
