@@ -273,7 +273,8 @@ impl Counts {
     /// Reports every problem at once: `total` (missing, negative or out of range),
     /// `male`/`female` (missing or negative, `invalid.count`), `sex` (not adding up,
     /// `invalid.sebaya_sum`), `by_grade_band.<key>` (unknown band, a band the school does
-    /// not teach, or negative), `by_grade_band` (not adding up), and unknown fields.
+    /// not teach, or negative), `by_grade_band` (not adding up, `invalid.sebaya_band_sum`),
+    /// and unknown fields.
     fn parse(
         raw: &RawCounts,
         level: SchoolLevel,
@@ -331,7 +332,10 @@ impl Counts {
         let given = !raw.by_grade_band.is_empty();
         let checked = bands_ok && (given || rule.bands_required);
         if total.is_some_and(|t| checked && banded != u64::from(t)) {
-            errors.push(FieldError::new(at("by_grade_band"), "invalid.sebaya_sum"));
+            errors.push(FieldError::new(
+                at("by_grade_band"),
+                "invalid.sebaya_band_sum",
+            ));
         }
         match (total, male, female) {
             (Some(_), Some(male), Some(female)) if errors.is_empty() => Ok(Self {

@@ -96,13 +96,13 @@ fn peer_educators_need_grade_bands_of_the_school_adding_up_to_the_total() {
     let e = |r, level| refused(Counts::educators(&r, level, "educators."));
     assert_eq!(
         e(raw(12, 5, 7, &[]), SchoolLevel::Smp),
-        [("educators.by_grade_band".into(), "invalid.sebaya_sum")]
+        [("educators.by_grade_band".into(), "invalid.sebaya_band_sum")]
     );
     assert_eq!(
         e(raw(12, 5, 6, &[("7_9", 11)]), SchoolLevel::Smp),
         [
             ("educators.sex".into(), "invalid.sebaya_sum"),
-            ("educators.by_grade_band".into(), "invalid.sebaya_sum"),
+            ("educators.by_grade_band".into(), "invalid.sebaya_band_sum"),
         ]
     );
     assert_eq!(
@@ -140,7 +140,7 @@ fn an_audience_may_leave_out_grade_bands_but_given_ones_add_up() {
     );
     assert_eq!(
         e(raw(40, 22, 18, &[("4_6", 39)])),
-        [("audience.by_grade_band".into(), "invalid.sebaya_sum")]
+        [("audience.by_grade_band".into(), "invalid.sebaya_band_sum")]
     );
 }
 

@@ -12,6 +12,7 @@ pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod regions;
+pub mod teman_sebaya;
 pub mod users;
 
 use askama::Template;

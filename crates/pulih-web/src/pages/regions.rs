@@ -42,6 +42,8 @@ struct ShowPage<'a> {
     may_manage_bersinar: bool,
     /// A village's Bersinar history, for those who may see it.
     bersinar: Vec<pulih_store::BersinarStep>,
+    /// Teman Sebaya: a village's schools and forms, or a regency's sums.
+    sebaya: Option<super::teman_sebaya::Section>,
     q: String,
     status: String,
 }
@@ -144,6 +146,7 @@ pub async fn show(
             &pulih_domain::region::Scope::Region(code.clone()),
         )
         .is_ok();
+    let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -155,6 +158,7 @@ pub async fn show(
         may_assess,
         may_manage_bersinar,
         bersinar,
+        sebaya,
         q: String::new(),
         status: String::new(),
     }))

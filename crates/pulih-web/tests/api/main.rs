@@ -14,3 +14,4 @@ mod input;
 mod ops;
 mod programme;
 mod regions;
+mod teman_sebaya;
