@@ -490,4 +490,58 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       await agent.ctx.close();
     }
   });
+  // The IBM unit of Kelurahan Pemping: its coordinator forms it over the API with the
+  // agent above; the agent records an awareness session on the phone in a few taps
+  // (today, its unit, its village by default); the coordinator sees it on the village page.
+  test('an agent records an awareness session on a phone; the coordinator sees it on the village page', async () => {
+    const { token } = await api('POST', '/api/v1/session', null, { username: ADMIN, password: ADMIN_PASSWORD });
+    const org = await api('POST', '/api/v1/organisations', token, { name: 'BNNK Kota Batam', org_type: 'bnn', region: '21.71' });
+    const password = 'teh-obeng-batam-2026';
+    await api('POST', '/api/v1/users', token, { username: 'koord.ibm.batam', display_name: 'Koordinator IBM Batam', role: 'coordinator', org_id: org.id, scope: '21.71', password });
+    const users = await api('GET', '/api/v1/users', token);
+    const agentUser = users.items.find((u) => u.username === 'agen.pemping');
+    const { token: coordToken } = await api('POST', '/api/v1/session', null, { username: 'koord.ibm.batam', password });
+    await api('POST', '/api/v1/villages/21.71.01.1002/ibm-unit', coordToken, {
+      founded_on: wibDate(30), place: 'Kantor Kelurahan Pemping',
+      attendees: { village_head: 1, agent: 5, religious_leader: 2, bnnk_officer: 2 },
+      decree_number: '141/IBM/2026', decree_date: wibDate(30), decree_signed_by: 'Lurah Pemping',
+      members: [{ user_id: agentUser.id, sex: 'female', age_band: '25_44' }],
+    });
+
+    const agent = await phoneAs('agen.pemping', 'kopi-tarik-pemping-2026');
+    try {
+      const p = agent.p;
+      await p.goto('/worklist');
+      await go(p.getByRole('link', { name: 'Catat kegiatan' }).first(), '**/activities/new', p);
+      assert.equal(await p.getByLabel('Sosialisasi').isChecked(), true, 'an awareness session by default');
+      assert.equal(await p.getByLabel('Tanggal').inputValue(), wibDate(0), 'today by default');
+      await p.getByLabel('Tingkat/tempat').selectOption('rw');
+      await p.getByLabel('Jumlah peserta', { exact: true }).fill('40');
+      await p.getByLabel('Laki-laki').fill('22');
+      await p.getByLabel('Perempuan').fill('18');
+      await p.getByLabel('Materi (mis. leaflet, video)').fill('leaflet bahaya narkoba');
+      await h.assertNoSidewaysScroll(p, 'activity-form');
+      const violations = await h.axeScan(p, 'activity form');
+      assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the activity form');
+      await go(p.getByRole('button', { name: 'Simpan kegiatan' }), '**/regions/21.71.01.1002**', p);
+      await p.locator('#activities').waitFor();
+      await p.locator('.activities').getByText('leaflet bahaya narkoba', { exact: false }).waitFor();
+      assert.deepEqual(agent.seen.splice(0), []);
+    } finally {
+      await agent.ctx.close();
+    }
+
+    const coord = await phoneAs('koord.ibm.batam', password);
+    try {
+      const p = coord.p;
+      await p.goto('/regions/21.71.01.1002');
+      const item = p.locator('.activities li').first();
+      await h.expectText(item, `${wibDate(0)} · Sosialisasi · RW · 40 orang (22 L, 18 P) · leaflet bahaya narkoba`, 'the session on the village page');
+      const violations = await h.axeScan(p, 'village page with its IBM unit');
+      assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the village page');
+      assert.deepEqual(coord.seen.splice(0), []);
+    } finally {
+      await coord.ctx.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ mod clients;
 mod error;
 mod keys;
 mod orgs;
+mod peers;
 mod programme;
 mod regions;
 mod secrets;
@@ -34,6 +35,10 @@ pub use clients::*;
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;
+pub use peers::{
+    PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
+    SchoolInput, SchoolView, VillagePeers,
+};
 pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use regions::RegionView;
 pub use secrets::random_token;

@@ -55,6 +55,9 @@ pub enum Action {
     ManageUnits,
     /// Record an IBM unit's activities (agents: only for their own unit).
     RecordActivity,
+    /// Add schools of the Teman Sebaya programme, count their peer educators, record
+    /// their sessions.
+    RecordPeerProgramme,
 }
 
 /// Why an action was refused.
@@ -83,7 +86,9 @@ const fn role_allows(role: Role, action: Action) -> bool {
             role,
             Role::Admin | Role::Coordinator | Role::Agent | Role::Analyst
         ),
-        AssessVillage | RecordActivity => matches!(role, Role::Coordinator | Role::Agent),
+        AssessVillage | RecordActivity | RecordPeerProgramme => {
+            matches!(role, Role::Coordinator | Role::Agent)
+        }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
     }
 }
@@ -116,7 +121,7 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 16] = [
+    const ACTIONS: [Action; 17] = [
         Action::ManageUnits,
         Action::RecordActivity,
         Action::ManageBersinar,
@@ -133,6 +138,7 @@ mod tests {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::ManageOwnAccount,
+        Action::RecordPeerProgramme,
     ];
 
     fn regency(p: u32, k: u32) -> RegionCode {
@@ -199,6 +205,27 @@ mod tests {
         assert_eq!(
             authorize(&me, Action::ImportRegions, &Scope::National),
             Err(Denied::Scope)
+        );
+    }
+
+    #[test]
+    fn the_peer_programme_is_recorded_in_its_village_and_viewed_by_analysts() {
+        let village = Scope::Region(RegionCode::parse("21.71.01.1001").expect("valid"));
+        let next_door = Scope::Region(RegionCode::parse("21.71.01.1002").expect("valid"));
+        let agent = actor(Role::Agent, village.clone(), false);
+        assert_eq!(
+            authorize(&agent, Action::RecordPeerProgramme, &village),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&agent, Action::RecordPeerProgramme, &next_door),
+            Err(Denied::Scope)
+        );
+        let analyst = actor(Role::Analyst, Scope::Region(regency(21, 71)), false);
+        assert_eq!(authorize(&analyst, Action::ViewProgramme, &village), Ok(()));
+        assert_eq!(
+            authorize(&analyst, Action::RecordPeerProgramme, &village),
+            Err(Denied::Role)
         );
     }
 }

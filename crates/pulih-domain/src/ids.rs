@@ -90,6 +90,18 @@ typed_id!(
     /// Identifies an activity of an IBM unit.
     ActivityId
 );
+typed_id!(
+    /// Identifies a school of the Teman Sebaya programme.
+    SchoolId
+);
+typed_id!(
+    /// Identifies one count of a school's peer educators as of a date.
+    PeerCountId
+);
+typed_id!(
+    /// Identifies one session held by a school's peer educators.
+    PeerSessionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ mod client_store;
 mod clients;
 mod grants;
 mod keys;
+mod peers;
 mod programme;
 mod regions;
 mod rows;
@@ -83,6 +84,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
                 Some("units_village_key") => return StoreError::Duplicate("village"),
                 Some("unit_members_pkey") => return StoreError::Duplicate("member"),
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
+                Some("schools_npsn") => return StoreError::Duplicate("npsn"),
                 _ => {}
             }
         }

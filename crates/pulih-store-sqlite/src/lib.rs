@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod client_store;
 mod clients;
+mod peers;
 mod programme;
 mod regions;
 mod rows;
@@ -109,6 +110,9 @@ fn map_err(e: sqlx::Error) -> StoreError {
             }
             if msg.contains("idempotency") {
                 return StoreError::Duplicate("idempotency_key");
+            }
+            if msg.contains("schools.npsn") {
+                return StoreError::Duplicate("npsn");
             }
         }
         if db.is_foreign_key_violation() {

@@ -11,10 +11,12 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 mod clients;
+mod peers;
 mod programme;
 mod units;
 
 pub use clients::*;
+pub use peers::*;
 pub use programme::*;
 pub use units::*;
 
@@ -51,7 +53,8 @@ macro_rules! conformance_suite {
             settings_change_only_from_the_version_read,
             bersinar_steps_are_numbered_and_targets_versioned,
             units_are_one_per_village_and_agents_one_per_unit,
-            full_attendance_earns_one_certificate_and_activities_are_tallied);
+            full_attendance_earns_one_certificate_and_activities_are_tallied,
+            peer_programme_counts_are_kept_as_history_and_summed);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

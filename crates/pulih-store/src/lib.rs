@@ -4,6 +4,7 @@
 //! audit entry and the change-feed entry in one transaction: all of it or none of it.
 
 mod clients;
+mod peers;
 mod programme;
 mod records;
 mod units;
@@ -19,6 +20,7 @@ use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
 use std::collections::HashMap;
 
 pub use clients::*;
+pub use peers::*;
 pub use programme::*;
 pub use records::*;
 pub use units::*;
@@ -62,7 +64,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything Pulih stores, implemented once per backend with the backend's own SQL.
 #[async_trait]
-pub trait Store: ClientStore + ProgrammeStore + UnitStore + Send + Sync + 'static {
+pub trait Store:
+    ClientStore + ProgrammeStore + UnitStore + PeerStore + Send + Sync + 'static
+{
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

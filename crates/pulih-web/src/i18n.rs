@@ -125,6 +125,7 @@ mod tests {
         for dir in [
             "templates",
             "templates/clients",
+            "templates/regions",
             "src",
             "src/pages",
             "src/pages/clients",
@@ -195,6 +196,12 @@ mod tests {
         }
         for c in ["added", "renamed", "retired", "restored"] {
             keys.push(format!("change.{c}"));
+        }
+        for l in pulih_domain::programme::peers::SchoolLevel::ALL {
+            keys.push(format!("school_level.{}", l.key()));
+        }
+        for b in pulih_domain::programme::peers::GradeBand::ALL {
+            keys.push(format!("grade_band.{}", b.key()));
         }
         keys.extend(client_page_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");

@@ -119,6 +119,19 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(api::audit::page))
         .route("/audit/verify", get(api::audit::verify))
         .route("/openapi.json", get(api::openapi::document))
+        .route(
+            "/villages/{code}/schools",
+            get(api::peers::schools).post(api::peers::add_school),
+        )
+        .route(
+            "/schools/{id}/peer-educators",
+            get(api::peers::educator_history).post(api::peers::record_educators),
+        )
+        .route(
+            "/schools/{id}/sessions",
+            get(api::peers::sessions).post(api::peers::record_session),
+        )
+        .route("/regencies/{code}/teman-sebaya", get(api::peers::summary))
         .layer(from_fn_with_state(state.clone(), idempotency));
 
     let pages = Router::new()
@@ -226,7 +239,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/break-glass/review", get(pages::break_glass::review_list))
         .route("/break-glass/{id}/review", post(pages::break_glass::review))
-        .route("/api/docs", get(api::openapi::docs_page));
+        .route("/api/docs", get(api::openapi::docs_page))
+        .route(
+            "/villages/{code}/schools",
+            post(pages::teman_sebaya::add_school),
+        )
+        .route(
+            "/villages/{code}/peer-educators",
+            post(pages::teman_sebaya::record_educators),
+        )
+        .route(
+            "/villages/{code}/peer-sessions",
+            post(pages::teman_sebaya::record_session),
+        );
 
     Router::new()
         .nest("/api/v1", api)

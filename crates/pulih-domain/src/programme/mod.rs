@@ -13,6 +13,9 @@
 //! by decree against yearly targets ([`bersinar`]), and is itself scored once a year as a
 //! **Kota Tanggap Ancaman Narkoba** on the five IKOTAN variables ([`ikotan`]).
 //!
+//! Schools run **Teman Sebaya**, a peer-educator programme: trained students counted by
+//! sex and grade band, and the sessions they hold, counted the same way ([`peers`]).
+//!
 //! Nothing here touches storage or the web: values are parsed at the edge into these
 //! types, and every rule is a function of its inputs (today's date included).
 
@@ -24,6 +27,7 @@ pub mod activity_detail;
 pub mod bersinar;
 pub mod ikn;
 pub mod ikotan;
+pub mod peers;
 pub mod training;
 pub mod unit;
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod clients;
 pub mod openapi;
 pub mod orgs;
+pub mod peers;
 pub mod programme;
 pub mod regions;
 pub mod session;

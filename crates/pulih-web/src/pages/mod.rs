@@ -13,6 +13,7 @@ pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod regions;
+pub mod teman_sebaya;
 pub mod units;
 pub mod users;
 pub mod worklist;

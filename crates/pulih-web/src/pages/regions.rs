@@ -50,6 +50,8 @@ struct ShowPage<'a> {
     may_manage_units: bool,
     /// Whether the user may record the unit's activities.
     may_record_activity: bool,
+    /// Teman Sebaya: a village's schools and forms, or a regency's sums.
+    sebaya: Option<super::teman_sebaya::Section>,
     q: String,
     status: String,
 }
@@ -175,6 +177,7 @@ pub async fn show(
     };
     let may_manage_units = may(pulih_domain::authz::Action::ManageUnits);
     let may_record_activity = may(pulih_domain::authz::Action::RecordActivity);
+    let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -190,6 +193,7 @@ pub async fn show(
         activities,
         may_manage_units,
         may_record_activity,
+        sebaya,
         q: String::new(),
         status: String::new(),
     }))

@@ -14,5 +14,6 @@ mod input;
 mod ops;
 mod programme;
 mod regions;
+mod teman_sebaya;
 mod unit_pages;
 mod units;
