@@ -487,6 +487,7 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
         "every kelurahan of Batam is a point"
     );
     let candidates = html.split("id=\"candidates\"").nth(1).expect("candidates");
+    let candidates = &candidates[..candidates.find("</ol>").expect("the list")];
     assert!(
         candidates.contains("21.71.02.1001") && !candidates.contains("21.71.01.1002"),
         "{candidates}"
