@@ -17,6 +17,7 @@ pub mod org;
 pub mod programme;
 pub mod region;
 pub mod region_import;
+pub mod boundary;
 
 pub use keyed::optional_text;
 

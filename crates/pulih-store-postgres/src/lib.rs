@@ -13,6 +13,7 @@ mod keys;
 mod programme;
 mod regions;
 mod rows;
+mod boundaries;
 #[cfg(feature = "testing")]
 pub mod testing;
 

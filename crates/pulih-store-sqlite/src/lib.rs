@@ -12,6 +12,7 @@ mod programme;
 mod regions;
 mod rows;
 mod writer;
+mod boundaries;
 
 use std::path::Path;
 use std::str::FromStr;

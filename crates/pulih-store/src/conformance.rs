@@ -12,9 +12,11 @@ use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 mod clients;
 mod programme;
+mod boundaries;
 
 pub use clients::*;
 pub use programme::*;
+pub use boundaries::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
@@ -47,7 +49,8 @@ macro_rules! conformance_suite {
             sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read,
             assessments_are_kept_as_history_and_approved_once,
             settings_change_only_from_the_version_read,
-            bersinar_steps_are_numbered_and_targets_versioned);
+            bersinar_steps_are_numbered_and_targets_versioned,
+            boundaries_are_replaced_by_a_reimport_and_read_by_level);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

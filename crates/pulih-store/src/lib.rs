@@ -6,6 +6,7 @@
 mod clients;
 mod programme;
 mod records;
+mod boundaries;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 pub use clients::*;
 pub use programme::*;
 pub use records::*;
+pub use boundaries::*;
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +62,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything Pulih stores, implemented once per backend with the backend's own SQL.
 #[async_trait]
-pub trait Store: ClientStore + ProgrammeStore + Send + Sync + 'static {
+pub trait Store: ClientStore + ProgrammeStore + BoundaryStore + Send + Sync + 'static {
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
