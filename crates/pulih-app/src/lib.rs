@@ -14,6 +14,7 @@ mod programme;
 mod regions;
 mod secrets;
 mod throttle;
+mod boundaries;
 
 use std::sync::Arc;
 
@@ -36,6 +37,7 @@ pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use regions::RegionView;
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
+pub use boundaries::BoundarySummary;
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

@@ -196,10 +196,13 @@ mod tests {
         for c in ["added", "renamed", "retired", "restored"] {
             keys.push(format!("change.{c}"));
         }
+        for v in pulih_domain::programme::ikotan::Variable::ALL {
+            keys.push(format!("ikotan_variable.{}", v.key()));
+        }
         keys.extend(client_page_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut dirs: Vec<std::path::PathBuf> =
-            ["pulih-domain/src", "pulih-app/src", "pulih-web/src"]
+            ["pulih-domain/src", "pulih-app/src", "pulih-web/src", "pulih-regions/src"]
                 .iter()
                 .map(|d| std::path::Path::new(root).join(d))
                 .collect();

@@ -100,6 +100,14 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(api::audit::page))
         .route("/audit/verify", get(api::audit::verify))
         .route("/openapi.json", get(api::openapi::document))
+        .route(
+            "/regions/boundaries",
+            post(api::boundaries::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+        )
+        .route(
+            "/settings/ikotan-bands",
+            get(api::programme::ikotan_bands).put(api::programme::set_ikotan_bands),
+        )
         .layer(from_fn_with_state(state.clone(), idempotency));
 
     let pages = Router::new()
@@ -185,7 +193,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/break-glass/review", get(pages::break_glass::review_list))
         .route("/break-glass/{id}/review", post(pages::break_glass::review))
-        .route("/api/docs", get(api::openapi::docs_page));
+        .route("/api/docs", get(api::openapi::docs_page))
+        .route(
+            "/regencies/{code}/ikotan",
+            get(pages::ikotan::form).post(pages::ikotan::record),
+        );
 
     Router::new()
         .nest("/api/v1", api)

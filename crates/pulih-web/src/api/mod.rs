@@ -9,6 +9,7 @@ pub mod programme;
 pub mod regions;
 pub mod session;
 pub mod users;
+pub mod boundaries;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

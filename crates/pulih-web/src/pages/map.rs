@@ -1,13 +1,23 @@
-//! A regency's villages as points on a map drawn by the server (SVG, no JavaScript):
-//! centroids projected with an equirectangular projection scaled by the cosine of the
-//! mean latitude, coloured by Bersinar status where there is one, else by IKN category.
+//! A regency's villages on a map drawn by the server (SVG, no JavaScript): the official
+//! boundary of each village that has one imported, else a point at its centroid, both
+//! coloured by Bersinar status where there is one, else by IKN category. The projection
+//! is equirectangular, scaled by the cosine of the mean latitude, and fits the boundaries'
+//! boxes and the points.
+
+use std::collections::HashMap;
+use std::fmt::Write;
 
 use pulih_app::VillageProgramme;
+use pulih_domain::boundary::{BBox, Geometry};
+use pulih_domain::region::RegionCode;
 
 /// Width of the drawing, in SVG units; the height follows the regency's shape.
 const WIDTH: f64 = 600.0;
 /// Margin around the points.
 const PAD: f64 = 12.0;
+/// Positions of a boundary closer than this (in SVG units) to the previous one drawn are
+/// left out: at 600 units wide they would share a pixel.
+const MIN_STEP: f64 = 0.5;
 
 /// One village on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +36,21 @@ pub struct MapPoint {
     pub code: String,
 }
 
+/// One village drawn as its boundary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapShape {
+    /// SVG path data, one closed subpath per ring (holes cut out even-odd).
+    pub d: String,
+    /// CSS class of its colour.
+    pub class: String,
+    /// Translation key of what the colour means.
+    pub meaning: String,
+    /// The village's name.
+    pub name: String,
+    /// Its code.
+    pub code: String,
+}
+
 /// The drawing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Map {
@@ -33,7 +58,9 @@ pub struct Map {
     pub width: f64,
     /// Height.
     pub height: f64,
-    /// The villages with a centroid.
+    /// The villages drawn as their boundary.
+    pub shapes: Vec<MapShape>,
+    /// The villages without a boundary but with a centroid.
     pub points: Vec<MapPoint>,
 }
 
@@ -49,41 +76,134 @@ fn colour(v: &VillageProgramme) -> (String, String) {
     }
 }
 
-/// The map of the villages that have a centroid; none when none has.
-pub fn draw(villages: &[VillageProgramme]) -> Option<Map> {
-    let located: Vec<(&VillageProgramme, f64, f64)> = villages
+/// Degrees to SVG units.
+struct Projection {
+    west: f64,
+    north: f64,
+    squeeze: f64,
+    scale: f64,
+}
+
+impl Projection {
+    fn fit(extent: BBox) -> (Self, f64) {
+        let squeeze = ((extent.min_lat + extent.max_lat) / 2.0).to_radians().cos();
+        let span_x = ((extent.max_lon - extent.min_lon) * squeeze).max(1e-6);
+        let span_y = (extent.max_lat - extent.min_lat).max(1e-6);
+        let scale = (WIDTH - 2.0 * PAD) / span_x.max(span_y);
+        let height = (span_y * scale + 2.0 * PAD).clamp(120.0, 700.0);
+        let projection = Self {
+            west: extent.min_lon,
+            north: extent.max_lat,
+            squeeze,
+            scale,
+        };
+        (projection, height)
+    }
+
+    fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            PAD + (lon - self.west) * self.squeeze * self.scale,
+            PAD + (self.north - lat) * self.scale,
+        )
+    }
+
+    /// Path data of a geometry; empty when it is smaller than a pixel.
+    fn path(&self, geometry: &Geometry) -> String {
+        let mut d = String::new();
+        for ring in geometry.polygons().iter().flatten() {
+            let mut kept: Vec<(f64, f64)> = Vec::with_capacity(ring.len());
+            for c in &ring[..ring.len() - 1] {
+                let p = self.xy(c.lon_deg(), c.lat_deg());
+                let near = kept.last().is_some_and(|q: &(f64, f64)| {
+                    (p.0 - q.0).abs() < MIN_STEP && (p.1 - q.1).abs() < MIN_STEP
+                });
+                if !near {
+                    kept.push(p);
+                }
+            }
+            if kept.len() < 3 {
+                continue;
+            }
+            for (i, (x, y)) in kept.iter().enumerate() {
+                d.push(if i == 0 { 'M' } else { ' ' });
+                number(&mut d, *x);
+                d.push(',');
+                number(&mut d, *y);
+            }
+            d.push('Z');
+        }
+        d
+    }
+}
+
+/// Writes a coordinate with one decimal, without a trailing `.0`.
+fn number(out: &mut String, v: f64) {
+    let start = out.len();
+    let _ = write!(out, "{v:.1}");
+    if out.ends_with(".0") {
+        out.truncate(out.len() - 2);
+    }
+    if &out[start..] == "-0" {
+        out.replace_range(start.., "0");
+    }
+}
+
+/// The map of the villages that have a boundary or a centroid; none when none has.
+pub fn draw(
+    villages: &[VillageProgramme],
+    boundaries: &HashMap<RegionCode, Geometry>,
+) -> Option<Map> {
+    let centroid = |v: &VillageProgramme| Some((v.region.longitude?, v.region.latitude?));
+    let extent = villages
         .iter()
-        .filter_map(|v| Some((v, v.region.latitude?, v.region.longitude?)))
-        .collect();
-    let (_, lat0, lon0) = located.first()?;
-    let bounds = located
-        .iter()
-        .fold((*lat0, *lat0, *lon0, *lon0), |b, (_, lat, lon)| {
-            (b.0.min(*lat), b.1.max(*lat), b.2.min(*lon), b.3.max(*lon))
-        });
-    let (min_lat, max_lat, min_lon, max_lon) = bounds;
-    let squeeze = ((min_lat + max_lat) / 2.0).to_radians().cos();
-    let span_x = ((max_lon - min_lon) * squeeze).max(1e-6);
-    let span_y = (max_lat - min_lat).max(1e-6);
-    let scale = (WIDTH - 2.0 * PAD) / span_x.max(span_y);
-    let height = (span_y * scale + 2.0 * PAD).clamp(120.0, 700.0);
-    let points = located
-        .into_iter()
-        .map(|(v, lat, lon)| {
-            let (class, meaning) = colour(v);
-            MapPoint {
-                x: PAD + (lon - min_lon) * squeeze * scale,
-                y: PAD + (max_lat - lat) * scale,
+        .filter_map(|v| match boundaries.get(&v.region.code) {
+            Some(g) => Some(g.bbox()),
+            None => centroid(v).map(|(lon, lat)| BBox::around(lon, lat)),
+        })
+        .reduce(BBox::union)?;
+    let (projection, height) = Projection::fit(extent);
+    let mut shapes = Vec::new();
+    let mut points = Vec::new();
+    for v in villages {
+        let (class, meaning) = colour(v);
+        let (name, code) = (v.region.name.clone(), v.region.code.to_string());
+        let d = boundaries
+            .get(&v.region.code)
+            .map(|g| projection.path(g))
+            .unwrap_or_default();
+        if !d.is_empty() {
+            shapes.push(MapShape {
+                d,
                 class,
                 meaning,
-                name: v.region.name.clone(),
-                code: v.region.code.to_string(),
-            }
-        })
-        .collect();
+                name,
+                code,
+            });
+            continue;
+        }
+        // a village too small to draw at this scale keeps its point
+        let at = centroid(v).or_else(|| {
+            boundaries.get(&v.region.code).map(|g| {
+                let b = g.bbox();
+                ((b.min_lon + b.max_lon) / 2.0, (b.min_lat + b.max_lat) / 2.0)
+            })
+        });
+        if let Some((lon, lat)) = at {
+            let (x, y) = projection.xy(lon, lat);
+            points.push(MapPoint {
+                x,
+                y,
+                class,
+                meaning,
+                name,
+                code,
+            });
+        }
+    }
     Some(Map {
         width: WIDTH,
         height,
+        shapes,
         points,
     })
 }
@@ -92,8 +212,8 @@ pub fn draw(villages: &[VillageProgramme]) -> Option<Map> {
 mod tests {
     use super::*;
     use pulih_domain::programme::bersinar::Status;
+    use pulih_domain::boundary::RawGeometry;
     use pulih_domain::programme::ikn::Category;
-    use pulih_domain::region::RegionCode;
     use pulih_store::Region;
 
     fn village(code: &str, lat: Option<f64>, lon: f64) -> VillageProgramme {
@@ -122,7 +242,7 @@ mod tests {
             east,
             village("21.71.01.1004", None, 104.1),
         ];
-        let map = draw(&villages).expect("map");
+        let map = draw(&villages, &HashMap::new()).expect("map");
         assert_eq!(
             map.points.len(),
             2,
@@ -137,6 +257,50 @@ mod tests {
             (south_east.class.as_str(), north_west.class.as_str()),
             ("bersinar-designated", "ikn-waspada")
         );
-        assert!(draw(&[village("21.71.01.1004", None, 104.1)]).is_none());
+        assert!(draw(&[village("21.71.01.1004", None, 104.1)], &HashMap::new()).is_none());
+    }
+
+    fn square(lon: f64, lat: f64, side: f64) -> Geometry {
+        let ring = vec![
+            vec![lon, lat],
+            vec![lon + side, lat],
+            vec![lon + side, lat + side],
+            vec![lon, lat + side],
+            vec![lon, lat],
+        ];
+        Geometry::parse(&RawGeometry::Polygon(vec![ring])).expect("square")
+    }
+
+    #[test]
+    fn villages_with_a_boundary_are_drawn_as_areas_and_the_rest_as_points() {
+        let villages = [
+            village("21.71.01.1002", Some(1.005), 104.005),
+            village("21.71.01.1003", Some(1.2), 104.3),
+            village("21.71.01.1004", Some(1.1), 104.1),
+        ];
+        let boundaries = HashMap::from([
+            (villages[0].region.code.clone(), square(104.0, 1.0, 0.01)),
+            // smaller than a pixel at this scale: drawn as its point
+            (villages[2].region.code.clone(), square(104.1, 1.1, 0.0001)),
+        ]);
+        let map = draw(&villages, &boundaries).expect("map");
+        assert_eq!(map.shapes.len(), 1);
+        let shape = &map.shapes[0];
+        assert_eq!(
+            (shape.code.as_str(), shape.class.as_str()),
+            ("21.71.01.1002", "ikn-waspada")
+        );
+        assert!(shape.d.starts_with('M') && shape.d.ends_with('Z'), "{}", shape.d);
+        assert_eq!(shape.d.matches(' ').count(), 3, "four corners: {}", shape.d);
+        for pair in shape.d.trim_matches(['M', 'Z']).split(' ') {
+            let (x, y) = pair.split_once(',').expect("x,y");
+            let (x, y): (f64, f64) = (x.parse().expect("x"), y.parse().expect("y"));
+            assert!((0.0..=map.width).contains(&x) && (0.0..=map.height).contains(&y));
+            assert!(!pair.contains(".0,") && !pair.ends_with(".0"), "{pair}");
+        }
+        let codes: Vec<&str> = map.points.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["21.71.01.1003", "21.71.01.1004"]);
+        // the south-west corner of the square is the map's south-west corner
+        assert!(shape.d.starts_with(&format!("M{PAD},")), "{}", shape.d);
     }
 }

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod orgs;
 pub mod regions;
 pub mod users;
+pub mod ikotan;
 
 use askama::Template;
 use axum::extract::{Path, Query, Request};

@@ -42,6 +42,8 @@ struct ShowPage<'a> {
     may_manage_bersinar: bool,
     /// A village's Bersinar history, for those who may see it.
     bersinar: Vec<pulih_store::BersinarStep>,
+    /// The IKOTAN form of a regency, for its coordinators.
+    ikotan: Option<super::ikotan::IkotanForm>,
     q: String,
     status: String,
 }
@@ -119,9 +121,13 @@ pub async fn show(
     } else {
         None
     };
-    let map = programme
-        .as_ref()
-        .and_then(|p| super::map::draw(&p.villages));
+    let map = match &programme {
+        Some(p) => {
+            let boundaries = state.app.village_boundaries(&actor, &code).await?;
+            super::map::draw(&p.villages, &boundaries)
+        }
+        None => None,
+    };
     let bersinar = if code.level() == RegionLevel::Village {
         match state.app.bersinar_history(&actor, code.as_str()).await {
             Err(AppError::Forbidden(_)) => Vec::new(),
@@ -144,6 +150,8 @@ pub async fn show(
             &pulih_domain::region::Scope::Region(code.clone()),
         )
         .is_ok();
+    let ikotan = super::ikotan::may_record(&actor, &code)
+        .then(|| super::ikotan::IkotanForm::blank(&view.region));
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -155,6 +163,7 @@ pub async fn show(
         may_assess,
         may_manage_bersinar,
         bersinar,
+        ikotan,
         q: String::new(),
         status: String::new(),
     }))

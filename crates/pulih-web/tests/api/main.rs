@@ -14,3 +14,5 @@ mod input;
 mod ops;
 mod programme;
 mod regions;
+mod boundaries;
+mod ikotan;

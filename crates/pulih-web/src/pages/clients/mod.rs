@@ -71,7 +71,7 @@ impl FormData {
     }
 
     /// A form with one value set, e.g. a default.
-    fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+    pub(crate) fn with(mut self, name: &str, value: impl Into<String>) -> Self {
         self.0.push((name.to_owned(), value.into()));
         self
     }
