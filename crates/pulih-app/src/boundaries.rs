@@ -121,7 +121,7 @@ impl App {
         let stored = self.store.stored_regions().await?;
         for p in &prepared {
             let code = &p.boundary.code;
-            let key = if !stored.get(code).is_some_and(|r| !r.retired) {
+            let key = if stored.get(code).is_none_or(|r| r.retired) {
                 "invalid.boundary_region_unknown"
             } else if actor.is_some_and(|a| {
                 authorize(a, Action::ImportRegions, &Scope::Region(code.clone())).is_err()

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod bersinar;
+mod boundaries;
 mod clients;
 mod error;
 mod keys;
@@ -14,7 +15,6 @@ mod programme;
 mod regions;
 mod secrets;
 mod throttle;
-mod boundaries;
 
 use std::sync::Arc;
 
@@ -29,6 +29,7 @@ pub use auth::{Authenticated, Login, LoginKind};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
+pub use boundaries::BoundarySummary;
 pub use clients::*;
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
@@ -37,7 +38,6 @@ pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use regions::RegionView;
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
-pub use boundaries::BoundarySummary;
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

@@ -313,9 +313,10 @@ pub async fn import_boundaries(
         ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let source = from
-        .file_name()
-        .map_or_else(|| from.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let source = from.file_name().map_or_else(
+        || from.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let imported = app
         .import_boundaries(None, Box::new(bar.wrap_read(file)), property, &source)
         .await;

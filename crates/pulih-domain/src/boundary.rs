@@ -218,24 +218,29 @@ fn ring_of(raw: &[Vec<f64>]) -> Result<Vec<Coord>, Invalid> {
     Ok(ring)
 }
 
-/// Squared distance, in units², from `p` to the segment `a`–`b`.
-fn segment_distance2(p: Coord, a: Coord, b: Coord) -> f64 {
-    let (px, py) = (f64::from(p.lon), f64::from(p.lat));
-    let (ax, ay) = (f64::from(a.lon), f64::from(a.lat));
-    let (dx, dy) = (f64::from(b.lon) - ax, f64::from(b.lat) - ay);
+/// A point in a plane: fixed-point degrees here, SVG units on a map.
+pub type Xy = [f64; 2];
+
+fn xy(c: Coord) -> Xy {
+    [f64::from(c.lon), f64::from(c.lat)]
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn segment_distance2(p: Xy, a: Xy, b: Xy) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 == 0.0 {
         0.0
     } else {
-        (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
     };
-    let (ex, ey) = (px - (ax + t * dx), py - (ay + t * dy));
+    let (ex, ey) = (p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
     ex * ex + ey * ey
 }
 
 /// Douglas–Peucker on `line[first..=last]`, marking the positions to keep; iterative, so a
 /// ring of a million positions cannot overflow the stack.
-fn douglas_peucker(line: &[Coord], first: usize, last: usize, tolerance: f64, keep: &mut [bool]) {
+fn douglas_peucker(line: &[Xy], first: usize, last: usize, tolerance: f64, keep: &mut [bool]) {
     let limit = tolerance * tolerance;
     let mut stack = vec![(first, last)];
     while let Some((a, b)) = stack.pop() {
@@ -253,26 +258,28 @@ fn douglas_peucker(line: &[Coord], first: usize, last: usize, tolerance: f64, ke
     }
 }
 
-/// Simplifies a closed ring (rounded, without repeats); none when fewer than three
-/// distinct positions remain, i.e. the ring has no area left at this precision.
-fn simplify_ring(ring: &[Coord], tolerance: f64) -> Option<Vec<Coord>> {
+/// Simplifies a closed ring (last point equal to the first, no point repeated in a row)
+/// with Douglas–Peucker at `tolerance`, in the ring's own units, and returns the indices
+/// kept, the closing one included. None when fewer than three distinct points remain:
+/// the ring has no area left. Maps use it again in SVG units, to draw no more than shows.
+pub fn simplify_closed_ring(ring: &[Xy], tolerance: f64) -> Option<Vec<usize>> {
     // distinct positions, the closing one left out
     let open = &ring[..ring.len().saturating_sub(1)];
     if open.len() < 3 {
         return None;
     }
     if open.len() == 3 {
-        return Some(ring.to_vec());
+        return Some((0..ring.len()).collect());
     }
     // Split the ring at the position farthest from the first: both halves are lines.
-    let d2 = |c: Coord| {
-        let (dx, dy) = (
-            f64::from(c.lon) - f64::from(open[0].lon),
-            f64::from(c.lat) - f64::from(open[0].lat),
-        );
-        dx * dx + dy * dy
-    };
-    let far = (1..open.len()).fold(1, |best, i| if d2(open[i]) > d2(open[best]) { i } else { best });
+    let d2 = |p: Xy| (p[0] - open[0][0]).powi(2) + (p[1] - open[0][1]).powi(2);
+    let far = (1..open.len()).fold(1, |best, i| {
+        if d2(open[i]) > d2(open[best]) {
+            i
+        } else {
+            best
+        }
+    });
     let last = ring.len() - 1;
     let mut keep = vec![false; ring.len()];
     keep[0] = true;
@@ -283,22 +290,22 @@ fn simplify_ring(ring: &[Coord], tolerance: f64) -> Option<Vec<Coord>> {
     if keep.iter().filter(|k| **k).count() < 4 {
         // only the two ends of the longest axis survived: keep the position farthest
         // from that axis too, so the ring stays a (thin) triangle
-        let widest = (1..last)
-            .filter(|&i| i != far)
-            .max_by(|&i, &j| {
-                let di = segment_distance2(ring[i], ring[0], ring[far]);
-                let dj = segment_distance2(ring[j], ring[0], ring[far]);
-                di.total_cmp(&dj)
-            })?;
+        let widest = (1..last).filter(|&i| i != far).max_by(|&i, &j| {
+            let di = segment_distance2(ring[i], ring[0], ring[far]);
+            let dj = segment_distance2(ring[j], ring[0], ring[far]);
+            di.total_cmp(&dj)
+        })?;
         keep[widest] = true;
     }
-    Some(
-        ring.iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(c, _)| *c)
-            .collect(),
-    )
+    Some((0..ring.len()).filter(|&i| keep[i]).collect())
+}
+
+/// Simplifies a closed ring of rounded positions without repeats; none when it has no
+/// area left at this precision.
+fn simplify_ring(ring: &[Coord], tolerance: f64) -> Option<Vec<Coord>> {
+    let points: Vec<Xy> = ring.iter().map(|c| xy(*c)).collect();
+    let kept = simplify_closed_ring(&points, tolerance)?;
+    Some(kept.into_iter().map(|i| ring[i]).collect())
 }
 
 /// The stored form: a GeoJSON `MultiPolygon`.
@@ -317,7 +324,11 @@ impl From<Geometry> for GeoJsonMultiPolygon {
             .map(|rings| {
                 rings
                     .into_iter()
-                    .map(|ring| ring.into_iter().map(|c| [c.lon_deg(), c.lat_deg()]).collect())
+                    .map(|ring| {
+                        ring.into_iter()
+                            .map(|c| [c.lon_deg(), c.lat_deg()])
+                            .collect()
+                    })
                     .collect()
             })
             .collect();

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod authz;
+pub mod boundary;
 pub mod care;
 pub mod client;
 pub mod client_access;
@@ -17,7 +18,6 @@ pub mod org;
 pub mod programme;
 pub mod region;
 pub mod region_import;
-pub mod boundary;
 
 pub use keyed::optional_text;
 

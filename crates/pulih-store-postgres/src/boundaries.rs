@@ -22,7 +22,12 @@ fn boundary(row: &PgRow) -> StoreResult<Boundary> {
     Ok(Boundary {
         code: RegionCode::parse(row.try_get("code").map_err(map_err)?).map_err(crate::backend)?,
         geometry: row.try_get("geometry").map_err(map_err)?,
-        bbox: [get("min_lon")?, get("min_lat")?, get("max_lon")?, get("max_lat")?],
+        bbox: [
+            get("min_lon")?,
+            get("min_lat")?,
+            get("max_lon")?,
+            get("max_lat")?,
+        ],
         vertices: row.try_get("vertices").map_err(map_err)?,
         source: row.try_get("source").map_err(map_err)?,
         imported_at: row.try_get("imported_at").map_err(map_err)?,
@@ -46,15 +51,14 @@ impl BoundaryStore for PostgresStore {
             let geometries: Vec<&str> = chunk.iter().map(|b| b.geometry.as_str()).collect();
             let sources: Vec<&str> = chunk.iter().map(|b| b.source.as_str()).collect();
             let times: Vec<DateTime<Utc>> = chunk.iter().map(|b| b.imported_at).collect();
-            let found: i64 = sqlx::query(
-                "select count(*) from region_boundaries where code = any($1::text[])",
-            )
-            .bind(&codes)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .try_get(0)
-            .map_err(map_err)?;
+            let found: i64 =
+                sqlx::query("select count(*) from region_boundaries where code = any($1::text[])")
+                    .bind(&codes)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .try_get(0)
+                    .map_err(map_err)?;
             replaced += u64::try_from(found).unwrap_or_default();
             sqlx::query(
                 "insert into region_boundaries (code, level, min_lon, min_lat, max_lon, max_lat, vertices, geometry, source, imported_at) \

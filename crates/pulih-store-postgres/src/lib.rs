@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod boundaries;
 mod client_store;
 mod clients;
 mod grants;
@@ -13,7 +14,6 @@ mod keys;
 mod programme;
 mod regions;
 mod rows;
-mod boundaries;
 #[cfg(feature = "testing")]
 pub mod testing;
 

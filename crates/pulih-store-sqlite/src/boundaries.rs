@@ -69,7 +69,12 @@ fn boundary(row: &SqliteRow) -> StoreResult<Boundary> {
     Ok(Boundary {
         code: RegionCode::parse(row.try_get("code").map_err(map_err)?).map_err(crate::backend)?,
         geometry: row.try_get("geometry").map_err(map_err)?,
-        bbox: [get("min_lon")?, get("min_lat")?, get("max_lon")?, get("max_lat")?],
+        bbox: [
+            get("min_lon")?,
+            get("min_lat")?,
+            get("max_lon")?,
+            get("max_lat")?,
+        ],
         vertices: row.try_get("vertices").map_err(map_err)?,
         source: row.try_get("source").map_err(map_err)?,
         imported_at: row.try_get("imported_at").map_err(map_err)?,

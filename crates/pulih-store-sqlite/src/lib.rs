@@ -6,13 +6,13 @@
 
 mod accounts;
 mod audit;
+mod boundaries;
 mod client_store;
 mod clients;
 mod programme;
 mod regions;
 mod rows;
 mod writer;
-mod boundaries;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -10,13 +10,13 @@ use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
+mod boundaries;
 mod clients;
 mod programme;
-mod boundaries;
 
+pub use boundaries::*;
 pub use clients::*;
 pub use programme::*;
-pub use boundaries::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,

@@ -3,10 +3,10 @@
 //! Every write method takes the [`AuditEvent`] of the use-case and stores the record, the
 //! audit entry and the change-feed entry in one transaction: all of it or none of it.
 
+mod boundaries;
 mod clients;
 mod programme;
 mod records;
-mod boundaries;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -18,10 +18,10 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
 use std::collections::HashMap;
 
+pub use boundaries::*;
 pub use clients::*;
 pub use programme::*;
 pub use records::*;
-pub use boundaries::*;
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
 #[derive(Debug, thiserror::Error)]

@@ -154,7 +154,12 @@ fn each_band_starts_where_its_lowest_index_falls_into_it() {
         }
         for pair in starts.windows(2) {
             let below = score(pair[0].1.thousandths() - 1);
-            assert_eq!(bands.band(below), pair[1].0, "{cut}: just below {}", pair[0].1);
+            assert_eq!(
+                bands.band(below),
+                pair[1].0,
+                "{cut}: just below {}",
+                pair[0].1
+            );
         }
     }
     assert_eq!(Bands::parse("1").unwrap().starts().len(), 4);

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod boundaries;
 pub mod clients;
 pub mod openapi;
 pub mod orgs;
@@ -9,7 +10,6 @@ pub mod programme;
 pub mod regions;
 pub mod session;
 pub mod users;
-pub mod boundaries;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

@@ -8,16 +8,19 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use pulih_app::VillageProgramme;
-use pulih_domain::boundary::{BBox, Geometry};
+use pulih_domain::boundary::{BBox, Geometry, Xy, simplify_closed_ring};
 use pulih_domain::region::RegionCode;
 
 /// Width of the drawing, in SVG units; the height follows the regency's shape.
 const WIDTH: f64 = 600.0;
 /// Margin around the points.
 const PAD: f64 = 12.0;
-/// Positions of a boundary closer than this (in SVG units) to the previous one drawn are
-/// left out: at 600 units wide they would share a pixel.
-const MIN_STEP: f64 = 0.5;
+/// Boundaries are simplified again on the map, to this many SVG units (600 wide): finer
+/// detail would not show on a phone and only make the page heavier.
+const DRAW_TOLERANCE: f64 = 0.6;
+/// Rings smaller than this many SVG units across are left out (a village all of whose
+/// rings are is drawn as its point).
+const MIN_SIZE: f64 = 1.5;
 
 /// One village on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,44 +110,82 @@ impl Projection {
         )
     }
 
-    /// Path data of a geometry; empty when it is smaller than a pixel.
+    /// Path data of a geometry: each ring simplified to [`DRAW_TOLERANCE`], rounded to a
+    /// tenth of a unit, and written as a start and relative steps (short numbers); empty
+    /// when the geometry is smaller than a pixel.
     fn path(&self, geometry: &Geometry) -> String {
         let mut d = String::new();
         for ring in geometry.polygons().iter().flatten() {
-            let mut kept: Vec<(f64, f64)> = Vec::with_capacity(ring.len());
-            for c in &ring[..ring.len() - 1] {
-                let p = self.xy(c.lon_deg(), c.lat_deg());
-                let near = kept.last().is_some_and(|q: &(f64, f64)| {
-                    (p.0 - q.0).abs() < MIN_STEP && (p.1 - q.1).abs() < MIN_STEP
-                });
-                if !near {
-                    kept.push(p);
-                }
-            }
-            if kept.len() < 3 {
+            let projected: Vec<Xy> = ring
+                .iter()
+                .map(|c| {
+                    let (x, y) = self.xy(c.lon_deg(), c.lat_deg());
+                    [x, y]
+                })
+                .collect();
+            let extent = |axis: usize| {
+                let values = projected.iter().map(|p| p[axis]);
+                values.clone().fold(f64::MIN, f64::max) - values.fold(f64::MAX, f64::min)
+            };
+            if extent(0).max(extent(1)) < MIN_SIZE {
                 continue;
             }
-            for (i, (x, y)) in kept.iter().enumerate() {
-                d.push(if i == 0 { 'M' } else { ' ' });
-                number(&mut d, *x);
-                d.push(',');
-                number(&mut d, *y);
+            let Some(kept) = simplify_closed_ring(&projected, DRAW_TOLERANCE) else {
+                continue;
+            };
+            // in tenths, so the steps add up exactly to the rounded positions
+            let mut tenths: Vec<(i64, i64)> = Vec::with_capacity(kept.len());
+            for i in &kept[..kept.len() - 1] {
+                let p = projected[*i];
+                let t = ((p[0] * 10.0).round() as i64, (p[1] * 10.0).round() as i64);
+                if tenths.last() != Some(&t) && tenths.first() != Some(&t) {
+                    tenths.push(t);
+                }
             }
-            d.push('Z');
+            if tenths.len() < 3 {
+                continue;
+            }
+            let (x0, y0) = tenths[0];
+            d.push('M');
+            number(&mut d, x0);
+            d.push(',');
+            number(&mut d, y0);
+            d.push('l');
+            for (n, pair) in tenths.windows(2).enumerate() {
+                let (dx, dy) = (pair[1].0 - pair[0].0, pair[1].1 - pair[0].1);
+                if n > 0 && dx >= 0 {
+                    d.push(' ');
+                }
+                number(&mut d, dx);
+                if dy >= 0 {
+                    d.push(',');
+                }
+                number(&mut d, dy);
+            }
+            d.push('z');
         }
         d
     }
 }
 
-/// Writes a coordinate with one decimal, without a trailing `.0`.
-fn number(out: &mut String, v: f64) {
-    let start = out.len();
-    let _ = write!(out, "{v:.1}");
-    if out.ends_with(".0") {
-        out.truncate(out.len() - 2);
+/// Writes tenths as a decimal as short as SVG reads it: `23` is `2.3`, `-5` is `-.5`,
+/// `40` is `4`.
+fn number(out: &mut String, tenths: i64) {
+    if tenths < 0 {
+        out.push('-');
     }
-    if &out[start..] == "-0" {
-        out.replace_range(start.., "0");
+    let n = tenths.unsigned_abs();
+    let (whole, tenth) = (n / 10, n % 10);
+    match (whole, tenth) {
+        (w, 0) => {
+            let _ = write!(out, "{w}");
+        }
+        (0, t) => {
+            let _ = write!(out, ".{t}");
+        }
+        (w, t) => {
+            let _ = write!(out, "{w}.{t}");
+        }
     }
 }
 
@@ -211,8 +252,8 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulih_domain::programme::bersinar::Status;
     use pulih_domain::boundary::RawGeometry;
+    use pulih_domain::programme::bersinar::Status;
     use pulih_domain::programme::ikn::Category;
     use pulih_store::Region;
 
@@ -290,17 +331,53 @@ mod tests {
             (shape.code.as_str(), shape.class.as_str()),
             ("21.71.01.1002", "ikn-waspada")
         );
-        assert!(shape.d.starts_with('M') && shape.d.ends_with('Z'), "{}", shape.d);
-        assert_eq!(shape.d.matches(' ').count(), 3, "four corners: {}", shape.d);
-        for pair in shape.d.trim_matches(['M', 'Z']).split(' ') {
-            let (x, y) = pair.split_once(',').expect("x,y");
-            let (x, y): (f64, f64) = (x.parse().expect("x"), y.parse().expect("y"));
+        assert!(
+            shape.d.starts_with('M') && shape.d.ends_with('z'),
+            "{}",
+            shape.d
+        );
+        let corners = absolute(&shape.d);
+        assert_eq!(corners.len(), 4, "a square: {}", shape.d);
+        for (x, y) in corners {
             assert!((0.0..=map.width).contains(&x) && (0.0..=map.height).contains(&y));
-            assert!(!pair.contains(".0,") && !pair.ends_with(".0"), "{pair}");
         }
         let codes: Vec<&str> = map.points.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, ["21.71.01.1003", "21.71.01.1004"]);
         // the south-west corner of the square is the map's south-west corner
         assert!(shape.d.starts_with(&format!("M{PAD},")), "{}", shape.d);
+    }
+
+    /// The positions of a one-ring path `M x,y l dx,dy dx,dy … z`.
+    fn absolute(d: &str) -> Vec<(f64, f64)> {
+        let mut numbers = Vec::new();
+        let mut token = String::new();
+        for c in d.chars() {
+            if c == '-' || !(c.is_ascii_digit() || c == '.') {
+                if !token.is_empty() && token != "-" {
+                    numbers.push(token.parse::<f64>().expect("number"));
+                }
+                token.clear();
+            }
+            if c == '-' || c.is_ascii_digit() || c == '.' {
+                token.push(c);
+            }
+        }
+        let mut at = (numbers[0], numbers[1]);
+        let mut out = vec![at];
+        for step in numbers[2..].chunks(2) {
+            at = (at.0 + step[0], at.1 + step[1]);
+            out.push(at);
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_are_written_as_short_as_svg_reads_them() {
+        let mut out = String::new();
+        for n in [0, 5, -5, 23, -23, 40, -40, 1234] {
+            number(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 .5 -.5 2.3 -2.3 4 -4 123.4 ");
     }
 }

@@ -7,13 +7,13 @@ pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
 pub mod ikn;
+pub mod ikotan;
 pub mod login;
 pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod regions;
 pub mod users;
-pub mod ikotan;
 
 use askama::Template;
 use axum::extract::{Path, Query, Request};

@@ -74,8 +74,16 @@ async fn an_administrator_imports_boundaries_and_the_regency_map_draws_them(app:
         "edge midpoints are simplified away"
     );
     let html = page(&app, &coord, "/regions/12.75").await.html;
-    assert_eq!(html.matches("<path").count(), 36, "villages with a boundary");
-    assert_eq!(html.matches("<circle").count(), 1, "12.75.05.1008 stays a point");
+    assert_eq!(
+        html.matches("<path").count(),
+        36,
+        "villages with a boundary"
+    );
+    assert_eq!(
+        html.matches("<circle").count(),
+        1,
+        "12.75.05.1008 stays a point"
+    );
     assert!(
         html.contains("Pahlawan (12.75.01.1001): belum dinilai</title></path>"),
         "each area names its village and status"
@@ -94,13 +102,19 @@ async fn an_administrator_imports_boundaries_and_the_regency_map_draws_them(app:
     let audit = app.get("/api/v1/audit?limit=5", &app.root_token).await.body;
     let entry = &audit["items"][0];
     assert_eq!(entry["action"], "boundaries.import");
-    assert_eq!(entry["region"], "12.75", "the lowest node holding every region");
+    assert_eq!(
+        entry["region"], "12.75",
+        "the lowest node holding every region"
+    );
     let detail: Value = match &entry["detail"] {
         Value::String(text) => serde_json::from_str(text).expect("detail"),
         other => other.clone(),
     };
     assert_eq!(detail["summary"]["regions"], 36, "{detail}");
-    assert!(!detail.to_string().contains("98.49"), "counts, not geometry");
+    assert!(
+        !detail.to_string().contains("98.49"),
+        "counts, not geometry"
+    );
 }
 
 async fn bad_geojson_is_refused_whole_with_every_feature_named_and_nothing_stored(app: TestApp) {
@@ -124,7 +138,13 @@ async fn bad_geojson_is_refused_whole_with_every_feature_named_and_nothing_store
     let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["features.1", "features.2", "features.3", "features.4", "features.5"]
+        [
+            "features.1",
+            "features.2",
+            "features.3",
+            "features.4",
+            "features.5"
+        ]
     );
     assert!(
         fields["features.2"]
@@ -138,8 +158,16 @@ async fn bad_geojson_is_refused_whole_with_every_feature_named_and_nothing_store
         fields["features.1"],
         "Feature 1 (12.75.01.1999): this code is not a region in force."
     );
-    assert!(fields["features.3"].as_str().is_some_and(|m| m.contains("outside Indonesia")));
-    assert!(fields["features.4"].as_str().is_some_and(|m| m.contains("Polygon or MultiPolygon")));
+    assert!(
+        fields["features.3"]
+            .as_str()
+            .is_some_and(|m| m.contains("outside Indonesia"))
+    );
+    assert!(
+        fields["features.4"]
+            .as_str()
+            .is_some_and(|m| m.contains("Polygon or MultiPolygon"))
+    );
     assert!(
         fields["features.5"]
             .as_str()
@@ -148,16 +176,28 @@ async fn bad_geojson_is_refused_whole_with_every_feature_named_and_nothing_store
     );
 
     for (bad, key) in [
-        ("{\"type\": \"FeatureCollection\", \"features\": [".to_owned(), "Berkas bukan JSON"),
+        (
+            "{\"type\": \"FeatureCollection\", \"features\": [".to_owned(),
+            "Berkas bukan JSON",
+        ),
         (json!({"type": "Feature"}).to_string(), "FeatureCollection"),
         (collection(vec![]), "tidak berisi fitur"),
     ] {
         let r = upload(&app, &app.root_token, "", bad, "id").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let message = r.body["error"]["fields"]["file"].as_str().unwrap_or_default();
+        let message = r.body["error"]["fields"]["file"]
+            .as_str()
+            .unwrap_or_default();
         assert!(message.contains(key), "{message}");
     }
-    let named = upload(&app, &app.root_token, "?property=WADMKD", FIXTURE.to_owned(), "en").await;
+    let named = upload(
+        &app,
+        &app.root_token,
+        "?property=WADMKD",
+        FIXTURE.to_owned(),
+        "en",
+    )
+    .await;
     assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         named.body["error"]["fields"]["features.0"]

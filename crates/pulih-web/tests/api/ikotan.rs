@@ -55,13 +55,25 @@ async fn a_new_ikotan_cut_off_applies_to_new_assessments_only(app: TestApp) {
     let before = app
         .post(path, &coord, json!({"year": 2024, "scores": all("2.2")}))
         .await;
-    assert_eq!(before.body["outcome"], "kurang_tanggap", "{:?}", before.body);
+    assert_eq!(
+        before.body["outcome"], "kurang_tanggap",
+        "{:?}",
+        before.body
+    );
 
     let (status, _) = put_bands(&app, &coord, json!({"kurang_tanggap_from": "2.3"})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "national administrators only");
-    let (status, body) = put_bands(&app, &app.root_token, json!({"kurang_tanggap_from": "2,7"})).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "national administrators only"
+    );
+    let (status, body) =
+        put_bands(&app, &app.root_token, json!({"kurang_tanggap_from": "2,7"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["error"]["fields"]["kurang_tanggap_from"].is_string(), "{body:?}");
+    assert!(
+        body["error"]["fields"]["kurang_tanggap_from"].is_string(),
+        "{body:?}"
+    );
     let (status, body) = put_bands(
         &app,
         &app.root_token,
@@ -76,7 +88,11 @@ async fn a_new_ikotan_cut_off_applies_to_new_assessments_only(app: TestApp) {
         json!({"kurang_tanggap_from": "2.4", "version": null}),
     )
     .await;
-    assert_eq!(status, StatusCode::CONFLICT, "set already: the version read is stale");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "set already: the version read is stale"
+    );
     let (status, body) = put_bands(
         &app,
         &app.root_token,
@@ -94,11 +110,17 @@ async fn a_new_ikotan_cut_off_applies_to_new_assessments_only(app: TestApp) {
     let history = app.get(path, &coord).await.body;
     let old = &history["items"][1];
     assert_eq!(
-        (old["outcome"].as_str(), old["rules"]["kurang_tanggap_from"].as_str()),
+        (
+            old["outcome"].as_str(),
+            old["rules"]["kurang_tanggap_from"].as_str()
+        ),
         (Some("kurang_tanggap"), Some("2.135")),
         "the earlier assessment keeps its bands"
     );
-    let audit = app.get("/api/v1/audit?limit=20", &app.root_token).await.body;
+    let audit = app
+        .get("/api/v1/audit?limit=20", &app.root_token)
+        .await
+        .body;
     let changes = audit["items"]
         .as_array()
         .expect("items")
@@ -127,7 +149,10 @@ async fn a_coordinator_records_ikotan_from_the_regency_page_and_a_refused_form_k
     let at = regency.find("name=\"csrf\" value=\"").expect("csrf") + 19;
     let csrf = regency[at..at + regency[at..].find('"').expect("end")].to_owned();
     let agents_view = page(&app, &agent, "/regions/12.75").await.html;
-    assert!(!agents_view.contains("/regencies/12.75/ikotan"), "not for agents");
+    assert!(
+        !agents_view.contains("/regencies/12.75/ikotan"),
+        "not for agents"
+    );
 
     let path = "/regencies/12.75/ikotan";
     let bad = [
@@ -153,7 +178,10 @@ async fn a_coordinator_records_ikotan_from_the_regency_page_and_a_refused_form_k
         refused.html.contains("value=\"3,5\"") && refused.html.contains("value=\"3.1234\""),
         "the input is kept"
     );
-    assert!(refused.html.contains("Nilai antara 1 dan 4"), "in Indonesian");
+    assert!(
+        refused.html.contains("Nilai antara 1 dan 4"),
+        "in Indonesian"
+    );
 
     let good = [
         ("csrf", csrf.as_str()),
@@ -187,7 +215,9 @@ async fn a_coordinator_records_ikotan_from_the_regency_page_and_a_refused_form_k
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        page(&app, &coord, "/regencies/12.75.01/ikotan").await.status,
+        page(&app, &coord, "/regencies/12.75.01/ikotan")
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let alone = page(&app, &coord, path).await;
