@@ -92,7 +92,7 @@ async fn an_administrator_imports_boundaries_and_the_regency_map_draws_them(app:
     assert!(svg.len() < 12_000, "compact: {} bytes", svg.len());
     let first = svg.split("<path d=\"").nth(1).expect("a path");
     assert_eq!(
-        first.split('"').next().expect("d").matches('Z').count(),
+        first.split('"').next().expect("d").matches('z').count(),
         2,
         "the first kelurahan has an island: {first}"
     );
