@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod bersinar;
+mod boundaries;
 mod clients;
 mod error;
 mod keys;
@@ -31,6 +32,7 @@ pub use auth::{Authenticated, Login, LoginKind};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
+pub use boundaries::BoundarySummary;
 pub use clients::*;
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};

@@ -21,6 +21,9 @@ use crate::{App, AppError, AppResult, Record};
 /// The setting holding the IKN thresholds.
 const IKN_THRESHOLDS: &str = "ikn_thresholds";
 
+/// The setting holding the IKOTAN bands' lower cut-off.
+const IKOTAN_BANDS: &str = "ikotan_bands";
+
 /// An IKN assessment as recorded.
 #[derive(Clone, Default, serde::Deserialize)]
 pub struct IknInput {
@@ -104,6 +107,11 @@ fn internal(e: serde_json::Error) -> AppError {
     AppError::Internal(format!("programme json: {e}"))
 }
 
+/// IKOTAN bands as stored in the setting and in each assessment's `rules`.
+fn bands_json(bands: &Bands) -> serde_json::Value {
+    json!({ "kurang_tanggap_from": bands.kurang_tanggap_from().to_string() })
+}
+
 impl App {
     /// A live region of `level`, as the field `field`; any other code is not found.
     pub(crate) async fn live_region(
@@ -157,6 +165,51 @@ impl App {
         Ok(self
             .store
             .put_setting(IKN_THRESHOLDS, &value, version, &event)
+            .await?)
+    }
+
+    /// The IKOTAN bands in force and the version of the setting (none: the defaults).
+    pub async fn ikotan_bands(&self) -> AppResult<(Bands, Option<i64>)> {
+        let Some(s) = self.store.setting(IKOTAN_BANDS).await? else {
+            return Ok((Bands::default(), None));
+        };
+        let value: serde_json::Value = serde_json::from_str(&s.value).map_err(internal)?;
+        let bands = value["kurang_tanggap_from"]
+            .as_str()
+            .and_then(|text| Bands::parse(text).ok())
+            .ok_or_else(|| AppError::Internal("stored ikotan bands do not parse".into()))?;
+        Ok((bands, Some(s.version)))
+    }
+
+    /// Moves the IKOTAN lower cut-off, the lowest index that is still Kurang Tanggap
+    /// (national administrators); `version` is the one read. Assessments recorded before
+    /// keep the bands they were scored with.
+    pub async fn set_ikotan_bands(
+        &self,
+        actor: &Actor,
+        kurang_tanggap_from: &str,
+        version: Option<i64>,
+        ip: Option<&str>,
+    ) -> AppResult<i64> {
+        authorize(actor, Action::ConfigureProgramme, &Scope::National)?;
+        let bands = Bands::parse(kurang_tanggap_from)
+            .map_err(|e| AppError::invalid("kurang_tanggap_from", e.key))?;
+        let value = bands_json(&bands);
+        let record = Record {
+            kind: "setting",
+            id: Some(IKOTAN_BANDS.into()),
+            region: "ID",
+        };
+        let event = self.event(
+            Some(actor),
+            "settings.ikotan_bands",
+            record,
+            ip,
+            value.clone(),
+        );
+        Ok(self
+            .store
+            .put_setting(IKOTAN_BANDS, &value.to_string(), version, &event)
             .await?)
     }
 
@@ -231,7 +284,7 @@ impl App {
         };
         f.finish()?;
         let index = scores.index();
-        let bands = Bands::default();
+        let (bands, _) = self.ikotan_bands().await?;
         let assessment = Assessment {
             id: AssessmentId::new(),
             kind: AssessmentKind::Ikotan,
@@ -240,8 +293,7 @@ impl App {
             answers: serde_json::to_string(&scores).map_err(internal)?,
             outcome: bands.band(index).key().to_owned(),
             score: Some(i64::from(index.thousandths())),
-            rules: json!({ "kurang_tanggap_from": bands.kurang_tanggap_from().to_string() })
-                .to_string(),
+            rules: bands_json(&bands).to_string(),
             recorded_by: actor.user_id,
             recorded_at: self.now(),
             approval: None,

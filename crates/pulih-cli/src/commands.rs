@@ -1,7 +1,7 @@
 //! What each subcommand does. Messages go to the terminal; logs go through `tracing`.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -293,6 +293,58 @@ pub async fn rotate_keys(settings: Settings) -> anyhow::Result<ExitCode> {
     println!(
         "{rewrapped} keys rewrapped under the current master key. \
          The old key can be removed from previous_master_key_files at the next restart."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pulih regions boundaries --from FILE [--property KEY]`: reads the file with a
+/// progress bar, then prints what was imported, or every feature's problem in English.
+pub async fn import_boundaries(
+    settings: Settings,
+    from: &Path,
+    property: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let app = app(&settings).await?;
+    let file =
+        std::fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = ProgressBar::new(size).with_message("reading and checking boundaries");
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let source = from.file_name().map_or_else(
+        || from.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let imported = app
+        .import_boundaries(None, Box::new(bar.wrap_read(file)), property, &source)
+        .await;
+    bar.finish_and_clear();
+    let summary = imported.map_err(|e| match e {
+        AppError::Invalid(problems) => {
+            let texts = pulih_web::I18n::load().ok();
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| match &texts {
+                    Some(i18n) => i18n.tr(pulih_web::Lang::En).problem(p),
+                    None => format!("{} ({})", p.field, p.key),
+                })
+                .collect();
+            anyhow::anyhow!(
+                "{} was refused; nothing was imported:\n  {}",
+                from.display(),
+                lines.join("\n  ")
+            )
+        }
+        other => app_error(other),
+    })?;
+    let [provinces, regencies, districts, villages] = summary.by_level;
+    println!(
+        "Boundaries imported from {source}: {} features, {} regions ({provinces} provinces, \
+         {regencies} regencies, {districts} districts, {villages} villages), {} replaced, \
+         {} positions kept.",
+        summary.features, summary.regions, summary.replaced, summary.vertices
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -79,6 +79,19 @@ enum RegionsCommand {
         #[arg(long)]
         from: Option<std::path::PathBuf>,
     },
+    /// Import official boundaries from a GeoJSON FeatureCollection (e.g. a BIG or
+    /// Kemendagri release): Polygon/MultiPolygon features named by Kemendagri code. The
+    /// whole file is checked first; any bad feature imports nothing.
+    Boundaries {
+        /// The GeoJSON file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The feature property holding the code; by default the first found of code,
+        /// kode, kode_desa, kd_desa, kode_wilayah, KDEPUM, KDCPUM, KDPKAB, KDPPUM,
+        /// ADM4_PCODE … ADM1_PCODE (any case).
+        #[arg(long)]
+        property: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +142,9 @@ async fn main() -> std::process::ExitCode {
         Command::Regions {
             command: RegionsCommand::Import { from },
         } => commands::import_regions(settings, from).await,
+        Command::Regions {
+            command: RegionsCommand::Boundaries { from, property },
+        } => commands::import_boundaries(settings, &from, property).await,
         Command::Admin {
             command:
                 AdminCommand::Create {

@@ -353,3 +353,69 @@ fn a_missing_or_wrong_master_key_is_refused_clearly_and_rotation_rewraps_the_key
         text(&after)
     );
 }
+
+#[test]
+fn boundaries_are_imported_from_geojson_and_a_bad_file_imports_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(
+        pulih(dir.path(), &["regions", "import"], None)
+            .status
+            .success()
+    );
+    // synthetic squares around Kota Binjai's kelurahan, see the fixture's README
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pulih-web/tests/fixtures/binjai-synthetic-boundaries.geojson"
+    );
+    let bad = dir.path().join("bad.geojson");
+    let text_of = std::fs::read_to_string(fixture).expect("fixture");
+    let broken = text_of
+        .replacen("\"12.75.01.1002\"", "\"12.75.01.1999\"", 1)
+        .replacen("[98.50468,3.616333]]]", "[98.50468,3.6]]]", 1);
+    std::fs::write(&bad, broken).expect("write");
+    let refused = pulih(
+        dir.path(),
+        &[
+            "regions",
+            "boundaries",
+            "--from",
+            bad.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    let said = text(&refused);
+    assert!(said.contains("nothing was imported"), "{said}");
+    assert!(
+        said.contains("Feature 1 (12.75.01.1999): this code is not a region in force.")
+            && said.contains("Feature 2 (12.75.01.1003): a polygon ring is not closed"),
+        "{said}"
+    );
+
+    let first = pulih(
+        dir.path(),
+        &[
+            "regions",
+            "boundaries",
+            "--from",
+            fixture,
+            "--property",
+            "kdepum",
+        ],
+        None,
+    );
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains(
+            "36 features, 36 regions (0 provinces, 0 regencies, 0 districts, 36 villages), 0 replaced, 185 positions kept."
+        ),
+        "{}",
+        text(&first)
+    );
+    let again = pulih(
+        dir.path(),
+        &["regions", "boundaries", "--from", fixture],
+        None,
+    );
+    assert!(text(&again).contains("36 replaced"), "{}", text(&again));
+}

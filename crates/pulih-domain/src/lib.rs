@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod authz;
+pub mod boundary;
 pub mod care;
 pub mod client;
 pub mod client_access;

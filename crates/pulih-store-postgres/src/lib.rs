@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod boundaries;
 mod client_store;
 mod clients;
 mod grants;

@@ -10,11 +10,13 @@ use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
+mod boundaries;
 mod clients;
 mod peers;
 mod programme;
 mod units;
 
+pub use boundaries::*;
 pub use clients::*;
 pub use peers::*;
 pub use programme::*;
@@ -54,7 +56,8 @@ macro_rules! conformance_suite {
             bersinar_steps_are_numbered_and_targets_versioned,
             units_are_one_per_village_and_agents_one_per_unit,
             full_attendance_earns_one_certificate_and_activities_are_tallied,
-            peer_programme_counts_are_kept_as_history_and_summed);
+            peer_programme_counts_are_kept_as_history_and_summed,
+            boundaries_are_replaced_by_a_reimport_and_read_by_level);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

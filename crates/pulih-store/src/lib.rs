@@ -3,6 +3,7 @@
 //! Every write method takes the [`AuditEvent`] of the use-case and stores the record, the
 //! audit entry and the change-feed entry in one transaction: all of it or none of it.
 
+mod boundaries;
 mod clients;
 mod peers;
 mod programme;
@@ -19,6 +20,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
 use std::collections::HashMap;
 
+pub use boundaries::*;
 pub use clients::*;
 pub use peers::*;
 pub use programme::*;
@@ -65,7 +67,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Pulih stores, implemented once per backend with the backend's own SQL.
 #[async_trait]
 pub trait Store:
-    ClientStore + ProgrammeStore + UnitStore + PeerStore + Send + Sync + 'static
+    ClientStore + ProgrammeStore + UnitStore + PeerStore + BoundaryStore + Send + Sync + 'static
 {
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -203,13 +203,20 @@ mod tests {
         for b in pulih_domain::programme::peers::GradeBand::ALL {
             keys.push(format!("grade_band.{}", b.key()));
         }
+        for v in pulih_domain::programme::ikotan::Variable::ALL {
+            keys.push(format!("ikotan_variable.{}", v.key()));
+        }
         keys.extend(client_page_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut dirs: Vec<std::path::PathBuf> =
-            ["pulih-domain/src", "pulih-app/src", "pulih-web/src"]
-                .iter()
-                .map(|d| std::path::Path::new(root).join(d))
-                .collect();
+        let mut dirs: Vec<std::path::PathBuf> = [
+            "pulih-domain/src",
+            "pulih-app/src",
+            "pulih-web/src",
+            "pulih-regions/src",
+        ]
+        .iter()
+        .map(|d| std::path::Path::new(root).join(d))
+        .collect();
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).expect("dir") {
                 let path = entry.expect("entry").path();

@@ -132,6 +132,14 @@ pub fn router(state: AppState) -> Router {
             get(api::peers::sessions).post(api::peers::record_session),
         )
         .route("/regencies/{code}/teman-sebaya", get(api::peers::summary))
+        .route(
+            "/regions/boundaries",
+            post(api::boundaries::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+        )
+        .route(
+            "/settings/ikotan-bands",
+            get(api::programme::ikotan_bands).put(api::programme::set_ikotan_bands),
+        )
         .layer(from_fn_with_state(state.clone(), idempotency));
 
     let pages = Router::new()
@@ -251,6 +259,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/villages/{code}/peer-sessions",
             post(pages::teman_sebaya::record_session),
+        )
+        .route(
+            "/regencies/{code}/ikotan",
+            get(pages::ikotan::form).post(pages::ikotan::record),
         );
 
     Router::new()

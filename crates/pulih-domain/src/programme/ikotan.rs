@@ -230,6 +230,24 @@ impl Bands {
         self.kurang_tanggap_from
     }
 
+    /// Where each band that some index falls into starts (its lowest index), from the
+    /// most responsive down: a cut-off of 1.000 leaves out Tidak Tanggap, one of 2.600
+    /// Kurang Tanggap.
+    pub fn starts(&self) -> Vec<(Band, Score)> {
+        let mut out = vec![
+            (Band::SangatTanggap, Score(SANGAT_TANGGAP_FROM)),
+            (Band::Tanggap, Score(TANGGAP_FROM)),
+            (Band::CukupTanggap, Score(CUKUP_TANGGAP_FROM)),
+        ];
+        if self.kurang_tanggap_from.0 < CUKUP_TANGGAP_FROM {
+            out.push((Band::KurangTanggap, self.kurang_tanggap_from));
+        }
+        if self.kurang_tanggap_from > Score::MIN {
+            out.push((Band::TidakTanggap, Score::MIN));
+        }
+        out
+    }
+
     /// The band of an index.
     pub fn band(&self, index: Score) -> Band {
         match index.0 {

@@ -144,6 +144,29 @@ fn scores_round_trip_through_json_and_are_rechecked() {
     assert!(serde_json::from_str::<IkotanScores>(high).is_err());
 }
 
+#[test]
+fn each_band_starts_where_its_lowest_index_falls_into_it() {
+    for cut in ["1", "2.135", "2.6"] {
+        let bands = Bands::parse(cut).unwrap();
+        let starts = bands.starts();
+        for (band, from) in &starts {
+            assert_eq!(bands.band(*from), *band, "{cut}: {band:?} from {from}");
+        }
+        for pair in starts.windows(2) {
+            let below = score(pair[0].1.thousandths() - 1);
+            assert_eq!(
+                bands.band(below),
+                pair[1].0,
+                "{cut}: just below {}",
+                pair[0].1
+            );
+        }
+    }
+    assert_eq!(Bands::parse("1").unwrap().starts().len(), 4);
+    assert_eq!(Bands::parse("2.600").unwrap().starts().len(), 4);
+    assert_eq!(Bands::default().starts().len(), 5);
+}
+
 proptest! {
     #[test]
     fn any_valid_scores_give_an_index_between_their_lowest_and_highest(

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod boundaries;
 pub mod clients;
 pub mod openapi;
 pub mod orgs;

@@ -106,6 +106,82 @@ pub async fn set_thresholds(
     }))
 }
 
+/// A cut-off as sent: text such as `"2.135"`, or a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum CutOff {
+    /// `"2.135"` (a comma also reads as the decimal point).
+    Text(String),
+    /// `2.135`.
+    Number(f64),
+}
+
+/// A new IKOTAN cut-off and the version it replaces (none when never set).
+#[derive(Deserialize)]
+pub struct BandsBody {
+    kurang_tanggap_from: CutOff,
+    version: Option<i64>,
+}
+
+/// Where one band starts.
+#[derive(Serialize)]
+pub struct BandFrom {
+    band: &'static str,
+    from: String,
+}
+
+/// The IKOTAN bands in force and the version to name when changing them.
+#[derive(Serialize)]
+pub struct BandsJson {
+    kurang_tanggap_from: String,
+    bands: Vec<BandFrom>,
+    version: Option<i64>,
+}
+
+fn bands_json(bands: pulih_domain::programme::ikotan::Bands, version: Option<i64>) -> BandsJson {
+    BandsJson {
+        kurang_tanggap_from: bands.kurang_tanggap_from().to_string(),
+        bands: bands
+            .starts()
+            .into_iter()
+            .map(|(band, from)| BandFrom {
+                band: band.key(),
+                from: from.to_string(),
+            })
+            .collect(),
+        version,
+    }
+}
+
+/// `GET /api/v1/settings/ikotan-bands`.
+pub async fn ikotan_bands(
+    State(state): State<AppState>,
+    _who: CurrentUser,
+) -> Result<Json<BandsJson>, WebError> {
+    let (bands, version) = state.app.ikotan_bands().await?;
+    Ok(Json(bands_json(bands, version)))
+}
+
+/// `PUT /api/v1/settings/ikotan-bands` (national administrators): moves the lower
+/// cut-off for assessments recorded from now on.
+pub async fn set_ikotan_bands(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    ApiJson(body): ApiJson<BandsBody>,
+) -> Result<Json<BandsJson>, WebError> {
+    let text = match body.kurang_tanggap_from {
+        CutOff::Text(t) => t,
+        CutOff::Number(n) => n.to_string(),
+    };
+    let version = state
+        .app
+        .set_ikotan_bands(&who.0.actor(), &text, body.version, ip.as_deref())
+        .await?;
+    let (bands, _) = state.app.ikotan_bands().await?;
+    Ok(Json(bands_json(bands, Some(version))))
+}
+
 /// `GET /api/v1/regencies/{code}/ikotan`: every IKOTAN assessment, newest first.
 pub async fn ikotan_history(
     State(state): State<AppState>,

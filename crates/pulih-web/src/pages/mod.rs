@@ -8,6 +8,7 @@ pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
 pub mod ikn;
+pub mod ikotan;
 pub mod login;
 pub mod map;
 pub mod ops;

@@ -52,6 +52,8 @@ struct ShowPage<'a> {
     may_record_activity: bool,
     /// Teman Sebaya: a village's schools and forms, or a regency's sums.
     sebaya: Option<super::teman_sebaya::Section>,
+    /// The IKOTAN form of a regency, for its coordinators.
+    ikotan: Option<super::ikotan::IkotanForm>,
     q: String,
     status: String,
 }
@@ -129,9 +131,13 @@ pub async fn show(
     } else {
         None
     };
-    let map = programme
-        .as_ref()
-        .and_then(|p| super::map::draw(&p.villages));
+    let map = match &programme {
+        Some(p) => {
+            let boundaries = state.app.village_boundaries(&actor, &code).await?;
+            super::map::draw(&p.villages, &boundaries)
+        }
+        None => None,
+    };
     let bersinar = if code.level() == RegionLevel::Village {
         match state.app.bersinar_history(&actor, code.as_str()).await {
             Err(AppError::Forbidden(_)) => Vec::new(),
@@ -178,6 +184,8 @@ pub async fn show(
     let may_manage_units = may(pulih_domain::authz::Action::ManageUnits);
     let may_record_activity = may(pulih_domain::authz::Action::RecordActivity);
     let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
+    let ikotan = super::ikotan::may_record(&actor, &code)
+        .then(|| super::ikotan::IkotanForm::blank(&view.region));
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -194,6 +202,7 @@ pub async fn show(
         may_manage_units,
         may_record_activity,
         sebaya,
+        ikotan,
         q: String::new(),
         status: String::new(),
     }))

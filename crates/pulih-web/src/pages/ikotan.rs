@@ -1,0 +1,158 @@
+//! Recording the IKOTAN assessment of a regency or city from a phone: the year (this
+//! year by default) and the five variables, each 1–4 with up to three decimals. The form
+//! sits on the regency page; a refused form comes back on its own page with the input
+//! kept and every field's message.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, IkotanInput};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::programme::ikotan::Variable;
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::Region;
+
+use super::clients::{Errors, FormData, refused};
+use super::{Nav, frame, render};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+/// The form as shown: on the regency page, or on its own after a refusal.
+#[derive(Debug, Clone)]
+pub struct IkotanForm {
+    /// The regency's code.
+    pub code: String,
+    /// What was entered (or the default year).
+    pub form: FormData,
+    /// Why it was refused.
+    pub errors: Errors,
+}
+
+impl IkotanForm {
+    /// A blank form for `regency`, the year set to this year where the regency lies.
+    pub fn blank(regency: &Region) -> Self {
+        let offset = i64::from(regency.utc_offset.unwrap_or(7));
+        let now = chrono::Utc::now() + chrono::Duration::hours(offset);
+        Self {
+            code: regency.code.to_string(),
+            form: FormData::default().with("year", now.format("%Y").to_string()),
+            errors: Errors::default(),
+        }
+    }
+
+    /// The keys of the five variables, in the order of the form.
+    pub fn variables(&self) -> Vec<&'static str> {
+        Variable::ALL.iter().map(|v| v.key()).collect()
+    }
+}
+
+/// Whether `actor` may record the IKOTAN of the regency `code` (coordinators in scope).
+pub fn may_record(actor: &Actor, code: &RegionCode) -> bool {
+    code.level() == RegionLevel::Regency
+        && authorize(
+            actor,
+            Action::ApproveAssessment,
+            &Scope::Region(code.clone()),
+        )
+        .is_ok()
+}
+
+#[derive(Template)]
+#[template(path = "ikotan.html")]
+struct IkotanPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    region: Region,
+    ikotan: Option<IkotanForm>,
+}
+
+/// The regency, if the user may record its IKOTAN.
+async fn regency(state: &AppState, who: &CurrentUser, code: &str) -> Result<Region, WebError> {
+    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let actor = who.0.actor();
+    if code.level() != RegionLevel::Regency {
+        return Err(AppError::NotFound.into());
+    }
+    authorize(
+        &actor,
+        Action::ApproveAssessment,
+        &Scope::Region(code.clone()),
+    )
+    .map_err(AppError::from)?;
+    Ok(state.app.region(&actor, &code).await?)
+}
+
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    region: Region,
+    ikotan: IkotanForm,
+) -> Response {
+    let path = format!("/regencies/{}/ikotan", region.code);
+    let (t, nav) = frame(state, headers, who, &path);
+    render(&IkotanPage {
+        t,
+        nav,
+        region,
+        ikotan: Some(ikotan),
+    })
+}
+
+/// `GET /regencies/{code}/ikotan`: the form on its own.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let region = regency(&state, &who, &code).await?;
+    let blank = IkotanForm::blank(&region);
+    Ok(page(&state, &headers, &who, region, blank))
+}
+
+/// `POST /regencies/{code}/ikotan`: records the assessment and returns to the regency
+/// page's history, or shows the form again with the input and the reasons.
+pub async fn record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(code): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let region = regency(&state, &who, &code).await?;
+    let form = FormData::checked(&who, pairs)?;
+    let input = IkotanInput {
+        // a year that is not a number is refused by the use-case like one out of range
+        year: form.get("year").trim().parse().unwrap_or(0),
+        scores: Variable::ALL
+            .iter()
+            .map(|v| {
+                let value = form.get(&format!("scores.{}", v.key())).to_owned();
+                (v.key().to_owned(), value)
+            })
+            .collect(),
+    };
+    let recorded = state
+        .app
+        .record_ikotan(&who.0.actor(), region.code.as_str(), input, ip.as_deref())
+        .await;
+    match recorded {
+        Ok(_) => Ok(Redirect::to(&format!("/regions/{}#assessments", region.code)).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "ikotan", e)?;
+            let again = IkotanForm {
+                code: region.code.to_string(),
+                form,
+                errors,
+            };
+            let mut response = page(&state, &headers, &who, region, again);
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
