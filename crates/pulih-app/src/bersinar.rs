@@ -2,6 +2,8 @@
 //! decree, evaluated, revoked with a reason), kept step by step, and each regency's yearly
 //! targets compared with the villages designated by the end of each year.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::programme::bersinar::{Decree, RevocationReason, Status, Transition, YearTarget};
@@ -250,18 +252,21 @@ impl App {
             &Scope::Region(regency.clone()),
         )?;
         let latest = self.store.bersinar_latest(&regency).await?;
+        // each village's latest decree, read in one query rather than one per village
+        let decrees: HashMap<RegionCode, NaiveDate> = self
+            .store
+            .bersinar_latest_decrees(&regency)
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.village, s.decree?.1)))
+            .collect();
         let mut villages = Vec::with_capacity(latest.len());
         let mut designated_on = Vec::new();
         for step in &latest {
             let status =
                 Status::parse(&step.status).map_err(|e| AppError::Internal(e.key.into()))?;
             if status.is_bersinar() {
-                let history = self.store.bersinar_steps(&step.village).await?;
-                let designation = history
-                    .iter()
-                    .rev()
-                    .find_map(|s| s.decree.as_ref().map(|d| d.1));
-                designated_on.extend(designation);
+                designated_on.extend(decrees.get(&step.village).copied());
             }
             villages.push((step.village.clone(), status));
         }

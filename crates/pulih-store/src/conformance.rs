@@ -47,7 +47,8 @@ macro_rules! conformance_suite {
             sealed_keys_are_initialised_once_and_rewrapped_from_the_version_read,
             assessments_are_kept_as_history_and_approved_once,
             settings_change_only_from_the_version_read,
-            bersinar_steps_are_numbered_and_targets_versioned);
+            bersinar_steps_are_numbered_and_targets_versioned,
+            the_latest_decree_of_every_village_is_read_at_once);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(
