@@ -2,6 +2,8 @@
 //! decree, evaluated, revoked with a reason), kept step by step, and each regency's yearly
 //! targets compared with the villages designated by the end of each year.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Datelike, NaiveDate};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::programme::bersinar::{Decree, RevocationReason, Status, Transition, YearTarget};
@@ -250,18 +252,21 @@ impl App {
             &Scope::Region(regency.clone()),
         )?;
         let latest = self.store.bersinar_latest(&regency).await?;
+        // each village's latest decree, read in one query rather than one per village
+        let decrees: HashMap<RegionCode, NaiveDate> = self
+            .store
+            .bersinar_latest_decrees(&regency)
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.village, s.decree?.1)))
+            .collect();
         let mut villages = Vec::with_capacity(latest.len());
         let mut designated_on = Vec::new();
         for step in &latest {
             let status =
                 Status::parse(&step.status).map_err(|e| AppError::Internal(e.key.into()))?;
             if status.is_bersinar() {
-                let history = self.store.bersinar_steps(&step.village).await?;
-                let designation = history
-                    .iter()
-                    .rev()
-                    .find_map(|s| s.decree.as_ref().map(|d| d.1));
-                designated_on.extend(designation);
+                designated_on.extend(decrees.get(&step.village).copied());
             }
             villages.push((step.village.clone(), status));
         }
@@ -332,36 +337,29 @@ impl App {
             .store
             .latest_assessments(pulih_domain::programme::AssessmentKind::Ikn, &code)
             .await?;
+        let ikn: HashMap<&RegionCode, Category> = latest
+            .iter()
+            .filter_map(|a| Category::parse(&a.outcome).ok().map(|c| (&a.region, c)))
+            .collect();
+        let bersinar: HashMap<&RegionCode, Status> =
+            overview.villages.iter().map(|(v, s)| (v, *s)).collect();
         let units = self.store.units_below(&code).await?;
+        let units: HashSet<&RegionCode> = units.iter().map(|u| &u.village).collect();
         let since = self.today_in(&code).await? - chrono::Duration::days(RECENT_DAYS);
         let tallies = self.store.activity_tallies(&code, since).await?;
+        let tallies: HashMap<&RegionCode, i64> =
+            tallies.iter().map(|t| (&t.village, t.count)).collect();
         let villages: Vec<VillageProgramme> = self
             .store
             .villages_below(&code)
             .await?
             .into_iter()
-            .map(|region| {
-                let ikn = latest
-                    .iter()
-                    .find(|a| a.region == region.code)
-                    .and_then(|a| Category::parse(&a.outcome).ok());
-                let bersinar = overview
-                    .villages
-                    .iter()
-                    .find(|(v, _)| *v == region.code)
-                    .map(|(_, s)| *s);
-                let unit = units.iter().any(|u| u.village == region.code);
-                let recent_activities = tallies
-                    .iter()
-                    .find(|t| t.village == region.code)
-                    .map_or(0, |t| t.count);
-                VillageProgramme {
-                    region,
-                    ikn,
-                    bersinar,
-                    unit,
-                    recent_activities,
-                }
+            .map(|region| VillageProgramme {
+                ikn: ikn.get(&region.code).copied(),
+                bersinar: bersinar.get(&region.code).copied(),
+                unit: units.contains(&region.code),
+                recent_activities: tallies.get(&region.code).copied().unwrap_or(0),
+                region,
             })
             .collect();
         let mut candidates: Vec<&VillageProgramme> = villages

@@ -1,7 +1,7 @@
 //! The few JSON API calls the bench makes to log in and set up its data.
 
 use anyhow::{Context, Result, bail};
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::load::snippet;
@@ -15,24 +15,48 @@ pub async fn create(
     token: Option<&str>,
     body: &Value,
 ) -> Result<Value> {
-    let mut request = client.post(format!("{base_url}{path}")).json(body);
+    send(
+        client,
+        Method::POST,
+        &format!("{base_url}{path}"),
+        token,
+        body,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+/// `method url` with a JSON body, as the holder of `token` if one is given; the answer must
+/// have status `expect` and a JSON body, which is returned.
+pub async fn send(
+    client: &Client,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: &Value,
+    expect: StatusCode,
+) -> Result<Value> {
+    let mut request = client.request(method.clone(), url).json(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
     let response = request
         .send()
         .await
-        .with_context(|| format!("POST {path}"))?;
+        .with_context(|| format!("{method} {url}"))?;
     let status = response.status();
     let text = response
         .text()
         .await
-        .with_context(|| format!("reading the answer to POST {path}"))?;
-    if status != StatusCode::CREATED {
-        bail!("POST {path} answered {status}, not 201: {}", snippet(&text));
+        .with_context(|| format!("reading the answer to {method} {url}"))?;
+    if status != expect {
+        bail!(
+            "{method} {url} answered {status}, not {expect}: {}",
+            snippet(&text)
+        );
     }
     serde_json::from_str(&text)
-        .with_context(|| format!("POST {path} did not answer JSON: {}", snippet(&text)))
+        .with_context(|| format!("{method} {url} did not answer JSON: {}", snippet(&text)))
 }
 
 /// `POST /api/v1/session`; returns the bearer token.

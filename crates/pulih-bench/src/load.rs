@@ -107,6 +107,8 @@ pub struct LoadResult {
     pub errors: usize,
     /// The first failure, for the report.
     pub first_error: Option<String>,
+    /// CPU time the server process used during the run, where it can be read.
+    pub server_cpu: Option<Duration>,
 }
 
 impl LoadResult {
@@ -122,6 +124,13 @@ impl LoadResult {
     /// Successful requests per second over the wall time.
     pub fn throughput(&self) -> f64 {
         self.latencies.len() as f64 / self.wall.as_secs_f64()
+    }
+
+    /// Server CPU time per request sent (successful or not), where it was read.
+    pub fn server_cpu_per_request(&self) -> Option<Duration> {
+        let sent = self.latencies.len() + self.errors;
+        let sent = u32::try_from(sent).ok().filter(|&n| n > 0)?;
+        Some(self.server_cpu? / sent)
     }
 }
 
@@ -174,6 +183,7 @@ pub async fn run(client: &Client, load: &Load) -> LoadResult {
         wall: Duration::ZERO,
         errors: 0,
         first_error: None,
+        server_cpu: None,
     };
     for task in tasks {
         match task.await {
@@ -201,6 +211,7 @@ async fn connection(client: &Client, load: &Load, k: usize, next: &AtomicUsize) 
         wall: Duration::ZERO,
         errors: 0,
         first_error: None,
+        server_cpu: None,
     };
     let urls = load.urls_of(k);
     let mut turn = urls.iter().cycle();

@@ -4,9 +4,11 @@
 //! * full region import time (empty database, includes migrations) and rows/s;
 //! * cold start to the first served request (`/healthz`), median of several starts on an
 //!   imported database;
-//! * p50/p99 and throughput of the region JSON endpoint and the region HTML page under a
+//! * p50/p95/p99 and throughput of the region JSON endpoint and the region HTML page under a
 //!   fixed number of concurrent connections (64 by default);
-//! * p50/p99 and throughput of durable writes — BARC-10 screenings posted by a counsellor,
+//! * the same for a regency's page with 300 villages on its map (Kabupaten Mojokerto), its
+//!   programme seeded through the API first (`--scenario regency-page` runs only this);
+//! * p50/p95/p99 and throughput of durable writes — BARC-10 screenings posted by a counsellor,
 //!   one client record per connection — under the same load.
 //!
 //! It is a command, not a test: run `scripts/bench` (release build) and read the table.
@@ -15,6 +17,7 @@
 mod api;
 mod db;
 mod load;
+mod regency;
 mod report;
 mod run;
 mod server;
@@ -26,6 +29,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::db::Backend;
+use crate::run::Scenario;
 use crate::server::Pulih;
 
 /// Command-line arguments.
@@ -61,6 +65,9 @@ struct Args {
     /// Number of cold starts; the median is reported.
     #[arg(long, default_value_t = 5)]
     cold_starts: usize,
+    /// Which measurements to take: all, or only the regency page.
+    #[arg(long, value_enum, default_value_t = Scenario::All)]
+    scenario: Scenario,
 }
 
 /// The `--backend` choice.
@@ -104,6 +111,7 @@ fn main() -> ExitCode {
             .max(1),
         cold_starts: args.cold_starts.max(1),
         postgres_admin_url: args.database_url.clone(),
+        scenario: args.scenario,
     };
     let mut failed = false;
     let mut missed = false;

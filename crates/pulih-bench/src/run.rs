@@ -1,5 +1,5 @@
 //! The measurements for one backend, each on its own fresh database: import, cold start,
-//! reads, then durable writes.
+//! reads, the regency page, then durable writes.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,7 @@ use crate::db::{Backend, BenchDb};
 use crate::load::{self, Load, LoadResult};
 use crate::report::{Row, Target, format_duration, thousands};
 use crate::server::{Pulih, Server};
-use crate::{api, writes};
+use crate::{api, regency, writes};
 
 /// DESIGN.md: cold start to first served request ≤ 100 ms (after migrations).
 const COLD_START_TARGET: Duration = Duration::from_millis(100);
@@ -39,6 +39,17 @@ pub struct Settings {
     pub cold_starts: usize,
     /// URL the PostgreSQL bench database is created through.
     pub postgres_admin_url: String,
+    /// Which measurements to take.
+    pub scenario: Scenario,
+}
+
+/// The `--scenario` choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// Every measurement.
+    All,
+    /// Only the regency page (after the region import it needs).
+    RegencyPage,
 }
 
 /// The rows of one backend's table, plus lines printed under it.
@@ -95,20 +106,9 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
         )
         .context("creating the bench administrator")?;
 
-    let mut starts = Vec::with_capacity(settings.cold_starts);
-    for i in 0..settings.cold_starts {
-        let mut server = pulih.serve(&db, &format!("cold-start-{i}"))?;
-        starts.push(server.cold_start());
-        server.stop();
+    if settings.scenario == Scenario::All {
+        cold_starts(pulih, &db, settings, &mut rows, &mut notes)?;
     }
-    let all: Vec<String> = starts.iter().map(|d| format_duration(*d)).collect();
-    notes.push(format!("cold starts, in order: {}", all.join(", ")));
-    starts.sort_unstable();
-    rows.push(Row::time(
-        format!("cold start to first request (median of {})", starts.len()),
-        starts[starts.len() / 2],
-        Target::AtMost(COLD_START_TARGET),
-    ));
     let server = pulih.serve(&db, "load")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -120,8 +120,35 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
     Ok(Outcome { rows, notes })
 }
 
-/// Logs in, loads the region JSON endpoint and the region page in turn, then measures
-/// durable writes.
+/// Starts and stops the server `settings.cold_starts` times; reports the median time to
+/// the first answer.
+fn cold_starts(
+    pulih: &Pulih,
+    db: &BenchDb,
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let mut starts = Vec::with_capacity(settings.cold_starts);
+    for i in 0..settings.cold_starts {
+        let mut server = pulih.serve(db, &format!("cold-start-{i}"))?;
+        starts.push(server.cold_start());
+        server.stop();
+    }
+    let all: Vec<String> = starts.iter().map(|d| format_duration(*d)).collect();
+    notes.push(format!("cold starts, in order: {}", all.join(", ")));
+    starts.sort_unstable();
+    rows.push(Row::time(
+        format!("cold start to first request (median of {})", starts.len()),
+        starts[starts.len() / 2],
+        Target::AtMost(COLD_START_TARGET),
+    ));
+    Ok(())
+}
+
+/// Logs in, loads the region JSON endpoint and the region page in turn, seeds and loads
+/// the regency page, then measures durable writes (only the regency page with
+/// [`Scenario::RegencyPage`]).
 async fn under_load(
     server: &Server,
     settings: &Settings,
@@ -131,6 +158,9 @@ async fn under_load(
     let client = load::client(settings.concurrency)?;
     let base_url = server.base_url();
     let token = api::login(&client, &base_url, ADMIN_USERNAME, ADMIN_PASSWORD).await?;
+    if settings.scenario == Scenario::RegencyPage {
+        return regency_page(&client, server, &token, settings, rows, notes).await;
+    }
     let endpoints = [
         (
             "JSON",
@@ -148,10 +178,12 @@ async fn under_load(
     for (kind, path, accept, p99_target) in endpoints {
         let load = Load::get(format!("{base_url}{path}"), token.clone(), accept)
             .sized(settings.requests, settings.concurrency);
-        let result = measure(&client, load, settings, |body| check_body(kind, body)).await?;
+        let check = |body: &str| check_body(kind, body);
+        let result = measure(&client, server, load, settings, check).await?;
         let label = format!("{kind} {path}");
         push_rows(rows, &label, &result, p99_target, Target::None, settings);
     }
+    regency_page(&client, server, &token, settings, rows, notes).await?;
 
     // At least one client record per connection, and none shared between connections (as
     // in the field, where a counsellor records for one client at a time).
@@ -164,7 +196,7 @@ async fn under_load(
         format_duration(prepared.took)
     ));
     let load = writes::load(&prepared).sized(settings.requests, settings.concurrency);
-    let result = measure(&client, load, settings, writes::check_answer).await?;
+    let result = measure(&client, server, load, settings, writes::check_answer).await?;
     push_rows(
         rows,
         "write BARC-10 screening",
@@ -176,10 +208,55 @@ async fn under_load(
     Ok(())
 }
 
+/// Seeds the programme of a regency with at least 300 villages through the API, then loads
+/// its page (programme overview, best candidates, SVG map) as its coordinator.
+async fn regency_page(
+    client: &reqwest::Client,
+    server: &Server,
+    admin_token: &str,
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let base_url = server.base_url();
+    let picked = regency::pick()?;
+    let seeded = regency::seed(client, &base_url, admin_token, &picked)
+        .await
+        .with_context(|| format!("seeding the programme of {}", picked.name))?;
+    notes.push(format!(
+        "regency page: {} ({}), {} villages, each with an IKN assessment; {} designated \
+         Bersinar, {} candidates, 3 yearly targets, 2 IKOTAN years; seeded as its coordinator \
+         with {} API requests in {}",
+        picked.name,
+        picked.code,
+        picked.villages.len(),
+        seeded.designated,
+        seeded.candidates,
+        seeded.requests,
+        format_duration(seeded.took)
+    ));
+    let path = format!("/regions/{}", picked.code);
+    let load = Load::get(format!("{base_url}{path}"), seeded.token, "text/html")
+        .sized(settings.requests, settings.concurrency);
+    let check = |body: &str| regency::check_page(body, &picked);
+    let result = measure(client, server, load, settings, check).await?;
+    let label = format!("regency page {path}");
+    push_rows(
+        rows,
+        &label,
+        &result,
+        HTML_P99_TARGET,
+        Target::None,
+        settings,
+    );
+    Ok(())
+}
+
 /// Checks one answer, warms up with a tenth of the requests (at least one per connection,
-/// at most 2,000), then measures `load`.
+/// at most 2,000), then measures `load` and the server's CPU time during it.
 async fn measure(
     client: &reqwest::Client,
+    server: &Server,
     mut load: Load,
     settings: &Settings,
     check: impl Fn(&str) -> Result<()>,
@@ -189,10 +266,17 @@ async fn measure(
     load.requests = (measured / 10).clamp(settings.concurrency, 2_000);
     load::run(client, &load).await;
     load.requests = measured;
-    Ok(load::run(client, &load).await)
+    let cpu_before = server.cpu_time();
+    let mut result = load::run(client, &load).await;
+    result.server_cpu = server
+        .cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    Ok(result)
 }
 
-/// Adds p50, p99, throughput and failures of one endpoint to the table.
+/// Adds p50, p95, p99, throughput, the server's CPU per request and failures of one
+/// endpoint to the table.
 fn push_rows(
     rows: &mut Vec<Row>,
     label: &str,
@@ -208,6 +292,11 @@ fn push_rows(
         Target::None,
     ));
     rows.push(Row::time(
+        format!("{label} p95 ({conns} conns)"),
+        result.percentile(95.0),
+        Target::None,
+    ));
+    rows.push(Row::time(
         format!("{label} p99 ({conns} conns)"),
         result.percentile(99.0),
         Target::Below(p99_target),
@@ -218,6 +307,13 @@ fn push_rows(
         "req/s",
         throughput_target,
     ));
+    if let Some(cpu) = result.server_cpu_per_request() {
+        rows.push(Row::time(
+            format!("{label} server CPU per request"),
+            cpu,
+            Target::None,
+        ));
+    }
     rows.push(Row::failures(
         format!("{label} failed requests"),
         result.errors,

@@ -112,6 +112,14 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    /// CPU time (user and system) the server process has used so far, from
+    /// `/proc/{pid}/stat` on Linux; `None` elsewhere. A database server's own processes
+    /// (PostgreSQL) are not included.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        cpu_time_of(&stat)
+    }
+
     /// Time from spawning the process to the first 200 from `/healthz`.
     pub fn cold_start(&self) -> Duration {
         self.cold_start
@@ -170,6 +178,18 @@ impl Drop for Server {
     }
 }
 
+/// utime + stime of a `/proc/{pid}/stat` line, in clock ticks of 1/100 s (Linux's fixed
+/// `USER_HZ`). The command name in field 2 may hold spaces, so fields are counted after
+/// its closing parenthesis: state is field 3, utime 14 and stime 15.
+fn cpu_time_of(stat: &str) -> Option<Duration> {
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// One `GET /healthz`; true on a 200 status line.
 fn healthz_ok(addr: SocketAddr) -> bool {
     let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
@@ -195,4 +215,18 @@ fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log: {e})"));
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::cpu_time_of;
+
+    #[test]
+    fn cpu_time_is_user_plus_system_ticks_even_with_a_spaced_name() {
+        let stat = "4242 (pulih serve) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 50 0 0 20 0 9 0";
+        assert_eq!(cpu_time_of(stat), Some(Duration::from_millis(3_000)));
+        assert_eq!(cpu_time_of("4242 (pulih"), None);
+    }
 }

@@ -109,6 +109,16 @@ fn scope_filter(column: &str, scope: &Scope) -> (String, Option<String>) {
     }
 }
 
+/// SQL condition that keeps rows whose `column` holds a code below the code in `param`
+/// (e.g. `$1`): the same rows as `column like $1 || '.%'`, but as a range the index on
+/// `column` serves in every plan, including the generic plan of a prepared statement, where
+/// a `like` pattern built from a parameter turns into a full scan. Codes are digits and
+/// dots, `/` is the character after `.`, and the columns compare in byte order
+/// (`collate "C"`).
+pub(crate) fn below(column: &str, param: &str) -> String {
+    format!("({column} >= {param} || '.' and {column} < {param} || '/')")
+}
+
 #[async_trait]
 impl Store for PostgresStore {
     fn backend(&self) -> &'static str {

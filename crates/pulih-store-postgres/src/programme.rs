@@ -74,10 +74,11 @@ impl ProgrammeStore for PostgresStore {
         node: &RegionCode,
     ) -> StoreResult<Vec<Assessment>> {
         // the newest by (period, recorded_at, id), as in `assessments`
-        let found = sqlx::query(
-            "select distinct on (region) * from assessments where kind = $1 and region like $2 || '.%' \
+        let found = sqlx::query(&format!(
+            "select distinct on (region) * from assessments where kind = $1 and {} \
              order by region, period desc, recorded_at desc, id desc",
-        )
+            crate::below("region", "$2")
+        ))
         .bind(kind.key())
         .bind(node.as_str())
         .fetch_all(&self.pool)
@@ -159,11 +160,26 @@ impl ProgrammeStore for PostgresStore {
     }
 
     async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
-        let found = sqlx::query(
+        let found = sqlx::query(&format!(
             "select distinct on (village) * from bersinar_steps \
-             where village = $1 or village like $1 || '.%' \
+             where village = $1 or {} \
              order by village, seq desc",
-        )
+            crate::below("village", "$1")
+        ))
+        .bind(region.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+
+    async fn bersinar_latest_decrees(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query(&format!(
+            "select distinct on (village) * from bersinar_steps \
+             where (village = $1 or {}) and decree_number is not null \
+             order by village, seq desc",
+            crate::below("village", "$1")
+        ))
         .bind(region.as_str())
         .fetch_all(&self.pool)
         .await

@@ -246,7 +246,8 @@ pub(crate) async fn one(pool: &PgPool, code: &RegionCode) -> StoreResult<Option<
 
 pub(crate) async fn villages_below(pool: &PgPool, node: &RegionCode) -> StoreResult<Vec<Region>> {
     let rows = sqlx::query(&format!(
-        "select {COLUMNS} from regions where level = 4 and retired_at is null and code like $1 || '.%' order by code"
+        "select {COLUMNS} from regions where level = 4 and retired_at is null and {} order by code",
+        crate::below("code", "$1")
     ))
     .bind(node.as_str())
     .fetch_all(pool)

@@ -363,9 +363,10 @@ impl UnitStore for PostgresStore {
         found.as_ref().map(unit_row).transpose()
     }
     async fn units_below(&self, region: &RegionCode) -> StoreResult<Vec<Unit>> {
-        let found = sqlx::query(
-            "select * from units where village = $1 or village like $1 || '.%' order by village",
-        )
+        let found = sqlx::query(&format!(
+            "select * from units where village = $1 or {} order by village",
+            crate::below("village", "$1")
+        ))
         .bind(region.as_str())
         .fetch_all(&self.pool)
         .await
@@ -512,11 +513,12 @@ impl UnitStore for PostgresStore {
         region: &RegionCode,
         since: NaiveDate,
     ) -> StoreResult<Vec<ActivityTally>> {
-        let found = sqlx::query(
+        let found = sqlx::query(&format!(
             "select village, count(*) as n, max(held_on) as latest from activities \
-             where (village = $1 or village like $1 || '.%') and held_on >= $2 \
+             where (village = $1 or {}) and held_on >= $2 \
              group by village order by village",
-        )
+            crate::below("village", "$1")
+        ))
         .bind(region.as_str())
         .bind(since)
         .fetch_all(&self.pool)

@@ -212,12 +212,13 @@ impl ProgrammeStore for SqliteStore {
         node: &RegionCode,
     ) -> StoreResult<Vec<Assessment>> {
         // the newest by (period, recorded_at, id), as in `assessments`
-        let found = sqlx::query(
-            "select a.* from assessments a where a.kind = ?1 and a.region like ?2 || '.%' \
+        let found = sqlx::query(&format!(
+            "select a.* from assessments a where a.kind = ?1 and {} \
              and a.id = (select b.id from assessments b where b.kind = a.kind and b.region = a.region \
                          order by b.period desc, b.recorded_at desc, b.id desc limit 1) \
              order by a.region",
-        )
+            crate::below("a.region", "?2")
+        ))
         .bind(kind.key())
         .bind(node.as_str())
         .fetch_all(&self.reader)
@@ -252,12 +253,28 @@ impl ProgrammeStore for SqliteStore {
         found.iter().map(rows::bersinar_step).collect()
     }
     async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
-        let found = sqlx::query(
+        let found = sqlx::query(&format!(
             "select s.* from bersinar_steps s \
-             where (s.village = ?1 or s.village like ?1 || '.%') \
+             where (s.village = ?1 or {}) \
              and s.seq = (select max(seq) from bersinar_steps l where l.village = s.village) \
              order by s.village",
-        )
+            crate::below("s.village", "?1")
+        ))
+        .bind(region.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(rows::bersinar_step).collect()
+    }
+    async fn bersinar_latest_decrees(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        let found = sqlx::query(&format!(
+            "select s.* from bersinar_steps s \
+             where (s.village = ?1 or {}) \
+             and s.seq = (select max(seq) from bersinar_steps l \
+                          where l.village = s.village and l.decree_number is not null) \
+             order by s.village",
+            crate::below("s.village", "?1")
+        ))
         .bind(region.as_str())
         .fetch_all(&self.reader)
         .await

@@ -199,7 +199,8 @@ pub(crate) async fn villages_below(
     node: &RegionCode,
 ) -> StoreResult<Vec<Region>> {
     let rows = sqlx::query(&format!(
-        "select {COLUMNS} from regions where level = 4 and retired_at is null and code like ?1 || '.%' order by code"
+        "select {COLUMNS} from regions where level = 4 and retired_at is null and {} order by code",
+        crate::below("code", "?1")
     ))
     .bind(node.as_str())
     .fetch_all(pool)

@@ -57,7 +57,8 @@ macro_rules! conformance_suite {
             units_are_one_per_village_and_agents_one_per_unit,
             full_attendance_earns_one_certificate_and_activities_are_tallied,
             peer_programme_counts_are_kept_as_history_and_summed,
-            boundaries_are_replaced_by_a_reimport_and_read_by_level);
+            boundaries_are_replaced_by_a_reimport_and_read_by_level,
+            the_latest_decree_of_every_village_is_read_at_once);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

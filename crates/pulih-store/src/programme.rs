@@ -113,6 +113,9 @@ pub trait ProgrammeStore: Send + Sync {
     async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
     /// The latest step of every village below `region`, by village code.
     async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
+    /// The latest step with a decree of every village below `region` that has one, by
+    /// village code: what reading each village's history would find, in one query.
+    async fn bersinar_latest_decrees(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
     /// Sets a regency's target for a year if still at `expected_version` (none: new).
     async fn set_target(
         &self,

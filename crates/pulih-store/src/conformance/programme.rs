@@ -248,3 +248,79 @@ pub async fn bersinar_steps_are_numbered_and_targets_versioned(store: &dyn Store
         ]
     );
 }
+
+/// The latest decree of every village below a region comes in one read, the same as each
+/// village's history would give; reads below a region keep to it and leave its
+/// neighbours out.
+pub async fn the_latest_decree_of_every_village_is_read_at_once(store: &dyn Store) {
+    let by = assessor(store).await;
+    let (a, b, c) = ("12.75.01.1001", "12.75.02.1001", "12.75.02.1002");
+    let neighbour = "12.76.01.1001";
+    let mut redesignated = step(a, 4, "designate", "designated", by);
+    redesignated.decree = Some((
+        "188.45/30/2027".to_owned(),
+        NaiveDate::from_ymd_opt(2027, 1, 15).expect("date"),
+        "Wali Kota Binjai".to_owned(),
+    ));
+    for s in [
+        step(a, 1, "nominate", "candidate", by),
+        step(a, 2, "designate", "designated", by),
+        step(a, 3, "revoke", "revoked", by),
+        redesignated.clone(),
+        step(a, 5, "evaluate", "evaluated", by),
+        step(b, 1, "nominate", "candidate", by),
+        step(c, 1, "nominate", "candidate", by),
+        step(c, 2, "designate", "designated", by),
+        step(neighbour, 1, "nominate", "candidate", by),
+        step(neighbour, 2, "designate", "designated", by),
+    ] {
+        store
+            .add_bersinar_step(&s, &event("bersinar.step", s.village.as_str()))
+            .await
+            .expect("step");
+    }
+    let decrees = store
+        .bersinar_latest_decrees(&code("12.75"))
+        .await
+        .expect("read");
+    let found: Vec<(&str, i64)> = decrees
+        .iter()
+        .map(|s| (s.village.as_str(), s.seq))
+        .collect();
+    assert_eq!(found, [(a, 4), (c, 2)], "no decree for {b}, none of 12.76");
+    assert_eq!(decrees[0], redesignated);
+    for s in &decrees {
+        let history = store.bersinar_steps(&s.village).await.expect("history");
+        let last = history.iter().rev().find(|h| h.decree.is_some());
+        assert_eq!(last, Some(s), "as the history of {} gives", s.village);
+    }
+    assert_eq!(
+        store
+            .bersinar_latest_decrees(&code(c))
+            .await
+            .expect("read")
+            .len(),
+        1,
+        "a village is below itself, as for the latest steps"
+    );
+    let latest = store.bersinar_latest(&code("12.75")).await.expect("read");
+    assert_eq!(latest.len(), 3, "{latest:?}");
+
+    for (place, outcome) in [("12.75.01.1001", "aman"), (neighbour, "bahaya")] {
+        store
+            .add_assessment(&ikn(place, 2, outcome, by), &event("ikn.record", place))
+            .await
+            .expect("add");
+    }
+    let assessed = store
+        .latest_assessments(AssessmentKind::Ikn, &code("12.75"))
+        .await
+        .expect("read");
+    assert_eq!(
+        assessed
+            .iter()
+            .map(|x| x.region.as_str())
+            .collect::<Vec<_>>(),
+        ["12.75.01.1001"]
+    );
+}
