@@ -153,6 +153,8 @@ keyed_enum! {
         CareStep = "care_step",
         /// A care plan or a revision of it.
         CarePlan = "care_plan",
+        /// Reached by an IBM unit's outreach, linked with the client's consent.
+        Outreach = "outreach",
     }
     invalid = "invalid.fact_kind"
 }

@@ -199,6 +199,16 @@ pub(crate) async fn add_fact(
     event: &AuditEvent,
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
+    insert_fact(&mut tx, fact, event).await?;
+    tx.commit().await.map_err(map_err)
+}
+
+/// Appends a fact with its audit entry inside the caller's transaction.
+pub(crate) async fn insert_fact(
+    tx: &mut PgConnection,
+    fact: &ClientFact,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     // `for share` holds off a concurrent erasure until this fact is committed (its
     // statements then see the fact and null its sealed part), or, if the erasure commits
     // first, finds the client erased.
@@ -229,17 +239,16 @@ pub(crate) async fn add_fact(
     .execute(&mut *tx)
     .await
     .map_err(map_err)?;
-    audit::append(&mut tx, event).await?;
+    audit::append(&mut *tx, event).await?;
     audit::change(
-        &mut tx,
+        &mut *tx,
         "client_fact",
         &fact.id.to_string(),
         1,
         &region,
         event.at,
     )
-    .await?;
-    tx.commit().await.map_err(map_err)
+    .await
 }
 
 pub(crate) async fn facts(

@@ -6,8 +6,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    ActivityRow, ActivityTally, Certificate, Member, StoreError, StoreResult, TrainingRow, Unit,
-    UnitStore, UntrainedAgent,
+    ActivityRow, ActivityTally, Certificate, ClientFact, Member, StoreError, StoreResult,
+    TrainingRow, Unit, UnitStore, UntrainedAgent,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -310,6 +310,7 @@ async fn record_attendance(
 async fn add_activity(
     conn: &mut PgConnection,
     a: &ActivityRow,
+    links: &[(ClientFact, AuditEvent)],
     event: &AuditEvent,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -329,6 +330,9 @@ async fn add_activity(
     .await
     .map_err(map_err)?;
     audit::append(conn, event).await?;
+    for (fact, fact_event) in links {
+        crate::clients::insert_fact(conn, fact, fact_event).await?;
+    }
     let village = a.village.to_string();
     audit::change(conn, "activity", &a.id.to_string(), 1, &village, event.at).await
 }
@@ -490,9 +494,14 @@ impl UnitStore for PostgresStore {
             })
             .collect()
     }
-    async fn add_activity(&self, activity: &ActivityRow, event: &AuditEvent) -> StoreResult<()> {
+    async fn add_activity(
+        &self,
+        activity: &ActivityRow,
+        links: &[(ClientFact, AuditEvent)],
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let out = add_activity(&mut tx, activity, event).await?;
+        let out = add_activity(&mut tx, activity, links, event).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }

@@ -6,8 +6,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    ActivityRow, ActivityTally, Certificate, Member, StoreError, StoreResult, TrainingRow, Unit,
-    UnitStore, UntrainedAgent,
+    ActivityRow, ActivityTally, Certificate, ClientFact, Member, StoreError, StoreResult,
+    TrainingRow, Unit, UnitStore, UntrainedAgent,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
@@ -308,6 +308,7 @@ async fn record_attendance(
 async fn add_activity(
     conn: &mut SqliteConnection,
     a: &ActivityRow,
+    links: &[(ClientFact, AuditEvent)],
     event: &AuditEvent,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -327,6 +328,9 @@ async fn add_activity(
     .await
     .map_err(map_err)?;
     audit::append(conn, event).await?;
+    for (fact, fact_event) in links {
+        crate::clients::add_fact(conn, fact, fact_event).await?;
+    }
     let village = a.village.to_string();
     audit::change(conn, "activity", &a.id.to_string(), 1, &village, event.at).await
 }
@@ -492,10 +496,17 @@ impl UnitStore for SqliteStore {
             })
             .collect()
     }
-    async fn add_activity(&self, activity: &ActivityRow, event: &AuditEvent) -> StoreResult<()> {
-        let (activity, event) = (activity.clone(), event.clone());
+    async fn add_activity(
+        &self,
+        activity: &ActivityRow,
+        links: &[(ClientFact, AuditEvent)],
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
+        let (activity, links, event) = (activity.clone(), links.to_vec(), event.clone());
         self.writer
-            .write(move |c| Box::pin(async move { add_activity(c, &activity, &event).await }))
+            .write(move |c| {
+                Box::pin(async move { add_activity(c, &activity, &links, &event).await })
+            })
             .await
     }
     async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>> {

@@ -7,7 +7,7 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 
-use crate::StoreResult;
+use crate::{ClientFact, StoreResult};
 
 /// An IBM unit of a village.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,8 +185,14 @@ pub trait UnitStore: Send + Sync {
     async fn certificates(&self, training: TrainingId) -> StoreResult<Vec<Certificate>>;
     /// Active agents of units inside `scope` who hold no certificate, by village and name.
     async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>>;
-    /// Appends an activity.
-    async fn add_activity(&self, activity: &ActivityRow, event: &AuditEvent) -> StoreResult<()>;
+    /// Appends an activity with the facts that link it to the clients it reached (each
+    /// with its own audit event), all in one transaction.
+    async fn add_activity(
+        &self,
+        activity: &ActivityRow,
+        links: &[(ClientFact, AuditEvent)],
+        event: &AuditEvent,
+    ) -> StoreResult<()>;
     /// The latest activities of a village, newest first, at most `limit`.
     async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>>;
     /// For every village below `region` with activities on or after `since`: how many and

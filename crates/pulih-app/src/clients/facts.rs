@@ -3,21 +3,23 @@
 //! consent to services in force.
 
 use chrono::NaiveDate;
+use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::care::{CarePlan, step_needs_reason};
-use pulih_domain::client::{FactKind, past_date};
+use pulih_domain::client::{ClientCode, FactKind, past_date};
 use pulih_domain::client_access::ClientAction;
 use pulih_domain::clinical::assist::{
     AssistAnswers, AssistResult, RawAssist, Recommendation, Substance,
 };
 use pulih_domain::clinical::barc10::Barc10;
 use pulih_domain::consent::{ConsentGiver, ConsentMethod, ConsentTerms, allowed};
-use pulih_domain::ids::{ClientId, FactId};
+use pulih_domain::ids::{ActivityId, ClientId, FactId, UnitId};
 use pulih_domain::intake::{
     EpisodeDetail, MinimumDataSet, Pathway, Route, TreatmentHistory, assessment_due,
 };
 use pulih_domain::optional_text;
 use pulih_domain::org::OrgType;
+use pulih_store::ClientFact;
 use serde::Serialize;
 use serde_json::json;
 
@@ -25,7 +27,9 @@ use super::inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
-use super::timeline::{ConsentNames, Draft, EpisodeSealed, FactBody, Note, StepSealed};
+use super::timeline::{
+    ConsentNames, Draft, EpisodeSealed, FactBody, Note, OutreachPlain, StepSealed,
+};
 use super::{Reached, client_record, date, optional_date};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult};
@@ -64,6 +68,23 @@ impl App {
         draft: Draft<S>,
         ip: Option<&str>,
     ) -> AppResult<FactId> {
+        let (fact, event) = self.seal_fact(actor, reached, draft, ip)?;
+        match self.store.add_fact(&fact, &event).await {
+            Err(pulih_store::StoreError::NotFound) => {
+                Err(AppError::Conflict("conflict.client_erased"))
+            }
+            other => other.map(|()| fact.id).map_err(Into::into),
+        }
+    }
+
+    /// Seals a fact with the client's key and makes its audit event.
+    fn seal_fact<S: Serialize>(
+        &self,
+        actor: &Actor,
+        reached: &Reached,
+        draft: Draft<S>,
+        ip: Option<&str>,
+    ) -> AppResult<(ClientFact, AuditEvent)> {
         let key = self
             .keys
             .client_key(&reached.row)?
@@ -79,12 +100,47 @@ impl App {
             ip,
             detail,
         );
-        match self.store.add_fact(&fact, &event).await {
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
+        Ok((fact, event))
+    }
+
+    /// The sealed link of the client `code` to an outreach activity, to store with it:
+    /// refused (with the reason's key) unless `actor` may record for that client and the
+    /// client's consent to services is in force.
+    pub(crate) async fn outreach_link(
+        &self,
+        actor: &Actor,
+        code: &str,
+        activity: (ActivityId, UnitId, NaiveDate),
+        ip: Option<&str>,
+    ) -> AppResult<Result<(ClientFact, AuditEvent), &'static str>> {
+        let Ok(code) = ClientCode::parse(code) else {
+            return Ok(Err("invalid.outreach_client"));
+        };
+        let Some(row) = self.store.client_by_code(&code).await? else {
+            return Ok(Err("invalid.outreach_client"));
+        };
+        let reached = match self.reach_for_record(actor, row.id).await {
+            Ok((reached, today)) => match self.require_consent(&reached, today).await {
+                Ok(()) => reached,
+                Err(AppError::Conflict(_)) => return Ok(Err("invalid.outreach_consent")),
+                Err(e) => return Err(e),
+            },
+            Err(AppError::Forbidden(_) | AppError::NotFound) => {
+                return Ok(Err("invalid.outreach_client"));
             }
-            other => other.map(|()| fact.id).map_err(Into::into),
-        }
+            Err(e) => return Err(e),
+        };
+        let (id, unit, held_on) = activity;
+        let draft = Draft {
+            kind: FactKind::Outreach,
+            occurred_on: held_on,
+            due_on: None,
+            refers_to: None,
+            plain: serde_json::to_value(OutreachPlain { activity: id, unit })
+                .map_err(|e| AppError::Internal(format!("outreach json: {e}")))?,
+            sealed: Note::default(),
+        };
+        self.seal_fact(actor, &reached, draft, ip).map(Ok)
     }
 
     /// Reaches a client for recording and returns the local date there.

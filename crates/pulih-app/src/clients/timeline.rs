@@ -8,7 +8,7 @@ use pulih_domain::client::FactKind;
 use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, Recommendation};
 use pulih_domain::clinical::barc10::Barc10;
 use pulih_domain::consent::{ConsentState, ConsentTerms};
-use pulih_domain::ids::{ClientId, FactId, UserId};
+use pulih_domain::ids::{ActivityId, ClientId, FactId, UnitId, UserId};
 use pulih_domain::intake::{EpisodeDetail, Pathway};
 use pulih_store::ClientFact;
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,14 @@ pub(super) struct StepSealed {
     pub proposed: Option<Recommendation>,
     pub done: Recommendation,
     pub note: Option<String>,
+}
+
+/// The plain part of an outreach contact: which activity of which unit reached the
+/// client.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct OutreachPlain {
+    pub activity: ActivityId,
+    pub unit: UnitId,
 }
 
 /// What a fact says, once opened.
@@ -115,6 +123,13 @@ pub enum FactBody {
         plan: CarePlan,
         /// The plan it revises.
         revises: Option<FactId>,
+    },
+    /// Reached by an IBM unit's outreach activity.
+    Outreach {
+        /// The activity.
+        activity: ActivityId,
+        /// The unit that recorded it.
+        unit: UnitId,
     },
     /// The client's data was erased; only the kind and date remain.
     Erased,
@@ -261,6 +276,13 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
             plan: open_json(key, sealed, &ctx)?,
             revises: fact.refers_to,
         },
+        FactKind::Outreach => {
+            let link: OutreachPlain = plain(fact)?;
+            FactBody::Outreach {
+                activity: link.activity,
+                unit: link.unit,
+            }
+        }
     })
 }
 

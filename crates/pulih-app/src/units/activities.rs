@@ -4,9 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{ActivityId, UnitId, UserId};
-use pulih_domain::programme::activity_detail::{ActivityDetail, RawActivity};
+use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind, RawActivity};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::ActivityRow;
+use pulih_store::{ActivityRow, ClientFact};
 use serde::Serialize;
 use serde_json::json;
 
@@ -73,9 +73,29 @@ impl App {
         let (Some(held_on), Some(detail)) = (held_on, detail) else {
             return Err(f.into_error());
         };
+        let id = ActivityId::new();
+        let mut links = Vec::new();
+        if !input.clients.is_empty() && detail.kind() != ActivityKind::Outreach {
+            f.add("clients", "invalid.outreach_clients_kind");
+        } else {
+            for (i, code) in input.clients.iter().enumerate() {
+                let link = (id, unit.id, held_on);
+                match self.outreach_link(actor, code, link, ip).await? {
+                    Ok(link)
+                        if links
+                            .iter()
+                            .all(|(l, _): &(ClientFact, _)| l.client_id != link.0.client_id) =>
+                    {
+                        links.push(link);
+                    }
+                    Ok(_) => {}
+                    Err(key) => f.add(format!("clients.{i}"), key),
+                }
+            }
+        }
         f.finish()?;
         let row = ActivityRow {
-            id: ActivityId::new(),
+            id,
             unit: unit.id,
             village: unit.village.clone(),
             kind: detail.kind().key().into(),
@@ -91,9 +111,10 @@ impl App {
             id: Some(row.id.to_string()),
             region: row.village.as_str(),
         };
-        let event_detail = json!({ "kind": row.kind, "people": row.people });
+        let event_detail =
+            json!({ "kind": row.kind, "people": row.people, "linked_clients": links.len() });
         let event = self.event(Some(actor), "activity.record", record, ip, event_detail);
-        self.store.add_activity(&row, &event).await?;
+        self.store.add_activity(&row, &links, &event).await?;
         row.try_into()
     }
 

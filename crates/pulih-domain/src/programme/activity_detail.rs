@@ -98,6 +98,10 @@ pub struct RawActivity {
     /// Coordination: the topic.
     #[serde(default)]
     pub topic: Option<String>,
+    /// Outreach: codes of the clients reached who consent to being linked; checked by
+    /// the use-case, which knows the clients.
+    #[serde(default)]
+    pub clients: Vec<String>,
 }
 
 impl ActivityDetail {

@@ -245,7 +245,7 @@ pub async fn full_attendance_earns_one_certificate_and_activities_are_tallied(st
     let (early, late) = (activity(12, 40), activity(20, 25));
     for x in [&early, &late] {
         store
-            .add_activity(x, &event("activity.record", VILLAGE))
+            .add_activity(x, &[], &event("activity.record", VILLAGE))
             .await
             .expect("activity");
     }

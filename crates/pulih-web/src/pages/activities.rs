@@ -116,6 +116,12 @@ fn input(form: &FormData) -> ActivityInput {
         agreed_to_screening: count(form, "agreed_to_screening"),
         attendees: count(form, "attendees"),
         topic: form.opt("topic"),
+        clients: form
+            .get("clients")
+            .split([',', ' ', '\n'])
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| c.trim().to_owned())
+            .collect(),
     }
 }
 

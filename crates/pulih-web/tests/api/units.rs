@@ -11,6 +11,7 @@ on_both_backends!(
     a_unit_of_five_agents_runs_a_three_day_bimtek_and_records_activities,
     agents_record_only_for_their_own_unit_and_coordinators_only_in_their_scope,
     bad_unit_training_and_activity_input_is_refused_and_nothing_is_stored,
+    outreach_links_only_clients_who_consent_and_whom_the_agent_may_record_for,
 );
 
 const PAHLAWAN: &str = "12.75.01.1001";
@@ -395,4 +396,73 @@ async fn bad_unit_training_and_activity_input_is_refused_and_nothing_is_stored(a
 async fn coord_id(app: &TestApp, token: &str) -> String {
     let me = app.get("/api/v1/me", token).await;
     me.body["id"].as_str().expect("id").to_owned()
+}
+
+async fn outreach_links_only_clients_who_consent_and_whom_the_agent_may_record_for(app: TestApp) {
+    use crate::clients::{consent, register};
+    let (coord, agents) = office(&app, "BNNK Binjai", "12.75", PAHLAWAN, 1).await;
+    let unit = form(&app, &coord, PAHLAWAN, &agents).await;
+    let agent = &agents[0].1;
+    let willing = register(&app, agent, json!({})).await;
+    let unwilling = register(&app, agent, json!({})).await;
+    let willing_id = willing["id"].as_str().expect("id");
+    consent(&app, agent, willing_id).await;
+    let codes = [
+        willing["code"].as_str().expect("code"),
+        unwilling["code"].as_str().expect("code"),
+        "1275-99999",
+    ];
+    let path = format!(
+        "/api/v1/ibm-units/{}/activities",
+        unit["id"].as_str().expect("id")
+    );
+    let outreach = |clients: &[&str]| json!({"kind": "outreach", "reached": 5, "agreed_to_screening": 2, "clients": clients});
+
+    let r = app.post(&path, agent, outreach(&codes)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let fields = r.body["error"]["fields"].as_object().expect("fields");
+    let refused: Vec<&str> = fields.keys().map(String::as_str).collect();
+    assert_eq!(
+        refused,
+        ["clients.1", "clients.2"],
+        "no consent, and no such client"
+    );
+    let listed = app
+        .get(&format!("/api/v1/villages/{PAHLAWAN}/activities"), &coord)
+        .await;
+    assert_eq!(listed.body["items"], json!([]), "nothing stored");
+
+    let awareness_with_clients = json!({"kind": "awareness", "level": "rw", "total": 2, "male": 1, "female": 1, "clients": [codes[0]]});
+    let r = app.post(&path, agent, awareness_with_clients).await;
+    assert!(
+        r.body["error"]["fields"]["clients"].is_string(),
+        "{:?}",
+        r.body
+    );
+
+    let r = app.post(&path, agent, outreach(&codes[..1])).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let record = app
+        .get(&format!("/api/v1/clients/{willing_id}"), agent)
+        .await;
+    let kinds: Vec<&str> = record.body["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|f| f["kind"].as_str().expect("kind"))
+        .collect();
+    assert!(
+        kinds.contains(&"outreach"),
+        "the client's timeline shows the outreach: {kinds:?}"
+    );
+    let unlinked = app
+        .get(
+            &format!("/api/v1/clients/{}", unwilling["id"].as_str().expect("id")),
+            agent,
+        )
+        .await;
+    assert!(
+        !unlinked.body.to_string().contains("outreach"),
+        "the other client is not linked"
+    );
 }

@@ -152,6 +152,15 @@ impl Errors {
     pub fn general(&self) -> Option<&str> {
         self.general.as_deref()
     }
+
+    /// The messages of the fields whose names start with `prefix` (the items of a list),
+    /// with the rest of each name.
+    pub fn starting_with(&self, prefix: &str) -> Vec<(&str, &str)> {
+        self.fields
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(prefix).map(|rest| (rest, v.as_str())))
+            .collect()
+    }
 }
 
 /// Turns a use-case's refusal into messages for the form named `form`: invalid fields
