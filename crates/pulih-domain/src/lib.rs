@@ -16,6 +16,7 @@ mod keyed;
 pub mod nik;
 pub mod org;
 pub mod programme;
+pub mod referral;
 pub mod region;
 pub mod region_import;
 
