@@ -8,6 +8,7 @@ mod auth;
 mod bersinar;
 mod boundaries;
 mod clients;
+mod directory;
 mod error;
 mod keys;
 mod orgs;
@@ -34,6 +35,7 @@ pub use bersinar::{
 };
 pub use boundaries::BoundarySummary;
 pub use clients::*;
+pub use directory::{ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;

@@ -58,6 +58,8 @@ pub enum Action {
     /// Add schools of the Teman Sebaya programme, count their peer educators, record
     /// their sessions.
     RecordPeerProgramme,
+    /// List services in the partner directory (partners: only their own organisation's).
+    ManageServices,
 }
 
 /// Why an action was refused.
@@ -90,6 +92,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
             matches!(role, Role::Coordinator | Role::Agent)
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
+        ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
     }
 }
 
@@ -121,7 +124,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 17] = [
+    const ACTIONS: [Action; 18] = [
+        Action::ManageServices,
         Action::ManageUnits,
         Action::RecordActivity,
         Action::ManageBersinar,

@@ -91,6 +91,10 @@ typed_id!(
     ActivityId
 );
 typed_id!(
+    /// Identifies a service in the partner directory.
+    ServiceId
+);
+typed_id!(
     /// Identifies a school of the Teman Sebaya programme.
     SchoolId
 );

@@ -10,6 +10,7 @@ pub mod client;
 pub mod client_access;
 pub mod clinical;
 pub mod consent;
+pub mod directory;
 pub mod ids;
 pub mod intake;
 mod keyed;

@@ -9,6 +9,7 @@ mod audit;
 mod boundaries;
 mod client_store;
 mod clients;
+mod directory;
 mod grants;
 mod keys;
 mod peers;

@@ -12,12 +12,14 @@ use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 mod boundaries;
 mod clients;
+mod directory;
 mod peers;
 mod programme;
 mod units;
 
 pub use boundaries::*;
 pub use clients::*;
+pub use directory::*;
 pub use peers::*;
 pub use programme::*;
 pub use units::*;
@@ -58,7 +60,8 @@ macro_rules! conformance_suite {
             full_attendance_earns_one_certificate_and_activities_are_tallied,
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
-            the_latest_decree_of_every_village_is_read_at_once);
+            the_latest_decree_of_every_village_is_read_at_once,
+            services_are_found_by_type_and_by_the_region_they_cover);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

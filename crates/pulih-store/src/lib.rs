@@ -5,6 +5,7 @@
 
 mod boundaries;
 mod clients;
+mod directory;
 mod peers;
 mod programme;
 mod records;
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 
 pub use boundaries::*;
 pub use clients::*;
+pub use directory::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -67,7 +69,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Pulih stores, implemented once per backend with the backend's own SQL.
 #[async_trait]
 pub trait Store:
-    ClientStore + ProgrammeStore + UnitStore + PeerStore + BoundaryStore + Send + Sync + 'static
+    ClientStore
+    + ProgrammeStore
+    + UnitStore
+    + PeerStore
+    + BoundaryStore
+    + DirectoryStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

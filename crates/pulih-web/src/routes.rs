@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         .route("/villages/{code}/activities", get(api::units::activities))
         .route("/worklist", get(api::units::worklist))
         .route(
+            "/partner-services",
+            get(api::directory::search).post(api::directory::create),
+        )
+        .route(
             "/villages/{code}/bersinar",
             get(api::programme::bersinar_history).post(api::programme::bersinar_step),
         )

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod boundaries;
 pub mod clients;
+pub mod directory;
 pub mod openapi;
 pub mod orgs;
 pub mod peers;

@@ -11,6 +11,7 @@ mod boundaries;
 mod client_access;
 mod client_pages;
 mod clients;
+mod directory;
 mod ikotan;
 mod input;
 mod ops;

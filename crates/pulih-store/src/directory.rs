@@ -1,0 +1,60 @@
+//! The partner directory as stored: services offered by organisations, with the regions
+//! they serve.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::ids::{OrgId, ServiceId, UserId};
+use pulih_domain::region::RegionCode;
+
+use crate::StoreResult;
+
+/// A service offered by an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerService {
+    /// Id.
+    pub id: ServiceId,
+    /// The organisation offering it.
+    pub org: OrgId,
+    /// The organisation's name (read with the service).
+    pub org_name: String,
+    /// The service's name.
+    pub name: String,
+    /// Its service type key.
+    pub service: String,
+    /// The regions it serves, each covering everything below it.
+    pub areas: Vec<RegionCode>,
+    /// How many places, if known.
+    pub capacity: Option<i64>,
+    /// Phone, e-mail or address.
+    pub contact: String,
+    /// Opening hours.
+    pub hours: Option<String>,
+    /// Who listed it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What to look for in the directory.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceQuery {
+    /// Only this service type.
+    pub service: Option<String>,
+    /// Only services whose area covers this region: the region and its ancestors, any of
+    /// which may be listed as an area.
+    pub covering: Vec<RegionCode>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// Storage of the partner directory.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// Lists a service; an unknown organisation is `MissingReference("organisation")`.
+    async fn add_service(&self, service: &PartnerService, event: &AuditEvent) -> StoreResult<()>;
+    /// One service by id.
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<PartnerService>>;
+    /// Services matching the query, by organisation name and service name.
+    async fn search_services(&self, query: &ServiceQuery) -> StoreResult<Vec<PartnerService>>;
+}
