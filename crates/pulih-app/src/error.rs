@@ -135,6 +135,16 @@ impl Fields {
         parsed.ok()
     }
 
+    /// Parses an optional `YYYY-MM-DD` date field; empty gives none.
+    pub fn optional_date(
+        &mut self,
+        field: &'static str,
+        text: Option<&str>,
+    ) -> Option<chrono::NaiveDate> {
+        let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+        self.date(field, text)
+    }
+
     /// Parses an optional date field that must not lie after `today`, which an empty
     /// field defaults to.
     pub fn past_date_or_today(

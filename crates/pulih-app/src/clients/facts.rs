@@ -30,7 +30,7 @@ use super::inputs::{
 use super::timeline::{
     ConsentNames, Draft, EpisodeSealed, FactBody, Note, OutreachPlain, StepSealed,
 };
-use super::{Reached, client_record, date, optional_date};
+use super::{Reached, client_record};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult};
 
@@ -41,8 +41,8 @@ fn fact_date(
     text: Option<&str>,
     today: NaiveDate,
 ) -> NaiveDate {
-    optional_date(fields, field, text)
-        .and_then(|d| fields.check(field, past_date(d, today)))
+    fields
+        .past_date_or_today(field, text, today)
         .unwrap_or(today)
 }
 
@@ -184,9 +184,10 @@ impl App {
         let share_with = keys(&mut f, "share_with", &input.share_with, OrgType::parse);
         let given_by = f.check("given_by", ConsentGiver::parse(&input.given_by));
         let method = f.check("method", ConsentMethod::parse(&input.method));
-        let given_on = date(&mut f, "given_on", &input.given_on)
+        let given_on = f
+            .date("given_on", &input.given_on)
             .and_then(|d| f.check("given_on", past_date(d, today)));
-        let expires_on = optional_date(&mut f, "expires_on", input.expires_on.as_deref());
+        let expires_on = f.optional_date("expires_on", input.expires_on.as_deref());
         let names = ConsentNames {
             guardian: f
                 .check(
@@ -288,9 +289,11 @@ impl App {
         let mut f = Fields::default();
         let pathway = f.check("pathway", Pathway::parse(&input.pathway));
         let opened_on = fact_date(&mut f, "opened_on", input.opened_on.as_deref(), today);
-        let arrested_on = optional_date(&mut f, "arrested_on", input.arrested_on.as_deref())
+        let arrested_on = f
+            .optional_date("arrested_on", input.arrested_on.as_deref())
             .and_then(|d| f.check("arrested_on", past_date(d, today)));
-        let released_on = optional_date(&mut f, "released_on", input.released_on.as_deref())
+        let released_on = f
+            .optional_date("released_on", input.released_on.as_deref())
             .and_then(|d| f.check("released_on", past_date(d, today)));
         let detail = EpisodeDetail {
             card_number: f
@@ -526,7 +529,8 @@ impl App {
             CarePlan::goals(input.goals.iter().map(String::as_str)),
         );
         let responsible = f.check("responsible", CarePlan::responsible(&input.responsible));
-        let review_on = date(&mut f, "review_on", &input.review_on)
+        let review_on = f
+            .date("review_on", &input.review_on)
             .and_then(|d| f.check("review_on", CarePlan::review_on(d, today)));
         let timeline = self.timeline(&reached.row).await?;
         let revises = match input.revises.as_deref().filter(|r| !r.trim().is_empty()) {

@@ -18,7 +18,6 @@ use pulih_domain::ids::ClientId;
 use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::ClientRow;
 
-use crate::error::Fields;
 use crate::{App, AppError, AppResult, Record};
 
 pub use access::{GrantView, Reviewed};
@@ -99,20 +98,4 @@ fn client_record(row: &ClientRow) -> Record<'_> {
         id: Some(row.id.to_string()),
         region: row.region.as_str(),
     }
-}
-
-/// Parses a `YYYY-MM-DD` date field.
-fn date(fields: &mut Fields, field: &'static str, text: &str) -> Option<NaiveDate> {
-    fields.date(field, text)
-}
-
-/// Parses an optional date field; empty gives none.
-fn optional_date(
-    fields: &mut Fields,
-    field: &'static str,
-    text: Option<&str>,
-) -> Option<NaiveDate> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .and_then(|t| date(fields, field, t))
 }

@@ -11,7 +11,7 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::{ClientRow, NewClient, StoreError};
 use serde_json::json;
 
-use super::{client_record, optional_date, place_of};
+use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::seal_json;
 use crate::{App, AppError, AppResult, Problem};
@@ -72,7 +72,8 @@ impl App {
             None => self.now().date_naive(),
         };
         let nik = given(input.nik.as_ref()).and_then(|n| fields.check("nik", Nik::parse(n)));
-        let birth_date = optional_date(&mut fields, "birth_date", input.birth_date.as_deref())
+        let birth_date = fields
+            .optional_date("birth_date", input.birth_date.as_deref())
             .and_then(|d| fields.check("birth_date", pulih_domain::client::past_date(d, today)));
         let village = match given(input.village.as_ref()) {
             Some(v) => self.existing_village(&mut fields, v).await?,

@@ -153,13 +153,6 @@ pub async fn show(
             &pulih_domain::region::Scope::Region(code.clone()),
         )
         .is_ok();
-    let may_assess = code.level() == RegionLevel::Village
-        && pulih_domain::authz::authorize(
-            &actor,
-            pulih_domain::authz::Action::AssessVillage,
-            &pulih_domain::region::Scope::Region(code.clone()),
-        )
-        .is_ok();
     let (unit, activities) = if code.level() == RegionLevel::Village {
         match state.app.village_unit(&actor, code.as_str()).await {
             Err(AppError::Forbidden(_)) => (None, Vec::new()),
@@ -181,6 +174,7 @@ pub async fn show(
             )
             .is_ok()
     };
+    let may_assess = may(pulih_domain::authz::Action::AssessVillage);
     let may_manage_units = may(pulih_domain::authz::Action::ManageUnits);
     let may_record_activity = may(pulih_domain::authz::Action::RecordActivity);
     let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
