@@ -11,10 +11,13 @@ mod clients;
 mod directory;
 mod error;
 mod keys;
+mod notifications;
 mod orgs;
 mod peers;
 mod programme;
+mod referrals;
 mod regions;
+mod scheduler;
 mod secrets;
 mod throttle;
 mod units;
@@ -38,17 +41,20 @@ pub use clients::*;
 pub use directory::{ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
+pub use notifications::NotificationView;
 pub use orgs::NewOrg;
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView, VillagePeers,
 };
 pub use programme::{AssessmentView, IknInput, IkotanInput};
+pub use referrals::*;
 pub use regions::RegionView;
+pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
 pub use units::*;
-pub use worklist::Worklist;
+pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist};
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

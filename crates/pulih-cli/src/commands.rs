@@ -132,6 +132,22 @@ fn app_error(e: AppError) -> anyhow::Error {
     }
 }
 
+/// How often the due work runs.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(60);
+
+/// `pulih worker`: the due work alone, until stopped.
+pub async fn worker(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = app(&settings).await?;
+    let stop = shutdown()?;
+    println!("Pulih worker running the due work every minute (Ctrl-C stops it).");
+    tokio::select! {
+        () = app.run_scheduler(SCHEDULER_EVERY) => {}
+        () = stop => {}
+    }
+    println!("Pulih worker stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `pulih serve`.
 pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let app = app(&settings).await?;
@@ -149,6 +165,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
                 .map_err(app_error)?,
         )
     };
+    if !settings.no_scheduler {
+        tokio::spawn(app.clone().run_scheduler(SCHEDULER_EVERY));
+    }
     let state = AppState::new(
         app,
         WebConfig {

@@ -56,6 +56,8 @@ pub struct ServeFlags {
     pub secure_cookies: bool,
     /// Take client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Leave the due work to `pulih worker`.
+    pub no_scheduler: bool,
 }
 
 /// A value that must not reach logs or error messages (a URL may carry a password).
@@ -110,6 +112,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Take client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Leave the due work to `pulih worker`.
+    pub no_scheduler: bool,
     /// Browser session length.
     pub session_hours: i64,
     /// Where the master key comes from.
@@ -170,6 +174,7 @@ impl Settings {
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
             secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
             trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
+            no_scheduler: serve.no_scheduler,
             session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
             master_key,
             previous_master_key_files: if global.previous_master_key_files.is_empty() {

@@ -31,7 +31,14 @@ enum Command {
         /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
         #[arg(long, env = "PULIH_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Do not run the due work (referral escalation, daily digests) in this process;
+        /// run `pulih worker` instead. Running it in several processes is safe.
+        #[arg(long, env = "PULIH_NO_SCHEDULER")]
+        no_scheduler: bool,
     },
+    /// Run only the due work (referral escalation, daily digests) every minute, without
+    /// serving; safe beside servers that run it too.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Region tree commands.
@@ -121,10 +128,12 @@ async fn main() -> std::process::ExitCode {
             bind,
             secure_cookies,
             trust_proxy,
+            no_scheduler,
         } => config::ServeFlags {
             bind: bind.clone(),
             secure_cookies: *secure_cookies,
             trust_proxy: *trust_proxy,
+            no_scheduler: *no_scheduler,
         },
         _ => config::ServeFlags::default(),
     };
@@ -139,6 +148,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve { .. } => commands::serve(settings).await,
         Command::Migrate => commands::migrate(settings).await,
+        Command::Worker => commands::worker(settings).await,
         Command::Regions {
             command: RegionsCommand::Import { from },
         } => commands::import_regions(settings, from).await,

@@ -99,6 +99,14 @@ typed_id!(
     SchoolId
 );
 typed_id!(
+    /// Identifies a referral of a client to a partner service.
+    ReferralId
+);
+typed_id!(
+    /// Identifies an in-app notification to a user.
+    NotificationId
+);
+typed_id!(
     /// Identifies one count of a school's peer educators as of a date.
     PeerCountId
 );

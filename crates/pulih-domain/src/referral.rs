@@ -13,7 +13,11 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::Invalid;
+use crate::account::Role;
+use crate::authz::Actor;
+use crate::ids::{OrgId, UserId};
 use crate::keyed::{keyed_enum, optional_text};
+use crate::region::{RegionCode, Scope};
 
 keyed_enum! {
     /// What a partner organisation offers.
@@ -163,6 +167,28 @@ impl ReferralStatus {
     }
 }
 
+/// Which side of a referral `actor` stands on, if any: a partner user of the receiving
+/// organisation is the partner; the user who sent it, or a coordinator whose scope holds
+/// the client, acts for the sender. Nobody else sees the referral at all.
+pub fn party_of(
+    actor: &Actor,
+    sender: UserId,
+    partner_org: OrgId,
+    region: &RegionCode,
+) -> Option<Party> {
+    if actor.disabled {
+        None
+    } else if actor.role == Role::Partner {
+        (actor.org_id == partner_org).then_some(Party::Partner)
+    } else if actor.user_id == sender
+        || (actor.role == Role::Coordinator && actor.scope.includes(&Scope::Region(region.clone())))
+    {
+        Some(Party::Sender)
+    } else {
+        None
+    }
+}
+
 /// Default number of working days a partner has to answer.
 pub const DEFAULT_ANSWER_DAYS: u8 = 3;
 
@@ -192,6 +218,37 @@ mod tests {
 
     fn refused(key: &'static str) -> Result<ReferralStatus, Invalid> {
         Err(Invalid::new(key))
+    }
+
+    #[test]
+    fn only_the_partner_organisation_the_sender_and_its_coordinators_take_part() {
+        let region = RegionCode::parse("21.71.01.1002").expect("code");
+        let (sender, partner_org) = (UserId::new(), OrgId::new());
+        let actor = |role, org, scope: &str, user| Actor {
+            user_id: user,
+            org_id: org,
+            role,
+            scope: Scope::Region(RegionCode::parse(scope).expect("code")),
+            disabled: false,
+        };
+        let party = |a: &Actor| party_of(a, sender, partner_org, &region);
+        let blk = actor(Role::Partner, partner_org, "21.71", UserId::new());
+        assert_eq!(party(&blk), Some(Party::Partner));
+        let other_partner = actor(Role::Partner, OrgId::new(), "21.71", UserId::new());
+        assert_eq!(party(&other_partner), None);
+        let me = actor(Role::Agent, OrgId::new(), "21.71.01.1002", sender);
+        assert_eq!(party(&me), Some(Party::Sender));
+        let coordinator = actor(Role::Coordinator, OrgId::new(), "21.71", UserId::new());
+        assert_eq!(party(&coordinator), Some(Party::Sender));
+        let elsewhere = actor(Role::Coordinator, OrgId::new(), "61.03", UserId::new());
+        assert_eq!(party(&elsewhere), None);
+        let counsellor = actor(Role::Counsellor, OrgId::new(), "21.71", UserId::new());
+        assert_eq!(party(&counsellor), None);
+        let disabled = Actor {
+            disabled: true,
+            ..blk
+        };
+        assert_eq!(party(&disabled), None);
     }
 
     #[test]

@@ -2,14 +2,14 @@
 //! transaction.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientFact, ClientFilter, ClientRow, ClientStore, Grant, GrantReview, NewClient, SealedKey,
-    StoreResult,
+    ClientContact, ClientFact, ClientFilter, ClientRow, ClientStore, Grant, GrantReview, NewClient,
+    SealedKey, StoreResult,
 };
 
 use crate::{PostgresStore, clients, grants, keys};
@@ -53,6 +53,17 @@ impl ClientStore for PostgresStore {
         kinds: &[FactKind],
     ) -> StoreResult<Vec<ClientFact>> {
         clients::facts(&self.pool, clients, kinds).await
+    }
+    async fn client_contacts(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientContact>> {
+        clients::client_contacts(&self.pool, filter).await
+    }
+    async fn due_facts(
+        &self,
+        filter: &ClientFilter,
+        kinds: &[FactKind],
+        until: NaiveDate,
+    ) -> StoreResult<Vec<ClientFact>> {
+        clients::due_facts(&self.pool, filter, kinds, until).await
     }
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow> {
         clients::erase_client(&self.pool, id, event).await

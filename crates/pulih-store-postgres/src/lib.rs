@@ -14,6 +14,7 @@ mod grants;
 mod keys;
 mod peers;
 mod programme;
+mod referrals;
 mod regions;
 mod rows;
 #[cfg(feature = "testing")]

@@ -11,8 +11,8 @@ use pulih_domain::org::OrgType;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    Assessment, BersinarStep, ClientFact, ClientRow, Grant, GrantReview, Organisation, Region,
-    SealedKey, Session, SessionKind, StoreError, User,
+    Assessment, BersinarStep, ClientContact, ClientFact, ClientRow, Grant, GrantReview,
+    Organisation, Region, SealedKey, Session, SessionKind, StoreError, User,
 };
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -133,6 +133,22 @@ pub(crate) fn client(row: &PgRow) -> Result<ClientRow, StoreError> {
         created_at: row.try_get("created_at").map_err(map_err)?,
         erased_at: row.try_get("erased_at").map_err(map_err)?,
         version: row.try_get("version").map_err(map_err)?,
+    })
+}
+
+/// A worklist client from `select c.id, c.code, c.region, c.assigned_to, c.created_at,
+/// … as last_fact_on`.
+pub(crate) fn contact(row: &PgRow) -> Result<ClientContact, StoreError> {
+    Ok(ClientContact {
+        id: ClientId::from_uuid(row.try_get("id").map_err(map_err)?),
+        code: ClientCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
+        region: RegionCode::parse(row.try_get("region").map_err(map_err)?).map_err(corrupt)?,
+        assigned_to: row
+            .try_get::<Option<uuid::Uuid>, _>("assigned_to")
+            .map_err(map_err)?
+            .map(UserId::from_uuid),
+        created_at: row.try_get("created_at").map_err(map_err)?,
+        last_fact_on: row.try_get("last_fact_on").map_err(map_err)?,
     })
 }
 

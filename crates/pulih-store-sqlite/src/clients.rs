@@ -1,13 +1,13 @@
 //! Clients, their facts, break-glass grants and sealed keys in SQLite.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientFact, ClientFilter, ClientReach, ClientRow, Grant, GrantReview, NewClient, SealedKey,
-    StoreError, StoreResult,
+    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, Grant, GrantReview, NewClient,
+    SealedKey, StoreError, StoreResult,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
@@ -112,16 +112,13 @@ fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
     };
 }
 
-pub(crate) async fn list_clients(
-    pool: &SqlitePool,
-    filter: &ClientFilter,
-) -> StoreResult<Vec<ClientRow>> {
-    let mut q = QueryBuilder::<Sqlite>::new(CLIENT);
+/// Appends ` where (…)`: the clients the filter's reach and live grants allow.
+fn push_reach(q: &mut QueryBuilder<'_, Sqlite>, filter: &ClientFilter) {
     q.push(" where ((");
     match &filter.reach {
-        ClientReach::Scope(scope) => push_scope(&mut q, scope),
+        ClientReach::Scope(scope) => push_scope(q, scope),
         ClientReach::OrgOrAssigned(scope, org, user) => {
-            push_scope(&mut q, scope);
+            push_scope(q, scope);
             q.push(" and (c.org_id = ")
                 .push_bind(org.as_uuid())
                 .push(" or c.assigned_to = ")
@@ -143,12 +140,58 @@ pub(crate) async fn list_clients(
             .push(")");
     }
     q.push(")");
+}
+
+pub(crate) async fn list_clients(
+    pool: &SqlitePool,
+    filter: &ClientFilter,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Sqlite>::new(CLIENT);
+    push_reach(&mut q, filter);
     if let Some(before) = filter.before {
         q.push(" and c.id < ").push_bind(before.as_uuid());
     }
     q.push(" order by c.id desc limit ").push_bind(filter.limit);
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
     found.iter().map(rows::client).collect()
+}
+
+pub(crate) async fn client_contacts(
+    pool: &SqlitePool,
+    filter: &ClientFilter,
+) -> StoreResult<Vec<ClientContact>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "select c.id, c.code, c.region, c.assigned_to, c.created_at, \
+         (select max(f.occurred_on) from client_facts f where f.client_id = c.id) as last_fact_on \
+         from clients c",
+    );
+    push_reach(&mut q, filter);
+    q.push(" and c.erased_at is null order by c.code");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::contact).collect()
+}
+
+pub(crate) async fn due_facts(
+    pool: &SqlitePool,
+    filter: &ClientFilter,
+    kinds: &[FactKind],
+    until: NaiveDate,
+) -> StoreResult<Vec<ClientFact>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "select f.* from client_facts f join clients c on c.id = f.client_id",
+    );
+    push_reach(&mut q, filter);
+    q.push(" and c.erased_at is null and f.due_on <= ")
+        .push_bind(until);
+    q.push(" and f.kind in (");
+    let mut list = q.separated(", ");
+    for kind in kinds {
+        list.push_bind(kind.key());
+    }
+    q.push(") and not exists (select 1 from client_facts a where a.refers_to = f.id)");
+    q.push(" order by f.due_on, f.id");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::fact).collect()
 }
 
 pub(crate) async fn assign_client(
@@ -278,6 +321,8 @@ pub(crate) async fn erase_client(
         "delete from client_keys where client_id = ?1",
         "update client_facts set sealed = null, status = null, due_on = null, detail = '{}' where client_id = ?1",
         "update grants set reason = null where client_id = ?1",
+        "update referrals set reason = null where client_id = ?1",
+        "update referral_steps set reason = null where referral_id in (select id from referrals where client_id = ?1)",
     ] {
         sqlx::query(sql)
             .bind(id.as_uuid())

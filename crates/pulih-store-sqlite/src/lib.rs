@@ -12,6 +12,7 @@ mod clients;
 mod directory;
 mod peers;
 mod programme;
+mod referrals;
 mod regions;
 mod rows;
 mod units;

@@ -121,6 +121,24 @@ pub struct ClientFilter {
     pub limit: i64,
 }
 
+/// A client on a worklist: where it is, who follows it, and when anything was last
+/// recorded about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientContact {
+    /// Id.
+    pub id: ClientId,
+    /// Pseudonymous code.
+    pub code: ClientCode,
+    /// Where the client is registered.
+    pub region: RegionCode,
+    /// Assigned worker.
+    pub assigned_to: Option<UserId>,
+    /// When the client was registered.
+    pub created_at: DateTime<Utc>,
+    /// The date of the latest fact recorded, if any.
+    pub last_fact_on: Option<NaiveDate>,
+}
+
 /// A break-glass grant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
@@ -188,6 +206,18 @@ pub trait ClientStore: Send + Sync {
     /// client, then date, then recording time.
     async fn facts(&self, clients: &[ClientId], kinds: &[FactKind])
     -> StoreResult<Vec<ClientFact>>;
+    /// The clients the filter reaches that are not erased, with the date of their latest
+    /// fact, by code; `limit` and `before` are ignored.
+    async fn client_contacts(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientContact>>;
+    /// Facts of the given kinds about the clients the filter reaches, due on or before
+    /// `until`, that no later fact answers (refers to): TAT assessments still to do,
+    /// consents not withdrawn. By due date.
+    async fn due_facts(
+        &self,
+        filter: &ClientFilter,
+        kinds: &[FactKind],
+        until: NaiveDate,
+    ) -> StoreResult<Vec<ClientFact>>;
     /// Destroys a client's key and sealed data, keeping the plain rows for counts.
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow>;
 

@@ -15,6 +15,7 @@ mod clients;
 mod directory;
 mod peers;
 mod programme;
+mod referrals;
 mod units;
 
 pub use boundaries::*;
@@ -22,6 +23,7 @@ pub use clients::*;
 pub use directory::*;
 pub use peers::*;
 pub use programme::*;
+pub use referrals::*;
 pub use units::*;
 
 use crate::{
@@ -61,7 +63,9 @@ macro_rules! conformance_suite {
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,
-            services_are_found_by_type_and_by_the_region_they_cover);
+            services_are_found_by_type_and_by_the_region_they_cover,
+            a_referral_moves_only_from_the_version_read_and_keeps_its_steps,
+            an_overdue_referral_is_escalated_once_even_by_racing_workers);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -9,6 +9,7 @@ mod directory;
 mod peers;
 mod programme;
 mod records;
+mod referrals;
 mod units;
 
 #[cfg(feature = "conformance")]
@@ -27,6 +28,7 @@ pub use directory::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
+pub use referrals::*;
 pub use units::*;
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
@@ -75,6 +77,7 @@ pub trait Store:
     + PeerStore
     + BoundaryStore
     + DirectoryStore
+    + ReferralStore
     + Send
     + Sync
     + 'static

@@ -126,6 +126,8 @@ mod tests {
             "templates",
             "templates/clients",
             "templates/regions",
+            "templates/referrals",
+            "templates/units",
             "src",
             "src/pages",
             "src/pages/clients",
@@ -207,6 +209,7 @@ mod tests {
             keys.push(format!("ikotan_variable.{}", v.key()));
         }
         keys.extend(client_page_keys());
+        keys.extend(referral_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut dirs: Vec<std::path::PathBuf> = [
             "pulih-domain/src",
@@ -241,6 +244,40 @@ mod tests {
         }
         let missing: Vec<&String> = keys.iter().filter(|k| !i18n.id.contains_key(*k)).collect();
         assert!(missing.is_empty(), "keys without text: {missing:?}");
+    }
+
+    /// Labels and messages of referrals, notifications and worklist sections.
+    fn referral_keys() -> Vec<String> {
+        use pulih_domain::referral::{Move, ReferralStatus, ServiceType};
+        let mut keys = Vec::new();
+        for s in ReferralStatus::ALL {
+            keys.push(format!("referral_status.{}", s.key()));
+            if s != ReferralStatus::Sent {
+                keys.push(format!("notification.referral.{}", s.key()));
+            }
+        }
+        keys.push("notification.referral.sent".to_owned());
+        keys.push("notification.referral.overdue".to_owned());
+        for m in Move::ALL {
+            keys.push(format!("referral_move.{}", m.key()));
+        }
+        for t in ServiceType::ALL {
+            keys.push(format!("service_type.{}", t.key()));
+        }
+        for section in [
+            "referrals_to_answer",
+            "referrals_in_service",
+            "referrals_waiting",
+            "referrals_escalated",
+            "tat_due",
+            "consents_expiring",
+            "no_contact",
+            "tat_overdue_in_caseloads",
+            "untrained_agents",
+        ] {
+            keys.push(format!("worklist.{section}"));
+        }
+        keys
     }
 
     /// Labels the client pages build from the domain's enums.

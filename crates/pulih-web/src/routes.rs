@@ -95,7 +95,24 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(api::units::training))
         .route("/trainings/{id}/attendance", post(api::units::attendance))
         .route("/villages/{code}/activities", get(api::units::activities))
-        .route("/worklist", get(api::units::worklist))
+        .route("/worklist", get(api::worklist::show))
+        .route(
+            "/clients/{id}/referrals",
+            get(api::referrals::of_client).post(api::referrals::send),
+        )
+        .route("/referrals", get(api::referrals::list))
+        .route("/referrals/{id}", get(api::referrals::one))
+        .route("/referrals/{id}/moves", post(api::referrals::make_move))
+        .route(
+            "/regions/{code}/outcomes/referrals",
+            get(api::referrals::outcomes),
+        )
+        .route("/notifications", get(api::referrals::notifications))
+        .route("/notifications/read", post(api::referrals::mark_read))
+        .route(
+            "/settings/referral-deadlines",
+            get(api::referrals::deadlines).put(api::referrals::set_deadlines),
+        )
         .route(
             "/partner-services",
             get(api::directory::search).post(api::directory::create),
@@ -181,6 +198,15 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(pages::units::training))
         .route("/trainings/{id}/attendance", post(pages::units::attendance))
         .route("/worklist", get(pages::worklist::show))
+        .route("/referrals", get(pages::referrals::index))
+        .route("/referrals/{id}", get(pages::referrals::show))
+        .route("/referrals/{id}/moves", post(pages::referrals::make_move))
+        .route(
+            "/clients/{id}/referrals",
+            get(pages::referrals::of_client).post(pages::referrals::send),
+        )
+        .route("/notifications", get(pages::referrals::notifications))
+        .route("/notifications/read", post(pages::referrals::mark_read))
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -144,7 +144,7 @@ impl App {
     }
 
     /// Reaches a client for recording and returns the local date there.
-    async fn reach_for_record(
+    pub(crate) async fn reach_for_record(
         &self,
         actor: &Actor,
         id: ClientId,
@@ -155,7 +155,11 @@ impl App {
     }
 
     /// Refuses clinical records unless consent to services is in force today.
-    async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
+    pub(crate) async fn require_consent(
+        &self,
+        reached: &Reached,
+        today: NaiveDate,
+    ) -> AppResult<()> {
         let facts = self
             .store
             .facts(

@@ -25,20 +25,21 @@ pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
+pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, View};
 pub use register::NewClientInput;
 pub use timeline::{Fact, FactBody};
 
 /// A client reached by an actor, and whether the reach rests on break-glass.
-struct Reached {
-    row: ClientRow,
-    break_glass: bool,
+pub(crate) struct Reached {
+    pub(crate) row: ClientRow,
+    pub(crate) break_glass: bool,
 }
 
 impl App {
     /// Loads a client and checks that `actor` may do `action` to it, using a live
     /// break-glass grant when normal access does not reach.
-    async fn reach_client(
+    pub(crate) async fn reach_client(
         &self,
         actor: &Actor,
         id: ClientId,
@@ -92,7 +93,7 @@ fn place_of(row: &ClientRow) -> ClientPlace {
 }
 
 /// The audit record of a client.
-fn client_record(row: &ClientRow) -> Record<'_> {
+pub(crate) fn client_record(row: &ClientRow) -> Record<'_> {
     Record {
         kind: "client",
         id: Some(row.id.to_string()),

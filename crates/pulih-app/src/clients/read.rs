@@ -116,13 +116,13 @@ impl ClientRecord {
 
 impl App {
     /// A client's facts, opened and linked (withdrawals, assessments).
-    pub(super) async fn timeline(&self, row: &ClientRow) -> AppResult<Vec<Fact>> {
+    pub(crate) async fn timeline(&self, row: &ClientRow) -> AppResult<Vec<Fact>> {
         let (timeline, _) = self.timeline_and_consents(row).await?;
         Ok(timeline)
     }
 
     /// A client's timeline and its consents.
-    async fn timeline_and_consents(
+    pub(crate) async fn timeline_and_consents(
         &self,
         row: &ClientRow,
     ) -> AppResult<(Vec<Fact>, Vec<ConsentState>)> {
@@ -146,16 +146,8 @@ impl App {
         actor: &Actor,
         before: Option<ClientId>,
     ) -> AppResult<Vec<ClientSummary>> {
-        if actor.disabled || !works_with_clients(actor.role) {
-            return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
-        }
-        let reach = match actor.role {
-            Role::Coordinator => ClientReach::Scope(actor.scope.clone()),
-            Role::Counsellor => {
-                ClientReach::OrgOrAssigned(actor.scope.clone(), actor.org_id, actor.user_id)
-            }
-            _ => ClientReach::Assigned(actor.user_id),
-        };
+        let reach =
+            reach_of(actor).ok_or(AppError::Forbidden(pulih_domain::authz::Denied::Role))?;
         let filter = ClientFilter {
             reach,
             granted: Some((actor.user_id, self.now())),
@@ -228,3 +220,17 @@ impl App {
 }
 
 pulih_domain::redacted_debug!(ClientRecord);
+
+/// Which clients `actor`'s role reaches in lists; none for roles without clients.
+pub(crate) fn reach_of(actor: &Actor) -> Option<ClientReach> {
+    if actor.disabled || !works_with_clients(actor.role) {
+        return None;
+    }
+    Some(match actor.role {
+        Role::Coordinator => ClientReach::Scope(actor.scope.clone()),
+        Role::Counsellor => {
+            ClientReach::OrgOrAssigned(actor.scope.clone(), actor.org_id, actor.user_id)
+        }
+        _ => ClientReach::Assigned(actor.user_id),
+    })
+}

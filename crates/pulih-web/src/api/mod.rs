@@ -9,10 +9,12 @@ pub mod openapi;
 pub mod orgs;
 pub mod peers;
 pub mod programme;
+pub mod referrals;
 pub mod regions;
 pub mod session;
 pub mod units;
 pub mod users;
+pub mod worklist;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

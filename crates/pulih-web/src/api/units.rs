@@ -1,5 +1,5 @@
 //! IBM units as JSON: forming a unit, its agents, bimtek trainings with attendance, its
-//! activities, and the coordinator's worklist of agents not yet trained.
+//! activities.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -179,41 +179,4 @@ pub async fn activities(
 ) -> Result<Json<Items<ActivityView>>, WebError> {
     let items = state.app.village_activities(&who.0.actor(), &code).await?;
     Ok(Json(Items { items }))
-}
-
-/// An agent not yet trained, on the worklist.
-#[derive(Serialize)]
-pub struct UntrainedJson {
-    user_id: UserId,
-    display_name: String,
-    village: String,
-    unit: UnitId,
-    joined_on: chrono::NaiveDate,
-}
-
-/// The worklist.
-#[derive(Serialize)]
-pub struct WorklistJson {
-    untrained_agents: Vec<UntrainedJson>,
-}
-
-/// `GET /api/v1/worklist`: what needs doing, for the user asking.
-pub async fn worklist(
-    State(state): State<AppState>,
-    who: CurrentUser,
-) -> Result<Json<WorklistJson>, WebError> {
-    let list = state.app.worklist(&who.0.actor()).await?;
-    Ok(Json(WorklistJson {
-        untrained_agents: list
-            .untrained_agents
-            .into_iter()
-            .map(|a| UntrainedJson {
-                user_id: a.member.user,
-                display_name: a.member.display_name,
-                village: a.village.to_string(),
-                unit: a.member.unit,
-                joined_on: a.member.joined_on,
-            })
-            .collect(),
-    }))
 }

@@ -13,6 +13,7 @@ pub mod login;
 pub mod map;
 pub mod ops;
 pub mod orgs;
+pub mod referrals;
 pub mod regions;
 pub mod teman_sebaya;
 pub mod units;
@@ -25,6 +26,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pulih_app::Authenticated;
+use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::client_access::works_with_clients;
 
@@ -45,6 +47,8 @@ pub struct Nav {
     pub users: bool,
     /// Whether to show the clients link (the roles that work with clients).
     pub clients: bool,
+    /// Whether to show the referrals link (those who send or receive referrals).
+    pub referrals: bool,
     /// Whether to show the break-glass review link (administrators).
     pub break_glass_review: bool,
     /// The session's CSRF token, for the logout form and page forms.
@@ -63,6 +67,7 @@ impl Nav {
             admin: may(Action::ManageUsers),
             users: may(Action::ViewUsers),
             clients: works_with_clients(actor.role),
+            referrals: works_with_clients(actor.role) || actor.role == Role::Partner,
             break_glass_review: may(Action::ReviewBreakGlass),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),

@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use pulih_app::{App, AppConfig, Keys, SystemClock, ThrottleConfig};
+use pulih_app::{App, AppConfig, Clock, Keys, ThrottleConfig};
 use pulih_crypto::{Keyring, MasterKey};
 use pulih_store::Store;
 use pulih_store_sqlite::SqliteStore;
@@ -27,8 +28,31 @@ pub enum Backend {
     Postgres,
 }
 
+/// The real time moved forward by what a test asks: deadlines pass without sleeping.
+#[derive(Default)]
+pub struct TestClock {
+    ahead_secs: AtomicI64,
+}
+
+impl TestClock {
+    /// Moves the clock `days` forward.
+    pub fn advance_days(&self, days: i64) {
+        self.ahead_secs.fetch_add(days * 86_400, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::seconds(self.ahead_secs.load(Ordering::SeqCst))
+    }
+}
+
 /// A running server and what keeps its database alive.
 pub struct TestApp {
+    /// The application behind the server, for running due work as the scheduler does.
+    pub app: App,
+    /// The clock the application reads.
+    pub clock: Arc<TestClock>,
     pub address: String,
     pub client: reqwest::Client,
     pub root_token: String,
@@ -38,10 +62,10 @@ pub struct TestApp {
 }
 
 /// The application over `store` with a fresh master key.
-async fn app_over(store: Arc<dyn Store>, config: AppConfig) -> App {
+async fn app_over(store: Arc<dyn Store>, clock: Arc<TestClock>, config: AppConfig) -> App {
     let keyring = Keyring::new(MasterKey::generate(), Vec::new());
     let keys = Keys::open(store.as_ref(), keyring).await.expect("keys");
-    App::new(store, Arc::new(SystemClock), config, Arc::new(keys))
+    App::new(store, clock, config, Arc::new(keys))
 }
 
 /// The SQLite file with the official tree imported, made once per test process and copied
@@ -103,7 +127,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         throttle,
         ..AppConfig::default()
     };
-    let app = app_over(store, config).await;
+    let clock = Arc::new(TestClock::default());
+    let app = app_over(store, clock.clone(), config).await;
     if db_file.is_none() {
         let regions = pulih_regions::embedded().expect("embedded regions");
         app.import_regions(None, regions, "test")
@@ -113,7 +138,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     app.bootstrap_admin("root", Some(ROOT_PASSWORD.into()))
         .await
         .expect("bootstrap admin");
-    let state = AppState::new(app, WebConfig::default()).expect("state");
+    let state = AppState::new(app.clone(), WebConfig::default()).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -125,6 +150,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .build()
         .expect("client");
     let mut app = TestApp {
+        app,
+        clock,
         address,
         client,
         root_token: String::new(),

@@ -16,6 +16,7 @@ mod ikotan;
 mod input;
 mod ops;
 mod programme;
+mod referrals;
 mod regions;
 mod teman_sebaya;
 mod unit_pages;

@@ -216,7 +216,7 @@ fn sent<T>(t: &Tr<'_>, id: ClientId, form: &str, result: AppResult<T>) -> Result
 }
 
 /// A rendered page with a status other than 200.
-fn with_status(mut response: Response, status: StatusCode) -> Response {
+pub(crate) fn with_status(mut response: Response, status: StatusCode) -> Response {
     *response.status_mut() = status;
     response
 }

@@ -1,0 +1,210 @@
+//! Work that falls due with time, driven by rows in the database: referrals left
+//! unanswered past their last day escalate to the coordinators over the client's region,
+//! and each user with something on their worklist gets a daily digest. Every run may be
+//! repeated and may race another server process: a referral escalates once (the store
+//! marks it in the same transaction as the notifications, only if nobody did), and a
+//! digest is one per user and day.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{Duration, NaiveDate, Timelike};
+use pulih_domain::account::Role;
+use pulih_domain::ids::{NotificationId, UserId};
+use pulih_domain::region::{RegionCode, Scope};
+use pulih_store::{Notification, User};
+use serde_json::json;
+
+use crate::{App, AppResult, Record};
+
+/// The hour (WIB) from which the day's digests go out.
+const DIGEST_HOUR: u32 = 6;
+
+/// Most overdue referrals escalated in one run.
+const BATCH: i64 = 500;
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DueWork {
+    /// Referrals escalated.
+    pub escalated: u64,
+    /// Digests delivered.
+    pub digests: u64,
+}
+
+/// A day's summary of a worklist: how many items in each section, never who or what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// The user's local day.
+    pub day: NaiveDate,
+    /// Items per worklist section key.
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+}
+
+/// Delivers digests: in the app for now; e-mail or SMS later, behind this trait.
+#[async_trait]
+pub trait DigestSender: Send + Sync {
+    /// Delivers one digest; false when this user already had it that day.
+    async fn deliver(&self, to: &User, digest: &Digest) -> AppResult<bool>;
+}
+
+/// Digests as in-app notifications, one per user and day.
+pub struct InAppDigests(App);
+
+#[async_trait]
+impl DigestSender for InAppDigests {
+    async fn deliver(&self, to: &User, digest: &Digest) -> AppResult<bool> {
+        let note = Notification {
+            id: NotificationId::new(),
+            user_id: to.id,
+            kind: "digest".into(),
+            subject: digest.day.to_string(),
+            detail: json!({ "day": digest.day, "counts": digest.counts }).to_string(),
+            created_at: self.0.now(),
+            read_at: None,
+        };
+        Ok(self.0.store.notify(&[note]).await? > 0)
+    }
+}
+
+impl App {
+    /// The in-app digest sender.
+    pub fn in_app_digests(&self) -> InAppDigests {
+        InAppDigests(self.clone())
+    }
+
+    /// Escalates referrals left unanswered past their last day in the client's local
+    /// time to the coordinators over the client's region; returns how many this run
+    /// escalated (another process may have taken some).
+    pub async fn escalate_overdue(&self) -> AppResult<u64> {
+        // WIT reaches a new day first: nothing can be overdue before that.
+        let earliest = (self.now() + Duration::hours(9)).date_naive();
+        let mut coordinators: HashMap<RegionCode, Vec<UserId>> = HashMap::new();
+        let mut escalated = 0;
+        for r in self.store.overdue_referrals(earliest, BATCH).await? {
+            if self.today_in(&r.region).await? <= r.answer_due {
+                continue;
+            }
+            if !coordinators.contains_key(&r.region) {
+                let found = self.coordinators_over(&r.region).await?;
+                coordinators.insert(r.region.clone(), found);
+            }
+            let at = self.now();
+            let told: Vec<Notification> = coordinators[&r.region]
+                .iter()
+                .map(|c| super::referrals::notice(*c, "referral.overdue", &r, at))
+                .collect();
+            let record = Record {
+                kind: "referral",
+                id: Some(r.id.to_string()),
+                region: r.region.as_str(),
+            };
+            let detail = json!({ "answer_due": r.answer_due, "coordinators": told.len() });
+            let event = self.event(None, "referral.escalate", record, None, detail);
+            if self
+                .store
+                .escalate_referral(r.id, at, &told, &event)
+                .await?
+            {
+                escalated += 1;
+            }
+        }
+        Ok(escalated)
+    }
+
+    /// The active coordinators nearest over a region: those whose scope holds it at the
+    /// deepest level that has any (regency, then province, then national).
+    async fn coordinators_over(&self, region: &RegionCode) -> AppResult<Vec<UserId>> {
+        let mut levels: Vec<Scope> = std::iter::once(region.clone())
+            .chain(region.ancestors())
+            .map(Scope::Region)
+            .collect();
+        levels.push(Scope::National);
+        let place = Scope::Region(region.clone());
+        for level in &levels {
+            let found: Vec<UserId> = self
+                .store
+                .list_users(level)
+                .await?
+                .into_iter()
+                .filter(|u| {
+                    u.role == Role::Coordinator
+                        && !u.disabled
+                        && u.scope.includes(&place)
+                        && &u.scope == level
+                })
+                .map(|u| u.id)
+                .collect();
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    /// Delivers today's digest to every active user whose worklist has anything on it.
+    pub async fn send_digests(&self, sender: &dyn DigestSender) -> AppResult<u64> {
+        let mut delivered = 0;
+        for user in self.store.list_users(&Scope::National).await? {
+            if user.disabled {
+                continue;
+            }
+            let actor = pulih_domain::authz::Actor {
+                user_id: user.id,
+                org_id: user.org_id,
+                role: user.role,
+                scope: user.scope.clone(),
+                disabled: user.disabled,
+            };
+            let list = self.worklist(&actor).await?;
+            let counts = list.counts();
+            let Some(day) = list.today else { continue };
+            if counts.is_empty() {
+                continue;
+            }
+            if sender.deliver(&user, &Digest { day, counts }).await? {
+                delivered += 1;
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// Runs the due work every `every` for ever: escalations on each run, digests once a
+    /// day from 06:00 WIB. Failures are logged (without personal data) and retried on
+    /// the next run.
+    pub async fn run_scheduler(self, every: std::time::Duration) {
+        let digests = self.in_app_digests();
+        let mut last_digest: Option<NaiveDate> = None;
+        loop {
+            let wib = self.now() + Duration::hours(7);
+            let due_digest = wib.hour() >= DIGEST_HOUR && last_digest != Some(wib.date_naive());
+            let sender: Option<&dyn DigestSender> = due_digest.then_some(&digests as _);
+            match self.run_due_work(sender).await {
+                Ok(done) => {
+                    if due_digest {
+                        last_digest = Some(wib.date_naive());
+                    }
+                    if done != DueWork::default() {
+                        tracing::info!(
+                            escalated = done.escalated,
+                            digests = done.digests,
+                            "due work done"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "due work failed; retrying next run"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+
+    /// One run of the due work: escalations always, digests when `digests` is set.
+    pub async fn run_due_work(&self, digests: Option<&dyn DigestSender>) -> AppResult<DueWork> {
+        let escalated = self.escalate_overdue().await?;
+        let digests = match digests {
+            Some(sender) => self.send_digests(sender).await?,
+            None => 0,
+        };
+        Ok(DueWork { escalated, digests })
+    }
+}

@@ -1,0 +1,65 @@
+//! The worklist as JSON: what needs doing for the user asking, by section.
+
+use axum::Json;
+use axum::extract::State;
+use pulih_app::{Caseload, DueItem, ReferralLine};
+use pulih_domain::ids::{UnitId, UserId};
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+/// An agent not yet trained, on the worklist.
+#[derive(Serialize)]
+pub struct UntrainedJson {
+    user_id: UserId,
+    display_name: String,
+    village: String,
+    unit: UnitId,
+    joined_on: chrono::NaiveDate,
+}
+
+/// The worklist.
+#[derive(Serialize)]
+pub struct WorklistJson {
+    today: Option<chrono::NaiveDate>,
+    referrals_to_answer: Vec<ReferralLine>,
+    referrals_in_service: Vec<ReferralLine>,
+    referrals_waiting: Vec<ReferralLine>,
+    referrals_escalated: Vec<ReferralLine>,
+    tat_due: Vec<DueItem>,
+    consents_expiring: Vec<DueItem>,
+    no_contact: Vec<DueItem>,
+    caseloads: Vec<Caseload>,
+    untrained_agents: Vec<UntrainedJson>,
+}
+
+/// `GET /api/v1/worklist`: what needs doing, for the user asking.
+pub async fn show(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<WorklistJson>, WebError> {
+    let list = state.app.worklist(&who.0.actor()).await?;
+    Ok(Json(WorklistJson {
+        today: list.today,
+        referrals_to_answer: list.referrals_to_answer,
+        referrals_in_service: list.referrals_in_service,
+        referrals_waiting: list.referrals_waiting,
+        referrals_escalated: list.referrals_escalated,
+        tat_due: list.tat_due,
+        consents_expiring: list.consents_expiring,
+        no_contact: list.no_contact,
+        caseloads: list.caseloads,
+        untrained_agents: list
+            .untrained_agents
+            .into_iter()
+            .map(|a| UntrainedJson {
+                user_id: a.member.user,
+                display_name: a.member.display_name,
+                village: a.village.to_string(),
+                unit: a.member.unit,
+                joined_on: a.member.joined_on,
+            })
+            .collect(),
+    }))
+}
