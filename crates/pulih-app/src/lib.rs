@@ -10,6 +10,7 @@ mod boundaries;
 mod clients;
 mod directory;
 mod error;
+mod handoffs;
 mod keys;
 mod orgs;
 mod peers;
@@ -37,6 +38,9 @@ pub use boundaries::BoundarySummary;
 pub use clients::*;
 pub use directory::{ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
+pub use handoffs::{
+    BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountView, LinkageView,
+};
 pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;
 pub use peers::{

@@ -11,6 +11,7 @@ pub mod client_access;
 pub mod clinical;
 pub mod consent;
 pub mod directory;
+pub mod handoff;
 pub mod ids;
 pub mod intake;
 mod keyed;

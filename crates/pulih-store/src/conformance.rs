@@ -13,6 +13,7 @@ use pulih_domain::region_import::{ImportPlan, SourceRegion};
 mod boundaries;
 mod clients;
 mod directory;
+mod linkage;
 mod peers;
 mod programme;
 mod units;
@@ -20,6 +21,7 @@ mod units;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
+pub use linkage::*;
 pub use peers::*;
 pub use programme::*;
 pub use units::*;
@@ -61,7 +63,8 @@ macro_rules! conformance_suite {
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,
-            services_are_found_by_type_and_by_the_region_they_cover);
+            services_are_found_by_type_and_by_the_region_they_cover,
+            hand_offs_are_linked_to_past_clients_only_as_counts);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

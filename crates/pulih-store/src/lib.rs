@@ -6,6 +6,7 @@
 mod boundaries;
 mod clients;
 mod directory;
+mod linkage;
 mod peers;
 mod programme;
 mod records;
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
+pub use linkage::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -75,6 +77,7 @@ pub trait Store:
     + PeerStore
     + BoundaryStore
     + DirectoryStore
+    + LinkageStore
     + Send
     + Sync
     + 'static

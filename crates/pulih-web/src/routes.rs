@@ -26,6 +26,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/regions/{code}", get(api::regions::one))
         .route("/regions/{code}/children", get(api::regions::children))
+        .route("/regions/{code}/linkage", get(api::handoffs::linkage))
+        .route(
+            "/handoffs",
+            get(api::handoffs::list).post(api::handoffs::create),
+        )
+        .route("/handoffs/bulk", post(api::handoffs::bulk))
         .route(
             "/organisations",
             get(api::orgs::list).post(api::orgs::create),
@@ -181,6 +187,11 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(pages::units::training))
         .route("/trainings/{id}/attendance", post(pages::units::attendance))
         .route("/worklist", get(pages::worklist::show))
+        .route(
+            "/handoffs",
+            get(pages::handoffs::index).post(pages::handoffs::record),
+        )
+        .route("/handoffs/bulk", post(pages::handoffs::bulk))
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -54,6 +54,8 @@ struct ShowPage<'a> {
     sebaya: Option<super::teman_sebaya::Section>,
     /// The IKOTAN form of a regency, for its coordinators.
     ikotan: Option<super::ikotan::IkotanForm>,
+    /// A regency's re-arrest linkage counts this year, for those who may see them.
+    linkage: Option<pulih_app::LinkageView>,
     q: String,
     status: String,
 }
@@ -180,6 +182,14 @@ pub async fn show(
     let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
     let ikotan = super::ikotan::may_record(&actor, &code)
         .then(|| super::ikotan::IkotanForm::blank(&view.region));
+    let linkage = if code.level() == RegionLevel::Regency {
+        match state.app.linkage(&actor, code.as_str(), None, None).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -197,6 +207,7 @@ pub async fn show(
         may_record_activity,
         sebaya,
         ikotan,
+        linkage,
         q: String::new(),
         status: String::new(),
     }))
