@@ -147,7 +147,10 @@ mod tests {
             (rows[0].nik.as_str(), rows[0].region.as_str()),
             ("3171011708450001", "21.71")
         );
-        assert_eq!((rows[1].kind.as_str(), rows[1].region.as_str()), ("lapas_release", ""));
+        assert_eq!(
+            (rows[1].kind.as_str(), rows[1].region.as_str()),
+            ("lapas_release", "")
+        );
         assert!(bulk_rows("kind,nik\n \n").is_err());
         assert!(!format!("{:?}", rows[0]).contains("3171"));
     }

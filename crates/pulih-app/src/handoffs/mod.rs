@@ -112,7 +112,10 @@ impl<'a> Checker<'a> {
     }
 
     /// A regency or city in the liaison's scope, with today's date there.
-    async fn region(&mut self, text: &str) -> AppResult<Result<(RegionCode, NaiveDate), &'static str>> {
+    async fn region(
+        &mut self,
+        text: &str,
+    ) -> AppResult<Result<(RegionCode, NaiveDate), &'static str>> {
         let text = match (text.trim(), &self.actor.scope) {
             ("", Scope::Region(own)) if own.level() == RegionLevel::Regency => own.as_str(),
             ("", _) => return Ok(Err("invalid.handoff_region_required")),
@@ -126,10 +129,20 @@ impl<'a> Checker<'a> {
         if !self.regions.contains_key(&text) {
             let checked = if code.level() != RegionLevel::Regency {
                 Err("invalid.handoff_region")
-            } else if self.app.store.region(&code).await?.is_none_or(|r| r.retired) {
+            } else if self
+                .app
+                .store
+                .region(&code)
+                .await?
+                .is_none_or(|r| r.retired)
+            {
                 Err("invalid.region_unknown")
-            } else if authorize(self.actor, Action::RecordHandoff, &Scope::Region(code.clone()))
-                .is_err()
+            } else if authorize(
+                self.actor,
+                Action::RecordHandoff,
+                &Scope::Region(code.clone()),
+            )
+            .is_err()
             {
                 Err("invalid.region_outside_scope")
             } else {
@@ -164,7 +177,9 @@ impl<'a> Checker<'a> {
                 None
             }
         };
-        let today = region.as_ref().map_or_else(|| self.app.wib_today(), |r| r.1);
+        let today = region
+            .as_ref()
+            .map_or_else(|| self.app.wib_today(), |r| r.1);
         let date = row.occurred_on.trim();
         let occurred_on = if date.is_empty() && !date_required {
             Some(today)

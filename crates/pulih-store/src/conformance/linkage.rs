@@ -15,7 +15,14 @@ fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
 }
 
-fn handoff(org: OrgId, by: UserId, kind: HandoffKind, hash: &str, on: &str, region: &str) -> Handoff {
+fn handoff(
+    org: OrgId,
+    by: UserId,
+    kind: HandoffKind,
+    hash: &str,
+    on: &str,
+    region: &str,
+) -> Handoff {
     Handoff {
         id: HandoffId::new(),
         kind,
@@ -57,7 +64,10 @@ async fn client(
         .create_client(&new, &event("client.create", "21.71"))
         .await
         .expect("client");
-    let facts = [(FactKind::Episode, Some(episode)), (FactKind::AftercareEnd, aftercare_end)];
+    let facts = [
+        (FactKind::Episode, Some(episode)),
+        (FactKind::AftercareEnd, aftercare_end),
+    ];
     for (kind, on) in facts {
         let Some(on) = on else { continue };
         let fact = ClientFact {
@@ -134,7 +144,10 @@ pub async fn hand_offs_are_linked_to_past_clients_only_as_counts(store: &dyn Sto
         .expect("hand-offs");
     let sanggau = handoff(other.id, liaison.id, Arrest, "ha", "2025-09-01", "61.03");
     store
-        .add_handoffs(std::slice::from_ref(&sanggau), &event("handoff.record", "61.03"))
+        .add_handoffs(
+            std::slice::from_ref(&sanggau),
+            &event("handoff.record", "61.03"),
+        )
         .await
         .expect("hand-off");
 
@@ -159,7 +172,11 @@ pub async fn hand_offs_are_linked_to_past_clients_only_as_counts(store: &dyn Sto
         .await
         .expect("erase");
     let found = store.linkage_counts(&year).await.expect("counts");
-    assert_eq!(found, counts((6, 4), (1, 1), (1, 0), 2), "erased clients never match");
+    assert_eq!(
+        found,
+        counts((6, 4), (1, 1), (1, 0), 2),
+        "erased clients never match"
+    );
     let province = store
         .linkage_counts(&query("21", "2025-01-01", "2025-12-31"))
         .await;
@@ -178,7 +195,10 @@ pub async fn hand_offs_are_linked_to_past_clients_only_as_counts(store: &dyn Sto
     assert_eq!(listed[0].id, batch[8].id, "newest first");
     let theirs = store.org_handoffs(other.id, 50).await.expect("list");
     assert_eq!(
-        theirs.iter().map(|e| (e.kind, e.region.as_str())).collect::<Vec<_>>(),
+        theirs
+            .iter()
+            .map(|e| (e.kind, e.region.as_str()))
+            .collect::<Vec<_>>(),
         [(Arrest, "61.03")]
     );
 }

@@ -172,7 +172,9 @@ async fn no_client_reached(app: &TestApp, token: &str, client: &str) {
             r.status
         );
     }
-    let r = app.post("/api/v1/clients", token, json!({"nik": NIK})).await;
+    let r = app
+        .post("/api/v1/clients", token, json!({"nik": NIK}))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "registering probes NIKs");
     for path in [
         "/clients".to_owned(),
@@ -212,16 +214,21 @@ async fn the_wall_keeps_liaisons_from_clients_and_counsellors_from_hand_offs(app
         assert!(!seen_by_police.contains(secret), "the liaison saw {secret}");
     }
     let listed = app.get("/api/v1/handoffs", &police).await.body;
-    assert_eq!(keys(&listed["items"][0]), ["id", "kind", "occurred_on", "region"]);
+    assert_eq!(
+        keys(&listed["items"][0]),
+        ["id", "kind", "occurred_on", "region"]
+    );
 
-    for (method, path) in [
-        (Method::GET, "/api/v1/handoffs"),
-        (Method::POST, "/api/v1/handoffs"),
-        (Method::POST, "/api/v1/handoffs/bulk"),
+    let entry = json!({"kind": "arrest", "nik": NIK});
+    let bulk = json!({"csv": format!("arrest,{NIK},2025-09-01")});
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/handoffs", None),
+        (Method::POST, "/api/v1/handoffs", Some(entry)),
+        (Method::POST, "/api/v1/handoffs/bulk", Some(bulk)),
     ] {
-        let body = (method == Method::POST)
-            .then(|| json!({"kind": "arrest", "nik": NIK, "csv": "arrest,x"}));
-        let r = app.request(method, path, Some(&counsellor), body, &[]).await;
+        let r = app
+            .request(method, path, Some(&counsellor), body, &[])
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
     }
     let p = page(&app, &counsellor, "/handoffs").await;
@@ -234,9 +241,7 @@ async fn the_wall_keeps_liaisons_from_clients_and_counsellors_from_hand_offs(app
             p.status
         );
     }
-    let r = app
-        .get("/api/v1/regions/21.71/linkage", &counsellor)
-        .await;
+    let r = app.get("/api/v1/regions/21.71/linkage", &counsellor).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut seen_by_counsellor = String::new();
     for path in [
@@ -258,9 +263,7 @@ async fn the_wall_keeps_liaisons_from_clients_and_counsellors_from_hand_offs(app
     }
 }
 
-async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_echoed(
-    app: TestApp,
-) {
+async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_echoed(app: TestApp) {
     let police = liaison(&app).await;
     let bad_nik = "9971015708900003";
     let r = app
@@ -271,7 +274,10 @@ async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_ec
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&r.body), ["kind", "nik", "occurred_on", "region"]);
+    assert_eq!(
+        field_errors(&r.body),
+        ["kind", "nik", "occurred_on", "region"]
+    );
     assert!(!r.body.to_string().contains(bad_nik), "{:?}", r.body);
     let r = app
         .post(
@@ -280,11 +286,23 @@ async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_ec
             json!({"kind": "arrest", "nik": NIK, "region": "61.03"}),
         )
         .await;
-    assert_eq!(field_errors(&r.body), ["region"], "outside the liaison's scope");
+    assert_eq!(
+        field_errors(&r.body),
+        ["region"],
+        "outside the liaison's scope"
+    );
     let r = app
-        .post("/api/v1/handoffs", &police, json!({"kind": "arrest", "nik": NIK, "name": "Budi"}))
+        .post(
+            "/api/v1/handoffs",
+            &police,
+            json!({"kind": "arrest", "nik": NIK, "name": "Budi"}),
+        )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "unknown fields are refused");
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "unknown fields are refused"
+    );
 
     let csv = format!(
         "kind,nik,occurred_on,region\narrest,{NIK},2025-09-01,21.71\narrest,{bad_nik},2025-09-02,21.71\nlapas_release,{STRANGER},tomorrow\n"
@@ -296,17 +314,54 @@ async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_ec
     assert_eq!(field_errors(&r.body), ["rows.2.nik", "rows.3.occurred_on"]);
     assert!(!r.body.to_string().contains(bad_nik));
     let listed = app.get("/api/v1/handoffs", &police).await.body;
-    assert_eq!(listed["items"], json!([]), "nothing stored from a refused entry");
+    assert_eq!(
+        listed["items"],
+        json!([]),
+        "nothing stored from a refused entry"
+    );
 
     let csv = format!("arrest,{NIK},2025-09-01\ntat_assessment;{STRANGER};2025-09-04;21.71\n");
     let r = app
         .post("/api/v1/handoffs/bulk", &police, json!({"csv": csv}))
         .await;
-    assert_eq!((r.status, &r.body["recorded"]), (StatusCode::CREATED, &json!(2)));
-    let p = form(&app, &police, "/handoffs", &[("csrf", "forged"), ("nik", NIK)]).await;
-    assert_ne!(p.status, StatusCode::SEE_OTHER, "a forged form stores nothing");
+    assert_eq!(
+        (r.status, &r.body["recorded"]),
+        (StatusCode::CREATED, &json!(2))
+    );
+    let p = form(
+        &app,
+        &police,
+        "/handoffs",
+        &[("csrf", "forged"), ("nik", NIK)],
+    )
+    .await;
+    assert_ne!(
+        p.status,
+        StatusCode::SEE_OTHER,
+        "a forged form stores nothing"
+    );
     let listed = app.get("/api/v1/handoffs", &police).await.body;
     assert_eq!(listed["items"].as_array().expect("items").len(), 2);
+
+    let entry = json!({"kind": "arrest", "nik": STRANGER, "occurred_on": "2025-10-01"});
+    let key = [("idempotency-key", "handoff-1")];
+    let (path, post) = ("/api/v1/handoffs", Method::POST);
+    let first = app
+        .request(post.clone(), path, Some(&police), Some(entry.clone()), &key)
+        .await;
+    let replay = app
+        .request(post, path, Some(&police), Some(entry.clone()), &key)
+        .await;
+    assert_eq!((first.status, &first.body), (replay.status, &replay.body));
+    use sha2::Digest;
+    let body = serde_json::to_vec(&entry).expect("json");
+    let digest = hex::encode(
+        sha2::Sha256::new()
+            .chain_update("POST")
+            .chain_update(path)
+            .chain_update(&body)
+            .finalize(),
+    );
 
     let audit = app.get("/api/v1/audit?limit=200", &app.root_token).await;
     let audit = audit.body.to_string();
@@ -314,9 +369,12 @@ async fn bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_ec
     if let Some(path) = &app.db_file {
         let mut bytes = std::fs::read(path).expect("db");
         bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
-        for nik in [NIK, STRANGER] {
-            let found = bytes.windows(nik.len()).any(|w| w == nik.as_bytes());
-            assert!(!found, "a NIK reached the disk");
+        for secret in [NIK, STRANGER, digest.as_str()] {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(
+                !found,
+                "a NIK, or a digest that gives it away, reached the disk"
+            );
         }
     }
 }
