@@ -93,6 +93,13 @@ impl Keys {
         self.nik_index.blind_index("nik", nik.as_str())
     }
 
+    /// A keyed fingerprint of a request's digest, kept to recognise a repeated idempotent
+    /// request: a plain digest of a body holding a NIK could be reversed by trying every
+    /// NIK, this one not without the server's key.
+    pub fn request_fingerprint(&self, digest: &str) -> String {
+        self.nik_index.blind_index("request", digest)
+    }
+
     /// A new data key for a client, and the same key sealed for storage.
     pub(crate) fn new_client_key(&self, client: ClientId) -> (DataKey, SealedKey) {
         let key = DataKey::generate();

@@ -10,6 +10,7 @@ mod boundaries;
 mod clients;
 mod directory;
 mod error;
+mod handoffs;
 mod keys;
 mod notifications;
 mod orgs;
@@ -40,6 +41,7 @@ pub use boundaries::BoundarySummary;
 pub use clients::*;
 pub use directory::{ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
+pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountView, LinkageView};
 pub use keys::{KeyError, Keys};
 pub use notifications::NotificationView;
 pub use orgs::NewOrg;
@@ -220,6 +222,12 @@ impl App {
         key: &str,
     ) -> AppResult<Option<pulih_store::StoredResponse>> {
         Ok(self.store.idempotent_response(user, key).await?)
+    }
+
+    /// The fingerprint stored for an idempotent request whose SHA-256 digest (hex) is
+    /// `digest`, keyed so that it cannot be reversed by guessing the body.
+    pub fn request_fingerprint(&self, digest: &str) -> String {
+        self.keys.request_fingerprint(digest)
     }
 
     /// Remembers the response to an idempotent request.

@@ -60,6 +60,11 @@ pub enum Action {
     RecordPeerProgramme,
     /// List services in the partner directory (partners: only their own organisation's).
     ManageServices,
+    /// Record enforcement hand-offs (arrest, TAT assessment, Lapas release) and list
+    /// one's own organisation's: police liaisons only, on the enforcement side of the wall.
+    RecordHandoff,
+    /// See re-arrest linkage counts (exact for coordinators, suppressed for others).
+    ViewLinkage,
 }
 
 /// Why an action was refused.
@@ -93,6 +98,11 @@ const fn role_allows(role: Role, action: Action) -> bool {
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
+        RecordHandoff => matches!(role, Role::PoliceLiaison),
+        ViewLinkage => matches!(
+            role,
+            Role::Coordinator | Role::Analyst | Role::PoliceLiaison
+        ),
     }
 }
 
@@ -124,7 +134,9 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 18] = [
+    const ACTIONS: [Action; 20] = [
+        Action::RecordHandoff,
+        Action::ViewLinkage,
         Action::ManageServices,
         Action::ManageUnits,
         Action::RecordActivity,
@@ -195,6 +207,29 @@ mod tests {
                 prop_assert_eq!(authorize(&me, Action::ViewUsers, &scope), Err(Denied::Role));
             }
         }
+    }
+
+    #[test]
+    fn only_police_liaisons_record_hand_offs_and_no_clinical_role_does() {
+        let batam = Scope::Region(regency(21, 71));
+        for role in Role::ALL {
+            let me = actor(role, batam.clone(), false);
+            let allowed = authorize(&me, Action::RecordHandoff, &batam).is_ok();
+            assert_eq!(allowed, role == Role::PoliceLiaison, "{role:?}");
+        }
+        for role in [Role::Counsellor, Role::Agent, Role::Partner, Role::Admin] {
+            let me = actor(role, batam.clone(), false);
+            assert_eq!(
+                authorize(&me, Action::ViewLinkage, &batam),
+                Err(Denied::Role)
+            );
+        }
+        let liaison = actor(Role::PoliceLiaison, batam, false);
+        let elsewhere = Scope::Region(regency(61, 3));
+        assert_eq!(
+            authorize(&liaison, Action::RecordHandoff, &elsewhere),
+            Err(Denied::Scope)
+        );
     }
 
     #[test]

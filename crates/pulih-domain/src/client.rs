@@ -155,6 +155,8 @@ keyed_enum! {
         CarePlan = "care_plan",
         /// Reached by an IBM unit's outreach, linked with the client's consent.
         Outreach = "outreach",
+        /// Aftercare finished; `occurred_on` is the day it ended.
+        AftercareEnd = "aftercare_end",
     }
     invalid = "invalid.fact_kind"
 }

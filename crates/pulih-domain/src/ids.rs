@@ -114,6 +114,10 @@ typed_id!(
     /// Identifies one session held by a school's peer educators.
     PeerSessionId
 );
+typed_id!(
+    /// Identifies an enforcement hand-off (arrest, TAT assessment, Lapas release).
+    HandoffId
+);
 
 #[cfg(test)]
 mod tests {

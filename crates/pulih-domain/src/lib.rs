@@ -12,6 +12,7 @@ pub mod clinical;
 pub mod consent;
 pub mod directory;
 pub mod figures;
+pub mod handoff;
 pub mod ids;
 pub mod intake;
 mod keyed;

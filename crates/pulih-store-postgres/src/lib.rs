@@ -12,6 +12,7 @@ mod clients;
 mod directory;
 mod grants;
 mod keys;
+mod linkage;
 mod peers;
 mod programme;
 mod referrals;

@@ -10,6 +10,7 @@ mod boundaries;
 mod client_store;
 mod clients;
 mod directory;
+mod linkage;
 mod peers;
 mod programme;
 mod referrals;

@@ -13,6 +13,7 @@ use pulih_domain::region_import::{ImportPlan, SourceRegion};
 mod boundaries;
 mod clients;
 mod directory;
+mod linkage;
 mod peers;
 mod programme;
 mod referrals;
@@ -21,6 +22,7 @@ mod units;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
+pub use linkage::*;
 pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
@@ -65,7 +67,8 @@ macro_rules! conformance_suite {
             the_latest_decree_of_every_village_is_read_at_once,
             services_are_found_by_type_and_by_the_region_they_cover,
             a_referral_moves_only_from_the_version_read_and_keeps_its_steps,
-            an_overdue_referral_is_escalated_once_even_by_racing_workers);
+            an_overdue_referral_is_escalated_once_even_by_racing_workers,
+            hand_offs_are_linked_to_past_clients_only_as_counts);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

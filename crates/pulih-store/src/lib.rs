@@ -6,6 +6,7 @@
 mod boundaries;
 mod clients;
 mod directory;
+mod linkage;
 mod peers;
 mod programme;
 mod records;
@@ -25,6 +26,7 @@ use std::collections::HashMap;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
+pub use linkage::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -78,6 +80,7 @@ pub trait Store:
     + BoundaryStore
     + DirectoryStore
     + ReferralStore
+    + LinkageStore
     + Send
     + Sync
     + 'static

@@ -329,6 +329,9 @@ mod tests {
         for k in FactKind::ALL {
             add("fact", k.key());
         }
+        for k in pulih_domain::handoff::HandoffKind::ALL {
+            add("handoff_kind", k.key());
+        }
         for r in pulih_domain::care::Review::ALL {
             add("review", r.key());
         }

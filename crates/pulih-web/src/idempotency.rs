@@ -50,13 +50,14 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         return WebError::TooLarge.into_response();
     };
     let path = parts.uri.path().to_owned();
-    let fingerprint = hex::encode(
+    let digest = hex::encode(
         Sha256::new()
             .chain_update(parts.method.as_str())
             .chain_update(parts.uri.path())
             .chain_update(&bytes)
             .finalize(),
     );
+    let fingerprint = state.app.request_fingerprint(&digest);
     match state.app.idempotent_response(user_id, &key).await {
         Ok(Some(stored)) if stored.fingerprint == fingerprint => return replay(stored),
         Ok(Some(_)) => {

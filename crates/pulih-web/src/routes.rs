@@ -26,6 +26,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/regions/{code}", get(api::regions::one))
         .route("/regions/{code}/children", get(api::regions::children))
+        .route("/regions/{code}/linkage", get(api::handoffs::linkage))
+        .route(
+            "/handoffs",
+            get(api::handoffs::list).post(api::handoffs::create),
+        )
+        .route("/handoffs/bulk", post(api::handoffs::bulk))
         .route(
             "/organisations",
             get(api::orgs::list).post(api::orgs::create),
@@ -207,6 +213,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/notifications", get(pages::referrals::notifications))
         .route("/notifications/read", post(pages::referrals::mark_read))
+        .route(
+            "/handoffs",
+            get(pages::handoffs::index).post(pages::handoffs::record),
+        )
+        .route("/handoffs/bulk", post(pages::handoffs::bulk))
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -131,6 +131,11 @@ pub enum FactBody {
         /// The unit that recorded it.
         unit: UnitId,
     },
+    /// Aftercare finished.
+    AftercareEnd {
+        /// A note.
+        note: Option<String>,
+    },
     /// The client's data was erased; only the kind and date remain.
     Erased,
 }
@@ -275,6 +280,9 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
         FactKind::CarePlan => FactBody::CarePlan {
             plan: open_json(key, sealed, &ctx)?,
             revises: fact.refers_to,
+        },
+        FactKind::AftercareEnd => FactBody::AftercareEnd {
+            note: open_json::<Note>(key, sealed, &ctx)?.note,
         },
         FactKind::Outreach => {
             let link: OutreachPlain = plain(fact)?;

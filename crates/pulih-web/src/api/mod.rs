@@ -5,6 +5,7 @@ pub mod audit;
 pub mod boundaries;
 pub mod clients;
 pub mod directory;
+pub mod handoffs;
 pub mod openapi;
 pub mod orgs;
 pub mod peers;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
+pub mod handoffs;
 pub mod ikn;
 pub mod ikotan;
 pub mod login;
@@ -51,6 +52,8 @@ pub struct Nav {
     pub referrals: bool,
     /// Whether to show the break-glass review link (administrators).
     pub break_glass_review: bool,
+    /// Whether to show the hand-offs link (police liaisons).
+    pub handoffs: bool,
     /// The session's CSRF token, for the logout form and page forms.
     pub csrf: String,
     /// The current path, percent-encoded, for the language switch.
@@ -69,6 +72,7 @@ impl Nav {
             clients: works_with_clients(actor.role),
             referrals: works_with_clients(actor.role) || actor.role == Role::Partner,
             break_glass_review: may(Action::ReviewBreakGlass),
+            handoffs: may(Action::RecordHandoff),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),
         }

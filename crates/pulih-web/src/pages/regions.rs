@@ -56,6 +56,8 @@ struct ShowPage<'a> {
     ikotan: Option<super::ikotan::IkotanForm>,
     /// A regency's referral outcomes over the last year, for those who may see them.
     referral_outcomes: Option<pulih_app::ReferralOutcomes>,
+    /// A regency's re-arrest linkage counts this year, for those who may see them.
+    linkage: Option<pulih_app::LinkageView>,
     q: String,
     status: String,
 }
@@ -194,6 +196,14 @@ pub async fn show(
     } else {
         None
     };
+    let linkage = if code.level() == RegionLevel::Regency {
+        match state.app.linkage(&actor, code.as_str(), None, None).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -212,6 +222,7 @@ pub async fn show(
         sebaya,
         ikotan,
         referral_outcomes,
+        linkage,
         q: String::new(),
         status: String::new(),
     }))

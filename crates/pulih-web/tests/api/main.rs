@@ -14,6 +14,7 @@ mod clients;
 mod directory;
 mod ikotan;
 mod input;
+mod linkage;
 mod ops;
 mod programme;
 mod referrals;

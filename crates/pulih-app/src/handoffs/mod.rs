@@ -1,0 +1,297 @@
+//! Enforcement hand-offs: a police liaison records an arrest, a TAT assessment or a
+//! release from Lapas, one at a time or many at once. The NIK becomes the keyed hash at
+//! once and is never stored, logged or echoed. Recording never looks at clients, so its
+//! answer and its path are the same whether or not the person was ever a client.
+
+mod linkage;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::handoff::{BulkRow, HandoffKind, bulk_rows};
+use pulih_domain::ids::HandoffId;
+use pulih_domain::nik::Nik;
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_store::{Handoff, HandoffEntry};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::Fields;
+use crate::{App, AppError, AppResult, Record};
+
+pub use linkage::{KindCountView, LinkageView};
+
+/// Most hand-offs a list shows.
+pub const LIST_LIMIT: i64 = 200;
+
+/// One hand-off as typed.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffInput {
+    /// `arrest`, `tat_assessment` or `lapas_release`.
+    #[serde(default)]
+    pub kind: String,
+    /// The person's NIK (16 digits).
+    #[serde(default)]
+    pub nik: String,
+    /// `YYYY-MM-DD`, not in the future; today when empty.
+    #[serde(default)]
+    pub occurred_on: Option<String>,
+    /// The regency or city code; the liaison's own regency when empty.
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// Many hand-offs at once, one per line: `kind,nik,date,region`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkInput {
+    /// The lines.
+    #[serde(default)]
+    pub csv: String,
+}
+
+/// A hand-off as its organisation sees it: never the NIK, never whether it matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandoffView {
+    /// Id.
+    pub id: HandoffId,
+    /// Kind.
+    pub kind: HandoffKind,
+    /// The day it happened.
+    pub occurred_on: NaiveDate,
+    /// The regency or city.
+    pub region: RegionCode,
+}
+
+/// What a bulk entry stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkSummary {
+    /// How many hand-offs.
+    pub recorded: usize,
+}
+
+impl From<HandoffEntry> for HandoffView {
+    fn from(e: HandoffEntry) -> Self {
+        Self {
+            id: e.id,
+            kind: e.kind,
+            occurred_on: e.occurred_on,
+            region: e.region,
+        }
+    }
+}
+
+impl From<&Handoff> for HandoffView {
+    fn from(h: &Handoff) -> Self {
+        Self {
+            id: h.id,
+            kind: h.kind,
+            occurred_on: h.occurred_on,
+            region: h.region.clone(),
+        }
+    }
+}
+
+/// Checks rows against the liaison's scope, reading each region once.
+struct Checker<'a> {
+    app: &'a App,
+    actor: &'a Actor,
+    /// Per region code: its local date, or the key of why it is refused.
+    regions: HashMap<String, Result<NaiveDate, &'static str>>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(app: &'a App, actor: &'a Actor) -> Self {
+        Self {
+            app,
+            actor,
+            regions: HashMap::new(),
+        }
+    }
+
+    /// A regency or city in the liaison's scope, with today's date there.
+    async fn region(
+        &mut self,
+        text: &str,
+    ) -> AppResult<Result<(RegionCode, NaiveDate), &'static str>> {
+        let text = match (text.trim(), &self.actor.scope) {
+            ("", Scope::Region(own)) if own.level() == RegionLevel::Regency => own.as_str(),
+            ("", _) => return Ok(Err("invalid.handoff_region_required")),
+            (t, _) => t,
+        }
+        .to_owned();
+        let code = match RegionCode::parse(&text) {
+            Ok(code) => code,
+            Err(e) => return Ok(Err(e.key)),
+        };
+        if !self.regions.contains_key(&text) {
+            let checked = if code.level() != RegionLevel::Regency {
+                Err("invalid.handoff_region")
+            } else if self
+                .app
+                .store
+                .region(&code)
+                .await?
+                .is_none_or(|r| r.retired)
+            {
+                Err("invalid.region_unknown")
+            } else if authorize(
+                self.actor,
+                Action::RecordHandoff,
+                &Scope::Region(code.clone()),
+            )
+            .is_err()
+            {
+                Err("invalid.region_outside_scope")
+            } else {
+                Ok(self.app.today_in(&code).await?)
+            };
+            self.regions.insert(text.clone(), checked);
+        }
+        Ok(self.regions[&text].map(|today| (code, today)))
+    }
+
+    /// One hand-off, its problems added to `fields` under `prefix` (e.g. `rows.3.`). The
+    /// NIK is hashed here and goes no further.
+    async fn row(
+        &mut self,
+        fields: &mut Fields,
+        prefix: &str,
+        row: &BulkRow,
+        date_required: bool,
+    ) -> AppResult<Option<Handoff>> {
+        let at = |name: &str| format!("{prefix}{name}");
+        let kind = HandoffKind::parse(&row.kind)
+            .map_err(|e| fields.add(at("kind"), e.key))
+            .ok();
+        let nik_hash = Nik::parse(&row.nik)
+            .map(|nik| self.app.keys.nik_hash(&nik))
+            .map_err(|e| fields.add(at("nik"), e.key))
+            .ok();
+        let region = match self.region(&row.region).await? {
+            Ok(found) => Some(found),
+            Err(key) => {
+                fields.add(at("region"), key);
+                None
+            }
+        };
+        let today = region
+            .as_ref()
+            .map_or_else(|| self.app.wib_today(), |r| r.1);
+        let date = row.occurred_on.trim();
+        let occurred_on = if date.is_empty() && !date_required {
+            Some(today)
+        } else {
+            match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                Err(_) => {
+                    fields.add(at("occurred_on"), "invalid.date");
+                    None
+                }
+                Ok(day) => pulih_domain::client::past_date(day, today)
+                    .map_err(|e| fields.add(at("occurred_on"), e.key))
+                    .ok(),
+            }
+        };
+        let (Some(kind), Some(nik_hash), Some((region, _)), Some(occurred_on)) =
+            (kind, nik_hash, region, occurred_on)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Handoff {
+            id: HandoffId::new(),
+            kind,
+            occurred_on,
+            region,
+            org: self.actor.org_id,
+            recorded_by: self.actor.user_id,
+            recorded_at: self.app.now(),
+            nik_hash,
+        }))
+    }
+}
+
+impl App {
+    /// Records one hand-off. The answer names what was recorded and nothing else.
+    pub async fn record_handoff(
+        &self,
+        actor: &Actor,
+        input: HandoffInput,
+        ip: Option<&str>,
+    ) -> AppResult<HandoffView> {
+        authorize(actor, Action::RecordHandoff, &actor.scope)?;
+        let row = BulkRow {
+            kind: input.kind,
+            nik: input.nik,
+            occurred_on: input.occurred_on.unwrap_or_default(),
+            region: input.region.unwrap_or_default(),
+        };
+        let mut fields = Fields::default();
+        let handoff = Checker::new(self, actor)
+            .row(&mut fields, "", &row, false)
+            .await?;
+        let Some(handoff) = handoff else {
+            return Err(fields.into_error());
+        };
+        let record = Record {
+            kind: "handoff",
+            id: Some(handoff.id.to_string()),
+            region: handoff.region.as_str(),
+        };
+        let detail = json!({ "kind": handoff.kind.key() });
+        let event = self.event(Some(actor), "handoff.record", record, ip, detail);
+        self.store
+            .add_handoffs(std::slice::from_ref(&handoff), &event)
+            .await?;
+        Ok(HandoffView::from(&handoff))
+    }
+
+    /// Records many hand-offs at once: every row is checked first, each problem named by
+    /// its row (`rows.<n>.<field>`, counting from 1), and nothing is stored if any row is
+    /// refused.
+    pub async fn record_handoffs(
+        &self,
+        actor: &Actor,
+        input: BulkInput,
+        ip: Option<&str>,
+    ) -> AppResult<BulkSummary> {
+        authorize(actor, Action::RecordHandoff, &actor.scope)?;
+        let rows = bulk_rows(&input.csv).map_err(|e| AppError::invalid("csv", e.key))?;
+        let mut fields = Fields::default();
+        let mut checker = Checker::new(self, actor);
+        let mut handoffs = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let prefix = format!("rows.{}.", i + 1);
+            if let Some(h) = checker.row(&mut fields, &prefix, row, true).await? {
+                handoffs.push(h);
+            }
+        }
+        fields.finish()?;
+        let record = Record {
+            kind: "handoff",
+            id: None,
+            region: actor.scope.as_str(),
+        };
+        let detail = json!({ "rows": handoffs.len() });
+        let event = self.event(Some(actor), "handoff.import", record, ip, detail);
+        self.store.add_handoffs(&handoffs, &event).await?;
+        Ok(BulkSummary {
+            recorded: handoffs.len(),
+        })
+    }
+
+    /// The hand-offs of the liaison's own organisation, newest first.
+    pub async fn handoffs(&self, actor: &Actor) -> AppResult<Vec<HandoffView>> {
+        authorize(actor, Action::RecordHandoff, &actor.scope)?;
+        let found = self.store.org_handoffs(actor.org_id, LIST_LIMIT).await?;
+        Ok(found.into_iter().map(HandoffView::from).collect())
+    }
+
+    /// Today in western Indonesia, for a date checked before its region is known.
+    fn wib_today(&self) -> NaiveDate {
+        (self.now() + chrono::Duration::hours(7)).date_naive()
+    }
+}
+
+pulih_domain::redacted_debug!(HandoffInput, BulkInput);
