@@ -60,6 +60,8 @@ pub enum Action {
     RecordPeerProgramme,
     /// List services in the partner directory (partners: only their own organisation's).
     ManageServices,
+    /// See outcome figures of the clients in a region (analysts: suppressed).
+    ViewOutcomes,
 }
 
 /// Why an action was refused.
@@ -93,6 +95,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
+        ViewOutcomes => matches!(role, Role::Coordinator | Role::Analyst),
     }
 }
 
@@ -124,7 +127,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 18] = [
+    const ACTIONS: [Action; 19] = [
+        Action::ViewOutcomes,
         Action::ManageServices,
         Action::ManageUnits,
         Action::RecordActivity,

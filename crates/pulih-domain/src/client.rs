@@ -155,6 +155,16 @@ keyed_enum! {
         CarePlan = "care_plan",
         /// Reached by an IBM unit's outreach, linked with the client's consent.
         Outreach = "outreach",
+        /// Enrolled in vocational training (a BLK or a course).
+        VocationalEnrolment = "vocational_enrolment",
+        /// Completed vocational training, with a certificate or not.
+        VocationalCompletion = "vocational_completion",
+        /// Placed in a job or started an own business.
+        Placement = "placement",
+        /// A placement's retention checked, 3, 6 or 12 months after it.
+        RetentionCheck = "retention_check",
+        /// Left the programme, with the outcome coded.
+        ProgrammeExit = "programme_exit",
     }
     invalid = "invalid.fact_kind"
 }

@@ -8,11 +8,11 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientFact, ClientFilter, ClientRow, ClientStore, Grant, GrantReview, NewClient, SealedKey,
-    StoreResult,
+    ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Grant, GrantReview, NewClient,
+    ReachedFact, SealedKey, StoreResult,
 };
 
-use crate::{PostgresStore, clients, grants, keys};
+use crate::{PostgresStore, clients, grants, keys, reach_facts};
 
 #[async_trait]
 impl ClientStore for PostgresStore {
@@ -53,6 +53,13 @@ impl ClientStore for PostgresStore {
         kinds: &[FactKind],
     ) -> StoreResult<Vec<ClientFact>> {
         clients::facts(&self.pool, clients, kinds).await
+    }
+    async fn facts_in_reach(
+        &self,
+        reach: &ClientReach,
+        kinds: &[FactKind],
+    ) -> StoreResult<Vec<ReachedFact>> {
+        reach_facts::facts_in_reach(&self.pool, reach, kinds).await
     }
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow> {
         clients::erase_client(&self.pool, id, event).await

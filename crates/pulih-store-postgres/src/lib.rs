@@ -14,6 +14,7 @@ mod grants;
 mod keys;
 mod peers;
 mod programme;
+mod reach_facts;
 mod regions;
 mod rows;
 #[cfg(feature = "testing")]
@@ -87,6 +88,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
                 Some("unit_members_pkey") => return StoreError::Duplicate("member"),
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
                 Some("schools_npsn") => return StoreError::Duplicate("npsn"),
+                Some("client_facts_retention") => return StoreError::Duplicate("retention_check"),
                 _ => {}
             }
         }

@@ -12,6 +12,7 @@ mod clients;
 mod directory;
 mod peers;
 mod programme;
+mod reach_facts;
 mod regions;
 mod rows;
 mod units;
@@ -115,6 +116,9 @@ fn map_err(e: sqlx::Error) -> StoreError {
             }
             if msg.contains("idempotency") {
                 return StoreError::Duplicate("idempotency_key");
+            }
+            if msg.contains("client_facts.refers_to") {
+                return StoreError::Duplicate("retention_check");
             }
             if msg.contains("schools.npsn") {
                 return StoreError::Duplicate("npsn");

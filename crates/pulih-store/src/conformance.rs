@@ -16,6 +16,7 @@ mod directory;
 mod peers;
 mod programme;
 mod units;
+mod vocational;
 
 pub use boundaries::*;
 pub use clients::*;
@@ -23,6 +24,7 @@ pub use directory::*;
 pub use peers::*;
 pub use programme::*;
 pub use units::*;
+pub use vocational::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
@@ -61,7 +63,8 @@ macro_rules! conformance_suite {
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,
-            services_are_found_by_type_and_by_the_region_they_cover);
+            services_are_found_by_type_and_by_the_region_they_cover,
+            facts_are_read_across_a_reach_and_a_month_is_checked_once);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -78,7 +78,7 @@ impl App {
     }
 
     /// Seals a fact with the client's key and makes its audit event.
-    fn seal_fact<S: Serialize>(
+    pub(super) fn seal_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,
@@ -144,7 +144,7 @@ impl App {
     }
 
     /// Reaches a client for recording and returns the local date there.
-    async fn reach_for_record(
+    pub(super) async fn reach_for_record(
         &self,
         actor: &Actor,
         id: ClientId,
@@ -155,7 +155,11 @@ impl App {
     }
 
     /// Refuses clinical records unless consent to services is in force today.
-    async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
+    pub(super) async fn require_consent(
+        &self,
+        reached: &Reached,
+        today: NaiveDate,
+    ) -> AppResult<()> {
         let facts = self
             .store
             .facts(

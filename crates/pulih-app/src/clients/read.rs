@@ -114,6 +114,17 @@ impl ClientRecord {
     }
 }
 
+/// The clients a worker's role reaches (break-glass grants aside).
+pub(super) fn reach_of(actor: &Actor) -> ClientReach {
+    match actor.role {
+        Role::Coordinator => ClientReach::Scope(actor.scope.clone()),
+        Role::Counsellor => {
+            ClientReach::OrgOrAssigned(actor.scope.clone(), actor.org_id, actor.user_id)
+        }
+        _ => ClientReach::Assigned(actor.user_id),
+    }
+}
+
 impl App {
     /// A client's facts, opened and linked (withdrawals, assessments).
     pub(super) async fn timeline(&self, row: &ClientRow) -> AppResult<Vec<Fact>> {
@@ -149,15 +160,8 @@ impl App {
         if actor.disabled || !works_with_clients(actor.role) {
             return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
         }
-        let reach = match actor.role {
-            Role::Coordinator => ClientReach::Scope(actor.scope.clone()),
-            Role::Counsellor => {
-                ClientReach::OrgOrAssigned(actor.scope.clone(), actor.org_id, actor.user_id)
-            }
-            _ => ClientReach::Assigned(actor.user_id),
-        };
         let filter = ClientFilter {
-            reach,
+            reach: reach_of(actor),
             granted: Some((actor.user_id, self.now())),
             before,
             limit: 50,

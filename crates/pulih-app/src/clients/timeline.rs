@@ -131,6 +131,8 @@ pub enum FactBody {
         /// The unit that recorded it.
         unit: UnitId,
     },
+    /// A step of the vocational track.
+    Vocational(super::vocational_view::VocationalStep),
     /// The client's data was erased; only the kind and date remain.
     Erased,
 }
@@ -282,6 +284,13 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
                 activity: link.activity,
                 unit: link.unit,
             }
+        }
+        FactKind::VocationalEnrolment
+        | FactKind::VocationalCompletion
+        | FactKind::Placement
+        | FactKind::RetentionCheck
+        | FactKind::ProgrammeExit => {
+            FactBody::Vocational(super::vocational_view::open(fact, key, sealed, &ctx)?)
         }
     })
 }

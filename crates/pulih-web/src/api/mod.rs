@@ -13,6 +13,7 @@ pub mod regions;
 pub mod session;
 pub mod units;
 pub mod users;
+pub mod vocational;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

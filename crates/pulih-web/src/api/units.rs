@@ -1,5 +1,5 @@
 //! IBM units as JSON: forming a unit, its agents, bimtek trainings with attendance, its
-//! activities, and the coordinator's worklist of agents not yet trained.
+//! activities, and the worklist: agents not yet trained, retention checks due.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -195,6 +195,7 @@ pub struct UntrainedJson {
 #[derive(Serialize)]
 pub struct WorklistJson {
     untrained_agents: Vec<UntrainedJson>,
+    due_retention_checks: Vec<pulih_app::DueCheck>,
 }
 
 /// `GET /api/v1/worklist`: what needs doing, for the user asking.
@@ -215,5 +216,6 @@ pub async fn worklist(
                 joined_on: a.member.joined_on,
             })
             .collect(),
+        due_retention_checks: list.due_retention_checks,
     }))
 }
