@@ -20,3 +20,4 @@ mod regions;
 mod teman_sebaya;
 mod unit_pages;
 mod units;
+mod vocational;
