@@ -353,15 +353,16 @@ impl Tally {
     /// Adds one client's steps, oldest first.
     pub fn add(&mut self, steps: &[Step], period: Period, today: NaiveDate) {
         let of = |kind: FactKind| steps.iter().filter(move |s| s.kind == kind);
+        let placements = || of(FactKind::Placement);
         if let Some(done) = of(FactKind::VocationalCompletion).find(|s| period.contains(s.on)) {
             self.completed += 1;
-            if of(FactKind::Placement).any(|p| p.on >= done.on && p.on <= today) {
+            if placements().any(|p| p.on >= done.on && p.on <= today) {
                 self.placed += 1;
             }
         }
-        let placed = of(FactKind::Placement)
-            .filter(|p| period.contains(p.on) && RetentionMonth::Six.due(p.on) <= today)
-            .last();
+        let placed = placements()
+            .rev()
+            .find(|p| period.contains(p.on) && RetentionMonth::Six.due(p.on) <= today);
         if let Some(p) = placed {
             self.placed_6m += 1;
             let check = of(FactKind::RetentionCheck)

@@ -37,7 +37,7 @@ pub async fn facts_are_read_across_a_reach_and_a_month_is_checked_once(store: &d
     let batam = ClientReach::Scope(Scope::Region(code("21.71")));
     let found = store.facts_in_reach(&batam, &kinds).await.expect("facts");
     let ids: Vec<_> = found.iter().map(|f| f.fact.id).collect();
-    let mut expected = vec![
+    let mut expected = [
         (mine.id, placed.id),
         (mine.id, check.id),
         (theirs.id, others[1].id),
