@@ -1,9 +1,9 @@
 //! Each user's worklist: what needs doing, computed from the data, never a manual to-do
 //! list. Referrals waiting for an answer (as partner and as sender), escalated referrals,
 //! TAT assessments near their six-day deadline, consents about to end, clients nobody
-//! has seen for 30 days, coordinators' view of their workers' caseloads, and agents of
-//! the coordinator's units not trained yet. Clients are named by code only; nothing names
-//! a substance or a diagnosis.
+//! has seen for 30 days, retention checks of the vocational track due, coordinators' view
+//! of their workers' caseloads, and agents of the coordinator's units not trained yet.
+//! Clients are named by code only; nothing names a substance or a diagnosis.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::clients::reach_of;
 use crate::referrals::{LIST_LIMIT, ReferralLine};
-use crate::{App, AppResult};
+use crate::{App, AppResult, DueCheck};
 
 /// Days before a TAT assessment's deadline it shows.
 const TAT_WARNING_DAYS: i64 = 2;
@@ -78,6 +78,9 @@ pub struct Worklist {
     pub caseloads: Vec<Caseload>,
     /// Active agents in the coordinator's scope without a bimtek certificate.
     pub untrained_agents: Vec<UntrainedAgent>,
+    /// Retention checks of placements open now (due within two weeks or overdue), for the
+    /// clients the user works with.
+    pub due_retention_checks: Vec<DueCheck>,
 }
 
 impl Worklist {
@@ -119,6 +122,7 @@ impl App {
         if authorize(actor, Action::ManageUnits, &actor.scope).is_ok() {
             list.untrained_agents = self.store.untrained_agents(&actor.scope).await?;
         }
+        list.due_retention_checks = self.due_retention_checks(actor).await?;
         Ok(list)
     }
 

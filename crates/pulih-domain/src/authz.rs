@@ -65,6 +65,8 @@ pub enum Action {
     RecordHandoff,
     /// See re-arrest linkage counts (exact for coordinators, suppressed for others).
     ViewLinkage,
+    /// See outcome figures of the clients in a region (analysts: suppressed).
+    ViewOutcomes,
 }
 
 /// Why an action was refused.
@@ -103,6 +105,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
             role,
             Role::Coordinator | Role::Analyst | Role::PoliceLiaison
         ),
+        ViewOutcomes => matches!(role, Role::Coordinator | Role::Analyst),
     }
 }
 
@@ -134,9 +137,10 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 20] = [
+    const ACTIONS: [Action; 21] = [
         Action::RecordHandoff,
         Action::ViewLinkage,
+        Action::ViewOutcomes,
         Action::ManageServices,
         Action::ManageUnits,
         Action::RecordActivity,

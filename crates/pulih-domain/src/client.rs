@@ -157,6 +157,16 @@ keyed_enum! {
         Outreach = "outreach",
         /// Aftercare finished; `occurred_on` is the day it ended.
         AftercareEnd = "aftercare_end",
+        /// Enrolled in vocational training (a BLK or a course).
+        VocationalEnrolment = "vocational_enrolment",
+        /// Completed vocational training, with a certificate or not.
+        VocationalCompletion = "vocational_completion",
+        /// Placed in a job or started an own business.
+        Placement = "placement",
+        /// A placement's retention checked, 3, 6 or 12 months after it.
+        RetentionCheck = "retention_check",
+        /// Left the programme, with the outcome coded.
+        ProgrammeExit = "programme_exit",
     }
     invalid = "invalid.fact_kind"
 }

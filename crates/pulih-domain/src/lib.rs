@@ -22,6 +22,7 @@ pub mod programme;
 pub mod referral;
 pub mod region;
 pub mod region_import;
+pub mod vocational;
 
 pub use keyed::optional_text;
 

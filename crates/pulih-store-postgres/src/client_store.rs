@@ -8,11 +8,11 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientContact, ClientFact, ClientFilter, ClientRow, ClientStore, Grant, GrantReview, NewClient,
-    SealedKey, StoreResult,
+    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Grant,
+    GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
 };
 
-use crate::{PostgresStore, clients, grants, keys};
+use crate::{PostgresStore, clients, grants, keys, reach_facts};
 
 #[async_trait]
 impl ClientStore for PostgresStore {
@@ -64,6 +64,13 @@ impl ClientStore for PostgresStore {
         until: NaiveDate,
     ) -> StoreResult<Vec<ClientFact>> {
         clients::due_facts(&self.pool, filter, kinds, until).await
+    }
+    async fn facts_in_reach(
+        &self,
+        reach: &ClientReach,
+        kinds: &[FactKind],
+    ) -> StoreResult<Vec<ReachedFact>> {
+        reach_facts::facts_in_reach(&self.pool, reach, kinds).await
     }
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow> {
         clients::erase_client(&self.pool, id, event).await

@@ -15,6 +15,7 @@ mod keys;
 mod linkage;
 mod peers;
 mod programme;
+mod reach_facts;
 mod referrals;
 mod regions;
 mod rows;
@@ -89,6 +90,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
                 Some("unit_members_pkey") => return StoreError::Duplicate("member"),
                 Some("idempotency_pkey") => return StoreError::Duplicate("idempotency_key"),
                 Some("schools_npsn") => return StoreError::Duplicate("npsn"),
+                Some("client_facts_retention") => return StoreError::Duplicate("retention_check"),
                 _ => {}
             }
         }

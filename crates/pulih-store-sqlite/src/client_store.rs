@@ -7,11 +7,11 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientContact, ClientFact, ClientFilter, ClientRow, ClientStore, Grant, GrantReview, NewClient,
-    SealedKey, StoreResult,
+    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Grant,
+    GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
 };
 
-use crate::{SqliteStore, clients};
+use crate::{SqliteStore, clients, reach_facts};
 
 #[async_trait]
 impl ClientStore for SqliteStore {
@@ -78,6 +78,13 @@ impl ClientStore for SqliteStore {
         until: NaiveDate,
     ) -> StoreResult<Vec<ClientFact>> {
         clients::due_facts(&self.reader, filter, kinds, until).await
+    }
+    async fn facts_in_reach(
+        &self,
+        reach: &ClientReach,
+        kinds: &[FactKind],
+    ) -> StoreResult<Vec<ReachedFact>> {
+        reach_facts::facts_in_reach(&self.reader, reach, kinds).await
     }
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow> {
         let event = event.clone();

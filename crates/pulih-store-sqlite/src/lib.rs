@@ -13,6 +13,7 @@ mod directory;
 mod linkage;
 mod peers;
 mod programme;
+mod reach_facts;
 mod referrals;
 mod regions;
 mod rows;
@@ -117,6 +118,9 @@ fn map_err(e: sqlx::Error) -> StoreError {
             }
             if msg.contains("idempotency") {
                 return StoreError::Duplicate("idempotency_key");
+            }
+            if msg.contains("client_facts.refers_to") {
+                return StoreError::Duplicate("retention_check");
             }
             if msg.contains("schools.npsn") {
                 return StoreError::Duplicate("npsn");

@@ -97,6 +97,19 @@ pub struct ClientFact {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A fact with the client it is about, for lists and counts over many clients.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReachedFact {
+    /// The client's code.
+    pub code: ClientCode,
+    /// Where the client is registered.
+    pub region: RegionCode,
+    /// Whether the client's data was erased.
+    pub erased: bool,
+    /// The fact.
+    pub fact: ClientFact,
+}
+
 /// Which clients a list may show, by the role asking.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientReach {
@@ -218,6 +231,13 @@ pub trait ClientStore: Send + Sync {
         kinds: &[FactKind],
         until: NaiveDate,
     ) -> StoreResult<Vec<ClientFact>>;
+    /// The facts of the given kinds about every client the reach allows (no grants), by
+    /// client, then date, then recording time: one query whatever the number of clients.
+    async fn facts_in_reach(
+        &self,
+        reach: &ClientReach,
+        kinds: &[FactKind],
+    ) -> StoreResult<Vec<ReachedFact>>;
     /// Destroys a client's key and sealed data, keeping the plain rows for counts.
     async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow>;
 

@@ -18,6 +18,7 @@ mod peers;
 mod programme;
 mod referrals;
 mod units;
+mod vocational;
 
 pub use boundaries::*;
 pub use clients::*;
@@ -27,6 +28,7 @@ pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
 pub use units::*;
+pub use vocational::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
@@ -68,7 +70,8 @@ macro_rules! conformance_suite {
             services_are_found_by_type_and_by_the_region_they_cover,
             a_referral_moves_only_from_the_version_read_and_keeps_its_steps,
             an_overdue_referral_is_escalated_once_even_by_racing_workers,
-            hand_offs_are_linked_to_past_clients_only_as_counts);
+            hand_offs_are_linked_to_past_clients_only_as_counts,
+            facts_are_read_across_a_reach_and_a_month_is_checked_once);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -210,6 +210,7 @@ mod tests {
         }
         keys.extend(client_page_keys());
         keys.extend(referral_keys());
+        keys.extend(vocational_keys());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut dirs: Vec<std::path::PathBuf> = [
             "pulih-domain/src",
@@ -277,6 +278,23 @@ mod tests {
         ] {
             keys.push(format!("worklist.{section}"));
         }
+        keys
+    }
+
+    /// Labels of the vocational track's choices and forms.
+    fn vocational_keys() -> Vec<String> {
+        use pulih_domain::vocational::{
+            ExitReason, IncomeBand, PlacementKind, RetentionMonth, Sector,
+        };
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(PlacementKind::ALL.map(|k| format!("placement.{}", k.key())));
+        keys.extend(Sector::ALL.map(|k| format!("sector.{}", k.key())));
+        keys.extend(IncomeBand::ALL.map(|k| format!("income.{}", k.key())));
+        keys.extend(RetentionMonth::ALL.map(|k| format!("retention.{}", k.key())));
+        keys.extend(ExitReason::ALL.map(|k| format!("exit.{}", k.key())));
+        keys.extend(
+            crate::pages::clients::VocStep::ALL.map(|s| format!("vocational.form.{}", s.key())),
+        );
         keys
     }
 

@@ -71,6 +71,27 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}/care-steps", post(api::clients::care_step))
         .route("/clients/{id}/care-plans", post(api::clients::care_plan))
+        .route(
+            "/clients/{id}/vocational/enrolments",
+            post(api::vocational::enrolment),
+        )
+        .route(
+            "/clients/{id}/vocational/completions",
+            post(api::vocational::completion),
+        )
+        .route(
+            "/clients/{id}/vocational/placements",
+            post(api::vocational::placement),
+        )
+        .route(
+            "/clients/{id}/vocational/retention-checks",
+            post(api::vocational::retention_check),
+        )
+        .route("/clients/{id}/vocational/exit", post(api::vocational::exit))
+        .route(
+            "/regions/{code}/outcomes/vocational",
+            get(api::vocational::outcomes),
+        )
         .route("/clients/{id}/assignment", put(api::clients::assign))
         .route("/clients/{id}/erasure", post(api::clients::erase))
         .route(
@@ -276,6 +297,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/clients/{id}/care-plan",
             get(pages::clients::care_plan_form).post(pages::clients::care_plan_save),
+        )
+        .route(
+            "/clients/{id}/vocational/{step}",
+            get(pages::clients::vocational_form).post(pages::clients::vocational_save),
         )
         .route("/clients/{id}/assign", post(pages::clients::assign))
         .route(

@@ -78,7 +78,7 @@ impl App {
     }
 
     /// Seals a fact with the client's key and makes its audit event.
-    fn seal_fact<S: Serialize>(
+    pub(super) fn seal_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,

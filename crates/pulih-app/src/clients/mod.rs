@@ -1,5 +1,5 @@
 //! Client use-cases: registration, consent, episodes, screening, stepped care, care
-//! plans, break-glass access, erasure and export. Identity and clinical details are
+//! plans, the vocational track, break-glass access, erasure and export. Identity and clinical details are
 //! sealed with the client's own data key before they reach the store, and every read of
 //! a client record is audited.
 
@@ -9,6 +9,9 @@ mod inputs;
 mod read;
 mod register;
 mod timeline;
+mod vocational;
+mod vocational_figures;
+mod vocational_view;
 
 use chrono::{Duration, NaiveDate};
 use pulih_domain::authz::{Actor, Denied};
@@ -29,6 +32,9 @@ pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, View};
 pub use register::NewClientInput;
 pub use timeline::{Fact, FactBody};
+pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};
+pub use vocational_figures::{DueCheck, PeriodInput, VocationalOutcomes};
+pub use vocational_view::VocationalStep;
 
 /// A client reached by an actor, and whether the reach rests on break-glass.
 pub(crate) struct Reached {

@@ -136,6 +136,8 @@ pub enum FactBody {
         /// A note.
         note: Option<String>,
     },
+    /// A step of the vocational track.
+    Vocational(super::vocational_view::VocationalStep),
     /// The client's data was erased; only the kind and date remain.
     Erased,
 }
@@ -290,6 +292,13 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
                 activity: link.activity,
                 unit: link.unit,
             }
+        }
+        FactKind::VocationalEnrolment
+        | FactKind::VocationalCompletion
+        | FactKind::Placement
+        | FactKind::RetentionCheck
+        | FactKind::ProgrammeExit => {
+            FactBody::Vocational(super::vocational_view::open(fact, key, sealed, &ctx)?)
         }
     })
 }

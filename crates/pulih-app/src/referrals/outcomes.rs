@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDate};
 use pulih_domain::authz::{Action, Actor, authorize};
-use pulih_domain::figures::{Count, median, share, suppresses};
+use pulih_domain::figures::{Count, SMALL_CELL, median, share, suppresses};
 use pulih_domain::referral::ReferralStatus;
 use pulih_domain::region::{RegionCode, Scope};
 use serde::Serialize;
@@ -45,7 +45,7 @@ impl App {
         to: Option<&str>,
     ) -> AppResult<ReferralOutcomes> {
         let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
-        authorize(actor, Action::ViewProgramme, &Scope::Region(region.clone()))?;
+        authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;
         let today = self.today_in(&region).await?;
         let mut f = Fields::default();
         let to = f.optional_date("to", to).unwrap_or(today);
@@ -68,14 +68,17 @@ impl App {
             .filter_map(|r| r.accepted_at.map(|a| (a - r.sent_at).num_minutes()))
             .map(|minutes| minutes as f64 / 1440.0)
             .collect();
-        let enough = !suppress || days.len() as u64 >= pulih_domain::figures::SMALL_CELL;
+        let enough = !suppress || days.len() as u64 >= SMALL_CELL;
         Ok(ReferralOutcomes {
             region,
             from,
             to,
             sent: Count::of(sent, suppress),
             completed: Count::of(completed, suppress),
-            completion_rate: share(completed, sent - count(ReferralStatus::Cancelled), suppress),
+            completion_rate: share(
+                Count::of(completed, suppress),
+                Count::of(sent - count(ReferralStatus::Cancelled), suppress),
+            ),
             median_days_to_accept: median(days)
                 .filter(|_| enough)
                 .map(|d| (d * 10.0).round() / 10.0),

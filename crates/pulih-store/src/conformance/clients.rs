@@ -63,7 +63,7 @@ pub(super) async fn create(store: &dyn Store, client: &NewClient) -> ClientRow {
         .expect("client")
 }
 
-fn fact(client: ClientId, by: UserId, kind: FactKind, day: u32) -> ClientFact {
+pub(super) fn fact(client: ClientId, by: UserId, kind: FactKind, day: u32) -> ClientFact {
     ClientFact {
         id: FactId::new(),
         client_id: client,

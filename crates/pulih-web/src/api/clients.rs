@@ -29,7 +29,8 @@ pub struct Created {
     id: FactId,
 }
 
-fn created(id: FactId) -> (StatusCode, Json<Created>) {
+/// `201 Created` with the new fact's id.
+pub fn created(id: FactId) -> (StatusCode, Json<Created>) {
     (StatusCode::CREATED, Json(Created { id }))
 }
 

@@ -15,6 +15,7 @@ pub mod regions;
 pub mod session;
 pub mod units;
 pub mod users;
+pub mod vocational;
 pub mod worklist;
 
 use axum::extract::rejection::JsonRejection;

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use pulih_app::{Caseload, DueItem, ReferralLine};
+use pulih_app::{Caseload, DueCheck, DueItem, ReferralLine};
 use pulih_domain::ids::{UnitId, UserId};
 use serde::Serialize;
 
@@ -31,6 +31,7 @@ pub struct WorklistJson {
     consents_expiring: Vec<DueItem>,
     no_contact: Vec<DueItem>,
     caseloads: Vec<Caseload>,
+    due_retention_checks: Vec<DueCheck>,
     untrained_agents: Vec<UntrainedJson>,
 }
 
@@ -50,6 +51,7 @@ pub async fn show(
         consents_expiring: list.consents_expiring,
         no_contact: list.no_contact,
         caseloads: list.caseloads,
+        due_retention_checks: list.due_retention_checks,
         untrained_agents: list
             .untrained_agents
             .into_iter()

@@ -58,6 +58,8 @@ struct ShowPage<'a> {
     referral_outcomes: Option<pulih_app::ReferralOutcomes>,
     /// A regency's re-arrest linkage counts this year, for those who may see them.
     linkage: Option<pulih_app::LinkageView>,
+    /// A regency's vocational outcomes, for those who may see them.
+    vocational: Option<pulih_app::VocationalOutcomes>,
     q: String,
     status: String,
 }
@@ -204,6 +206,15 @@ pub async fn show(
     } else {
         None
     };
+    let vocational = if code.level() == RegionLevel::Regency {
+        let period = pulih_app::PeriodInput::default();
+        match state.app.vocational_outcomes(&actor, &code, period).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -223,6 +234,7 @@ pub async fn show(
         ikotan,
         referral_outcomes,
         linkage,
+        vocational,
         q: String::new(),
         status: String::new(),
     }))

@@ -22,3 +22,4 @@ mod regions;
 mod teman_sebaya;
 mod unit_pages;
 mod units;
+mod vocational;

@@ -206,8 +206,14 @@ async fn the_full_loop_tells_the_sender_and_shows_on_the_client_record(app: Test
     assert_eq!(list["referrals_to_answer"], json!([]));
     assert_eq!(list["referrals_in_service"], json!([]));
 
+    let bnn = app
+        .create_org(&app.root_token, "BNNP Kepri", "bnn", "21")
+        .await;
+    let (_, coordinator) = app
+        .create_user(&app.root_token, "kabid.rehab", "coordinator", &bnn, "21")
+        .await;
     let figures = app
-        .get("/api/v1/regions/21.71/outcomes/referrals", &app.root_token)
+        .get("/api/v1/regions/21.71/outcomes/referrals", &coordinator)
         .await
         .body;
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Client pages: the list and registration, the record with its timeline and BARC-10
 //! chart, one page per form (consent, episode, ASSIST with a live score, BARC-10, care
-//! plan, erasure), the printable export, and the POST handlers behind them. Every page
+//! plan, the vocational track's steps, erasure), the printable export, and the POST handlers behind them. Every page
 //! goes through the client use-cases; what is shown is what they return.
 
 mod assist;
@@ -10,6 +10,7 @@ mod get;
 mod list;
 mod post;
 mod record;
+mod vocational;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ pub use post::{
     withdraw,
 };
 pub use record::{export, show};
+pub use vocational::{VocStep, vocational_form, vocational_save};
 
 use crate::api::clients::client_id;
 

@@ -119,6 +119,14 @@ impl RecordPage<'_> {
     fn assigned(&self, w: &Worker) -> bool {
         self.r.summary.assigned_to == Some(w.id)
     }
+
+    /// Whether any step of the vocational track was recorded.
+    fn has_track(&self) -> bool {
+        self.r
+            .timeline
+            .iter()
+            .any(|f| matches!(f.body, FactBody::Vocational(_)))
+    }
 }
 
 /// The record page, with the values and messages of an inline form that was refused.

@@ -1,0 +1,111 @@
+//! The vocational track as JSON: enrolment, completion, placement, retention checks and
+//! the exit of a client; and a region's vocational outcome figures.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use pulih_app::{
+    AppError, CompletionInput, EnrolmentInput, ExitInput, PeriodInput, PlacementInput,
+    RetentionInput, VocationalOutcomes,
+};
+use pulih_domain::region::RegionCode;
+
+use super::ApiJson;
+use super::clients::{Created, client_id, created};
+use crate::auth::{ClientIp, CurrentUser};
+use crate::{AppState, WebError};
+
+/// `POST /api/v1/clients/{id}/vocational/enrolments`.
+pub async fn enrolment(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EnrolmentInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let actor = who.0.actor();
+    let fact = state
+        .app
+        .record_enrolment(&actor, client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/vocational/completions`.
+pub async fn completion(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CompletionInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let actor = who.0.actor();
+    let fact = state
+        .app
+        .record_completion(&actor, client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/vocational/placements`.
+pub async fn placement(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PlacementInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let actor = who.0.actor();
+    let fact = state
+        .app
+        .record_placement(&actor, client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/vocational/retention-checks`.
+pub async fn retention_check(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RetentionInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let actor = who.0.actor();
+    let fact = state
+        .app
+        .record_retention_check(&actor, client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/vocational/exit`.
+pub async fn exit(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ExitInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let actor = who.0.actor();
+    let fact = state
+        .app
+        .record_exit(&actor, client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `GET /api/v1/regions/{code}/outcomes/vocational?from=&to=`.
+pub async fn outcomes(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+    Query(period): Query<PeriodInput>,
+) -> Result<Json<VocationalOutcomes>, WebError> {
+    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let figures = state
+        .app
+        .vocational_outcomes(&who.0.actor(), &code, period)
+        .await?;
+    Ok(Json(figures))
+}
