@@ -12,6 +12,7 @@ mod directory;
 mod error;
 mod keys;
 mod orgs;
+mod outcomes;
 mod peers;
 mod programme;
 mod regions;
@@ -39,6 +40,7 @@ pub use directory::{ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;
+pub use outcomes::{AftercareOutcome, PeriodInput};
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView, VillagePeers,

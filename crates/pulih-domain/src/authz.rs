@@ -60,6 +60,9 @@ pub enum Action {
     RecordPeerProgramme,
     /// List services in the partner directory (partners: only their own organisation's).
     ManageServices,
+    /// See outcome figures of a region, e.g. the share not relapsed after aftercare
+    /// (analysts: with small cells suppressed).
+    ViewOutcomes,
 }
 
 /// Why an action was refused.
@@ -93,6 +96,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
+        ViewOutcomes => matches!(role, Role::Admin | Role::Coordinator | Role::Analyst),
     }
 }
 
@@ -124,7 +128,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 18] = [
+    const ACTIONS: [Action; 19] = [
+        Action::ViewOutcomes,
         Action::ManageServices,
         Action::ManageUnits,
         Action::RecordActivity,

@@ -155,6 +155,14 @@ keyed_enum! {
         CarePlan = "care_plan",
         /// Reached by an IBM unit's outreach, linked with the client's consent.
         Outreach = "outreach",
+        /// An aftercare plan made at discharge from rehabilitation.
+        AftercarePlan = "aftercare_plan",
+        /// A follow-up visit of an aftercare plan.
+        FollowUp = "follow_up",
+        /// The end of aftercare; `status` says how it ended.
+        AftercareEnd = "aftercare_end",
+        /// A relapse, with what was done next.
+        Relapse = "relapse",
     }
     invalid = "invalid.fact_kind"
 }

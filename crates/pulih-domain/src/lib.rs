@@ -2,6 +2,7 @@
 //! the region tree's code rules, roles and the one authorisation function.
 
 pub mod account;
+pub mod aftercare;
 pub mod audit;
 pub mod authz;
 pub mod boundary;
@@ -20,6 +21,7 @@ pub mod programme;
 pub mod referral;
 pub mod region;
 pub mod region_import;
+pub mod suppression;
 
 pub use keyed::optional_text;
 

@@ -10,6 +10,7 @@ use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
+mod aftercare;
 mod boundaries;
 mod clients;
 mod directory;
@@ -17,6 +18,7 @@ mod peers;
 mod programme;
 mod units;
 
+pub use aftercare::*;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
@@ -61,7 +63,10 @@ macro_rules! conformance_suite {
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,
-            services_are_found_by_type_and_by_the_region_they_cover);
+            services_are_found_by_type_and_by_the_region_they_cover,
+            facts_written_together_are_stored_all_or_none,
+            the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads,
+            aftercare_counts_take_completed_ends_and_relapses_during_them);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

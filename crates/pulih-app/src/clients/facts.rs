@@ -35,7 +35,7 @@ use crate::error::Fields;
 use crate::{App, AppError, AppResult};
 
 /// The date of a fact: given (not in the future) or today.
-fn fact_date(
+pub(super) fn fact_date(
     fields: &mut Fields,
     field: &'static str,
     text: Option<&str>,
@@ -46,7 +46,7 @@ fn fact_date(
         .unwrap_or(today)
 }
 
-fn keys<T: Copy>(
+pub(super) fn keys<T: Copy>(
     fields: &mut Fields,
     field: &'static str,
     values: &[String],
@@ -78,7 +78,7 @@ impl App {
     }
 
     /// Seals a fact with the client's key and makes its audit event.
-    fn seal_fact<S: Serialize>(
+    pub(super) fn seal_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,
@@ -144,7 +144,7 @@ impl App {
     }
 
     /// Reaches a client for recording and returns the local date there.
-    async fn reach_for_record(
+    pub(super) async fn reach_for_record(
         &self,
         actor: &Actor,
         id: ClientId,
@@ -155,7 +155,7 @@ impl App {
     }
 
     /// Refuses clinical records unless consent to services is in force today.
-    async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
+    pub(super) async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
         let facts = self
             .store
             .facts(

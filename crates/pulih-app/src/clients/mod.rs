@@ -4,7 +4,10 @@
 //! a client record is audited.
 
 mod access;
+mod aftercare;
+mod aftercare_view;
 mod facts;
+mod follow_ups;
 mod inputs;
 mod read;
 mod register;
@@ -21,6 +24,12 @@ use pulih_store::ClientRow;
 use crate::{App, AppError, AppResult, Record};
 
 pub use access::{GrantView, Reviewed};
+pub use aftercare::{
+    AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
+    RelapseResult, WeeksInput,
+};
+pub use aftercare_view::{AftercareStatus, CurrentStep};
+pub use follow_ups::{FollowUpWork, WorkItem, WorkerLoad};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,

@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// An organisation with two workers, stored.
-async fn staff(store: &dyn Store) -> (OrgId, UserId, UserId) {
+pub(super) async fn staff(store: &dyn Store) -> (OrgId, UserId, UserId) {
     let o = org("BNNK Batam", Scope::Region(code("21.71")));
     store
         .create_org(&o, &event("org.create", "21.71"))
@@ -36,7 +36,7 @@ fn sealed(key_id: &str, byte: u8) -> SealedKey {
     }
 }
 
-fn new_client(region: &str, org: OrgId, by: UserId, nik_hash: Option<&str>) -> NewClient {
+pub(super) fn new_client(region: &str, org: OrgId, by: UserId, nik_hash: Option<&str>) -> NewClient {
     NewClient {
         id: ClientId::new(),
         region: code(region),
@@ -50,7 +50,7 @@ fn new_client(region: &str, org: OrgId, by: UserId, nik_hash: Option<&str>) -> N
     }
 }
 
-async fn create(store: &dyn Store, client: &NewClient) -> ClientRow {
+pub(super) async fn create(store: &dyn Store, client: &NewClient) -> ClientRow {
     let region = client.region.to_string();
     store
         .create_client(client, &event("client.create", &region))
@@ -58,7 +58,7 @@ async fn create(store: &dyn Store, client: &NewClient) -> ClientRow {
         .expect("client")
 }
 
-fn fact(client: ClientId, by: UserId, kind: FactKind, day: u32) -> ClientFact {
+pub(super) fn fact(client: ClientId, by: UserId, kind: FactKind, day: u32) -> ClientFact {
     ClientFact {
         id: FactId::new(),
         client_id: client,
