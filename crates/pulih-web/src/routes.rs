@@ -65,6 +65,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}/care-steps", post(api::clients::care_step))
         .route("/clients/{id}/care-plans", post(api::clients::care_plan))
+        .route(
+            "/clients/{id}/aftercare-plans",
+            post(api::aftercare::plan),
+        )
+        .route("/clients/{id}/follow-ups", post(api::aftercare::follow_up))
+        .route("/clients/{id}/aftercare-end", post(api::aftercare::end))
+        .route("/clients/{id}/relapses", post(api::aftercare::relapse))
+        .route(
+            "/regions/{code}/outcomes/aftercare",
+            get(api::aftercare::outcomes),
+        )
         .route("/clients/{id}/assignment", put(api::clients::assign))
         .route("/clients/{id}/erasure", post(api::clients::erase))
         .route(
@@ -240,6 +251,20 @@ pub fn router(state: AppState) -> Router {
             "/clients/{id}/care-plan",
             get(pages::clients::care_plan_form).post(pages::clients::care_plan_save),
         )
+        .route("/clients/{id}/aftercare", get(pages::clients::aftercare))
+        .route(
+            "/clients/{id}/aftercare/plan",
+            post(pages::clients::plan_save),
+        )
+        .route(
+            "/clients/{id}/aftercare/follow-up",
+            post(pages::clients::follow_up_save),
+        )
+        .route(
+            "/clients/{id}/aftercare/end",
+            post(pages::clients::end_save),
+        )
+        .route("/clients/{id}/relapse", post(pages::clients::relapse_save))
         .route("/clients/{id}/assign", post(pages::clients::assign))
         .route(
             "/clients/{id}/erase",

@@ -118,7 +118,16 @@ pub struct AftercareStatus {
     /// Whether a relapse was recorded during the plan.
     pub relapsed: bool,
     /// When and how aftercare ended, once it did.
-    pub ended: Option<(NaiveDate, AftercareEndStatus)>,
+    pub ended: Option<Ended>,
+}
+
+/// When and how aftercare ended.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Ended {
+    /// The day.
+    pub on: NaiveDate,
+    /// How.
+    pub status: AftercareEndStatus,
 }
 
 impl AftercareStatus {
@@ -147,7 +156,10 @@ pub fn aftercare_status(timeline: &[Fact], today: NaiveDate) -> Option<Aftercare
     let follow_ups = mine.iter().filter(|f| f.kind == FactKind::FollowUp);
     let visits = follow_ups.clone().count();
     let ended = mine.iter().find_map(|f| match f.body {
-        FactBody::AftercareEnd { status, .. } => Some((f.occurred_on, status)),
+        FactBody::AftercareEnd { status, .. } => Some(Ended {
+            on: f.occurred_on,
+            status,
+        }),
         _ => None,
     });
     let relapsed = mine.iter().any(|f| match f.body {

@@ -28,7 +28,7 @@ pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
     RelapseResult, WeeksInput,
 };
-pub use aftercare_view::{AftercareStatus, CurrentStep};
+pub use aftercare_view::{AftercareStatus, CurrentStep, Ended};
 pub use follow_ups::{FollowUpWork, WorkItem, WorkerLoad};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,

@@ -29,7 +29,7 @@ pub struct Created {
     id: FactId,
 }
 
-fn created(id: FactId) -> (StatusCode, Json<Created>) {
+pub fn created(id: FactId) -> (StatusCode, Json<Created>) {
     (StatusCode::CREATED, Json(Created { id }))
 }
 

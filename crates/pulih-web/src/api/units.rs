@@ -195,6 +195,8 @@ pub struct UntrainedJson {
 #[derive(Serialize)]
 pub struct WorklistJson {
     untrained_agents: Vec<UntrainedJson>,
+    /// Aftercare follow-ups: client code, due date and kind only.
+    follow_ups: pulih_app::FollowUpWork,
 }
 
 /// `GET /api/v1/worklist`: what needs doing, for the user asking.
@@ -215,5 +217,6 @@ pub async fn worklist(
                 joined_on: a.member.joined_on,
             })
             .collect(),
+        follow_ups: list.follow_ups,
     }))
 }

@@ -54,6 +54,8 @@ struct ShowPage<'a> {
     sebaya: Option<super::teman_sebaya::Section>,
     /// The IKOTAN form of a regency, for its coordinators.
     ikotan: Option<super::ikotan::IkotanForm>,
+    /// A regency's aftercare outcome over the last twelve months, for those who may see it.
+    aftercare: Option<pulih_app::AftercareOutcome>,
     q: String,
     status: String,
 }
@@ -180,6 +182,15 @@ pub async fn show(
     let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
     let ikotan = super::ikotan::may_record(&actor, &code)
         .then(|| super::ikotan::IkotanForm::blank(&view.region));
+    let aftercare = if code.level() == RegionLevel::Regency {
+        let period = pulih_app::PeriodInput::default();
+        match state.app.aftercare_outcomes(&actor, &code, &period).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -197,6 +208,7 @@ pub async fn show(
         may_record_activity,
         sebaya,
         ikotan,
+        aftercare,
         q: String::new(),
         status: String::new(),
     }))

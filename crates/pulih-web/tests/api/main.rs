@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod aftercare;
 mod accounts;
 mod audit;
 mod boundaries;
