@@ -65,9 +65,7 @@ impl App {
         authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;
         let today = self.today_in(region).await?;
         let mut f = Fields::default();
-        let to = f
-            .optional_date("to", period.to.as_deref())
-            .unwrap_or(today);
+        let to = f.optional_date("to", period.to.as_deref()).unwrap_or(today);
         let from = f
             .optional_date("from", period.from.as_deref())
             .unwrap_or_else(|| (to - Months::new(12)).succ_opt().unwrap_or(to));

@@ -96,10 +96,7 @@ fn moving_away_or_dying_ends_aftercare_and_only_unreachable_leaves_a_visit_due()
     for s in FollowUpStatus::ALL {
         assert_eq!(s.reached(), s != FollowUpStatus::Unreachable);
     }
-    assert_eq!(
-        FollowUpStatus::Died.ends(),
-        Some(AftercareEndStatus::Died)
-    );
+    assert_eq!(FollowUpStatus::Died.ends(), Some(AftercareEndStatus::Died));
     assert_eq!(
         FollowUpStatus::Moved.ends(),
         Some(AftercareEndStatus::Moved)

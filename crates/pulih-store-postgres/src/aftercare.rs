@@ -8,7 +8,7 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreResult,
+    AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreError, StoreResult,
 };
 use sqlx::{Postgres, QueryBuilder, Row};
 
@@ -33,6 +33,10 @@ fn push_reach(q: &mut QueryBuilder<'_, Postgres>, reach: &ClientReach) {
     }
 }
 
+/// An open plan of client `$1`: a plan (`$2`) no end (`$3`) refers to.
+const OPEN_PLAN: &str = "select 1 from client_facts p where p.client_id = $1 and p.kind = $2 \
+     and not exists (select 1 from client_facts e where e.refers_to = p.id and e.kind = $3) limit 1";
+
 fn count(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(crate::backend)
 }
@@ -44,6 +48,28 @@ impl AftercareStore for PostgresStore {
         for (fact, event) in facts {
             crate::clients::insert_fact(&mut tx, fact, event).await?;
         }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn add_plan(&self, plan: &ClientFact, event: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        // locking the client row makes a second plan sent at once wait for this one
+        sqlx::query("select 1 from clients where id = $1 for update")
+            .bind(plan.client_id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let open = sqlx::query(OPEN_PLAN)
+            .bind(plan.client_id.as_uuid())
+            .bind(FactKind::AftercarePlan.key())
+            .bind(FactKind::AftercareEnd.key())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if open.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        crate::clients::insert_fact(&mut tx, plan, event).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -123,9 +149,11 @@ impl AftercareStore for PostgresStore {
             .push_bind(FactKind::FollowUp.key())
             .push(" and r.status = ")
             .push_bind(FollowUpStatus::Relapsed.key())
-            .push("))) then e.client_id end) as relapsed \
+            .push(
+                "))) then e.client_id end) as relapsed \
                    from client_facts e join clients c on c.id = e.client_id \
-                   where e.kind = ")
+                   where e.kind = ",
+            )
             .push_bind(FactKind::AftercareEnd.key())
             .push(" and e.status = ")
             .push_bind(AftercareEndStatus::Completed.key())

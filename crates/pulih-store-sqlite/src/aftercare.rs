@@ -8,7 +8,7 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreResult,
+    AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreError, StoreResult,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
 
@@ -52,6 +52,10 @@ fn push_reach(q: &mut QueryBuilder<'_, Sqlite>, reach: &ClientReach) {
     }
 }
 
+/// An open plan of client `?1`: a plan (`?2`) no end (`?3`) refers to.
+const OPEN_PLAN: &str = "select 1 from client_facts p where p.client_id = ?1 and p.kind = ?2 \
+     and not exists (select 1 from client_facts e where e.refers_to = p.id and e.kind = ?3) limit 1";
+
 fn count(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(crate::backend)
 }
@@ -67,6 +71,28 @@ impl AftercareStore for SqliteStore {
                         crate::clients::add_fact(c, fact, event).await?;
                     }
                     Ok(())
+                })
+            })
+            .await
+    }
+
+    async fn add_plan(&self, plan: &ClientFact, event: &AuditEvent) -> StoreResult<()> {
+        let (plan, event) = (plan.clone(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    // the one writer runs this check and the insert with nothing between
+                    let open = sqlx::query(OPEN_PLAN)
+                        .bind(plan.client_id.as_uuid())
+                        .bind(FactKind::AftercarePlan.key())
+                        .bind(FactKind::AftercareEnd.key())
+                        .fetch_optional(&mut *c)
+                        .await
+                        .map_err(map_err)?;
+                    if open.is_some() {
+                        return Err(StoreError::Conflict);
+                    }
+                    crate::clients::add_fact(c, &plan, &event).await
                 })
             })
             .await
@@ -148,9 +174,11 @@ impl AftercareStore for SqliteStore {
             .push_bind(FactKind::FollowUp.key())
             .push(" and r.status = ")
             .push_bind(FollowUpStatus::Relapsed.key())
-            .push("))) then e.client_id end) as relapsed \
+            .push(
+                "))) then e.client_id end) as relapsed \
                    from client_facts e join clients c on c.id = e.client_id \
-                   where e.kind = ")
+                   where e.kind = ",
+            )
             .push_bind(FactKind::AftercareEnd.key())
             .push(" and e.status = ")
             .push_bind(AftercareEndStatus::Completed.key())

@@ -38,6 +38,10 @@ pub trait AftercareStore: Send + Sync {
     /// Appends facts, each with its audit entry, in one transaction: all or none. A
     /// client unknown or erased is `NotFound`.
     async fn add_facts(&self, facts: &[(ClientFact, AuditEvent)]) -> StoreResult<()>;
+    /// Appends an `aftercare_plan` unless its client has an open one (no
+    /// `aftercare_end` refers to it), which is a `Conflict`; checked and written in one
+    /// transaction, so two plans sent at once cannot both open.
+    async fn add_plan(&self, plan: &ClientFact, event: &AuditEvent) -> StoreResult<()>;
     /// The pending visit of every open plan (an `aftercare_plan` no `aftercare_end`
     /// refers to) of the clients `reach` allows, due on or before `until`, earliest
     /// first. The pending date is the `due_on` of the plan's latest recorded

@@ -65,6 +65,7 @@ macro_rules! conformance_suite {
             the_latest_decree_of_every_village_is_read_at_once,
             services_are_found_by_type_and_by_the_region_they_cover,
             facts_written_together_are_stored_all_or_none,
+            a_client_has_one_open_plan_at_most,
             the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads,
             aftercare_counts_take_completed_ends_and_relapses_during_them);
     };

@@ -65,10 +65,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}/care-steps", post(api::clients::care_step))
         .route("/clients/{id}/care-plans", post(api::clients::care_plan))
-        .route(
-            "/clients/{id}/aftercare-plans",
-            post(api::aftercare::plan),
-        )
+        .route("/clients/{id}/aftercare-plans", post(api::aftercare::plan))
         .route("/clients/{id}/follow-ups", post(api::aftercare::follow_up))
         .route("/clients/{id}/aftercare-end", post(api::aftercare::end))
         .route("/clients/{id}/relapses", post(api::aftercare::relapse))

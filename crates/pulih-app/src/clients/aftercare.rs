@@ -17,12 +17,12 @@ use pulih_store::ClientFact;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::Reached;
 use super::aftercare_view::{
     AftercareStatus, FollowUpPlain, PlanPlain, PlanSealed, RelapseSealed, aftercare_status,
 };
 use super::facts::{fact_date, keys};
 use super::timeline::{Draft, Fact, FactBody, Note};
-use super::Reached;
 use crate::error::Fields;
 use crate::{App, AppError, AppResult};
 
@@ -233,9 +233,16 @@ impl App {
             plain: to_plain(&PlanPlain { weeks: schedule })?,
             sealed,
         };
-        let fact = self.sealed_with(actor, &reached, draft, None, ip)?;
-        self.store_facts(std::slice::from_ref(&fact)).await?;
-        Ok(fact.0.id)
+        let (fact, event) = self.sealed_with(actor, &reached, draft, None, ip)?;
+        match self.store.add_plan(&fact, &event).await {
+            Err(pulih_store::StoreError::Conflict) => {
+                Err(AppError::Conflict("conflict.aftercare_plan_open"))
+            }
+            Err(pulih_store::StoreError::NotFound) => {
+                Err(AppError::Conflict("conflict.client_erased"))
+            }
+            other => other.map(|()| fact.id).map_err(Into::into),
+        }
     }
 
     /// Records a follow-up visit of the open plan, with a BARC-10 when one is given. A
@@ -257,7 +264,12 @@ impl App {
             Some(items) => f.check_all(Barc10::parse(items).map_err(|errors| {
                 errors
                     .into_iter()
-                    .map(|e| pulih_domain::clinical::FieldError::new(format!("barc10.{}", e.field), e.key))
+                    .map(|e| {
+                        pulih_domain::clinical::FieldError::new(
+                            format!("barc10.{}", e.field),
+                            e.key,
+                        )
+                    })
                     .collect()
             })),
             None => None,
@@ -321,7 +333,10 @@ impl App {
         })
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one fact's fields, named at the call")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one fact's fields, named at the call"
+    )]
     fn end_draft(
         &self,
         actor: &Actor,

@@ -42,7 +42,10 @@ pub(super) struct RelapseSealed {
     pub note: Option<String>,
 }
 
-fn status<T>(fact: &ClientFact, parse: impl Fn(&str) -> Result<T, pulih_domain::Invalid>) -> AppResult<T> {
+fn status<T>(
+    fact: &ClientFact,
+    parse: impl Fn(&str) -> Result<T, pulih_domain::Invalid>,
+) -> AppResult<T> {
     fact.status
         .as_deref()
         .and_then(|s| parse(s).ok())

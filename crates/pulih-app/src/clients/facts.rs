@@ -155,7 +155,11 @@ impl App {
     }
 
     /// Refuses clinical records unless consent to services is in force today.
-    pub(super) async fn require_consent(&self, reached: &Reached, today: NaiveDate) -> AppResult<()> {
+    pub(super) async fn require_consent(
+        &self,
+        reached: &Reached,
+        today: NaiveDate,
+    ) -> AppResult<()> {
         let facts = self
             .store
             .facts(

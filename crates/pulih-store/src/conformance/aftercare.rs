@@ -53,7 +53,14 @@ pub async fn facts_written_together_are_stored_all_or_none(store: &dyn Store) {
         Some("well"),
     );
     add(store, vec![plan.clone(), visit.clone()]).await;
-    let stray = aftercare(ClientId::new(), a, FactKind::FollowUp, day(1, 13), None, None);
+    let stray = aftercare(
+        ClientId::new(),
+        a,
+        FactKind::FollowUp,
+        day(1, 13),
+        None,
+        None,
+    );
     let late = aftercare(client.id, a, FactKind::FollowUp, day(1, 13), None, None);
     let refused = store
         .add_facts(&[
@@ -68,11 +75,54 @@ pub async fn facts_written_together_are_stored_all_or_none(store: &dyn Store) {
     assert_eq!(stored[1].status.as_deref(), Some("well"));
 }
 
+/// A second plan while one is open is a conflict; once the first has ended, a new one
+/// opens; concurrent plans open one.
+pub async fn a_client_has_one_open_plan_at_most(store: &dyn Store) {
+    let (org, a, _) = staff(store).await;
+    let client = create(store, &new_client("21.71", org, a, None)).await;
+    let plan = |on| aftercare(client.id, a, FactKind::AftercarePlan, on, None, None);
+    let first = plan(day(1, 5));
+    let ev = || event("client.record.aftercare_plan", "21.71");
+    store.add_plan(&first, &ev()).await.expect("first plan");
+    let second = store.add_plan(&plan(day(2, 1)), &ev()).await;
+    assert!(matches!(second, Err(StoreError::Conflict)), "{second:?}");
+    let end = aftercare(
+        client.id,
+        a,
+        FactKind::AftercareEnd,
+        day(3, 1),
+        Some(first.id),
+        Some("completed"),
+    );
+    add(store, vec![end]).await;
+    let (x, y) = (plan(day(4, 1)), plan(day(4, 2)));
+    let (ex, ey) = (ev(), ev());
+    let (rx, ry) = futures::join!(store.add_plan(&x, &ex), store.add_plan(&y, &ey));
+    assert!(rx.is_ok() != ry.is_ok(), "{rx:?} {ry:?}");
+    let missing = store
+        .add_plan(
+            &aftercare(
+                ClientId::new(),
+                a,
+                FactKind::AftercarePlan,
+                day(4, 1),
+                None,
+                None,
+            ),
+            &ev(),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    let plans = store
+        .facts(&[client.id], &[FactKind::AftercarePlan])
+        .await
+        .expect("facts");
+    assert_eq!(plans.len(), 2);
+}
+
 /// A plan is due on its own date until a follow-up sets the next; an ended plan, a date
 /// past `until` and a client out of reach are not listed; caseloads count assignments.
-pub async fn the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads(
-    store: &dyn Store,
-) {
+pub async fn the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads(store: &dyn Store) {
     let (org, a, b) = staff(store).await;
     let mine = create(store, &new_client("21.71.01", org, a, None)).await;
     let theirs = create(store, &new_client("21.71.02", org, b, None)).await;
@@ -114,7 +164,10 @@ pub async fn the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads(
         .follow_ups_due(&ClientReach::Assigned(a), day(2, 1))
         .await
         .expect("due");
-    assert_eq!(own.iter().map(|d| d.client_id).collect::<Vec<_>>(), [mine.id]);
+    assert_eq!(
+        own.iter().map(|d| d.client_id).collect::<Vec<_>>(),
+        [mine.id]
+    );
     let counsellor = ClientReach::OrgOrAssigned(Scope::Region(code("21.71")), OrgId::new(), b);
     assert_eq!(
         store

@@ -36,7 +36,12 @@ fn sealed(key_id: &str, byte: u8) -> SealedKey {
     }
 }
 
-pub(super) fn new_client(region: &str, org: OrgId, by: UserId, nik_hash: Option<&str>) -> NewClient {
+pub(super) fn new_client(
+    region: &str,
+    org: OrgId,
+    by: UserId,
+    nik_hash: Option<&str>,
+) -> NewClient {
     NewClient {
         id: ClientId::new(),
         region: code(region),

@@ -5,8 +5,8 @@
 mod helpers;
 
 mod access;
-mod aftercare;
 mod accounts;
+mod aftercare;
 mod audit;
 mod boundaries;
 mod client_access;

@@ -139,7 +139,16 @@ async fn answer<T>(
                 saved: None,
                 relapse: None,
             };
-            page(state, headers, who, ip, id, Some((status, form, errors)), opened).await
+            page(
+                state,
+                headers,
+                who,
+                ip,
+                id,
+                Some((status, form, errors)),
+                opened,
+            )
+            .await
         }
     }
 }
@@ -167,7 +176,15 @@ pub async fn plan_save(
         .app
         .record_aftercare_plan(&who.0.actor(), id, input, ip.as_deref())
         .await;
-    answer(&state, (&headers, &who, &ip), (id, "plan"), form, result, |_| None).await
+    answer(
+        &state,
+        (&headers, &who, &ip),
+        (id, "plan"),
+        form,
+        result,
+        |_| None,
+    )
+    .await
 }
 
 /// `POST /clients/{id}/aftercare/follow-up`.
@@ -198,12 +215,15 @@ pub async fn follow_up_save(
         .app
         .record_follow_up(&who.0.actor(), id, input, ip.as_deref())
         .await;
-    let day = form
-        .opt("visited_on")
-        .unwrap_or_else(super::wib_today);
-    answer(&state, (&headers, &who, &ip), (id, "follow-up"), form, result, |r| {
-        r.record_relapse.then_some(day)
-    })
+    let day = form.opt("visited_on").unwrap_or_else(super::wib_today);
+    answer(
+        &state,
+        (&headers, &who, &ip),
+        (id, "follow-up"),
+        form,
+        result,
+        |r| r.record_relapse.then_some(day),
+    )
     .await
 }
 
@@ -227,7 +247,15 @@ pub async fn end_save(
         .app
         .end_aftercare(&who.0.actor(), id, input, ip.as_deref())
         .await;
-    answer(&state, (&headers, &who, &ip), (id, "end"), form, result, |_| None).await
+    answer(
+        &state,
+        (&headers, &who, &ip),
+        (id, "end"),
+        form,
+        result,
+        |_| None,
+    )
+    .await
 }
 
 /// `POST /clients/{id}/relapse`.
@@ -251,5 +279,13 @@ pub async fn relapse_save(
         .app
         .record_relapse(&who.0.actor(), id, input, ip.as_deref())
         .await;
-    answer(&state, (&headers, &who, &ip), (id, "relapse"), form, result, |_| None).await
+    answer(
+        &state,
+        (&headers, &who, &ip),
+        (id, "relapse"),
+        form,
+        result,
+        |_| None,
+    )
+    .await
 }

@@ -23,8 +23,8 @@ use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
-pub use aftercare::{end_save, follow_up_save, plan_save, relapse_save};
 pub use aftercare::show as aftercare;
+pub use aftercare::{end_save, follow_up_save, plan_save, relapse_save};
 pub use assist::{assist_form, assist_preview, assist_save};
 pub use get::{barc10_form, care_plan_form, consent_form, episode_form, erase_form};
 pub use list::{index, register};
