@@ -59,7 +59,7 @@ impl App {
         region: &RegionCode,
         period: &PeriodInput,
     ) -> AppResult<AftercareOutcome> {
-        if !self.store.region(region).await?.is_some_and(|r| !r.retired) {
+        if self.store.region(region).await?.is_none_or(|r| r.retired) {
             return Err(AppError::NotFound);
         }
         authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;

@@ -230,11 +230,7 @@ pub fn follow_up_date(
 /// The share of clients finishing aftercare who did not relapse during it, in percent
 /// rounded down; none when nobody finished.
 pub const fn share_not_relapsed(finished: u64, relapsed: u64) -> Option<u64> {
-    if finished == 0 {
-        None
-    } else {
-        Some(finished.saturating_sub(relapsed) * 100 / finished)
-    }
+    (finished.saturating_sub(relapsed) * 100).checked_div(finished)
 }
 
 /// BNN's target for the share not relapsed, in percent.
