@@ -14,6 +14,7 @@ mod handoffs;
 mod keys;
 mod notifications;
 mod orgs;
+mod outcomes;
 mod peers;
 mod programme;
 mod referrals;
@@ -45,6 +46,7 @@ pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountV
 pub use keys::{KeyError, Keys};
 pub use notifications::NotificationView;
 pub use orgs::NewOrg;
+pub use outcomes::{AftercareOutcome, PeriodInput};
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView, VillagePeers,

@@ -1,7 +1,7 @@
 //! Each user's worklist: what needs doing, computed from the data, never a manual to-do
 //! list. Referrals waiting for an answer (as partner and as sender), escalated referrals,
 //! TAT assessments near their six-day deadline, consents about to end, clients nobody
-//! has seen for 30 days, retention checks of the vocational track due, coordinators' view
+//! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the vocational track due, coordinators' view
 //! of their workers' caseloads, and agents of the coordinator's units not trained yet.
 //! Clients are named by code only; nothing names a substance or a diagnosis.
 
@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::clients::reach_of;
 use crate::referrals::{LIST_LIMIT, ReferralLine};
-use crate::{App, AppResult, DueCheck};
+use crate::{App, AppResult, DueCheck, FollowUpWork};
 
 /// Days before a TAT assessment's deadline it shows.
 const TAT_WARNING_DAYS: i64 = 2;
@@ -81,6 +81,8 @@ pub struct Worklist {
     /// Retention checks of placements open now (due within two weeks or overdue), for the
     /// clients the user works with.
     pub due_retention_checks: Vec<DueCheck>,
+    /// Aftercare follow-ups due and overdue (own clients; by worker for coordinators).
+    pub follow_ups: FollowUpWork,
 }
 
 impl Worklist {
@@ -96,6 +98,9 @@ impl Worklist {
             ("consents_expiring", self.consents_expiring.len()),
             ("no_contact", self.no_contact.len()),
             ("tat_overdue_in_caseloads", overdue_cases),
+            ("follow_ups_due", self.follow_ups.due.len()),
+            ("follow_ups_overdue", self.follow_ups.overdue.len()),
+            ("retention_due", self.due_retention_checks.len()),
             ("untrained_agents", self.untrained_agents.len()),
         ]
         .into_iter()
@@ -123,6 +128,7 @@ impl App {
             list.untrained_agents = self.store.untrained_agents(&actor.scope).await?;
         }
         list.due_retention_checks = self.due_retention_checks(actor).await?;
+        list.follow_ups = self.follow_up_work(actor).await?;
         Ok(list)
     }
 

@@ -65,7 +65,8 @@ pub enum Action {
     RecordHandoff,
     /// See re-arrest linkage counts (exact for coordinators, suppressed for others).
     ViewLinkage,
-    /// See outcome figures of the clients in a region (analysts: suppressed).
+    /// See outcome figures of a region, e.g. the share not relapsed after aftercare
+    /// (analysts: with small cells suppressed).
     ViewOutcomes,
 }
 
@@ -105,7 +106,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
             role,
             Role::Coordinator | Role::Analyst | Role::PoliceLiaison
         ),
-        ViewOutcomes => matches!(role, Role::Coordinator | Role::Analyst),
+        ViewOutcomes => matches!(role, Role::Admin | Role::Coordinator | Role::Analyst),
     }
 }
 

@@ -155,8 +155,14 @@ keyed_enum! {
         CarePlan = "care_plan",
         /// Reached by an IBM unit's outreach, linked with the client's consent.
         Outreach = "outreach",
-        /// Aftercare finished; `occurred_on` is the day it ended.
+        /// An aftercare plan made at discharge from rehabilitation.
+        AftercarePlan = "aftercare_plan",
+        /// A follow-up visit of an aftercare plan.
+        FollowUp = "follow_up",
+        /// The end of aftercare; `status` says how it ended.
         AftercareEnd = "aftercare_end",
+        /// A relapse, with what was done next.
+        Relapse = "relapse",
         /// Enrolled in vocational training (a BLK or a course).
         VocationalEnrolment = "vocational_enrolment",
         /// Completed vocational training, with a certificate or not.

@@ -2,6 +2,7 @@
 //! the region tree's code rules, roles and the one authorisation function.
 
 pub mod account;
+pub mod aftercare;
 pub mod audit;
 pub mod authz;
 pub mod boundary;

@@ -5,6 +5,7 @@
 //! by one advisory lock while they extend the audit chain (see `audit::append`).
 
 mod accounts;
+mod aftercare;
 mod audit;
 mod boundaries;
 mod client_store;

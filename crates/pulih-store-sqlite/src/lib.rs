@@ -5,6 +5,7 @@
 //! `synchronous = FULL`, so an acknowledged write is on disk.
 
 mod accounts;
+mod aftercare;
 mod audit;
 mod boundaries;
 mod client_store;

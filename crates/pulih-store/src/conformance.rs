@@ -10,6 +10,7 @@ use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
+mod aftercare;
 mod boundaries;
 mod clients;
 mod directory;
@@ -20,6 +21,7 @@ mod referrals;
 mod units;
 mod vocational;
 
+pub use aftercare::*;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
@@ -71,7 +73,11 @@ macro_rules! conformance_suite {
             a_referral_moves_only_from_the_version_read_and_keeps_its_steps,
             an_overdue_referral_is_escalated_once_even_by_racing_workers,
             hand_offs_are_linked_to_past_clients_only_as_counts,
-            facts_are_read_across_a_reach_and_a_month_is_checked_once);
+            facts_are_read_across_a_reach_and_a_month_is_checked_once,
+            facts_written_together_are_stored_all_or_none,
+            a_client_has_one_open_plan_at_most,
+            the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads,
+            aftercare_counts_take_completed_ends_and_relapses_during_them);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

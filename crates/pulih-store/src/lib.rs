@@ -3,6 +3,7 @@
 //! Every write method takes the [`AuditEvent`] of the use-case and stores the record, the
 //! audit entry and the change-feed entry in one transaction: all of it or none of it.
 
+mod aftercare;
 mod boundaries;
 mod clients;
 mod directory;
@@ -23,6 +24,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
 use std::collections::HashMap;
 
+pub use aftercare::*;
 pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
@@ -74,6 +76,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     ClientStore
+    + AftercareStore
     + ProgrammeStore
     + UnitStore
     + PeerStore

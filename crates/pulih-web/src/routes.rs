@@ -92,6 +92,14 @@ pub fn router(state: AppState) -> Router {
             "/regions/{code}/outcomes/vocational",
             get(api::vocational::outcomes),
         )
+        .route("/clients/{id}/aftercare-plans", post(api::aftercare::plan))
+        .route("/clients/{id}/follow-ups", post(api::aftercare::follow_up))
+        .route("/clients/{id}/aftercare-end", post(api::aftercare::end))
+        .route("/clients/{id}/relapses", post(api::aftercare::relapse))
+        .route(
+            "/regions/{code}/outcomes/aftercare",
+            get(api::aftercare::outcomes),
+        )
         .route("/clients/{id}/assignment", put(api::clients::assign))
         .route("/clients/{id}/erasure", post(api::clients::erase))
         .route(
@@ -302,6 +310,20 @@ pub fn router(state: AppState) -> Router {
             "/clients/{id}/vocational/{step}",
             get(pages::clients::vocational_form).post(pages::clients::vocational_save),
         )
+        .route("/clients/{id}/aftercare", get(pages::clients::aftercare))
+        .route(
+            "/clients/{id}/aftercare/plan",
+            post(pages::clients::plan_save),
+        )
+        .route(
+            "/clients/{id}/aftercare/follow-up",
+            post(pages::clients::follow_up_save),
+        )
+        .route(
+            "/clients/{id}/aftercare/end",
+            post(pages::clients::end_save),
+        )
+        .route("/clients/{id}/relapse", post(pages::clients::relapse_save))
         .route("/clients/{id}/assign", post(pages::clients::assign))
         .route(
             "/clients/{id}/erase",

@@ -35,7 +35,7 @@ use crate::error::Fields;
 use crate::{App, AppError, AppResult};
 
 /// The date of a fact: given (not in the future) or today.
-fn fact_date(
+pub(super) fn fact_date(
     fields: &mut Fields,
     field: &'static str,
     text: Option<&str>,
@@ -46,7 +46,7 @@ fn fact_date(
         .unwrap_or(today)
 }
 
-fn keys<T: Copy>(
+pub(super) fn keys<T: Copy>(
     fields: &mut Fields,
     field: &'static str,
     values: &[String],

@@ -4,7 +4,10 @@
 //! a client record is audited.
 
 mod access;
+mod aftercare;
+mod aftercare_view;
 mod facts;
+mod follow_ups;
 mod inputs;
 mod read;
 mod register;
@@ -24,6 +27,12 @@ use pulih_store::ClientRow;
 use crate::{App, AppError, AppResult, Record};
 
 pub use access::{GrantView, Reviewed};
+pub use aftercare::{
+    AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
+    RelapseResult, WeeksInput,
+};
+pub use aftercare_view::{AftercareStatus, CurrentStep, Ended};
+pub use follow_ups::{FollowUpWork, WorkItem, WorkerLoad};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
@@ -33,7 +42,7 @@ pub use read::{ClientRecord, ClientSummary, View};
 pub use register::NewClientInput;
 pub use timeline::{Fact, FactBody};
 pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};
-pub use vocational_figures::{DueCheck, PeriodInput, VocationalOutcomes};
+pub use vocational_figures::{DueCheck, VocationalOutcomes};
 pub use vocational_view::VocationalStep;
 
 /// A client reached by an actor, and whether the reach rests on break-glass.

@@ -14,6 +14,7 @@ use pulih_store::{ClientFilter, ClientReach, ClientRow};
 use serde::Serialize;
 use serde_json::json;
 
+use super::aftercare_view::{AftercareStatus, CurrentStep, aftercare_status, current_step};
 use super::client_record;
 use super::timeline::{self, Fact, FactBody};
 use crate::keys::open_json;
@@ -95,6 +96,10 @@ pub struct ClientRecord {
     pub consent: Allowed,
     /// The step the latest ASSIST proposes.
     pub proposed_step: Option<Recommendation>,
+    /// The step of care in force: the latest given, or the one a relapse restarted.
+    pub current_step: Option<CurrentStep>,
+    /// The latest aftercare plan and where it stands.
+    pub aftercare: Option<AftercareStatus>,
     /// Whether this access rests on break-glass.
     pub break_glass: bool,
     /// The local date where the client is registered.
@@ -204,6 +209,8 @@ impl App {
             FactBody::Assist { result, .. } => Some(result.recommendation),
             _ => None,
         });
+        let current_step = current_step(&timeline);
+        let aftercare = aftercare_status(&timeline, today);
         let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
         let event = self.event(Some(actor), "client.view", client_record(row), ip, detail);
         self.store.append_audit(&event).await?;
@@ -213,6 +220,8 @@ impl App {
             timeline,
             consent,
             proposed_step,
+            current_step,
+            aftercare,
             break_glass: reached.break_glass,
             today,
         })

@@ -3,9 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_crypto::DataKey;
+use pulih_domain::aftercare::{
+    AftercareEndStatus, FollowUpMode, FollowUpStatus, RelapseResponse, Schedule,
+};
 use pulih_domain::care::CarePlan;
 use pulih_domain::client::FactKind;
-use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, Recommendation};
+use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, Recommendation, Substance};
 use pulih_domain::clinical::barc10::Barc10;
 use pulih_domain::consent::{ConsentState, ConsentTerms};
 use pulih_domain::ids::{ActivityId, ClientId, FactId, UnitId, UserId};
@@ -131,8 +134,45 @@ pub enum FactBody {
         /// The unit that recorded it.
         unit: UnitId,
     },
-    /// Aftercare finished.
+    /// An aftercare plan made at discharge.
+    AftercarePlan {
+        /// The monitoring schedule, in weeks after discharge.
+        schedule: Schedule,
+        /// Who follows the client up.
+        follow_up_by: Option<String>,
+        /// A note.
+        note: Option<String>,
+    },
+    /// A follow-up visit of an aftercare plan.
+    FollowUp {
+        /// The plan.
+        plan: Option<FactId>,
+        /// How it took place.
+        mode: FollowUpMode,
+        /// What it found.
+        status: FollowUpStatus,
+        /// The visit due after this one, if any.
+        next_due: Option<NaiveDate>,
+        /// A note.
+        note: Option<String>,
+    },
+    /// The end of aftercare.
     AftercareEnd {
+        /// The plan ended.
+        plan: Option<FactId>,
+        /// How it ended.
+        status: AftercareEndStatus,
+        /// A note.
+        note: Option<String>,
+    },
+    /// A relapse and what was done next.
+    Relapse {
+        /// The aftercare plan it happened during, if any.
+        plan: Option<FactId>,
+        /// The substances used.
+        substances: Vec<Substance>,
+        /// What was done next.
+        response: RelapseResponse,
         /// A note.
         note: Option<String>,
     },
@@ -203,7 +243,7 @@ impl<S: Serialize> Draft<S> {
     }
 }
 
-fn plain<T: for<'de> Deserialize<'de>>(fact: &ClientFact) -> AppResult<T> {
+pub(super) fn plain<T: for<'de> Deserialize<'de>>(fact: &ClientFact) -> AppResult<T> {
     serde_json::from_str(&fact.detail).map_err(|_| {
         AppError::Internal(format!(
             "the plain detail of fact {} does not parse",
@@ -283,9 +323,10 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
             plan: open_json(key, sealed, &ctx)?,
             revises: fact.refers_to,
         },
-        FactKind::AftercareEnd => FactBody::AftercareEnd {
-            note: open_json::<Note>(key, sealed, &ctx)?.note,
-        },
+        FactKind::AftercarePlan
+        | FactKind::FollowUp
+        | FactKind::AftercareEnd
+        | FactKind::Relapse => super::aftercare_view::body(fact, key, sealed, &ctx)?,
         FactKind::Outreach => {
             let link: OutreachPlain = plain(fact)?;
             FactBody::Outreach {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::NaiveDate;
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
@@ -18,19 +18,8 @@ use serde::Serialize;
 
 use super::read::reach_of;
 use super::vocational_view::step;
-use crate::error::Fields;
+use crate::PeriodInput;
 use crate::{App, AppError, AppResult};
-
-/// The period asked for: `YYYY-MM-DD` ends, by default the twelve months up to today.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct PeriodInput {
-    /// First day.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Last day.
-    #[serde(default)]
-    pub to: Option<String>,
-}
 
 /// Vocational placement and 6-month retention in a region over a period.
 #[derive(Debug, Clone, Serialize)]
@@ -87,18 +76,8 @@ fn per_client(facts: &[ReachedFact]) -> impl Iterator<Item = (&ReachedFact, Vec<
 impl App {
     /// The period of `input` ending no later than `today`.
     fn period(input: &PeriodInput, today: NaiveDate) -> AppResult<Period> {
-        let mut f = Fields::default();
-        let to = f.optional_date("to", input.to.as_deref()).unwrap_or(today);
-        let default_from = to
-            .checked_sub_months(Months::new(12))
-            .and_then(|d| d.checked_add_days(Days::new(1)))
-            .unwrap_or(to);
-        let from = f
-            .optional_date("from", input.from.as_deref())
-            .unwrap_or(default_from);
-        let period = f.check("to", Period::new(from, to));
-        f.finish()?;
-        period.ok_or(AppError::invalid("to", "invalid.period"))
+        let (from, to) = input.days(today, crate::outcomes::twelve_months_to)?;
+        Period::new(from, to).map_err(|e| AppError::invalid("to", e.key))
     }
 
     /// Vocational placement and 6-month retention of the clients registered in `region`

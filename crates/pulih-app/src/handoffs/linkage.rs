@@ -9,7 +9,6 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::LinkageQuery;
 use serde::Serialize;
 
-use crate::error::Fields;
 use crate::{App, AppError, AppResult};
 
 /// The counts of one kind of hand-off.
@@ -58,14 +57,9 @@ impl App {
         }
         authorize(actor, Action::ViewLinkage, &Scope::Region(code.clone()))?;
         let today = self.today_in(&code).await?;
-        let mut fields = Fields::default();
-        let to = fields.optional_date("to", to).unwrap_or(today);
-        let start_of_year = NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to);
-        let from = fields.optional_date("from", from).unwrap_or(start_of_year);
-        if from > to {
-            fields.add("from", "invalid.period");
-        }
-        fields.finish()?;
+        let (from, to) = crate::PeriodInput::of(from, to).days(today, |to| {
+            NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to)
+        })?;
         let query = LinkageQuery {
             region: code.clone(),
             from,

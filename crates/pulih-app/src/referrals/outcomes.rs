@@ -2,18 +2,14 @@
 //! sent, the share completed (of those not cancelled by the sender) and the median days
 //! from sending to acceptance. Small cells are suppressed for aggregate-only roles.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::figures::{Count, SMALL_CELL, median, share, suppresses};
 use pulih_domain::referral::ReferralStatus;
 use pulih_domain::region::{RegionCode, Scope};
 use serde::Serialize;
 
-use crate::error::Fields;
 use crate::{App, AppError, AppResult};
-
-/// Days a period covers when none is given.
-const DEFAULT_PERIOD_DAYS: i64 = 365;
 
 /// Referral outcomes in a region and period.
 #[derive(Debug, Clone, Serialize)]
@@ -36,7 +32,7 @@ pub struct ReferralOutcomes {
 
 impl App {
     /// Referral outcomes for referrals of clients at or below `region` sent between
-    /// `from` and `to` (default: the last 365 days).
+    /// `from` and `to` (default: the twelve months up to today).
     pub async fn referral_outcomes(
         &self,
         actor: &Actor,
@@ -47,15 +43,8 @@ impl App {
         let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
         authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;
         let today = self.today_in(&region).await?;
-        let mut f = Fields::default();
-        let to = f.optional_date("to", to).unwrap_or(today);
-        let from = f
-            .optional_date("from", from)
-            .unwrap_or(to - Duration::days(DEFAULT_PERIOD_DAYS));
-        if from > to {
-            f.add("from", "invalid.period");
-        }
-        f.finish()?;
+        let (from, to) =
+            crate::PeriodInput::of(from, to).days(today, crate::outcomes::twelve_months_to)?;
         let rows = self.store.referral_outcomes(&region, from, to).await?;
         let count = |status: ReferralStatus| {
             rows.iter().filter(|r| r.status == status.key()).count() as u64

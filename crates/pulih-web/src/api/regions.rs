@@ -66,7 +66,7 @@ impl From<RegionHit> for HitJson {
     }
 }
 
-fn parse_code(code: &str) -> Result<RegionCode, WebError> {
+pub(crate) fn parse_code(code: &str) -> Result<RegionCode, WebError> {
     RegionCode::parse(code).map_err(|_| AppError::NotFound.into())
 }
 

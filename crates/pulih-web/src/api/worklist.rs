@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use pulih_app::{Caseload, DueCheck, DueItem, ReferralLine};
+use pulih_app::{Caseload, DueCheck, DueItem, FollowUpWork, ReferralLine};
 use pulih_domain::ids::{UnitId, UserId};
 use serde::Serialize;
 
@@ -32,6 +32,8 @@ pub struct WorklistJson {
     no_contact: Vec<DueItem>,
     caseloads: Vec<Caseload>,
     due_retention_checks: Vec<DueCheck>,
+    /// Aftercare follow-ups: client code, due date and kind only.
+    follow_ups: FollowUpWork,
     untrained_agents: Vec<UntrainedJson>,
 }
 
@@ -52,6 +54,7 @@ pub async fn show(
         no_contact: list.no_contact,
         caseloads: list.caseloads,
         due_retention_checks: list.due_retention_checks,
+        follow_ups: list.follow_ups,
         untrained_agents: list
             .untrained_agents
             .into_iter()

@@ -60,6 +60,8 @@ struct ShowPage<'a> {
     linkage: Option<pulih_app::LinkageView>,
     /// A regency's vocational outcomes, for those who may see them.
     vocational: Option<pulih_app::VocationalOutcomes>,
+    /// A regency's aftercare outcome over the last twelve months, for those who may see it.
+    aftercare: Option<pulih_app::AftercareOutcome>,
     q: String,
     status: String,
 }
@@ -215,6 +217,15 @@ pub async fn show(
     } else {
         None
     };
+    let aftercare = if code.level() == RegionLevel::Regency {
+        let period = pulih_app::PeriodInput::default();
+        match state.app.aftercare_outcomes(&actor, &code, &period).await {
+            Err(AppError::Forbidden(_)) => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -235,6 +246,7 @@ pub async fn show(
         referral_outcomes,
         linkage,
         vocational,
+        aftercare,
         q: String::new(),
         status: String::new(),
     }))

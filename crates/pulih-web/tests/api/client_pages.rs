@@ -77,7 +77,7 @@ pub(crate) async fn form(app: &TestApp, token: &str, path: &str, fields: &[(&str
 }
 
 /// The session's CSRF token, from the hidden field of any page.
-async fn csrf(app: &TestApp, token: &str) -> String {
+pub(crate) async fn csrf(app: &TestApp, token: &str) -> String {
     let p = page(app, token, "/clients").await;
     let at = p.html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     p.html[at..at + p.html[at..].find('"').expect("end")].to_owned()

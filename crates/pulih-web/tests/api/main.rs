@@ -6,6 +6,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod aftercare;
 mod audit;
 mod boundaries;
 mod client_access;

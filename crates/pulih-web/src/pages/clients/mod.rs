@@ -1,8 +1,9 @@
 //! Client pages: the list and registration, the record with its timeline and BARC-10
 //! chart, one page per form (consent, episode, ASSIST with a live score, BARC-10, care
-//! plan, the vocational track's steps, erasure), the printable export, and the POST handlers behind them. Every page
+//! plan, the vocational track's steps, aftercare, erasure), the printable export, and the POST handlers behind them. Every page
 //! goes through the client use-cases; what is shown is what they return.
 
+mod aftercare;
 mod assist;
 mod chart;
 mod forms;
@@ -23,6 +24,8 @@ use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
+pub use aftercare::show as aftercare;
+pub use aftercare::{end_save, follow_up_save, plan_save, relapse_save};
 pub use assist::{assist_form, assist_preview, assist_save};
 pub use get::{barc10_form, care_plan_form, consent_form, episode_form, erase_form};
 pub use list::{index, register};

@@ -1,0 +1,197 @@
+//! Aftercare in SQLite, behind [`AftercareStore`].
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use pulih_domain::aftercare::{AftercareEndStatus, FollowUpStatus};
+use pulih_domain::audit::AuditEvent;
+use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::region::{RegionCode, Scope};
+use pulih_store::{
+    AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreError, StoreResult,
+};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::{SqliteStore, map_err};
+
+/// `column` is `code` or lies below it, by index range as [`crate::below`] does.
+fn push_at_or_below(q: &mut QueryBuilder<'_, Sqlite>, column: &str, code: &RegionCode) {
+    q.push(format!("({column} = "))
+        .push_bind(code.to_string())
+        .push(format!(" or ({column} >= "))
+        .push_bind(code.to_string())
+        .push(format!(" || '.' and {column} < "))
+        .push_bind(code.to_string())
+        .push(" || '/'))");
+}
+
+fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
+    match scope {
+        Scope::National => {
+            q.push("1 = 1");
+        }
+        Scope::Region(code) => push_at_or_below(q, "c.region", code),
+    }
+}
+
+/// The clients `reach` allows, as a condition on `c`.
+fn push_reach(q: &mut QueryBuilder<'_, Sqlite>, reach: &ClientReach) {
+    match reach {
+        ClientReach::Scope(scope) => push_scope(q, scope),
+        ClientReach::OrgOrAssigned(scope, org, user) => {
+            push_scope(q, scope);
+            q.push(" and (c.org_id = ")
+                .push_bind(org.as_uuid())
+                .push(" or c.assigned_to = ")
+                .push_bind(user.as_uuid())
+                .push(")");
+        }
+        ClientReach::Assigned(user) => {
+            q.push("c.assigned_to = ").push_bind(user.as_uuid());
+        }
+    }
+}
+
+/// An open plan of client `?1`: a plan (`?2`) no end (`?3`) refers to.
+const OPEN_PLAN: &str = "select 1 from client_facts p where p.client_id = ?1 and p.kind = ?2 \
+     and not exists (select 1 from client_facts e where e.refers_to = p.id and e.kind = ?3) limit 1";
+
+fn count(n: i64) -> StoreResult<u64> {
+    u64::try_from(n).map_err(crate::backend)
+}
+
+#[async_trait]
+impl AftercareStore for SqliteStore {
+    async fn add_facts(&self, facts: &[(ClientFact, AuditEvent)]) -> StoreResult<()> {
+        let facts = facts.to_vec();
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    for (fact, event) in &facts {
+                        crate::clients::add_fact(c, fact, event).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    async fn add_plan(&self, plan: &ClientFact, event: &AuditEvent) -> StoreResult<()> {
+        let (plan, event) = (plan.clone(), event.clone());
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    // the one writer runs this check and the insert with nothing between
+                    let open = sqlx::query(OPEN_PLAN)
+                        .bind(plan.client_id.as_uuid())
+                        .bind(FactKind::AftercarePlan.key())
+                        .bind(FactKind::AftercareEnd.key())
+                        .fetch_optional(&mut *c)
+                        .await
+                        .map_err(map_err)?;
+                    if open.is_some() {
+                        return Err(StoreError::Conflict);
+                    }
+                    crate::clients::add_fact(c, &plan, &event).await
+                })
+            })
+            .await
+    }
+
+    async fn follow_ups_due(
+        &self,
+        reach: &ClientReach,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<DueVisit>> {
+        // the pending date of a plan is the due_on of its latest follow-up (ids are
+        // UUIDv7, so the latest recorded has the greatest id), or the plan's own
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "select client_id, code, assigned_to, due from (\
+             select c.id as client_id, c.code, c.assigned_to, \
+             case when n.id is null then p.due_on else n.due_on end as due \
+             from client_facts p join clients c on c.id = p.client_id \
+             left join client_facts n on n.id = (select v.id from client_facts v \
+             where v.refers_to = p.id and v.kind = ",
+        );
+        q.push_bind(FactKind::FollowUp.key())
+            .push(" order by v.id desc limit 1) where p.kind = ")
+            .push_bind(FactKind::AftercarePlan.key())
+            .push(" and c.erased_at is null and not exists (select 1 from client_facts e where e.refers_to = p.id and e.kind = ")
+            .push_bind(FactKind::AftercareEnd.key())
+            .push(") and ");
+        push_reach(&mut q, reach);
+        q.push(") d where due is not null and due <= ")
+            .push_bind(until)
+            .push(" order by due, code");
+        let rows = q.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DueVisit {
+                    client_id: ClientId::from_uuid(r.try_get("client_id").map_err(map_err)?),
+                    code: ClientCode::parse(r.try_get("code").map_err(map_err)?)
+                        .map_err(crate::backend)?,
+                    assigned_to: r
+                        .try_get::<Option<uuid::Uuid>, _>("assigned_to")
+                        .map_err(map_err)?
+                        .map(UserId::from_uuid),
+                    due_on: r.try_get("due").map_err(map_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn caseloads(&self, scope: &Scope) -> StoreResult<Vec<(UserId, u64)>> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "select c.assigned_to, count(*) as n from clients c \
+             where c.assigned_to is not null and c.erased_at is null and ",
+        );
+        push_scope(&mut q, scope);
+        q.push(" group by c.assigned_to");
+        let rows = q.build().fetch_all(&self.reader).await.map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    UserId::from_uuid(r.try_get("assigned_to").map_err(map_err)?),
+                    count(r.try_get("n").map_err(map_err)?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn aftercare_counts(
+        &self,
+        region: &RegionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<AftercareCounts> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "select count(distinct e.client_id) as finished, \
+             count(distinct case when exists (select 1 from client_facts r \
+             where r.refers_to = e.refers_to and (r.kind = ",
+        );
+        q.push_bind(FactKind::Relapse.key())
+            .push(" or (r.kind = ")
+            .push_bind(FactKind::FollowUp.key())
+            .push(" and r.status = ")
+            .push_bind(FollowUpStatus::Relapsed.key())
+            .push(
+                "))) then e.client_id end) as relapsed \
+                   from client_facts e join clients c on c.id = e.client_id \
+                   where e.kind = ",
+            )
+            .push_bind(FactKind::AftercareEnd.key())
+            .push(" and e.status = ")
+            .push_bind(AftercareEndStatus::Completed.key())
+            .push(" and e.occurred_on >= ")
+            .push_bind(from)
+            .push(" and e.occurred_on <= ")
+            .push_bind(to)
+            .push(" and ");
+        push_at_or_below(&mut q, "c.region", region);
+        let row = q.build().fetch_one(&self.reader).await.map_err(map_err)?;
+        Ok(AftercareCounts {
+            finished: count(row.try_get("finished").map_err(map_err)?)?,
+            relapsed: count(row.try_get("relapsed").map_err(map_err)?)?,
+        })
+    }
+}

@@ -1,0 +1,90 @@
+//! Aftercare as JSON: plans, follow-ups, the end of aftercare, relapses, and the
+//! outcome figure of a region.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use pulih_app::{
+    AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult,
+    PeriodInput, RelapseInput, RelapseResult,
+};
+
+use super::ApiJson;
+use super::clients::{Created, client_id, created};
+use super::regions::parse_code;
+use crate::auth::{ClientIp, CurrentUser};
+use crate::{AppState, WebError};
+
+/// `POST /api/v1/clients/{id}/aftercare-plans`: a plan at discharge; 409 while one is open.
+pub async fn plan(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AftercarePlanInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let fact = state
+        .app
+        .record_aftercare_plan(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/follow-ups`: a visit of the open plan.
+pub async fn follow_up(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<FollowUpInput>,
+) -> Result<(StatusCode, Json<FollowUpResult>), WebError> {
+    let result = state
+        .app
+        .record_follow_up(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// `POST /api/v1/clients/{id}/aftercare-end`: the worker ends the open plan.
+pub async fn end(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AftercareEndInput>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let fact = state
+        .app
+        .end_aftercare(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok(created(fact))
+}
+
+/// `POST /api/v1/clients/{id}/relapses`: a relapse and what was done next.
+pub async fn relapse(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RelapseInput>,
+) -> Result<(StatusCode, Json<RelapseResult>), WebError> {
+    let result = state
+        .app
+        .record_relapse(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// `GET /api/v1/regions/{code}/outcomes/aftercare?from=&to=`.
+pub async fn outcomes(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(code): Path<String>,
+    Query(period): Query<PeriodInput>,
+) -> Result<Json<AftercareOutcome>, WebError> {
+    let outcome = state
+        .app
+        .aftercare_outcomes(&who.0.actor(), &parse_code(&code)?, &period)
+        .await?;
+    Ok(Json(outcome))
+}
