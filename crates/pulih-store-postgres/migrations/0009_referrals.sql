@@ -45,4 +45,3 @@ create table notifications (
     unique (user_id, kind, subject)
 );
 create index notifications_user on notifications (user_id, created_at);
-create index client_facts_refers on client_facts (refers_to) where refers_to is not null;

@@ -1,5 +1,5 @@
 -- the vocational track is read across the clients a worker reaches, by kind of fact.
-create index client_facts_kind on client_facts (kind, client_id);
+create index client_facts_kind_client on client_facts (kind, client_id);
 
 -- a placement's retention is checked once per month (3, 6, 12): the check's due date is
 -- the placement date plus that many months, so two checks of one month of one placement
