@@ -35,7 +35,7 @@ pub use bersinar::{
 };
 pub use boundaries::BoundarySummary;
 pub use clients::*;
-pub use directory::{ServiceInput, ServiceView};
+pub use directory::{DirectoryImport, HsdsFiles, ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use keys::{KeyError, Keys};
 pub use orgs::NewOrg;

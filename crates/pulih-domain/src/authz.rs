@@ -60,6 +60,10 @@ pub enum Action {
     RecordPeerProgramme,
     /// List services in the partner directory (partners: only their own organisation's).
     ManageServices,
+    /// Search the partner directory: whoever refers clients or receives referrals.
+    FindServices,
+    /// Import services into the partner directory from an Open Referral (HSDS) file.
+    ImportServices,
 }
 
 /// Why an action was refused.
@@ -93,6 +97,11 @@ const fn role_allows(role: Role, action: Action) -> bool {
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
+        FindServices => matches!(
+            role,
+            Role::Admin | Role::Coordinator | Role::Counsellor | Role::Agent | Role::Partner
+        ),
+        ImportServices => matches!(role, Role::Admin | Role::Coordinator),
     }
 }
 
@@ -124,8 +133,10 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 18] = [
+    const ACTIONS: [Action; 20] = [
         Action::ManageServices,
+        Action::FindServices,
+        Action::ImportServices,
         Action::ManageUnits,
         Action::RecordActivity,
         Action::ManageBersinar,
@@ -210,6 +221,25 @@ mod tests {
             authorize(&me, Action::ImportRegions, &Scope::National),
             Err(Denied::Scope)
         );
+    }
+
+    #[test]
+    fn everyone_who_refers_or_receives_referrals_finds_services_and_only_staff_import() {
+        let here = Scope::Region(regency(21, 71));
+        for role in Role::ALL {
+            let me = actor(role, here.clone(), false);
+            let refers = !matches!(role, Role::Analyst | Role::PoliceLiaison);
+            assert_eq!(
+                authorize(&me, Action::FindServices, &here).is_ok(),
+                refers,
+                "{role:?}"
+            );
+            assert_eq!(
+                authorize(&me, Action::ImportServices, &here).is_ok(),
+                matches!(role, Role::Admin | Role::Coordinator),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -61,7 +61,8 @@ macro_rules! conformance_suite {
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,
-            services_are_found_by_type_and_by_the_region_they_cover);
+            services_are_found_by_type_and_by_the_region_they_cover,
+            services_are_put_by_id_all_or_nothing_and_read_by_organisation_scope);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -100,6 +100,11 @@ pub fn router(state: AppState) -> Router {
             "/partner-services",
             get(api::directory::search).post(api::directory::create),
         )
+        .route("/partner-services/export", get(api::directory::export))
+        .route(
+            "/partner-services/import",
+            post(api::directory::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+        )
         .route(
             "/villages/{code}/bersinar",
             get(api::programme::bersinar_history).post(api::programme::bersinar_step),
@@ -181,6 +186,15 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(pages::units::training))
         .route("/trainings/{id}/attendance", post(pages::units::attendance))
         .route("/worklist", get(pages::worklist::show))
+        .route(
+            "/partner-services",
+            get(pages::directory::index).post(pages::directory::create),
+        )
+        .route(
+            "/partner-services/export.zip",
+            // the API handler: a browser session reaches it here, bearer tokens under /api
+            get(api::directory::export),
+        )
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
+pub mod directory;
 pub mod ikn;
 pub mod ikotan;
 pub mod login;
@@ -45,6 +46,8 @@ pub struct Nav {
     pub users: bool,
     /// Whether to show the clients link (the roles that work with clients).
     pub clients: bool,
+    /// Whether to show the partner directory link (whoever refers or receives referrals).
+    pub directory: bool,
     /// Whether to show the break-glass review link (administrators).
     pub break_glass_review: bool,
     /// The session's CSRF token, for the logout form and page forms.
@@ -63,6 +66,7 @@ impl Nav {
             admin: may(Action::ManageUsers),
             users: may(Action::ViewUsers),
             clients: works_with_clients(actor.role),
+            directory: may(Action::FindServices),
             break_glass_review: may(Action::ReviewBreakGlass),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),

@@ -12,6 +12,8 @@ mod client_access;
 mod client_pages;
 mod clients;
 mod directory;
+mod directory_hsds;
+mod directory_pages;
 mod ikotan;
 mod input;
 mod ops;
