@@ -150,7 +150,7 @@ async fn an_export_imported_into_a_fresh_database_gives_the_same_services_and_ag
         assert!(names.contains(&table), "{table} in {names:?}");
     }
     let text = |name: &str| &files.iter().find(|(n, _)| n == name).expect("table").1;
-    assert!(text("service_areas.csv").contains("urn:kemendagri:wilayah:21.72,"));
+    assert!(text("service_areas.csv").contains("urn:kemendagri:wilayah:21.72\n"));
     assert!(
         text("service_areas.csv").contains("KOTA BATAM")
             || text("service_areas.csv").contains("Kota Batam")
