@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::error::Fields;
 
+mod export;
 mod hsds;
 mod rows;
 mod transfer;
