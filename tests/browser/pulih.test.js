@@ -505,6 +505,17 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
     await page.getByLabel('Cari desa/kelurahan menurut nama').pressSequentially('binjai', { delay: 40 });
     await page.locator('#results ul.results > li').first().waitFor();
     found.push(['htmx results', await axeScan(page, 'Kota Batam with htmx results')]);
+    // The partner directory: search, results and the listing form, then the form refused.
+    await page.goto('/partner-services');
+    await expectText(page.getByRole('heading', { level: 1 }), 'Direktori layanan mitra', 'directory heading');
+    found.push(['directory', await axeScan(page, 'partner directory')]);
+    await page.getByLabel('Wilayah layanan', { exact: true }).fill('21.71, 21.99');
+    await Promise.all([
+      page.waitForURL('**/partner-services', { waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Catat layanan', exact: true }).click(),
+    ]);
+    await page.locator('p.error').first().waitFor();
+    found.push(['directory form refused', await axeScan(page, 'refused listing form')]);
 
     const bad = found.flatMap(([where, vs]) =>
       blocking(vs).map((v) => `${where}: [${v.impact}] ${v.id} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`),

@@ -155,3 +155,22 @@ impl App {
         Ok(self.store.revoke_session(who.session.id, &event).await?)
     }
 }
+
+impl App {
+    /// The actor a console command runs as: the named user, with its role and scope (a
+    /// disabled user may do nothing). No such user is `NotFound`.
+    pub async fn console_actor(&self, username: &str) -> AppResult<Actor> {
+        let user = self
+            .store
+            .user_by_username(&username.trim().to_lowercase())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Actor {
+            user_id: user.id,
+            org_id: user.org_id,
+            role: user.role,
+            scope: user.scope,
+            disabled: user.disabled,
+        })
+    }
+}

@@ -40,7 +40,7 @@ pub use bersinar::{
 };
 pub use boundaries::BoundarySummary;
 pub use clients::*;
-pub use directory::{ServiceInput, ServiceView};
+pub use directory::{DirectoryImport, HsdsFiles, ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountView, LinkageView};
 pub use keys::{KeyError, Keys};

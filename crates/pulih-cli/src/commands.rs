@@ -62,7 +62,7 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 /// Opens the database and the keys, and builds the application.
-async fn app(settings: &Settings) -> anyhow::Result<App> {
+pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
     let store = open_store(settings).await?;
     let keys = crate::keys::open(settings, store.as_ref()).await?;
     let config = AppConfig {
@@ -73,7 +73,7 @@ async fn app(settings: &Settings) -> anyhow::Result<App> {
     Ok(App::new(store, Arc::new(SystemClock), config, keys))
 }
 
-fn spinner(message: &'static str) -> ProgressBar {
+pub(crate) fn spinner(message: &'static str) -> ProgressBar {
     let bar = ProgressBar::new_spinner().with_message(message);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
@@ -118,7 +118,7 @@ async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn app_error(e: AppError) -> anyhow::Error {
+pub(crate) fn app_error(e: AppError) -> anyhow::Error {
     match e {
         AppError::Invalid(fields) => anyhow::anyhow!(
             "invalid input: {}",

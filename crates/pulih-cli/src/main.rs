@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod directory;
 mod keys;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,26 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Partner directory commands.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DirectoryCommand {
+    /// Import services from Open Referral HSDS tables (see docs/HSDS.md). Every row is
+    /// checked first; any problem imports nothing. Importing the same file again changes
+    /// nothing.
+    Import {
+        /// A zip of the CSV tables (as the export gives), or a folder holding them.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The administrator or coordinator the import is made as (its scope limits it).
+        #[arg(long = "as", default_value = "admin")]
+        username: String,
     },
 }
 
@@ -171,6 +192,9 @@ async fn main() -> std::process::ExitCode {
         Command::Keys {
             command: KeysCommand::Rotate,
         } => commands::rotate_keys(settings).await,
+        Command::Directory {
+            command: DirectoryCommand::Import { from, username },
+        } => directory::import(settings, &from, &username).await,
     };
     match result {
         Ok(code) => code,

@@ -419,3 +419,110 @@ fn boundaries_are_imported_from_geojson_and_a_bad_file_imports_nothing() {
     );
     assert!(text(&again).contains("36 replaced"), "{}", text(&again));
 }
+
+/// Writes into `dir` the HSDS tables of one counselling service serving `area`, offered
+/// by the organisation named `org` (BNN RI is the first administrator's).
+fn hsds_folder(dir: &Path, org: &str, area: &str) {
+    let service = "0190f1a2-0000-7000-8000-00000000aa01";
+    let term = "0190f1a2-0000-7000-8000-00000000bb01";
+    let files = [
+        (
+            "organizations.csv",
+            format!("id,name,description\n0190f1a2-0000-7000-8000-00000000cc01,{org},bnn\n"),
+        ),
+        (
+            "services.csv",
+            format!(
+                "id,organization_id,name,status,capacity\n{service},0190f1a2-0000-7000-8000-00000000cc01,Konseling Rawat Jalan,active,10\n"
+            ),
+        ),
+        (
+            "phones.csv",
+            format!(
+                "id,service_id,number\n0190f1a2-0000-7000-8000-00000000dd01,{service},0778-123456\n"
+            ),
+        ),
+        (
+            "service_areas.csv",
+            format!(
+                "id,service_id,name,uri\n0190f1a2-0000-7000-8000-00000000ee01,{service},,urn:kemendagri:wilayah:{area}\n"
+            ),
+        ),
+        (
+            "taxonomy_terms.csv",
+            format!("id,code,name,description\n{term},counselling,Counselling,Konseling\n"),
+        ),
+        (
+            "attributes.csv",
+            format!(
+                "id,link_id,link_entity,taxonomy_term_id\n0190f1a2-0000-7000-8000-00000000ff01,{service},service,{term}\n"
+            ),
+        ),
+    ];
+    std::fs::create_dir_all(dir).expect("folder");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+}
+
+#[test]
+fn the_directory_is_imported_from_hsds_tables_once_and_a_bad_file_imports_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(
+        pulih(dir.path(), &["regions", "import"], None)
+            .status
+            .success()
+    );
+    let admin = pulih(
+        dir.path(),
+        &["admin", "create", "--username", "admin", "--password-stdin"],
+        Some("kopi-susu-pagi-2026\n"),
+    );
+    assert!(admin.status.success(), "{}", text(&admin));
+    let bad = dir.path().join("bad");
+    hsds_folder(&bad, "BLK Entah", "21.99");
+    let refused = pulih(
+        dir.path(),
+        &["directory", "import", "--from", bad.to_str().expect("path")],
+        None,
+    );
+    assert!(!refused.status.success());
+    let said = text(&refused);
+    assert!(said.contains("nothing was imported"), "{said}");
+    assert!(
+        said.contains("services.csv:2:organization_id: services.csv line 2: this organisation is not registered")
+            && said.contains("service_areas.csv:2:uri: "),
+        "{said}"
+    );
+
+    let good = dir.path().join("good");
+    hsds_folder(&good, "BNN RI", "21.71");
+    let from = good.to_str().expect("path");
+    let first = pulih(dir.path(), &["directory", "import", "--from", from], None);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains("1 added, 0 changed, 0 unchanged"),
+        "{}",
+        text(&first)
+    );
+    let again = pulih(
+        dir.path(),
+        &["directory", "import", "--from", from, "--as", "admin"],
+        None,
+    );
+    assert!(
+        text(&again).contains("0 added, 0 changed, 1 unchanged"),
+        "{}",
+        text(&again)
+    );
+    let nobody = pulih(
+        dir.path(),
+        &["directory", "import", "--from", from, "--as", "siapa"],
+        None,
+    );
+    assert!(
+        text(&nobody).contains("there is no user siapa"),
+        "{}",
+        text(&nobody)
+    );
+}

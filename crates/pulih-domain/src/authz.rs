@@ -68,6 +68,10 @@ pub enum Action {
     /// See outcome figures of a region, e.g. the share not relapsed after aftercare
     /// (analysts: with small cells suppressed).
     ViewOutcomes,
+    /// Search the partner directory: whoever refers clients or receives referrals.
+    FindServices,
+    /// Import services into the partner directory from an Open Referral (HSDS) file.
+    ImportServices,
 }
 
 /// Why an action was refused.
@@ -107,6 +111,11 @@ const fn role_allows(role: Role, action: Action) -> bool {
             Role::Coordinator | Role::Analyst | Role::PoliceLiaison
         ),
         ViewOutcomes => matches!(role, Role::Admin | Role::Coordinator | Role::Analyst),
+        FindServices => matches!(
+            role,
+            Role::Admin | Role::Coordinator | Role::Counsellor | Role::Agent | Role::Partner
+        ),
+        ImportServices => matches!(role, Role::Admin | Role::Coordinator),
     }
 }
 
@@ -138,11 +147,13 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 21] = [
+    const ACTIONS: [Action; 23] = [
         Action::RecordHandoff,
         Action::ViewLinkage,
         Action::ViewOutcomes,
         Action::ManageServices,
+        Action::FindServices,
+        Action::ImportServices,
         Action::ManageUnits,
         Action::RecordActivity,
         Action::ManageBersinar,
@@ -250,6 +261,25 @@ mod tests {
             authorize(&me, Action::ImportRegions, &Scope::National),
             Err(Denied::Scope)
         );
+    }
+
+    #[test]
+    fn everyone_who_refers_or_receives_referrals_finds_services_and_only_staff_import() {
+        let here = Scope::Region(regency(21, 71));
+        for role in Role::ALL {
+            let me = actor(role, here.clone(), false);
+            let refers = !matches!(role, Role::Analyst | Role::PoliceLiaison);
+            assert_eq!(
+                authorize(&me, Action::FindServices, &here).is_ok(),
+                refers,
+                "{role:?}"
+            );
+            assert_eq!(
+                authorize(&me, Action::ImportServices, &here).is_ok(),
+                matches!(role, Role::Admin | Role::Coordinator),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

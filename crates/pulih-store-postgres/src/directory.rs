@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{OrgId, ServiceId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{DirectoryStore, PartnerService, ServiceQuery, StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -79,6 +79,68 @@ async fn add_service(
     .await
 }
 
+/// Adds or replaces one service with its areas; returns its version.
+async fn put_service(conn: &mut PgConnection, s: &PartnerService) -> StoreResult<i64> {
+    let areas: Vec<&str> = s.areas.iter().map(RegionCode::as_str).collect();
+    let version: i64 = sqlx::query_scalar(
+        "insert into partner_services (id, org_id, name, service, areas, capacity, contact, hours, recorded_by, recorded_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         on conflict (id) do update set org_id = excluded.org_id, name = excluded.name, \
+         service = excluded.service, areas = excluded.areas, capacity = excluded.capacity, \
+         contact = excluded.contact, hours = excluded.hours, recorded_by = excluded.recorded_by, \
+         recorded_at = excluded.recorded_at, version = partner_services.version + 1 \
+         returning version",
+    )
+    .bind(s.id.as_uuid())
+    .bind(s.org.as_uuid())
+    .bind(&s.name)
+    .bind(&s.service)
+    .bind(areas.join(" "))
+    .bind(s.capacity)
+    .bind(&s.contact)
+    .bind(&s.hours)
+    .bind(s.recorded_by.as_uuid())
+    .bind(s.recorded_at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    sqlx::query("delete from partner_service_areas where service_id = $1")
+        .bind(s.id.as_uuid())
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    for area in &areas {
+        sqlx::query("insert into partner_service_areas (service_id, region) values ($1, $2)")
+            .bind(s.id.as_uuid())
+            .bind(*area)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(version)
+}
+
+async fn put_services(
+    conn: &mut PgConnection,
+    services: &[PartnerService],
+    event: &AuditEvent,
+) -> StoreResult<()> {
+    for s in services {
+        let version = put_service(conn, s).await?;
+        let region = s.areas.first().map_or("ID", RegionCode::as_str);
+        audit::change(
+            conn,
+            "partner_service",
+            &s.id.to_string(),
+            version,
+            region,
+            event.at,
+        )
+        .await?;
+    }
+    audit::append(conn, event).await
+}
+
 #[async_trait]
 impl DirectoryStore for PostgresStore {
     async fn add_service(&self, service: &PartnerService, event: &AuditEvent) -> StoreResult<()> {
@@ -116,5 +178,30 @@ impl DirectoryStore for PostgresStore {
         .await
         .map_err(map_err)?;
         found.iter().map(service_row).collect()
+    }
+    async fn services_of_orgs(
+        &self,
+        scope: &Scope,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<PartnerService>> {
+        let (filter, param) = crate::scope_filter("o.place", scope);
+        let found = sqlx::query(&format!(
+            "{SELECT} where {filter} and ($2::uuid is null or s.org_id = $2) order by o.name, s.name, s.id"
+        ))
+        .bind(param)
+        .bind(org.map(|o| o.as_uuid()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        found.iter().map(service_row).collect()
+    }
+    async fn put_services(
+        &self,
+        services: &[PartnerService],
+        event: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        put_services(&mut tx, services, event).await?;
+        tx.commit().await.map_err(map_err)
     }
 }

@@ -77,7 +77,8 @@ macro_rules! conformance_suite {
             facts_written_together_are_stored_all_or_none,
             a_client_has_one_open_plan_at_most,
             the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads,
-            aftercare_counts_take_completed_ends_and_relapses_during_them);
+            aftercare_counts_take_completed_ends_and_relapses_during_them,
+            services_are_put_by_id_all_or_nothing_and_read_by_organisation_scope);
     };
     (@each $fresh:path; $($name:ident),*) => {
         $(

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{OrgId, ServiceId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 
 use crate::StoreResult;
 
@@ -57,4 +57,20 @@ pub trait DirectoryStore: Send + Sync {
     async fn service(&self, id: ServiceId) -> StoreResult<Option<PartnerService>>;
     /// Services matching the query, by organisation name and service name.
     async fn search_services(&self, query: &ServiceQuery) -> StoreResult<Vec<PartnerService>>;
+    /// Every service of the organisations placed in `scope` (only `org`'s when given), by
+    /// organisation name, service name and id: what an export holds.
+    async fn services_of_orgs(
+        &self,
+        scope: &Scope,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<PartnerService>>;
+    /// Stores the services in one transaction with one audit entry: a new id is added, a
+    /// known id is replaced (areas included) and its version goes up; each gets a
+    /// change-feed entry. An unknown organisation is `MissingReference("organisation")`
+    /// and stores nothing.
+    async fn put_services(
+        &self,
+        services: &[PartnerService],
+        event: &AuditEvent,
+    ) -> StoreResult<()>;
 }

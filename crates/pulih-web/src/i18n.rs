@@ -263,7 +263,7 @@ mod tests {
             keys.push(format!("referral_move.{}", m.key()));
         }
         for t in ServiceType::ALL {
-            keys.push(format!("service_type.{}", t.key()));
+            keys.push(format!("directory.type.{}", t.key()));
         }
         for section in [
             "referrals_to_answer",

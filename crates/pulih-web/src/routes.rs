@@ -152,6 +152,11 @@ pub fn router(state: AppState) -> Router {
             "/partner-services",
             get(api::directory::search).post(api::directory::create),
         )
+        .route("/partner-services/export", get(api::directory::export))
+        .route(
+            "/partner-services/import",
+            post(api::directory::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
+        )
         .route(
             "/villages/{code}/bersinar",
             get(api::programme::bersinar_history).post(api::programme::bersinar_step),
@@ -247,6 +252,15 @@ pub fn router(state: AppState) -> Router {
             get(pages::handoffs::index).post(pages::handoffs::record),
         )
         .route("/handoffs/bulk", post(pages::handoffs::bulk))
+        .route(
+            "/partner-services",
+            get(pages::directory::index).post(pages::directory::create),
+        )
+        .route(
+            "/partner-services/export.zip",
+            // the API handler: a browser session reaches it here, bearer tokens under /api
+            get(api::directory::export),
+        )
         .route(
             "/regencies/{code}/bersinar-targets",
             post(pages::bersinar::target),

@@ -1,9 +1,12 @@
-//! The partner directory as JSON: list a service, search by type and region.
+//! The partner directory as JSON: list a service, search by type and region; export and
+//! import it as Open Referral HSDS tables.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use pulih_app::{ServiceInput, ServiceView};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pulih_app::{AppError, DirectoryImport, HsdsFiles, ServiceInput, ServiceView};
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
@@ -42,4 +45,38 @@ pub async fn create(
         .list_service(&who.0.actor(), input, ip.as_deref())
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/partner-services/export`: the services of the organisations in the
+/// user's scope (a partner: its own) as a zip of Open Referral HSDS CSV tables.
+pub async fn export(State(state): State<AppState>, who: CurrentUser) -> Result<Response, WebError> {
+    let zip = state.app.export_services(&who.0.actor()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"pulih-hsds.zip\"",
+            ),
+        ],
+        zip,
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/partner-services/import` with a zip of HSDS CSV tables as the body:
+/// administrators and coordinators import services of organisations in their scope; a
+/// file with any bad row stores nothing and names every problem by file, line and column.
+pub async fn import(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ip: ClientIp,
+    body: Bytes,
+) -> Result<Json<DirectoryImport>, WebError> {
+    let files = HsdsFiles::from_zip(&body).map_err(|p| AppError::Invalid(vec![p]))?;
+    let summary = state
+        .app
+        .import_services(&who.0.actor(), files, ip.as_deref())
+        .await?;
+    Ok(Json(summary))
 }

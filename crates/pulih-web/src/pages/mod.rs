@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
+pub mod directory;
 pub mod handoffs;
 pub mod ikn;
 pub mod ikotan;
@@ -50,6 +51,8 @@ pub struct Nav {
     pub clients: bool,
     /// Whether to show the referrals link (those who send or receive referrals).
     pub referrals: bool,
+    /// Whether to show the partner directory link (whoever refers or receives referrals).
+    pub directory: bool,
     /// Whether to show the break-glass review link (administrators).
     pub break_glass_review: bool,
     /// Whether to show the hand-offs link (police liaisons).
@@ -71,6 +74,7 @@ impl Nav {
             users: may(Action::ViewUsers),
             clients: works_with_clients(actor.role),
             referrals: works_with_clients(actor.role) || actor.role == Role::Partner,
+            directory: may(Action::FindServices),
             break_glass_review: may(Action::ReviewBreakGlass),
             handoffs: may(Action::RecordHandoff),
             csrf: who.session.csrf_token.clone(),

@@ -58,6 +58,8 @@ pub struct TestApp {
     pub root_token: String,
     /// The SQLite file, to check what reaches the disk; none on PostgreSQL.
     pub db_file: Option<PathBuf>,
+    /// Which database it runs on, to start another one alike.
+    pub backend: Backend,
     _db: Box<dyn std::any::Any + Send>,
 }
 
@@ -156,6 +158,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         client,
         root_token: String::new(),
         db_file,
+        backend,
         _db: guard,
     };
     app.root_token = app.login("root", ROOT_PASSWORD).await;

@@ -13,6 +13,8 @@ mod client_access;
 mod client_pages;
 mod clients;
 mod directory;
+mod directory_hsds;
+mod directory_pages;
 mod ikotan;
 mod input;
 mod linkage;

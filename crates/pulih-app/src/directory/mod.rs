@@ -1,6 +1,7 @@
 //! The partner directory: administrators, coordinators and partners (for their own
-//! organisation) list services; everyone searches them by type and by a region they
-//! serve.
+//! organisation) list services; whoever refers clients or receives referrals searches
+//! them by type and by a region they serve; the directory travels as Open Referral HSDS
+//! tables (`transfer`).
 
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, Denied, authorize};
@@ -13,7 +14,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
+
+mod export;
+mod hsds;
+mod rows;
+mod transfer;
+
 use crate::{App, AppError, AppResult, Record};
+pub use hsds::HsdsFiles;
+pub use transfer::DirectoryImport;
 
 /// Most services one search returns.
 pub const SEARCH_LIMIT: i64 = 200;
@@ -153,7 +162,7 @@ impl App {
         service: Option<&str>,
         region: Option<&str>,
     ) -> AppResult<Vec<ServiceView>> {
-        authorize(actor, Action::ViewOrgs, &actor.scope)?;
+        authorize(actor, Action::FindServices, &actor.scope)?;
         let mut f = Fields::default();
         let service = match service.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => f
