@@ -80,9 +80,13 @@ impl App {
         // WIT reaches a new day first: nothing can be overdue before that.
         let earliest = (self.now() + Duration::hours(9)).date_naive();
         let mut coordinators: HashMap<RegionCode, Vec<UserId>> = HashMap::new();
+        let mut today: HashMap<RegionCode, NaiveDate> = HashMap::new();
         let mut escalated = 0;
         for r in self.store.overdue_referrals(earliest, BATCH).await? {
-            if self.today_in(&r.region).await? <= r.answer_due {
+            if !today.contains_key(&r.region) {
+                today.insert(r.region.clone(), self.today_in(&r.region).await?);
+            }
+            if today[&r.region] <= r.answer_due {
                 continue;
             }
             if !coordinators.contains_key(&r.region) {

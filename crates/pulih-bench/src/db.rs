@@ -77,6 +77,16 @@ impl BenchDb {
         self.postgres.as_ref().map(|pg| pg.url.as_str())
     }
 
+    /// Brings PostgreSQL's planner statistics up to date after a bulk seed, as autovacuum
+    /// does within a minute or so in steady use; without them it plans for the empty
+    /// tables it last saw. SQLite keeps no statistics unless asked, so it is left alone.
+    pub fn analyze(&self) -> Result<()> {
+        match &self.postgres {
+            Some(pg) => psql(&pg.url, "analyze"),
+            None => Ok(()),
+        }
+    }
+
     /// Database flags shared by every `pulih` subcommand.
     pub fn flags(&self) -> Vec<String> {
         let mut flags = vec![

@@ -8,6 +8,8 @@
 //!   fixed number of concurrent connections (64 by default);
 //! * the same for a regency's page with 300 villages on its map (Kabupaten Mojokerto), its
 //!   programme seeded through the API first (`--scenario regency-page` runs only this);
+//! * the same for the worklist of a coordinator with 500 agents and 5,000 clients in scope,
+//!   page and JSON, all seeded through the API first (`--scenario worklist` runs only this);
 //! * p50/p95/p99 and throughput of durable writes — BARC-10 screenings posted by a counsellor,
 //!   one client record per connection — under the same load.
 //!
@@ -17,10 +19,12 @@
 mod api;
 mod db;
 mod load;
+mod parallel;
 mod regency;
 mod report;
 mod run;
 mod server;
+mod worklist;
 mod writes;
 
 use std::path::PathBuf;
@@ -65,7 +69,7 @@ struct Args {
     /// Number of cold starts; the median is reported.
     #[arg(long, default_value_t = 5)]
     cold_starts: usize,
-    /// Which measurements to take: all, or only the regency page.
+    /// Which measurements to take: all, only the regency page, or only the worklist.
     #[arg(long, value_enum, default_value_t = Scenario::All)]
     scenario: Scenario,
 }

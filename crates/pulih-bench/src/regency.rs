@@ -70,20 +70,7 @@ pub struct Picked {
 /// Finds [`REGENCY`] in the embedded region tree and checks it is as large as the
 /// scenario needs.
 pub fn pick() -> Result<Picked> {
-    let regions = pulih_regions::embedded().context("reading the embedded region tree")?;
-    let name = regions
-        .iter()
-        .find(|r| r.code.as_str() == REGENCY)
-        .map(|r| r.name.clone())
-        .with_context(|| format!("regency {REGENCY} is not in the embedded region tree"))?;
-    let prefix = format!("{REGENCY}.");
-    let mut villages: Vec<String> = regions
-        .iter()
-        .map(|r| r.code.as_str())
-        .filter(|c| c.starts_with(&prefix) && c.matches('.').count() == 3)
-        .map(str::to_owned)
-        .collect();
-    villages.sort_unstable();
+    let (name, villages) = named_with_villages(REGENCY)?;
     if villages.len() < MIN_VILLAGES {
         bail!(
             "{name} ({REGENCY}) has {} villages, fewer than {MIN_VILLAGES}",
@@ -95,6 +82,26 @@ pub fn pick() -> Result<Picked> {
         name,
         villages,
     })
+}
+
+/// The official name of regency `code` in the embedded region tree and the codes of its
+/// villages, in code order.
+pub fn named_with_villages(code: &str) -> Result<(String, Vec<String>)> {
+    let regions = pulih_regions::embedded().context("reading the embedded region tree")?;
+    let name = regions
+        .iter()
+        .find(|r| r.code.as_str() == code)
+        .map(|r| r.name.clone())
+        .with_context(|| format!("regency {code} is not in the embedded region tree"))?;
+    let prefix = format!("{code}.");
+    let mut villages: Vec<String> = regions
+        .iter()
+        .map(|r| r.code.as_str())
+        .filter(|c| c.starts_with(&prefix) && c.matches('.').count() == 3)
+        .map(str::to_owned)
+        .collect();
+    villages.sort_unstable();
+    Ok((name, villages))
 }
 
 /// What was seeded, and the coordinator's token to load the page with.

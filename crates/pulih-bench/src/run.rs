@@ -9,7 +9,7 @@ use crate::db::{Backend, BenchDb};
 use crate::load::{self, Load, LoadResult};
 use crate::report::{Row, Target, format_duration, thousands};
 use crate::server::{Pulih, Server};
-use crate::{api, regency, writes};
+use crate::{api, regency, worklist, writes};
 
 /// DESIGN.md: cold start to first served request ≤ 100 ms (after migrations).
 const COLD_START_TARGET: Duration = Duration::from_millis(100);
@@ -50,6 +50,8 @@ pub enum Scenario {
     All,
     /// Only the regency page (after the region import it needs).
     RegencyPage,
+    /// Only the worklist of a coordinator with 5,000 clients and 500 agents in scope.
+    Worklist,
 }
 
 /// The rows of one backend's table, plus lines printed under it.
@@ -115,7 +117,7 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
         .build()
         .context("starting the async runtime")?;
     runtime
-        .block_on(under_load(&server, settings, &mut rows, &mut notes))
+        .block_on(under_load(&server, &db, settings, &mut rows, &mut notes))
         .with_context(|| format!("server log tail:\n{}", server.log_tail()))?;
     Ok(Outcome { rows, notes })
 }
@@ -151,6 +153,7 @@ fn cold_starts(
 /// [`Scenario::RegencyPage`]).
 async fn under_load(
     server: &Server,
+    db: &BenchDb,
     settings: &Settings,
     rows: &mut Vec<Row>,
     notes: &mut Vec<String>,
@@ -158,8 +161,14 @@ async fn under_load(
     let client = load::client(settings.concurrency)?;
     let base_url = server.base_url();
     let token = api::login(&client, &base_url, ADMIN_USERNAME, ADMIN_PASSWORD).await?;
-    if settings.scenario == Scenario::RegencyPage {
-        return regency_page(&client, server, &token, settings, rows, notes).await;
+    match settings.scenario {
+        Scenario::RegencyPage => {
+            return regency_page(&client, server, &token, settings, rows, notes).await;
+        }
+        Scenario::Worklist => {
+            return worklist(&client, (server, db), &token, settings, rows, notes).await;
+        }
+        Scenario::All => {}
     }
     let endpoints = [
         (
@@ -184,6 +193,7 @@ async fn under_load(
         push_rows(rows, &label, &result, p99_target, Target::None, settings);
     }
     regency_page(&client, server, &token, settings, rows, notes).await?;
+    worklist(&client, (server, db), &token, settings, rows, notes).await?;
 
     // At least one client record per connection, and none shared between connections (as
     // in the field, where a counsellor records for one client at a time).
@@ -249,6 +259,63 @@ async fn regency_page(
         Target::None,
         settings,
     );
+    Ok(())
+}
+
+/// Makes sure an answer is what the endpoint should serve.
+type Check = fn(&str) -> Result<()>;
+
+/// Seeds a coordinator's scope with 500 agents and 5,000 clients through the API, brings
+/// the planner's statistics up to date, then loads its worklist as a page and as JSON.
+async fn worklist(
+    client: &reqwest::Client,
+    (server, db): (&Server, &BenchDb),
+    admin_token: &str,
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let base_url = server.base_url();
+    let picked = worklist::pick()?;
+    let seeded = worklist::seed(client, &base_url, admin_token, &picked)
+        .await
+        .with_context(|| format!("seeding the clients and agents of {}", picked.name))?;
+    db.analyze()
+        .context("updating the planner's statistics after seeding")?;
+    notes.push(format!(
+        "worklist: the coordinator of {} ({}) with {} agents in {} IBM units and {} clients, \
+         seeded with {} API requests in {}",
+        picked.name,
+        worklist::REGENCY,
+        worklist::AGENTS,
+        picked.villages.len(),
+        worklist::CLIENTS,
+        thousands(seeded.requests as u64),
+        format_duration(seeded.took)
+    ));
+    let endpoints: [(&str, &str, &str, Duration, Check); 2] = [
+        (
+            "worklist page",
+            "/worklist",
+            "text/html",
+            HTML_P99_TARGET,
+            worklist::check_page,
+        ),
+        (
+            "worklist JSON",
+            "/api/v1/worklist",
+            "application/json",
+            JSON_P99_TARGET,
+            worklist::check_json,
+        ),
+    ];
+    for (kind, path, accept, p99_target, check) in endpoints {
+        let load = Load::get(format!("{base_url}{path}"), seeded.token.clone(), accept)
+            .sized(settings.requests, settings.concurrency);
+        let result = measure(client, server, load, settings, check).await?;
+        let label = format!("{kind} {path}");
+        push_rows(rows, &label, &result, p99_target, Target::None, settings);
+    }
     Ok(())
 }
 

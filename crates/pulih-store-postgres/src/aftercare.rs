@@ -6,32 +6,14 @@ use pulih_domain::aftercare::{AftercareEndStatus, FollowUpStatus};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
-use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::region::RegionCode;
 use pulih_store::{
     AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreError, StoreResult,
 };
 use sqlx::{Postgres, QueryBuilder, Row};
 
-use crate::clients::push_scope;
+use crate::reach::{push_at_or_below, push_reach};
 use crate::{PostgresStore, map_err};
-
-/// The clients `reach` allows, as a condition on `c`.
-fn push_reach(q: &mut QueryBuilder<'_, Postgres>, reach: &ClientReach) {
-    match reach {
-        ClientReach::Scope(scope) => push_scope(q, "c.region", scope),
-        ClientReach::OrgOrAssigned(scope, org, user) => {
-            push_scope(q, "c.region", scope);
-            q.push(" and (c.org_id = ")
-                .push_bind(org.as_uuid())
-                .push(" or c.assigned_to = ")
-                .push_bind(user.as_uuid())
-                .push(")");
-        }
-        ClientReach::Assigned(user) => {
-            q.push("c.assigned_to = ").push_bind(user.as_uuid());
-        }
-    }
-}
 
 /// An open plan of client `$1`: a plan (`$2`) no end (`$3`) refers to.
 const OPEN_PLAN: &str = "select 1 from client_facts p where p.client_id = $1 and p.kind = $2 \
@@ -115,24 +97,6 @@ impl AftercareStore for PostgresStore {
             .collect()
     }
 
-    async fn caseloads(&self, scope: &Scope) -> StoreResult<Vec<(UserId, u64)>> {
-        let mut q = QueryBuilder::<Postgres>::new(
-            "select c.assigned_to, count(*) as n from clients c \
-             where c.assigned_to is not null and c.erased_at is null and ",
-        );
-        push_scope(&mut q, "c.region", scope);
-        q.push(" group by c.assigned_to");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    UserId::from_uuid(r.try_get("assigned_to").map_err(map_err)?),
-                    count(r.try_get("n").map_err(map_err)?)?,
-                ))
-            })
-            .collect()
-    }
-
     async fn aftercare_counts(
         &self,
         region: &RegionCode,
@@ -162,7 +126,7 @@ impl AftercareStore for PostgresStore {
             .push(" and e.occurred_on <= ")
             .push_bind(to)
             .push(" and ");
-        push_scope(&mut q, "c.region", &Scope::Region(region.clone()));
+        push_at_or_below(&mut q, "c.region", region);
         let row = q.build().fetch_one(&self.pool).await.map_err(map_err)?;
         Ok(AftercareCounts {
             finished: count(row.try_get("finished").map_err(map_err)?)?,

@@ -8,8 +8,8 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Grant,
-    GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
+    CaseloadCount, ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore,
+    DueFact, Grant, GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
 };
 
 use crate::{PostgresStore, clients, grants, keys, reach_facts};
@@ -62,8 +62,15 @@ impl ClientStore for PostgresStore {
         filter: &ClientFilter,
         kinds: &[FactKind],
         until: NaiveDate,
-    ) -> StoreResult<Vec<ClientFact>> {
+    ) -> StoreResult<Vec<DueFact>> {
         clients::due_facts(&self.pool, filter, kinds, until).await
+    }
+    async fn caseload_counts(
+        &self,
+        filter: &ClientFilter,
+        quiet_since: NaiveDate,
+    ) -> StoreResult<Vec<CaseloadCount>> {
+        clients::caseload_counts(&self.pool, filter, quiet_since).await
     }
     async fn facts_in_reach(
         &self,

@@ -9,7 +9,7 @@ use pulih_domain::region::Scope;
 use pulih_store::{Grant, GrantReview, StoreError, StoreResult};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use crate::clients::push_scope;
+use crate::reach::push_scope;
 use crate::{audit, map_err, rows};
 
 /// The columns of a grant with its client's code.

@@ -16,6 +16,7 @@ mod keys;
 mod linkage;
 mod peers;
 mod programme;
+mod reach;
 mod reach_facts;
 mod referrals;
 mod regions;

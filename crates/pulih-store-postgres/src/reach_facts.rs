@@ -1,12 +1,11 @@
 //! Facts of some kinds about every client a worker reaches, in one query: for worklists
 //! and counts that span many clients.
 
-use pulih_domain::client::{ClientCode, FactKind};
-use pulih_domain::region::RegionCode;
+use pulih_domain::client::FactKind;
 use pulih_store::{ClientReach, ReachedFact, StoreResult};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use crate::clients::push_scope;
+use crate::reach::push_reach;
 use crate::{map_err, rows};
 
 pub(crate) async fn facts_in_reach(
@@ -17,40 +16,11 @@ pub(crate) async fn facts_in_reach(
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = QueryBuilder::<Postgres>::new(
-        "select f.*, c.code as client_code, c.region as client_region, \
-         c.erased_at is not null as client_erased \
-         from client_facts f join clients c on c.id = f.client_id where f.kind = any(",
-    );
+    let mut q = QueryBuilder::<Postgres>::new(format!("{} where f.kind = any(", rows::REACHED));
     let kinds: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
     q.push_bind(kinds).push(") and ");
-    match reach {
-        ClientReach::Scope(scope) => push_scope(&mut q, "c.region", scope),
-        ClientReach::OrgOrAssigned(scope, org, user) => {
-            push_scope(&mut q, "c.region", scope);
-            q.push(" and (c.org_id = ")
-                .push_bind(org.as_uuid())
-                .push(" or c.assigned_to = ")
-                .push_bind(user.as_uuid())
-                .push(")");
-        }
-        ClientReach::Assigned(user) => {
-            q.push("c.assigned_to = ").push_bind(user.as_uuid());
-        }
-    }
+    push_reach(&mut q, reach);
     q.push(" order by f.client_id, f.occurred_on, f.recorded_at, f.id");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
-    found
-        .iter()
-        .map(|row| {
-            let code: String = row.try_get("client_code").map_err(map_err)?;
-            let region: String = row.try_get("client_region").map_err(map_err)?;
-            Ok(ReachedFact {
-                code: ClientCode::parse(&code).map_err(crate::backend)?,
-                region: RegionCode::parse(&region).map_err(crate::backend)?,
-                erased: row.try_get("client_erased").map_err(map_err)?,
-                fact: rows::fact(row)?,
-            })
-        })
-        .collect()
+    found.iter().map(rows::reached_fact).collect()
 }

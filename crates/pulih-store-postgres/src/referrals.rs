@@ -258,6 +258,7 @@ impl ReferralStore for PostgresStore {
              and ($4::text is null or r.region = $4 or {}) \
              and ($5 = '' or r.status = any(string_to_array($5, ' '))) \
              and ($6::date is null or r.sent_on >= $6) and ($7::date is null or r.sent_on <= $7) \
+             and (not $9 or r.escalated_at is not null) \
              order by r.id desc limit $8",
             crate::below("r.region", "$4")
         ))
@@ -269,6 +270,7 @@ impl ReferralStore for PostgresStore {
         .bind(q.sent_from)
         .bind(q.sent_to)
         .bind(q.limit)
+        .bind(q.escalated_only)
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;

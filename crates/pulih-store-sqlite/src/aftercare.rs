@@ -6,51 +6,14 @@ use pulih_domain::aftercare::{AftercareEndStatus, FollowUpStatus};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
-use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::region::RegionCode;
 use pulih_store::{
     AftercareCounts, AftercareStore, ClientFact, ClientReach, DueVisit, StoreError, StoreResult,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+use crate::reach::{push_at_or_below, push_reach};
 use crate::{SqliteStore, map_err};
-
-/// `column` is `code` or lies below it, by index range as [`crate::below`] does.
-fn push_at_or_below(q: &mut QueryBuilder<'_, Sqlite>, column: &str, code: &RegionCode) {
-    q.push(format!("({column} = "))
-        .push_bind(code.to_string())
-        .push(format!(" or ({column} >= "))
-        .push_bind(code.to_string())
-        .push(format!(" || '.' and {column} < "))
-        .push_bind(code.to_string())
-        .push(" || '/'))");
-}
-
-fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
-    match scope {
-        Scope::National => {
-            q.push("1 = 1");
-        }
-        Scope::Region(code) => push_at_or_below(q, "c.region", code),
-    }
-}
-
-/// The clients `reach` allows, as a condition on `c`.
-fn push_reach(q: &mut QueryBuilder<'_, Sqlite>, reach: &ClientReach) {
-    match reach {
-        ClientReach::Scope(scope) => push_scope(q, scope),
-        ClientReach::OrgOrAssigned(scope, org, user) => {
-            push_scope(q, scope);
-            q.push(" and (c.org_id = ")
-                .push_bind(org.as_uuid())
-                .push(" or c.assigned_to = ")
-                .push_bind(user.as_uuid())
-                .push(")");
-        }
-        ClientReach::Assigned(user) => {
-            q.push("c.assigned_to = ").push_bind(user.as_uuid());
-        }
-    }
-}
 
 /// An open plan of client `?1`: a plan (`?2`) no end (`?3`) refers to.
 const OPEN_PLAN: &str = "select 1 from client_facts p where p.client_id = ?1 and p.kind = ?2 \
@@ -136,24 +99,6 @@ impl AftercareStore for SqliteStore {
                         .map(UserId::from_uuid),
                     due_on: r.try_get("due").map_err(map_err)?,
                 })
-            })
-            .collect()
-    }
-
-    async fn caseloads(&self, scope: &Scope) -> StoreResult<Vec<(UserId, u64)>> {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "select c.assigned_to, count(*) as n from clients c \
-             where c.assigned_to is not null and c.erased_at is null and ",
-        );
-        push_scope(&mut q, scope);
-        q.push(" group by c.assigned_to");
-        let rows = q.build().fetch_all(&self.reader).await.map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    UserId::from_uuid(r.try_get("assigned_to").map_err(map_err)?),
-                    count(r.try_get("n").map_err(map_err)?)?,
-                ))
             })
             .collect()
     }

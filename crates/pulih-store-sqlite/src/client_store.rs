@@ -7,8 +7,8 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Grant,
-    GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
+    CaseloadCount, ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore,
+    DueFact, Grant, GrantReview, NewClient, ReachedFact, SealedKey, StoreResult,
 };
 
 use crate::{SqliteStore, clients, reach_facts};
@@ -76,8 +76,15 @@ impl ClientStore for SqliteStore {
         filter: &ClientFilter,
         kinds: &[FactKind],
         until: NaiveDate,
-    ) -> StoreResult<Vec<ClientFact>> {
+    ) -> StoreResult<Vec<DueFact>> {
         clients::due_facts(&self.reader, filter, kinds, until).await
+    }
+    async fn caseload_counts(
+        &self,
+        filter: &ClientFilter,
+        quiet_since: NaiveDate,
+    ) -> StoreResult<Vec<CaseloadCount>> {
+        clients::caseload_counts(&self.reader, filter, quiet_since).await
     }
     async fn facts_in_reach(
         &self,

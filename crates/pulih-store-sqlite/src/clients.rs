@@ -6,11 +6,12 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::region::Scope;
 use pulih_store::{
-    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, Grant, GrantReview, NewClient,
-    SealedKey, StoreError, StoreResult,
+    CaseloadCount, ClientContact, ClientFact, ClientFilter, ClientRow, DueFact, Grant, GrantReview,
+    NewClient, SealedKey, StoreError, StoreResult,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
+use crate::reach::{push_reach, push_scope};
 use crate::{audit, map_err, rows};
 
 /// The columns of a client row with its key.
@@ -99,36 +100,10 @@ where
         .transpose()
 }
 
-/// Adds `region inside scope` to a query.
-fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
-    match scope {
-        Scope::National => q.push("1 = 1"),
-        Scope::Region(code) => q
-            .push("(c.region = ")
-            .push_bind(code.to_string())
-            .push(" or c.region like ")
-            .push_bind(format!("{code}.%"))
-            .push(")"),
-    };
-}
-
 /// Appends ` where (…)`: the clients the filter's reach and live grants allow.
-fn push_reach(q: &mut QueryBuilder<'_, Sqlite>, filter: &ClientFilter) {
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &ClientFilter) {
     q.push(" where ((");
-    match &filter.reach {
-        ClientReach::Scope(scope) => push_scope(q, scope),
-        ClientReach::OrgOrAssigned(scope, org, user) => {
-            push_scope(q, scope);
-            q.push(" and (c.org_id = ")
-                .push_bind(org.as_uuid())
-                .push(" or c.assigned_to = ")
-                .push_bind(user.as_uuid())
-                .push(")");
-        }
-        ClientReach::Assigned(user) => {
-            q.push("c.assigned_to = ").push_bind(user.as_uuid());
-        }
-    }
+    push_reach(q, &filter.reach);
     q.push(")");
     if let Some((user, at)) = filter.granted {
         q.push(" or c.id in (select client_id from grants where user_id = ")
@@ -147,7 +122,7 @@ pub(crate) async fn list_clients(
     filter: &ClientFilter,
 ) -> StoreResult<Vec<ClientRow>> {
     let mut q = QueryBuilder::<Sqlite>::new(CLIENT);
-    push_reach(&mut q, filter);
+    push_filter(&mut q, filter);
     if let Some(before) = filter.before {
         q.push(" and c.id < ").push_bind(before.as_uuid());
     }
@@ -161,11 +136,9 @@ pub(crate) async fn client_contacts(
     filter: &ClientFilter,
 ) -> StoreResult<Vec<ClientContact>> {
     let mut q = QueryBuilder::<Sqlite>::new(
-        "select c.id, c.code, c.region, c.assigned_to, c.created_at, \
-         (select max(f.occurred_on) from client_facts f where f.client_id = c.id) as last_fact_on \
-         from clients c",
+        "select c.id, c.code, c.region, c.assigned_to, c.created_at, c.last_fact_on from clients c",
     );
-    push_reach(&mut q, filter);
+    push_filter(&mut q, filter);
     q.push(" and c.erased_at is null order by c.code");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
     found.iter().map(rows::contact).collect()
@@ -176,11 +149,12 @@ pub(crate) async fn due_facts(
     filter: &ClientFilter,
     kinds: &[FactKind],
     until: NaiveDate,
-) -> StoreResult<Vec<ClientFact>> {
+) -> StoreResult<Vec<DueFact>> {
     let mut q = QueryBuilder::<Sqlite>::new(
-        "select f.* from client_facts f join clients c on c.id = f.client_id",
+        "select f.client_id, f.kind, f.due_on, c.code, c.assigned_to \
+         from client_facts f join clients c on c.id = f.client_id",
     );
-    push_reach(&mut q, filter);
+    push_filter(&mut q, filter);
     q.push(" and c.erased_at is null and f.due_on <= ")
         .push_bind(until);
     q.push(" and f.kind in (");
@@ -191,7 +165,24 @@ pub(crate) async fn due_facts(
     q.push(") and not exists (select 1 from client_facts a where a.refers_to = f.id)");
     q.push(" order by f.due_on, f.id");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
-    found.iter().map(rows::fact).collect()
+    found.iter().map(rows::due_fact).collect()
+}
+
+pub(crate) async fn caseload_counts(
+    pool: &SqlitePool,
+    filter: &ClientFilter,
+    quiet_since: NaiveDate,
+) -> StoreResult<Vec<CaseloadCount>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "select c.assigned_to, count(*) as clients, \
+         sum(case when coalesce(c.last_fact_on, substr(c.created_at, 1, 10)) <= ",
+    );
+    q.push_bind(quiet_since)
+        .push(" then 1 else 0 end) as no_contact from clients c");
+    push_filter(&mut q, filter);
+    q.push(" and c.erased_at is null group by c.assigned_to");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::caseload_count).collect()
 }
 
 pub(crate) async fn assign_client(
@@ -234,15 +225,18 @@ pub(crate) async fn add_fact(
     fact: &ClientFact,
     event: &AuditEvent,
 ) -> StoreResult<()> {
-    let region: String =
-        sqlx::query("select region from clients where id = ?1 and erased_at is null")
-            .bind(fact.client_id.as_uuid())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_err)?
-            .ok_or(StoreError::NotFound)?
-            .try_get("region")
-            .map_err(map_err)?;
+    let region: String = sqlx::query(
+        "update clients set last_fact_on = max(coalesce(last_fact_on, ?2), ?2) \
+         where id = ?1 and erased_at is null returning region",
+    )
+    .bind(fact.client_id.as_uuid())
+    .bind(fact.occurred_on)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .ok_or(StoreError::NotFound)?
+    .try_get("region")
+    .map_err(map_err)?;
     sqlx::query(
         "insert into client_facts (id, client_id, kind, occurred_on, due_on, status, refers_to, detail, sealed, recorded_by, recorded_at) \
          values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -402,13 +396,9 @@ pub(crate) async fn grants(
 ) -> StoreResult<Vec<Grant>> {
     let mut q = QueryBuilder::<Sqlite>::new(GRANT);
     q.push(" where (");
-    push_scope(&mut q, scope);
-    if let Scope::Region(code) = scope {
-        q.push(" or g.user_scope = ")
-            .push_bind(code.to_string())
-            .push(" or g.user_scope like ")
-            .push_bind(format!("{code}.%"));
-    }
+    push_scope(&mut q, "g.region", scope);
+    q.push(" or ");
+    push_scope(&mut q, "g.user_scope", scope);
     q.push(")");
     if unreviewed_only {
         q.push(" and g.reviewed_at is null");

@@ -14,6 +14,7 @@ mod directory;
 mod linkage;
 mod peers;
 mod programme;
+mod reach;
 mod reach_facts;
 mod referrals;
 mod regions;

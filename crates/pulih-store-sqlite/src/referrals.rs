@@ -263,6 +263,7 @@ impl ReferralStore for SqliteStore {
              and (?4 is null or r.region = ?4 or {}) \
              and (?5 = '' or instr(' ' || ?5 || ' ', ' ' || r.status || ' ') > 0) \
              and (?6 is null or r.sent_on >= ?6) and (?7 is null or r.sent_on <= ?7) \
+             and (not ?9 or r.escalated_at is not null) \
              order by r.id desc limit ?8",
             crate::below("r.region", "?4")
         ))
@@ -274,6 +275,7 @@ impl ReferralStore for SqliteStore {
         .bind(q.sent_from)
         .bind(q.sent_to)
         .bind(q.limit)
+        .bind(q.escalated_only)
         .fetch_all(&self.reader)
         .await
         .map_err(map_err)?;

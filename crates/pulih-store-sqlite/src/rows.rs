@@ -10,8 +10,9 @@ use pulih_domain::org::OrgType;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    Assessment, BersinarStep, ClientContact, ClientFact, ClientRow, Grant, GrantReview,
-    Organisation, Region, SealedKey, Session, SessionKind, StoreError, User,
+    Assessment, BersinarStep, CaseloadCount, ClientContact, ClientFact, ClientRow, DueFact, Grant,
+    GrantReview, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind, StoreError,
+    User,
 };
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -248,5 +249,56 @@ pub(crate) fn bersinar_step(row: &SqliteRow) -> Result<BersinarStep, StoreError>
         reason: row.try_get("reason").map_err(map_err)?,
         recorded_by: UserId::from_uuid(row.try_get("recorded_by").map_err(map_err)?),
         recorded_at: row.try_get("recorded_at").map_err(map_err)?,
+    })
+}
+
+/// A fact with its client, from a query selecting [`REACHED`](crate::rows::REACHED).
+pub(crate) fn reached_fact(row: &SqliteRow) -> Result<ReachedFact, StoreError> {
+    let code: String = row.try_get("client_code").map_err(map_err)?;
+    let region: String = row.try_get("client_region").map_err(map_err)?;
+    Ok(ReachedFact {
+        code: ClientCode::parse(&code).map_err(crate::backend)?,
+        region: RegionCode::parse(&region).map_err(crate::backend)?,
+        assigned_to: row
+            .try_get::<Option<uuid::Uuid>, _>("client_assigned_to")
+            .map_err(map_err)?
+            .map(UserId::from_uuid),
+        erased: row.try_get("client_erased").map_err(map_err)?,
+        fact: fact(row)?,
+    })
+}
+
+/// Facts joined to their clients, as [`reached_fact`] reads them.
+pub(crate) const REACHED: &str = "select f.*, c.code as client_code, c.region as client_region, \
+     c.assigned_to as client_assigned_to, c.erased_at is not null as client_erased \
+     from client_facts f join clients c on c.id = f.client_id";
+
+/// A worker's caseload from `caseload_counts`.
+pub(crate) fn caseload_count(row: &SqliteRow) -> Result<CaseloadCount, StoreError> {
+    let count = |column: &str| -> Result<u64, StoreError> {
+        let n: i64 = row.try_get(column).map_err(map_err)?;
+        u64::try_from(n).map_err(crate::backend)
+    };
+    Ok(CaseloadCount {
+        worker: row
+            .try_get::<Option<uuid::Uuid>, _>("assigned_to")
+            .map_err(map_err)?
+            .map(UserId::from_uuid),
+        clients: count("clients")?,
+        no_contact: count("no_contact")?,
+    })
+}
+
+/// A due fact from `due_facts`.
+pub(crate) fn due_fact(row: &SqliteRow) -> Result<DueFact, StoreError> {
+    Ok(DueFact {
+        client_id: ClientId::from_uuid(row.try_get("client_id").map_err(map_err)?),
+        code: ClientCode::parse(row.try_get("code").map_err(map_err)?).map_err(corrupt)?,
+        assigned_to: row
+            .try_get::<Option<uuid::Uuid>, _>("assigned_to")
+            .map_err(map_err)?
+            .map(UserId::from_uuid),
+        kind: FactKind::parse(row.try_get("kind").map_err(map_err)?).map_err(corrupt)?,
+        due_on: row.try_get("due_on").map_err(map_err)?,
     })
 }

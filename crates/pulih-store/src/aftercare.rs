@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::{ClientId, UserId};
-use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::region::RegionCode;
 
 use crate::{ClientFact, ClientReach, StoreResult};
 
@@ -51,8 +51,6 @@ pub trait AftercareStore: Send + Sync {
         reach: &ClientReach,
         until: NaiveDate,
     ) -> StoreResult<Vec<DueVisit>>;
-    /// How many clients (not erased) inside `scope` each worker is assigned.
-    async fn caseloads(&self, scope: &Scope) -> StoreResult<Vec<(UserId, u64)>>;
     /// Clients at or below `region` whose aftercare ended `completed` between `from` and
     /// `to` (inclusive), and how many of them relapsed during it: a `relapse` or a
     /// `follow_up` with status `relapsed` refers to the plan the end closed.

@@ -104,10 +104,38 @@ pub struct ReachedFact {
     pub code: ClientCode,
     /// Where the client is registered.
     pub region: RegionCode,
+    /// The worker the client is assigned to.
+    pub assigned_to: Option<UserId>,
     /// Whether the client's data was erased.
     pub erased: bool,
     /// The fact.
     pub fact: ClientFact,
+}
+
+/// A fact still due, with just what a worklist shows of it and its client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueFact {
+    /// The client.
+    pub client_id: ClientId,
+    /// The client's code.
+    pub code: ClientCode,
+    /// The worker the client is assigned to.
+    pub assigned_to: Option<UserId>,
+    /// What is due.
+    pub kind: FactKind,
+    /// When.
+    pub due_on: NaiveDate,
+}
+
+/// One worker's share of the clients a filter reaches, for coordinators' caseloads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaseloadCount {
+    /// The worker; none for the clients assigned to nobody.
+    pub worker: Option<UserId>,
+    /// Clients assigned (not erased).
+    pub clients: u64,
+    /// Of those, the ones with nothing recorded after the day asked about.
+    pub no_contact: u64,
 }
 
 /// Which clients a list may show, by the role asking.
@@ -222,15 +250,24 @@ pub trait ClientStore: Send + Sync {
     /// The clients the filter reaches that are not erased, with the date of their latest
     /// fact, by code; `limit` and `before` are ignored.
     async fn client_contacts(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientContact>>;
-    /// Facts of the given kinds about the clients the filter reaches, due on or before
-    /// `until`, that no later fact answers (refers to): TAT assessments still to do,
-    /// consents not withdrawn. By due date.
+    /// Facts of the given kinds about the clients (not erased) the filter reaches, due on
+    /// or before `until`, that no later fact answers (refers to): TAT assessments still to
+    /// do, consents not withdrawn. By due date, each with its client's code and worker.
     async fn due_facts(
         &self,
         filter: &ClientFilter,
         kinds: &[FactKind],
         until: NaiveDate,
-    ) -> StoreResult<Vec<ClientFact>>;
+    ) -> StoreResult<Vec<DueFact>>;
+    /// Per worker (and one row for nobody), the clients (not erased) the filter reaches
+    /// and how many of them were last heard of on or before `quiet_since`: their latest
+    /// fact, or their registration (UTC date) before any. Counted in the database, so a
+    /// scope of thousands of clients returns one row per worker.
+    async fn caseload_counts(
+        &self,
+        filter: &ClientFilter,
+        quiet_since: NaiveDate,
+    ) -> StoreResult<Vec<CaseloadCount>>;
     /// The facts of the given kinds about every client the reach allows (no grants), by
     /// client, then date, then recording time: one query whatever the number of clients.
     async fn facts_in_reach(

@@ -20,6 +20,7 @@ mod programme;
 mod referrals;
 mod units;
 mod vocational;
+mod worklist;
 
 pub use aftercare::*;
 pub use boundaries::*;
@@ -31,6 +32,7 @@ pub use programme::*;
 pub use referrals::*;
 pub use units::*;
 pub use vocational::*;
+pub use worklist::*;
 
 use crate::{
     Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
@@ -76,7 +78,8 @@ macro_rules! conformance_suite {
             facts_are_read_across_a_reach_and_a_month_is_checked_once,
             facts_written_together_are_stored_all_or_none,
             a_client_has_one_open_plan_at_most,
-            the_pending_visit_of_open_plans_is_listed_by_reach_with_caseloads,
+            the_pending_visit_of_open_plans_is_listed_by_reach,
+            due_facts_and_caseloads_are_read_across_a_scope,
             aftercare_counts_take_completed_ends_and_relapses_during_them,
             services_are_put_by_id_all_or_nothing_and_read_by_organisation_scope);
     };

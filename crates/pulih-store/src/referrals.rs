@@ -107,6 +107,8 @@ pub struct ReferralQuery {
     pub sent_from: Option<NaiveDate>,
     /// Only sent on or before this day.
     pub sent_to: Option<NaiveDate>,
+    /// Only those escalated to a coordinator.
+    pub escalated_only: bool,
     /// At most this many.
     pub limit: i64,
 }

@@ -1,17 +1,14 @@
 //! The worklist's follow-ups: visits of open aftercare plans due within a week or past due
-//! for the user's own clients, and for coordinators the overdue visits of their scope by
-//! worker with each worker's caseload. Items name the client's code, the date and the
-//! kind only, never a substance or diagnosis; a few queries whatever the caseload.
-
-use std::collections::HashMap;
+//! for the user's own clients (coordinators see their scope's overdue visits by worker in
+//! the caseloads). Items name the client's code, the date and the kind only, never a
+//! substance or diagnosis; one query whatever the caseload.
 
 use chrono::{Days, NaiveDate};
 use pulih_domain::account::Role;
 use pulih_domain::authz::Actor;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::client_access::works_with_clients;
-use pulih_domain::ids::{ClientId, UserId};
-use pulih_domain::region::Scope;
+use pulih_domain::ids::ClientId;
 use pulih_store::{ClientReach, DueVisit};
 use serde::Serialize;
 
@@ -44,19 +41,6 @@ impl From<DueVisit> for WorkItem {
     }
 }
 
-/// A worker's overdue follow-ups and caseload, for coordinators.
-#[derive(Debug, Clone, Serialize)]
-pub struct WorkerLoad {
-    /// The worker; none for clients assigned to nobody.
-    pub worker: Option<UserId>,
-    /// The worker's name, when in the coordinator's scope.
-    pub name: Option<String>,
-    /// Clients assigned.
-    pub caseload: u64,
-    /// Overdue follow-ups of those clients.
-    pub overdue: Vec<WorkItem>,
-}
-
 /// The follow-up sections of a worklist.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FollowUpWork {
@@ -66,8 +50,6 @@ pub struct FollowUpWork {
     pub due: Vec<WorkItem>,
     /// Own clients' visits past due.
     pub overdue: Vec<WorkItem>,
-    /// Coordinators: workers in scope, most overdue first.
-    pub by_worker: Vec<WorkerLoad>,
 }
 
 impl App {
@@ -91,68 +73,10 @@ impl App {
             .into_iter()
             .map(WorkItem::from)
             .partition(|i| i.due_on < today);
-        let by_worker = if actor.role == Role::Coordinator {
-            self.workers_overdue(&actor.scope, today).await?
-        } else {
-            Vec::new()
-        };
         Ok(FollowUpWork {
             today: Some(today),
             due,
             overdue,
-            by_worker,
         })
-    }
-
-    /// Overdue follow-ups inside `scope` grouped by assigned worker, with caseloads.
-    async fn workers_overdue(&self, scope: &Scope, today: NaiveDate) -> AppResult<Vec<WorkerLoad>> {
-        let Some(yesterday) = today.pred_opt() else {
-            return Ok(Vec::new());
-        };
-        let overdue = self
-            .store
-            .follow_ups_due(&ClientReach::Scope(scope.clone()), yesterday)
-            .await?;
-        let loads = self.store.caseloads(scope).await?;
-        let names: HashMap<UserId, String> = self
-            .store
-            .list_users(scope)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        let mut by: HashMap<Option<UserId>, WorkerLoad> = loads
-            .into_iter()
-            .map(|(w, caseload)| {
-                let load = WorkerLoad {
-                    worker: Some(w),
-                    name: names.get(&w).cloned(),
-                    caseload,
-                    overdue: Vec::new(),
-                };
-                (Some(w), load)
-            })
-            .collect();
-        for visit in overdue {
-            let worker = visit.assigned_to;
-            by.entry(worker)
-                .or_insert_with(|| WorkerLoad {
-                    worker,
-                    name: worker.and_then(|w| names.get(&w).cloned()),
-                    caseload: 0,
-                    overdue: Vec::new(),
-                })
-                .overdue
-                .push(visit.into());
-        }
-        let mut out: Vec<WorkerLoad> = by.into_values().collect();
-        out.sort_by(|a, b| {
-            b.overdue
-                .len()
-                .cmp(&a.overdue.len())
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| a.worker.cmp(&b.worker))
-        });
-        Ok(out)
     }
 }

@@ -32,7 +32,7 @@ pub use aftercare::{
     RelapseResult, WeeksInput,
 };
 pub use aftercare_view::{AftercareStatus, CurrentStep, Ended};
-pub use follow_ups::{FollowUpWork, WorkItem, WorkerLoad};
+pub use follow_ups::{FollowUpWork, WorkItem};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,

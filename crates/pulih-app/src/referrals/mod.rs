@@ -265,12 +265,7 @@ impl App {
         ip: Option<&str>,
     ) -> AppResult<ReferralView> {
         let (referral, party) = self.referral_for(actor, id).await?;
-        let view = self.open_referral(&referral, party).await?;
-        let row = self
-            .store
-            .client(referral.client_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (view, row) = self.open_referral(&referral, party).await?;
         let detail = json!({ "view": "referral", "referral": id.to_string(),
                              "shared": view.shared.is_some() });
         let event = self.event(Some(actor), "client.view", client_record(&row), ip, detail);

@@ -9,7 +9,7 @@ use pulih_domain::clinical::assist::{Recommendation, Substance};
 use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ReferralId, ServiceId, UserId};
 use pulih_domain::referral::{Move, Party, ReferralStatus, ServiceType};
-use pulih_store::{Referral, ReferralStep};
+use pulih_store::{ClientRow, Referral, ReferralStep};
 use serde::Serialize;
 
 use super::{reason_context, step_context};
@@ -125,12 +125,13 @@ pub struct ReferralView {
 pulih_domain::redacted_debug!(Shared);
 
 impl App {
-    /// Opens a referral for one side.
+    /// Opens a referral for one side; also gives the client row read for it, for the
+    /// audit entry.
     pub(super) async fn open_referral(
         &self,
         r: &Referral,
         party: Party,
-    ) -> AppResult<ReferralView> {
+    ) -> AppResult<(ReferralView, ClientRow)> {
         let row = self
             .store
             .client(r.client_id)
@@ -183,7 +184,7 @@ impl App {
             .filter(|m| m.party() == party && status.apply(*m, party, Some("x")).is_ok())
             .map(Move::key)
             .collect();
-        Ok(ReferralView {
+        let view = ReferralView {
             line: ReferralLine::of(r, today),
             side: match party {
                 Party::Sender => "sender",
@@ -194,7 +195,8 @@ impl App {
             hidden: party == Party::Partner && !sharing,
             steps,
             moves,
-        })
+        };
+        Ok((view, row))
     }
 }
 

@@ -291,9 +291,19 @@ pub async fn a_referral_moves_only_from_the_version_read_and_keeps_its_steps(sto
 }
 
 /// Only referrals past their last day, unanswered and not escalated, are overdue; two
-/// workers escalating at once escalate once, and notifications are not repeated.
+/// workers escalating at once escalate once, and notifications are not repeated; only
+/// escalated referrals are listed as such.
 pub async fn an_overdue_referral_is_escalated_once_even_by_racing_workers(store: &dyn Store) {
     let (_, referral, coordinator) = setup(store).await;
+    let escalated = || async move {
+        let q = ReferralQuery {
+            escalated_only: true,
+            ..query()
+        };
+        let found = store.referrals(&q).await.expect("list");
+        found.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(escalated().await, vec![], "not escalated yet");
     let overdue = |d| async move {
         let found = store.overdue_referrals(day(d), 10).await.expect("overdue");
         found.into_iter().map(|r| r.id).collect::<Vec<_>>()
@@ -315,6 +325,7 @@ pub async fn an_overdue_referral_is_escalated_once_even_by_racing_workers(store:
     let won = [a.expect("a"), b.expect("b")];
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
     assert_eq!(overdue(6).await, vec![]);
+    assert_eq!(escalated().await, vec![referral.id]);
     let notes = store.notifications(coordinator, 10).await.expect("notes");
     let kinds: Vec<_> = notes.iter().map(|n| n.kind.as_str()).collect();
     assert_eq!(

@@ -410,13 +410,13 @@ async fn the_worklist_shows_due_and_overdue_follow_ups_without_clinical_words(ap
         )
         .await;
     let w = app.get("/api/v1/worklist", &coordinator).await;
-    let by = &w.body["follow_ups"]["by_worker"];
+    let by = &w.body["caseloads"];
     assert_eq!(by.as_array().expect("workers").len(), 1, "{by}");
     assert_eq!(
-        (&by[0]["name"], &by[0]["caseload"]),
+        (&by[0]["name"], &by[0]["clients"]),
         (&json!("konselor"), &json!(3))
     );
-    assert_eq!(by[0]["overdue"][0]["code"], json!(late_code));
+    assert_eq!(by[0]["follow_ups_overdue"][0]["code"], json!(late_code));
     let p = page(&app, &coordinator, "/worklist").await;
     assert!(p.html.contains(&late_code) && !p.html.contains("opioid"));
     let _ = org;

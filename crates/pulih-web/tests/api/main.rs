@@ -26,3 +26,4 @@ mod teman_sebaya;
 mod unit_pages;
 mod units;
 mod vocational;
+mod worklist;

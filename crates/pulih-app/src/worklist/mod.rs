@@ -1,9 +1,12 @@
 //! Each user's worklist: what needs doing, computed from the data, never a manual to-do
 //! list. Referrals waiting for an answer (as partner and as sender), escalated referrals,
 //! TAT assessments near their six-day deadline, consents about to end, clients nobody
-//! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the vocational track due, coordinators' view
-//! of their workers' caseloads, and agents of the coordinator's units not trained yet.
+//! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the
+//! vocational track due, coordinators' view of their workers' caseloads ([`caseloads`]),
+//! and agents of the coordinator's units not trained yet.
 //! Clients are named by code only; nothing names a substance or a diagnosis.
+
+mod caseloads;
 
 use std::collections::BTreeMap;
 
@@ -13,8 +16,10 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::referral::ReferralStatus;
-use pulih_store::{ClientFilter, ClientReach, ReferralQuery, UntrainedAgent};
+use pulih_store::{ClientFilter, ClientReach, DueFact, ReferralQuery, UntrainedAgent};
 use serde::Serialize;
+
+pub use caseloads::Caseload;
 
 use crate::clients::reach_of;
 use crate::referrals::{LIST_LIMIT, ReferralLine};
@@ -40,21 +45,6 @@ pub struct DueItem {
     pub overdue: bool,
 }
 
-/// One worker's caseload, for coordinators.
-#[derive(Debug, Clone, Serialize)]
-pub struct Caseload {
-    /// The worker.
-    pub user_id: UserId,
-    /// Their name.
-    pub name: String,
-    /// Clients assigned.
-    pub clients: usize,
-    /// Of those, not contacted for 30 days.
-    pub no_contact: usize,
-    /// TAT assessments past their deadline.
-    pub tat_overdue: usize,
-}
-
 /// What needs doing, by section; a section the user's role has nothing to do with is empty.
 #[derive(Debug, Clone, Default)]
 pub struct Worklist {
@@ -74,14 +64,14 @@ pub struct Worklist {
     pub consents_expiring: Vec<DueItem>,
     /// The user's own clients with nothing recorded for 30 days.
     pub no_contact: Vec<DueItem>,
-    /// Coordinators: each worker's caseload in scope.
+    /// Coordinators: each worker's caseload in scope, with what is overdue.
     pub caseloads: Vec<Caseload>,
     /// Active agents in the coordinator's scope without a bimtek certificate.
     pub untrained_agents: Vec<UntrainedAgent>,
     /// Retention checks of placements open now (due within two weeks or overdue), for the
     /// clients the user works with.
     pub due_retention_checks: Vec<DueCheck>,
-    /// Aftercare follow-ups due and overdue (own clients; by worker for coordinators).
+    /// The user's own clients' aftercare follow-ups due and overdue.
     pub follow_ups: FollowUpWork,
 }
 
@@ -177,13 +167,15 @@ impl App {
                 pulih_domain::region::Scope::Region(code) => Some(code.clone()),
                 pulih_domain::region::Scope::National => None,
             };
-            let waiting: Vec<ReferralLine> = lines(ReferralQuery {
+            // Asked for by their mark: the newest unanswered referrals of a busy scope
+            // would crowd out the old, escalated ones.
+            list.referrals_escalated = lines(ReferralQuery {
                 within,
                 statuses: states(&[ReferralStatus::Sent]),
+                escalated_only: true,
                 ..ReferralQuery::default()
             })
             .await?;
-            list.referrals_escalated = waiting.into_iter().filter(|r| r.escalated).collect();
         }
         Ok(())
     }
@@ -195,101 +187,73 @@ impl App {
         today: NaiveDate,
         list: &mut Worklist,
     ) -> AppResult<()> {
-        let filter = ClientFilter {
+        let filter = |reach| ClientFilter {
             reach,
             granted: None,
             before: None,
             limit: 0,
         };
+        let coordinator = actor.role == Role::Coordinator;
+        let in_reach = filter(reach);
         let tat_until = today + Duration::days(TAT_WARNING_DAYS);
         let consent_until = today + Duration::days(CONSENT_WARNING_DAYS);
         let due = self
             .store
             .due_facts(
-                &filter,
+                &in_reach,
                 &[FactKind::Episode, FactKind::Consent],
                 consent_until,
             )
             .await?;
-        let contacts = self.store.client_contacts(&filter).await?;
-        let codes: BTreeMap<ClientId, &pulih_store::ClientContact> =
-            contacts.iter().map(|c| (c.id, c)).collect();
-        let item = |client: ClientId, due_on: NaiveDate| {
-            codes.get(&client).map(|c| DueItem {
-                client_id: client,
-                client_code: c.code.clone(),
-                due_on,
-                overdue: due_on < today,
-            })
+        let item = |f: &DueFact| DueItem {
+            client_id: f.client_id,
+            client_code: f.code.clone(),
+            due_on: f.due_on,
+            overdue: f.due_on < today,
         };
-        let mine = |client: ClientId| {
-            actor.role != Role::Coordinator
-                || codes
-                    .get(&client)
-                    .is_some_and(|c| c.assigned_to == Some(actor.user_id))
-        };
+        // Coordinators see every TAT deadline in scope, but only their own clients'
+        // consents and silences; their workers' show as counts in the caseloads.
+        let mine = |f: &DueFact| !coordinator || f.assigned_to == Some(actor.user_id);
         for f in &due {
-            let Some(due_on) = f.due_on else { continue };
             match f.kind {
-                FactKind::Episode if due_on <= tat_until => {
-                    list.tat_due.extend(item(f.client_id, due_on));
-                }
-                FactKind::Consent if due_on >= today && mine(f.client_id) => {
-                    list.consents_expiring.extend(item(f.client_id, due_on));
+                FactKind::Episode if f.due_on <= tat_until => list.tat_due.push(item(f)),
+                FactKind::Consent if f.due_on >= today && mine(f) => {
+                    list.consents_expiring.push(item(f));
                 }
                 _ => {}
             }
         }
         let quiet_since = today - Duration::days(NO_CONTACT_DAYS);
-        let quiet = |c: &pulih_store::ClientContact| {
-            c.last_fact_on.unwrap_or_else(|| c.created_at.date_naive()) <= quiet_since
+        let own = if coordinator {
+            filter(ClientReach::Assigned(actor.user_id))
+        } else {
+            in_reach.clone()
         };
-        list.no_contact = contacts
-            .iter()
-            .filter(|c| quiet(c) && mine(c.id))
-            .map(|c| DueItem {
-                client_id: c.id,
-                client_code: c.code.clone(),
-                due_on: c.last_fact_on.unwrap_or_else(|| c.created_at.date_naive()),
-                overdue: true,
+        list.no_contact = self
+            .store
+            .client_contacts(&own)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                let last = c.last_fact_on.unwrap_or_else(|| c.created_at.date_naive());
+                (last <= quiet_since).then_some(DueItem {
+                    client_id: c.id,
+                    client_code: c.code,
+                    due_on: last,
+                    overdue: true,
+                })
             })
             .collect();
-        if actor.role == Role::Coordinator {
-            let mut by_worker: BTreeMap<UserId, Caseload> = BTreeMap::new();
-            for c in &contacts {
-                let Some(worker) = c.assigned_to else {
-                    continue;
-                };
-                let load = by_worker.entry(worker).or_insert_with(|| Caseload {
-                    user_id: worker,
-                    name: String::new(),
-                    clients: 0,
-                    no_contact: 0,
-                    tat_overdue: 0,
-                });
-                load.clients += 1;
-                load.no_contact += usize::from(quiet(c));
-            }
-            for item in list.tat_due.iter().filter(|i| i.overdue) {
-                let worker = codes.get(&item.client_id).and_then(|c| c.assigned_to);
-                if let Some(load) = worker.and_then(|w| by_worker.get_mut(&w)) {
-                    load.tat_overdue += 1;
-                }
-            }
-            let names: BTreeMap<UserId, String> = self
-                .store
-                .list_users(&actor.scope)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.display_name))
+        if coordinator {
+            let counts = self.store.caseload_counts(&in_reach, quiet_since).await?;
+            let tat_overdue: Vec<Option<UserId>> = due
+                .iter()
+                .filter(|f| f.kind == FactKind::Episode && f.due_on < today)
+                .map(|f| f.assigned_to)
                 .collect();
-            list.caseloads = by_worker
-                .into_values()
-                .map(|mut c| {
-                    c.name = names.get(&c.user_id).cloned().unwrap_or_default();
-                    c
-                })
-                .collect();
+            list.caseloads = self
+                .caseloads(&actor.scope, today, counts, &tat_overdue)
+                .await?;
         }
         Ok(())
     }
