@@ -21,12 +21,6 @@ const ADMIN_PASSWORD = 'teh-manis-sore-2026';
 const COUNSELLOR = 'konselor.batam';
 const COUNSELLOR_PASSWORD = 'nasi-lemak-batam-2026';
 
-// A local date `days` before today in western Indonesia (never in the future there).
-function wibDate(days = 0) {
-  const d = new Date(Date.now() + 7 * 3600_000 - days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
 describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
   let dataDir;
   let server;
@@ -164,7 +158,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     await page.getByText('Catat persetujuan klien atas layanan sebelum data klinis apa pun.').waitFor();
     await go(page.getByRole('link', { name: 'Catat persetujuan' }), '**/consent');
     assert.equal(await page.getByLabel('Layanan: skrining, rencana perawatan dan pengobatan').isChecked(), true);
-    assert.equal(await page.getByLabel('Tanggal persetujuan').inputValue(), wibDate());
+    assert.equal(await page.getByLabel('Tanggal persetujuan').inputValue(), h.wibDate());
     await go(page.getByRole('button', { name: 'Simpan persetujuan' }), `**${clientPath}?saved=1`);
     await h.expectText(page.getByRole('status'), 'Tersimpan.', 'saved notice');
     const consent = page.getByRole('region', { name: 'Persetujuan' });
@@ -227,8 +221,8 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       await page.getByLabel('Tanggal skrining').fill(date);
       await go(page.getByRole('button', { name: 'Simpan BARC-10' }), `**${clientPath}?saved=1`);
     };
-    await record(4, wibDate(30));
-    await record(5, wibDate());
+    await record(4, h.wibDate(30));
+    await record(5, h.wibDate());
     const chart = page.getByRole('img', { name: 'Total BARC-10 dari waktu ke waktu' });
     await chart.waitFor();
     const points = await page.locator('figure.chart polyline').getAttribute('points');
@@ -240,7 +234,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       .locator('table', { has: page.locator('caption', { hasText: 'Total BARC-10' }) })
       .locator('tbody tr')
       .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' ')));
-    assert.deepEqual(totals, [`${wibDate(30)} 40 Tidak`, `${wibDate()} 50 Ya`]);
+    assert.deepEqual(totals, [`${h.wibDate(30)} 40 Tidak`, `${h.wibDate()} 50 Ya`]);
     await page.getByText('modal pemulihan kuat (≥ 47)').first().waitFor();
 
     await h.assertNoSidewaysScroll(page, 'record');
@@ -290,19 +284,19 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     const violations = await h.axeScan(page, 'episode form with an error');
     assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the refused episode form');
 
-    await page.getByLabel('Tanggal penangkapan').fill(wibDate(10));
+    await page.getByLabel('Tanggal penangkapan').fill(h.wibDate(10));
     await page.getByRole('checkbox', { name: 'Stimulan jenis amfetamin (sabu, ekstasi)' }).check();
     await page.getByRole('checkbox', { name: 'Dihisap/dibakar' }).check();
     await go(page.getByRole('button', { name: 'Simpan episode' }), `**${clientPath}?saved=1`);
     const episode = page.locator('.fact', { hasText: 'Episode perawatan' });
     await episode.getByText('Terlambat', { exact: true }).waitFor();
-    assert.ok((await episode.textContent()).includes(wibDate(4)), 'due six days after the arrest');
+    assert.ok((await episode.textContent()).includes(h.wibDate(4)), 'due six days after the arrest');
 
     await episode.getByText('Catat asesmen TAT').click();
     await episode.getByLabel('Catatan').fill('Asesmen terpadu di BNNK Batam.');
     await go(episode.getByRole('button', { name: 'Simpan asesmen' }), `**${clientPath}?saved=1`);
     const assessed = page.locator('.fact', { hasText: 'Episode perawatan' });
-    await assessed.getByText(`Diasesmen pada ${wibDate()}`).waitFor();
+    await assessed.getByText(`Diasesmen pada ${h.wibDate()}`).waitFor();
     assert.equal(await assessed.getByText('Terlambat', { exact: true }).count(), 0);
     assertNoProblems([/status of 422/]);
   });
@@ -329,11 +323,11 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     await page.goto(`${clientPath}/care-plan`);
     await page.getByLabel('Tujuan').fill('Ikut pelatihan las di BLK\nTidur cukup');
     await page.getByLabel('Penanggung jawab').fill('Sari Konselor');
-    await page.getByLabel('Tanggal tinjauan').fill(wibDate(-30));
+    await page.getByLabel('Tanggal tinjauan').fill(h.wibDate(-30));
     await go(page.getByRole('button', { name: 'Simpan rencana' }), `**${clientPath}?saved=1`);
     const plan = page.locator('.fact', { hasText: 'Rencana perawatan' });
     assert.deepEqual(await plan.locator('ul li').allTextContents(), ['Ikut pelatihan las di BLK', 'Tidur cukup']);
-    assert.ok((await plan.textContent()).includes(wibDate(-30)));
+    assert.ok((await plan.textContent()).includes(h.wibDate(-30)));
     assertNoProblems();
   });
 
@@ -365,7 +359,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     await consent.getByText('Tarik persetujuan ini').click();
     await consent.getByLabel('Alasan').fill('Klien ingin berhenti.');
     await go(consent.getByRole('button', { name: 'Tarik persetujuan' }), `**${clientPath}?saved=1`);
-    await page.getByRole('region', { name: 'Persetujuan' }).getByText(`Ditarik pada ${wibDate()}`).first().waitFor();
+    await page.getByRole('region', { name: 'Persetujuan' }).getByText(`Ditarik pada ${h.wibDate()}`).first().waitFor();
     await page.getByText('Catat persetujuan klien atas layanan sebelum data klinis apa pun.').waitFor();
     assert.equal(await page.getByRole('link', { name: 'Skrining ASSIST' }).count(), 0, 'no clinical links without consent');
     assertNoProblems();
@@ -502,9 +496,9 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     const agentUser = users.items.find((u) => u.username === 'agen.pemping');
     const { token: coordToken } = await api('POST', '/api/v1/session', null, { username: 'koord.ibm.batam', password });
     await api('POST', '/api/v1/villages/21.71.01.1002/ibm-unit', coordToken, {
-      founded_on: wibDate(30), place: 'Kantor Kelurahan Pemping',
+      founded_on: h.wibDate(30), place: 'Kantor Kelurahan Pemping',
       attendees: { village_head: 1, agent: 5, religious_leader: 2, bnnk_officer: 2 },
-      decree_number: '141/IBM/2026', decree_date: wibDate(30), decree_signed_by: 'Lurah Pemping',
+      decree_number: '141/IBM/2026', decree_date: h.wibDate(30), decree_signed_by: 'Lurah Pemping',
       members: [{ user_id: agentUser.id, sex: 'female', age_band: '25_44' }],
     });
 
@@ -514,7 +508,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       await p.goto('/worklist');
       await go(p.getByRole('link', { name: 'Catat kegiatan' }).first(), '**/activities/new', p);
       assert.equal(await p.getByLabel('Sosialisasi').isChecked(), true, 'an awareness session by default');
-      assert.equal(await p.getByLabel('Tanggal').inputValue(), wibDate(0), 'today by default');
+      assert.equal(await p.getByLabel('Tanggal').inputValue(), h.wibDate(0), 'today by default');
       await p.getByLabel('Tingkat/tempat').selectOption('rw');
       await p.getByLabel('Jumlah peserta', { exact: true }).fill('40');
       await p.getByLabel('Laki-laki').fill('22');
@@ -536,7 +530,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       const p = coord.p;
       await p.goto('/regions/21.71.01.1002');
       const item = p.locator('.activities li').first();
-      await h.expectText(item, `${wibDate(0)} · Sosialisasi · RW · 40 orang (22 L, 18 P) · leaflet bahaya narkoba`, 'the session on the village page');
+      await h.expectText(item, `${h.wibDate(0)} · Sosialisasi · RW · 40 orang (22 L, 18 P) · leaflet bahaya narkoba`, 'the session on the village page');
       const violations = await h.axeScan(p, 'village page with its IBM unit');
       assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the village page');
       assert.deepEqual(coord.seen.splice(0), []);

@@ -7,7 +7,9 @@
 const assert = require('node:assert/strict');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { chromium } = require('playwright-core');
 
 const HERE = path.resolve(__dirname, '..');
 const MINUTE = 60_000;
@@ -203,7 +205,48 @@ async function assertNoSidewaysScroll(page, label) {
   assert.ok(w.scroll <= w.client + 1, `${label}: the page scrolls sideways (${w.scroll} > ${w.client}); too wide: ${w.wide.join(', ')}`);
 }
 
+/// The date `days` before today in Batam (WIB, UTC+7), `YYYY-MM-DD`.
+function wibDate(days = 0) {
+  return new Date(Date.now() + 7 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/// What a scenario starts from: a fresh data folder (`pulih-<name>-…`) with the official
+/// region tree and an administrator, a server on it, and Chromium. `stopScene` undoes it.
+async function startScene(name, admin, adminPassword) {
+  const bin = pulihBin();
+  assert.ok(fs.existsSync(bin), `no pulih binary at ${bin}: run \`cargo build -p pulih-cli\` or set PULIH_BIN`);
+  const scene = { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), `pulih-${name}-`)) };
+  log('importing the official region tree…');
+  runPulih(bin, ['regions', 'import', '--data-dir', scene.dataDir], { timeoutMs: 10 * MINUTE });
+  runPulih(bin, ['admin', 'create', '--username', admin, '--password-stdin', '--data-dir', scene.dataDir], {
+    input: `${adminPassword}\n`,
+    timeoutMs: 2 * MINUTE,
+  });
+  scene.server = await startServer(bin, scene.dataDir);
+  process.once('exit', () => scene.server?.child.kill('SIGKILL'));
+  scene.base = scene.server.url;
+  log(`server up at ${scene.base}`);
+  scene.browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true, timeout: MINUTE });
+  return scene;
+}
+
+/// Closes the browser, stops the server (printing the end of its error output) and
+/// removes the data folder of a scene, as far as it was started.
+async function stopScene(scene) {
+  if (!scene) return;
+  if (scene.browser) await scene.browser.close().catch((e) => log(`closing the browser: ${e.message}`));
+  if (scene.server) {
+    await stopServer(scene.server.child);
+    const err = scene.server.stderr().trim();
+    if (err) log(`server stderr (last lines):\n${err.split('\n').slice(-20).join('\n')}`);
+  }
+  fs.rmSync(scene.dataDir, { recursive: true, force: true });
+}
+
 module.exports = {
+  wibDate,
+  startScene,
+  stopScene,
   MINUTE,
   CHROMIUM_ARGS,
   log,
