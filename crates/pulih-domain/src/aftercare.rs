@@ -4,7 +4,9 @@
 use chrono::{Days, NaiveDate};
 
 use crate::Invalid;
+use crate::client::FactKind;
 use crate::clinical::assist::Recommendation;
+use crate::ids::FactId;
 use crate::keyed::keyed_enum;
 
 /// The schedule used when a plan names none: weeks after discharge.
@@ -239,3 +241,16 @@ pub const TARGET_NOT_RELAPSED: u64 = 50;
 #[cfg(test)]
 #[path = "aftercare_tests.rs"]
 mod tests;
+
+/// Whether a client has an open aftercare plan: among its facts (kind, id, the fact it
+/// refers to), a plan that no `aftercare_end` refers to. A client has one at most.
+pub fn plan_open(facts: &[(FactKind, FactId, Option<FactId>)]) -> bool {
+    facts
+        .iter()
+        .filter(|(kind, _, _)| *kind == FactKind::AftercarePlan)
+        .any(|(_, plan, _)| {
+            !facts
+                .iter()
+                .any(|(kind, _, to)| *kind == FactKind::AftercareEnd && *to == Some(*plan))
+        })
+}

@@ -1,7 +1,8 @@
 //! Group commit for SQLite. SQLite allows one writer and a durable commit costs an fsync,
 //! so one task owns the write connection: it takes every write waiting in its queue (up to
 //! [`MAX_BATCH`]), runs each inside its own savepoint of one transaction — so each stays
-//! all-or-nothing — commits once, and only then answers them all.
+//! all-or-nothing — chains the audit entries and feed entries the batch appended, commits
+//! once, and only then answers them all.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
@@ -12,7 +13,7 @@ use pulih_store::{StoreError, StoreResult};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::map_err;
+use crate::sql::errors::{backend, map_err};
 
 /// Most writes committed together.
 const MAX_BATCH: usize = 256;
@@ -38,7 +39,7 @@ impl std::fmt::Debug for Job {
 }
 
 fn stopped() -> StoreError {
-    crate::backend(std::io::Error::other("the SQLite writer has stopped"))
+    backend(std::io::Error::other("the SQLite writer has stopped"))
 }
 
 impl Writer {
@@ -94,9 +95,7 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
                 let output = AssertUnwindSafe((job.work)(&mut savepoint))
                     .catch_unwind()
                     .await
-                    .unwrap_or_else(|_| {
-                        Err(crate::backend(std::io::Error::other("write panicked")))
-                    });
+                    .unwrap_or_else(|_| Err(backend(std::io::Error::other("write panicked"))));
                 let closed = if output.is_ok() {
                     savepoint.commit().await
                 } else {
@@ -111,6 +110,15 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
         };
         answers.push((job.reply, output));
     }
+    // The batch's pending audit entries and changes get their places in the chain and
+    // the feed before the commit, so nothing is left pending once it is on disk.
+    if let Err(e) = crate::sql::chain::chain(&mut tx).await {
+        tracing::error!(error = %e, "chaining the batch failed");
+        for (reply, _) in answers {
+            let _ = reply.send(Err(backend(std::io::Error::other("chaining failed"))));
+        }
+        return;
+    }
     match tx.commit().await {
         Ok(()) => {
             for (reply, output) in answers {
@@ -120,7 +128,7 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
         Err(e) => {
             tracing::error!(error = %e, "group commit failed");
             for (reply, _) in answers {
-                let _ = reply.send(Err(crate::backend(std::io::Error::other(e.to_string()))));
+                let _ = reply.send(Err(backend(std::io::Error::other(e.to_string()))));
             }
         }
     }
@@ -129,8 +137,6 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
 fn fail_all(batch: Vec<Job>, reason: &str) {
     tracing::error!(reason, "SQLite writer could not start a batch");
     for job in batch {
-        let _ = job.reply.send(Err(crate::backend(std::io::Error::other(
-            reason.to_owned(),
-        ))));
+        let _ = job.reply.send(Err(backend(std::io::Error::other(reason.to_owned()))));
     }
 }

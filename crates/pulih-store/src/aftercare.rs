@@ -1,14 +1,13 @@
-//! Aftercare as stored: facts written together (a follow-up with its BARC-10 and the end
-//! it brings), the follow-ups due for a worklist and the counts of the outcome figure.
+//! Aftercare as read: the follow-ups due for a worklist and the counts of the outcome
+//! figure. Its facts are written as client facts ([`ClientTx`](crate::ClientTx)).
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::region::RegionCode;
 
-use crate::{ClientFact, ClientReach, StoreResult};
+use crate::{ClientReach, StoreResult};
 
 /// The pending visit of an open aftercare plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +34,6 @@ pub struct AftercareCounts {
 /// Storage for aftercare.
 #[async_trait]
 pub trait AftercareStore: Send + Sync {
-    /// Appends facts, each with its audit entry, in one transaction: all or none. A
-    /// client unknown or erased is `NotFound`.
-    async fn add_facts(&self, facts: &[(ClientFact, AuditEvent)]) -> StoreResult<()>;
-    /// Appends an `aftercare_plan` unless its client has an open one (no
-    /// `aftercare_end` refers to it), which is a `Conflict`; checked and written in one
-    /// transaction, so two plans sent at once cannot both open.
-    async fn add_plan(&self, plan: &ClientFact, event: &AuditEvent) -> StoreResult<()>;
     /// The pending visit of every open plan (an `aftercare_plan` no `aftercare_end`
     /// refers to) of the clients `reach` allows, due on or before `until`, earliest
     /// first. The pending date is the `due_on` of the plan's latest recorded

@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::region::{RegionCode, RegionLevel};
 
 use crate::StoreResult;
@@ -28,10 +27,6 @@ pub struct Boundary {
 /// Storage of boundaries.
 #[async_trait]
 pub trait BoundaryStore: Send + Sync {
-    /// Stores boundaries, replacing any a region had, and the audit entry, in one
-    /// transaction; returns how many regions had one before.
-    async fn put_boundaries(&self, boundaries: &[Boundary], event: &AuditEvent)
-    -> StoreResult<u64>;
     /// The boundaries of the regions of `level` below `node`, by code.
     async fn boundaries_below(
         &self,

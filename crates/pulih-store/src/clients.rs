@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
@@ -221,10 +220,6 @@ pub struct GrantReview {
 /// Storage of clients, their facts, break-glass grants and wrapped keys.
 #[async_trait]
 pub trait ClientStore: Send + Sync {
-    /// Stores a client with its key, assigning the next code of its regency.
-    /// A NIK hash already taken is `Duplicate("nik")`.
-    async fn create_client(&self, client: &NewClient, event: &AuditEvent)
-    -> StoreResult<ClientRow>;
     /// One client by id.
     async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>>;
     /// One client by code.
@@ -233,16 +228,6 @@ pub trait ClientStore: Send + Sync {
     async fn client_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Option<ClientRow>>;
     /// Clients the filter allows, newest first.
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>>;
-    /// Assigns a client to a worker (or none) if still at `expected_version`.
-    async fn assign_client(
-        &self,
-        id: ClientId,
-        expected_version: i64,
-        assigned_to: Option<UserId>,
-        event: &AuditEvent,
-    ) -> StoreResult<ClientRow>;
-    /// Appends a fact about a client.
-    async fn add_fact(&self, fact: &ClientFact, event: &AuditEvent) -> StoreResult<()>;
     /// The facts of the given kinds (all kinds when empty) about the given clients, by
     /// client, then date, then recording time.
     async fn facts(&self, clients: &[ClientId], kinds: &[FactKind])
@@ -275,11 +260,7 @@ pub trait ClientStore: Send + Sync {
         reach: &ClientReach,
         kinds: &[FactKind],
     ) -> StoreResult<Vec<ReachedFact>>;
-    /// Destroys a client's key and sealed data, keeping the plain rows for counts.
-    async fn erase_client(&self, id: ClientId, event: &AuditEvent) -> StoreResult<ClientRow>;
 
-    /// Stores a break-glass grant.
-    async fn create_grant(&self, grant: &Grant, event: &AuditEvent) -> StoreResult<()>;
     /// One grant by id.
     async fn grant(&self, id: GrantId) -> StoreResult<Option<Grant>>;
     /// A grant to `user` for `client` live at `at`.
@@ -291,28 +272,58 @@ pub trait ClientStore: Send + Sync {
     ) -> StoreResult<Option<Grant>>;
     /// Grants whose client region or user scope lies in `scope`, newest first.
     async fn grants(&self, scope: &Scope, unreviewed_only: bool) -> StoreResult<Vec<Grant>>;
-    /// Records the review of a grant; a grant reviewed already is a `Conflict`.
-    async fn review_grant(
-        &self,
-        id: GrantId,
-        review: &GrantReview,
-        event: &AuditEvent,
-    ) -> StoreResult<Grant>;
 
     /// A server-wide key (e.g. `nik_index`) sealed under the master key.
     async fn server_key(&self, purpose: &str) -> StoreResult<Option<SealedKey>>;
-    /// Stores a server-wide key unless one exists; returns the stored one.
-    async fn init_server_key(&self, purpose: &str, key: &SealedKey) -> StoreResult<SealedKey>;
     /// Client keys not sealed under `key_id`, at most `limit`.
     async fn keys_not_under(
         &self,
         key_id: &str,
         limit: i64,
     ) -> StoreResult<Vec<(ClientId, SealedKey)>>;
+}
+
+/// Writes of clients inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait ClientTx: Send {
+    /// Stores a client with its key, assigning the next code of its regency, which it
+    /// returns. A NIK hash already taken is `Duplicate("nik")`.
+    async fn insert_client(&mut self, client: &NewClient) -> StoreResult<ClientCode>;
+    /// Locks a client for the rest of the write (on PostgreSQL; SQLite has one writer)
+    /// and reads it with its facts of `kinds`, by date (none read when `kinds` is
+    /// empty). Checks that a write depends on (consent in force, one open plan) read
+    /// here first, so no write about the same client can land between the check and
+    /// the write. An unknown client is `NotFound`; an erased one is returned as it is.
+    async fn lock_client(
+        &mut self,
+        id: ClientId,
+        kinds: &[FactKind],
+    ) -> StoreResult<(ClientRow, Vec<ClientFact>)>;
+    /// Appends a fact about a client; an unknown or erased client is `NotFound`. A second
+    /// retention check of the same month is `Duplicate("retention_check")`.
+    async fn insert_fact(&mut self, fact: &ClientFact) -> StoreResult<()>;
+    /// Assigns a client to a worker (or none) if still at `expected_version`; returns
+    /// the new version. Stale is `Conflict`.
+    async fn assign_client(
+        &mut self,
+        id: ClientId,
+        expected_version: i64,
+        assigned_to: Option<UserId>,
+    ) -> StoreResult<i64>;
+    /// Destroys a client's key and sealed data, and the stored answers of writes about
+    /// it, keeping the plain rows for counts; returns the erased record. Erased already
+    /// is `Conflict`.
+    async fn erase_client(&mut self, id: ClientId, at: DateTime<Utc>) -> StoreResult<ClientRow>;
+    /// Stores a break-glass grant; an unknown or erased client is `NotFound`.
+    async fn insert_grant(&mut self, grant: &Grant) -> StoreResult<()>;
+    /// Records the review of a grant; reviewed already is `Conflict`.
+    async fn review_grant(&mut self, id: GrantId, review: &GrantReview) -> StoreResult<()>;
+    /// Stores a server-wide key unless one exists; returns the stored one.
+    async fn init_server_key(&mut self, purpose: &str, key: &SealedKey) -> StoreResult<SealedKey>;
     /// Replaces sealed keys (client keys by id, server keys by purpose) if each is still
     /// sealed under the key id it was read with; returns how many were replaced.
     async fn rewrap_keys(
-        &self,
+        &mut self,
         clients: &[(ClientId, String, SealedKey)],
         server: &[(String, String, SealedKey)],
     ) -> StoreResult<u64>;

@@ -18,9 +18,11 @@ mod linkage;
 mod peers;
 mod programme;
 mod referrals;
+mod unit_of_work;
 mod units;
 mod vocational;
 mod worklist;
+mod writes;
 
 pub use aftercare::*;
 pub use boundaries::*;
@@ -30,13 +32,13 @@ pub use linkage::*;
 pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
+pub use unit_of_work::*;
 pub use units::*;
 pub use vocational::*;
 pub use worklist::*;
+pub use writes::Writes;
 
-use crate::{
-    Organisation, Session, SessionKind, Store, StoreError, StoredResponse, User, UserUpdate,
-};
+use crate::{Organisation, Session, SessionKind, Store, StoreError, User, UserUpdate};
 
 /// Generates one `#[tokio::test]` per conformance check. `$fresh` is an async fn returning
 /// `Some((Box<dyn Store>, guard))`, or none when the backend is unavailable and the test is
@@ -48,6 +50,7 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@each $fresh;
             a_region_reimport_keeps_history_of_renamed_and_removed_codes,
             region_search_is_case_insensitive_and_names_the_path,
+            the_whole_region_tree_imports_and_reimports,
             organisations_and_users_are_listed_by_scope,
             a_duplicate_username_is_refused_and_nothing_is_written,
             a_stale_update_is_a_conflict_and_changes_nothing,
@@ -55,8 +58,12 @@ macro_rules! conformance_suite {
             every_write_extends_the_audit_chain_and_the_change_feed,
             concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
             a_failing_write_does_not_undo_the_writes_committed_with_it,
-            an_idempotency_key_keeps_its_first_response,
+            eight_requests_with_one_key_write_once_and_answer_alike,
+            a_failed_write_keeps_no_claim_and_answers_expire_or_go_with_the_client,
+            a_reader_following_the_change_feed_misses_no_write,
+            a_withdrawal_racing_a_screening_never_lets_it_land_after,
             client_codes_run_per_regency_and_a_nik_is_registered_once,
+            concurrent_registrations_in_one_regency_get_consecutive_codes,
             client_lists_follow_reach_assignment_and_live_grants,
             client_facts_are_appended_in_date_order,
             assigning_a_client_from_a_stale_version_is_a_conflict,
@@ -126,7 +133,7 @@ fn sample_regions() -> Vec<SourceRegion> {
         .collect()
 }
 
-async fn import(store: &dyn Store, regions: Vec<SourceRegion>) -> crate::ImportSummary {
+async fn import(store: &dyn Store, regions: Vec<SourceRegion>) -> pulih_domain::region_import::ImportSummary {
     let stored = store.stored_regions().await.expect("stored regions");
     let plan = ImportPlan::new(regions, &stored);
     store
@@ -619,52 +626,21 @@ pub async fn a_failing_write_does_not_undo_the_writes_committed_with_it(store: &
     }
 }
 
-/// The first response saved for a key is the one returned, per user.
-pub async fn an_idempotency_key_keeps_its_first_response(store: &dyn Store) {
-    let o = org("BNNK Batam", Scope::Region(code("21.71")));
-    store
-        .create_org(&o, &event("org.create", "21.71"))
-        .await
-        .expect("create org");
-    let u = user("sari", &o, o.place.clone());
-    store
-        .create_user(&u, &event("user.create", "21.71"))
-        .await
-        .expect("create");
-    let first = StoredResponse {
-        status: 201,
-        body: "{\"id\":1}".into(),
-        fingerprint: "f1".into(),
-    };
-    let second = StoredResponse {
-        status: 201,
-        body: "{\"id\":2}".into(),
-        fingerprint: "f1".into(),
-    };
-    assert!(
-        store
-            .idempotent_response(u.id, "k1")
-            .await
-            .expect("read")
-            .is_none()
-    );
-    store
-        .save_idempotent_response(u.id, "k1", &first)
-        .await
-        .expect("save");
-    store
-        .save_idempotent_response(u.id, "k1", &second)
-        .await
-        .expect("save again");
+/// The whole official tree imports (each level's children counted) and imports again
+/// unchanged.
+pub async fn the_whole_region_tree_imports_and_reimports(store: &dyn Store) {
+    let regions = pulih_regions::embedded().expect("embedded regions");
+    let total = regions.len();
+    let summary = import(store, regions.clone()).await;
+    assert_eq!(summary.added, total);
+    let counts = store.region_counts().await.expect("counts");
     assert_eq!(
-        store.idempotent_response(u.id, "k1").await.expect("read"),
-        Some(first)
+        counts.iter().sum::<i64>(),
+        i64::try_from(total).expect("fits")
     );
-    assert!(
-        store
-            .idempotent_response(UserId::new(), "k1")
-            .await
-            .expect("read")
-            .is_none()
-    );
+    let provinces = store.region_children(None).await.expect("provinces");
+    let regencies: i64 = provinces.iter().map(|p| p.children_count).sum();
+    assert_eq!(regencies, counts[1]);
+    let again = import(store, regions).await;
+    assert_eq!(again.unchanged, total);
 }

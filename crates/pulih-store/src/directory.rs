@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{OrgId, ServiceId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 
@@ -51,8 +50,6 @@ pub struct ServiceQuery {
 /// Storage of the partner directory.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
-    /// Lists a service; an unknown organisation is `MissingReference("organisation")`.
-    async fn add_service(&self, service: &PartnerService, event: &AuditEvent) -> StoreResult<()>;
     /// One service by id.
     async fn service(&self, id: ServiceId) -> StoreResult<Option<PartnerService>>;
     /// Services matching the query, by organisation name and service name.
@@ -64,13 +61,13 @@ pub trait DirectoryStore: Send + Sync {
         scope: &Scope,
         org: Option<OrgId>,
     ) -> StoreResult<Vec<PartnerService>>;
-    /// Stores the services in one transaction with one audit entry: a new id is added, a
-    /// known id is replaced (areas included) and its version goes up; each gets a
-    /// change-feed entry. An unknown organisation is `MissingReference("organisation")`
-    /// and stores nothing.
-    async fn put_services(
-        &self,
-        services: &[PartnerService],
-        event: &AuditEvent,
-    ) -> StoreResult<()>;
+}
+
+/// Writes of the partner directory inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait DirectoryTx: Send {
+    /// Adds a service (a new id, version 1) or replaces it with its areas (a known id,
+    /// version raised); returns the version. An unknown organisation is a
+    /// `MissingReference`.
+    async fn put_service(&mut self, service: &PartnerService) -> StoreResult<i64>;
 }

@@ -1,8 +1,11 @@
 //! The storage trait behind which SQLite and PostgreSQL sit, with the records it moves.
 //!
-//! Every write method takes the [`AuditEvent`] of the use-case and stores the record, the
-//! audit entry and the change-feed entry in one transaction: all of it or none of it.
+//! Reads are methods of [`Store`] and its per-resource traits. Every write is one unit of
+//! work ([`write`]): a closure over a [`Tx`] that the store runs in one transaction with
+//! the write's envelope (idempotency claim, audit events, change-feed entries): all of it
+//! or none of it.
 
+mod accounts;
 mod aftercare;
 mod boundaries;
 mod clients;
@@ -12,18 +15,23 @@ mod peers;
 mod programme;
 mod records;
 mod referrals;
+mod regions;
+mod tx;
 mod units;
+mod write;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
 use async_trait::async_trait;
-use pulih_domain::audit::{AuditEntry, AuditEvent};
-use pulih_domain::ids::{OrgId, SessionId, UserId};
+use chrono::{DateTime, Utc};
+use pulih_domain::audit::AuditEntry;
+use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_domain::region_import::{ImportPlan, ImportSummary, StoredRegion};
+use pulih_domain::region_import::StoredRegion;
 use std::collections::HashMap;
 
+pub use accounts::*;
 pub use aftercare::*;
 pub use boundaries::*;
 pub use clients::*;
@@ -33,7 +41,10 @@ pub use peers::*;
 pub use programme::*;
 pub use records::*;
 pub use referrals::*;
+pub use regions::*;
+pub use tx::Tx;
 pub use units::*;
+pub use write::{Answer, Claim, Outcome, Work, Written};
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
 #[derive(Debug, thiserror::Error)]
@@ -50,9 +61,25 @@ pub enum StoreError {
     /// The record to change does not exist.
     #[error("record not found")]
     NotFound,
+    /// A check the write depends on refused it; the key says why, e.g.
+    /// `conflict.consent_required`.
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// The idempotency key was used before for another request.
+    #[error("the idempotency key was used for another request")]
+    KeyReused,
+    /// A lock was waited for too long (a request with the same idempotency key still
+    /// running, say); the caller may retry.
+    #[error("busy: a lock was not granted in time")]
+    Busy,
     /// The database failed; the detail is for logs only.
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Wraps a failure for logs.
+pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(Box::new(e))
 }
 
 /// A `LIKE … escape '\'` pattern matching names that contain `query`, lower-cased,
@@ -72,7 +99,8 @@ pub fn contains_pattern(query: &str) -> String {
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything Pulih stores, implemented once per backend with the backend's own SQL.
+/// Everything Pulih stores: the reads of every resource, and [`run`](Store::run), the one
+/// entry point of writes (use it through `write` on `dyn Store`).
 #[async_trait]
 pub trait Store:
     ClientStore
@@ -91,19 +119,16 @@ pub trait Store:
     /// Which backend this is, for logs and benchmarks: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
+    /// Runs one write as a unit of work, claiming `claim` first when given; see
+    /// [`write`](crate::write). Callers use the typed `write` on `dyn Store`.
+    async fn run(&self, claim: Option<Claim>, work: Work) -> StoreResult<Outcome>;
+
     // ----- regions -----
 
     /// How many live regions are stored, per level from province to village.
     async fn region_counts(&self) -> StoreResult<[i64; 4]>;
     /// Every stored code with its name and state, for planning an import.
     async fn stored_regions(&self) -> StoreResult<HashMap<RegionCode, StoredRegion>>;
-    /// Writes an import plan, its history rows and the audit entry in one transaction.
-    async fn apply_region_import(
-        &self,
-        plan: &ImportPlan,
-        source: &str,
-        event: &AuditEvent,
-    ) -> StoreResult<ImportSummary>;
     /// One region by code, retired ones included.
     async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>>;
     /// Live children of a node, or the provinces for none, ordered by code.
@@ -120,54 +145,35 @@ pub trait Store:
     /// The history of changes to one code, oldest first.
     async fn region_history(&self, code: &RegionCode) -> StoreResult<Vec<RegionChange>>;
 
-    // ----- organisations -----
+    // ----- organisations and users -----
 
-    /// Stores a new organisation.
-    async fn create_org(&self, org: &Organisation, event: &AuditEvent) -> StoreResult<()>;
     /// One organisation by id.
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
     /// Organisations placed inside `scope`, by name.
     async fn list_orgs(&self, scope: &Scope) -> StoreResult<Vec<Organisation>>;
-
-    // ----- users -----
-
-    /// Stores a new user.
-    async fn create_user(&self, user: &User, event: &AuditEvent) -> StoreResult<()>;
     /// One user by id.
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
     /// One user by (lower-case) username.
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
     /// Users whose scope lies inside `scope`, by username.
     async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
-    /// Changes a user if it is still at `update.expected_version`; returns the new record.
-    async fn update_user(&self, update: &UserUpdate, event: &AuditEvent) -> StoreResult<User>;
     /// How many users exist at all (to know whether to bootstrap an administrator).
     async fn user_count(&self) -> StoreResult<i64>;
-
-    // ----- sessions and API tokens -----
-
-    /// Stores a session; `token_hash` is the SHA-256 of the secret handed to the client.
-    async fn create_session(
-        &self,
-        session: &Session,
-        token_hash: &str,
-        event: &AuditEvent,
-    ) -> StoreResult<()>;
     /// The live (unexpired, unrevoked) session for a token hash, with its user.
     async fn session_by_token_hash(
         &self,
         token_hash: &str,
-        now: chrono::DateTime<chrono::Utc>,
+        now: DateTime<Utc>,
     ) -> StoreResult<Option<(Session, User)>>;
-    /// Revokes one session.
-    async fn revoke_session(&self, id: SessionId, event: &AuditEvent) -> StoreResult<()>;
 
-    // ----- audit and change feed -----
+    // ----- audit, change feed, idempotency -----
 
-    /// Appends an audit entry on its own (reads, failed logins).
-    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
-    /// Entries in sequence order after `after_seq`, at most `limit`, for verification.
+    /// Chained entries in sequence order after `after_seq`, at most `limit`, for
+    /// verification (every committed write's entries are chained first).
     async fn audit_range(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The chain's length and last hash as recorded with it: a chain read shorter than
+    /// this was cut.
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
     /// Newest entries first whose region lies inside `scope`, before `before_seq` if given.
     async fn audit_page(
         &self,
@@ -175,27 +181,14 @@ pub trait Store:
         before_seq: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<AuditEntry>>;
-    /// Change-feed entries after `after_seq` whose region lies inside `scope`.
+    /// Change-feed entries after `after_seq` whose region lies inside `scope`, in feed
+    /// order: a reader that follows them from 0 sees every committed write.
     async fn changes_after(
         &self,
         scope: &Scope,
         after_seq: i64,
         limit: i64,
     ) -> StoreResult<Vec<Change>>;
-
-    // ----- idempotency -----
-
-    /// The stored response to an earlier request with this key from this user.
-    async fn idempotent_response(
-        &self,
-        user: UserId,
-        key: &str,
-    ) -> StoreResult<Option<StoredResponse>>;
-    /// Remembers the response to a request; a second save of the same key keeps the first.
-    async fn save_idempotent_response(
-        &self,
-        user: UserId,
-        key: &str,
-        response: &StoredResponse,
-    ) -> StoreResult<()>;
+    /// Removes the idempotency answers kept past their time; returns how many.
+    async fn sweep_idempotency(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::handoff::HandoffKind;
 use pulih_domain::ids::{HandoffId, OrgId, UserId};
 use pulih_domain::region::RegionCode;
@@ -84,12 +83,17 @@ pub struct LinkageCounts {
 /// Storage of hand-offs and their linkage.
 #[async_trait]
 pub trait LinkageStore: Send + Sync {
-    /// Stores hand-offs, all or none, with one audit entry and a change-feed entry each.
-    async fn add_handoffs(&self, handoffs: &[Handoff], event: &AuditEvent) -> StoreResult<()>;
     /// An organisation's hand-offs, newest first, at most `limit`.
     async fn org_handoffs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<HandoffEntry>>;
     /// The linkage counts.
     async fn linkage_counts(&self, query: &LinkageQuery) -> StoreResult<LinkageCounts>;
+}
+
+/// Writes of hand-offs inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait LinkageTx: Send {
+    /// Stores hand-offs, each with a change-feed entry.
+    async fn insert_handoffs(&mut self, handoffs: &[Handoff]) -> StoreResult<()>;
 }
 
 /// Every kind's counts, from the rows a backend found (kind key, recorded, matched).

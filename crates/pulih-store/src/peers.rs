@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{PeerCountId, PeerSessionId, SchoolId, UserId};
 use pulih_domain::programme::peers::{Counts, GradeBand, SchoolLevel};
 use pulih_domain::region::RegionCode;
@@ -106,20 +105,14 @@ pub struct PeerSummary {
 /// Storage of the Teman Sebaya programme.
 #[async_trait]
 pub trait PeerStore: Send + Sync {
-    /// Adds a school; an NPSN already registered is `Duplicate("npsn")`.
-    async fn add_school(&self, school: &School, event: &AuditEvent) -> StoreResult<()>;
     /// One school by id.
     async fn school(&self, id: SchoolId) -> StoreResult<Option<School>>;
     /// The schools of a village, by name.
     async fn schools(&self, village: &RegionCode) -> StoreResult<Vec<School>>;
-    /// Appends a count of a school's peer educators.
-    async fn add_peer_count(&self, count: &PeerCount, event: &AuditEvent) -> StoreResult<()>;
     /// A school's counts, the current one first (newest as of date, then newest recorded).
     async fn peer_counts(&self, school: SchoolId) -> StoreResult<Vec<PeerCount>>;
     /// The current count of every school at or below `node` that has one, by school id.
     async fn current_peer_counts(&self, node: &RegionCode) -> StoreResult<Vec<PeerCount>>;
-    /// Appends a session.
-    async fn add_peer_session(&self, session: &PeerSession, event: &AuditEvent) -> StoreResult<()>;
     /// A school's sessions, newest first.
     async fn peer_sessions(&self, school: SchoolId) -> StoreResult<Vec<PeerSession>>;
     /// The sessions at or below `node` held from `from` to `to` (both included), newest
@@ -138,4 +131,15 @@ pub trait PeerStore: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<PeerSummary>;
+}
+
+/// Writes of the Teman Sebaya programme inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait PeerTx: Send {
+    /// Adds a school; an NPSN already registered is `Duplicate("npsn")`.
+    async fn insert_school(&mut self, school: &School) -> StoreResult<()>;
+    /// Appends a count of a school's peer educators.
+    async fn insert_peer_count(&mut self, count: &PeerCount) -> StoreResult<()>;
+    /// Appends a session.
+    async fn insert_peer_session(&mut self, session: &PeerSession) -> StoreResult<()>;
 }

@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::RegionCode;
@@ -83,8 +82,6 @@ pub struct Setting {
 /// Storage of the village programme.
 #[async_trait]
 pub trait ProgrammeStore: Send + Sync {
-    /// Appends an assessment.
-    async fn add_assessment(&self, assessment: &Assessment, event: &AuditEvent) -> StoreResult<()>;
     /// One assessment by id.
     async fn assessment(&self, id: AssessmentId) -> StoreResult<Option<Assessment>>;
     /// Every assessment of a kind for one place, newest period first.
@@ -99,16 +96,6 @@ pub trait ProgrammeStore: Send + Sync {
         kind: AssessmentKind,
         node: &RegionCode,
     ) -> StoreResult<Vec<Assessment>>;
-    /// Records the approval of an assessment; one approved already is a `Conflict`.
-    async fn approve_assessment(
-        &self,
-        id: AssessmentId,
-        approver: UserId,
-        at: DateTime<Utc>,
-        event: &AuditEvent,
-    ) -> StoreResult<Assessment>;
-    /// Appends a Bersinar step; a step with a number already taken is a `Conflict`.
-    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()>;
     /// The Bersinar history of a village, oldest first.
     async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
     /// The latest step of every village below `region`, by village code.
@@ -116,26 +103,44 @@ pub trait ProgrammeStore: Send + Sync {
     /// The latest step with a decree of every village below `region` that has one, by
     /// village code: what reading each village's history would find, in one query.
     async fn bersinar_latest_decrees(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
-    /// Sets a regency's target for a year if still at `expected_version` (none: new).
-    async fn set_target(
-        &self,
-        regency: &RegionCode,
-        year: i32,
-        count: i64,
-        expected_version: Option<i64>,
-        event: &AuditEvent,
-    ) -> StoreResult<i64>;
     /// A regency's targets, by year.
     async fn targets(&self, regency: &RegionCode) -> StoreResult<Vec<Target>>;
     /// A setting by key.
     async fn setting(&self, key: &str) -> StoreResult<Option<Setting>>;
+}
+
+/// Writes of the village programme inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait ProgrammeTx: Send {
+    /// Appends an assessment.
+    async fn insert_assessment(&mut self, assessment: &Assessment) -> StoreResult<()>;
+    /// Records the approval of an assessment and returns it; approved already is a
+    /// `Conflict`.
+    async fn approve_assessment(
+        &mut self,
+        id: AssessmentId,
+        approver: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Assessment>;
+    /// Appends a Bersinar step; a step with a number already taken is a `Conflict`.
+    async fn insert_bersinar_step(&mut self, step: &BersinarStep) -> StoreResult<()>;
+    /// Sets a regency's target for a year if still at `expected_version` (none: new);
+    /// returns the new version. Stale (or a new year that exists) is a `Conflict`.
+    async fn set_target(
+        &mut self,
+        regency: &RegionCode,
+        year: i32,
+        count: i64,
+        expected_version: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
     /// Stores a setting if it is still at `expected_version` (none: must not exist yet);
     /// returns the new version. A stale version is a `Conflict`.
     async fn put_setting(
-        &self,
+        &mut self,
         key: &str,
         value: &str,
         expected_version: Option<i64>,
-        event: &AuditEvent,
+        at: DateTime<Utc>,
     ) -> StoreResult<i64>;
 }

@@ -169,14 +169,3 @@ pub struct Change {
     /// Region of the record (`ID` for national).
     pub region: String,
 }
-
-/// A response remembered for an idempotency key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// JSON body.
-    pub body: String,
-    /// Fingerprint of the request (method, path, body hash), to refuse a key reused for another request.
-    pub fingerprint: String,
-}

@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::{ClientId, NotificationId, OrgId, ReferralId, ServiceId, UserId};
 use pulih_domain::region::RegionCode;
@@ -127,43 +126,15 @@ pub struct ReferralOutcome {
 /// Storage of referrals and notifications.
 #[async_trait]
 pub trait ReferralStore: Send + Sync {
-    /// Stores a new referral with its first step and the notifications it sends. An
-    /// unknown client or service is a `MissingReference`.
-    async fn create_referral(
-        &self,
-        referral: &Referral,
-        step: &ReferralStep,
-        notify: &[Notification],
-        event: &AuditEvent,
-    ) -> StoreResult<()>;
     /// One referral by id.
     async fn referral(&self, id: ReferralId) -> StoreResult<Option<Referral>>;
     /// Referrals matching the query, newest first.
     async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<Referral>>;
     /// The steps of every referral of a client, by referral, oldest first.
     async fn referral_steps(&self, client: ClientId) -> StoreResult<Vec<ReferralStep>>;
-    /// Moves a referral to `step.status` if it is still at `expected_version`, storing
-    /// the step and its notifications; returns the new record. Stale is a `Conflict`.
-    async fn move_referral(
-        &self,
-        expected_version: i64,
-        step: &ReferralStep,
-        notify: &[Notification],
-        event: &AuditEvent,
-    ) -> StoreResult<Referral>;
     /// Referrals still waiting for an answer after their last day (`answer_due` before
     /// `today`) and not escalated yet, oldest first, at most `limit`.
     async fn overdue_referrals(&self, today: NaiveDate, limit: i64) -> StoreResult<Vec<Referral>>;
-    /// Marks a referral escalated at `at` and sends the notifications, only if it still
-    /// waits for an answer and nobody escalated it: `false` when another process did (or
-    /// it was answered meanwhile), and then nothing is stored.
-    async fn escalate_referral(
-        &self,
-        id: ReferralId,
-        at: DateTime<Utc>,
-        notify: &[Notification],
-        event: &AuditEvent,
-    ) -> StoreResult<bool>;
     /// Outcomes of referrals for clients at or below `region` sent between two days.
     async fn referral_outcomes(
         &self,
@@ -171,11 +142,29 @@ pub trait ReferralStore: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ReferralOutcome>>;
-    /// Stores notifications, skipping any whose user, kind and subject exist; returns how
-    /// many were new.
-    async fn notify(&self, notify: &[Notification]) -> StoreResult<u64>;
     /// A user's notifications, newest first, at most `limit`.
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>>;
+}
+
+/// Writes of referrals and notifications inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait ReferralTx: Send {
+    /// Stores a new referral with its first step. An unknown client or service is a
+    /// `MissingReference`.
+    async fn insert_referral(&mut self, referral: &Referral, step: &ReferralStep) -> StoreResult<()>;
+    /// Moves a referral to `step.status` if it is still at `expected_version`, storing
+    /// the step; returns the new record. Stale is a `Conflict`.
+    async fn move_referral(
+        &mut self,
+        expected_version: i64,
+        step: &ReferralStep,
+    ) -> StoreResult<Referral>;
+    /// Marks a referral escalated at `at`, only if it still waits for an answer and
+    /// nobody escalated it: `false` when another process did (or it was answered).
+    async fn escalate_referral(&mut self, id: ReferralId, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Stores notifications, skipping any whose user, kind and subject exist; returns
+    /// how many were new.
+    async fn notify(&mut self, notify: &[Notification]) -> StoreResult<u64>;
     /// Marks every unread notification of a user read at `at`; returns how many.
-    async fn mark_notifications_read(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn mark_notifications_read(&mut self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -3,11 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 
-use crate::{ClientFact, StoreResult};
+use crate::StoreResult;
 
 /// An IBM unit of a village.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,14 +139,6 @@ pub struct UntrainedAgent {
 /// Storage of IBM units.
 #[async_trait]
 pub trait UnitStore: Send + Sync {
-    /// Stores a unit with its first members; a second unit in a village is
-    /// `Duplicate("village")`, an agent already in a unit `Duplicate("member")`.
-    async fn create_unit(
-        &self,
-        unit: &Unit,
-        members: &[Member],
-        event: &AuditEvent,
-    ) -> StoreResult<()>;
     /// One unit by id.
     async fn unit(&self, id: UnitId) -> StoreResult<Option<Unit>>;
     /// The unit of a village.
@@ -158,41 +149,16 @@ pub trait UnitStore: Send + Sync {
     async fn members(&self, unit: UnitId) -> StoreResult<Vec<Member>>;
     /// The unit membership of a user, if any.
     async fn membership(&self, user: UserId) -> StoreResult<Option<Member>>;
-    /// Adds an agent to a unit; one in a unit already is `Duplicate("member")`.
-    async fn add_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<()>;
-    /// Changes an agent's profile and status if still at `member.version`; returns the new
-    /// version. A stale version is a `Conflict`.
-    async fn update_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<i64>;
-    /// Stores a training.
-    async fn add_training(&self, training: &TrainingRow, event: &AuditEvent) -> StoreResult<()>;
     /// One training by id.
     async fn training(&self, id: TrainingId) -> StoreResult<Option<TrainingRow>>;
     /// The trainings of a unit, newest first.
     async fn trainings(&self, unit: UnitId) -> StoreResult<Vec<TrainingRow>>;
-    /// Records who was present on a day (a day recorded twice keeps one row) and, in the
-    /// same transaction, issues a certificate to each of them who has now attended every
-    /// day of the training and holds none yet. Returns the certificates issued.
-    async fn record_attendance(
-        &self,
-        training: &TrainingRow,
-        day: NaiveDate,
-        present: &[UserId],
-        event: &AuditEvent,
-    ) -> StoreResult<Vec<Certificate>>;
     /// Every (agent, day) attended in a training.
     async fn attendance(&self, training: TrainingId) -> StoreResult<Vec<(UserId, NaiveDate)>>;
     /// The certificates of a training, by number.
     async fn certificates(&self, training: TrainingId) -> StoreResult<Vec<Certificate>>;
     /// Active agents of units inside `scope` who hold no certificate, by village and name.
     async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>>;
-    /// Appends an activity with the facts that link it to the clients it reached (each
-    /// with its own audit event), all in one transaction.
-    async fn add_activity(
-        &self,
-        activity: &ActivityRow,
-        links: &[(ClientFact, AuditEvent)],
-        event: &AuditEvent,
-    ) -> StoreResult<()>;
     /// The latest activities of a village, newest first, at most `limit`.
     async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>>;
     /// For every village below `region` with activities on or after `since`: how many and
@@ -202,4 +168,37 @@ pub trait UnitStore: Send + Sync {
         region: &RegionCode,
         since: NaiveDate,
     ) -> StoreResult<Vec<ActivityTally>>;
+}
+
+/// Writes of IBM units inside a [`Tx`](crate::Tx).
+#[async_trait]
+pub trait UnitTx: Send {
+    /// Stores a unit with its first members; a second unit in a village is
+    /// `Duplicate("village")`, an agent already in a unit `Duplicate("member")`.
+    async fn insert_unit(&mut self, unit: &Unit, members: &[Member]) -> StoreResult<()>;
+    /// Adds an agent to a unit; one in a unit already is `Duplicate("member")`.
+    async fn insert_member(&mut self, member: &Member) -> StoreResult<()>;
+    /// Changes an agent's profile and status if still at `member.version`; returns the
+    /// new version. A stale version is a `Conflict`.
+    async fn update_member(&mut self, member: &Member) -> StoreResult<i64>;
+    /// Stores a training.
+    async fn insert_training(&mut self, training: &TrainingRow) -> StoreResult<()>;
+    /// Locks a training for the rest of the write (so its certificates are numbered
+    /// once) and reads it with its attendance and certificates.
+    async fn lock_training(
+        &mut self,
+        id: TrainingId,
+    ) -> StoreResult<(TrainingRow, Vec<(UserId, NaiveDate)>, Vec<Certificate>)>;
+    /// Records who was present on a day (a day recorded twice keeps one row).
+    async fn insert_attendance(
+        &mut self,
+        training: &TrainingRow,
+        day: NaiveDate,
+        present: &[UserId],
+    ) -> StoreResult<()>;
+    /// Stores a certificate.
+    async fn insert_certificate(&mut self, certificate: &Certificate) -> StoreResult<()>;
+    /// Appends an activity (the facts linking it to clients go through
+    /// [`ClientTx::insert_fact`](crate::ClientTx::insert_fact) in the same write).
+    async fn insert_activity(&mut self, activity: &ActivityRow) -> StoreResult<()>;
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::Invalid;
+use crate::ids::UserId;
 use crate::clinical::FieldError;
 use crate::programme::one_line;
 
@@ -67,6 +68,30 @@ impl Training {
     /// the training. Days outside it do not count.
     pub fn trained(&self, attended_days: &BTreeSet<NaiveDate>) -> bool {
         self.days().all(|d| attended_days.contains(&d))
+    }
+
+    /// The agents among `present` whom the training's whole `attendance` (agent, day)
+    /// makes trained and who hold no certificate yet (`certified`), in the order given:
+    /// each earns one certificate.
+    pub fn newly_trained(
+        &self,
+        attendance: &[(UserId, NaiveDate)],
+        certified: &[UserId],
+        present: &[UserId],
+    ) -> Vec<UserId> {
+        present
+            .iter()
+            .filter(|user| !certified.contains(user))
+            .filter(|user| {
+                let days = attendance
+                    .iter()
+                    .filter(|(who, _)| who == *user)
+                    .map(|(_, day)| *day)
+                    .collect();
+                self.trained(&days)
+            })
+            .copied()
+            .collect()
     }
 }
 

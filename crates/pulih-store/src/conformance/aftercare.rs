@@ -8,6 +8,7 @@ use pulih_domain::region::Scope;
 
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
+use super::Writes;
 use crate::{AftercareCounts, ClientFact, ClientReach, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {

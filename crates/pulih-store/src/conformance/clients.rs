@@ -6,6 +6,7 @@ use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, UserId};
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
+use super::Writes;
 use crate::{
     ClientFact, ClientFilter, ClientReach, ClientRow, Grant, GrantReview, NewClient, SealedKey,
     Store, StoreError,
@@ -487,4 +488,30 @@ pub async fn sealed_keys_are_initialised_once_and_rewrapped_from_the_version_rea
         store.server_key("nik_index").await.expect("read"),
         Some(sealed("k2", 7))
     );
+}
+
+/// Registrations at once in one regency get consecutive codes; those refused (a NIK
+/// registered already) give their number back.
+pub async fn concurrent_registrations_in_one_regency_get_consecutive_codes(store: &dyn Store) {
+    let (org, worker, _) = staff(store).await;
+    let registrations = (0..30).map(|n| {
+        let nik = format!("nik-{}", n / 2);
+        let client = new_client("21.71.05", org, worker, Some(&nik));
+        async move {
+            store
+                .create_client(&client, &event("client.create", "21.71"))
+                .await
+        }
+    });
+    let mut codes = Vec::new();
+    for registered in futures::future::join_all(registrations).await {
+        match registered {
+            Ok(client) => codes.push(client.code.to_string()),
+            Err(StoreError::Duplicate("nik")) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    codes.sort();
+    let expected: Vec<_> = (1..=15).map(|n| format!("2171-{n:05}")).collect();
+    assert_eq!(codes, expected);
 }

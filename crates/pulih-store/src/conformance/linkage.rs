@@ -7,6 +7,7 @@ use pulih_domain::ids::{ClientId, FactId, HandoffId, OrgId, UserId};
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
+use super::Writes;
 use crate::{
     ClientFact, Handoff, KindCounts, LinkageCounts, LinkageQuery, NewClient, SealedKey, Store,
 };

@@ -6,6 +6,7 @@ use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
+use super::Writes;
 use crate::{Assessment, BersinarStep, Store, StoreError, Target};
 
 async fn assessor(store: &dyn Store) -> UserId {

@@ -6,6 +6,7 @@ use pulih_domain::region::Scope;
 
 use super::clients::{create, new_client, staff};
 use super::{code, event, now, org};
+use super::Writes;
 use crate::{
     ClientRow, Notification, PartnerService, Referral, ReferralQuery, ReferralStep, Store,
     StoreError,

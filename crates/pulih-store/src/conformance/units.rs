@@ -5,6 +5,7 @@ use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
+use super::Writes;
 use crate::{ActivityRow, Member, Store, StoreError, TrainingRow, Unit};
 
 const VILLAGE: &str = "12.75.01.2001";

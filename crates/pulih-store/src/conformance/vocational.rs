@@ -8,6 +8,7 @@ use pulih_domain::region::Scope;
 
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
+use super::Writes;
 use crate::{ClientReach, Store, StoreError};
 
 /// Facts of the asked kinds come back for the clients inside the reach only, with each

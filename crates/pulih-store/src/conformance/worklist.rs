@@ -7,6 +7,7 @@ use pulih_domain::region::Scope;
 
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
+use super::Writes;
 use crate::{CaseloadCount, ClientFilter, ClientReach, DueFact, Store};
 
 fn day(d: u32) -> NaiveDate {

@@ -1,0 +1,63 @@
+//! The chainer task: after writes commit, it moves their pending audit entries and
+//! changes into the chain and the feed (`sql::chain`), in a transaction of its own.
+//!
+//! Writers only kick it, so no writer waits for another's commit. Under load one run
+//! takes everything that committed while the previous one ran, so the chain grows in
+//! batches as the SQLite writer's does. Another process's chainer (`pulih worker` beside
+//! `pulih serve`) waits for the lock on `chain_head`, then finds only what is left.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pulih_store::StoreResult;
+use sqlx::PgPool;
+use tokio::sync::Notify;
+
+use crate::sql::errors::map_err;
+
+/// Handle to the chainer task; cloning shares the task.
+#[derive(Debug, Clone)]
+pub(crate) struct Chainer {
+    pool: PgPool,
+    wake: Arc<Notify>,
+}
+
+impl Chainer {
+    /// Starts the task over `pool`.
+    pub(crate) fn start(pool: PgPool) -> Self {
+        let wake = Arc::new(Notify::new());
+        tokio::spawn(run(pool.clone(), Arc::clone(&wake)));
+        Self { pool, wake }
+    }
+
+    /// Asks the task to run (soon, not now).
+    pub(crate) fn kick(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Chains everything committed so far, now.
+    pub(crate) async fn settle(&self) -> StoreResult<()> {
+        chain_once(&self.pool).await.map(|_| ())
+    }
+}
+
+async fn chain_once(pool: &PgPool) -> StoreResult<u64> {
+    let mut tx = pool.begin().await.map_err(map_err)?;
+    let moved = crate::sql::chain::chain(&mut tx).await?;
+    tx.commit().await.map_err(map_err)?;
+    Ok(moved)
+}
+
+async fn run(pool: PgPool, wake: Arc<Notify>) {
+    loop {
+        wake.notified().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = chain_once(&pool).await {
+            tracing::error!(error = %e, "chaining committed audit entries failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            wake.notify_one();
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! The reads of [`Store`] and its per-resource traits, for the backend's store type
+//! (`crate::Backend`), which provides its read pool, runs its writes and settles its
+//! chain.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::audit::AuditEntry;
+use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::ids::{
+    AssessmentId, ClientId, GrantId, OrgId, ReferralId, SchoolId, ServiceId, TrainingId, UnitId,
+    UserId,
+};
+use pulih_domain::programme::AssessmentKind;
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region_import::StoredRegion;
+use pulih_store::{
+    ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
+    Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact,
+    ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, DirectoryStore, DueFact,
+    DueVisit, Grant, HandoffEntry, LinkageCounts, LinkageQuery, LinkageStore, Member,
+    Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
+    PeerSummary, ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
+    ReferralStep, ReferralStore, Region, RegionChange, RegionHit, School, SealedKey,
+    ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore,
+    UntrainedAgent, User, Work,
+};
+
+use super::clients::ClientBy;
+use super::units::UnitBy;
+use super::{
+    accounts, chain, clients, directory, envelope, facts, grants, linkage, peers, programme,
+    referrals, regions, units,
+};
+use crate::Backend;
+
+#[async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        crate::dialect::NAME
+    }
+    async fn run(&self, claim: Option<Claim>, work: Work) -> StoreResult<Outcome> {
+        self.run_write(claim, work).await
+    }
+    async fn region_counts(&self) -> StoreResult<[i64; 4]> {
+        regions::counts(self.reader()).await
+    }
+    async fn stored_regions(&self) -> StoreResult<HashMap<RegionCode, StoredRegion>> {
+        regions::stored(self.reader()).await
+    }
+    async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>> {
+        regions::one(self.reader(), code).await
+    }
+    async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>> {
+        regions::children(self.reader(), parent).await
+    }
+    async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>> {
+        regions::villages_below(self.reader(), node).await
+    }
+    async fn search_regions(
+        &self,
+        query: &str,
+        level: Option<RegionLevel>,
+        limit: i64,
+    ) -> StoreResult<Vec<RegionHit>> {
+        regions::search(self.reader(), query, level, limit).await
+    }
+    async fn region_history(&self, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
+        regions::history_of(self.reader(), code).await
+    }
+    async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        accounts::org(self.reader(), id).await
+    }
+    async fn list_orgs(&self, scope: &Scope) -> StoreResult<Vec<Organisation>> {
+        accounts::list_orgs(self.reader(), scope).await
+    }
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        accounts::user(self.reader(), id).await
+    }
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        accounts::user_by_username(self.reader(), username).await
+    }
+    async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>> {
+        accounts::list_users(self.reader(), scope).await
+    }
+    async fn user_count(&self) -> StoreResult<i64> {
+        accounts::user_count(self.reader()).await
+    }
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>> {
+        accounts::session_by_token_hash(self.reader(), token_hash, now).await
+    }
+    async fn audit_range(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        self.settle().await?;
+        chain::range(self.reader(), after_seq, limit).await
+    }
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        self.settle().await?;
+        chain::head(self.reader()).await
+    }
+    async fn audit_page(
+        &self,
+        scope: &Scope,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        self.settle().await?;
+        chain::page(self.reader(), scope, before_seq, limit).await
+    }
+    async fn changes_after(
+        &self,
+        scope: &Scope,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Change>> {
+        self.settle().await?;
+        chain::changes_after(self.reader(), scope, after_seq, limit).await
+    }
+    async fn sweep_idempotency(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.write_conn(move |conn| Box::pin(envelope::sweep_idempotency(conn, now)))
+            .await
+    }
+}
+
+#[async_trait]
+impl ClientStore for Backend {
+    async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>> {
+        clients::client(self.reader(), ClientBy::Id(id)).await
+    }
+    async fn client_by_code(&self, code: &ClientCode) -> StoreResult<Option<ClientRow>> {
+        clients::client(self.reader(), ClientBy::Code(code.as_str())).await
+    }
+    async fn client_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Option<ClientRow>> {
+        clients::client(self.reader(), ClientBy::NikHash(nik_hash)).await
+    }
+    async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>> {
+        clients::list_clients(self.reader(), filter).await
+    }
+    async fn facts(&self, ids: &[ClientId], kinds: &[FactKind]) -> StoreResult<Vec<ClientFact>> {
+        facts::facts(self.reader(), ids, kinds).await
+    }
+    async fn client_contacts(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientContact>> {
+        clients::client_contacts(self.reader(), filter).await
+    }
+    async fn due_facts(
+        &self,
+        filter: &ClientFilter,
+        kinds: &[FactKind],
+        until: NaiveDate,
+    ) -> StoreResult<Vec<DueFact>> {
+        clients::due_facts(self.reader(), filter, kinds, until).await
+    }
+    async fn caseload_counts(
+        &self,
+        filter: &ClientFilter,
+        quiet_since: NaiveDate,
+    ) -> StoreResult<Vec<CaseloadCount>> {
+        clients::caseload_counts(self.reader(), filter, quiet_since).await
+    }
+    async fn facts_in_reach(
+        &self,
+        reach: &ClientReach,
+        kinds: &[FactKind],
+    ) -> StoreResult<Vec<ReachedFact>> {
+        facts::facts_in_reach(self.reader(), reach, kinds).await
+    }
+    async fn grant(&self, id: GrantId) -> StoreResult<Option<Grant>> {
+        grants::grant(self.reader(), id).await
+    }
+    async fn live_grant(
+        &self,
+        client: ClientId,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Grant>> {
+        grants::live_grant(self.reader(), client, user, at).await
+    }
+    async fn grants(&self, scope: &Scope, unreviewed_only: bool) -> StoreResult<Vec<Grant>> {
+        grants::grants(self.reader(), scope, unreviewed_only).await
+    }
+    async fn server_key(&self, purpose: &str) -> StoreResult<Option<SealedKey>> {
+        grants::server_key(self.reader(), purpose).await
+    }
+    async fn keys_not_under(
+        &self,
+        key_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<(ClientId, SealedKey)>> {
+        grants::keys_not_under(self.reader(), key_id, limit).await
+    }
+}
+
+#[async_trait]
+impl AftercareStore for Backend {
+    async fn follow_ups_due(
+        &self,
+        reach: &ClientReach,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<DueVisit>> {
+        facts::follow_ups_due(self.reader(), reach, until).await
+    }
+    async fn aftercare_counts(
+        &self,
+        region: &RegionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<AftercareCounts> {
+        facts::aftercare_counts(self.reader(), region, from, to).await
+    }
+}
+
+#[async_trait]
+impl ProgrammeStore for Backend {
+    async fn assessment(&self, id: AssessmentId) -> StoreResult<Option<Assessment>> {
+        programme::assessment(self.reader(), id).await
+    }
+    async fn assessments(
+        &self,
+        kind: AssessmentKind,
+        region: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>> {
+        programme::assessments(self.reader(), kind, region).await
+    }
+    async fn latest_assessments(
+        &self,
+        kind: AssessmentKind,
+        node: &RegionCode,
+    ) -> StoreResult<Vec<Assessment>> {
+        programme::latest_assessments(self.reader(), kind, node).await
+    }
+    async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        programme::bersinar_steps(self.reader(), village).await
+    }
+    async fn bersinar_latest(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        programme::bersinar_latest(self.reader(), region, false).await
+    }
+    async fn bersinar_latest_decrees(&self, region: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+        programme::bersinar_latest(self.reader(), region, true).await
+    }
+    async fn targets(&self, regency: &RegionCode) -> StoreResult<Vec<Target>> {
+        programme::targets(self.reader(), regency).await
+    }
+    async fn setting(&self, key: &str) -> StoreResult<Option<Setting>> {
+        programme::setting(self.reader(), key).await
+    }
+}
+
+#[async_trait]
+impl UnitStore for Backend {
+    async fn unit(&self, id: UnitId) -> StoreResult<Option<Unit>> {
+        units::unit(self.reader(), UnitBy::Id(id)).await
+    }
+    async fn village_unit(&self, village: &RegionCode) -> StoreResult<Option<Unit>> {
+        units::unit(self.reader(), UnitBy::Village(village)).await
+    }
+    async fn units_below(&self, region: &RegionCode) -> StoreResult<Vec<Unit>> {
+        units::units_below(self.reader(), region).await
+    }
+    async fn members(&self, unit: UnitId) -> StoreResult<Vec<Member>> {
+        units::members(self.reader(), unit).await
+    }
+    async fn membership(&self, user: UserId) -> StoreResult<Option<Member>> {
+        units::membership(self.reader(), user).await
+    }
+    async fn training(&self, id: TrainingId) -> StoreResult<Option<TrainingRow>> {
+        units::training(self.reader(), id).await
+    }
+    async fn trainings(&self, unit: UnitId) -> StoreResult<Vec<TrainingRow>> {
+        units::trainings(self.reader(), unit).await
+    }
+    async fn attendance(&self, training: TrainingId) -> StoreResult<Vec<(UserId, NaiveDate)>> {
+        units::attendance(self.reader(), training).await
+    }
+    async fn certificates(&self, training: TrainingId) -> StoreResult<Vec<Certificate>> {
+        units::certificates(self.reader(), training).await
+    }
+    async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>> {
+        units::untrained_agents(self.reader(), scope).await
+    }
+    async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>> {
+        units::activities(self.reader(), village, limit).await
+    }
+    async fn activity_tallies(
+        &self,
+        region: &RegionCode,
+        since: NaiveDate,
+    ) -> StoreResult<Vec<ActivityTally>> {
+        units::activity_tallies(self.reader(), region, since).await
+    }
+}
+
+#[async_trait]
+impl PeerStore for Backend {
+    async fn school(&self, id: SchoolId) -> StoreResult<Option<School>> {
+        peers::school_by_id(self.reader(), id).await
+    }
+    async fn schools(&self, village: &RegionCode) -> StoreResult<Vec<School>> {
+        peers::schools(self.reader(), village).await
+    }
+    async fn peer_counts(&self, school: SchoolId) -> StoreResult<Vec<PeerCount>> {
+        peers::peer_counts(self.reader(), school).await
+    }
+    async fn current_peer_counts(&self, node: &RegionCode) -> StoreResult<Vec<PeerCount>> {
+        peers::current_peer_counts(self.reader(), node).await
+    }
+    async fn peer_sessions(&self, school: SchoolId) -> StoreResult<Vec<PeerSession>> {
+        peers::peer_sessions(self.reader(), school).await
+    }
+    async fn peer_sessions_in(
+        &self,
+        node: &RegionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<PeerSession>> {
+        peers::peer_sessions_in(self.reader(), node, from, to).await
+    }
+    async fn peer_summary(
+        &self,
+        node: &RegionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<PeerSummary> {
+        peers::peer_summary(self.reader(), node, from, to).await
+    }
+}
+
+#[async_trait]
+impl BoundaryStore for Backend {
+    async fn boundaries_below(
+        &self,
+        node: &RegionCode,
+        level: RegionLevel,
+    ) -> StoreResult<Vec<Boundary>> {
+        regions::boundaries_below(self.reader(), node, level).await
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for Backend {
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<PartnerService>> {
+        directory::service(self.reader(), id).await
+    }
+    async fn search_services(&self, query: &ServiceQuery) -> StoreResult<Vec<PartnerService>> {
+        directory::search_services(self.reader(), query).await
+    }
+    async fn services_of_orgs(
+        &self,
+        scope: &Scope,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<PartnerService>> {
+        directory::services_of_orgs(self.reader(), scope, org).await
+    }
+}
+
+#[async_trait]
+impl ReferralStore for Backend {
+    async fn referral(&self, id: ReferralId) -> StoreResult<Option<Referral>> {
+        referrals::referral(self.reader(), id).await
+    }
+    async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<Referral>> {
+        referrals::referrals(self.reader(), query).await
+    }
+    async fn referral_steps(&self, client: ClientId) -> StoreResult<Vec<ReferralStep>> {
+        referrals::referral_steps(self.reader(), client).await
+    }
+    async fn overdue_referrals(&self, today: NaiveDate, limit: i64) -> StoreResult<Vec<Referral>> {
+        referrals::overdue_referrals(self.reader(), today, limit).await
+    }
+    async fn referral_outcomes(
+        &self,
+        region: &RegionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReferralOutcome>> {
+        referrals::referral_outcomes(self.reader(), region, from, to).await
+    }
+    async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
+        referrals::notifications(self.reader(), user, limit).await
+    }
+}
+
+#[async_trait]
+impl LinkageStore for Backend {
+    async fn org_handoffs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<HandoffEntry>> {
+        linkage::org_handoffs(self.reader(), org, limit).await
+    }
+    async fn linkage_counts(&self, query: &LinkageQuery) -> StoreResult<LinkageCounts> {
+        linkage::linkage_counts(self.reader(), query).await
+    }
+}

@@ -1,0 +1,50 @@
+//! Where SQLite's SQL differs from PostgreSQL's, for the shared layer.
+
+use pulih_store::StoreResult;
+use sqlx::error::DatabaseError;
+
+use crate::db::Conn;
+
+/// The backend's name, for logs and benchmarks.
+pub(crate) const NAME: &str = "sqlite";
+
+/// Text in byte order (`order by name collate …`).
+pub(crate) const BYTE_ORDER: &str = "collate binary";
+
+/// A row lock to the end of the transaction: none, the one writer runs writes one by one.
+pub(crate) fn for_update(_of: &str) -> String {
+    String::new()
+}
+
+/// The UTC date of a timestamp column (stored as RFC 3339 text).
+pub(crate) fn utc_date(column: &str) -> String {
+    format!("substr({column}, 1, 10)")
+}
+
+/// The date `months` months after a date column; a day the later month lacks becomes
+/// its last day, as in PostgreSQL's `date + interval`.
+pub(crate) fn months_after(column: &str, months: u32) -> String {
+    format!(
+        "min(date({column}, '+{months} months'), \
+         date({column}, 'start of month', '+{} months', '-1 day'))",
+        months + 1
+    )
+}
+
+/// The violated unique key as `table.column` (its first column), from SQLite's message
+/// `UNIQUE constraint failed: table.column, …`.
+pub(crate) fn constraint_name(db: &dyn DatabaseError) -> Option<String> {
+    let columns = db.message().split_once("constraint failed: ")?.1;
+    Some(columns.split(',').next().unwrap_or(columns).trim().to_owned())
+}
+
+/// SQLite has no lock timeouts: one writer, and readers never wait.
+pub(crate) fn is_lock_timeout(_db: &dyn DatabaseError) -> bool {
+    false
+}
+
+/// Serialises writes that must not interleave: the one writer already does.
+#[expect(clippy::unused_async, reason = "PostgreSQL's lock is a statement")]
+pub(crate) async fn lock_named(_conn: &mut Conn, _name: &str) -> StoreResult<()> {
+    Ok(())
+}
