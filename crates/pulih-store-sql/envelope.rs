@@ -6,13 +6,13 @@
 
 use chrono::Utc;
 use pulih_domain::audit::AuditEvent;
-use pulih_domain::ids::ClientId;
+use pulih_domain::ids::{ClientId, UserId};
 use pulih_store::{Claim, Outcome, StoreError, StoreResult, Tx, Work};
 
 use super::chain::{self, ChangeEntry};
 use super::errors::map_err;
 use super::rows::get;
-use crate::db::Conn;
+use crate::db::{Conn, Pool};
 
 /// A write's transaction: the connection plus what the envelope will append.
 pub(crate) struct SqlTx<'c> {
@@ -137,6 +137,22 @@ async fn claim_key(conn: &mut Conn, claim: &Claim) -> StoreResult<Option<String>
         return Err(StoreError::KeyReused);
     }
     Ok(Some(get(&earlier, "answer")?))
+}
+
+/// The fingerprint and answer stored for a user's key, if committed.
+pub(crate) async fn answer(
+    pool: &Pool,
+    user: UserId,
+    key: &str,
+) -> StoreResult<Option<(String, String)>> {
+    sqlx::query("select fingerprint, answer from idempotency where user_id = $1 and key = $2")
+        .bind(user.as_uuid())
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map_err(map_err)?
+        .map(|row| Ok((get(&row, "fingerprint")?, get(&row, "answer")?)))
+        .transpose()
 }
 
 /// Removes the stored answers whose time is up; returns how many.

@@ -120,6 +120,13 @@ impl Store for Backend {
         self.settle().await?;
         chain::changes_after(self.reader(), scope, after_seq, limit).await
     }
+    async fn idempotent_answer(
+        &self,
+        user: UserId,
+        key: &str,
+    ) -> StoreResult<Option<(String, String)>> {
+        envelope::answer(self.reader(), user, key).await
+    }
     async fn sweep_idempotency(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         self.write_conn(move |conn| Box::pin(envelope::sweep_idempotency(conn, now)))
             .await

@@ -6,12 +6,13 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::Scope;
+use pulih_domain::audit::AuditEvent;
 use pulih_store::{Organisation, User, UserUpdate};
 use serde_json::json;
 
 use crate::error::Fields;
 use crate::secrets::one_time_password;
-use crate::{App, AppError, AppResult, Authenticated, Record};
+use crate::{App, AppError, AppResult, Authenticated, Record, Origin};
 
 /// A user as an administrator types it in; every field is checked.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -36,7 +37,8 @@ pub struct NewUser {
 pub struct PasswordReset {
     /// The user.
     pub user: User,
-    /// The one-time password, shown once and never stored in clear.
+    /// The one-time password, shown once and never stored in clear (a repeat of the
+    /// request with its idempotency key is answered with the user's id only).
     pub password: String,
 }
 
@@ -74,7 +76,7 @@ impl App {
         &self,
         actor: &Actor,
         input: NewUser,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<PasswordReset> {
         authorize(actor, Action::ManageUsers, &actor.scope)?;
         let mut fields = Fields::default();
@@ -132,11 +134,52 @@ impl App {
             Some(actor),
             "user.create",
             Self::user_record(&user),
-            ip,
+            origin,
             json!({ "role": role.as_str() }),
         );
-        self.store.create_user(&user, &event).await?;
-        Ok(PasswordReset { user, password })
+        let id = self.insert_user(Some(actor), origin, user, event).await?;
+        Ok(PasswordReset {
+            password,
+            user: self.store.user(id).await?.ok_or(AppError::NotFound)?,
+        })
+    }
+
+    /// Stores a new user with its audit event; answers the user's id.
+    async fn insert_user(
+        &self,
+        actor: Option<&Actor>,
+        origin: &Origin,
+        user: User,
+        event: AuditEvent,
+    ) -> AppResult<UserId> {
+        self.write(actor, origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_user(&user).await?;
+                tx.audit(event);
+                Ok(user.id)
+            })
+        })
+        .await
+    }
+
+    /// Changes a user from the version read, with its audit event; answers the new record.
+    async fn change_user(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        update: UserUpdate,
+        event: AuditEvent,
+    ) -> AppResult<User> {
+        let id = update.id;
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let user = tx.update_user(&update, event.at).await?;
+                tx.audit(event);
+                Ok(user.version)
+            })
+        })
+        .await?;
+        self.store.user(id).await?.ok_or(AppError::NotFound)
     }
 
     /// Users inside the actor's scope.
@@ -166,7 +209,7 @@ impl App {
         id: UserId,
         disabled: bool,
         version: Option<i64>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<User> {
         let user = self.managed_user(actor, id).await?;
         if user.id == actor.user_id {
@@ -184,8 +227,8 @@ impl App {
         } else {
             "user.enable"
         };
-        let event = self.event(Some(actor), action, Self::user_record(&user), ip, json!({}));
-        Ok(self.store.update_user(&update, &event).await?)
+        let event = self.event(Some(actor), action, Self::user_record(&user), origin, json!({}));
+        self.change_user(actor, origin, update, event).await
     }
 
     /// Gives a user a new one-time password and ends its sessions.
@@ -193,7 +236,7 @@ impl App {
         &self,
         actor: &Actor,
         id: UserId,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<PasswordReset> {
         let user = self.managed_user(actor, id).await?;
         let password = one_time_password();
@@ -208,10 +251,10 @@ impl App {
             Some(actor),
             "user.reset_password",
             Self::user_record(&user),
-            ip,
+            origin,
             json!({}),
         );
-        let user = self.store.update_user(&update, &event).await?;
+        let user = self.change_user(actor, origin, update, event).await?;
         Ok(PasswordReset { user, password })
     }
 
@@ -221,7 +264,7 @@ impl App {
         who: &Authenticated,
         current: &str,
         new: &str,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<User> {
         let actor = who.actor();
         authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
@@ -251,10 +294,10 @@ impl App {
             Some(&actor),
             "user.change_password",
             Self::user_record(&who.user),
-            ip,
+            origin,
             json!({}),
         );
-        Ok(self.store.update_user(&update, &event).await?)
+        self.change_user(&actor, origin, update, event).await
     }
 
     /// Creates a national administrator (and the national BNN organisation if there is no
@@ -297,17 +340,14 @@ impl App {
                     id: Some(org.id.to_string()),
                     region: "ID",
                 };
-                self.store
-                    .create_org(
-                        &org,
-                        &self.event(
-                            None,
-                            "org.create",
-                            record,
-                            None,
-                            json!({ "bootstrap": true }),
-                        ),
-                    )
+                let event = self.event(
+                    None,
+                    "org.create",
+                    record,
+                    &Origin::local(),
+                    json!({ "bootstrap": true }),
+                );
+                self.insert_org(None, &Origin::local(), org.clone(), event)
                     .await?;
                 org
             }
@@ -331,10 +371,11 @@ impl App {
             None,
             "user.create",
             Self::user_record(&user),
-            None,
+            &Origin::local(),
             json!({ "role": "admin", "bootstrap": true }),
         );
-        self.store.create_user(&user, &event).await?;
+        self.insert_user(None, &Origin::local(), user.clone(), event)
+            .await?;
         Ok(PasswordReset { user, password })
     }
 

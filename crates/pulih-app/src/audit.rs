@@ -13,8 +13,9 @@ pub struct VerifyReport {
     pub checked: i64,
     /// The first broken link, if any.
     pub broken: Option<BrokenLink>,
-    /// Hash of the last entry checked: rows cut from the end of the log leave an intact
-    /// but shorter chain, which only a comparison with an earlier head reveals.
+    /// Hash of the last entry checked. Rows cut from the end of the log leave an intact
+    /// but shorter chain: the head recorded with the chain reveals it (`missing`), unless
+    /// it was rewritten too, which only a comparison with a head kept elsewhere reveals.
     pub head_hash: Option<String>,
 }
 
@@ -39,9 +40,13 @@ impl App {
         if let Some(actor) = actor {
             authorize(actor, Action::ViewAudit, &Scope::National)?;
         }
+        // The head recorded with the chain, read first: writes that land while the chain
+        // is walked only make it longer than the head.
+        let (head_seq, recorded_head) = self.store.audit_head().await?;
         let mut verifier = ChainVerifier::default();
         let mut after = 0;
         let mut head_hash = None;
+        let mut head_matches = head_seq == 0;
         loop {
             let batch = self.store.audit_range(after, 1000).await?;
             let Some(last) = batch.last() else { break };
@@ -54,12 +59,28 @@ impl App {
                         head_hash,
                     });
                 }
+                if entry.seq == head_seq {
+                    head_matches = entry.hash == recorded_head;
+                }
                 head_hash = Some(entry.hash.clone());
             }
         }
+        // a tail cut from the log leaves an intact but shorter chain: the head says so
+        let broken = (!head_matches).then(|| BrokenLink {
+            seq: if verifier.checked() < head_seq {
+                verifier.checked() + 1
+            } else {
+                head_seq
+            },
+            reason: if verifier.checked() < head_seq {
+                "missing"
+            } else {
+                "head"
+            },
+        });
         Ok(VerifyReport {
             checked: verifier.checked(),
-            broken: None,
+            broken,
             head_hash,
         })
     }

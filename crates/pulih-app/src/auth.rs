@@ -7,7 +7,7 @@ use pulih_store::{Session, SessionKind, User};
 use serde_json::json;
 
 use crate::secrets::{DUMMY_HASH, random_token, token_hash};
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// Browser session or API token.
 pub type LoginKind = SessionKind;
@@ -53,12 +53,12 @@ impl App {
         username: &str,
         password: &str,
         kind: LoginKind,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<Login> {
         let username = username.trim().to_lowercase();
         let now = self.now();
         self.throttle
-            .attempt(&username, ip, now)
+            .attempt(&username, origin.ip(), now)
             .map_err(|retry_after_secs| AppError::Throttled { retry_after_secs })?;
         let user = self.store.user_by_username(&username).await?;
         let hash = user
@@ -66,10 +66,10 @@ impl App {
             .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let valid = self.verify_password(password.to_owned(), hash).await?;
         let Some(user) = user.filter(|u| valid && !u.disabled) else {
-            self.login_failed(ip).await?;
+            self.login_failed(origin).await?;
             return Err(AppError::LoginFailed);
         };
-        self.throttle.succeeded(&username, ip);
+        self.throttle.succeeded(&username, origin.ip());
         let lifetime = match kind {
             SessionKind::Web => Duration::hours(self.config.session_hours),
             SessionKind::Api => Duration::days(self.config.token_days),
@@ -98,10 +98,17 @@ impl App {
             user: user.clone(),
         }
         .actor();
-        let event = self.event(Some(&actor), action, record, ip, json!({}));
-        self.store
-            .create_session(&session, &token_hash(&token), &event)
-            .await?;
+        let event = self.event(Some(&actor), action, record, origin, json!({}));
+        let (stored, hash) = (session.clone(), token_hash(&token));
+        // A login is never answered from an earlier one: the secret exists only now.
+        self.write(None, origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_session(&stored, &hash).await?;
+                tx.audit(event);
+                Ok(())
+            })
+        })
+        .await?;
         Ok(Login {
             token,
             session,
@@ -110,7 +117,7 @@ impl App {
     }
 
     /// Records a failed login without naming the account tried (it may be a mistyped password).
-    async fn login_failed(&self, ip: Option<&str>) -> AppResult<()> {
+    async fn login_failed(&self, origin: &Origin) -> AppResult<()> {
         let event = self.event(
             None,
             "session.login_failed",
@@ -119,7 +126,7 @@ impl App {
                 id: None,
                 region: "ID",
             },
-            ip,
+            origin,
             json!({}),
         );
         Ok(self.store.append_audit(&event).await?)
@@ -139,7 +146,7 @@ impl App {
     }
 
     /// Ends a browser session or revokes an API token.
-    pub async fn logout(&self, who: &Authenticated, ip: Option<&str>) -> AppResult<()> {
+    pub async fn logout(&self, who: &Authenticated, origin: &Origin) -> AppResult<()> {
         let record = Record {
             kind: "session",
             id: Some(who.session.id.to_string()),
@@ -149,10 +156,18 @@ impl App {
             Some(&who.actor()),
             "session.revoke",
             record,
-            ip,
+            origin,
             json!({ "kind": who.session.kind.as_str() }),
         );
-        Ok(self.store.revoke_session(who.session.id, &event).await?)
+        let id = who.session.id;
+        self.write(Some(&who.actor()), origin, move |tx| {
+            Box::pin(async move {
+                tx.revoke_session(id, event.at).await?;
+                tx.audit(event);
+                Ok(())
+            })
+        })
+        .await
     }
 }
 

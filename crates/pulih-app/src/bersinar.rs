@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// A step as a coordinator records it.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -66,7 +66,7 @@ impl App {
         actor: &Actor,
         village: &str,
         input: BersinarInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<BersinarStep> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -164,11 +164,28 @@ impl App {
             region: village.as_str(),
         };
         let detail = json!({ "step": step.step, "status": step.status });
-        let event = self.event(Some(actor), "bersinar.step", record, ip, detail);
-        match self.store.add_bersinar_step(&step, &event).await {
-            Err(StoreError::Conflict) => Err(AppError::Conflict("conflict.bersinar_changed")),
-            other => other.map(|()| step).map_err(Into::into),
-        }
+        let event = self.event(Some(actor), "bersinar.step", record, origin, detail);
+        let seq = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    // a step numbered from a history someone extended meanwhile is refused
+                    match tx.insert_bersinar_step(&step).await {
+                        Err(StoreError::Conflict) => {
+                            Err(StoreError::Refused("conflict.bersinar_changed"))
+                        }
+                        other => other,
+                    }?;
+                    tx.audit(event);
+                    Ok(step.seq)
+                })
+            })
+            .await?;
+        self.store
+            .bersinar_steps(&village)
+            .await?
+            .into_iter()
+            .find(|s| s.seq == seq)
+            .ok_or(AppError::NotFound)
     }
 
     /// A village's Bersinar history, oldest first.
@@ -196,7 +213,7 @@ impl App {
         year: i32,
         count: u32,
         version: Option<i64>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<i64> {
         let regency = self
             .live_region("regency", regency, RegionLevel::Regency)
@@ -218,23 +235,20 @@ impl App {
             Some(actor),
             "bersinar.target",
             record,
-            ip,
+            origin,
             json!({ "year": year, "count": count }),
         );
-        match self
-            .store
-            .set_target(
-                &regency,
-                target.year(),
-                i64::from(target.count()),
-                version,
-                &event,
-            )
-            .await
-        {
-            Err(StoreError::Conflict) => Err(AppError::Conflict("conflict.stale")),
-            other => Ok(other?),
-        }
+        let (year, count) = (target.year(), i64::from(target.count()));
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let version = tx
+                    .set_target(&regency, year, count, version, event.at)
+                    .await?;
+                tx.audit(event);
+                Ok(version)
+            })
+        })
+        .await
     }
 
     /// A regency's targets with progress, and its villages' statuses.

@@ -13,7 +13,7 @@ use pulih_store::Boundary;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{App, AppError, AppResult, Problem, Record};
+use crate::{Origin, App, AppError, AppResult, Problem, Record};
 
 /// Most feature problems reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;
@@ -172,11 +172,19 @@ impl App {
             actor,
             "boundaries.import",
             record,
-            None,
+            &Origin::local(),
             json!({ "source": source, "summary": summary }),
         );
         let boundaries: Vec<Boundary> = prepared.into_iter().map(|p| p.boundary).collect();
-        summary.replaced = self.store.put_boundaries(&boundaries, &event).await?;
+        summary.replaced = self
+            .write(None, &Origin::local(), move |tx| {
+                Box::pin(async move {
+                    let replaced = tx.put_boundaries(&boundaries).await?;
+                    tx.audit(event);
+                    Ok(replaced)
+                })
+            })
+            .await?;
         Ok(summary)
     }
 

@@ -34,6 +34,13 @@ pub enum AppError {
     /// The request clashes with stored data; translation key of the reason.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The idempotency key was sent before with another request.
+    #[error("idempotency key reused for another request")]
+    KeyReused,
+    /// The request repeats one that was answered: nothing was written now; the stored
+    /// answer (JSON of ids) is the repeat's answer.
+    #[error("answered before")]
+    Replayed(String),
     /// Storage failed; details go to the log only.
     #[error("storage failure")]
     Store(#[source] StoreError),
@@ -85,6 +92,9 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate(_) => Self::Conflict("conflict.duplicate"),
             StoreError::MissingReference(_) => Self::invalid("org_id", "invalid.org_missing"),
             StoreError::NotFound => Self::NotFound,
+            StoreError::Refused(key) => Self::Conflict(key),
+            StoreError::KeyReused => Self::KeyReused,
+            StoreError::Busy => Self::Conflict("conflict.request_outstanding"),
             other => Self::Store(other),
         }
     }

@@ -77,7 +77,15 @@ impl Keys {
     /// that cannot open the stored one, with a message that says what to do.
     pub async fn open(store: &dyn Store, keyring: Keyring) -> Result<Self, KeyError> {
         let fresh = sealed(keyring.wrap(&DataKey::generate(), NIK_INDEX));
-        let key = store.init_server_key(NIK_INDEX, &fresh).await?;
+        store
+            .write(None, move |tx| {
+                Box::pin(async move { tx.init_server_key(NIK_INDEX, &fresh).await.map(|_| ()) })
+            })
+            .await?;
+        let key = store
+            .server_key(NIK_INDEX)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let nik_index =
             keyring
                 .unwrap(&stored(&key), NIK_INDEX)
@@ -133,7 +141,7 @@ impl Keys {
                 .rewrap(&stored(&key), NIK_INDEX)
                 .map_err(crypto)?;
             let server = [(NIK_INDEX.to_owned(), key.key_id.clone(), sealed(new))];
-            done += store.rewrap_keys(&[], &server).await?;
+            done += rewrap(store, Vec::new(), server.to_vec()).await?;
         }
         loop {
             let batch = store.keys_not_under(current.as_str(), 500).await?;
@@ -148,7 +156,7 @@ impl Keys {
                     .map_err(crypto)?;
                 rewrapped.push((id, key.key_id, sealed(new)));
             }
-            done += store.rewrap_keys(&rewrapped, &[]).await?;
+            done += rewrap(store, rewrapped, Vec::new()).await?;
         }
     }
 
@@ -183,4 +191,19 @@ pub(crate) fn open_json<T: DeserializeOwned>(
     // The parser's message may quote the plaintext; only the context reaches the log.
     serde_json::from_slice(&json)
         .map_err(|_| AppError::Internal(format!("sealed data of {context} does not parse")))
+}
+
+/// Replaces sealed keys as one write (see `ClientTx::rewrap_keys`); no audit entry of its
+/// own: the rotation appends one for all of them.
+async fn rewrap(
+    store: &dyn Store,
+    clients: Vec<(ClientId, String, SealedKey)>,
+    server: Vec<(String, String, SealedKey)>,
+) -> pulih_store::StoreResult<u64> {
+    store
+        .write(None, move |tx| {
+            Box::pin(async move { tx.rewrap_keys(&clients, &server).await })
+        })
+        .await
+        .map(|written| written.value)
 }

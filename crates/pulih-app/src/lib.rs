@@ -1,6 +1,8 @@
 //! Pulih use-cases. Each one authorises the actor with [`pulih_domain::authz::authorize`],
-//! validates its input into domain types, and makes one storage call that writes the
-//! record, its audit entry and its change-feed entry in one transaction.
+//! validates its input into domain types, and writes through one unit of work
+//! ([`App::write`]): a closure over the store's transaction that runs the checks the write
+//! depends on, makes the write and gives its audit event, all committed together with
+//! the change-feed entries and the request's idempotency record.
 
 mod accounts;
 mod audit;
@@ -14,6 +16,7 @@ mod handoffs;
 mod keys;
 mod notifications;
 mod orgs;
+mod origin;
 mod outcomes;
 mod peers;
 mod programme;
@@ -28,9 +31,11 @@ mod worklist;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
-use pulih_store::Store;
+use pulih_domain::ids::UserId;
+use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
 pub use accounts::{NewUser, PasswordReset};
 pub use audit::VerifyReport;
@@ -46,6 +51,7 @@ pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountV
 pub use keys::{KeyError, Keys};
 pub use notifications::NotificationView;
 pub use orgs::NewOrg;
+pub use origin::{DEFAULT_IDEMPOTENCY_DAYS, IdempotencyKey, Origin};
 pub use outcomes::{AftercareOutcome, PeriodInput};
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
@@ -87,6 +93,8 @@ pub struct AppConfig {
     pub throttle: ThrottleConfig,
     /// How long break-glass access to a client lasts.
     pub break_glass_hours: i64,
+    /// How long the answer to a request with an idempotency key is kept.
+    pub idempotency_days: i64,
 }
 
 impl Default for AppConfig {
@@ -96,6 +104,7 @@ impl Default for AppConfig {
             token_days: 30,
             throttle: ThrottleConfig::default(),
             break_glass_hours: pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS,
+            idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
         }
     }
 }
@@ -150,7 +159,7 @@ impl App {
         };
         let detail =
             serde_json::json!({ "rewrapped": rewrapped, "key_id": self.keys.current_key_id() });
-        let event = self.event(None, "keys.rotate", record, None, detail);
+        let event = self.event(None, "keys.rotate", record, &Origin::local(), detail);
         self.store.append_audit(&event).await?;
         Ok(rewrapped)
     }
@@ -193,7 +202,7 @@ impl App {
         actor: Option<&Actor>,
         action: &str,
         record: Record<'_>,
-        ip: Option<&str>,
+        origin: &Origin,
         detail: serde_json::Value,
     ) -> AuditEvent {
         AuditEvent {
@@ -203,7 +212,7 @@ impl App {
             record_type: record.kind.to_owned(),
             record_id: record.id,
             region: record.region.to_owned(),
-            ip: ip.map(str::to_owned),
+            ip: origin.ip().map(str::to_owned),
             detail: detail.to_string(),
         }
     }
@@ -217,31 +226,41 @@ struct Record<'a> {
 }
 
 impl App {
-    /// The response remembered for an idempotency key of this user.
-    pub async fn idempotent_response(
-        &self,
-        user: pulih_domain::ids::UserId,
-        key: &str,
-    ) -> AppResult<Option<pulih_store::StoredResponse>> {
-        Ok(self.store.idempotent_response(user, key).await?)
-    }
-
     /// The fingerprint stored for an idempotent request whose SHA-256 digest (hex) is
     /// `digest`, keyed so that it cannot be reversed by guessing the body.
     pub fn request_fingerprint(&self, digest: &str) -> String {
         self.keys.request_fingerprint(digest)
     }
 
-    /// Remembers the response to an idempotent request.
-    pub async fn save_idempotent_response(
-        &self,
-        user: pulih_domain::ids::UserId,
-        key: &str,
-        response: &pulih_store::StoredResponse,
-    ) -> AppResult<()> {
-        Ok(self
-            .store
-            .save_idempotent_response(user, key, response)
-            .await?)
+    /// The answer stored for `user`'s idempotency key, if a request with it wrote
+    /// before: the same request is answered with it (`KeyReused` for another request).
+    pub async fn answered(&self, user: UserId, key: &IdempotencyKey) -> AppResult<Option<String>> {
+        match self.store.idempotent_answer(user, key.key()).await? {
+            Some((fingerprint, _)) if fingerprint != key.fingerprint() => Err(AppError::KeyReused),
+            Some((_, answer)) => Ok(Some(answer)),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs one write as a unit of work (see `pulih_store::Store::write`): `work` runs
+    /// inside the transaction, checks first, and gives its audit event with
+    /// [`Tx::audit`]. The request's idempotency key (from `origin`) is claimed by
+    /// `actor`'s first write. A request with a key answered meanwhile (a concurrent
+    /// repeat, which waited for the first) ends with [`AppError::Replayed`] and the stored
+    /// answer, which the edge sends as the repeat's answer.
+    async fn write<T, F>(&self, actor: Option<&Actor>, origin: &Origin, work: F) -> AppResult<T>
+    where
+        T: Answer,
+        F: for<'t> FnOnce(&'t mut dyn Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
+    {
+        let claim = actor
+            .and_then(|actor| origin.claim(actor, self.now(), self.config.idempotency_days));
+        let written: Written<T> = self.store.write(claim, work).await?;
+        if written.replayed {
+            let answer = serde_json::to_string(&written.value)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            return Err(AppError::Replayed(answer));
+        }
+        Ok(written.value)
     }
 }

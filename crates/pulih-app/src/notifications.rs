@@ -7,7 +7,7 @@ use pulih_domain::ids::NotificationId;
 use pulih_store::Notification;
 use serde::Serialize;
 
-use crate::{App, AppError, AppResult};
+use crate::{Origin, App, AppError, AppResult};
 
 /// Most notifications shown.
 const LIMIT: i64 = 100;
@@ -57,9 +57,10 @@ impl App {
         if actor.disabled {
             return Err(AppError::Forbidden(Denied::Disabled));
         }
-        Ok(self
-            .store
-            .mark_notifications_read(actor.user_id, self.now())
-            .await?)
+        let (user, at) = (actor.user_id, self.now());
+        self.write(None, &Origin::local(), move |tx| {
+            Box::pin(async move { tx.mark_notifications_read(user, at).await })
+        })
+        .await
     }
 }

@@ -1,5 +1,6 @@
 //! Organisations: created by administrators inside their scope, listed by scope.
 
+use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::OrgId;
 use pulih_domain::org::{OrgName, OrgType};
@@ -7,7 +8,7 @@ use pulih_store::Organisation;
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// An organisation as an administrator types it in.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -26,7 +27,7 @@ impl App {
         &self,
         actor: &Actor,
         input: NewOrg,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<Organisation> {
         authorize(actor, Action::ManageOrgs, &actor.scope)?;
         let mut fields = Fields::default();
@@ -57,11 +58,29 @@ impl App {
             Some(actor),
             "org.create",
             record,
-            ip,
+            origin,
             json!({ "org_type": org_type.as_str() }),
         );
-        self.store.create_org(&org, &event).await?;
-        Ok(org)
+        let id = self.insert_org(Some(actor), origin, org, event).await?;
+        self.store.org(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Stores a new organisation with its audit event; answers its id.
+    pub(crate) async fn insert_org(
+        &self,
+        actor: Option<&Actor>,
+        origin: &Origin,
+        org: Organisation,
+        event: AuditEvent,
+    ) -> AppResult<OrgId> {
+        self.write(actor, origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_org(&org).await?;
+                tx.audit(event);
+                Ok(org.id)
+            })
+        })
+        .await
     }
 
     /// Organisations inside the actor's scope.

@@ -12,13 +12,13 @@ use pulih_domain::client::past_date;
 use pulih_domain::ids::{PeerCountId, PeerSessionId, SchoolId, UserId};
 use pulih_domain::programme::peers::{self, Counts, RawCounts, SchoolLevel, Topic};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::{CountSums, PeerCount, PeerSession, School, StoreError};
+use pulih_store::{CountSums, PeerCount, PeerSession, School};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// A school as added.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -246,7 +246,7 @@ impl App {
         actor: &Actor,
         village: &str,
         input: SchoolInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<SchoolView> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -282,13 +282,24 @@ impl App {
             region: village.as_str(),
         };
         let detail = json!({ "level": school.level.key(), "npsn": school.npsn });
-        let event = self.event(Some(actor), "school.add", record, ip, detail);
-        match self.store.add_school(&school, &event).await {
-            Err(StoreError::Duplicate("npsn")) => {
-                Err(AppError::invalid("npsn", "invalid.npsn_taken"))
+        let event = self.event(Some(actor), "school.add", record, origin, detail);
+        let written = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_school(&school).await?;
+                    tx.audit(event);
+                    Ok(school.id)
+                })
+            })
+            .await;
+        let id = match written {
+            Err(AppError::Conflict("conflict.duplicate")) => {
+                return Err(AppError::invalid("npsn", "invalid.npsn_taken"));
             }
-            other => other.map(|()| SchoolView::new(school)).map_err(Into::into),
-        }
+            other => other?,
+        };
+        let stored = self.store.school(id).await?.ok_or(AppError::NotFound)?;
+        Ok(SchoolView::new(stored))
     }
 
     /// A village's schools with their current peer educators, and this year's sessions.
@@ -334,7 +345,7 @@ impl App {
         actor: &Actor,
         school: SchoolId,
         input: PeerCountInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<PeerCountView> {
         let school = self
             .school_for(actor, school, Action::RecordPeerProgramme)
@@ -368,9 +379,20 @@ impl App {
         };
         let detail =
             json!({ "school": school.id, "as_of": as_of, "total": count.educators.total() });
-        let event = self.event(Some(actor), "peer_educators.record", record, ip, detail);
-        self.store.add_peer_count(&count, &event).await?;
-        Ok(count.into())
+        let event = self.event(Some(actor), "peer_educators.record", record, origin, detail);
+        let (stored, school_id) = (count.clone(), count.school);
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_peer_count(&stored).await?;
+                    tx.audit(event);
+                    Ok(stored.id)
+                })
+            })
+            .await?;
+        let counts = self.store.peer_counts(school_id).await?;
+        let stored = counts.into_iter().find(|c| c.id == id);
+        Ok(stored.unwrap_or(count).into())
     }
 
     /// Every count of a school's peer educators, the current one first.
@@ -392,7 +414,7 @@ impl App {
         actor: &Actor,
         school: SchoolId,
         input: PeerSessionInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<PeerSessionView> {
         let school = self
             .school_for(actor, school, Action::RecordPeerProgramme)
@@ -424,9 +446,20 @@ impl App {
         };
         let detail =
             json!({ "school": school.id, "held_on": held_on, "total": session.audience.total() });
-        let event = self.event(Some(actor), "peer_session.record", record, ip, detail);
-        self.store.add_peer_session(&session, &event).await?;
-        Ok(session.into())
+        let event = self.event(Some(actor), "peer_session.record", record, origin, detail);
+        let (stored, school_id) = (session.clone(), session.school);
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_peer_session(&stored).await?;
+                    tx.audit(event);
+                    Ok(stored.id)
+                })
+            })
+            .await?;
+        let sessions = self.store.peer_sessions(school_id).await?;
+        let stored = sessions.into_iter().find(|s| s.id == id);
+        Ok(stored.unwrap_or(session).into())
     }
 
     /// Every session of a school, newest first.

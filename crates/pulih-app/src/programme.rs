@@ -5,18 +5,19 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::{IknAnswers, RawFinding, Rule, Thresholds};
 use pulih_domain::programme::ikotan::{Bands, IkotanScores, Score};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::Assessment;
+use pulih_store::{Assessment, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// The setting holding the IKN thresholds.
 const IKN_THRESHOLDS: &str = "ikn_thresholds";
@@ -145,7 +146,7 @@ impl App {
         actor: &Actor,
         rules: Vec<Rule>,
         version: Option<i64>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<i64> {
         authorize(actor, Action::ConfigureProgramme, &Scope::National)?;
         let thresholds = Thresholds::parse(rules).map_err(|e| AppError::invalid("rules", e.key))?;
@@ -159,13 +160,11 @@ impl App {
             Some(actor),
             "settings.ikn_thresholds",
             record,
-            ip,
+            origin,
             json!({ "rules": thresholds }),
         );
-        Ok(self
-            .store
-            .put_setting(IKN_THRESHOLDS, &value, version, &event)
-            .await?)
+        self.put_setting(actor, origin, IKN_THRESHOLDS, value, version, event)
+            .await
     }
 
     /// The IKOTAN bands in force and the version of the setting (none: the defaults).
@@ -189,7 +188,7 @@ impl App {
         actor: &Actor,
         kurang_tanggap_from: &str,
         version: Option<i64>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<i64> {
         authorize(actor, Action::ConfigureProgramme, &Scope::National)?;
         let bands = Bands::parse(kurang_tanggap_from)
@@ -204,13 +203,11 @@ impl App {
             Some(actor),
             "settings.ikotan_bands",
             record,
-            ip,
+            origin,
             value.clone(),
         );
-        Ok(self
-            .store
-            .put_setting(IKOTAN_BANDS, &value.to_string(), version, &event)
-            .await?)
+        self.put_setting(actor, origin, IKOTAN_BANDS, value.to_string(), version, event)
+            .await
     }
 
     /// Records an IKN assessment of a village, categorised by the thresholds in force.
@@ -219,7 +216,7 @@ impl App {
         actor: &Actor,
         village: &str,
         input: IknInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<AssessmentView> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -252,7 +249,7 @@ impl App {
             recorded_at: self.now(),
             approval: None,
         };
-        self.store_assessment(actor, assessment, ip).await
+        self.store_assessment(actor, assessment, origin).await
     }
 
     /// Records the IKOTAN assessment of a regency or city for a year up to this one.
@@ -261,7 +258,7 @@ impl App {
         actor: &Actor,
         regency: &str,
         input: IkotanInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<AssessmentView> {
         let regency = self
             .live_region("regency", regency, RegionLevel::Regency)
@@ -298,14 +295,14 @@ impl App {
             recorded_at: self.now(),
             approval: None,
         };
-        self.store_assessment(actor, assessment, ip).await
+        self.store_assessment(actor, assessment, origin).await
     }
 
     async fn store_assessment(
         &self,
         actor: &Actor,
         assessment: Assessment,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<AssessmentView> {
         let record = Record {
             kind: "assessment",
@@ -314,8 +311,16 @@ impl App {
         };
         let detail = json!({ "kind": assessment.kind.key(), "outcome": assessment.outcome });
         let action = format!("{}.record", assessment.kind.key());
-        let event = self.event(Some(actor), &action, record, ip, detail);
-        self.store.add_assessment(&assessment, &event).await?;
+        let event = self.event(Some(actor), &action, record, origin, detail);
+        let stored = assessment.clone();
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_assessment(&stored).await?;
+                tx.audit(event);
+                Ok(stored.id)
+            })
+        })
+        .await?;
         assessment.try_into()
     }
 
@@ -324,7 +329,7 @@ impl App {
         &self,
         actor: &Actor,
         id: AssessmentId,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<AssessmentView> {
         let found = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
         authorize(
@@ -337,17 +342,44 @@ impl App {
             id: Some(id.to_string()),
             region: found.region.as_str(),
         };
-        let event = self.event(Some(actor), "assessment.approve", record, ip, json!({}));
-        match self
-            .store
-            .approve_assessment(id, actor.user_id, self.now(), &event)
-            .await
-        {
-            Err(pulih_store::StoreError::Conflict) => {
-                Err(AppError::Conflict("conflict.assessment_approved"))
-            }
-            other => other?.try_into(),
-        }
+        let event = self.event(Some(actor), "assessment.approve", record, origin, json!({}));
+        let (approver, at) = (actor.user_id, self.now());
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                match tx.approve_assessment(id, approver, at).await {
+                    Err(StoreError::Conflict) => {
+                        Err(StoreError::Refused("conflict.assessment_approved"))
+                    }
+                    other => other,
+                }?;
+                tx.audit(event);
+                Ok(id)
+            })
+        })
+        .await?;
+        let approved = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
+        approved.try_into()
+    }
+
+    /// Stores a setting from the version read (none: the first), with its audit event;
+    /// answers the new version.
+    pub(crate) async fn put_setting(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        key: &'static str,
+        value: String,
+        version: Option<i64>,
+        event: AuditEvent,
+    ) -> AppResult<i64> {
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let version = tx.put_setting(key, &value, version, event.at).await?;
+                tx.audit(event);
+                Ok(version)
+            })
+        })
+        .await
     }
 
     /// The history of a kind of assessment of a place, newest first.

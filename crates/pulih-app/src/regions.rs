@@ -6,7 +6,7 @@ use pulih_domain::region_import::{ImportPlan, ImportSummary, SourceRegion};
 use pulih_store::{Region, RegionChange, RegionHit};
 use serde_json::json;
 
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// Most search results returned at once.
 pub const SEARCH_LIMIT: i64 = 50;
@@ -140,12 +140,18 @@ impl App {
             actor,
             "regions.import",
             record,
-            None,
+            &Origin::local(),
             json!({ "source": source, "summary": summary }),
         );
-        Ok(self
-            .store
-            .apply_region_import(&plan, source, &event)
-            .await?)
+        let source = source.to_owned();
+        self.write(None, &Origin::local(), move |tx| {
+            Box::pin(async move {
+                tx.apply_region_import(&plan, &source, event.at).await?;
+                tx.audit(event);
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(summary)
     }
 }

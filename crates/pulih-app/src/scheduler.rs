@@ -15,7 +15,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{Notification, User};
 use serde_json::json;
 
-use crate::{App, AppResult, Record};
+use crate::{App, AppResult, Origin, Record};
 
 /// The hour (WIB) from which the day's digests go out.
 const DIGEST_HOUR: u32 = 6;
@@ -30,6 +30,8 @@ pub struct DueWork {
     pub escalated: u64,
     /// Digests delivered.
     pub digests: u64,
+    /// Idempotency answers removed after their time.
+    pub answers_swept: u64,
 }
 
 /// A day's summary of a worklist: how many items in each section, never who or what.
@@ -63,7 +65,13 @@ impl DigestSender for InAppDigests {
             created_at: self.0.now(),
             read_at: None,
         };
-        Ok(self.0.store.notify(&[note]).await? > 0)
+        let added = self
+            .0
+            .write(None, &Origin::local(), move |tx| {
+                Box::pin(async move { tx.notify(&[note]).await })
+            })
+            .await?;
+        Ok(added > 0)
     }
 }
 
@@ -104,12 +112,22 @@ impl App {
                 region: r.region.as_str(),
             };
             let detail = json!({ "answer_due": r.answer_due, "coordinators": told.len() });
-            let event = self.event(None, "referral.escalate", record, None, detail);
-            if self
-                .store
-                .escalate_referral(r.id, at, &told, &event)
-                .await?
-            {
+            let event = self.event(None, "referral.escalate", record, &Origin::local(), detail);
+            let id = r.id;
+            // escalated once: the update takes the referral only while nobody has
+            let taken = self
+                .write(None, &Origin::local(), move |tx| {
+                    Box::pin(async move {
+                        if !tx.escalate_referral(id, at).await? {
+                            return Ok(false);
+                        }
+                        tx.notify(&told).await?;
+                        tx.audit(event);
+                        Ok(true)
+                    })
+                })
+                .await?;
+            if taken {
                 escalated += 1;
             }
         }
@@ -209,6 +227,11 @@ impl App {
             Some(sender) => self.send_digests(sender).await?,
             None => 0,
         };
-        Ok(DueWork { escalated, digests })
+        let answers_swept = self.store.sweep_idempotency(self.now()).await?;
+        Ok(DueWork {
+            escalated,
+            digests,
+            answers_swept,
+        })
     }
 }

@@ -53,7 +53,9 @@ pub async fn import(settings: Settings, from: &Path, username: &str) -> anyhow::
     })?;
     let files = read_files(from)?;
     let bar = spinner("checking and importing the directory");
-    let imported = app.import_services(&actor, files, None).await;
+    let imported = app
+        .import_services(&actor, files, &pulih_app::Origin::local())
+        .await;
     bar.finish_and_clear();
     let summary = imported.map_err(|e| match e {
         AppError::Invalid(problems) => {

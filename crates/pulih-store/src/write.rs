@@ -56,6 +56,8 @@ impl Answer for () {}
 impl Answer for i64 {}
 impl Answer for u64 {}
 impl Answer for bool {}
+impl Answer for DateTime<Utc> {}
+impl Answer for chrono::NaiveDate {}
 impl<T: Answer> Answer for Option<T> {}
 impl<T: Answer> Answer for Vec<T> {}
 impl<A: Answer, B: Answer> Answer for (A, B) {}

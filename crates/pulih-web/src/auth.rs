@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use pulih_app::{AppError, Authenticated};
+use pulih_app::{AppError, Authenticated, IdempotencyKey, Origin};
 use subtle::ConstantTimeEq;
 
 use crate::{AppState, WebError};
@@ -77,11 +77,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The client's address, for throttling and the audit log. Behind a trusted proxy
-/// (`--trust-proxy`) it is the last address the proxy appended to `X-Forwarded-For`.
-pub struct ClientIp(pub Option<String>);
-
-impl FromRequestParts<AppState> for ClientIp {
+/// Where a request came from: the client's address, for throttling and the audit log
+/// (behind a trusted proxy, `--trust-proxy`, the last address the proxy appended to
+/// `X-Forwarded-For`), and the idempotency key the `idempotency` layer found on it.
+impl FromRequestParts<AppState> for Origin {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
@@ -102,14 +101,8 @@ impl FromRequestParts<AppState> for ClientIp {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip())
         });
-        Ok(Self(addr.map(|a| a.to_string())))
-    }
-}
-
-impl ClientIp {
-    /// The address as text, if known.
-    pub fn as_deref(&self) -> Option<&str> {
-        self.0.as_deref()
+        let key = parts.extensions.get::<IdempotencyKey>().cloned();
+        Ok(Self::new(addr.map(|a| a.to_string()), key))
     }
 }
 

@@ -80,7 +80,11 @@ impl WebError {
                     },
                 ),
                 AppError::Conflict(key) => (StatusCode::CONFLICT, info("conflict", key)),
-                AppError::Store(_) | AppError::Internal(_) => (
+                AppError::KeyReused => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    info("idempotency_key_reused", "conflict.idempotency_reused"),
+                ),
+                AppError::Store(_) | AppError::Internal(_) | AppError::Replayed(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     info("internal", "error.internal"),
                 ),
@@ -99,8 +103,18 @@ impl WebError {
     }
 }
 
+/// A repeat of an answered idempotent request, carried from the use-case to the
+/// `idempotency` layer, which answers it.
+#[derive(Debug, Clone)]
+pub struct Replayed(pub String);
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let Self::App(AppError::Replayed(answer)) = self {
+            let mut response = StatusCode::OK.into_response();
+            response.extensions_mut().insert(Replayed(answer));
+            return response;
+        }
         let (status, info) = self.parts();
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");

@@ -1,16 +1,25 @@
-//! `Idempotency-Key` on mutating API requests: the first response to a key is stored and
-//! replayed for every repeat of the same request; reusing a key for another request is refused.
+//! `Idempotency-Key` on mutating API requests.
+//!
+//! A request whose key was answered before (same user, same key) is answered here, from
+//! the stored answer, without running its handler: the operation's success status (from
+//! the API description), the ids the first request wrote, and `Idempotent-Replayed: true`.
+//! The same key with another request is refused (422). Otherwise the key, with a keyed
+//! fingerprint of the request (method, path, body), goes to the request's use-case
+//! through its [`Origin`](pulih_app::Origin): the use-case's first write claims it inside
+//! its own transaction. A concurrent repeat waits there for the first and is then
+//! answered as above.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use pulih_app::AppError;
-use pulih_store::StoredResponse;
+use pulih_app::IdempotencyKey;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::auth::CurrentUser;
+use crate::error::Replayed;
 use crate::{AppState, WebError};
 
 /// Largest request body the API accepts, except region files.
@@ -19,7 +28,10 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// Largest region file accepted by the import endpoint (the official one is ~1.5 MiB).
 pub const MAX_IMPORT_BODY: usize = 16 * 1024 * 1024;
 
-/// Replays or records responses for requests that carry an `Idempotency-Key`.
+/// Longest key accepted (a UUID is 36 characters).
+const MAX_KEY: usize = 200;
+
+/// Answers repeated requests; hands the key of new ones to their use-case.
 pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let is_mutation = matches!(
         *request.method(),
@@ -33,23 +45,24 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Some(key) = key.filter(|_| is_mutation) else {
         return next.run(request).await;
     };
-    if key.is_empty() || key.len() > 200 {
+    if key.is_empty() || key.len() > MAX_KEY {
         return WebError::BadRequest("error.idempotency_key").into_response();
     }
     let (mut parts, body) = request.into_parts();
-    let Ok(user) = <CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+    let user = <CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
         &mut parts, &state,
     )
     .await
-    else {
-        // Without a known user there is nothing to key on; the handler decides.
-        return next.run(Request::from_parts(parts, body)).await;
-    };
-    let user_id = user.0.user.id;
+    .ok()
+    .map(|who| who.0.user.id);
     let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY).await else {
         return WebError::TooLarge.into_response();
     };
-    let path = parts.uri.path().to_owned();
+    let success = {
+        let route = parts.extensions.get::<MatchedPath>();
+        let path = route.map_or(parts.uri.path(), MatchedPath::as_str);
+        state.success.of(parts.method.as_str(), path)
+    };
     let digest = hex::encode(
         Sha256::new()
             .chain_update(parts.method.as_str())
@@ -57,74 +70,38 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             .chain_update(&bytes)
             .finalize(),
     );
-    let fingerprint = state.app.request_fingerprint(&digest);
-    match state.app.idempotent_response(user_id, &key).await {
-        Ok(Some(stored)) if stored.fingerprint == fingerprint => return replay(stored),
-        Ok(Some(_)) => {
-            return WebError::App(AppError::Conflict("conflict.idempotency_reused"))
-                .into_response();
+    let key = IdempotencyKey::new(key, state.app.request_fingerprint(&digest));
+    // Without a known user there is nothing to key on; the handler refuses the request.
+    if let Some(user) = user {
+        match state.app.answered(user, &key).await {
+            Ok(Some(answer)) => return replay(success, &answer),
+            Ok(None) => {}
+            Err(e) => return WebError::App(e).into_response(),
         }
-        Ok(None) => {}
-        Err(e) => return WebError::App(e).into_response(),
     }
+    parts.extensions.insert(key);
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    let status = response.status();
-    if !status.is_success() {
-        // Refused or failed requests wrote nothing; a retry runs again.
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY * 4).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let stored = StoredResponse {
-        status: status.as_u16(),
-        body: remembered(&path, &bytes),
-        fingerprint,
-    };
-    if let Err(e) = state
-        .app
-        .save_idempotent_response(user_id, &key, &stored)
-        .await
-    {
-        tracing::error!(error = ?e, "could not remember idempotent response");
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// What is kept of a response for replay. Client records are never kept in clear outside
-/// their sealed rows, so for client routes only the ids survive (a replay says what was
-/// created, not what it contained); one-time passwords are shown once and never kept.
-fn remembered(path: &str, bytes: &[u8]) -> String {
-    let path = path.strip_prefix("/api/v1").unwrap_or(path);
-    let sensitive = path.starts_with("/clients") || path.starts_with("/break-glass");
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(serde_json::Value::Object(fields)) if sensitive => {
-            let kept: serde_json::Map<_, _> = fields
-                .into_iter()
-                .filter(|(k, _)| matches!(k.as_str(), "id" | "client_id" | "code" | "version"))
-                .collect();
-            serde_json::Value::Object(kept).to_string()
-        }
-        Ok(mut json) if json.get("one_time_password").is_some_and(|p| !p.is_null()) => {
-            json["one_time_password"] = serde_json::Value::Null;
-            json.to_string()
-        }
-        _ if sensitive => "{}".to_owned(),
-        _ => String::from_utf8_lossy(bytes).into_owned(),
+    match response.extensions().get::<Replayed>() {
+        Some(Replayed(answer)) => replay(success, answer),
+        None => response,
     }
 }
 
-fn replay(stored: StoredResponse) -> Response {
-    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-    let mut response = (status, stored.body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        axum::http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+/// The answer to a repeated request: the operation's success status and what the first
+/// request stored (ids and versions only), marked as replayed.
+fn replay(success: axum::http::StatusCode, answer: &str) -> Response {
+    let stored: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    let body = match stored {
+        Value::Object(_) => stored,
+        Value::Null => json!({}),
+        Value::String(_) => json!({ "id": stored }),
+        other => json!({ "answer": other }),
+    };
+    let mut response = (success, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
 }

@@ -40,6 +40,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Web settings.
     pub config: WebConfig,
+    /// The success status of each API operation (`POST /organisations` → 201), from the
+    /// API description: what a repeated idempotent request is answered with.
+    pub success: Arc<api::openapi::SuccessStatuses>,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             i18n: Arc::new(I18n::load()?),
             metrics: Arc::new(Metrics::default()),
             config,
+            success: Arc::new(api::openapi::SuccessStatuses::from_document()),
         })
     }
 }

@@ -9,14 +9,14 @@ use pulih_domain::client_access::{ClientAction, authorize_client};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::optional_text;
 use pulih_domain::region::RegionCode;
-use pulih_store::{ClientRow, Grant, GrantReview};
+use pulih_store::{ClientRow, Grant, GrantReview, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::{open_json, seal_json};
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// A grant as an administrator reviews it.
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +65,7 @@ impl App {
         actor: &Actor,
         code: &str,
         reason: &str,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<(ClientId, DateTime<Utc>)> {
         let mut f = Fields::default();
         let code = f.check("code", ClientCode::parse(code));
@@ -104,15 +104,18 @@ impl App {
             Some(actor),
             "client.break_glass",
             client_record(&row),
-            ip,
+            origin,
             detail,
         );
-        match self.store.create_grant(&grant, &event).await {
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
-            }
-            other => other.map(|()| (row.id, expires_at)).map_err(Into::into),
-        }
+        let client = row.id;
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_grant(&grant).await.map_err(erased)?;
+                tx.audit(event);
+                Ok((client, expires_at))
+            })
+        })
+        .await
     }
 
     /// Break-glass grants for administrators to review, within their scope.
@@ -158,7 +161,7 @@ impl App {
         id: GrantId,
         outcome: &str,
         note: Option<&str>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<GrantView> {
         authorize(actor, Action::ReviewBreakGlass, &actor.scope)?;
         let mut f = Fields::default();
@@ -185,13 +188,19 @@ impl App {
             region: grant.region.as_str(),
         };
         let detail = json!({ "outcome": outcome.key(), "client": grant.client_id.to_string() });
-        let event = self.event(Some(actor), "grant.review", record, ip, detail);
-        let reviewed = match self.store.review_grant(id, &review, &event).await {
-            Err(pulih_store::StoreError::Conflict) => {
-                return Err(AppError::Conflict("conflict.grant_reviewed"));
-            }
-            other => other?,
-        };
+        let event = self.event(Some(actor), "grant.review", record, origin, detail);
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                match tx.review_grant(id, &review).await {
+                    Err(StoreError::Conflict) => Err(StoreError::Refused("conflict.grant_reviewed")),
+                    other => other,
+                }?;
+                tx.audit(event);
+                Ok(id)
+            })
+        })
+        .await?;
+        let reviewed = self.store.grant(id).await?.ok_or(AppError::NotFound)?;
         self.grant_view(reviewed).await
     }
 
@@ -204,7 +213,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         confirm_code: &str,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ClientRow> {
         let reached = self.reach_client(actor, id, ClientAction::Erase).await?;
         if confirm_code.trim() != reached.row.code.as_str() {
@@ -217,9 +226,28 @@ impl App {
             Some(actor),
             "client.erase",
             client_record(&reached.row),
-            ip,
+            origin,
             json!({ "code": reached.row.code.as_str() }),
         );
-        Ok(self.store.erase_client(id, &event).await?)
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                match tx.erase_client(id, event.at).await {
+                    Err(StoreError::Conflict) => Err(StoreError::Refused("conflict.client_erased")),
+                    other => other,
+                }?;
+                tx.audit(event);
+                Ok(id)
+            })
+        })
+        .await?;
+        self.store.client(id).await?.ok_or(AppError::NotFound)
+    }
+}
+
+/// A client unknown or erased by the time a write about it runs: erasure won the race.
+pub(crate) fn erased(e: StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound => StoreError::Refused("conflict.client_erased"),
+        other => other,
     }
 }

@@ -18,13 +18,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Reached;
+use super::record::FactCheck;
 use super::aftercare_view::{
     AftercareStatus, FollowUpPlain, PlanPlain, PlanSealed, RelapseSealed, aftercare_status,
 };
 use super::facts::{fact_date, keys};
 use super::timeline::{Draft, Fact, FactBody, Note};
 use crate::error::Fields;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// Weeks of a schedule: a list, or text such as `1, 2, 4, 8, 12, 26`.
 #[derive(Clone, Deserialize)]
@@ -160,21 +161,11 @@ impl App {
         reached: &Reached,
         draft: Draft<S>,
         status: Option<&str>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<(ClientFact, AuditEvent)> {
-        let (mut fact, event) = self.seal_fact(actor, reached, draft, ip)?;
+        let (mut fact, event) = self.seal_fact(actor, reached, draft, origin)?;
         fact.status = status.map(str::to_owned);
         Ok((fact, event))
-    }
-
-    /// Stores facts written together.
-    async fn store_facts(&self, facts: &[(ClientFact, AuditEvent)]) -> AppResult<()> {
-        match self.store.add_facts(facts).await {
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
-            }
-            other => other.map_err(Into::into),
-        }
     }
 
     /// Reaches a client for an aftercare record: its timeline, aftercare and today.
@@ -195,7 +186,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: AftercarePlanInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today, _, status) = self.aftercare_of(actor, id).await?;
         let mut f = Fields::default();
@@ -221,7 +212,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         if status.is_some_and(|s| s.open()) {
             return Err(AppError::Conflict("conflict.aftercare_plan_open"));
         }
@@ -233,16 +223,9 @@ impl App {
             plain: to_plain(&PlanPlain { weeks: schedule })?,
             sealed,
         };
-        let (fact, event) = self.sealed_with(actor, &reached, draft, None, ip)?;
-        match self.store.add_plan(&fact, &event).await {
-            Err(pulih_store::StoreError::Conflict) => {
-                Err(AppError::Conflict("conflict.aftercare_plan_open"))
-            }
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
-            }
-            other => other.map(|()| fact.id).map_err(Into::into),
-        }
+        let plan = self.sealed_with(actor, &reached, draft, None, origin)?;
+        let check = FactCheck::consent(today).no_open_plan();
+        self.record_fact(actor, origin, check, plan).await
     }
 
     /// Records a follow-up visit of the open plan, with a BARC-10 when one is given. A
@@ -253,7 +236,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: FollowUpInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FollowUpResult> {
         let (reached, today, timeline, status) = self.aftercare_of(actor, id).await?;
         let mut f = Fields::default();
@@ -286,7 +269,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let (Some((plan, schedule)), Some(status), Some(out)) = (plan, status, discharged_on)
         else {
             return Err(AppError::Conflict("conflict.aftercare_no_open_plan"));
@@ -307,7 +289,7 @@ impl App {
             plain: to_plain(&FollowUpPlain { mode })?,
             sealed: note,
         };
-        let visit = self.sealed_with(actor, &reached, draft, Some(found.key()), ip)?;
+        let visit = self.sealed_with(actor, &reached, draft, Some(found.key()), origin)?;
         let visit_id = visit.0.id;
         let mut facts = vec![visit];
         if let Some(barc) = barc {
@@ -319,12 +301,15 @@ impl App {
                 plain: json!({}),
                 sealed: barc,
             };
-            facts.push(self.sealed_with(actor, &reached, draft, None, ip)?);
+            facts.push(self.sealed_with(actor, &reached, draft, None, origin)?);
         }
         if let Some(end) = ended {
-            facts.push(self.end_draft(actor, &reached, plan, visited_on, end, None, ip)?);
+            facts.push(self.end_draft(actor, &reached, plan, visited_on, end, None, origin)?);
         }
-        self.store_facts(&facts).await?;
+        // the next date and the end were computed from the plan's visits as read
+        let check = FactCheck::consent(today).unchanged(&AFTERCARE, kinds_of(&timeline));
+        self.record_facts(actor, origin, reached.row.id, check, facts, visit_id)
+            .await?;
         Ok(FollowUpResult {
             id: visit_id,
             next_due: next_due.filter(|_| ended.is_none()),
@@ -345,7 +330,7 @@ impl App {
         ended_on: NaiveDate,
         status: AftercareEndStatus,
         note: Option<String>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<(ClientFact, AuditEvent)> {
         let draft = Draft {
             kind: FactKind::AftercareEnd,
@@ -355,7 +340,7 @@ impl App {
             plain: json!({}),
             sealed: Note { note },
         };
-        self.sealed_with(actor, reached, draft, Some(status.key()), ip)
+        self.sealed_with(actor, reached, draft, Some(status.key()), origin)
     }
 
     /// Ends the open plan: the worker records how aftercare finished.
@@ -364,7 +349,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: AftercareEndInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today, timeline, status) = self.aftercare_of(actor, id).await?;
         let mut f = Fields::default();
@@ -381,13 +366,12 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let Some((plan, _)) = plan else {
             return Err(AppError::Conflict("conflict.aftercare_no_open_plan"));
         };
-        let fact = self.end_draft(actor, &reached, plan, ended_on, how, note, ip)?;
-        self.store_facts(std::slice::from_ref(&fact)).await?;
-        Ok(fact.0.id)
+        let fact = self.end_draft(actor, &reached, plan, ended_on, how, note, origin)?;
+        let check = FactCheck::consent(today).unchanged(&AFTERCARE, kinds_of(&timeline));
+        self.record_fact(actor, origin, check, fact).await
     }
 
     /// Records a relapse and what was done next, which puts the client back on a step
@@ -398,7 +382,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: RelapseInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<RelapseResult> {
         let (reached, today, timeline, _) = self.aftercare_of(actor, id).await?;
         let mut f = Fields::default();
@@ -410,7 +394,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let plan = plan_during(&timeline, relapsed_on);
         let draft = Draft {
             kind: FactKind::Relapse,
@@ -420,14 +403,31 @@ impl App {
             plain: json!({}),
             sealed: RelapseSealed { substances, note },
         };
-        let fact = self.sealed_with(actor, &reached, draft, Some(response.key()), ip)?;
-        self.store_facts(std::slice::from_ref(&fact)).await?;
+        let fact = self.sealed_with(actor, &reached, draft, Some(response.key()), origin)?;
+        // the plan it refers to was found among the plans and ends as read
+        let check = FactCheck::consent(today).unchanged(&PLANS, kinds_of(&timeline));
+        let id = self.record_fact(actor, origin, check, fact).await?;
         Ok(RelapseResult {
-            id: fact.0.id,
+            id,
             step: response.step(),
             plan,
         })
     }
+}
+
+/// The facts an aftercare write is computed from: plans, their visits and ends.
+const AFTERCARE: [FactKind; 3] = [
+    FactKind::AftercarePlan,
+    FactKind::FollowUp,
+    FactKind::AftercareEnd,
+];
+
+/// The plans and their ends, which say which plan a day falls in.
+const PLANS: [FactKind; 2] = [FactKind::AftercarePlan, FactKind::AftercareEnd];
+
+/// The kind and id of every fact of a timeline, for a write's check that it is unchanged.
+fn kinds_of(timeline: &[Fact]) -> Vec<(FactKind, FactId)> {
+    timeline.iter().map(|f| (f.kind, f.id)).collect()
 }
 
 /// The plan a day falls in: discharged on or before it and not ended before it.

@@ -30,9 +30,10 @@ use super::inputs::{
 use super::timeline::{
     ConsentNames, Draft, EpisodeSealed, FactBody, Note, OutreachPlain, StepSealed,
 };
+use super::record::FactCheck;
 use super::{Reached, client_record};
 use crate::error::Fields;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// The date of a fact: given (not in the future) or today.
 pub(super) fn fact_date(
@@ -60,21 +61,17 @@ pub(super) fn keys<T: Copy>(
 }
 
 impl App {
-    /// Seals and stores one fact about a reached client.
+    /// Seals and stores one fact about a reached client, after `check` inside the write.
     async fn store_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,
         draft: Draft<S>,
-        ip: Option<&str>,
+        check: FactCheck,
+        origin: &Origin,
     ) -> AppResult<FactId> {
-        let (fact, event) = self.seal_fact(actor, reached, draft, ip)?;
-        match self.store.add_fact(&fact, &event).await {
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
-            }
-            other => other.map(|()| fact.id).map_err(Into::into),
-        }
+        let sealed = self.seal_fact(actor, reached, draft, origin)?;
+        self.record_fact(actor, origin, check, sealed).await
     }
 
     /// Seals a fact with the client's key and makes its audit event.
@@ -83,7 +80,7 @@ impl App {
         actor: &Actor,
         reached: &Reached,
         draft: Draft<S>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<(ClientFact, AuditEvent)> {
         let key = self
             .keys
@@ -97,7 +94,7 @@ impl App {
             Some(actor),
             &action,
             client_record(&reached.row),
-            ip,
+            origin,
             detail,
         );
         Ok((fact, event))
@@ -111,7 +108,7 @@ impl App {
         actor: &Actor,
         code: &str,
         activity: (ActivityId, UnitId, NaiveDate),
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<Result<(ClientFact, AuditEvent), &'static str>> {
         let Ok(code) = ClientCode::parse(code) else {
             return Ok(Err("invalid.outreach_client"));
@@ -140,7 +137,7 @@ impl App {
                 .map_err(|e| AppError::Internal(format!("outreach json: {e}")))?,
             sealed: Note::default(),
         };
-        self.seal_fact(actor, &reached, draft, ip).map(Ok)
+        self.seal_fact(actor, &reached, draft, origin).map(Ok)
     }
 
     /// Reaches a client for recording and returns the local date there.
@@ -181,7 +178,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: ConsentInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -230,7 +227,7 @@ impl App {
             plain: serde_json::to_value(&terms).map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: names,
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::none(), origin).await
     }
 
     /// Withdraws a consent from a date on.
@@ -239,7 +236,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: WithdrawalInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -278,7 +275,7 @@ impl App {
             plain: json!({}),
             sealed: Note { note: reason },
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::none(), origin).await
     }
 
     /// Opens an episode of care with its intake pathway and minimum data set.
@@ -287,7 +284,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: EpisodeInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -334,7 +331,6 @@ impl App {
         }
         f.finish()?;
         let pathway = pathway.ok_or(AppError::invalid("pathway", "invalid.pathway"))?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::Episode,
             occurred_on: opened_on,
@@ -345,7 +341,7 @@ impl App {
             plain: json!({}),
             sealed: EpisodeSealed { pathway, detail },
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
     }
 
     /// Records that the TAT assessment of an episode took place.
@@ -354,7 +350,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: TatAssessmentInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -383,7 +379,6 @@ impl App {
             f.add("episode_id", "invalid.tat_episode");
         }
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::TatAssessment,
             occurred_on: on,
@@ -392,7 +387,7 @@ impl App {
             plain: json!({}),
             sealed: Note { note },
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
     }
 
     /// Scores and stores an ASSIST screening; returns the fact and the result.
@@ -401,7 +396,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: AssistInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<(FactId, AssistResult)> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -414,7 +409,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let result = answers.score();
         let draft = Draft {
             kind: FactKind::Assist,
@@ -424,7 +418,7 @@ impl App {
             plain: json!({}),
             sealed: answers,
         };
-        let fact = self.store_fact(actor, &reached, draft, ip).await?;
+        let fact = self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await?;
         Ok((fact, result))
     }
 
@@ -434,7 +428,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: Barc10Input,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<Barc10Result> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -443,7 +437,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::Barc10,
             occurred_on: taken_on,
@@ -452,7 +445,7 @@ impl App {
             plain: json!({}),
             sealed: barc,
         };
-        let fact = self.store_fact(actor, &reached, draft, ip).await?;
+        let fact = self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await?;
         Ok(Barc10Result {
             id: fact,
             total: barc.total(),
@@ -466,7 +459,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: CareStepInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -502,7 +495,6 @@ impl App {
         }
         f.finish()?;
         let done = done.ok_or(AppError::invalid("done", "invalid.care_step"))?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::CareStep,
             occurred_on: given_on,
@@ -515,7 +507,7 @@ impl App {
                 note,
             },
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
     }
 
     /// Records a care plan, or a revision of an earlier one.
@@ -524,7 +516,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: CarePlanInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -556,7 +548,6 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::CarePlan,
             occurred_on: today,
@@ -569,6 +560,6 @@ impl App {
                 review_on,
             },
         };
-        self.store_fact(actor, &reached, draft, ip).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
     }
 }

@@ -10,6 +10,7 @@ mod facts;
 mod follow_ups;
 mod inputs;
 mod read;
+mod record;
 mod register;
 mod timeline;
 mod vocational;
@@ -38,6 +39,8 @@ pub use inputs::{
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
 pub(crate) use read::reach_of;
+pub(crate) use access::erased;
+pub(crate) use record::FactCheck;
 pub use read::{ClientRecord, ClientSummary, View};
 pub use register::NewClientInput;
 pub use timeline::{Fact, FactBody};

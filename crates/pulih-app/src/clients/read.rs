@@ -18,7 +18,7 @@ use super::aftercare_view::{AftercareStatus, CurrentStep, aftercare_status, curr
 use super::client_record;
 use super::timeline::{self, Fact, FactBody};
 use crate::keys::open_json;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// How a record was looked at, for the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +191,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         view: View,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ClientRecord> {
         let reached = self.reach_client(actor, id, ClientAction::View).await?;
         let row = &reached.row;
@@ -212,7 +212,7 @@ impl App {
         let current_step = current_step(&timeline);
         let aftercare = aftercare_status(&timeline, today);
         let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
-        let event = self.event(Some(actor), "client.view", client_record(row), ip, detail);
+        let event = self.event(Some(actor), "client.view", client_record(row), origin, detail);
         self.store.append_audit(&event).await?;
         Ok(ClientRecord {
             summary: ClientSummary::from(row),

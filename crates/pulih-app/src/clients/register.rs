@@ -8,13 +8,13 @@ use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::nik::Nik;
 use pulih_domain::optional_text;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::{ClientRow, NewClient, StoreError};
+use pulih_store::{ClientRow, NewClient};
 use serde_json::json;
 
 use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult, Problem};
+use crate::{App, AppError, AppResult, Problem, Origin};
 
 /// A client as a worker types it in. Every identifying field is optional.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -58,7 +58,7 @@ impl App {
         &self,
         actor: &Actor,
         input: NewClientInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ClientRow> {
         if !works_with_clients(actor.role) {
             return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
@@ -111,7 +111,7 @@ impl App {
                 Some(actor),
                 "client.nik_match",
                 client_record(&existing),
-                ip,
+                origin,
                 json!({}),
             );
             self.store.append_audit(&event).await?;
@@ -141,14 +141,26 @@ impl App {
             id: Some(id.to_string()),
             region: region.as_str(),
         };
-        let event = self.event(Some(actor), "client.register", record, ip, json!({}));
-        match self.store.create_client(&client, &event).await {
-            Err(StoreError::Duplicate("nik")) => Err(AppError::Invalid(vec![Problem::new(
-                "nik",
-                "invalid.nik_exists_elsewhere",
-            )])),
-            other => Ok(other?),
-        }
+        let event = self.event(Some(actor), "client.register", record, origin, json!({}));
+        let written = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_client(&client).await?;
+                    tx.audit(event);
+                    Ok(client.id)
+                })
+            })
+            .await;
+        let id = match written {
+            Err(AppError::Conflict("conflict.duplicate")) => {
+                return Err(AppError::Invalid(vec![Problem::new(
+                    "nik",
+                    "invalid.nik_exists_elsewhere",
+                )]));
+            }
+            other => other?,
+        };
+        self.store.client(id).await?.ok_or(AppError::NotFound)
     }
 
     /// The region a client is registered at: given, or the worker's own area.
@@ -230,7 +242,7 @@ impl App {
         id: ClientId,
         expected_version: i64,
         worker: Option<&str>,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ClientRow> {
         let reached = self.reach_client(actor, id, ClientAction::Assign).await?;
         let worker = match worker.map(str::trim).filter(|w| !w.is_empty()) {
@@ -256,13 +268,18 @@ impl App {
             Some(actor),
             "client.assign",
             client_record(&reached.row),
-            ip,
+            origin,
             detail,
         );
-        Ok(self
-            .store
-            .assign_client(id, expected_version, worker, &event)
-            .await?)
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let version = tx.assign_client(id, expected_version, worker).await?;
+                tx.audit(event);
+                Ok(version)
+            })
+        })
+        .await?;
+        self.store.client(id).await?.ok_or(AppError::NotFound)
     }
 }
 

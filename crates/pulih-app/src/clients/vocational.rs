@@ -15,13 +15,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Reached;
+use super::record::FactCheck;
 use super::timeline::{Draft, Note};
 use super::vocational_view::{
     CompletionSealed, EnrolmentPlain, EnrolmentSealed, ExitPlain, NOT_WORKING, PlacementPlain,
     PlacementSealed, RetentionPlain, WORKING, step,
 };
 use crate::error::Fields;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// A training enrolment.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -126,11 +127,14 @@ fn refused(r: Refusal) -> AppError {
 }
 
 impl App {
-    /// The client's track so far.
-    async fn track(&self, reached: &Reached) -> AppResult<Track> {
+    /// The client's track so far, and the check a step computed from it needs inside
+    /// its write: consent in force today, and the track as read.
+    async fn track(&self, reached: &Reached, today: NaiveDate) -> AppResult<(Track, FactCheck)> {
         let facts = self.store.facts(&[reached.row.id], &TRACK_KINDS).await?;
         let steps: Vec<_> = facts.iter().map(step).collect();
-        Ok(Track::fold(&steps))
+        let read = facts.iter().map(|f| (f.kind, f.id));
+        let check = FactCheck::consent(today).unchanged(&TRACK_KINDS, read);
+        Ok((Track::fold(&steps), check))
     }
 
     /// Seals and stores a step with its plain status.
@@ -140,18 +144,16 @@ impl App {
         reached: &Reached,
         draft: Draft<S>,
         status: &'static str,
-        ip: Option<&str>,
+        check: FactCheck,
+        origin: &Origin,
     ) -> AppResult<FactId> {
-        let (mut fact, event) = self.seal_fact(actor, reached, draft, ip)?;
+        let (mut fact, event) = self.seal_fact(actor, reached, draft, origin)?;
         fact.status = Some(status.to_owned());
-        match self.store.add_fact(&fact, &event).await {
-            Err(pulih_store::StoreError::NotFound) => {
-                Err(AppError::Conflict("conflict.client_erased"))
-            }
-            Err(pulih_store::StoreError::Duplicate("retention_check")) => {
+        match self.record_fact(actor, origin, check, (fact, event)).await {
+            Err(AppError::Conflict("conflict.duplicate")) => {
                 Err(AppError::Conflict("conflict.retention_checked"))
             }
-            other => other.map(|()| fact.id).map_err(Into::into),
+            other => other,
         }
     }
 
@@ -161,7 +163,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: EnrolmentInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -192,7 +194,6 @@ impl App {
         };
         f.finish()?;
         let course = course.ok_or(AppError::invalid("course", "invalid.course"))?;
-        self.require_consent(&reached, today).await?;
         let draft = Draft {
             kind: FactKind::VocationalEnrolment,
             occurred_on: started_on,
@@ -202,7 +203,8 @@ impl App {
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: EnrolmentSealed { course },
         };
-        self.store_step(actor, &reached, draft, "enrolled", ip)
+        let check = FactCheck::consent(today);
+        self.store_step(actor, &reached, draft, "enrolled", check, origin)
             .await
     }
 
@@ -212,7 +214,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: CompletionInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -224,12 +226,8 @@ impl App {
             )
             .flatten();
         f.finish()?;
-        self.require_consent(&reached, today).await?;
-        let enrolment = self
-            .track(&reached)
-            .await?
-            .completion(on)
-            .map_err(refused)?;
+        let (track, check) = self.track(&reached, today).await?;
+        let enrolment = track.completion(on).map_err(refused)?;
         let status = if certificate.is_some() {
             "certified"
         } else {
@@ -243,7 +241,8 @@ impl App {
             plain: json!({ "certified": certificate.is_some() }),
             sealed: CompletionSealed { certificate },
         };
-        self.store_step(actor, &reached, draft, status, ip).await
+        self.store_step(actor, &reached, draft, status, check, origin)
+            .await
     }
 
     /// Records a job placement or an own business.
@@ -252,7 +251,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: PlacementInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -273,8 +272,8 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
-        let completion = self.track(&reached).await?.placement(on).map_err(refused)?;
+        let (track, check) = self.track(&reached, today).await?;
+        let completion = track.placement(on).map_err(refused)?;
         let draft = Draft {
             kind: FactKind::Placement,
             occurred_on: on,
@@ -287,7 +286,7 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: PlacementSealed { name },
         };
-        self.store_step(actor, &reached, draft, kind.key(), ip)
+        self.store_step(actor, &reached, draft, kind.key(), check, origin)
             .await
     }
 
@@ -297,7 +296,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: RetentionInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -317,12 +316,8 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
-        let (placement, due) = self
-            .track(&reached)
-            .await?
-            .retention(month, on)
-            .map_err(refused)?;
+        let (track, check) = self.track(&reached, today).await?;
+        let (placement, due) = track.retention(month, on).map_err(refused)?;
         let draft = Draft {
             kind: FactKind::RetentionCheck,
             occurred_on: on,
@@ -333,7 +328,8 @@ impl App {
             sealed: Note { note },
         };
         let status = if working { WORKING } else { NOT_WORKING };
-        self.store_step(actor, &reached, draft, status, ip).await
+        self.store_step(actor, &reached, draft, status, check, origin)
+            .await
     }
 
     /// Records the exit from the programme with its outcome coding.
@@ -342,7 +338,7 @@ impl App {
         actor: &Actor,
         id: ClientId,
         input: ExitInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<FactId> {
         let (reached, today) = self.reach_for_record(actor, id).await?;
         let mut f = Fields::default();
@@ -356,8 +352,8 @@ impl App {
             return Err(f.into_error());
         };
         f.finish()?;
-        self.require_consent(&reached, today).await?;
-        self.track(&reached).await?.exit(on).map_err(refused)?;
+        let (track, check) = self.track(&reached, today).await?;
+        track.exit(on).map_err(refused)?;
         let coding = ExitPlain {
             recovered: input.recovered,
             skilled: input.skilled,
@@ -371,7 +367,7 @@ impl App {
             plain: serde_json::to_value(coding).map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: Note { note },
         };
-        self.store_step(actor, &reached, draft, reason.key(), ip)
+        self.store_step(actor, &reached, draft, reason.key(), check, origin)
             .await
     }
 }

@@ -20,7 +20,7 @@ mod hsds;
 mod rows;
 mod transfer;
 
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 pub use hsds::HsdsFiles;
 pub use transfer::DirectoryImport;
 
@@ -99,7 +99,7 @@ impl App {
         &self,
         actor: &Actor,
         input: ServiceInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ServiceView> {
         let org = match input.org_id.trim().parse::<OrgId>() {
             Ok(id) => self.store.org(id).await?,
@@ -150,9 +150,18 @@ impl App {
             region: org.place.as_str(),
         };
         let detail = json!({ "service": service.service, "areas": service.areas.len() });
-        let event = self.event(Some(actor), "directory.list", record, ip, detail);
-        self.store.add_service(&service, &event).await?;
-        Ok(service.into())
+        let event = self.event(Some(actor), "directory.list", record, origin, detail);
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.put_service(&service).await?;
+                    tx.audit(event);
+                    Ok(service.id)
+                })
+            })
+            .await?;
+        let stored = self.store.service(id).await?.ok_or(AppError::NotFound)?;
+        Ok(stored.into())
     }
 
     /// Services of a type (any when none) serving a region (anywhere when none).

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::hsds::{self, HsdsFiles, SERVICES};
 use super::rows::{Draft, Placed, read_drafts};
-use crate::{App, AppError, AppResult, Problem, Record};
+use crate::{App, AppError, AppResult, Problem, Record, Origin};
 
 /// Most problems of an import reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;
@@ -73,7 +73,7 @@ impl App {
         &self,
         actor: &Actor,
         files: HsdsFiles,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<DirectoryImport> {
         authorize(actor, Action::ImportServices, &actor.scope)?;
         if files.is_empty() {
@@ -153,8 +153,17 @@ impl App {
             id: None,
             region: &region,
         };
-        let event = self.event(Some(actor), "directory.import", record, ip, json!(summary));
-        self.store.put_services(&writes, &event).await?;
+        let event = self.event(Some(actor), "directory.import", record, origin, json!(summary));
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                for service in &writes {
+                    tx.put_service(service).await?;
+                }
+                tx.audit(event);
+                Ok(())
+            })
+        })
+        .await?;
         Ok(summary)
     }
 

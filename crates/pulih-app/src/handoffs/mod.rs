@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 pub use linkage::{KindCountView, LinkageView};
 
@@ -53,7 +53,7 @@ pub struct BulkInput {
 }
 
 /// A hand-off as its organisation sees it: never the NIK, never whether it matched.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HandoffView {
     /// Id.
     pub id: HandoffId,
@@ -64,6 +64,8 @@ pub struct HandoffView {
     /// The regency or city.
     pub region: RegionCode,
 }
+
+impl pulih_store::Answer for HandoffView {}
 
 /// What a bulk entry stored.
 #[derive(Debug, Clone, Serialize)]
@@ -218,7 +220,7 @@ impl App {
         &self,
         actor: &Actor,
         input: HandoffInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<HandoffView> {
         authorize(actor, Action::RecordHandoff, &actor.scope)?;
         let row = BulkRow {
@@ -240,11 +242,16 @@ impl App {
             region: handoff.region.as_str(),
         };
         let detail = json!({ "kind": handoff.kind.key() });
-        let event = self.event(Some(actor), "handoff.record", record, ip, detail);
-        self.store
-            .add_handoffs(std::slice::from_ref(&handoff), &event)
-            .await?;
-        Ok(HandoffView::from(&handoff))
+        let event = self.event(Some(actor), "handoff.record", record, origin, detail);
+        // the view holds no NIK, so it can be the write's stored answer
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_handoffs(std::slice::from_ref(&handoff)).await?;
+                tx.audit(event);
+                Ok(HandoffView::from(&handoff))
+            })
+        })
+        .await
     }
 
     /// Records many hand-offs at once: every row is checked first, each problem named by
@@ -254,7 +261,7 @@ impl App {
         &self,
         actor: &Actor,
         input: BulkInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<BulkSummary> {
         authorize(actor, Action::RecordHandoff, &actor.scope)?;
         let rows = bulk_rows(&input.csv).map_err(|e| AppError::invalid("csv", e.key))?;
@@ -274,10 +281,18 @@ impl App {
             region: actor.scope.as_str(),
         };
         let detail = json!({ "rows": handoffs.len() });
-        let event = self.event(Some(actor), "handoff.import", record, ip, detail);
-        self.store.add_handoffs(&handoffs, &event).await?;
+        let event = self.event(Some(actor), "handoff.import", record, origin, detail);
+        let recorded = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_handoffs(&handoffs).await?;
+                    tx.audit(event);
+                    Ok(handoffs.len() as u64)
+                })
+            })
+            .await?;
         Ok(BulkSummary {
-            recorded: handoffs.len(),
+            recorded: usize::try_from(recorded).unwrap_or(usize::MAX),
         })
     }
 

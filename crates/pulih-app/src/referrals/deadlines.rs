@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// The setting's key.
 const SETTING: &str = "referral_deadlines";
@@ -78,7 +78,7 @@ impl App {
         &self,
         actor: &Actor,
         input: DeadlinesInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ReferralDeadlines> {
         authorize(actor, Action::ConfigureProgramme, &Scope::National)?;
         let mut f = Fields::default();
@@ -107,9 +107,8 @@ impl App {
             id: Some(SETTING.to_owned()),
             region: "ID",
         };
-        let event = self.event(Some(actor), "setting.change", record, ip, json!(value));
-        self.store
-            .put_setting(SETTING, &text, input.version, &event)
+        let event = self.event(Some(actor), "setting.change", record, origin, json!(value));
+        self.put_setting(actor, origin, SETTING, text, input.version, event)
             .await?;
         Ok(value)
     }

@@ -12,7 +12,6 @@ mod view;
 use chrono::NaiveDate;
 use pulih_domain::authz::Actor;
 use pulih_domain::client_access::ClientAction;
-use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ClientId, NotificationId, ReferralId, ServiceId, UserId};
 use pulih_domain::optional_text;
 use pulih_domain::referral::{Party, REASON_MAX, ReferralStatus, ServiceType, answer_deadline};
@@ -21,10 +20,10 @@ use pulih_store::{Notification, Referral, ReferralQuery, ReferralStep};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::clients::client_record;
+use crate::clients::{FactCheck, client_record};
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 pub use deadlines::{DeadlinesInput, ReferralDeadlines};
 pub use moves::MoveInput;
@@ -99,7 +98,7 @@ impl App {
         actor: &Actor,
         client: ClientId,
         input: ReferralInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ReferralView> {
         let (reached, today) = self.reach_for_record(actor, client).await?;
         let mut f = Fields::default();
@@ -124,19 +123,11 @@ impl App {
         };
         let service_type = ServiceType::parse(&service.service)
             .map_err(|_| AppError::Internal("a stored service type does not parse".into()))?;
-        self.require_consent(&reached, today).await?;
         let partner = self
             .store
             .org(service.org)
             .await?
             .ok_or(AppError::invalid("service_id", "invalid.referral_service"))?;
-        let (_, consents) = self.timeline_and_consents(&reached.row).await?;
-        if !allowed(consents.iter(), today)
-            .share_with
-            .contains(&partner.org_type)
-        {
-            return Err(AppError::Conflict("conflict.referral_consent"));
-        }
         let key = self
             .keys
             .client_key(&reached.row)?
@@ -190,20 +181,32 @@ impl App {
             Some(actor),
             "client.referral.send",
             client_record(&reached.row),
-            ip,
+            origin,
             detail,
         );
-        match self
-            .store
-            .create_referral(&referral, &step, &told, &event)
-            .await
-        {
-            Err(pulih_store::StoreError::MissingReference(_)) => {
+        // consent to services, and to sharing with the partner's kind of organisation,
+        // checked inside the write
+        let check = FactCheck::consent(today).sharing_with(partner.org_type);
+        let client = reached.row.id;
+        let sent = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    let (_, read) = tx.lock_client(client, &check.kinds()).await?;
+                    check.run(&read)?;
+                    tx.insert_referral(&referral, &step).await?;
+                    tx.notify(&told).await?;
+                    tx.audit(event);
+                    Ok(referral.id)
+                })
+            })
+            .await;
+        match sent {
+            Err(AppError::Invalid(_)) => {
                 return Err(AppError::invalid("service_id", "invalid.referral_service"));
             }
             other => other?,
-        }
-        self.referral(actor, id, ip).await
+        };
+        self.referral(actor, id, origin).await
     }
 
     /// The referral lists of `actor`: incoming for a partner, sent for the others; each
@@ -262,13 +265,13 @@ impl App {
         &self,
         actor: &Actor,
         id: ReferralId,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ReferralView> {
         let (referral, party) = self.referral_for(actor, id).await?;
         let (view, row) = self.open_referral(&referral, party).await?;
         let detail = json!({ "view": "referral", "referral": id.to_string(),
                              "shared": view.shared.is_some() });
-        let event = self.event(Some(actor), "client.view", client_record(&row), ip, detail);
+        let event = self.event(Some(actor), "client.view", client_record(&row), origin, detail);
         self.store.append_audit(&event).await?;
         Ok(view)
     }

@@ -14,7 +14,7 @@ use super::{ReferralView, notice, step_context};
 use crate::clients::client_record;
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// A move to make.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,7 +39,7 @@ impl App {
         actor: &Actor,
         id: ReferralId,
         input: MoveInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ReferralView> {
         let (referral, party) = self.referral_for(actor, id).await?;
         let mut f = Fields::default();
@@ -110,12 +110,19 @@ impl App {
             Some(actor),
             "client.referral.move",
             client_record(&row),
-            ip,
+            origin,
             detail,
         );
-        self.store
-            .move_referral(input.version, &step_row, &told, &event)
-            .await?;
-        self.referral(actor, id, ip).await
+        let version = input.version;
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let moved = tx.move_referral(version, &step_row).await?;
+                tx.notify(&told).await?;
+                tx.audit(event);
+                Ok(moved.version)
+            })
+        })
+        .await?;
+        self.referral(actor, id, origin).await
     }
 }

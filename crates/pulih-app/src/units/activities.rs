@@ -10,8 +10,9 @@ use pulih_store::{ActivityRow, ClientFact};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::clients::{FactCheck, erased};
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// How many activities the village page shows.
 pub const RECENT: i64 = 50;
@@ -63,7 +64,7 @@ impl App {
         actor: &Actor,
         unit: UnitId,
         input: ActivityInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<ActivityView> {
         let unit = self.recording_unit(actor, unit).await?;
         let today = self.today_in(&unit.village).await?;
@@ -80,7 +81,7 @@ impl App {
         } else {
             for (i, code) in input.clients.iter().enumerate() {
                 let link = (id, unit.id, held_on);
-                match self.outreach_link(actor, code, link, ip).await? {
+                match self.outreach_link(actor, code, link, origin).await? {
                     Ok(link)
                         if links
                             .iter()
@@ -113,8 +114,24 @@ impl App {
         };
         let event_detail =
             json!({ "kind": row.kind, "people": row.people, "linked_clients": links.len() });
-        let event = self.event(Some(actor), "activity.record", record, ip, event_detail);
-        self.store.add_activity(&row, &links, &event).await?;
+        let event = self.event(Some(actor), "activity.record", record, origin, event_detail);
+        let stored = row.clone();
+        // each linked client's consent is checked again inside the write
+        let check = FactCheck::consent(today);
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_activity(&stored).await?;
+                for (fact, event) in links {
+                    let (_, read) = tx.lock_client(fact.client_id, &check.kinds()).await?;
+                    check.run(&read)?;
+                    tx.insert_fact(&fact).await.map_err(erased)?;
+                    tx.audit(event);
+                }
+                tx.audit(event);
+                Ok(stored.id)
+            })
+        })
+        .await?;
         row.try_into()
     }
 

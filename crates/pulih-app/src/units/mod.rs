@@ -22,7 +22,7 @@ pub use activities::{ActivityInput, ActivityView};
 pub use training::{AttendanceInput, TrainingInput, TrainingView};
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// A unit as formed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -162,7 +162,7 @@ impl App {
         actor: &Actor,
         village: &str,
         input: UnitInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<UnitView> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -222,16 +222,18 @@ impl App {
             recorded_at: self.now(),
         };
         let detail = json!({ "members": members.len() });
-        let event = self.event(Some(actor), "unit.form", unit_record(&unit), ip, detail);
-        match self.store.create_unit(&unit, &members, &event).await {
-            Err(StoreError::Duplicate("village")) => {
-                return Err(AppError::Conflict("conflict.unit_exists"));
-            }
-            Err(StoreError::Duplicate("member")) => {
-                return Err(AppError::Conflict("conflict.member_elsewhere"));
-            }
-            other => other?,
-        }
+        let event = self.event(Some(actor), "unit.form", unit_record(&unit), origin, detail);
+        let stored = unit.clone();
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_unit(&stored, &members)
+                    .await
+                    .map_err(taken)?;
+                tx.audit(event);
+                Ok(stored.id)
+            })
+        })
+        .await?;
         self.unit_view(actor, &unit).await
     }
 
@@ -287,7 +289,7 @@ impl App {
         actor: &Actor,
         unit: UnitId,
         input: MemberInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<MemberView> {
         let unit = self.store.unit(unit).await?.ok_or(AppError::NotFound)?;
         authorize(
@@ -308,15 +310,18 @@ impl App {
             Some(actor),
             "unit.member_add",
             unit_record(&unit),
-            ip,
+            origin,
             detail,
         );
-        match self.store.add_member(&member, &event).await {
-            Err(StoreError::Duplicate("member")) => {
-                return Err(AppError::Conflict("conflict.member_elsewhere"));
-            }
-            other => other?,
-        }
+        let stored = member.clone();
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_member(&stored).await.map_err(taken)?;
+                tx.audit(event);
+                Ok(stored.user)
+            })
+        })
+        .await?;
         Ok(member_view(member, true, false))
     }
 
@@ -327,7 +332,7 @@ impl App {
         unit: UnitId,
         user: UserId,
         input: MemberChange,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<MemberView> {
         let unit = self.store.unit(unit).await?.ok_or(AppError::NotFound)?;
         authorize(
@@ -369,10 +374,19 @@ impl App {
             Some(actor),
             "unit.member_change",
             unit_record(&unit),
-            ip,
+            origin,
             detail,
         );
-        let version = self.store.update_member(&changed, &event).await?;
+        let stored = changed.clone();
+        let version = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    let version = tx.update_member(&stored).await?;
+                    tx.audit(event);
+                    Ok(version)
+                })
+            })
+            .await?;
         Ok(member_view(Member { version, ..changed }, true, false))
     }
 
@@ -526,6 +540,15 @@ fn strip_index(e: AppError) -> AppError {
                 })
                 .collect(),
         ),
+        other => other,
+    }
+}
+
+/// A village or agent taken by another unit, as the user is told.
+fn taken(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Duplicate("village") => StoreError::Refused("conflict.unit_exists"),
+        StoreError::Duplicate("member") => StoreError::Refused("conflict.member_elsewhere"),
         other => other,
     }
 }

@@ -8,12 +8,12 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::training::{Training, TrainingPlan};
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_store::{Certificate, TrainingRow};
+use pulih_store::{Certificate, StoreError, TrainingRow, certificate_number};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record};
+use crate::{App, AppError, AppResult, Record, Origin};
 
 /// A training as planned.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -118,7 +118,7 @@ impl App {
         actor: &Actor,
         unit: UnitId,
         input: TrainingInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<TrainingView> {
         let unit = self.store.unit(unit).await?.ok_or(AppError::NotFound)?;
         authorize(
@@ -164,10 +164,18 @@ impl App {
             Some(actor),
             "training.plan",
             training_record(&row),
-            ip,
+            origin,
             detail,
         );
-        self.store.add_training(&row, &event).await?;
+        let stored = row.clone();
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                tx.insert_training(&stored).await?;
+                tx.audit(event);
+                Ok(stored.id)
+            })
+        })
+        .await?;
         self.training_detail(row).await
     }
 
@@ -178,7 +186,7 @@ impl App {
         actor: &Actor,
         training: TrainingId,
         input: AttendanceInput,
-        ip: Option<&str>,
+        origin: &Origin,
     ) -> AppResult<Vec<Certificate>> {
         let row = self
             .store
@@ -219,13 +227,42 @@ impl App {
             Some(actor),
             "training.attendance",
             training_record(&row),
-            ip,
+            origin,
             detail,
         );
-        Ok(self
-            .store
-            .record_attendance(&row, day, &present, &event)
-            .await?)
+        // The training stays locked from the read of its attendance to the certificates'
+        // numbers, so each full attendance earns one certificate, numbered once.
+        let id = row.id;
+        let earned = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    let (training, mut attended, issued) = tx.lock_training(id).await?;
+                    tx.insert_attendance(&training, day, &present).await?;
+                    attended.extend(present.iter().map(|user| (*user, day)));
+                    let certified: Vec<UserId> = issued.iter().map(|c| c.user).collect();
+                    let mut earned = Vec::new();
+                    for user in dates.newly_trained(&attended, &certified, &present) {
+                        let seq = i64::try_from(issued.len() + earned.len() + 1)
+                            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+                        let certificate = Certificate {
+                            training: id,
+                            user,
+                            number: certificate_number(&training, seq),
+                            issued_on: day,
+                        };
+                        tx.insert_certificate(&certificate).await?;
+                        earned.push(user);
+                    }
+                    tx.audit(event);
+                    Ok(earned)
+                })
+            })
+            .await?;
+        let issued = self.store.certificates(id).await?;
+        Ok(issued
+            .into_iter()
+            .filter(|c| earned.contains(&c.user))
+            .collect())
     }
 
     /// One training with attendance, for anyone who may see the programme there.

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use pulih_app::{AppError, GrantView};
+use pulih_app::{AppError, GrantView, Origin};
 use pulih_domain::ids::{ClientId, GrantId};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// A request for break-glass access.
@@ -30,12 +30,12 @@ pub struct Granted {
 pub async fn request(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(body): ApiJson<Request>,
 ) -> Result<(StatusCode, Json<Granted>), WebError> {
     let (client_id, expires_at) = state
         .app
-        .break_glass(&who.0.actor(), &body.code, &body.reason, ip.as_deref())
+        .break_glass(&who.0.actor(), &body.code, &body.reason, &origin)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -74,7 +74,7 @@ pub struct ReviewBody {
 pub async fn review(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<Json<GrantView>, WebError> {
@@ -86,7 +86,7 @@ pub async fn review(
             id,
             &body.outcome,
             body.note.as_deref(),
-            ip.as_deref(),
+            &origin,
         )
         .await?;
     Ok(Json(view))

@@ -4,28 +4,25 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{
-    AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult,
-    PeriodInput, RelapseInput, RelapseResult,
-};
+use pulih_app::{AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult, PeriodInput, RelapseInput, RelapseResult, Origin};
 
 use super::ApiJson;
 use super::clients::{Created, client_id, created};
 use super::regions::parse_code;
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// `POST /api/v1/clients/{id}/aftercare-plans`: a plan at discharge; 409 while one is open.
 pub async fn plan(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AftercarePlanInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let fact = state
         .app
-        .record_aftercare_plan(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .record_aftercare_plan(&who.0.actor(), client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -34,13 +31,13 @@ pub async fn plan(
 pub async fn follow_up(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<(StatusCode, Json<FollowUpResult>), WebError> {
     let result = state
         .app
-        .record_follow_up(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .record_follow_up(&who.0.actor(), client_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
@@ -49,13 +46,13 @@ pub async fn follow_up(
 pub async fn end(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AftercareEndInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let fact = state
         .app
-        .end_aftercare(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .end_aftercare(&who.0.actor(), client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -64,13 +61,13 @@ pub async fn end(
 pub async fn relapse(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RelapseInput>,
 ) -> Result<(StatusCode, Json<RelapseResult>), WebError> {
     let result = state
         .app
-        .record_relapse(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .record_relapse(&who.0.actor(), client_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(result)))
 }

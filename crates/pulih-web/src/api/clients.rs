@@ -5,17 +5,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use pulih_app::{
-    AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientRecord,
-    ClientSummary, ConsentInput, EpisodeInput, NewClientInput, TatAssessmentInput, View,
-    WithdrawalInput,
-};
+use pulih_app::{AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientRecord, ClientSummary, ConsentInput, EpisodeInput, NewClientInput, TatAssessmentInput, View, WithdrawalInput, Origin};
 use pulih_domain::clinical::assist::AssistResult;
 use pulih_domain::ids::{ClientId, FactId};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// A client id from the path; anything else is simply not found.
@@ -55,12 +51,12 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<NewClientInput>,
 ) -> Result<(StatusCode, Json<ClientSummary>), WebError> {
     let row = state
         .app
-        .register_client(&who.0.actor(), input, ip.as_deref())
+        .register_client(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(ClientSummary::from(&row))))
 }
@@ -69,12 +65,12 @@ pub async fn create(
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Json<ClientRecord>, WebError> {
     let record = state
         .app
-        .client_record(&who.0.actor(), client_id(&id)?, View::Api, ip.as_deref())
+        .client_record(&who.0.actor(), client_id(&id)?, View::Api, &origin)
         .await?;
     Ok(Json(record))
 }
@@ -83,12 +79,12 @@ pub async fn one(
 pub async fn export(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, WebError> {
     let record = state
         .app
-        .client_record(&who.0.actor(), client_id(&id)?, View::Export, ip.as_deref())
+        .client_record(&who.0.actor(), client_id(&id)?, View::Export, &origin)
         .await?;
     let disposition = format!(
         "attachment; filename=\"pulih-{}.json\"",
@@ -101,14 +97,14 @@ pub async fn export(
 pub async fn consent(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ConsentInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_consent(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_consent(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -124,7 +120,7 @@ pub struct Withdrawal {
 pub async fn withdraw(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, consent)): Path<(String, String)>,
     ApiJson(body): ApiJson<Withdrawal>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
@@ -136,7 +132,7 @@ pub async fn withdraw(
     let actor = who.0.actor();
     let fact = state
         .app
-        .withdraw_consent(&actor, client_id(&id)?, input, ip.as_deref())
+        .withdraw_consent(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -145,14 +141,14 @@ pub async fn withdraw(
 pub async fn episode(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .open_episode(&actor, client_id(&id)?, input, ip.as_deref())
+        .open_episode(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -168,7 +164,7 @@ pub struct Assessment {
 pub async fn tat_assessment(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, episode)): Path<(String, String)>,
     ApiJson(body): ApiJson<Assessment>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
@@ -180,7 +176,7 @@ pub async fn tat_assessment(
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_tat_assessment(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_tat_assessment(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -197,14 +193,14 @@ pub struct AssistJson {
 pub async fn assist(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AssistInput>,
 ) -> Result<(StatusCode, Json<AssistJson>), WebError> {
     let actor = who.0.actor();
     let (fact, result) = state
         .app
-        .screen_assist(&actor, client_id(&id)?, input, ip.as_deref())
+        .screen_assist(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(AssistJson { id: fact, result })))
 }
@@ -213,14 +209,14 @@ pub async fn assist(
 pub async fn barc10(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<Barc10Input>,
 ) -> Result<(StatusCode, Json<Barc10Result>), WebError> {
     let actor = who.0.actor();
     let result = state
         .app
-        .screen_barc10(&actor, client_id(&id)?, input, ip.as_deref())
+        .screen_barc10(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
@@ -229,14 +225,14 @@ pub async fn barc10(
 pub async fn care_step(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CareStepInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_care_step(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_care_step(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -245,14 +241,14 @@ pub async fn care_step(
 pub async fn care_plan(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CarePlanInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_care_plan(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_care_plan(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -268,7 +264,7 @@ pub struct Assignment {
 pub async fn assign(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<Json<ClientSummary>, WebError> {
@@ -279,7 +275,7 @@ pub async fn assign(
             client_id(&id)?,
             body.version,
             body.assigned_to.as_deref(),
-            ip.as_deref(),
+            &origin,
         )
         .await?;
     Ok(Json(ClientSummary::from(&row)))
@@ -295,7 +291,7 @@ pub struct Erasure {
 pub async fn erase(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Erasure>,
 ) -> Result<Json<ClientSummary>, WebError> {
@@ -305,7 +301,7 @@ pub async fn erase(
             &who.0.actor(),
             client_id(&id)?,
             &body.confirm_code,
-            ip.as_deref(),
+            &origin,
         )
         .await?;
     Ok(Json(ClientSummary::from(&row)))

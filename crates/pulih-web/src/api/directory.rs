@@ -6,11 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pulih_app::{AppError, DirectoryImport, HsdsFiles, ServiceInput, ServiceView};
+use pulih_app::{AppError, DirectoryImport, HsdsFiles, ServiceInput, ServiceView, Origin};
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// Search filters.
@@ -37,12 +37,12 @@ pub async fn search(
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<ServiceInput>,
 ) -> Result<(StatusCode, Json<ServiceView>), WebError> {
     let view = state
         .app
-        .list_service(&who.0.actor(), input, ip.as_deref())
+        .list_service(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -70,13 +70,13 @@ pub async fn export(State(state): State<AppState>, who: CurrentUser) -> Result<R
 pub async fn import(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     body: Bytes,
 ) -> Result<Json<DirectoryImport>, WebError> {
     let files = HsdsFiles::from_zip(&body).map_err(|p| AppError::Invalid(vec![p]))?;
     let summary = state
         .app
-        .import_services(&who.0.actor(), files, ip.as_deref())
+        .import_services(&who.0.actor(), files, &origin)
         .await?;
     Ok(Json(summary))
 }

@@ -4,11 +4,11 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{BulkInput, BulkSummary, HandoffInput, HandoffView, LinkageView};
+use pulih_app::{BulkInput, BulkSummary, HandoffInput, HandoffView, LinkageView, Origin};
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// `POST /api/v1/handoffs`: records one hand-off; the answer is the same whether or not
@@ -16,12 +16,12 @@ use crate::{AppState, WebError};
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<HandoffInput>,
 ) -> Result<(StatusCode, Json<HandoffView>), WebError> {
     let view = state
         .app
-        .record_handoff(&who.0.actor(), input, ip.as_deref())
+        .record_handoff(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -30,12 +30,12 @@ pub async fn create(
 pub async fn bulk(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<BulkInput>,
 ) -> Result<(StatusCode, Json<BulkSummary>), WebError> {
     let summary = state
         .app
-        .record_handoffs(&who.0.actor(), input, ip.as_deref())
+        .record_handoffs(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

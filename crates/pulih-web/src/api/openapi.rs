@@ -2,7 +2,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::i18n::Tr;
@@ -15,6 +17,44 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// The success status of each operation in the document, by `METHOD /path/{template}`.
+#[derive(Debug, Default)]
+pub struct SuccessStatuses(HashMap<String, StatusCode>);
+
+impl SuccessStatuses {
+    /// Reads the statuses from [`OPENAPI`]: each operation's lowest 2xx response.
+    pub fn from_document() -> Self {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut out = HashMap::new();
+        for (path, methods) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in methods.as_object().into_iter().flatten() {
+                let success = op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(code, _)| code.parse::<u16>().ok())
+                    .filter(|code| (200..300).contains(code))
+                    .min()
+                    .and_then(|code| StatusCode::from_u16(code).ok());
+                if let Some(status) = success {
+                    out.insert(format!("{} {path}", method.to_uppercase()), status);
+                }
+            }
+        }
+        Self(out)
+    }
+
+    /// The success status of `method` on the route template `path` (under `/api/v1`);
+    /// 200 for one the document does not list.
+    pub fn of(&self, method: &str, path: &str) -> StatusCode {
+        let path = path.strip_prefix("/api/v1").unwrap_or(path);
+        self.0
+            .get(&format!("{method} {path}"))
+            .copied()
+            .unwrap_or(StatusCode::OK)
+    }
 }
 
 /// One operation on the docs page.

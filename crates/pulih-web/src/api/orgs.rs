@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use pulih_app::{AppError, NewOrg};
+use pulih_app::{AppError, NewOrg, Origin};
 use pulih_domain::ids::OrgId;
 use pulih_store::Organisation;
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// An organisation as the API shows it.
@@ -61,12 +61,12 @@ pub async fn one(
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<NewOrg>,
 ) -> Result<(StatusCode, Json<OrgJson>), WebError> {
     let org = state
         .app
-        .create_org(&who.0.actor(), input, ip.as_deref())
+        .create_org(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }

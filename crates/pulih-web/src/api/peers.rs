@@ -4,15 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{
-    AppError, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput,
-    PeerSessionView, SchoolInput, SchoolView,
-};
+use pulih_app::{AppError, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView, SchoolInput, SchoolView, Origin};
 use pulih_domain::ids::SchoolId;
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// A school id from the path; anything else is not found.
@@ -37,13 +34,13 @@ pub async fn schools(
 pub async fn add_school(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<SchoolInput>,
 ) -> Result<(StatusCode, Json<SchoolView>), WebError> {
     let school = state
         .app
-        .add_school(&who.0.actor(), &code, input, ip.as_deref())
+        .add_school(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(school)))
 }
@@ -65,13 +62,13 @@ pub async fn educator_history(
 pub async fn record_educators(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PeerCountInput>,
 ) -> Result<(StatusCode, Json<PeerCountView>), WebError> {
     let count = state
         .app
-        .record_peer_educators(&who.0.actor(), school_id(&id)?, input, ip.as_deref())
+        .record_peer_educators(&who.0.actor(), school_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(count)))
 }
@@ -93,13 +90,13 @@ pub async fn sessions(
 pub async fn record_session(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PeerSessionInput>,
 ) -> Result<(StatusCode, Json<PeerSessionView>), WebError> {
     let session = state
         .app
-        .record_peer_session(&who.0.actor(), school_id(&id)?, input, ip.as_deref())
+        .record_peer_session(&who.0.actor(), school_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

@@ -4,14 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, AssessmentView, IknInput, IkotanInput};
+use pulih_app::{AppError, AssessmentView, IknInput, IkotanInput, Origin};
 use pulih_domain::ids::AssessmentId;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::Rule;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 async fn history(
@@ -37,13 +37,13 @@ pub async fn ikn_history(
 pub async fn ikn_record(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<IknInput>,
 ) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
     let view = state
         .app
-        .record_ikn(&who.0.actor(), &code, input, ip.as_deref())
+        .record_ikn(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -52,14 +52,14 @@ pub async fn ikn_record(
 pub async fn approve(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Json<AssessmentView>, WebError> {
     let id: AssessmentId = id.parse().map_err(|_| WebError::from(AppError::NotFound))?;
     Ok(Json(
         state
             .app
-            .approve_assessment(&who.0.actor(), id, ip.as_deref())
+            .approve_assessment(&who.0.actor(), id, &origin)
             .await?,
     ))
 }
@@ -87,7 +87,7 @@ pub async fn thresholds(
 pub async fn set_thresholds(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(body): ApiJson<ThresholdsJson>,
 ) -> Result<Json<ThresholdsJson>, WebError> {
     let version = state
@@ -96,7 +96,7 @@ pub async fn set_thresholds(
             &who.0.actor(),
             body.rules.clone(),
             body.version,
-            ip.as_deref(),
+            &origin,
         )
         .await?;
     let (thresholds, _) = state.app.ikn_thresholds().await?;
@@ -167,7 +167,7 @@ pub async fn ikotan_bands(
 pub async fn set_ikotan_bands(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(body): ApiJson<BandsBody>,
 ) -> Result<Json<BandsJson>, WebError> {
     let text = match body.kurang_tanggap_from {
@@ -176,7 +176,7 @@ pub async fn set_ikotan_bands(
     };
     let version = state
         .app
-        .set_ikotan_bands(&who.0.actor(), &text, body.version, ip.as_deref())
+        .set_ikotan_bands(&who.0.actor(), &text, body.version, &origin)
         .await?;
     let (bands, _) = state.app.ikotan_bands().await?;
     Ok(Json(bands_json(bands, Some(version))))
@@ -195,13 +195,13 @@ pub async fn ikotan_history(
 pub async fn ikotan_record(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<IkotanInput>,
 ) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
     let view = state
         .app
-        .record_ikotan(&who.0.actor(), &code, input, ip.as_deref())
+        .record_ikotan(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -256,13 +256,13 @@ pub async fn bersinar_history(
 pub async fn bersinar_step(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<pulih_app::BersinarInput>,
 ) -> Result<(StatusCode, Json<StepJson>), WebError> {
     let step = state
         .app
-        .bersinar_step(&who.0.actor(), &code, input, ip.as_deref())
+        .bersinar_step(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(step.into())))
 }
@@ -295,7 +295,7 @@ pub struct TargetVersion {
 pub async fn set_target(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((code, year)): Path<(String, i32)>,
     ApiJson(body): ApiJson<TargetBody>,
 ) -> Result<Json<TargetVersion>, WebError> {
@@ -307,7 +307,7 @@ pub async fn set_target(
             year,
             body.count,
             body.version,
-            ip.as_deref(),
+            &origin,
         )
         .await?;
     Ok(Json(TargetVersion { version }))

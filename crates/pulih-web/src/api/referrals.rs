@@ -3,16 +3,13 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{
-    DeadlinesInput, MoveInput, NotificationView, ReferralDeadlines, ReferralInput, ReferralLine,
-    ReferralOutcomes, ReferralView, Tray,
-};
+use pulih_app::{DeadlinesInput, MoveInput, NotificationView, ReferralDeadlines, ReferralInput, ReferralLine, ReferralOutcomes, ReferralView, Tray, Origin};
 use pulih_domain::ids::ReferralId;
 use serde::{Deserialize, Serialize};
 
 use super::clients::client_id;
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 fn referral_id(id: &str) -> Result<ReferralId, WebError> {
@@ -24,13 +21,13 @@ fn referral_id(id: &str) -> Result<ReferralId, WebError> {
 pub async fn send(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ReferralInput>,
 ) -> Result<(StatusCode, Json<ReferralView>), WebError> {
     let view = state
         .app
-        .send_referral(&who.0.actor(), client_id(&id)?, input, ip.as_deref())
+        .send_referral(&who.0.actor(), client_id(&id)?, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -79,12 +76,12 @@ pub async fn list(
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Json<ReferralView>, WebError> {
     let view = state
         .app
-        .referral(&who.0.actor(), referral_id(&id)?, ip.as_deref())
+        .referral(&who.0.actor(), referral_id(&id)?, &origin)
         .await?;
     Ok(Json(view))
 }
@@ -93,13 +90,13 @@ pub async fn one(
 pub async fn make_move(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<Json<ReferralView>, WebError> {
     let view = state
         .app
-        .move_referral(&who.0.actor(), referral_id(&id)?, input, ip.as_deref())
+        .move_referral(&who.0.actor(), referral_id(&id)?, input, &origin)
         .await?;
     Ok(Json(view))
 }
@@ -154,12 +151,12 @@ pub async fn deadlines(
 pub async fn set_deadlines(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<DeadlinesInput>,
 ) -> Result<Json<DeadlinesJson>, WebError> {
     state
         .app
-        .set_referral_deadlines(&who.0.actor(), input, ip.as_deref())
+        .set_referral_deadlines(&who.0.actor(), input, &origin)
         .await?;
     let (deadlines, version) = state.app.referral_deadlines_versioned().await?;
     Ok(Json(DeadlinesJson {

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use pulih_app::LoginKind;
+use pulih_app::{LoginKind, Origin};
 use pulih_store::User;
 
 use super::ApiJson;
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// `POST /api/v1/session` body.
@@ -54,12 +54,12 @@ impl From<User> for UserJson {
 /// `POST /api/v1/session`: issues a bearer token.
 pub async fn create(
     State(state): State<AppState>,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, WebError> {
     let login = state
         .app
-        .login(&c.username, &c.password, LoginKind::Api, ip.as_deref())
+        .login(&c.username, &c.password, LoginKind::Api, &origin)
         .await?;
     let body = serde_json::json!({
         "token": login.token,
@@ -73,9 +73,9 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
 ) -> Result<StatusCode, WebError> {
-    state.app.logout(&who.0, ip.as_deref()).await?;
+    state.app.logout(&who.0, &origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,12 +95,12 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(p): ApiJson<PasswordChange>,
 ) -> Result<Json<UserJson>, WebError> {
     let user = state
         .app
-        .change_own_password(&who.0, &p.current_password, &p.new_password, ip.as_deref())
+        .change_own_password(&who.0, &p.current_password, &p.new_password, &origin)
         .await?;
     Ok(Json(user.into()))
 }

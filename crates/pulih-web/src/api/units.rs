@@ -4,16 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pulih_app::{
-    ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView,
-    TrainingInput, TrainingView, UnitInput, UnitView,
-};
+use pulih_app::{ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView, TrainingInput, TrainingView, UnitInput, UnitView, Origin};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_store::Certificate;
 use serde::Serialize;
 
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 fn id<T: std::str::FromStr>(text: &str) -> Result<T, WebError> {
@@ -34,13 +31,13 @@ pub async fn village_unit(
 pub async fn form(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<(StatusCode, Json<UnitView>), WebError> {
     let view = state
         .app
-        .form_unit(&who.0.actor(), &code, input, ip.as_deref())
+        .form_unit(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -58,14 +55,14 @@ pub async fn one(
 pub async fn add_member(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> Result<(StatusCode, Json<MemberView>), WebError> {
     let unit: UnitId = id(&unit)?;
     let view = state
         .app
-        .add_unit_member(&who.0.actor(), unit, input, ip.as_deref())
+        .add_unit_member(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -74,7 +71,7 @@ pub async fn add_member(
 pub async fn change_member(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((unit, user)): Path<(String, String)>,
     ApiJson(input): ApiJson<MemberChange>,
 ) -> Result<Json<MemberView>, WebError> {
@@ -82,7 +79,7 @@ pub async fn change_member(
     Ok(Json(
         state
             .app
-            .change_unit_member(&who.0.actor(), unit, user, input, ip.as_deref())
+            .change_unit_member(&who.0.actor(), unit, user, input, &origin)
             .await?,
     ))
 }
@@ -91,14 +88,14 @@ pub async fn change_member(
 pub async fn plan_training(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> Result<(StatusCode, Json<TrainingView>), WebError> {
     let unit: UnitId = id(&unit)?;
     let view = state
         .app
-        .plan_training(&who.0.actor(), unit, input, ip.as_deref())
+        .plan_training(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -141,14 +138,14 @@ impl From<Certificate> for CertificateJson {
 pub async fn attendance(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(training): Path<String>,
     ApiJson(input): ApiJson<AttendanceInput>,
 ) -> Result<Json<Issued>, WebError> {
     let training: TrainingId = id(&training)?;
     let issued = state
         .app
-        .record_attendance(&who.0.actor(), training, input, ip.as_deref())
+        .record_attendance(&who.0.actor(), training, input, &origin)
         .await?;
     Ok(Json(Issued {
         certificates: issued.into_iter().map(CertificateJson::from).collect(),
@@ -159,14 +156,14 @@ pub async fn attendance(
 pub async fn record_activity(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     ApiJson(input): ApiJson<ActivityInput>,
 ) -> Result<(StatusCode, Json<ActivityView>), WebError> {
     let unit: UnitId = id(&unit)?;
     let view = state
         .app
-        .record_activity(&who.0.actor(), unit, input, ip.as_deref())
+        .record_activity(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, NewUser, PasswordReset};
+use pulih_app::{AppError, NewUser, Origin, PasswordReset};
 use pulih_domain::ids::UserId;
 
 use super::session::UserJson;
 use super::{ApiJson, Items};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 fn user_id(id: &str) -> Result<UserId, WebError> {
@@ -57,13 +57,13 @@ pub async fn one(
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     ApiJson(input): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<IssuedJson>), WebError> {
     let generated = input.password.as_deref().is_none_or(str::is_empty);
     let created = state
         .app
-        .create_user(&who.0.actor(), input, ip.as_deref())
+        .create_user(&who.0.actor(), input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(issued(created, generated))))
 }
@@ -80,7 +80,7 @@ async fn set_disabled(
     id: &str,
     disabled: bool,
     version: Option<i64>,
-    ip: &ClientIp,
+    origin: &Origin,
 ) -> Result<Json<UserJson>, WebError> {
     let user = state
         .app
@@ -89,7 +89,7 @@ async fn set_disabled(
             user_id(id)?,
             disabled,
             version,
-            ip.as_deref(),
+            origin,
         )
         .await?;
     Ok(Json(user.into()))
@@ -109,34 +109,34 @@ fn version(body: &Bytes) -> Result<Option<i64>, WebError> {
 pub async fn disable(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<UserJson>, WebError> {
-    set_disabled(&state, &who, &id, true, version(&body)?, &ip).await
+    set_disabled(&state, &who, &id, true, version(&body)?, &origin).await
 }
 
 /// `POST /api/v1/users/{id}/enable` with optional `{"version": N}`.
 pub async fn enable(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<UserJson>, WebError> {
-    set_disabled(&state, &who, &id, false, version(&body)?, &ip).await
+    set_disabled(&state, &who, &id, false, version(&body)?, &origin).await
 }
 
 /// `POST /api/v1/users/{id}/reset-password`: a new one-time password, returned once.
 pub async fn reset_password(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Json<IssuedJson>, WebError> {
     let reset = state
         .app
-        .reset_password(&who.0.actor(), user_id(&id)?, ip.as_deref())
+        .reset_password(&who.0.actor(), user_id(&id)?, &origin)
         .await?;
     Ok(Json(issued(reset, true)))
 }

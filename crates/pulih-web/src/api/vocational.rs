@@ -4,29 +4,26 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{
-    AppError, CompletionInput, EnrolmentInput, ExitInput, PeriodInput, PlacementInput,
-    RetentionInput, VocationalOutcomes,
-};
+use pulih_app::{AppError, CompletionInput, EnrolmentInput, ExitInput, PeriodInput, PlacementInput, RetentionInput, VocationalOutcomes, Origin};
 use pulih_domain::region::RegionCode;
 
 use super::ApiJson;
 use super::clients::{Created, client_id, created};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// `POST /api/v1/clients/{id}/vocational/enrolments`.
 pub async fn enrolment(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<EnrolmentInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_enrolment(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_enrolment(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -35,14 +32,14 @@ pub async fn enrolment(
 pub async fn completion(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_completion(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_completion(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -51,14 +48,14 @@ pub async fn completion(
 pub async fn placement(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PlacementInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_placement(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_placement(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -67,14 +64,14 @@ pub async fn placement(
 pub async fn retention_check(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RetentionInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_retention_check(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_retention_check(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -83,14 +80,14 @@ pub async fn retention_check(
 pub async fn exit(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ExitInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_exit(&actor, client_id(&id)?, input, ip.as_deref())
+        .record_exit(&actor, client_id(&id)?, input, &origin)
         .await?;
     Ok(created(fact))
 }

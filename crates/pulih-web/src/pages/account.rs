@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
+use pulih_app::Origin;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -61,13 +62,13 @@ pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     match state
         .app
-        .change_own_password(&who.0, &f.current_password, &f.new_password, ip.as_deref())
+        .change_own_password(&who.0, &f.current_password, &f.new_password, &origin)
         .await
     {
         Ok(_) => Ok(Redirect::to("/regions").into_response()),

@@ -8,14 +8,14 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ActivityInput, AppError};
+use pulih_app::{ActivityInput, AppError, Origin};
 use pulih_domain::ids::UnitId;
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
 use pulih_domain::region::RegionCode;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -130,7 +130,7 @@ pub async fn record(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -138,7 +138,7 @@ pub async fn record(
     let form = FormData::checked(&who, pairs)?;
     match state
         .app
-        .record_activity(&who.0.actor(), unit, input(&form), ip.as_deref())
+        .record_activity(&who.0.actor(), unit, input(&form), &origin)
         .await
     {
         Ok(view) => {

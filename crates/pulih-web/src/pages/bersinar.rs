@@ -4,17 +4,17 @@
 
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, BersinarInput};
+use pulih_app::{AppError, BersinarInput, Origin};
 
 use super::clients::FormData;
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 /// `POST /villages/{code}/bersinar`.
 pub async fn step(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -28,7 +28,7 @@ pub async fn step(
     };
     state
         .app
-        .bersinar_step(&who.0.actor(), &code, input, ip.as_deref())
+        .bersinar_step(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/regions/{code}#bersinar-village")).into_response())
 }
@@ -37,7 +37,7 @@ pub async fn step(
 pub async fn target(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -55,7 +55,7 @@ pub async fn target(
     let version = form.opt("version").and_then(|v| v.parse().ok());
     state
         .app
-        .set_bersinar_target(&who.0.actor(), &code, year, count, version, ip.as_deref())
+        .set_bersinar_target(&who.0.actor(), &code, year, count, version, &origin)
         .await?;
     Ok(Redirect::to(&format!("/regions/{code}#bersinar")).into_response())
 }

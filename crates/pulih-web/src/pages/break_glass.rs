@@ -8,12 +8,12 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, GrantView};
+use pulih_app::{AppError, GrantView, Origin};
 use pulih_domain::ids::{GrantId, UserId};
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 
@@ -47,7 +47,7 @@ pub async fn request(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
@@ -57,7 +57,7 @@ pub async fn request(
             &who.0.actor(),
             form.get("code"),
             form.get("reason"),
-            ip.as_deref(),
+            &origin,
         )
         .await;
     match result {
@@ -156,7 +156,7 @@ pub async fn review(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -170,7 +170,7 @@ pub async fn review(
             grant,
             form.get("outcome"),
             note.as_deref(),
-            ip.as_deref(),
+            &origin,
         )
         .await;
     match result {

@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{AppError, ServiceInput, ServiceView};
+use pulih_app::{AppError, ServiceInput, ServiceView, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::directory::MAX_CAPACITY;
@@ -18,7 +18,7 @@ use pulih_store::Organisation;
 use serde::Deserialize;
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 
@@ -148,7 +148,7 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<ServiceForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
@@ -175,7 +175,7 @@ pub async fn create(
     let tr = state.i18n.tr(lang_of(&headers));
     let shown = match state
         .app
-        .list_service(&who.0.actor(), input, ip.as_deref())
+        .list_service(&who.0.actor(), input, &origin)
         .await
     {
         Ok(view) => Shown {

@@ -6,14 +6,14 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{BulkInput, HandoffInput, HandoffView};
+use pulih_app::{BulkInput, HandoffInput, HandoffView, Origin};
 use pulih_domain::handoff::HandoffKind;
 use pulih_domain::region::{RegionLevel, Scope};
 use pulih_store::Region;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -117,7 +117,7 @@ pub async fn record(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
@@ -129,7 +129,7 @@ pub async fn record(
     };
     match state
         .app
-        .record_handoff(&who.0.actor(), input, ip.as_deref())
+        .record_handoff(&who.0.actor(), input, &origin)
         .await
     {
         Ok(_) => Ok(Redirect::to("/handoffs?saved=1").into_response()),
@@ -142,7 +142,7 @@ pub async fn bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
@@ -151,7 +151,7 @@ pub async fn bulk(
     };
     match state
         .app
-        .record_handoffs(&who.0.actor(), input, ip.as_deref())
+        .record_handoffs(&who.0.actor(), input, &origin)
         .await
     {
         Ok(done) => Ok(Redirect::to(&format!("/handoffs?saved={}", done.recorded)).into_response()),

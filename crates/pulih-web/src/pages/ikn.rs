@@ -7,14 +7,14 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, IknInput};
+use pulih_app::{AppError, IknInput, Origin};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::programme::ikn::{CoreIndicator, RawFinding, SupportingIndicator};
 use pulih_domain::region::{RegionCode, Scope};
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -93,7 +93,7 @@ pub async fn record(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -121,7 +121,7 @@ pub async fn record(
     };
     match state
         .app
-        .record_ikn(&who.0.actor(), code.as_str(), input, ip.as_deref())
+        .record_ikn(&who.0.actor(), code.as_str(), input, &origin)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{code}#assessments")).into_response()),

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, IkotanInput};
+use pulih_app::{AppError, IkotanInput, Origin};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::programme::ikotan::Variable;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
@@ -15,7 +15,7 @@ use pulih_store::Region;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -119,7 +119,7 @@ pub async fn record(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -138,7 +138,7 @@ pub async fn record(
     };
     let recorded = state
         .app
-        .record_ikotan(&who.0.actor(), region.code.as_str(), input, ip.as_deref())
+        .record_ikotan(&who.0.actor(), region.code.as_str(), input, &origin)
         .await;
     match recorded {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{}#assessments", region.code)).into_response()),

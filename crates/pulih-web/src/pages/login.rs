@@ -5,11 +5,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, LoginKind, random_token};
+use pulih_app::{AppError, LoginKind, Origin, random_token};
 
 use super::{Nav, local_path, render};
 use crate::auth::{
-    ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
+    CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
     set_cookie,
 };
 use crate::i18n::Tr;
@@ -103,7 +103,7 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     check_csrf(
@@ -114,7 +114,7 @@ pub async fn submit(
     let next = local_path(Some(&f.next)).to_owned();
     match state
         .app
-        .login(&f.username, &f.password, LoginKind::Web, ip.as_deref())
+        .login(&f.username, &f.password, LoginKind::Web, &origin)
         .await
     {
         Ok(login) => {
@@ -176,11 +176,11 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
-    state.app.logout(&who.0, ip.as_deref()).await?;
+    state.app.logout(&who.0, &origin).await?;
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) =
         HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers)))

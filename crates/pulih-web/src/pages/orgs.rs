@@ -7,12 +7,12 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::NewOrg;
+use pulih_app::{NewOrg, Origin};
 use pulih_domain::org::OrgType;
 use pulih_store::Organisation;
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -77,7 +77,7 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<OrgForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
@@ -88,7 +88,7 @@ pub async fn create(
     };
     match state
         .app
-        .create_org(&who.0.actor(), input, ip.as_deref())
+        .create_org(&who.0.actor(), input, &origin)
         .await
     {
         Ok(_) => Ok(Redirect::to("/orgs").into_response()),

@@ -7,17 +7,14 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{
-    AppError, MoveInput, NotificationView, ReferralInput, ReferralLine, ReferralView, ServiceView,
-    Tray, View,
-};
+use pulih_app::{AppError, MoveInput, NotificationView, ReferralInput, ReferralLine, ReferralView, ServiceView, Tray, View, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::ids::{ClientId, ReferralId};
 
 use super::clients::{Errors, FormData, refused, with_status};
 use super::{Nav, frame, render};
 use crate::api::clients::client_id;
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 
@@ -70,13 +67,13 @@ async fn show_page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     id: ReferralId,
     refused: Option<(StatusCode, FormData, Errors)>,
 ) -> Result<Response, WebError> {
     let r = state
         .app
-        .referral(&who.0.actor(), id, ip.as_deref())
+        .referral(&who.0.actor(), id, &origin)
         .await?;
     let (t, nav) = frame(state, headers, who, &format!("/referrals/{id}"));
     let (status, form, errors) = refused.unwrap_or_default();
@@ -95,10 +92,10 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    show_page(&state, &headers, &who, &ip, referral_id(&id)?, None).await
+    show_page(&state, &headers, &who, &origin, referral_id(&id)?, None).await
 }
 
 /// `POST /referrals/{id}/moves`: one move from the referral page.
@@ -106,7 +103,7 @@ pub async fn make_move(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -119,7 +116,7 @@ pub async fn make_move(
     };
     let result = state
         .app
-        .move_referral(&who.0.actor(), id, input, ip.as_deref())
+        .move_referral(&who.0.actor(), id, input, &origin)
         .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
@@ -131,7 +128,7 @@ pub async fn make_move(
                 &state,
                 &headers,
                 &who,
-                &ip,
+                &origin,
                 id,
                 Some((status, form, errors)),
             )
@@ -158,14 +155,14 @@ async fn client_page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     id: ClientId,
     refused: Option<(StatusCode, FormData, Errors)>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let record = state
         .app
-        .client_record(&actor, id, View::Page, ip.as_deref())
+        .client_record(&actor, id, View::Page, &origin)
         .await?;
     let items = state.app.client_referrals(&actor, id).await?;
     let region = record.summary.region.to_string();
@@ -203,10 +200,10 @@ pub async fn of_client(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    client_page(&state, &headers, &who, &ip, client_id(&id)?, None).await
+    client_page(&state, &headers, &who, &origin, client_id(&id)?, None).await
 }
 
 /// `POST /clients/{id}/referrals`: refers the client; on success, the referral's page.
@@ -214,7 +211,7 @@ pub async fn send(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -226,7 +223,7 @@ pub async fn send(
     };
     match state
         .app
-        .send_referral(&who.0.actor(), id, input, ip.as_deref())
+        .send_referral(&who.0.actor(), id, input, &origin)
         .await
     {
         Ok(view) => Ok(Redirect::to(&format!("/referrals/{}", view.line.id)).into_response()),
@@ -237,7 +234,7 @@ pub async fn send(
                 &state,
                 &headers,
                 &who,
-                &ip,
+                &origin,
                 id,
                 Some((status, form, errors)),
             )

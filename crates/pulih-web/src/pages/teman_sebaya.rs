@@ -9,10 +9,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{
-    AppError, AppResult, PeerCountInput, PeerProgrammeSummary, PeerSessionInput, SchoolInput,
-    VillagePeers,
-};
+use pulih_app::{AppError, AppResult, PeerCountInput, PeerProgrammeSummary, PeerSessionInput, SchoolInput, VillagePeers, Origin};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::SchoolId;
 use pulih_domain::programme::peers::{GradeBand, RawCounts, SchoolLevel};
@@ -20,7 +17,7 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -228,7 +225,7 @@ pub async fn add_school(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -242,7 +239,7 @@ pub async fn add_school(
     };
     let result = state
         .app
-        .add_school(&who.0.actor(), code.as_str(), input, ip.as_deref())
+        .add_school(&who.0.actor(), code.as_str(), input, &origin)
         .await;
     answer(&state, &headers, &who, code, "school", form, result).await
 }
@@ -252,7 +249,7 @@ pub async fn record_educators(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -267,7 +264,7 @@ pub async fn record_educators(
         Ok(school) => {
             let actor = who.0.actor();
             let app = &state.app;
-            app.record_peer_educators(&actor, school, input, ip.as_deref())
+            app.record_peer_educators(&actor, school, input, &origin)
                 .await
         }
         Err(e) => Err(e),
@@ -280,7 +277,7 @@ pub async fn record_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -296,7 +293,7 @@ pub async fn record_session(
         Ok(school) => {
             let actor = who.0.actor();
             let app = &state.app;
-            app.record_peer_session(&actor, school, input, ip.as_deref())
+            app.record_peer_session(&actor, school, input, &origin)
                 .await
         }
         Err(e) => Err(e),

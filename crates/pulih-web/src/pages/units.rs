@@ -6,10 +6,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{
-    AppError, AttendanceInput, MemberChange, MemberInput, TrainingInput, TrainingView, UnitInput,
-    UnitView,
-};
+use pulih_app::{AppError, AttendanceInput, MemberChange, MemberInput, TrainingInput, TrainingView, UnitInput, UnitView, Origin};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;
@@ -18,7 +15,7 @@ use pulih_store::User;
 
 use super::clients::FormData;
 use super::{Nav, frame, render};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -89,7 +86,7 @@ pub async fn show(
 pub async fn form(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -116,7 +113,7 @@ pub async fn form(
     };
     let unit = state
         .app
-        .form_unit(&who.0.actor(), &code, input, ip.as_deref())
+        .form_unit(&who.0.actor(), &code, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/ibm-units/{}", unit.id)).into_response())
 }
@@ -125,7 +122,7 @@ pub async fn form(
 pub async fn add_member(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -139,7 +136,7 @@ pub async fn add_member(
     };
     state
         .app
-        .add_unit_member(&who.0.actor(), unit, input, ip.as_deref())
+        .add_unit_member(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response())
 }
@@ -148,7 +145,7 @@ pub async fn add_member(
 pub async fn change_member(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((unit, user)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -163,7 +160,7 @@ pub async fn change_member(
     };
     state
         .app
-        .change_unit_member(&who.0.actor(), unit, user, input, ip.as_deref())
+        .change_unit_member(&who.0.actor(), unit, user, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response())
 }
@@ -172,7 +169,7 @@ pub async fn change_member(
 pub async fn plan_training(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(unit): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -189,7 +186,7 @@ pub async fn plan_training(
     };
     let training = state
         .app
-        .plan_training(&who.0.actor(), unit, input, ip.as_deref())
+        .plan_training(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/trainings/{}", training.id)).into_response())
 }
@@ -242,7 +239,7 @@ pub async fn training(
 pub async fn attendance(
     State(state): State<AppState>,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(training): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -254,7 +251,7 @@ pub async fn attendance(
     };
     state
         .app
-        .record_attendance(&who.0.actor(), training, input, ip.as_deref())
+        .record_attendance(&who.0.actor(), training, input, &origin)
         .await?;
     Ok(Redirect::to(&format!("/trainings/{training}")).into_response())
 }

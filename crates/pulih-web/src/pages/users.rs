@@ -7,13 +7,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, NewUser};
+use pulih_app::{AppError, NewUser, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::ids::UserId;
 use pulih_store::{Organisation, User};
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{ClientIp, CurrentUser, check_csrf};
+use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -111,7 +111,7 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(f): Form<UserForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
@@ -126,7 +126,7 @@ pub async fn create(
     let generated = f.password.is_empty();
     match state
         .app
-        .create_user(&who.0.actor(), input, ip.as_deref())
+        .create_user(&who.0.actor(), input, &origin)
         .await
     {
         Ok(created) => {
@@ -170,7 +170,7 @@ pub async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
@@ -181,12 +181,12 @@ pub async fn act(
         "disable" | "enable" => {
             state
                 .app
-                .set_user_disabled(&actor, id, action == "disable", f.version, ip.as_deref())
+                .set_user_disabled(&actor, id, action == "disable", f.version, &origin)
                 .await?;
             Ok(Redirect::to("/users").into_response())
         }
         "reset-password" => {
-            let reset = state.app.reset_password(&actor, id, ip.as_deref()).await?;
+            let reset = state.app.reset_password(&actor, id, &origin).await?;
             let issued = Some((reset.user.username, reset.password));
             page(&state, &headers, &who, Shown::fresh(&who, issued)).await
         }

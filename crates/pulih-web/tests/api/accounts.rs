@@ -243,7 +243,7 @@ async fn an_idempotency_key_replays_the_first_response(app: TestApp) {
             &key,
         )
         .await;
-    assert_eq!(reused.status, StatusCode::CONFLICT);
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let list = app.get("/api/v1/organisations", &app.root_token).await;
     let names: Vec<&str> = list.body["items"]
         .as_array()

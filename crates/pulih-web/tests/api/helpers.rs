@@ -92,8 +92,15 @@ async fn sqlite_template() -> &'static PathBuf {
                 ip: None,
                 detail: "{}".into(),
             };
-            store
-                .apply_region_import(&plan, "test", &event)
+            let writer: &dyn Store = &store;
+            writer
+                .write(None, move |tx| {
+                    Box::pin(async move {
+                        tx.apply_region_import(&plan, "test", event.at).await?;
+                        tx.audit(event);
+                        Ok(())
+                    })
+                })
                 .await
                 .expect("import");
             store.close().await;

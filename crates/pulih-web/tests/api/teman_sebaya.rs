@@ -458,8 +458,8 @@ async fn a_repeated_session_with_the_same_key_is_stored_once(app: TestApp) {
         .await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(
-        (again.status, &again.body),
-        (StatusCode::CREATED, &first.body)
+        (again.status, &again.body["id"]),
+        (StatusCode::CREATED, &first.body["id"])
     );
     assert!(again.headers.contains_key("idempotent-replayed"));
     let listed = app.get(&path, &agent).await.body;

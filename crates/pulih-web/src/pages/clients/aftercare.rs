@@ -8,15 +8,12 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{
-    AftercareEndInput, AftercarePlanInput, AppResult, ClientRecord, FollowUpInput, RelapseInput,
-    View, WeeksInput,
-};
+use pulih_app::{AftercareEndInput, AftercarePlanInput, AppResult, ClientRecord, FollowUpInput, RelapseInput, View, WeeksInput, Origin};
 use pulih_domain::aftercare::DEFAULT_WEEKS;
 use pulih_domain::ids::ClientId;
 
 use super::{Errors, FormData, client_id, refused, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -73,14 +70,14 @@ async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     id: ClientId,
     refused: Option<(StatusCode, FormData, Errors)>,
     opened: Opened,
 ) -> Result<Response, WebError> {
     let r = state
         .app
-        .client_record(&who.0.actor(), id, View::Page, ip.as_deref())
+        .client_record(&who.0.actor(), id, View::Page, &origin)
         .await?;
     let (status, form, errors) = refused.unwrap_or_default();
     let (t, nav) = frame(state, headers, who, &format!("/clients/{id}/aftercare"));
@@ -107,18 +104,18 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Query(opened): Query<Opened>,
 ) -> Result<Response, WebError> {
-    page(&state, &headers, &who, &ip, client_id(&id)?, None, opened).await
+    page(&state, &headers, &who, &origin, client_id(&id)?, None, opened).await
 }
 
 /// After a form was sent: back to the page (with the relapse form offered when the
 /// follow-up found one), or the page with the form's input and messages.
 async fn answer<T>(
     state: &AppState,
-    (headers, who, ip): (&HeaderMap, &CurrentUser, &ClientIp),
+    (headers, who, origin): (&HeaderMap, &CurrentUser, &Origin),
     (id, which): (ClientId, &str),
     form: FormData,
     result: AppResult<T>,
@@ -143,7 +140,7 @@ async fn answer<T>(
                 state,
                 headers,
                 who,
-                ip,
+                origin,
                 id,
                 Some((status, form, errors)),
                 opened,
@@ -160,7 +157,7 @@ pub async fn plan_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -174,11 +171,11 @@ pub async fn plan_save(
     };
     let result = state
         .app
-        .record_aftercare_plan(&who.0.actor(), id, input, ip.as_deref())
+        .record_aftercare_plan(&who.0.actor(), id, input, &origin)
         .await;
     answer(
         &state,
-        (&headers, &who, &ip),
+        (&headers, &who, &origin),
         (id, "plan"),
         form,
         result,
@@ -192,7 +189,7 @@ pub async fn follow_up_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -213,12 +210,12 @@ pub async fn follow_up_save(
     };
     let result = state
         .app
-        .record_follow_up(&who.0.actor(), id, input, ip.as_deref())
+        .record_follow_up(&who.0.actor(), id, input, &origin)
         .await;
     let day = form.opt("visited_on").unwrap_or_else(super::wib_today);
     answer(
         &state,
-        (&headers, &who, &ip),
+        (&headers, &who, &origin),
         (id, "follow-up"),
         form,
         result,
@@ -232,7 +229,7 @@ pub async fn end_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -245,11 +242,11 @@ pub async fn end_save(
     };
     let result = state
         .app
-        .end_aftercare(&who.0.actor(), id, input, ip.as_deref())
+        .end_aftercare(&who.0.actor(), id, input, &origin)
         .await;
     answer(
         &state,
-        (&headers, &who, &ip),
+        (&headers, &who, &origin),
         (id, "end"),
         form,
         result,
@@ -263,7 +260,7 @@ pub async fn relapse_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -277,11 +274,11 @@ pub async fn relapse_save(
     };
     let result = state
         .app
-        .record_relapse(&who.0.actor(), id, input, ip.as_deref())
+        .record_relapse(&who.0.actor(), id, input, &origin)
         .await;
     answer(
         &state,
-        (&headers, &who, &ip),
+        (&headers, &who, &origin),
         (id, "relapse"),
         form,
         result,

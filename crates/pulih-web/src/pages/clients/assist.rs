@@ -8,13 +8,14 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use pulih_app::Origin;
 use pulih_domain::clinical::FieldError;
 use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, RawAssist, Substance};
 use pulih_domain::ids::ClientId;
 
 use super::forms::{self, QUESTIONS, assist_field};
 use super::{Errors, FormData, Sent, client_id, label, may_record, sent, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -138,7 +139,7 @@ pub async fn assist_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -147,7 +148,7 @@ pub async fn assist_save(
     let input = forms::assist(&form);
     let result = state
         .app
-        .screen_assist(&who.0.actor(), id, input, ip.as_deref())
+        .screen_assist(&who.0.actor(), id, input, &origin)
         .await;
     let t = state.i18n.tr(lang_of(&headers));
     match sent(&t, id, "", result)? {

@@ -7,12 +7,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::View;
+use pulih_app::{View, Origin};
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::ClientId;
 
 use super::{Errors, FormData, client_id, may_record, wib_today, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -252,13 +252,13 @@ pub(super) async fn erase_page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     id: ClientId,
     refused: Option<(StatusCode, FormData, Errors)>,
 ) -> Result<Response, WebError> {
     let r = state
         .app
-        .client_record(&who.0.actor(), id, View::Page, ip.as_deref())
+        .client_record(&who.0.actor(), id, View::Page, &origin)
         .await?;
     let (status, form, errors) = refused.unwrap_or_default();
     let (t, nav) = frame(state, headers, who, &format!("/clients/{id}/erase"));
@@ -279,11 +279,11 @@ pub async fn erase_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = client_id(&id)?;
     let erase = pulih_domain::client_access::ClientAction::Erase;
     state.app.may(&who.0.actor(), id, erase).await?;
-    erase_page(&state, &headers, &who, &ip, id, None).await
+    erase_page(&state, &headers, &who, &origin, id, None).await
 }

@@ -6,13 +6,13 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::ClientSummary;
+use pulih_app::{ClientSummary, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::client::Sex;
 use pulih_domain::ids::ClientId;
 
 use super::{Errors, FormData, client_id, forms, refused, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -90,13 +90,13 @@ pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
     let result = state
         .app
-        .register_client(&who.0.actor(), forms::new_client(&form), ip.as_deref())
+        .register_client(&who.0.actor(), forms::new_client(&form), &origin)
         .await;
     match result {
         Ok(row) => Ok(Redirect::to(&format!("/clients/{}", row.id)).into_response()),

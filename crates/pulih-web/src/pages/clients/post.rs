@@ -6,13 +6,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, AppResult, TatAssessmentInput, WithdrawalInput};
+use pulih_app::{AppError, AppResult, TatAssessmentInput, WithdrawalInput, Origin};
 use pulih_domain::ids::ClientId;
 
 use super::get::{Which, erase_page, form_page, parts};
 use super::record::record_page;
 use super::{FormData, Sent, client_id, forms, sent};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError, lang_of};
 
 /// The form pairs of a POST.
@@ -44,7 +44,7 @@ async fn answer_inline<T>(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     (id, name): (ClientId, &str),
     form: FormData,
     result: AppResult<T>,
@@ -54,7 +54,7 @@ async fn answer_inline<T>(
         Sent::Saved(response) => Ok(response),
         Sent::Refused(status, errors) => {
             let refused = Some((status, form, errors));
-            record_page(state, headers, who, ip, id, refused, false).await
+            record_page(state, headers, who, origin, id, refused, false).await
         }
     }
 }
@@ -64,7 +64,7 @@ pub async fn consent_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -73,7 +73,7 @@ pub async fn consent_save(
     let input = forms::consent(&form);
     let result = state
         .app
-        .record_consent(&who.0.actor(), id, input, ip.as_deref())
+        .record_consent(&who.0.actor(), id, input, &origin)
         .await;
     answer(&state, &headers, &who, id, Which::Consent, form, result)
 }
@@ -83,7 +83,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, consent)): Path<(String, String)>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -97,9 +97,9 @@ pub async fn withdraw(
     };
     let result = state
         .app
-        .withdraw_consent(&who.0.actor(), id, input, ip.as_deref())
+        .withdraw_consent(&who.0.actor(), id, input, &origin)
         .await;
-    answer_inline(&state, &headers, &who, &ip, (id, &name), form, result).await
+    answer_inline(&state, &headers, &who, &origin, (id, &name), form, result).await
 }
 
 /// `POST /clients/{id}/episode`.
@@ -107,7 +107,7 @@ pub async fn episode_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -117,7 +117,7 @@ pub async fn episode_save(
         Ok(input) => {
             state
                 .app
-                .open_episode(&who.0.actor(), id, input, ip.as_deref())
+                .open_episode(&who.0.actor(), id, input, &origin)
                 .await
         }
         Err(problems) => Err(AppError::Invalid(problems)),
@@ -130,7 +130,7 @@ pub async fn assess(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, episode)): Path<(String, String)>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -145,9 +145,9 @@ pub async fn assess(
     let actor = who.0.actor();
     let result = state
         .app
-        .record_tat_assessment(&actor, id, input, ip.as_deref())
+        .record_tat_assessment(&actor, id, input, &origin)
         .await;
-    answer_inline(&state, &headers, &who, &ip, (id, &name), form, result).await
+    answer_inline(&state, &headers, &who, &origin, (id, &name), form, result).await
 }
 
 /// `POST /clients/{id}/barc10`.
@@ -155,7 +155,7 @@ pub async fn barc10_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -164,7 +164,7 @@ pub async fn barc10_save(
     let input = forms::barc10(&form);
     let result = state
         .app
-        .screen_barc10(&who.0.actor(), id, input, ip.as_deref())
+        .screen_barc10(&who.0.actor(), id, input, &origin)
         .await;
     answer(&state, &headers, &who, id, Which::Barc10, form, result)
 }
@@ -174,7 +174,7 @@ pub async fn care_step(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -183,9 +183,9 @@ pub async fn care_step(
     let input = forms::care_step(&form);
     let result = state
         .app
-        .record_care_step(&who.0.actor(), id, input, ip.as_deref())
+        .record_care_step(&who.0.actor(), id, input, &origin)
         .await;
-    answer_inline(&state, &headers, &who, &ip, (id, "care-step"), form, result).await
+    answer_inline(&state, &headers, &who, &origin, (id, "care-step"), form, result).await
 }
 
 /// `POST /clients/{id}/care-plan`.
@@ -193,7 +193,7 @@ pub async fn care_plan_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -202,7 +202,7 @@ pub async fn care_plan_save(
     let input = forms::care_plan(&form);
     let result = state
         .app
-        .record_care_plan(&who.0.actor(), id, input, ip.as_deref())
+        .record_care_plan(&who.0.actor(), id, input, &origin)
         .await;
     answer(&state, &headers, &who, id, Which::CarePlan, form, result)
 }
@@ -212,7 +212,7 @@ pub async fn assign(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -231,10 +231,10 @@ pub async fn assign(
             id,
             version,
             worker.as_deref(),
-            ip.as_deref(),
+            &origin,
         )
         .await;
-    answer_inline(&state, &headers, &who, &ip, (id, "assign"), form, result).await
+    answer_inline(&state, &headers, &who, &origin, (id, "assign"), form, result).await
 }
 
 /// `POST /clients/{id}/erase` (coordinators): the code typed again confirms it.
@@ -242,7 +242,7 @@ pub async fn erase(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
@@ -251,7 +251,7 @@ pub async fn erase(
     let confirm = form.get("confirm_code").to_owned();
     let result = state
         .app
-        .erase_client(&who.0.actor(), id, &confirm, ip.as_deref())
+        .erase_client(&who.0.actor(), id, &confirm, &origin)
         .await;
     let t = state.i18n.tr(lang_of(&headers));
     match sent(&t, id, "", result)? {
@@ -261,7 +261,7 @@ pub async fn erase(
                 &state,
                 &headers,
                 &who,
-                &ip,
+                &origin,
                 id,
                 Some((status, form, errors)),
             )

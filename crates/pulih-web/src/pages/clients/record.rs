@@ -6,14 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
-use pulih_app::{ClientRecord, FactBody, View};
+use pulih_app::{ClientRecord, FactBody, View, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId, UserId};
 
 use super::chart::{Chart, barc_chart};
 use super::{Errors, FormData, client_id, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -134,7 +134,7 @@ pub(super) async fn record_page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     id: ClientId,
     refused: Option<(StatusCode, FormData, Errors)>,
     saved: bool,
@@ -142,7 +142,7 @@ pub(super) async fn record_page(
     let actor = who.0.actor();
     let r = state
         .app
-        .client_record(&actor, id, View::Page, ip.as_deref())
+        .client_record(&actor, id, View::Page, &origin)
         .await?;
     let coordinator = actor.role == Role::Coordinator;
     let workers = if coordinator && r.identity.is_some() {
@@ -201,13 +201,13 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
     Query(notice): Query<Notice>,
 ) -> Result<Response, WebError> {
     let id = client_id(&id)?;
     let saved = notice.saved.is_some();
-    record_page(&state, &headers, &who, &ip, id, None, saved).await
+    record_page(&state, &headers, &who, &origin, id, None, saved).await
 }
 
 /// `GET /clients/{id}/export`: the whole record for the client to keep, ready to print.
@@ -215,13 +215,13 @@ pub async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = client_id(&id)?;
     let r = state
         .app
-        .client_record(&who.0.actor(), id, View::Export, ip.as_deref())
+        .client_record(&who.0.actor(), id, View::Export, &origin)
         .await?;
     let d = derive(&r);
     let (t, nav) = frame(&state, &headers, &who, &format!("/clients/{id}/export"));

@@ -7,15 +7,12 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{
-    AppError, AppResult, CompletionInput, EnrolmentInput, ExitInput, PlacementInput, Problem,
-    RetentionInput, ServiceView,
-};
+use pulih_app::{AppError, AppResult, CompletionInput, EnrolmentInput, ExitInput, PlacementInput, Problem, RetentionInput, ServiceView, Origin};
 use pulih_domain::ids::ClientId;
 use pulih_domain::region::Scope;
 
 use super::{Errors, FormData, Sent, client_id, may_record, sent, with_status};
-use crate::auth::{ClientIp, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -157,11 +154,11 @@ fn working(f: &FormData) -> Option<bool> {
 async fn save(
     state: &AppState,
     who: &CurrentUser,
-    ip: &ClientIp,
+    origin: &Origin,
     (id, step): (ClientId, VocStep),
     f: &FormData,
 ) -> AppResult<pulih_domain::ids::FactId> {
-    let (app, actor, ip) = (&state.app, who.0.actor(), ip.as_deref());
+    let (app, actor, ip) = (&state.app, who.0.actor(), &origin);
     match step {
         VocStep::Enrolment => {
             let input = EnrolmentInput {
@@ -216,13 +213,13 @@ pub async fn vocational_save(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    ip: ClientIp,
+    origin: Origin,
     Path((id, step)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (id, step) = (client_id(&id)?, VocStep::parse(&step)?);
     let form = FormData::checked(&who, pairs)?;
-    let result = save(&state, &who, &ip, (id, step), &form).await;
+    let result = save(&state, &who, &origin, (id, step), &form).await;
     let t = state.i18n.tr(lang_of(&headers));
     match sent(&t, id, "", result)? {
         Sent::Saved(response) => Ok(response),
