@@ -4,9 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::ids::{OrgId, SessionId, UserId};
 use pulih_domain::region::Scope;
-use pulih_store::{
-    AccountTx, Organisation, Session, StoreError, StoreResult, User, UserUpdate,
-};
+use pulih_store::{AccountTx, Organisation, Session, StoreError, StoreResult, User, UserUpdate};
 use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
@@ -170,10 +168,7 @@ impl AccountTx for SqlTx<'_> {
             if let Some(except) = except {
                 q.push(" and id <> ").push_bind(except.as_uuid());
             }
-            q.build()
-                .execute(&mut *self.conn)
-                .await
-                .map_err(map_err)?;
+            q.build().execute(&mut *self.conn).await.map_err(map_err)?;
         }
         self.changed("user", user.id, user.version, user.scope.as_str());
         Ok(user)
@@ -210,7 +205,11 @@ impl AccountTx for SqlTx<'_> {
 
 /// Why an update by version touched nothing: `Conflict` if the row exists, else
 /// `NotFound`. `table` is one of the versioned tables, never input.
-pub(crate) async fn stale_or_missing(tx: &mut SqlTx<'_>, table: &str, id: uuid::Uuid) -> StoreError {
+pub(crate) async fn stale_or_missing(
+    tx: &mut SqlTx<'_>,
+    table: &str,
+    id: uuid::Uuid,
+) -> StoreError {
     match sqlx::query(&format!("select 1 as one from {table} where id = $1"))
         .bind(id)
         .fetch_optional(&mut *tx.conn)

@@ -110,7 +110,11 @@ impl ClientTx for SqlTx<'_> {
         q.push_bind(id.as_uuid()).push(" and ");
         push_kinds(&mut q, "kind", kinds);
         q.push(" order by occurred_on, recorded_at, id");
-        let found = q.build().fetch_all(&mut *self.conn).await.map_err(map_err)?;
+        let found = q
+            .build()
+            .fetch_all(&mut *self.conn)
+            .await
+            .map_err(map_err)?;
         let facts = found.iter().map(rows::fact).collect::<StoreResult<_>>()?;
         Ok((client, facts))
     }

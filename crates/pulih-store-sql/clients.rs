@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 use pulih_domain::client::FactKind;
-use pulih_store::{
-    CaseloadCount, ClientContact, ClientFilter, ClientRow, DueFact, StoreResult,
-};
+use pulih_store::{CaseloadCount, ClientContact, ClientFilter, ClientRow, DueFact, StoreResult};
 use sqlx::QueryBuilder;
 
 use super::errors::map_err;
@@ -62,7 +60,10 @@ fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &ClientFilter) {
     q.push(")");
 }
 
-pub(crate) async fn list_clients(pool: &Pool, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>> {
+pub(crate) async fn list_clients(
+    pool: &Pool,
+    filter: &ClientFilter,
+) -> StoreResult<Vec<ClientRow>> {
     let mut q = QueryBuilder::<Db>::new(CLIENT);
     push_filter(&mut q, filter);
     if let Some(before) = filter.before {

@@ -47,7 +47,10 @@ pub(crate) async fn service(pool: &Pool, id: ServiceId) -> StoreResult<Option<Pa
     found.as_ref().map(service_row).transpose()
 }
 
-pub(crate) async fn search_services(pool: &Pool, query: &ServiceQuery) -> StoreResult<Vec<PartnerService>> {
+pub(crate) async fn search_services(
+    pool: &Pool,
+    query: &ServiceQuery,
+) -> StoreResult<Vec<PartnerService>> {
     let mut q = QueryBuilder::<Db>::new(format!("{SELECT} where 1 = 1"));
     if let Some(service) = &query.service {
         q.push(" and s.service = ").push_bind(service.clone());

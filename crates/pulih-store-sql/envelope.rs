@@ -70,11 +70,15 @@ impl Tx for SqlTx<'_> {
 /// Runs one write inside the caller's transaction: claims `claim`'s key (or replays its
 /// answer), runs `work`, and appends what it gave. An error leaves the caller to roll the
 /// transaction back, the claim with it, so a retry runs again.
-pub(crate) async fn run(conn: &mut Conn, claim: Option<&Claim>, work: Work) -> StoreResult<Outcome> {
-    if let Some(claim) = claim {
-        if let Some(answer) = claim_key(conn, claim).await? {
-            return Ok(Outcome::Replayed(answer));
-        }
+pub(crate) async fn run(
+    conn: &mut Conn,
+    claim: Option<&Claim>,
+    work: Work,
+) -> StoreResult<Outcome> {
+    if let Some(claim) = claim
+        && let Some(answer) = claim_key(conn, claim).await?
+    {
+        return Ok(Outcome::Replayed(answer));
     }
     let mut tx = SqlTx::new(conn);
     let value = work(&mut tx).await?;
@@ -88,14 +92,16 @@ pub(crate) async fn run(conn: &mut Conn, claim: Option<&Claim>, work: Work) -> S
     let at = events.first().map_or_else(Utc::now, |e| e.at);
     chain::pend(conn, &events, &changes, at).await?;
     if let Some(claim) = claim {
-        sqlx::query("update idempotency set answer = $3, client_id = $4 where user_id = $1 and key = $2")
-            .bind(claim.user.as_uuid())
-            .bind(&claim.key)
-            .bind(answer)
-            .bind(client.map(|c| c.as_uuid()))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "update idempotency set answer = $3, client_id = $4 where user_id = $1 and key = $2",
+        )
+        .bind(claim.user.as_uuid())
+        .bind(&claim.key)
+        .bind(answer)
+        .bind(client.map(|c| c.as_uuid()))
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
     }
     Ok(Outcome::Fresh(value))
 }
@@ -125,14 +131,15 @@ async fn claim_key(conn: &mut Conn, claim: &Claim) -> StoreResult<Option<String>
     if claimed.is_some() {
         return Ok(None);
     }
-    let earlier = sqlx::query("select fingerprint, answer from idempotency where user_id = $1 and key = $2")
-        .bind(claim.user.as_uuid())
-        .bind(&claim.key)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?
-        // removed between the two statements (expired and swept): ask for a retry
-        .ok_or(StoreError::Busy)?;
+    let earlier =
+        sqlx::query("select fingerprint, answer from idempotency where user_id = $1 and key = $2")
+            .bind(claim.user.as_uuid())
+            .bind(&claim.key)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_err)?
+            // removed between the two statements (expired and swept): ask for a retry
+            .ok_or(StoreError::Busy)?;
     if get::<String>(&earlier, "fingerprint")? != claim.fingerprint {
         return Err(StoreError::KeyReused);
     }

@@ -19,11 +19,31 @@ enum Meaning {
 /// the violated unique key), the name PostgreSQL reports (the constraint's name), and
 /// what the violation means.
 const CONSTRAINTS: &[(&str, &str, Meaning)] = &[
-    ("users.username", "users_username_key", Meaning::Duplicate("username")),
-    ("clients.nik_hash", "clients_nik_hash_key", Meaning::Duplicate("nik")),
-    ("bersinar_steps.village", "bersinar_steps_pkey", Meaning::Conflict),
-    ("units.village", "units_village_key", Meaning::Duplicate("village")),
-    ("unit_members.user_id", "unit_members_pkey", Meaning::Duplicate("member")),
+    (
+        "users.username",
+        "users_username_key",
+        Meaning::Duplicate("username"),
+    ),
+    (
+        "clients.nik_hash",
+        "clients_nik_hash_key",
+        Meaning::Duplicate("nik"),
+    ),
+    (
+        "bersinar_steps.village",
+        "bersinar_steps_pkey",
+        Meaning::Conflict,
+    ),
+    (
+        "units.village",
+        "units_village_key",
+        Meaning::Duplicate("village"),
+    ),
+    (
+        "unit_members.user_id",
+        "unit_members_pkey",
+        Meaning::Duplicate("member"),
+    ),
     ("schools.npsn", "schools_npsn", Meaning::Duplicate("npsn")),
     (
         "client_facts.refers_to",
@@ -43,9 +63,10 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
         if db.is_unique_violation() {
             let name = dialect::constraint_name(db.as_ref());
-            let known = CONSTRAINTS
-                .iter()
-                .find(|(sqlite, postgres, _)| name.as_deref().is_some_and(|n| n == *sqlite || n == *postgres));
+            let known = CONSTRAINTS.iter().find(|(sqlite, postgres, _)| {
+                name.as_deref()
+                    .is_some_and(|n| n == *sqlite || n == *postgres)
+            });
             match known {
                 Some((_, _, Meaning::Duplicate(field))) => return StoreError::Duplicate(field),
                 Some((_, _, Meaning::Conflict)) => return StoreError::Conflict,

@@ -6,9 +6,7 @@ use pulih_domain::aftercare::{AftercareEndStatus, FollowUpStatus};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::region::RegionCode;
-use pulih_store::{
-    AftercareCounts, ClientFact, ClientReach, DueVisit, ReachedFact, StoreResult,
-};
+use pulih_store::{AftercareCounts, ClientFact, ClientReach, DueVisit, ReachedFact, StoreResult};
 use sqlx::QueryBuilder;
 
 use super::errors::{backend, map_err};

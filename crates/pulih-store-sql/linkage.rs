@@ -20,7 +20,11 @@ use crate::dialect;
 /// Rows per insert statement (8 parameters each).
 const CHUNK: usize = 500;
 
-pub(crate) async fn org_handoffs(pool: &Pool, org: OrgId, limit: i64) -> StoreResult<Vec<HandoffEntry>> {
+pub(crate) async fn org_handoffs(
+    pool: &Pool,
+    org: OrgId,
+    limit: i64,
+) -> StoreResult<Vec<HandoffEntry>> {
     let found = sqlx::query(
         "select id, kind, occurred_on, region, recorded_at from handoffs \
          where org_id = $1 order by id desc limit $2",
@@ -53,7 +57,10 @@ fn push_place(q: &mut QueryBuilder<'_, Db>, query: &LinkageQuery) {
         .push_bind(query.to);
 }
 
-pub(crate) async fn linkage_counts(pool: &Pool, query: &LinkageQuery) -> StoreResult<LinkageCounts> {
+pub(crate) async fn linkage_counts(
+    pool: &Pool,
+    query: &LinkageQuery,
+) -> StoreResult<LinkageCounts> {
     // a past client: not erased, with an episode opened before the hand-off's date
     let mut q = QueryBuilder::<Db>::new(
         "select h.kind, count(*) as recorded, count(*) filter (where exists (select 1 \

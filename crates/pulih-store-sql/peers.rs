@@ -6,9 +6,7 @@ use chrono::NaiveDate;
 use pulih_domain::ids::{PeerCountId, PeerSessionId, SchoolId, UserId};
 use pulih_domain::programme::peers::{Counts, GradeBand, SchoolLevel};
 use pulih_domain::region::RegionCode;
-use pulih_store::{
-    CountSums, PeerCount, PeerSession, PeerSummary, PeerTx, School, StoreResult,
-};
+use pulih_store::{CountSums, PeerCount, PeerSession, PeerSummary, PeerTx, School, StoreResult};
 use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
@@ -42,8 +40,13 @@ fn counts(row: &DbRow) -> StoreResult<Counts> {
     for (slot, column) in bands.iter_mut().zip(BANDS) {
         *slot = get(row, column)?;
     }
-    Counts::from_columns(get(row, "total")?, get(row, "male")?, get(row, "female")?, bands)
-        .map_err(backend)
+    Counts::from_columns(
+        get(row, "total")?,
+        get(row, "male")?,
+        get(row, "female")?,
+        bands,
+    )
+    .map_err(backend)
 }
 
 fn peer_count(row: &DbRow) -> StoreResult<PeerCount> {
@@ -139,7 +142,10 @@ pub(crate) async fn peer_counts(pool: &Pool, school: SchoolId) -> StoreResult<Ve
     found.iter().map(peer_count).collect()
 }
 
-pub(crate) async fn current_peer_counts(pool: &Pool, node: &RegionCode) -> StoreResult<Vec<PeerCount>> {
+pub(crate) async fn current_peer_counts(
+    pool: &Pool,
+    node: &RegionCode,
+) -> StoreResult<Vec<PeerCount>> {
     let mut q = QueryBuilder::<Db>::new("select c.* from peer_counts c where ");
     push_at_or_below(&mut q, "c.village", node);
     q.push(format!(" and {CURRENT} order by c.school_id"));

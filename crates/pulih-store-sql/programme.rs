@@ -63,7 +63,10 @@ pub(crate) async fn latest_assessments(
     found.iter().map(rows::assessment).collect()
 }
 
-pub(crate) async fn bersinar_steps(pool: &Pool, village: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
+pub(crate) async fn bersinar_steps(
+    pool: &Pool,
+    village: &RegionCode,
+) -> StoreResult<Vec<BersinarStep>> {
     let found = sqlx::query("select * from bersinar_steps where village = $1 order by seq")
         .bind(village.as_str())
         .fetch_all(pool)
@@ -204,7 +207,12 @@ impl ProgrammeTx for SqlTx<'_> {
         .execute(&mut *self.conn)
         .await
         .map_err(map_err)?;
-        self.changed("bersinar", step.village.as_str(), step.seq, step.village.as_str());
+        self.changed(
+            "bersinar",
+            step.village.as_str(),
+            step.seq,
+            step.village.as_str(),
+        );
         Ok(())
     }
 

@@ -6,8 +6,8 @@ use pulih_domain::client::ClientCode;
 use pulih_domain::ids::{ClientId, NotificationId, OrgId, ReferralId, ServiceId, UserId};
 use pulih_domain::region::RegionCode;
 use pulih_store::{
-    Notification, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralTx,
-    StoreError, StoreResult,
+    Notification, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralTx, StoreError,
+    StoreResult,
 };
 use sqlx::QueryBuilder;
 
@@ -118,7 +118,10 @@ pub(crate) async fn referrals(pool: &Pool, query: &ReferralQuery) -> StoreResult
     found.iter().map(referral_row).collect()
 }
 
-pub(crate) async fn referral_steps(pool: &Pool, client: ClientId) -> StoreResult<Vec<ReferralStep>> {
+pub(crate) async fn referral_steps(
+    pool: &Pool,
+    client: ClientId,
+) -> StoreResult<Vec<ReferralStep>> {
     let found = sqlx::query(
         "select s.* from referral_steps s join referrals r on r.id = s.referral_id \
          where r.client_id = $1 order by r.id, s.seq",
@@ -130,7 +133,11 @@ pub(crate) async fn referral_steps(pool: &Pool, client: ClientId) -> StoreResult
     found.iter().map(step_row).collect()
 }
 
-pub(crate) async fn overdue_referrals(pool: &Pool, today: NaiveDate, limit: i64) -> StoreResult<Vec<Referral>> {
+pub(crate) async fn overdue_referrals(
+    pool: &Pool,
+    today: NaiveDate,
+    limit: i64,
+) -> StoreResult<Vec<Referral>> {
     let found = sqlx::query(&format!(
         "{SELECT} where r.status = 'sent' and r.escalated_at is null and r.answer_due < $1 \
          order by r.answer_due, r.id limit $2"
@@ -173,7 +180,11 @@ pub(crate) async fn referral_outcomes(
         .collect()
 }
 
-pub(crate) async fn notifications(pool: &Pool, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
+pub(crate) async fn notifications(
+    pool: &Pool,
+    user: UserId,
+    limit: i64,
+) -> StoreResult<Vec<Notification>> {
     let found = sqlx::query(
         "select * from notifications where user_id = $1 order by created_at desc, id desc limit $2",
     )
@@ -237,7 +248,11 @@ impl ReferralTx for SqlTx<'_> {
         Ok(())
     }
 
-    async fn move_referral(&mut self, expected_version: i64, step: &ReferralStep) -> StoreResult<Referral> {
+    async fn move_referral(
+        &mut self,
+        expected_version: i64,
+        step: &ReferralStep,
+    ) -> StoreResult<Referral> {
         let done = sqlx::query(
             "update referrals set status = $1, version = version + 1, updated_at = $2 \
              where id = $3 and version = $4",
@@ -257,7 +272,12 @@ impl ReferralTx for SqlTx<'_> {
         }
         self.add_step(step).await?;
         self.about(current.client_id);
-        self.changed("referral", current.id, current.version, current.region.as_str());
+        self.changed(
+            "referral",
+            current.id,
+            current.version,
+            current.region.as_str(),
+        );
         Ok(current)
     }
 
@@ -296,7 +316,11 @@ impl ReferralTx for SqlTx<'_> {
         Ok(added)
     }
 
-    async fn mark_notifications_read(&mut self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn mark_notifications_read(
+        &mut self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         sqlx::query("update notifications set read_at = $1 where user_id = $2 and read_at is null")
             .bind(at)
             .bind(user.as_uuid())

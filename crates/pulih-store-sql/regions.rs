@@ -226,7 +226,12 @@ async fn upsert(conn: &mut Conn, regions: &[&SourceRegion]) -> StoreResult<()> {
 }
 
 /// One history row to record: code, change, old name, new name.
-type HistoryRow<'a> = (&'a RegionCode, &'static str, Option<&'a str>, Option<&'a str>);
+type HistoryRow<'a> = (
+    &'a RegionCode,
+    &'static str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
 
 /// The history rows of an import, in the plan's order.
 fn history(plan: &ImportPlan) -> Vec<HistoryRow<'_>> {
@@ -321,8 +326,9 @@ impl RegionTx for SqlTx<'_> {
     async fn put_boundaries(&mut self, boundaries: &[Boundary]) -> StoreResult<u64> {
         let mut replaced = 0;
         for chunk in boundaries.chunks(CHUNK) {
-            let mut count =
-                QueryBuilder::<Db>::new("select count(*) as n from region_boundaries where code in (");
+            let mut count = QueryBuilder::<Db>::new(
+                "select count(*) as n from region_boundaries where code in (",
+            );
             let mut codes = count.separated(", ");
             for b in chunk {
                 codes.push_bind(b.code.as_str());

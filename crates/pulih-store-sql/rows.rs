@@ -43,8 +43,7 @@ pub(crate) fn region(row: &DbRow) -> Result<Region, StoreError> {
         utc_offset: get(row, "utc_offset")?,
         postal_code: get(row, "postal_code")?,
         children_count: get(row, "children_count")?,
-        retired: get::<Option<DateTime<Utc>>>(row, "retired_at")?
-            .is_some(),
+        retired: get::<Option<DateTime<Utc>>>(row, "retired_at")?.is_some(),
     })
 }
 
@@ -119,8 +118,7 @@ pub(crate) fn sealed_key(row: &DbRow, column: &str) -> Result<SealedKey, StoreEr
 
 /// A client from `select c.*, k.key_id, k.sealed as key_sealed`; no key once erased.
 pub(crate) fn client(row: &DbRow) -> Result<ClientRow, StoreError> {
-    let key = match get::<Option<String>>(row, "key_id")?
-    {
+    let key = match get::<Option<String>>(row, "key_id")? {
         Some(_) => Some(sealed_key(row, "key_sealed")?),
         None => None,
     };
@@ -129,8 +127,7 @@ pub(crate) fn client(row: &DbRow) -> Result<ClientRow, StoreError> {
         code: ClientCode::parse(get(row, "code")?).map_err(corrupt)?,
         region: RegionCode::parse(get(row, "region")?).map_err(corrupt)?,
         org_id: OrgId::from_uuid(get(row, "org_id")?),
-        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?
-            .map(UserId::from_uuid),
+        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?.map(UserId::from_uuid),
         identity: get(row, "identity")?,
         key,
         created_by: UserId::from_uuid(get(row, "created_by")?),
@@ -147,8 +144,7 @@ pub(crate) fn contact(row: &DbRow) -> Result<ClientContact, StoreError> {
         id: ClientId::from_uuid(get(row, "id")?),
         code: ClientCode::parse(get(row, "code")?).map_err(corrupt)?,
         region: RegionCode::parse(get(row, "region")?).map_err(corrupt)?,
-        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?
-            .map(UserId::from_uuid),
+        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?.map(UserId::from_uuid),
         created_at: get(row, "created_at")?,
         last_fact_on: get(row, "last_fact_on")?,
     })
@@ -163,8 +159,7 @@ pub(crate) fn fact(row: &DbRow) -> Result<ClientFact, StoreError> {
         occurred_on: get(row, "occurred_on")?,
         due_on: get(row, "due_on")?,
         status: get(row, "status")?,
-        refers_to: get::<Option<uuid::Uuid>>(row, "refers_to")?
-            .map(FactId::from_uuid),
+        refers_to: get::<Option<uuid::Uuid>>(row, "refers_to")?.map(FactId::from_uuid),
         detail: get(row, "detail")?,
         sealed: get(row, "sealed")?,
         recorded_by: UserId::from_uuid(get(row, "recorded_by")?),
@@ -174,8 +169,7 @@ pub(crate) fn fact(row: &DbRow) -> Result<ClientFact, StoreError> {
 
 /// A grant from `select g.*, c.code`.
 pub(crate) fn grant(row: &DbRow) -> Result<Grant, StoreError> {
-    let review = match get::<Option<uuid::Uuid>>(row, "reviewed_by")?
-    {
+    let review = match get::<Option<uuid::Uuid>>(row, "reviewed_by")? {
         Some(reviewer) => Some(GrantReview {
             reviewer: UserId::from_uuid(reviewer),
             at: get(row, "reviewed_at")?,
@@ -200,12 +194,8 @@ pub(crate) fn grant(row: &DbRow) -> Result<Grant, StoreError> {
 
 /// An assessment from `select * from assessments`.
 pub(crate) fn assessment(row: &DbRow) -> Result<Assessment, StoreError> {
-    let approval = match get::<Option<uuid::Uuid>>(row, "approved_by")?
-    {
-        Some(by) => Some((
-            UserId::from_uuid(by),
-            get(row, "approved_at")?,
-        )),
+    let approval = match get::<Option<uuid::Uuid>>(row, "approved_by")? {
+        Some(by) => Some((UserId::from_uuid(by), get(row, "approved_at")?)),
         None => None,
     };
     Ok(Assessment {
@@ -225,13 +215,8 @@ pub(crate) fn assessment(row: &DbRow) -> Result<Assessment, StoreError> {
 
 /// A Bersinar step from `select * from bersinar_steps`.
 pub(crate) fn bersinar_step(row: &DbRow) -> Result<BersinarStep, StoreError> {
-    let decree = match get::<Option<String>>(row, "decree_number")?
-    {
-        Some(number) => Some((
-            number,
-            get(row, "decree_date")?,
-            get(row, "decree_issuer")?,
-        )),
+    let decree = match get::<Option<String>>(row, "decree_number")? {
+        Some(number) => Some((number, get(row, "decree_date")?, get(row, "decree_issuer")?)),
         None => None,
     };
     Ok(BersinarStep {
@@ -253,8 +238,7 @@ pub(crate) fn reached_fact(row: &DbRow) -> Result<ReachedFact, StoreError> {
     Ok(ReachedFact {
         code: ClientCode::parse(&code).map_err(backend)?,
         region: RegionCode::parse(&region).map_err(backend)?,
-        assigned_to: get::<Option<uuid::Uuid>>(row, "client_assigned_to")?
-            .map(UserId::from_uuid),
+        assigned_to: get::<Option<uuid::Uuid>>(row, "client_assigned_to")?.map(UserId::from_uuid),
         erased: get(row, "client_erased")?,
         fact: fact(row)?,
     })
@@ -272,8 +256,7 @@ pub(crate) fn caseload_count(row: &DbRow) -> Result<CaseloadCount, StoreError> {
         u64::try_from(n).map_err(backend)
     };
     Ok(CaseloadCount {
-        worker: get::<Option<uuid::Uuid>>(row, "assigned_to")?
-            .map(UserId::from_uuid),
+        worker: get::<Option<uuid::Uuid>>(row, "assigned_to")?.map(UserId::from_uuid),
         clients: count("clients")?,
         no_contact: count("no_contact")?,
     })
@@ -284,8 +267,7 @@ pub(crate) fn due_fact(row: &DbRow) -> Result<DueFact, StoreError> {
     Ok(DueFact {
         client_id: ClientId::from_uuid(get(row, "client_id")?),
         code: ClientCode::parse(get(row, "code")?).map_err(corrupt)?,
-        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?
-            .map(UserId::from_uuid),
+        assigned_to: get::<Option<uuid::Uuid>>(row, "assigned_to")?.map(UserId::from_uuid),
         kind: FactKind::parse(get(row, "kind")?).map_err(corrupt)?,
         due_on: get(row, "due_on")?,
     })

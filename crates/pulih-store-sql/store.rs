@@ -17,14 +17,13 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::StoredRegion;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
-    Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact,
-    ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, DirectoryStore, DueFact,
-    DueVisit, Grant, HandoffEntry, LinkageCounts, LinkageQuery, LinkageStore, Member,
-    Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
-    PeerSummary, ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
-    ReferralStep, ReferralStore, Region, RegionChange, RegionHit, School, SealedKey,
-    ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore,
-    UntrainedAgent, User, Work,
+    Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact, ClientFact,
+    ClientFilter, ClientReach, ClientRow, ClientStore, DirectoryStore, DueFact, DueVisit, Grant,
+    HandoffEntry, LinkageCounts, LinkageQuery, LinkageStore, Member, Notification, Organisation,
+    Outcome, PartnerService, PeerCount, PeerSession, PeerStore, PeerSummary, ProgrammeStore,
+    ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralStore, Region,
+    RegionChange, RegionHit, School, SealedKey, ServiceQuery, Session, Setting, Store, StoreResult,
+    Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
 };
 
 use super::clients::ClientBy;

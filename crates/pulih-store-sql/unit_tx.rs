@@ -160,13 +160,19 @@ impl UnitTx for SqlTx<'_> {
             .await
             .map_err(map_err)?;
         }
-        let count = sqlx::query("select count(*) as n from training_attendance where training_id = $1")
-            .bind(training.id.as_uuid())
-            .fetch_one(&mut *self.conn)
-            .await
-            .map_err(map_err)?;
+        let count =
+            sqlx::query("select count(*) as n from training_attendance where training_id = $1")
+                .bind(training.id.as_uuid())
+                .fetch_one(&mut *self.conn)
+                .await
+                .map_err(map_err)?;
         // the training's version in the feed is how many attendances it holds
-        self.changed("training", training.id, get(&count, "n")?, training.village.as_str());
+        self.changed(
+            "training",
+            training.id,
+            get(&count, "n")?,
+            training.village.as_str(),
+        );
         Ok(())
     }
 

@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    ActivityRow, ActivityTally, Certificate, Member, StoreResult, TrainingRow, Unit,
-    UntrainedAgent,
+    ActivityRow, ActivityTally, Certificate, Member, StoreResult, TrainingRow, Unit, UntrainedAgent,
 };
 use sqlx::QueryBuilder;
 
@@ -147,18 +146,20 @@ pub(crate) async fn training(pool: &Pool, id: TrainingId) -> StoreResult<Option<
 }
 
 pub(crate) async fn trainings(pool: &Pool, unit: UnitId) -> StoreResult<Vec<TrainingRow>> {
-    let found = sqlx::query(
-        "select * from trainings where unit_id = $1 order by starts_on desc, id desc",
-    )
-    .bind(unit.as_uuid())
-    .fetch_all(pool)
-    .await
-    .map_err(map_err)?;
+    let found =
+        sqlx::query("select * from trainings where unit_id = $1 order by starts_on desc, id desc")
+            .bind(unit.as_uuid())
+            .fetch_all(pool)
+            .await
+            .map_err(map_err)?;
     found.iter().map(training_row).collect()
 }
 
 /// Every (agent, day) attended in a training, by day.
-pub(crate) async fn attendance<'e, E>(exec: E, training: TrainingId) -> StoreResult<Vec<(UserId, NaiveDate)>>
+pub(crate) async fn attendance<'e, E>(
+    exec: E,
+    training: TrainingId,
+) -> StoreResult<Vec<(UserId, NaiveDate)>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
@@ -176,7 +177,10 @@ where
 }
 
 /// The certificates of a training, by number.
-pub(crate) async fn certificates<'e, E>(exec: E, training: TrainingId) -> StoreResult<Vec<Certificate>>
+pub(crate) async fn certificates<'e, E>(
+    exec: E,
+    training: TrainingId,
+) -> StoreResult<Vec<Certificate>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
@@ -190,7 +194,10 @@ where
     found.iter().map(certificate_row).collect()
 }
 
-pub(crate) async fn untrained_agents(pool: &Pool, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>> {
+pub(crate) async fn untrained_agents(
+    pool: &Pool,
+    scope: &Scope,
+) -> StoreResult<Vec<UntrainedAgent>> {
     let mut q = QueryBuilder::<Db>::new(
         "select m.*, u.display_name, n.village from unit_members m \
          join users u on u.id = m.user_id join units n on n.id = m.unit_id \
@@ -213,7 +220,11 @@ pub(crate) async fn untrained_agents(pool: &Pool, scope: &Scope) -> StoreResult<
         .collect()
 }
 
-pub(crate) async fn activities(pool: &Pool, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>> {
+pub(crate) async fn activities(
+    pool: &Pool,
+    village: &RegionCode,
+    limit: i64,
+) -> StoreResult<Vec<ActivityRow>> {
     let found = sqlx::query(
         "select * from activities where village = $1 \
          order by held_on desc, recorded_at desc, id desc limit $2",

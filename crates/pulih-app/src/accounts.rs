@@ -2,17 +2,17 @@
 //! and the bootstrap administrator of a new installation.
 
 use pulih_domain::account::{DisplayName, NewPassword, Role, Username};
+use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::Scope;
-use pulih_domain::audit::AuditEvent;
 use pulih_store::{Organisation, User, UserUpdate};
 use serde_json::json;
 
 use crate::error::Fields;
 use crate::secrets::one_time_password;
-use crate::{App, AppError, AppResult, Authenticated, Record, Origin};
+use crate::{App, AppError, AppResult, Authenticated, Origin, Record};
 
 /// A user as an administrator types it in; every field is checked.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -227,7 +227,13 @@ impl App {
         } else {
             "user.enable"
         };
-        let event = self.event(Some(actor), action, Self::user_record(&user), origin, json!({}));
+        let event = self.event(
+            Some(actor),
+            action,
+            Self::user_record(&user),
+            origin,
+            json!({}),
+        );
         self.change_user(actor, origin, update, event).await
     }
 

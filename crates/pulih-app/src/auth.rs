@@ -7,7 +7,7 @@ use pulih_store::{Session, SessionKind, User};
 use serde_json::json;
 
 use crate::secrets::{DUMMY_HASH, random_token, token_hash};
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// Browser session or API token.
 pub type LoginKind = SessionKind;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// A step as a coordinator records it.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

@@ -13,7 +13,7 @@ use pulih_store::Boundary;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Origin, App, AppError, AppResult, Problem, Record};
+use crate::{App, AppError, AppResult, Origin, Problem, Record};
 
 /// Most feature problems reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;

@@ -253,8 +253,8 @@ impl App {
         T: Answer,
         F: for<'t> FnOnce(&'t mut dyn Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
     {
-        let claim = actor
-            .and_then(|actor| origin.claim(actor, self.now(), self.config.idempotency_days));
+        let claim =
+            actor.and_then(|actor| origin.claim(actor, self.now(), self.config.idempotency_days));
         let written: Written<T> = self.store.write(claim, work).await?;
         if written.replayed {
             let answer = serde_json::to_string(&written.value)

@@ -7,7 +7,7 @@ use pulih_domain::ids::NotificationId;
 use pulih_store::Notification;
 use serde::Serialize;
 
-use crate::{Origin, App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 /// Most notifications shown.
 const LIMIT: i64 = 100;

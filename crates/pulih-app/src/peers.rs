@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// A school as added.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// The setting holding the IKN thresholds.
 const IKN_THRESHOLDS: &str = "ikn_thresholds";
@@ -206,8 +206,15 @@ impl App {
             origin,
             value.clone(),
         );
-        self.put_setting(actor, origin, IKOTAN_BANDS, value.to_string(), version, event)
-            .await
+        self.put_setting(
+            actor,
+            origin,
+            IKOTAN_BANDS,
+            value.to_string(),
+            version,
+            event,
+        )
+        .await
     }
 
     /// Records an IKN assessment of a village, categorised by the thresholds in force.

@@ -32,6 +32,13 @@ pub struct BenchDb {
     postgres: Option<PostgresDb>,
 }
 
+impl BenchDb {
+    /// Whether the run uses PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
 /// A database created on a PostgreSQL server through `psql`, dropped on `Drop`.
 struct PostgresDb {
     admin_url: String,

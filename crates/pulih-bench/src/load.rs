@@ -30,6 +30,9 @@ pub struct Load {
     pub requests: usize,
     /// Number of concurrent connections.
     pub concurrency: usize,
+    /// Whether every write carries an `Idempotency-Key` of its own (the counter numbers
+    /// them across all connections).
+    pub keys: Option<Arc<AtomicUsize>>,
 }
 
 impl Load {
@@ -43,6 +46,7 @@ impl Load {
             accept,
             requests: 0,
             concurrency: 1,
+            keys: None,
         }
     }
 
@@ -56,7 +60,14 @@ impl Load {
             accept: "application/json",
             requests: 0,
             concurrency: 1,
+            keys: None,
         }
+    }
+
+    /// Sends every write with an `Idempotency-Key` of its own, as a phone would.
+    pub fn keyed(mut self) -> Self {
+        self.keys = Some(Arc::new(AtomicUsize::new(0)));
+        self
     }
 
     /// Sets the number of measured requests and of connections.
@@ -88,6 +99,13 @@ impl Load {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.to_string()),
         };
+        let builder = match (&self.keys, &self.body) {
+            (Some(keys), Some(_)) => {
+                let n = keys.fetch_add(1, Ordering::Relaxed);
+                builder.header("idempotency-key", format!("bench-{}-{n}", std::process::id()))
+            }
+            _ => builder,
+        };
         builder.bearer_auth(&self.token).header(ACCEPT, self.accept)
     }
 
@@ -107,6 +125,10 @@ pub struct LoadResult {
     pub errors: usize,
     /// The first failure, for the report.
     pub first_error: Option<String>,
+    /// CPU time the database server's processes used during the run (PostgreSQL).
+    pub database_cpu: Option<Duration>,
+    /// The server's peak resident memory during the run, in bytes.
+    pub peak_rss: Option<u64>,
     /// CPU time the server process used during the run, where it can be read.
     pub server_cpu: Option<Duration>,
 }
@@ -128,9 +150,18 @@ impl LoadResult {
 
     /// Server CPU time per request sent (successful or not), where it was read.
     pub fn server_cpu_per_request(&self) -> Option<Duration> {
+        self.per_request(self.server_cpu?)
+    }
+
+    /// The database server's CPU time per request sent (PostgreSQL).
+    pub fn database_cpu_per_request(&self) -> Option<Duration> {
+        self.per_request(self.database_cpu?)
+    }
+
+    fn per_request(&self, total: Duration) -> Option<Duration> {
         let sent = self.latencies.len() + self.errors;
         let sent = u32::try_from(sent).ok().filter(|&n| n > 0)?;
-        Some(self.server_cpu? / sent)
+        Some(total / sent)
     }
 }
 
@@ -184,6 +215,8 @@ pub async fn run(client: &Client, load: &Load) -> LoadResult {
         errors: 0,
         first_error: None,
         server_cpu: None,
+        database_cpu: None,
+        peak_rss: None,
     };
     for task in tasks {
         match task.await {
@@ -212,6 +245,8 @@ async fn connection(client: &Client, load: &Load, k: usize, next: &AtomicUsize) 
         errors: 0,
         first_error: None,
         server_cpu: None,
+        database_cpu: None,
+        peak_rss: None,
     };
     let urls = load.urls_of(k);
     let mut turn = urls.iter().cycle();

@@ -17,6 +17,8 @@ pub enum Target {
     Zero,
     /// A rate that must be at least this many per second (`≥`), e.g. write throughput.
     AtLeastPerSecond(f64),
+    /// A size in bytes that must be at most this (`≤`), e.g. memory.
+    AtMostBytes(u64),
 }
 
 /// One line of the table.
@@ -59,6 +61,16 @@ impl Row {
         }
     }
 
+    /// A size in bytes, shown in MB, compared with `limit`.
+    pub fn bytes(measure: impl Into<String>, bytes: u64, limit: u64) -> Self {
+        Self {
+            measure: measure.into(),
+            value: format!("{:.0} MB", bytes as f64 / 1_000_000.0),
+            measured: Some(bytes as f64),
+            target: Target::AtMostBytes(limit),
+        }
+    }
+
     /// A count of failures, which should be zero.
     pub fn failures(measure: impl Into<String>, count: usize, detail: Option<&str>) -> Self {
         let value = match detail {
@@ -80,6 +92,7 @@ impl Row {
             Target::Below(t) => format!("< {} ms", t.as_millis()),
             Target::Zero => "0".to_owned(),
             Target::AtLeastPerSecond(t) => format!(">= {}/s", thousands(t as u64)),
+            Target::AtMostBytes(b) => format!("<= {} MB", b / 1_000_000),
         }
     }
 
@@ -92,6 +105,7 @@ impl Row {
             Target::Below(t) => Some((Some(value / t.as_secs_f64()), value < t.as_secs_f64())),
             Target::Zero => Some((None, value == 0.0)),
             Target::AtLeastPerSecond(t) => Some((Some(value / t), value >= t)),
+            Target::AtMostBytes(b) => Some((Some(value / b as f64), value <= b as f64)),
         }
     }
 

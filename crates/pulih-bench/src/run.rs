@@ -43,11 +43,16 @@ pub struct Settings {
     pub scenario: Scenario,
 }
 
+/// DESIGN.md: memory under load at most 150 MB RSS.
+pub const PEAK_RSS_TARGET: u64 = 150_000_000;
+
 /// The `--scenario` choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scenario {
     /// Every measurement.
     All,
+    /// Only the durable writes, without and with an idempotency key on every write.
+    Writes,
     /// Only the regency page (after the region import it needs).
     RegencyPage,
     /// Only the worklist of a coordinator with 5,000 clients and 500 agents in scope.
@@ -168,6 +173,7 @@ async fn under_load(
         Scenario::Worklist => {
             return worklist(&client, (server, db), &token, settings, rows, notes).await;
         }
+        Scenario::Writes => return writes(&client, server, &token, settings, rows, notes).await,
         Scenario::All => {}
     }
     let endpoints = [
@@ -195,9 +201,23 @@ async fn under_load(
     regency_page(&client, server, &token, settings, rows, notes).await?;
     worklist(&client, (server, db), &token, settings, rows, notes).await?;
 
+    writes(&client, server, &token, settings, rows, notes).await
+}
+
+/// Durable writes: BARC-10 screenings at the load's concurrency, first plain, then each
+/// with an `Idempotency-Key` of its own (claimed inside the write), as phones send them.
+async fn writes(
+    client: &reqwest::Client,
+    server: &Server,
+    admin_token: &str,
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let base_url = server.base_url();
     // At least one client record per connection, and none shared between connections (as
     // in the field, where a counsellor records for one client at a time).
-    let prepared = writes::prepare(&client, &base_url, &token, REGION, settings.write_clients)
+    let prepared = writes::prepare(client, &base_url, admin_token, REGION, settings.write_clients)
         .await
         .context("preparing the write measurement")?;
     notes.push(format!(
@@ -205,16 +225,21 @@ async fn under_load(
         prepared.urls.len(),
         format_duration(prepared.took)
     ));
-    let load = writes::load(&prepared).sized(settings.requests, settings.concurrency);
-    let result = measure(&client, server, load, settings, writes::check_answer).await?;
-    push_rows(
-        rows,
-        "write BARC-10 screening",
-        &result,
-        writes::P99_TARGET,
-        Target::AtLeastPerSecond(writes::THROUGHPUT_TARGET),
-        settings,
-    );
+    for (label, load) in [
+        ("write BARC-10 screening", writes::load(&prepared)),
+        ("write BARC-10 screening, keyed", writes::load(&prepared).keyed()),
+    ] {
+        let load = load.sized(settings.requests, settings.concurrency);
+        let result = measure(client, server, load, settings, writes::check_answer).await?;
+        push_rows(
+            rows,
+            label,
+            &result,
+            writes::P99_TARGET,
+            Target::AtLeastPerSecond(writes::THROUGHPUT_TARGET),
+            settings,
+        );
+    }
     Ok(())
 }
 
@@ -334,11 +359,18 @@ async fn measure(
     load::run(client, &load).await;
     load.requests = measured;
     let cpu_before = server.cpu_time();
+    let database_before = server.database_cpu_time();
+    server.reset_peak_rss();
     let mut result = load::run(client, &load).await;
     result.server_cpu = server
         .cpu_time()
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
+    result.database_cpu = server
+        .database_cpu_time()
+        .zip(database_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    result.peak_rss = server.peak_rss();
     Ok(result)
 }
 
@@ -379,6 +411,20 @@ fn push_rows(
             format!("{label} server CPU per request"),
             cpu,
             Target::None,
+        ));
+    }
+    if let Some(cpu) = result.database_cpu_per_request() {
+        rows.push(Row::time(
+            format!("{label} database CPU per request"),
+            cpu,
+            Target::None,
+        ));
+    }
+    if let Some(bytes) = result.peak_rss {
+        rows.push(Row::bytes(
+            format!("{label} server peak RSS"),
+            bytes,
+            PEAK_RSS_TARGET,
         ));
     }
     rows.push(Row::failures(

@@ -92,6 +92,7 @@ impl Pulih {
             addr,
             log_path,
             cold_start: Duration::ZERO,
+            postgres: db.is_postgres(),
         };
         server.cold_start = server.wait_healthy(spawned)?;
         Ok(server)
@@ -104,6 +105,7 @@ pub struct Server {
     addr: SocketAddr,
     log_path: PathBuf,
     cold_start: Duration,
+    postgres: bool,
 }
 
 impl Server {
@@ -118,6 +120,38 @@ impl Server {
     pub fn cpu_time(&self) -> Option<Duration> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
         cpu_time_of(&stat)
+    }
+
+    /// CPU time the PostgreSQL server's processes (every process named `postgres` on this
+    /// machine) have used so far, when the server runs on PostgreSQL; `None` on SQLite,
+    /// whose work is inside the server process.
+    pub fn database_cpu_time(&self) -> Option<Duration> {
+        if !self.postgres {
+            return None;
+        }
+        let mut total = Duration::ZERO;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            if stat.contains("(postgres)") {
+                total += cpu_time_of(&stat).unwrap_or_default();
+            }
+        }
+        Some(total)
+    }
+
+    /// Starts a new peak of the server's resident memory (`clear_refs`), so that
+    /// [`peak_rss`](Self::peak_rss) reports the peak from now on.
+    pub fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+    }
+
+    /// The server's peak resident memory since start or the last reset, in bytes
+    /// (`VmHWM` of `/proc/{pid}/status`).
+    pub fn peak_rss(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
     }
 
     /// Time from spawning the process to the first 200 from `/healthz`.

@@ -68,6 +68,7 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
     let config = AppConfig {
         session_hours: settings.session_hours,
         break_glass_hours: settings.break_glass_hours,
+        idempotency_days: settings.idempotency_days,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), config, keys))

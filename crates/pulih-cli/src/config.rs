@@ -93,6 +93,7 @@ pub struct FileConfig {
     #[serde(default)]
     previous_master_key_files: Vec<PathBuf>,
     break_glass_hours: Option<i64>,
+    idempotency_days: Option<i64>,
 }
 
 /// The resolved settings.
@@ -122,6 +123,8 @@ pub struct Settings {
     pub previous_master_key_files: Vec<PathBuf>,
     /// How long break-glass access lasts.
     pub break_glass_hours: i64,
+    /// How long the answer to a request with an idempotency key is kept.
+    pub idempotency_days: i64,
 }
 
 /// Where the master key comes from.
@@ -185,6 +188,10 @@ impl Settings {
             break_glass_hours: file
                 .break_glass_hours
                 .unwrap_or(pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS),
+            idempotency_days: file
+                .idempotency_days
+                .unwrap_or(pulih_app::DEFAULT_IDEMPOTENCY_DAYS)
+                .max(1),
         })
     }
 }

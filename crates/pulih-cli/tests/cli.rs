@@ -1,5 +1,6 @@
 //! The `pulih` binary as an operator uses it: first start, administrators, imports,
 //! audit verification and configuration layers, on an embedded SQLite folder.
+#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

@@ -53,6 +53,7 @@ impl DataKey {
     /// A deterministic keyed hash of `value`, as lower-case hex of
     /// HMAC-SHA256(key, `purpose` || 0x00 || `value`). Different purposes give unrelated
     /// indexes for the same value.
+    #[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
     pub fn blind_index(&self, purpose: &str, value: &str) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");

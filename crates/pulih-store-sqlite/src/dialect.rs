@@ -35,7 +35,14 @@ pub(crate) fn months_after(column: &str, months: u32) -> String {
 /// `UNIQUE constraint failed: table.column, …`.
 pub(crate) fn constraint_name(db: &dyn DatabaseError) -> Option<String> {
     let columns = db.message().split_once("constraint failed: ")?.1;
-    Some(columns.split(',').next().unwrap_or(columns).trim().to_owned())
+    Some(
+        columns
+            .split(',')
+            .next()
+            .unwrap_or(columns)
+            .trim()
+            .to_owned(),
+    )
 }
 
 /// SQLite has no lock timeouts: one writer, and readers never wait.

@@ -108,7 +108,10 @@ impl SqliteStore {
     }
 
     /// Nothing to do: the writer chains every batch before it commits.
-    #[expect(clippy::unused_async, reason = "the shared SQL awaits every backend's settle")]
+    #[expect(
+        clippy::unused_async,
+        reason = "the shared SQL awaits every backend's settle"
+    )]
     async fn settle(&self) -> StoreResult<()> {
         Ok(())
     }

@@ -137,6 +137,8 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
 fn fail_all(batch: Vec<Job>, reason: &str) {
     tracing::error!(reason, "SQLite writer could not start a batch");
     for job in batch {
-        let _ = job.reply.send(Err(backend(std::io::Error::other(reason.to_owned()))));
+        let _ = job
+            .reply
+            .send(Err(backend(std::io::Error::other(reason.to_owned()))));
     }
 }

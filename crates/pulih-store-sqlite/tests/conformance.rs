@@ -1,4 +1,5 @@
 //! The shared storage conformance suite, run against a fresh SQLite file per test.
+#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
 
 use pulih_store::Store;
 use pulih_store_sqlite::SqliteStore;

@@ -1,6 +1,10 @@
 //! The behaviour every backend must show, written once and run against SQLite and
 //! PostgreSQL by [`conformance_suite!`](crate::conformance_suite). A test that only one
 //! backend passes is a bug in the other.
+#![expect(
+    clippy::expect_used,
+    reason = "the suite is test code, compiled only into the backends' tests: a panic is its failure message"
+)]
 
 use chrono::{DateTime, Duration, Utc};
 use pulih_domain::account::Role;
@@ -133,7 +137,10 @@ fn sample_regions() -> Vec<SourceRegion> {
         .collect()
 }
 
-async fn import(store: &dyn Store, regions: Vec<SourceRegion>) -> pulih_domain::region_import::ImportSummary {
+async fn import(
+    store: &dyn Store,
+    regions: Vec<SourceRegion>,
+) -> pulih_domain::region_import::ImportSummary {
     let stored = store.stored_regions().await.expect("stored regions");
     let plan = ImportPlan::new(regions, &stored);
     store

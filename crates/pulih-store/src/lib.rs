@@ -191,8 +191,11 @@ pub trait Store:
     ) -> StoreResult<Vec<Change>>;
     /// The fingerprint and answer stored for `user`'s idempotency `key`, if a write
     /// claimed it and committed.
-    async fn idempotent_answer(&self, user: UserId, key: &str)
-    -> StoreResult<Option<(String, String)>>;
+    async fn idempotent_answer(
+        &self,
+        user: UserId,
+        key: &str,
+    ) -> StoreResult<Option<(String, String)>>;
     /// Removes the idempotency answers kept past their time; returns how many.
     async fn sweep_idempotency(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

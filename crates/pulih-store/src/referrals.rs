@@ -151,7 +151,11 @@ pub trait ReferralStore: Send + Sync {
 pub trait ReferralTx: Send {
     /// Stores a new referral with its first step. An unknown client or service is a
     /// `MissingReference`.
-    async fn insert_referral(&mut self, referral: &Referral, step: &ReferralStep) -> StoreResult<()>;
+    async fn insert_referral(
+        &mut self,
+        referral: &Referral,
+        step: &ReferralStep,
+    ) -> StoreResult<()>;
     /// Moves a referral to `step.status` if it is still at `expected_version`, storing
     /// the step; returns the new record. Stale is a `Conflict`.
     async fn move_referral(
@@ -166,5 +170,9 @@ pub trait ReferralTx: Send {
     /// how many were new.
     async fn notify(&mut self, notify: &[Notification]) -> StoreResult<u64>;
     /// Marks every unread notification of a user read at `at`; returns how many.
-    async fn mark_notifications_read(&mut self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn mark_notifications_read(
+        &mut self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 }

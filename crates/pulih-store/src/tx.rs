@@ -11,8 +11,7 @@
 use pulih_domain::audit::AuditEvent;
 
 use crate::{
-    AccountTx, ClientTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx, RegionTx,
-    UnitTx,
+    AccountTx, ClientTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx, RegionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.

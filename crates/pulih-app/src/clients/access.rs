@@ -16,7 +16,7 @@ use serde_json::json;
 use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::{open_json, seal_json};
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// A grant as an administrator reviews it.
 #[derive(Debug, Clone, Serialize)]
@@ -192,7 +192,9 @@ impl App {
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 match tx.review_grant(id, &review).await {
-                    Err(StoreError::Conflict) => Err(StoreError::Refused("conflict.grant_reviewed")),
+                    Err(StoreError::Conflict) => {
+                        Err(StoreError::Refused("conflict.grant_reviewed"))
+                    }
                     other => other,
                 }?;
                 tx.audit(event);

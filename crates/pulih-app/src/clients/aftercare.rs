@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Reached;
-use super::record::FactCheck;
 use super::aftercare_view::{
     AftercareStatus, FollowUpPlain, PlanPlain, PlanSealed, RelapseSealed, aftercare_status,
 };
 use super::facts::{fact_date, keys};
+use super::record::FactCheck;
 use super::timeline::{Draft, Fact, FactBody, Note};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};

@@ -27,10 +27,10 @@ use super::inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
+use super::record::FactCheck;
 use super::timeline::{
     ConsentNames, Draft, EpisodeSealed, FactBody, Note, OutreachPlain, StepSealed,
 };
-use super::record::FactCheck;
 use super::{Reached, client_record};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};
@@ -227,7 +227,8 @@ impl App {
             plain: serde_json::to_value(&terms).map_err(|e| AppError::Internal(e.to_string()))?,
             sealed: names,
         };
-        self.store_fact(actor, &reached, draft, FactCheck::none(), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::none(), origin)
+            .await
     }
 
     /// Withdraws a consent from a date on.
@@ -275,7 +276,8 @@ impl App {
             plain: json!({}),
             sealed: Note { note: reason },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::none(), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::none(), origin)
+            .await
     }
 
     /// Opens an episode of care with its intake pathway and minimum data set.
@@ -341,7 +343,8 @@ impl App {
             plain: json!({}),
             sealed: EpisodeSealed { pathway, detail },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await
     }
 
     /// Records that the TAT assessment of an episode took place.
@@ -387,7 +390,8 @@ impl App {
             plain: json!({}),
             sealed: Note { note },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await
     }
 
     /// Scores and stores an ASSIST screening; returns the fact and the result.
@@ -418,7 +422,9 @@ impl App {
             plain: json!({}),
             sealed: answers,
         };
-        let fact = self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await?;
+        let fact = self
+            .store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await?;
         Ok((fact, result))
     }
 
@@ -445,7 +451,9 @@ impl App {
             plain: json!({}),
             sealed: barc,
         };
-        let fact = self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await?;
+        let fact = self
+            .store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await?;
         Ok(Barc10Result {
             id: fact,
             total: barc.total(),
@@ -507,7 +515,8 @@ impl App {
                 note,
             },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await
     }
 
     /// Records a care plan, or a revision of an earlier one.
@@ -560,6 +569,7 @@ impl App {
                 review_on,
             },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin).await
+        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
+            .await
     }
 }

@@ -27,6 +27,7 @@ use pulih_store::ClientRow;
 
 use crate::{App, AppError, AppResult, Record};
 
+pub(crate) use access::erased;
 pub use access::{GrantView, Reviewed};
 pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
@@ -39,9 +40,8 @@ pub use inputs::{
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
 pub(crate) use read::reach_of;
-pub(crate) use access::erased;
-pub(crate) use record::FactCheck;
 pub use read::{ClientRecord, ClientSummary, View};
+pub(crate) use record::FactCheck;
 pub use register::NewClientInput;
 pub use timeline::{Fact, FactBody};
 pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};

@@ -212,7 +212,13 @@ impl App {
         let current_step = current_step(&timeline);
         let aftercare = aftercare_status(&timeline, today);
         let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
-        let event = self.event(Some(actor), "client.view", client_record(row), origin, detail);
+        let event = self.event(
+            Some(actor),
+            "client.view",
+            client_record(row),
+            origin,
+            detail,
+        );
         self.store.append_audit(&event).await?;
         Ok(ClientRecord {
             summary: ClientSummary::from(row),

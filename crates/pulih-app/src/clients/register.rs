@@ -14,7 +14,7 @@ use serde_json::json;
 use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult, Problem, Origin};
+use crate::{App, AppError, AppResult, Origin, Problem};
 
 /// A client as a worker types it in. Every identifying field is optional.
 #[derive(Clone, Default, serde::Deserialize)]

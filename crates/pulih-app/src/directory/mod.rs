@@ -20,7 +20,7 @@ mod hsds;
 mod rows;
 mod transfer;
 
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 pub use hsds::HsdsFiles;
 pub use transfer::DirectoryImport;
 

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::hsds::{self, HsdsFiles, SERVICES};
 use super::rows::{Draft, Placed, read_drafts};
-use crate::{App, AppError, AppResult, Problem, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Problem, Record};
 
 /// Most problems of an import reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;
@@ -153,7 +153,13 @@ impl App {
             id: None,
             region: &region,
         };
-        let event = self.event(Some(actor), "directory.import", record, origin, json!(summary));
+        let event = self.event(
+            Some(actor),
+            "directory.import",
+            record,
+            origin,
+            json!(summary),
+        );
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 for service in &writes {

@@ -271,7 +271,13 @@ impl App {
         let (view, row) = self.open_referral(&referral, party).await?;
         let detail = json!({ "view": "referral", "referral": id.to_string(),
                              "shared": view.shared.is_some() });
-        let event = self.event(Some(actor), "client.view", client_record(&row), origin, detail);
+        let event = self.event(
+            Some(actor),
+            "client.view",
+            client_record(&row),
+            origin,
+            detail,
+        );
         self.store.append_audit(&event).await?;
         Ok(view)
     }

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::clients::{FactCheck, erased};
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// How many activities the village page shows.
 pub const RECENT: i64 = 50;

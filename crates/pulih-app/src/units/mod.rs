@@ -22,7 +22,7 @@ pub use activities::{ActivityInput, ActivityView};
 pub use training::{AttendanceInput, TrainingInput, TrainingView};
 
 use crate::error::Fields;
-use crate::{App, AppError, AppResult, Record, Origin};
+use crate::{App, AppError, AppResult, Origin, Record};
 
 /// A unit as formed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -226,9 +226,7 @@ impl App {
         let stored = unit.clone();
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
-                tx.insert_unit(&stored, &members)
-                    .await
-                    .map_err(taken)?;
+                tx.insert_unit(&stored, &members).await.map_err(taken)?;
                 tx.audit(event);
                 Ok(stored.id)
             })

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::Invalid;
-use crate::ids::UserId;
 use crate::clinical::FieldError;
+use crate::ids::UserId;
 use crate::programme::one_line;
 
 /// Longest training, in days.

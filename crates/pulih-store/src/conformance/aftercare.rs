@@ -6,9 +6,9 @@ use pulih_domain::client::FactKind;
 use pulih_domain::ids::{ClientId, FactId, OrgId, UserId};
 use pulih_domain::region::Scope;
 
+use super::Writes;
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
-use super::Writes;
 use crate::{AftercareCounts, ClientFact, ClientReach, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {

@@ -2,8 +2,8 @@
 
 use pulih_domain::region::RegionLevel;
 
-use super::{code, event, import, now, sample_regions};
 use super::Writes;
+use super::{code, event, import, now, sample_regions};
 use crate::{Boundary, Store};
 
 fn boundary(region: &str, west: f64, source: &str) -> Boundary {

@@ -5,8 +5,8 @@ use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, FactId, GrantId, OrgId, UserId};
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{
     ClientFact, ClientFilter, ClientReach, ClientRow, Grant, GrantReview, NewClient, SealedKey,
     Store, StoreError,

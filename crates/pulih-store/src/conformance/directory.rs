@@ -3,8 +3,8 @@
 use pulih_domain::ids::{OrgId, ServiceId};
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{PartnerService, ServiceQuery, Store, StoreError};
 
 /// Services are found by type and by a region their area covers, and need an existing

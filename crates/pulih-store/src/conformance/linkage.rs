@@ -6,8 +6,8 @@ use pulih_domain::handoff::HandoffKind;
 use pulih_domain::ids::{ClientId, FactId, HandoffId, OrgId, UserId};
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{
     ClientFact, Handoff, KindCounts, LinkageCounts, LinkageQuery, NewClient, SealedKey, Store,
 };

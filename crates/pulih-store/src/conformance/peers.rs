@@ -8,8 +8,8 @@ use pulih_domain::ids::{PeerCountId, PeerSessionId, SchoolId, UserId};
 use pulih_domain::programme::peers::{Counts, GradeBand, RawCounts, SchoolLevel};
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{CountSums, PeerCount, PeerSession, School, Store, StoreError};
 
 async fn recorder(store: &dyn Store) -> UserId {

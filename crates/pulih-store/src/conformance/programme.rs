@@ -5,8 +5,8 @@ use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{Assessment, BersinarStep, Store, StoreError, Target};
 
 async fn assessor(store: &dyn Store) -> UserId {

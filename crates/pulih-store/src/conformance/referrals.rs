@@ -4,9 +4,9 @@ use chrono::{Duration, NaiveDate};
 use pulih_domain::ids::{NotificationId, ReferralId, ServiceId, UserId};
 use pulih_domain::region::Scope;
 
+use super::Writes;
 use super::clients::{create, new_client, staff};
 use super::{code, event, now, org};
-use super::Writes;
 use crate::{
     ClientRow, Notification, PartnerService, Referral, ReferralQuery, ReferralStep, Store,
     StoreError,

@@ -57,7 +57,12 @@ pub async fn eight_requests_with_one_key_write_once_and_answer_alike(store: &dyn
     let user = UserId::new();
     let attempts = (0..8).map(|n| {
         let org = org(&format!("Org {n}"), Scope::Region(code("21.71")));
-        slow_create(store, Some(claim(user, "k1", "f1")), org, Wait::from_millis(30))
+        slow_create(
+            store,
+            Some(claim(user, "k1", "f1")),
+            org,
+            Wait::from_millis(30),
+        )
     });
     let answers: Vec<_> = futures::future::join_all(attempts)
         .await
@@ -73,13 +78,27 @@ pub async fn eight_requests_with_one_key_write_once_and_answer_alike(store: &dyn
     assert_eq!(entries.len(), 1, "one audit entry");
 
     let other = org("Other", Scope::Region(code("21.71")));
-    let reused = slow_create(store, Some(claim(user, "k1", "f2")), other.clone(), Wait::ZERO).await;
+    let reused = slow_create(
+        store,
+        Some(claim(user, "k1", "f2")),
+        other.clone(),
+        Wait::ZERO,
+    )
+    .await;
     assert!(matches!(reused, Err(StoreError::KeyReused)), "{reused:?}");
-    let theirs = slow_create(store, Some(claim(UserId::new(), "k1", "f1")), other, Wait::ZERO)
-        .await
-        .expect("another user's key");
+    let theirs = slow_create(
+        store,
+        Some(claim(UserId::new(), "k1", "f1")),
+        other,
+        Wait::ZERO,
+    )
+    .await
+    .expect("another user's key");
     assert!(!theirs.1, "another user's key is not replayed");
-    assert_eq!(store.list_orgs(&Scope::National).await.expect("orgs").len(), 2);
+    assert_eq!(
+        store.list_orgs(&Scope::National).await.expect("orgs").len(),
+        2
+    );
 }
 
 /// A write that fails keeps no claim, so its retry runs; an answer past its time is swept,
@@ -107,9 +126,14 @@ pub async fn a_failed_write_keeps_no_claim_and_answers_expire_or_go_with_the_cli
         .await
         .expect("write");
     assert_eq!(store.sweep_idempotency(now()).await.expect("sweep"), 1);
-    let again = slow_create(store, Some(old), org("Org 3", Scope::Region(code("21.71"))), Wait::ZERO)
-        .await
-        .expect("write anew");
+    let again = slow_create(
+        store,
+        Some(old),
+        org("Org 3", Scope::Region(code("21.71"))),
+        Wait::ZERO,
+    )
+    .await
+    .expect("write anew");
     assert!(!again.1);
 
     let (client, by) = registered(store).await;

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_domain::region::Scope;
 
-use super::{code, event, now, org, user};
 use super::Writes;
+use super::{code, event, now, org, user};
 use crate::{ActivityRow, Member, Store, StoreError, TrainingRow, Unit};
 
 const VILLAGE: &str = "12.75.01.2001";

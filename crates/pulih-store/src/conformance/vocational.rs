@@ -6,9 +6,9 @@ use pulih_domain::client::FactKind;
 use pulih_domain::ids::UserId;
 use pulih_domain::region::Scope;
 
+use super::Writes;
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
-use super::Writes;
 use crate::{ClientReach, Store, StoreError};
 
 /// Facts of the asked kinds come back for the clients inside the reach only, with each

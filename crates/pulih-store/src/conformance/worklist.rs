@@ -5,9 +5,9 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use pulih_domain::client::FactKind;
 use pulih_domain::region::Scope;
 
+use super::Writes;
 use super::clients::{create, fact, new_client, staff};
 use super::{code, event};
-use super::Writes;
 use crate::{CaseloadCount, ClientFilter, ClientReach, DueFact, Store};
 
 fn day(d: u32) -> NaiveDate {

@@ -14,9 +14,9 @@ use pulih_domain::region_import::{ImportPlan, ImportSummary};
 
 use crate::{
     ActivityRow, Assessment, BersinarStep, Boundary, Certificate, ClientFact, ClientRow, Grant,
-    GrantReview, Handoff, Member, NewClient, Notification, Organisation, PartnerService,
-    PeerCount, PeerSession, Referral, ReferralStep, School, SealedKey, Session, Store,
-    StoreError, StoreResult, TrainingRow, Unit, User, UserUpdate, certificate_number,
+    GrantReview, Handoff, Member, NewClient, Notification, Organisation, PartnerService, PeerCount,
+    PeerSession, Referral, ReferralStep, School, SealedKey, Session, Store, StoreError,
+    StoreResult, TrainingRow, Unit, User, UserUpdate, certificate_number,
 };
 
 /// Runs `$body` (an async block over `tx`) as one write with `$event` appended.
@@ -48,8 +48,7 @@ pub trait Writes {
     /// A change to a user, from the version read.
     async fn update_user(&self, update: &UserUpdate, event: &AuditEvent) -> StoreResult<User>;
     /// A session.
-    async fn create_session(&self, s: &Session, hash: &str, event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn create_session(&self, s: &Session, hash: &str, event: &AuditEvent) -> StoreResult<()>;
     /// A session revoked.
     async fn revoke_session(&self, id: SessionId, event: &AuditEvent) -> StoreResult<()>;
     /// A region import.
@@ -109,8 +108,7 @@ pub trait Writes {
         event: &AuditEvent,
     ) -> StoreResult<Assessment>;
     /// A Bersinar step.
-    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()>;
     /// A yearly target.
     async fn set_target(
         &self,
@@ -129,15 +127,18 @@ pub trait Writes {
         event: &AuditEvent,
     ) -> StoreResult<i64>;
     /// A unit with its members.
-    async fn create_unit(&self, unit: &Unit, members: &[Member], event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn create_unit(
+        &self,
+        unit: &Unit,
+        members: &[Member],
+        event: &AuditEvent,
+    ) -> StoreResult<()>;
     /// A member.
     async fn add_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<()>;
     /// A member changed.
     async fn update_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<i64>;
     /// A training.
-    async fn add_training(&self, training: &TrainingRow, event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn add_training(&self, training: &TrainingRow, event: &AuditEvent) -> StoreResult<()>;
     /// A day's attendance and the certificates it earns.
     async fn record_attendance(
         &self,
@@ -158,13 +159,15 @@ pub trait Writes {
     /// A peer count.
     async fn add_peer_count(&self, count: &PeerCount, event: &AuditEvent) -> StoreResult<()>;
     /// A peer session.
-    async fn add_peer_session(&self, session: &PeerSession, event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn add_peer_session(&self, session: &PeerSession, event: &AuditEvent) -> StoreResult<()>;
     /// A service.
     async fn add_service(&self, service: &PartnerService, event: &AuditEvent) -> StoreResult<()>;
     /// Services put together.
-    async fn put_services(&self, services: &[PartnerService], event: &AuditEvent)
-    -> StoreResult<()>;
+    async fn put_services(
+        &self,
+        services: &[PartnerService],
+        event: &AuditEvent,
+    ) -> StoreResult<()>;
     /// A referral with its first step and notifications.
     async fn create_referral(
         &self,
@@ -215,12 +218,7 @@ impl Writes for dyn Store + '_ {
             .map(|u| u.id))?;
         self.user(id).await?.ok_or(StoreError::NotFound)
     }
-    async fn create_session(
-        &self,
-        s: &Session,
-        hash: &str,
-        event: &AuditEvent,
-    ) -> StoreResult<()> {
+    async fn create_session(&self, s: &Session, hash: &str, event: &AuditEvent) -> StoreResult<()> {
         let (s, hash) = (s.clone(), hash.to_owned());
         unit!(self, Some(event.clone()), |tx| tx
             .insert_session(&s, &hash)
@@ -228,7 +226,9 @@ impl Writes for dyn Store + '_ {
     }
     async fn revoke_session(&self, id: SessionId, event: &AuditEvent) -> StoreResult<()> {
         let at = event.at;
-        unit!(self, Some(event.clone()), |tx| tx.revoke_session(id, at).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .revoke_session(id, at)
+            .await)
     }
     async fn apply_region_import(
         &self,
@@ -315,7 +315,9 @@ impl Writes for dyn Store + '_ {
     }
     async fn create_grant(&self, grant: &Grant, event: &AuditEvent) -> StoreResult<()> {
         let grant = grant.clone();
-        unit!(self, Some(event.clone()), |tx| tx.insert_grant(&grant).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .insert_grant(&grant)
+            .await)
     }
     async fn review_grant(
         &self,
@@ -347,7 +349,9 @@ impl Writes for dyn Store + '_ {
     }
     async fn add_assessment(&self, a: &Assessment, event: &AuditEvent) -> StoreResult<()> {
         let a = a.clone();
-        unit!(self, Some(event.clone()), |tx| tx.insert_assessment(&a).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .insert_assessment(&a)
+            .await)
     }
     async fn approve_assessment(
         &self,
@@ -362,11 +366,7 @@ impl Writes for dyn Store + '_ {
             .map(|_| ()))?;
         self.assessment(id).await?.ok_or(StoreError::NotFound)
     }
-    async fn add_bersinar_step(
-        &self,
-        step: &BersinarStep,
-        event: &AuditEvent,
-    ) -> StoreResult<()> {
+    async fn add_bersinar_step(&self, step: &BersinarStep, event: &AuditEvent) -> StoreResult<()> {
         let step = step.clone();
         unit!(self, Some(event.clone()), |tx| tx
             .insert_bersinar_step(&step)
@@ -410,17 +410,17 @@ impl Writes for dyn Store + '_ {
     }
     async fn add_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<()> {
         let member = member.clone();
-        unit!(self, Some(event.clone()), |tx| tx.insert_member(&member).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .insert_member(&member)
+            .await)
     }
     async fn update_member(&self, member: &Member, event: &AuditEvent) -> StoreResult<i64> {
         let member = member.clone();
-        unit!(self, Some(event.clone()), |tx| tx.update_member(&member).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .update_member(&member)
+            .await)
     }
-    async fn add_training(
-        &self,
-        training: &TrainingRow,
-        event: &AuditEvent,
-    ) -> StoreResult<()> {
+    async fn add_training(&self, training: &TrainingRow, event: &AuditEvent) -> StoreResult<()> {
         let training = training.clone();
         unit!(self, Some(event.clone()), |tx| tx
             .insert_training(&training)
@@ -438,8 +438,8 @@ impl Writes for dyn Store + '_ {
             let (training, mut attendance, issued) = tx.lock_training(id).await?;
             tx.insert_attendance(&training, day, &present).await?;
             attendance.extend(present.iter().map(|user| (*user, day)));
-            let dates = Training::parse(training.starts_on, training.ends_on)
-                .map_err(crate::backend)?;
+            let dates =
+                Training::parse(training.starts_on, training.ends_on).map_err(crate::backend)?;
             let certified: Vec<UserId> = issued.iter().map(|c| c.user).collect();
             let mut earned = Vec::new();
             for (n, user) in dates
@@ -460,7 +460,10 @@ impl Writes for dyn Store + '_ {
             Ok(earned)
         })?;
         let issued = self.certificates(id).await?;
-        Ok(issued.into_iter().filter(|c| earned.contains(&c.user)).collect())
+        Ok(issued
+            .into_iter()
+            .filter(|c| earned.contains(&c.user))
+            .collect())
     }
     async fn add_activity(
         &self,
@@ -480,17 +483,17 @@ impl Writes for dyn Store + '_ {
     }
     async fn add_school(&self, school: &School, event: &AuditEvent) -> StoreResult<()> {
         let school = school.clone();
-        unit!(self, Some(event.clone()), |tx| tx.insert_school(&school).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .insert_school(&school)
+            .await)
     }
     async fn add_peer_count(&self, count: &PeerCount, event: &AuditEvent) -> StoreResult<()> {
         let count = count.clone();
-        unit!(self, Some(event.clone()), |tx| tx.insert_peer_count(&count).await)
+        unit!(self, Some(event.clone()), |tx| tx
+            .insert_peer_count(&count)
+            .await)
     }
-    async fn add_peer_session(
-        &self,
-        session: &PeerSession,
-        event: &AuditEvent,
-    ) -> StoreResult<()> {
+    async fn add_peer_session(&self, session: &PeerSession, event: &AuditEvent) -> StoreResult<()> {
         let session = session.clone();
         unit!(self, Some(event.clone()), |tx| tx
             .insert_peer_session(&session)

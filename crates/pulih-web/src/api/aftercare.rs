@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult, PeriodInput, RelapseInput, RelapseResult, Origin};
+use pulih_app::{
+    AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult, Origin,
+    PeriodInput, RelapseInput, RelapseResult,
+};
 
 use super::ApiJson;
 use super::clients::{Created, client_id, created};

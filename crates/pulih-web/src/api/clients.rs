@@ -5,7 +5,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use pulih_app::{AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientRecord, ClientSummary, ConsentInput, EpisodeInput, NewClientInput, TatAssessmentInput, View, WithdrawalInput, Origin};
+use pulih_app::{
+    AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientRecord,
+    ClientSummary, ConsentInput, EpisodeInput, NewClientInput, Origin, TatAssessmentInput, View,
+    WithdrawalInput,
+};
 use pulih_domain::clinical::assist::AssistResult;
 use pulih_domain::ids::{ClientId, FactId};
 use serde::{Deserialize, Serialize};
@@ -297,12 +301,7 @@ pub async fn erase(
 ) -> Result<Json<ClientSummary>, WebError> {
     let row = state
         .app
-        .erase_client(
-            &who.0.actor(),
-            client_id(&id)?,
-            &body.confirm_code,
-            &origin,
-        )
+        .erase_client(&who.0.actor(), client_id(&id)?, &body.confirm_code, &origin)
         .await?;
     Ok(Json(ClientSummary::from(&row)))
 }

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pulih_app::{AppError, DirectoryImport, HsdsFiles, ServiceInput, ServiceView, Origin};
+use pulih_app::{AppError, DirectoryImport, HsdsFiles, Origin, ServiceInput, ServiceView};
 use serde::Deserialize;
 
 use super::{ApiJson, Items};

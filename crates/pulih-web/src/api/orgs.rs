@@ -64,9 +64,6 @@ pub async fn create(
     origin: Origin,
     ApiJson(input): ApiJson<NewOrg>,
 ) -> Result<(StatusCode, Json<OrgJson>), WebError> {
-    let org = state
-        .app
-        .create_org(&who.0.actor(), input, &origin)
-        .await?;
+    let org = state.app.create_org(&who.0.actor(), input, &origin).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }

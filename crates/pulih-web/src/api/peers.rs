@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView, SchoolInput, SchoolView, Origin};
+use pulih_app::{
+    AppError, Origin, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput,
+    PeerSessionView, SchoolInput, SchoolView,
+};
 use pulih_domain::ids::SchoolId;
 use serde::Deserialize;
 

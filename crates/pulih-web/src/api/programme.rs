@@ -92,12 +92,7 @@ pub async fn set_thresholds(
 ) -> Result<Json<ThresholdsJson>, WebError> {
     let version = state
         .app
-        .set_ikn_thresholds(
-            &who.0.actor(),
-            body.rules.clone(),
-            body.version,
-            &origin,
-        )
+        .set_ikn_thresholds(&who.0.actor(), body.rules.clone(), body.version, &origin)
         .await?;
     let (thresholds, _) = state.app.ikn_thresholds().await?;
     Ok(Json(ThresholdsJson {

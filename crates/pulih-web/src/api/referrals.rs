@@ -3,7 +3,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{DeadlinesInput, MoveInput, NotificationView, ReferralDeadlines, ReferralInput, ReferralLine, ReferralOutcomes, ReferralView, Tray, Origin};
+use pulih_app::{
+    DeadlinesInput, MoveInput, NotificationView, Origin, ReferralDeadlines, ReferralInput,
+    ReferralLine, ReferralOutcomes, ReferralView, Tray,
+};
 use pulih_domain::ids::ReferralId;
 use serde::{Deserialize, Serialize};
 

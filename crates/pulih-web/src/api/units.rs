@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pulih_app::{ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView, TrainingInput, TrainingView, UnitInput, UnitView, Origin};
+use pulih_app::{
+    ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView,
+    Origin, TrainingInput, TrainingView, UnitInput, UnitView,
+};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_store::Certificate;
 use serde::Serialize;

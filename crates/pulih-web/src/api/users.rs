@@ -84,13 +84,7 @@ async fn set_disabled(
 ) -> Result<Json<UserJson>, WebError> {
     let user = state
         .app
-        .set_user_disabled(
-            &who.0.actor(),
-            user_id(id)?,
-            disabled,
-            version,
-            origin,
-        )
+        .set_user_disabled(&who.0.actor(), user_id(id)?, disabled, version, origin)
         .await?;
     Ok(Json(user.into()))
 }

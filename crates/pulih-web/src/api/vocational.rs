@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, CompletionInput, EnrolmentInput, ExitInput, PeriodInput, PlacementInput, RetentionInput, VocationalOutcomes, Origin};
+use pulih_app::{
+    AppError, CompletionInput, EnrolmentInput, ExitInput, Origin, PeriodInput, PlacementInput,
+    RetentionInput, VocationalOutcomes,
+};
 use pulih_domain::region::RegionCode;
 
 use super::ApiJson;

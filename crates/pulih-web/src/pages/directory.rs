@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{AppError, ServiceInput, ServiceView, Origin};
+use pulih_app::{AppError, Origin, ServiceInput, ServiceView};
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::directory::MAX_CAPACITY;
@@ -173,11 +173,7 @@ pub async fn create(
         hours: text(&f.hours),
     };
     let tr = state.i18n.tr(lang_of(&headers));
-    let shown = match state
-        .app
-        .list_service(&who.0.actor(), input, &origin)
-        .await
-    {
+    let shown = match state.app.list_service(&who.0.actor(), input, &origin).await {
         Ok(view) => Shown {
             form: ServiceForm::default(),
             errors: HashMap::new(),

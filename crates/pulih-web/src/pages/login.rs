@@ -9,8 +9,7 @@ use pulih_app::{AppError, LoginKind, Origin, random_token};
 
 use super::{Nav, local_path, render};
 use crate::auth::{
-    CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
-    set_cookie,
+    CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure, set_cookie,
 };
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};

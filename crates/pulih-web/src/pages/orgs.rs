@@ -86,11 +86,7 @@ pub async fn create(
         org_type: f.org_type.clone(),
         region: f.region.clone(),
     };
-    match state
-        .app
-        .create_org(&who.0.actor(), input, &origin)
-        .await
-    {
+    match state.app.create_org(&who.0.actor(), input, &origin).await {
         Ok(_) => Ok(Redirect::to("/orgs").into_response()),
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {

@@ -7,7 +7,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, MoveInput, NotificationView, ReferralInput, ReferralLine, ReferralView, ServiceView, Tray, View, Origin};
+use pulih_app::{
+    AppError, MoveInput, NotificationView, Origin, ReferralInput, ReferralLine, ReferralView,
+    ServiceView, Tray, View,
+};
 use pulih_domain::account::Role;
 use pulih_domain::ids::{ClientId, ReferralId};
 
@@ -71,10 +74,7 @@ async fn show_page(
     id: ReferralId,
     refused: Option<(StatusCode, FormData, Errors)>,
 ) -> Result<Response, WebError> {
-    let r = state
-        .app
-        .referral(&who.0.actor(), id, &origin)
-        .await?;
+    let r = state.app.referral(&who.0.actor(), id, origin).await?;
     let (t, nav) = frame(state, headers, who, &format!("/referrals/{id}"));
     let (status, form, errors) = refused.unwrap_or_default();
     let page = render(&ShowPage {
@@ -162,7 +162,7 @@ async fn client_page(
     let actor = who.0.actor();
     let record = state
         .app
-        .client_record(&actor, id, View::Page, &origin)
+        .client_record(&actor, id, View::Page, origin)
         .await?;
     let items = state.app.client_referrals(&actor, id).await?;
     let region = record.summary.region.to_string();

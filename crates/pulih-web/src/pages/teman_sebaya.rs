@@ -9,7 +9,10 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, AppResult, PeerCountInput, PeerProgrammeSummary, PeerSessionInput, SchoolInput, VillagePeers, Origin};
+use pulih_app::{
+    AppError, AppResult, Origin, PeerCountInput, PeerProgrammeSummary, PeerSessionInput,
+    SchoolInput, VillagePeers,
+};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::SchoolId;
 use pulih_domain::programme::peers::{GradeBand, RawCounts, SchoolLevel};

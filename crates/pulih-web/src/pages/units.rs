@@ -6,7 +6,10 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, AttendanceInput, MemberChange, MemberInput, TrainingInput, TrainingView, UnitInput, UnitView, Origin};
+use pulih_app::{
+    AppError, AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView,
+    UnitInput, UnitView,
+};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;

@@ -124,11 +124,7 @@ pub async fn create(
         password: Some(f.password.clone()),
     };
     let generated = f.password.is_empty();
-    match state
-        .app
-        .create_user(&who.0.actor(), input, &origin)
-        .await
-    {
+    match state.app.create_user(&who.0.actor(), input, &origin).await {
         Ok(created) => {
             let issued = generated.then(|| (created.user.username.clone(), created.password));
             page(&state, &headers, &who, Shown::fresh(&who, issued)).await

@@ -172,6 +172,35 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     Some(app)
 }
 
+impl TestApp {
+    /// Every idempotency answer stored, as the database holds it.
+    pub async fn stored_answers(&self) -> Vec<String> {
+        let sql = "select answer from idempotency order by created_at";
+        let answers: Result<Vec<(String,)>, sqlx::Error> = match &self.db_file {
+            Some(path) => {
+                let url = format!("sqlite://{}?mode=ro", path.display());
+                let pool = sqlx::SqlitePool::connect(&url).await.expect("open sqlite");
+                sqlx::query_as(sql).fetch_all(&pool).await
+            }
+            None => {
+                let db = self
+                    ._db
+                    .downcast_ref::<pulih_store_postgres::testing::TestDatabase>()
+                    .expect("a PostgreSQL test database");
+                let pool = sqlx::PgPool::connect_with(db.options())
+                    .await
+                    .expect("connect");
+                sqlx::query_as(sql).fetch_all(&pool).await
+            }
+        };
+        answers
+            .expect("read answers")
+            .into_iter()
+            .map(|(a,)| a)
+            .collect()
+    }
+}
+
 /// A JSON response.
 pub struct Reply {
     pub status: StatusCode,

@@ -1,6 +1,7 @@
 //! Black-box tests: the real router on port 0 over a fresh database, driven over HTTP.
 //! Every test runs on SQLite and on PostgreSQL (skipped with a notice when no server
 //! answers, except under `CI=true`).
+#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
 
 mod helpers;
 
@@ -15,6 +16,7 @@ mod clients;
 mod directory;
 mod directory_hsds;
 mod directory_pages;
+mod idempotency;
 mod ikotan;
 mod input;
 mod linkage;

@@ -8,7 +8,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AftercareEndInput, AftercarePlanInput, AppResult, ClientRecord, FollowUpInput, RelapseInput, View, WeeksInput, Origin};
+use pulih_app::{
+    AftercareEndInput, AftercarePlanInput, AppResult, ClientRecord, FollowUpInput, Origin,
+    RelapseInput, View, WeeksInput,
+};
 use pulih_domain::aftercare::DEFAULT_WEEKS;
 use pulih_domain::ids::ClientId;
 
@@ -77,7 +80,7 @@ async fn page(
 ) -> Result<Response, WebError> {
     let r = state
         .app
-        .client_record(&who.0.actor(), id, View::Page, &origin)
+        .client_record(&who.0.actor(), id, View::Page, origin)
         .await?;
     let (status, form, errors) = refused.unwrap_or_default();
     let (t, nav) = frame(state, headers, who, &format!("/clients/{id}/aftercare"));
@@ -108,7 +111,16 @@ pub async fn show(
     Path(id): Path<String>,
     Query(opened): Query<Opened>,
 ) -> Result<Response, WebError> {
-    page(&state, &headers, &who, &origin, client_id(&id)?, None, opened).await
+    page(
+        &state,
+        &headers,
+        &who,
+        &origin,
+        client_id(&id)?,
+        None,
+        opened,
+    )
+    .await
 }
 
 /// After a form was sent: back to the page (with the relapse form offered when the

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{View, Origin};
+use pulih_app::{Origin, View};
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::ClientId;
 
@@ -258,7 +258,7 @@ pub(super) async fn erase_page(
 ) -> Result<Response, WebError> {
     let r = state
         .app
-        .client_record(&who.0.actor(), id, View::Page, &origin)
+        .client_record(&who.0.actor(), id, View::Page, origin)
         .await?;
     let (status, form, errors) = refused.unwrap_or_default();
     let (t, nav) = frame(state, headers, who, &format!("/clients/{id}/erase"));

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, AppResult, TatAssessmentInput, WithdrawalInput, Origin};
+use pulih_app::{AppError, AppResult, Origin, TatAssessmentInput, WithdrawalInput};
 use pulih_domain::ids::ClientId;
 
 use super::get::{Which, erase_page, form_page, parts};
@@ -185,7 +185,16 @@ pub async fn care_step(
         .app
         .record_care_step(&who.0.actor(), id, input, &origin)
         .await;
-    answer_inline(&state, &headers, &who, &origin, (id, "care-step"), form, result).await
+    answer_inline(
+        &state,
+        &headers,
+        &who,
+        &origin,
+        (id, "care-step"),
+        form,
+        result,
+    )
+    .await
 }
 
 /// `POST /clients/{id}/care-plan`.
@@ -226,15 +235,18 @@ pub async fn assign(
     let worker = form.opt("assigned_to");
     let result = state
         .app
-        .assign_client(
-            &who.0.actor(),
-            id,
-            version,
-            worker.as_deref(),
-            &origin,
-        )
+        .assign_client(&who.0.actor(), id, version, worker.as_deref(), &origin)
         .await;
-    answer_inline(&state, &headers, &who, &origin, (id, "assign"), form, result).await
+    answer_inline(
+        &state,
+        &headers,
+        &who,
+        &origin,
+        (id, "assign"),
+        form,
+        result,
+    )
+    .await
 }
 
 /// `POST /clients/{id}/erase` (coordinators): the code typed again confirms it.

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
-use pulih_app::{ClientRecord, FactBody, View, Origin};
+use pulih_app::{ClientRecord, FactBody, Origin, View};
 use pulih_domain::account::Role;
 use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId, UserId};
@@ -142,7 +142,7 @@ pub(super) async fn record_page(
     let actor = who.0.actor();
     let r = state
         .app
-        .client_record(&actor, id, View::Page, &origin)
+        .client_record(&actor, id, View::Page, origin)
         .await?;
     let coordinator = actor.role == Role::Coordinator;
     let workers = if coordinator && r.identity.is_some() {

@@ -7,7 +7,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{AppError, AppResult, CompletionInput, EnrolmentInput, ExitInput, PlacementInput, Problem, RetentionInput, ServiceView, Origin};
+use pulih_app::{
+    AppError, AppResult, CompletionInput, EnrolmentInput, ExitInput, Origin, PlacementInput,
+    Problem, RetentionInput, ServiceView,
+};
 use pulih_domain::ids::ClientId;
 use pulih_domain::region::Scope;
 

@@ -1,0 +1,259 @@
+//! The server killed with `kill -9` ten times while phones send keyed writes, on SQLite
+//! and on PostgreSQL: every acknowledged write is there after the last restart, every key
+//! (retried after a crash or not) wrote exactly once, and the audit chain verifies.
+#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// Clients written for at once, one connection each.
+const CLIENTS: usize = 4;
+/// Screenings sent per client, each with its own key.
+const WRITES: usize = 30;
+/// How many times the server is killed.
+const KILLS: usize = 10;
+const CHIEF_PASSWORD: &str = "granite-harbour-lantern-7";
+const WORKER_PASSWORD: &str = "meadow-copper-violin-42";
+
+/// How `pulih` reaches its database: a data folder, and PostgreSQL's URL if used.
+struct Target {
+    dir: PathBuf,
+    database_url: Option<String>,
+}
+
+impl Target {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pulih"));
+        cmd.args(args)
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .env_remove("PULIH_CONFIG")
+            .env_remove("PULIH_MASTER_KEY")
+            .env_remove("PULIH_MASTER_KEY_FILE")
+            .env("PULIH_LOG", "warn");
+        match &self.database_url {
+            Some(url) => cmd.env("PULIH_DATABASE_URL", url),
+            None => cmd.env_remove("PULIH_DATABASE_URL"),
+        };
+        cmd
+    }
+
+    /// Starts `pulih serve` and waits for its address.
+    fn serve(&self) -> (Child, String) {
+        let mut child = self
+            .command(&["serve", "--bind", "127.0.0.1:0", "--no-scheduler"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start pulih");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let address = loop {
+            let line = lines.next().expect("pulih printed its address").expect("line");
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest.split_whitespace().next().expect("url").to_owned();
+            }
+        };
+        // keep reading so the server never blocks on a full pipe
+        std::thread::spawn(move || lines.for_each(drop));
+        (child, address)
+    }
+}
+
+fn kill_hard(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
+    let r = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("login");
+    let body: Value = r.json().await.expect("json");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+async fn create(http: &reqwest::Client, base: &str, token: &str, path: &str, body: Value) -> Value {
+    let r = http
+        .post(format!("{base}/api/v1{path}"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.expect("json")
+}
+
+/// The chief creates a counsellor, who registers the clients with consent.
+async fn prepare(http: &reqwest::Client, base: &str) -> (String, Vec<String>) {
+    let chief = login(http, base, "chief", CHIEF_PASSWORD).await;
+    let org = create(
+        http,
+        base,
+        &chief,
+        "/organisations",
+        json!({"name": "IPWL Batam", "org_type": "ipwl", "region": "21.71"}),
+    )
+    .await;
+    let user = json!({"username": "worker", "display_name": "Worker", "role": "counsellor",
+        "org_id": org["id"], "scope": "21.71", "password": WORKER_PASSWORD});
+    create(http, base, &chief, "/users", user).await;
+    let token = login(http, base, "worker", WORKER_PASSWORD).await;
+    let mut clients = Vec::new();
+    for _ in 0..CLIENTS {
+        let client = create(http, base, &token, "/clients", json!({})).await;
+        let id = client["id"].as_str().expect("id").to_owned();
+        let consent = json!({"services": true, "share_with": [], "follow_up": true,
+            "given_by": "client", "method": "signed_form", "given_on": "2026-01-05"});
+        create(http, base, &token, &format!("/clients/{id}/consents"), consent).await;
+        clients.push(id);
+    }
+    (token, clients)
+}
+
+/// Sends `WRITES` screenings for `client`, each retried with its key until answered;
+/// returns each key's acknowledged fact id.
+async fn phone(
+    http: reqwest::Client,
+    base: Arc<Mutex<String>>,
+    token: String,
+    client: String,
+) -> BTreeMap<String, String> {
+    let mut acknowledged = BTreeMap::new();
+    for n in 0..WRITES {
+        let key = format!("{client}-{n}");
+        loop {
+            let url = {
+                let base = base.lock().expect("base").clone();
+                format!("{base}/api/v1/clients/{client}/screenings/barc10")
+            };
+            let sent = http
+                .post(url)
+                .bearer_auth(&token)
+                .header("idempotency-key", &key)
+                .json(&json!({"items": [4, 5, 4, 5, 4, 5, 4, 5, 4, 5]}))
+                .timeout(Duration::from_secs(5))
+                .send()
+                .await;
+            if let Ok(r) = sent
+                && r.status() == reqwest::StatusCode::CREATED
+                && let Ok(body) = r.json::<Value>().await
+            {
+                let id = body["id"].as_str().expect("id").to_owned();
+                acknowledged.insert(key, id);
+                break;
+            }
+            // the server is down or restarting: the phone tries again with the same key
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+    }
+    acknowledged
+}
+
+async fn crash_and_recover(target: Target) {
+    let admin = target
+        .command(&["admin", "create", "--username", "chief", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("admin create");
+    let mut admin = admin;
+    admin
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(CHIEF_PASSWORD.as_bytes())
+        .expect("password");
+    assert!(admin.wait().expect("wait").success(), "admin create failed");
+    let (mut server, address) = target.serve();
+    let http = reqwest::Client::new();
+    let (token, clients) = prepare(&http, &address).await;
+    let base = Arc::new(Mutex::new(address));
+    let phones: Vec<_> = clients
+        .iter()
+        .map(|c| tokio::spawn(phone(http.clone(), base.clone(), token.clone(), c.clone())))
+        .collect();
+    for round in 0..KILLS {
+        tokio::time::sleep(Duration::from_millis(150 + 40 * round as u64)).await;
+        kill_hard(&mut server);
+        let (next, address) = target.serve();
+        server = next;
+        *base.lock().expect("base") = address;
+    }
+    let mut acknowledged = BTreeMap::new();
+    for p in phones {
+        acknowledged.append(&mut p.await.expect("phone"));
+    }
+    assert_eq!(acknowledged.len(), CLIENTS * WRITES);
+    let address = base.lock().expect("base").clone();
+    for client in &clients {
+        let r = http
+            .get(format!("{address}/api/v1/clients/{client}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("record");
+        let record: Value = r.json().await.expect("json");
+        let stored: Vec<&str> = record["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .filter(|f| f["kind"] == "barc10")
+            .filter_map(|f| f["id"].as_str())
+            .collect();
+        assert_eq!(stored.len(), WRITES, "every key wrote exactly once");
+        for (key, id) in acknowledged.iter().filter(|(k, _)| k.starts_with(client)) {
+            assert!(stored.contains(&id.as_str()), "{key}: acknowledged {id} is stored");
+        }
+    }
+    kill_hard(&mut server);
+    let verified = target
+        .command(&["audit", "verify"])
+        .output()
+        .expect("audit verify");
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+}
+
+fn data_dir(tmp: &Path) -> PathBuf {
+    tmp.join("data")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_keyed_writes_survive_ten_kills_on_sqlite() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    crash_and_recover(Target {
+        dir: data_dir(tmp.path()),
+        database_url: None,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_keyed_writes_survive_ten_kills_on_postgres() {
+    let Some((_store, db)) = pulih_store_postgres::testing::fresh_database().await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    crash_and_recover(Target {
+        dir: data_dir(tmp.path()),
+        database_url: Some(db.url()),
+    })
+    .await;
+}
