@@ -32,20 +32,22 @@ pub(crate) async fn list_orgs(pool: &Pool, scope: &Scope) -> StoreResult<Vec<Org
     found.iter().map(rows::org).collect()
 }
 
-pub(crate) async fn user(pool: &Pool, id: UserId) -> StoreResult<Option<User>> {
-    sqlx::query("select * from users where id = $1")
-        .bind(id.as_uuid())
-        .fetch_optional(pool)
-        .await
-        .map_err(map_err)?
-        .as_ref()
-        .map(rows::user)
-        .transpose()
+/// Which column identifies the user asked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum UserBy<'a> {
+    /// Its id.
+    Id(UserId),
+    /// Its (lower-case) username.
+    Username(&'a str),
 }
 
-pub(crate) async fn user_by_username(pool: &Pool, username: &str) -> StoreResult<Option<User>> {
-    sqlx::query("select * from users where username = $1")
-        .bind(username)
+pub(crate) async fn user(pool: &Pool, by: UserBy<'_>) -> StoreResult<Option<User>> {
+    let mut q = QueryBuilder::<Db>::new("select * from users where ");
+    match by {
+        UserBy::Id(id) => q.push("id = ").push_bind(id.as_uuid()),
+        UserBy::Username(name) => q.push("username = ").push_bind(name.to_owned()),
+    };
+    q.build()
         .fetch_optional(pool)
         .await
         .map_err(map_err)?

@@ -91,20 +91,21 @@ impl ClientTx for SqlTx<'_> {
         &mut self,
         id: ClientId,
         kinds: &[FactKind],
-    ) -> StoreResult<(ClientRow, Vec<ClientFact>)> {
-        let row = sqlx::query(&format!(
-            "{CLIENT} where c.id = $1{}",
-            dialect::for_update("c")
-        ))
-        .bind(id.as_uuid())
-        .fetch_optional(&mut *self.conn)
-        .await
-        .map_err(map_err)?
-        .ok_or(StoreError::NotFound)?;
-        let client = rows::client(&row)?;
+    ) -> StoreResult<Vec<ClientFact>> {
+        if dialect::LOCKS_ROWS {
+            sqlx::query(&format!(
+                "select id from clients where id = $1{}",
+                dialect::for_update("clients")
+            ))
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *self.conn)
+            .await
+            .map_err(map_err)?
+            .ok_or(StoreError::NotFound)?;
+        }
         self.about(id);
         if kinds.is_empty() {
-            return Ok((client, Vec::new()));
+            return Ok(Vec::new());
         }
         let mut q = QueryBuilder::<Db>::new("select * from client_facts where client_id = ");
         q.push_bind(id.as_uuid()).push(" and ");
@@ -115,8 +116,7 @@ impl ClientTx for SqlTx<'_> {
             .fetch_all(&mut *self.conn)
             .await
             .map_err(map_err)?;
-        let facts = found.iter().map(rows::fact).collect::<StoreResult<_>>()?;
-        Ok((client, facts))
+        found.iter().map(rows::fact).collect()
     }
 
     async fn insert_fact(&mut self, fact: &ClientFact) -> StoreResult<()> {

@@ -26,6 +26,7 @@ use pulih_store::{
     Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
 };
 
+use super::accounts::UserBy;
 use super::clients::ClientBy;
 use super::units::UnitBy;
 use super::{
@@ -75,10 +76,10 @@ impl Store for Backend {
         accounts::list_orgs(self.reader(), scope).await
     }
     async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
-        accounts::user(self.reader(), id).await
+        accounts::user(self.reader(), UserBy::Id(id)).await
     }
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        accounts::user_by_username(self.reader(), username).await
+        accounts::user(self.reader(), UserBy::Username(username)).await
     }
     async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>> {
         accounts::list_users(self.reader(), scope).await

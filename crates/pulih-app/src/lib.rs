@@ -28,13 +28,15 @@ mod throttle;
 mod units;
 mod worklist;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::ids::UserId;
+use pulih_domain::region::RegionCode;
 use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
 pub use accounts::{NewUser, PasswordReset};
@@ -120,6 +122,9 @@ pub struct App {
     /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
     /// instead of exhausting memory and blocking threads.
     hashing: Arc<tokio::sync::Semaphore>,
+    /// Hours east of UTC of each regency asked about: the region tree changes only by an
+    /// import, which empties this.
+    offsets: Arc<RwLock<HashMap<RegionCode, Option<i32>>>>,
 }
 
 impl App {
@@ -140,6 +145,31 @@ impl App {
             keys,
             throttle,
             hashing,
+            offsets: Arc::default(),
+        }
+    }
+
+    /// Hours east of UTC of a regency, from the region tree, remembered.
+    async fn utc_offset(&self, regency: &RegionCode) -> AppResult<Option<i32>> {
+        if let Some(known) = self
+            .offsets
+            .read()
+            .ok()
+            .and_then(|o| o.get(regency).copied())
+        {
+            return Ok(known);
+        }
+        let offset = self.store.region(regency).await?.and_then(|r| r.utc_offset);
+        if let Ok(mut offsets) = self.offsets.write() {
+            offsets.insert(regency.clone(), offset);
+        }
+        Ok(offset)
+    }
+
+    /// Forgets the remembered offsets (after a region import).
+    fn forget_offsets(&self) {
+        if let Ok(mut offsets) = self.offsets.write() {
+            offsets.clear();
         }
     }
 

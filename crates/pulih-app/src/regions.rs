@@ -152,6 +152,7 @@ impl App {
             })
         })
         .await?;
+        self.forget_offsets();
         Ok(summary)
     }
 }

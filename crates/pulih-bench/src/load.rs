@@ -102,7 +102,10 @@ impl Load {
         let builder = match (&self.keys, &self.body) {
             (Some(keys), Some(_)) => {
                 let n = keys.fetch_add(1, Ordering::Relaxed);
-                builder.header("idempotency-key", format!("bench-{}-{n}", std::process::id()))
+                builder.header(
+                    "idempotency-key",
+                    format!("bench-{}-{n}", std::process::id()),
+                )
             }
             _ => builder,
         };

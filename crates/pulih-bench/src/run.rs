@@ -217,9 +217,15 @@ async fn writes(
     let base_url = server.base_url();
     // At least one client record per connection, and none shared between connections (as
     // in the field, where a counsellor records for one client at a time).
-    let prepared = writes::prepare(client, &base_url, admin_token, REGION, settings.write_clients)
-        .await
-        .context("preparing the write measurement")?;
+    let prepared = writes::prepare(
+        client,
+        &base_url,
+        admin_token,
+        REGION,
+        settings.write_clients,
+    )
+    .await
+    .context("preparing the write measurement")?;
     notes.push(format!(
         "writes: POST /api/v1/clients/{{id}}/screenings/barc10 over {} clients, registered with consent in {}",
         prepared.urls.len(),
@@ -227,7 +233,10 @@ async fn writes(
     ));
     for (label, load) in [
         ("write BARC-10 screening", writes::load(&prepared)),
-        ("write BARC-10 screening, keyed", writes::load(&prepared).keyed()),
+        (
+            "write BARC-10 screening, keyed",
+            writes::load(&prepared).keyed(),
+        ),
     ] {
         let load = load.sized(settings.requests, settings.concurrency);
         let result = measure(client, server, load, settings, writes::check_answer).await?;

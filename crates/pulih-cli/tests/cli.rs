@@ -1,6 +1,9 @@
 //! The `pulih` binary as an operator uses it: first start, administrators, imports,
 //! audit verification and configuration layers, on an embedded SQLite folder.
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -200,6 +203,37 @@ async fn audit_verify_finds_the_first_altered_or_removed_entry() {
         "{}",
         text(&altered)
     );
+
+    // Put it back, then cut the last entry: the chain left is intact, but shorter than
+    // the head recorded with it.
+    let mut conn = SqliteConnection::connect(&url).await.expect("open");
+    let original = intact_detail(&mut conn).await;
+    conn.execute(format!("update audit_log set detail = '{original}' where seq = 2").as_str())
+        .await
+        .expect("restore");
+    conn.execute("drop trigger audit_log_no_delete")
+        .await
+        .expect("drop trigger");
+    conn.execute("delete from audit_log where seq = 3")
+        .await
+        .expect("cut the tail");
+    conn.close().await.expect("close");
+    let cut = pulih(dir.path(), &["audit", "verify"], None);
+    assert_eq!(cut.status.code(), Some(1), "{}", text(&cut));
+    assert!(
+        text(&cut).contains("BROKEN at entry 3 (missing)"),
+        "{}",
+        text(&cut)
+    );
+}
+
+/// The detail entry 2 had before it was altered: that of entry 3, a user created alike.
+async fn intact_detail(conn: &mut SqliteConnection) -> String {
+    let (detail,): (String,) = sqlx::query_as("select detail from audit_log where seq = 3")
+        .fetch_one(conn)
+        .await
+        .expect("entry 3");
+    detail
 }
 
 #[test]

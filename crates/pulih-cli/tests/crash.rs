@@ -1,7 +1,10 @@
 //! The server killed with `kill -9` ten times while phones send keyed writes, on SQLite
 //! and on PostgreSQL: every acknowledged write is there after the last restart, every key
 //! (retried after a crash or not) wrote exactly once, and the audit chain verifies.
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -57,7 +60,10 @@ impl Target {
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let address = loop {
-            let line = lines.next().expect("pulih printed its address").expect("line");
+            let line = lines
+                .next()
+                .expect("pulih printed its address")
+                .expect("line");
             if let Some(rest) = line.split("listening on ").nth(1) {
                 break rest.split_whitespace().next().expect("url").to_owned();
             }
@@ -119,7 +125,14 @@ async fn prepare(http: &reqwest::Client, base: &str) -> (String, Vec<String>) {
         let id = client["id"].as_str().expect("id").to_owned();
         let consent = json!({"services": true, "share_with": [], "follow_up": true,
             "given_by": "client", "method": "signed_form", "given_on": "2026-01-05"});
-        create(http, base, &token, &format!("/clients/{id}/consents"), consent).await;
+        create(
+            http,
+            base,
+            &token,
+            &format!("/clients/{id}/consents"),
+            consent,
+        )
+        .await;
         clients.push(id);
     }
     (token, clients)
@@ -194,7 +207,13 @@ async fn crash_and_recover(target: Target) {
     let phones: Vec<_> = clients
         .iter()
         .map(|c| {
-            let sent = phone(http.clone(), base.clone(), token.clone(), c.clone(), killing.clone());
+            let sent = phone(
+                http.clone(),
+                base.clone(),
+                token.clone(),
+                c.clone(),
+                killing.clone(),
+            );
             tokio::spawn(sent)
         })
         .collect();
@@ -236,7 +255,10 @@ async fn crash_and_recover(target: Target) {
             .collect();
         assert_eq!(stored.len(), keys.len(), "every key wrote exactly once");
         for (key, id) in keys {
-            assert!(stored.contains(&id.as_str()), "{key}: acknowledged {id} is stored");
+            assert!(
+                stored.contains(&id.as_str()),
+                "{key}: acknowledged {id} is stored"
+            );
         }
     }
     kill_hard(&mut server);

@@ -9,6 +9,9 @@ use crate::sql::errors::map_err;
 /// The backend's name, for logs and benchmarks.
 pub(crate) const NAME: &str = "postgres";
 
+/// Whether a write locks the rows its checks read. Concurrent writers lock the rows their checks read.
+pub(crate) const LOCKS_ROWS: bool = true;
+
 /// Text in byte order (`order by name collate …`), whatever the server's locale.
 pub(crate) const BYTE_ORDER: &str = "collate \"C\"";
 

@@ -1,6 +1,9 @@
 //! What is PostgreSQL's own: the append-only trigger and what it takes to get past it.
 //! (Concurrency is in the shared conformance suite, which runs here too.)
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 use chrono::{DateTime, Utc};
 use pulih_domain::audit::{AuditEvent, ChainVerifier};

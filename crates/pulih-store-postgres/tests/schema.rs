@@ -1,6 +1,5 @@
 //! Both backends keep their own migrations; this checks that they arrive at the same
 //! tables with the same columns, so the shared SQL means the same thing on both.
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
 
 use std::collections::BTreeSet;
 
@@ -31,7 +30,11 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("pulih.db");
-    SqliteStore::open(&path).await.expect("migrate sqlite").close().await;
+    SqliteStore::open(&path)
+        .await
+        .expect("migrate sqlite")
+        .close()
+        .await;
     let mut lite = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
         .await
         .expect("open sqlite");

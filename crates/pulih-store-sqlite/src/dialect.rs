@@ -8,6 +8,9 @@ use crate::db::Conn;
 /// The backend's name, for logs and benchmarks.
 pub(crate) const NAME: &str = "sqlite";
 
+/// Whether a write locks the rows its checks read. One writer runs writes one at a time: rows need no locks.
+pub(crate) const LOCKS_ROWS: bool = false;
+
 /// Text in byte order (`order by name collate …`).
 pub(crate) const BYTE_ORDER: &str = "collate binary";
 

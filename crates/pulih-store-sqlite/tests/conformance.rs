@@ -1,5 +1,8 @@
 //! The shared storage conformance suite, run against a fresh SQLite file per test.
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 use pulih_store::Store;
 use pulih_store_sqlite::SqliteStore;

@@ -289,16 +289,17 @@ pub trait ClientTx: Send {
     /// Stores a client with its key, assigning the next code of its regency, which it
     /// returns. A NIK hash already taken is `Duplicate("nik")`.
     async fn insert_client(&mut self, client: &NewClient) -> StoreResult<ClientCode>;
-    /// Locks a client for the rest of the write (on PostgreSQL; SQLite has one writer)
-    /// and reads it with its facts of `kinds`, by date (none read when `kinds` is
-    /// empty). Checks that a write depends on (consent in force, one open plan) read
-    /// here first, so no write about the same client can land between the check and
-    /// the write. An unknown client is `NotFound`; an erased one is returned as it is.
+    /// Locks a client for the rest of the write and reads its facts of `kinds`, by date
+    /// (none read when `kinds` is empty). Checks that a write depends on (consent in
+    /// force, one open plan) read here first, so no write about the same client can land
+    /// between the check and the write. On PostgreSQL the client's row is locked and an
+    /// unknown client is `NotFound`; SQLite runs one write at a time, so there is nothing
+    /// to lock, and an unknown client is `NotFound` at the write's `insert_fact`.
     async fn lock_client(
         &mut self,
         id: ClientId,
         kinds: &[FactKind],
-    ) -> StoreResult<(ClientRow, Vec<ClientFact>)>;
+    ) -> StoreResult<Vec<ClientFact>>;
     /// Appends a fact about a client; an unknown or erased client is `NotFound`. A second
     /// retention check of the same month is `Duplicate("retention_check")`.
     async fn insert_fact(&mut self, fact: &ClientFact) -> StoreResult<()>;

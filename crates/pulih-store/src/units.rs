@@ -93,6 +93,34 @@ pub fn certificate_number(training: &TrainingRow, seq: i64) -> String {
     format!("BIMTEK/{}/{}/{seq}", training.village, training.starts_on)
 }
 
+/// The certificates a day's attendance earns: for each agent among `present` whom the
+/// training's whole attendance (the rows before plus this day's) makes trained and who
+/// holds none of `issued` yet, the next certificate number, in the order given.
+pub fn certificates_earned(
+    training: &TrainingRow,
+    attended: &[(UserId, NaiveDate)],
+    issued: &[Certificate],
+    present: &[UserId],
+    day: NaiveDate,
+) -> Result<Vec<Certificate>, pulih_domain::Invalid> {
+    let dates =
+        pulih_domain::programme::training::Training::parse(training.starts_on, training.ends_on)?;
+    let mut attended = attended.to_vec();
+    attended.extend(present.iter().map(|user| (*user, day)));
+    let certified: Vec<UserId> = issued.iter().map(|c| c.user).collect();
+    let earned = dates.newly_trained(&attended, &certified, present);
+    Ok(earned
+        .into_iter()
+        .zip(issued.len() as i64 + 1..)
+        .map(|(user, seq)| Certificate {
+            training: training.id,
+            user,
+            number: certificate_number(training, seq),
+            issued_on: day,
+        })
+        .collect())
+}
+
 /// An activity of a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {

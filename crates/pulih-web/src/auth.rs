@@ -60,7 +60,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             None if path.starts_with("/api/") => return Err(AppError::Unauthenticated.into()),
             None => cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?,
         };
-        let who = state.app.authenticate(&token).await?;
+        // An earlier layer (idempotency) may have authenticated the request already.
+        let who = match parts.extensions.get::<Authenticated>() {
+            Some(who) => who.clone(),
+            None => {
+                let who = state.app.authenticate(&token).await?;
+                parts.extensions.insert(who.clone());
+                who
+            }
+        };
         // A one-time password only opens the way to choosing a new one.
         let path = path.as_str();
         let allowed = [

@@ -1,13 +1,15 @@
 //! `Idempotency-Key` on mutating API requests.
 //!
-//! A request whose key was answered before (same user, same key) is answered here, from
-//! the stored answer, without running its handler: the operation's success status (from
-//! the API description), the ids the first request wrote, and `Idempotent-Replayed: true`.
-//! The same key with another request is refused (422). Otherwise the key, with a keyed
-//! fingerprint of the request (method, path, body), goes to the request's use-case
-//! through its [`Origin`](pulih_app::Origin): the use-case's first write claims it inside
-//! its own transaction. A concurrent repeat waits there for the first and is then
-//! answered as above.
+//! The key, with a keyed fingerprint of the request (method, path, body), goes to the
+//! request's use-case through its [`Origin`](pulih_app::Origin): the use-case's first
+//! write claims it inside its own transaction. A repeat (even one sent while the first is
+//! still running, which waits there for the first) finds the key answered and writes
+//! nothing; it is answered here from the stored answer: the operation's success status
+//! (from the API description), the ids the first request wrote, and
+//! `Idempotent-Replayed: true`. A repeat refused before it reached its write (the first
+//! request changed what its checks read: the plan it opened is open now) is answered the
+//! same way when the key turns out to be answered. The same key with another request is
+//! refused (422).
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
@@ -71,21 +73,21 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             .finalize(),
     );
     let key = IdempotencyKey::new(key, state.app.request_fingerprint(&digest));
-    // Without a known user there is nothing to key on; the handler refuses the request.
-    if let Some(user) = user {
-        match state.app.answered(user, &key).await {
-            Ok(Some(answer)) => return replay(success, &answer),
-            Ok(None) => {}
-            Err(e) => return WebError::App(e).into_response(),
-        }
-    }
-    parts.extensions.insert(key);
+    parts.extensions.insert(key.clone());
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    match response.extensions().get::<Replayed>() {
-        Some(Replayed(answer)) => replay(success, answer),
-        None => response,
+    if let Some(Replayed(answer)) = response.extensions().get::<Replayed>() {
+        return replay(success, answer);
+    }
+    // Without a known user there is nothing keyed; a success wrote now.
+    let Some(user) = user.filter(|_| !response.status().is_success()) else {
+        return response;
+    };
+    match state.app.answered(user, &key).await {
+        Ok(Some(answer)) => replay(success, &answer),
+        Ok(None) => response,
+        Err(e) => WebError::App(e).into_response(),
     }
 }
 

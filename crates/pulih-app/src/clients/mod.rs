@@ -94,7 +94,7 @@ impl App {
             .chain(region.ancestors())
             .find(|c| c.level() == RegionLevel::Regency);
         let offset = match regency {
-            Some(code) => self.store.region(&code).await?.and_then(|r| r.utc_offset),
+            Some(code) => self.utc_offset(&code).await?,
             None => None,
         };
         Ok((self.now() + Duration::hours(i64::from(offset.unwrap_or(7)))).date_naive())

@@ -145,7 +145,7 @@ impl App {
     ) -> AppResult<T> {
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
-                let (_, read) = tx.lock_client(client, &check.kinds()).await?;
+                let read = tx.lock_client(client, &check.kinds()).await?;
                 check.run(&read)?;
                 for (fact, event) in facts {
                     tx.insert_fact(&fact).await.map_err(erased)?;

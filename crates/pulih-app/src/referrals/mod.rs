@@ -191,7 +191,7 @@ impl App {
         let sent = self
             .write(Some(actor), origin, move |tx| {
                 Box::pin(async move {
-                    let (_, read) = tx.lock_client(client, &check.kinds()).await?;
+                    let read = tx.lock_client(client, &check.kinds()).await?;
                     check.run(&read)?;
                     tx.insert_referral(&referral, &step).await?;
                     tx.notify(&told).await?;

@@ -122,7 +122,7 @@ impl App {
             Box::pin(async move {
                 tx.insert_activity(&stored).await?;
                 for (fact, event) in links {
-                    let (_, read) = tx.lock_client(fact.client_id, &check.kinds()).await?;
+                    let read = tx.lock_client(fact.client_id, &check.kinds()).await?;
                     check.run(&read)?;
                     tx.insert_fact(&fact).await.map_err(erased)?;
                     tx.audit(event);

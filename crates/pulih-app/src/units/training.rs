@@ -8,7 +8,7 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::training::{Training, TrainingPlan};
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_store::{Certificate, StoreError, TrainingRow, certificate_number};
+use pulih_store::{Certificate, StoreError, TrainingRow, certificates_earned};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -236,23 +236,14 @@ impl App {
         let earned = self
             .write(Some(actor), origin, move |tx| {
                 Box::pin(async move {
-                    let (training, mut attended, issued) = tx.lock_training(id).await?;
+                    let (training, attended, issued) = tx.lock_training(id).await?;
                     tx.insert_attendance(&training, day, &present).await?;
-                    attended.extend(present.iter().map(|user| (*user, day)));
-                    let certified: Vec<UserId> = issued.iter().map(|c| c.user).collect();
-                    let mut earned = Vec::new();
-                    for user in dates.newly_trained(&attended, &certified, &present) {
-                        let seq = i64::try_from(issued.len() + earned.len() + 1)
-                            .map_err(|e| StoreError::Backend(Box::new(e)))?;
-                        let certificate = Certificate {
-                            training: id,
-                            user,
-                            number: certificate_number(&training, seq),
-                            issued_on: day,
-                        };
-                        tx.insert_certificate(&certificate).await?;
-                        earned.push(user);
+                    let earned = certificates_earned(&training, &attended, &issued, &present, day)
+                        .map_err(|e| StoreError::Backend(Box::new(e)))?;
+                    for certificate in &earned {
+                        tx.insert_certificate(certificate).await?;
                     }
+                    let earned: Vec<UserId> = earned.iter().map(|c| c.user).collect();
                     tx.audit(event);
                     Ok(earned)
                 })

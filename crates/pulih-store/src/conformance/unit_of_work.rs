@@ -226,7 +226,7 @@ pub async fn a_withdrawal_racing_a_screening_never_lets_it_land_after(store: &dy
     let screen = store.write(None, move |tx| {
         Box::pin(async move {
             let kinds = [FactKind::ConsentWithdrawal];
-            let (_, withdrawn) = tx.lock_client(id, &kinds).await?;
+            let withdrawn = tx.lock_client(id, &kinds).await?;
             if !withdrawn.is_empty() {
                 return Err(StoreError::Refused("conflict.consent_required"));
             }

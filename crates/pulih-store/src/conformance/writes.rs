@@ -8,7 +8,6 @@ use pulih_domain::aftercare::plan_open;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::FactKind;
 use pulih_domain::ids::{AssessmentId, ClientId, GrantId, ReferralId, SessionId, UserId};
-use pulih_domain::programme::training::Training;
 use pulih_domain::region::RegionCode;
 use pulih_domain::region_import::{ImportPlan, ImportSummary};
 
@@ -16,7 +15,7 @@ use crate::{
     ActivityRow, Assessment, BersinarStep, Boundary, Certificate, ClientFact, ClientRow, Grant,
     GrantReview, Handoff, Member, NewClient, Notification, Organisation, PartnerService, PeerCount,
     PeerSession, Referral, ReferralStep, School, SealedKey, Session, Store, StoreError,
-    StoreResult, TrainingRow, Unit, User, UserUpdate, certificate_number,
+    StoreResult, TrainingRow, Unit, User, UserUpdate, certificates_earned,
 };
 
 /// Runs `$body` (an async block over `tx`) as one write with `$event` appended.
@@ -297,7 +296,7 @@ impl Writes for dyn Store + '_ {
         let plan = plan.clone();
         unit!(self, Some(event.clone()), |tx| {
             let kinds = [FactKind::AftercarePlan, FactKind::AftercareEnd];
-            let (_, facts) = tx.lock_client(plan.client_id, &kinds).await?;
+            let facts = tx.lock_client(plan.client_id, &kinds).await?;
             let facts: Vec<_> = facts.iter().map(|f| (f.kind, f.id, f.refers_to)).collect();
             if plan_open(&facts) {
                 return Err(StoreError::Conflict);
@@ -435,28 +434,14 @@ impl Writes for dyn Store + '_ {
     ) -> StoreResult<Vec<Certificate>> {
         let (id, present) = (training.id, present.to_vec());
         let earned: Vec<UserId> = unit!(self, Some(event.clone()), |tx| {
-            let (training, mut attendance, issued) = tx.lock_training(id).await?;
+            let (training, attended, issued) = tx.lock_training(id).await?;
             tx.insert_attendance(&training, day, &present).await?;
-            attendance.extend(present.iter().map(|user| (*user, day)));
-            let dates =
-                Training::parse(training.starts_on, training.ends_on).map_err(crate::backend)?;
-            let certified: Vec<UserId> = issued.iter().map(|c| c.user).collect();
-            let mut earned = Vec::new();
-            for (n, user) in dates
-                .newly_trained(&attendance, &certified, &present)
-                .into_iter()
-                .enumerate()
-            {
-                let seq = i64::try_from(issued.len() + n + 1).map_err(crate::backend)?;
-                let certificate = Certificate {
-                    training: id,
-                    user,
-                    number: certificate_number(&training, seq),
-                    issued_on: day,
-                };
-                tx.insert_certificate(&certificate).await?;
-                earned.push(certificate.user);
+            let earned = certificates_earned(&training, &attended, &issued, &present, day)
+                .map_err(crate::backend)?;
+            for certificate in &earned {
+                tx.insert_certificate(certificate).await?;
             }
+            let earned: Vec<UserId> = earned.iter().map(|c| c.user).collect();
             Ok(earned)
         })?;
         let issued = self.certificates(id).await?;

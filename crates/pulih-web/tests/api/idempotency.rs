@@ -23,9 +23,8 @@ async fn eight_repeats_at_once_store_one_screening_and_answer_alike(app: TestApp
     let path = format!("/api/v1/clients/{id}/screenings/barc10");
     let body = json!({"items": [4, 5, 4, 5, 4, 5, 4, 5, 4, 5]});
     let key = [("idempotency-key", "barc-sekali")];
-    let sends = (0..8).map(|_| {
-        app.request(Method::POST, &path, Some(&token), Some(body.clone()), &key)
-    });
+    let sends =
+        (0..8).map(|_| app.request(Method::POST, &path, Some(&token), Some(body.clone()), &key));
     let answers = futures::future::join_all(sends).await;
     for answer in &answers {
         assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
@@ -35,7 +34,10 @@ async fn eight_repeats_at_once_store_one_screening_and_answer_alike(app: TestApp
         .iter()
         .filter(|a| !a.headers.contains_key("idempotent-replayed"))
         .count();
-    assert_eq!(fresh, 1, "one request wrote, the others were answered from it");
+    assert_eq!(
+        fresh, 1,
+        "one request wrote, the others were answered from it"
+    );
     let record = app.get(&format!("/api/v1/clients/{id}"), &token).await;
     let screenings = record.body["timeline"]
         .as_array()
@@ -80,7 +82,12 @@ async fn a_repeat_after_the_first_changed_the_record_gets_the_first_answer(app: 
             &key,
         )
         .await;
-    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", other.body);
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        other.body
+    );
 }
 
 async fn what_is_kept_for_repeats_is_ids_never_names_or_scores(app: TestApp) {
@@ -88,9 +95,20 @@ async fn what_is_kept_for_repeats_is_ids_never_names_or_scores(app: TestApp) {
     let person = json!({"name": "Siti Rahayu Rahasia", "phone": "0813 1111 2222"});
     let key = [("idempotency-key", "daftar-siti")];
     let registered = app
-        .request(Method::POST, "/api/v1/clients", Some(&token), Some(person), &key)
+        .request(
+            Method::POST,
+            "/api/v1/clients",
+            Some(&token),
+            Some(person),
+            &key,
+        )
         .await;
-    assert_eq!(registered.status, StatusCode::CREATED, "{:?}", registered.body);
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{:?}",
+        registered.body
+    );
     let id = registered.body["id"].as_str().expect("id").to_owned();
     consent(&app, &token, &id).await;
     let screening = json!({"items": [6, 6, 6, 6, 6, 6, 6, 6, 6, 6]});

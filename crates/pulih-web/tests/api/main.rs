@@ -1,7 +1,10 @@
 //! Black-box tests: the real router on port 0 over a fresh database, driven over HTTP.
 //! Every test runs on SQLite and on PostgreSQL (skipped with a notice when no server
 //! answers, except under `CI=true`).
-#![expect(clippy::expect_used, reason = "test code: a panic is the failure message")]
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 mod helpers;
 
