@@ -222,11 +222,20 @@ impl ClientTx for SqlTx<'_> {
     }
 
     async fn insert_grant(&mut self, grant: &Grant) -> StoreResult<()> {
-        // as for facts: an erased client gets no grant, and an erasure waits for this one
-        let inserted = sqlx::query(
+        // As for facts: an erased client gets no grant, and (on PostgreSQL) the client's
+        // row stays locked, so an erasure waits for this grant and then clears its reason.
+        sqlx::query(&format!(
+            "select id from clients where id = $1 and erased_at is null{}",
+            dialect::for_update("clients")
+        ))
+        .bind(grant.client_id.as_uuid())
+        .fetch_optional(&mut *self.conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        sqlx::query(
             "insert into grants (id, client_id, region, user_id, user_scope, reason, granted_at, expires_at) \
-             select $1, $2, $3, $4, $5, $6, $7, $8 where exists \
-             (select 1 from clients where id = $2 and erased_at is null)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(grant.id.as_uuid())
         .bind(grant.client_id.as_uuid())
@@ -239,9 +248,6 @@ impl ClientTx for SqlTx<'_> {
         .execute(&mut *self.conn)
         .await
         .map_err(map_err)?;
-        if inserted.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
         self.about(grant.client_id);
         Ok(())
     }

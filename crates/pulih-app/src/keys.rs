@@ -108,6 +108,11 @@ impl Keys {
         self.nik_index.blind_index("request", digest)
     }
 
+    /// The stored form of an `Idempotency-Key`: a keyed hash of what the client sent.
+    pub fn idempotency_key(&self, key: &str) -> String {
+        self.nik_index.blind_index("idempotency-key", key)
+    }
+
     /// A new data key for a client, and the same key sealed for storage.
     pub(crate) fn new_client_key(&self, client: ClientId) -> (DataKey, SealedKey) {
         let key = DataKey::generate();

@@ -256,6 +256,12 @@ struct Record<'a> {
 }
 
 impl App {
+    /// An `Idempotency-Key` as stored: a keyed hash, since a client may put anything in
+    /// it (a name, say) and the key is kept for months.
+    pub fn idempotency_key(&self, key: &str) -> String {
+        self.keys.idempotency_key(key)
+    }
+
     /// The fingerprint stored for an idempotent request whose SHA-256 digest (hex) is
     /// `digest`, keyed so that it cannot be reversed by guessing the body.
     pub fn request_fingerprint(&self, digest: &str) -> String {

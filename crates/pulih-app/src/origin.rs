@@ -1,7 +1,8 @@
 //! Where a request came from: the address, and the idempotency key its first write
 //! claims.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use pulih_domain::authz::Actor;
@@ -17,11 +18,11 @@ pub const DEFAULT_IDEMPOTENCY_DAYS: i64 = 180;
 pub struct IdempotencyKey {
     key: String,
     fingerprint: String,
-    claimed: Arc<Mutex<bool>>,
+    claimed: Arc<AtomicBool>,
 }
 
 impl IdempotencyKey {
-    /// A key sent with a request whose keyed fingerprint is `fingerprint`.
+    /// A key (as stored) sent with a request whose keyed fingerprint is `fingerprint`.
     pub fn new(key: String, fingerprint: String) -> Self {
         Self {
             key,
@@ -30,7 +31,7 @@ impl IdempotencyKey {
         }
     }
 
-    /// The key as sent.
+    /// The key as stored (see `App::idempotency_key`).
     pub fn key(&self) -> &str {
         &self.key
     }
@@ -43,8 +44,7 @@ impl IdempotencyKey {
     /// The claim of the request's first write; none for every later write of the same
     /// request (a use-case that writes twice keys only its first write).
     fn claim(&self, caller: &Actor, at: DateTime<Utc>, keep_days: i64) -> Option<Claim> {
-        let mut claimed = self.claimed.lock().ok()?;
-        if std::mem::replace(&mut *claimed, true) {
+        if self.claimed.swap(true, Ordering::SeqCst) {
             return None;
         }
         Some(Claim {

@@ -191,7 +191,7 @@ impl Settings {
             idempotency_days: file
                 .idempotency_days
                 .unwrap_or(pulih_app::DEFAULT_IDEMPOTENCY_DAYS)
-                .max(1),
+                .clamp(1, 3650),
         })
     }
 }

@@ -36,9 +36,10 @@ pub(crate) fn constraint_name(db: &dyn DatabaseError) -> Option<String> {
     db.constraint().map(str::to_owned)
 }
 
-/// `lock_not_available`: a lock not granted within `lock_timeout`.
+/// A lock not granted in time (`lock_not_available`), or a deadlock or serialisation
+/// failure the server broke by failing this transaction: the request may be retried.
 pub(crate) fn is_lock_timeout(db: &dyn DatabaseError) -> bool {
-    db.code().as_deref() == Some("55P03")
+    matches!(db.code().as_deref(), Some("55P03" | "40P01" | "40001"))
 }
 
 /// Serialises writes that must not interleave (two region imports planned against the

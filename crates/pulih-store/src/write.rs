@@ -26,7 +26,7 @@ use pulih_domain::ids;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{StoreError, StoreResult, Tx};
+use crate::{StoreResult, Tx};
 
 /// An idempotency key claimed by a write: the request's user, its key, the keyed
 /// fingerprint of the request, and how long the answer is kept.
@@ -148,10 +148,9 @@ impl dyn crate::Store + '_ {
                     value,
                     replayed: true,
                 })
-                // The same key and request always run the same use-case, so the stored
-                // answer has this type; anything else is a key sent with another request
-                // whose fingerprint happened to match, which cannot be told apart.
-                .map_err(|_| StoreError::KeyReused),
+                // The same key and request run the same use-case, so the stored answer
+                // has this type, unless a new version changed the use-case's answer.
+                .map_err(crate::backend),
         }
     }
 

@@ -13,7 +13,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pulih_app::IdempotencyKey;
@@ -57,6 +57,11 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     .await
     .ok()
     .map(|who| who.0.user.id);
+    // Without a known user there is nothing to key on: the handler refuses the request,
+    // and its body is not read here.
+    let Some(user) = user else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
     let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY).await else {
         return WebError::TooLarge.into_response();
     };
@@ -72,7 +77,10 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             .chain_update(&bytes)
             .finalize(),
     );
-    let key = IdempotencyKey::new(key, state.app.request_fingerprint(&digest));
+    let key = IdempotencyKey::new(
+        state.app.idempotency_key(&key),
+        state.app.request_fingerprint(&digest),
+    );
     parts.extensions.insert(key.clone());
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -80,10 +88,13 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     if let Some(Replayed(answer)) = response.extensions().get::<Replayed>() {
         return replay(success, answer);
     }
-    // Without a known user there is nothing keyed; a success wrote now.
-    let Some(user) = user.filter(|_| !response.status().is_success()) else {
+    // A success wrote now. A repeat refused by a check the first request's write changed
+    // (409, 422) is answered as the first was; any other refusal (the user lost access,
+    // say) stands.
+    let status = response.status();
+    if status != StatusCode::CONFLICT && status != StatusCode::UNPROCESSABLE_ENTITY {
         return response;
-    };
+    }
     match state.app.answered(user, &key).await {
         Ok(Some(answer)) => replay(success, &answer),
         Ok(None) => response,
@@ -93,7 +104,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
 /// The answer to a repeated request: the operation's success status and what the first
 /// request stored (ids and versions only), marked as replayed.
-fn replay(success: axum::http::StatusCode, answer: &str) -> Response {
+fn replay(success: StatusCode, answer: &str) -> Response {
     let stored: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
     let body = match stored {
         Value::Object(_) => stored,

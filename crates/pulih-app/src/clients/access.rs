@@ -66,7 +66,7 @@ impl App {
         code: &str,
         reason: &str,
         origin: &Origin,
-    ) -> AppResult<(ClientId, DateTime<Utc>)> {
+    ) -> AppResult<Opened> {
         let mut f = Fields::default();
         let code = f.check("code", ClientCode::parse(code));
         let reason = f.check("reason", break_glass_reason(reason));
@@ -107,12 +107,15 @@ impl App {
             origin,
             detail,
         );
-        let client = row.id;
+        let opened = Opened {
+            client_id: row.id,
+            expires_at,
+        };
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 tx.insert_grant(&grant).await.map_err(erased)?;
                 tx.audit(event);
-                Ok((client, expires_at))
+                Ok(opened)
             })
         })
         .await
@@ -245,6 +248,18 @@ impl App {
         self.store.client(id).await?.ok_or(AppError::NotFound)
     }
 }
+
+/// Access opened by breaking the glass: the client reached, and when access ends (ids and
+/// a time only, so also the stored answer of the request).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Opened {
+    /// The client.
+    pub client_id: ClientId,
+    /// When access ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl pulih_store::Answer for Opened {}
 
 /// A client unknown or erased by the time a write about it runs: erasure won the race.
 pub(crate) fn erased(e: StoreError) -> StoreError {

@@ -28,7 +28,7 @@ use pulih_store::ClientRow;
 use crate::{App, AppError, AppResult, Record};
 
 pub(crate) use access::erased;
-pub use access::{GrantView, Reviewed};
+pub use access::{GrantView, Opened, Reviewed};
 pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
     RelapseResult, WeeksInput,

@@ -116,7 +116,9 @@ impl App {
             json!({ "kind": row.kind, "people": row.people, "linked_clients": links.len() });
         let event = self.event(Some(actor), "activity.record", record, origin, event_detail);
         let stored = row.clone();
-        // each linked client's consent is checked again inside the write
+        // each linked client's consent is checked again inside the write, the clients
+        // locked in one order so that two activities naming the same two cannot deadlock
+        links.sort_by_key(|(fact, _)| fact.client_id);
         let check = FactCheck::consent(today);
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {

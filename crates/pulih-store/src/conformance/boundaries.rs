@@ -3,7 +3,8 @@
 use pulih_domain::region::RegionLevel;
 
 use super::Writes;
-use super::{code, event, import, now, sample_regions};
+use super::regions::{import, sample_regions};
+use super::{code, event, now};
 use crate::{Boundary, Store};
 
 fn boundary(region: &str, west: f64, source: &str) -> Boundary {

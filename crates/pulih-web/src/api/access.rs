@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use pulih_app::{AppError, GrantView, Origin};
-use pulih_domain::ids::{ClientId, GrantId};
-use serde::{Deserialize, Serialize};
+use pulih_app::{AppError, GrantView, Opened, Origin};
+use pulih_domain::ids::GrantId;
+use serde::Deserialize;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
@@ -19,31 +18,18 @@ pub struct Request {
     reason: String,
 }
 
-/// Access granted until a time.
-#[derive(Serialize)]
-pub struct Granted {
-    client_id: ClientId,
-    expires_at: DateTime<Utc>,
-}
-
 /// `POST /api/v1/break-glass`.
 pub async fn request(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
     ApiJson(body): ApiJson<Request>,
-) -> Result<(StatusCode, Json<Granted>), WebError> {
-    let (client_id, expires_at) = state
+) -> Result<(StatusCode, Json<Opened>), WebError> {
+    let opened = state
         .app
         .break_glass(&who.0.actor(), &body.code, &body.reason, &origin)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Granted {
-            client_id,
-            expires_at,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(opened)))
 }
 
 /// Whether to list reviewed grants too.

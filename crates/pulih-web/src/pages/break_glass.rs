@@ -61,7 +61,7 @@ pub async fn request(
         )
         .await;
     match result {
-        Ok((id, _)) => Ok(Redirect::to(&format!("/clients/{id}")).into_response()),
+        Ok(opened) => Ok(Redirect::to(&format!("/clients/{}", opened.client_id)).into_response()),
         Err(e) => {
             let (status, errors) = refused(&state.i18n.tr(lang_of(&headers)), "", e)?;
             let (t, nav) = frame(&state, &headers, &who, "/break-glass");
