@@ -276,8 +276,10 @@ impl App {
             plain: json!({}),
             sealed: Note { note: reason },
         };
-        self.store_fact(actor, &reached, draft, FactCheck::none(), origin)
-            .await
+        // withdrawn once: a withdrawal recorded meanwhile refuses this one
+        let read = timeline.iter().map(|t| (t.kind, t.id));
+        let check = FactCheck::none().unchanged(&[FactKind::ConsentWithdrawal], read);
+        self.store_fact(actor, &reached, draft, check, origin).await
     }
 
     /// Opens an episode of care with its intake pathway and minimum data set.
