@@ -7,7 +7,7 @@ use pulih_domain::ids::{AssessmentId, UserId};
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::RegionCode;
 use pulih_store::{
-    Assessment, BersinarStep, ProgrammeTx, Setting, StoreError, StoreResult, Target,
+    Assessment, BersinarStep, LatestOutcome, ProgrammeTx, Setting, StoreError, StoreResult, Target,
 };
 use sqlx::QueryBuilder;
 
@@ -45,22 +45,24 @@ pub(crate) async fn assessments(
     found.iter().map(rows::assessment).collect()
 }
 
-pub(crate) async fn latest_assessments(
+pub(crate) async fn latest_outcomes(
     pool: &Pool,
     kind: AssessmentKind,
     node: &RegionCode,
-) -> StoreResult<Vec<Assessment>> {
-    // the newest by (period, recorded_at, id), as in `assessments`
-    let mut q = QueryBuilder::<Db>::new(
-        "select * from (select a.*, row_number() over (partition by a.region \
-         order by a.period desc, a.recorded_at desc, a.id desc) as newest \
-         from assessments a where a.kind = ",
-    );
+) -> StoreResult<Vec<LatestOutcome>> {
+    // the newest by (period, recorded_at, id), as in `assessments`: no newer one exists
+    let mut q =
+        QueryBuilder::<Db>::new("select a.region, a.outcome from assessments a where a.kind = ");
     q.push_bind(kind.key()).push(" and ");
     push_at_or_below(&mut q, "a.region", node);
-    q.push(") l where newest = 1 order by region");
+    q.push(
+        " and not exists (select 1 from assessments n where n.kind = a.kind \
+         and n.region = a.region \
+         and (n.period, n.recorded_at, n.id) > (a.period, a.recorded_at, a.id)) \
+         order by a.region",
+    );
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
-    found.iter().map(rows::assessment).collect()
+    found.iter().map(rows::latest_outcome).collect()
 }
 
 pub(crate) async fn bersinar_steps(

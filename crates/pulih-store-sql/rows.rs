@@ -12,8 +12,8 @@ use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
     Assessment, BersinarStep, CaseloadCount, ClientContact, ClientFact, ClientRow, DueFact, Grant,
-    GrantReview, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind, StoreError,
-    User,
+    GrantReview, LatestOutcome, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind,
+    StoreError, User,
 };
 use sqlx::Row;
 
@@ -210,6 +210,14 @@ pub(crate) fn assessment(row: &DbRow) -> Result<Assessment, StoreError> {
         recorded_by: UserId::from_uuid(get(row, "recorded_by")?),
         recorded_at: get(row, "recorded_at")?,
         approval,
+    })
+}
+
+/// The newest outcome of a place, from `region` and `outcome`.
+pub(crate) fn latest_outcome(row: &DbRow) -> Result<LatestOutcome, StoreError> {
+    Ok(LatestOutcome {
+        region: RegionCode::parse(get(row, "region")?).map_err(corrupt)?,
+        outcome: get(row, "outcome")?,
     })
 }
 

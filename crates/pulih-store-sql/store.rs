@@ -19,11 +19,11 @@ use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
     Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact, ClientFact,
     ClientFilter, ClientReach, ClientRow, ClientStore, DirectoryStore, DueFact, DueVisit, Grant,
-    HandoffEntry, LinkageCounts, LinkageQuery, LinkageStore, Member, Notification, Organisation,
-    Outcome, PartnerService, PeerCount, PeerSession, PeerStore, PeerSummary, ProgrammeStore,
-    ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralStore, Region,
-    RegionChange, RegionHit, School, SealedKey, ServiceQuery, Session, Setting, Store, StoreResult,
-    Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
+    HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member, Notification,
+    Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore, PeerSummary,
+    ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep,
+    ReferralStore, Region, RegionChange, RegionHit, School, SealedKey, ServiceQuery, Session,
+    Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
 };
 
 use super::accounts::UserBy;
@@ -232,12 +232,12 @@ impl ProgrammeStore for Backend {
     ) -> StoreResult<Vec<Assessment>> {
         programme::assessments(self.reader(), kind, region).await
     }
-    async fn latest_assessments(
+    async fn latest_outcomes(
         &self,
         kind: AssessmentKind,
         node: &RegionCode,
-    ) -> StoreResult<Vec<Assessment>> {
-        programme::latest_assessments(self.reader(), kind, node).await
+    ) -> StoreResult<Vec<LatestOutcome>> {
+        programme::latest_outcomes(self.reader(), kind, node).await
     }
     async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>> {
         programme::bersinar_steps(self.reader(), village).await

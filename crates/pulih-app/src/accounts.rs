@@ -62,7 +62,7 @@ impl App {
             return Ok(None);
         };
         if let Scope::Region(code) = &scope
-            && self.store.region(code).await?.is_none_or(|r| r.retired)
+            && self.region_row(code).await?.is_none_or(|r| r.retired)
         {
             fields.add(field, "invalid.region_unknown");
             return Ok(None);

@@ -349,7 +349,7 @@ impl App {
             .await?;
         let latest = self
             .store
-            .latest_assessments(pulih_domain::programme::AssessmentKind::Ikn, &code)
+            .latest_outcomes(pulih_domain::programme::AssessmentKind::Ikn, &code)
             .await?;
         let ikn: HashMap<&RegionCode, Category> = latest
             .iter()
@@ -364,10 +364,10 @@ impl App {
         let tallies: HashMap<&RegionCode, i64> =
             tallies.iter().map(|t| (&t.village, t.count)).collect();
         let villages: Vec<VillageProgramme> = self
-            .store
-            .villages_below(&code)
+            .villages_of(&code)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|region| VillageProgramme {
                 ikn: ikn.get(&region.code).copied(),
                 bersinar: bersinar.get(&region.code).copied(),

@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::boundary::Geometry;
-use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region::{RegionCode, Scope};
 use pulih_regions::boundaries::{FeatureError, FileError};
 use pulih_store::Boundary;
 use serde::Serialize;
@@ -185,31 +186,18 @@ impl App {
                 })
             })
             .await?;
+        self.atlas.forget();
         Ok(summary)
     }
 
-    /// The boundaries of the villages below `node` that have one, for maps. A stored
-    /// geometry that no longer reads is left out (and logged), never fatal to a page.
+    /// The boundaries of the villages below `node` that have one, for maps.
     pub async fn village_boundaries(
         &self,
         actor: &Actor,
         node: &RegionCode,
-    ) -> AppResult<HashMap<RegionCode, Geometry>> {
+    ) -> AppResult<Arc<HashMap<RegionCode, Geometry>>> {
         authorize(actor, Action::ViewRegions, &Scope::Region(node.clone()))?;
-        let found = self
-            .store
-            .boundaries_below(node, RegionLevel::Village)
-            .await?;
-        Ok(found
-            .into_iter()
-            .filter_map(|b| match serde_json::from_str::<Geometry>(&b.geometry) {
-                Ok(g) => Some((b.code, g)),
-                Err(e) => {
-                    tracing::error!(code = %b.code, error = %e, "stored boundary does not read");
-                    None
-                }
-            })
-            .collect())
+        self.village_boundaries_of(node).await
     }
 }
 

@@ -5,6 +5,7 @@
 //! the change-feed entries and the request's idempotency record.
 
 mod accounts;
+mod atlas;
 mod audit;
 mod auth;
 mod bersinar;
@@ -21,6 +22,7 @@ mod outcomes;
 mod peers;
 mod programme;
 mod referrals;
+mod region_page;
 mod regions;
 mod scheduler;
 mod secrets;
@@ -28,8 +30,7 @@ mod throttle;
 mod units;
 mod worklist;
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -61,6 +62,7 @@ pub use peers::{
 };
 pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use referrals::*;
+pub use region_page::{RegionPage, RegionRights};
 pub use regions::RegionView;
 pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
@@ -122,9 +124,8 @@ pub struct App {
     /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
     /// instead of exhausting memory and blocking threads.
     hashing: Arc<tokio::sync::Semaphore>,
-    /// Hours east of UTC of each regency asked about: the region tree changes only by an
-    /// import, which empties this.
-    offsets: Arc<RwLock<HashMap<RegionCode, Option<i32>>>>,
+    /// The region tree, remembered.
+    atlas: Arc<atlas::Atlas>,
 }
 
 impl App {
@@ -145,32 +146,13 @@ impl App {
             keys,
             throttle,
             hashing,
-            offsets: Arc::default(),
+            atlas: Arc::new(atlas::Atlas::new()),
         }
     }
 
-    /// Hours east of UTC of a regency, from the region tree, remembered.
+    /// Hours east of UTC of a regency, from the region tree.
     async fn utc_offset(&self, regency: &RegionCode) -> AppResult<Option<i32>> {
-        if let Some(known) = self
-            .offsets
-            .read()
-            .ok()
-            .and_then(|o| o.get(regency).copied())
-        {
-            return Ok(known);
-        }
-        let offset = self.store.region(regency).await?.and_then(|r| r.utc_offset);
-        if let Ok(mut offsets) = self.offsets.write() {
-            offsets.insert(regency.clone(), offset);
-        }
-        Ok(offset)
-    }
-
-    /// Forgets the remembered offsets (after a region import).
-    fn forget_offsets(&self) {
-        if let Ok(mut offsets) = self.offsets.write() {
-            offsets.clear();
-        }
+        Ok(self.region_row(regency).await?.and_then(|r| r.utc_offset))
     }
 
     /// Which storage backend is in use.

@@ -93,7 +93,7 @@ impl App {
         region: &RegionCode,
         period: &PeriodInput,
     ) -> AppResult<AftercareOutcome> {
-        if self.store.region(region).await?.is_none_or(|r| r.retired) {
+        if self.region_row(region).await?.is_none_or(|r| r.retired) {
             return Err(AppError::NotFound);
         }
         authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;

@@ -122,7 +122,7 @@ impl App {
         level: RegionLevel,
     ) -> AppResult<RegionCode> {
         let code = RegionCode::parse(text).map_err(|e| AppError::invalid(field, e.key))?;
-        let live = self.store.region(&code).await?.is_some_and(|r| !r.retired);
+        let live = self.region_row(&code).await?.is_some_and(|r| !r.retired);
         if code.level() != level || !live {
             return Err(AppError::NotFound);
         }

@@ -39,7 +39,7 @@ impl App {
     /// One region, without its surroundings.
     pub async fn region(&self, actor: &Actor, code: &RegionCode) -> AppResult<Region> {
         authorize(actor, Action::ViewRegions, &Scope::Region(code.clone()))?;
-        self.store.region(code).await?.ok_or(AppError::NotFound)
+        self.region_row(code).await?.ok_or(AppError::NotFound)
     }
 
     /// The live children of a region.
@@ -49,7 +49,7 @@ impl App {
         code: &RegionCode,
     ) -> AppResult<Vec<Region>> {
         self.region(actor, code).await?;
-        Ok(self.store.region_children(Some(code)).await?)
+        Ok(self.children_of(code).await?.to_vec())
     }
 
     /// Everything the region page shows.
@@ -57,10 +57,10 @@ impl App {
         let region = self.region(actor, code).await?;
         let mut ancestors = Vec::new();
         for a in code.ancestors() {
-            ancestors.extend(self.store.region(&a).await?);
+            ancestors.extend(self.region_row(&a).await?);
         }
-        let children = self.store.region_children(Some(code)).await?;
-        let history = self.store.region_history(code).await?;
+        let children = self.children_of(code).await?.to_vec();
+        let history = self.history_of(code).await?.to_vec();
         Ok(RegionView {
             region,
             ancestors,
@@ -152,7 +152,7 @@ impl App {
             })
         })
         .await?;
-        self.forget_offsets();
+        self.atlas.forget();
         Ok(summary)
     }
 }

@@ -9,6 +9,15 @@ use pulih_domain::region::RegionCode;
 
 use crate::StoreResult;
 
+/// The outcome of the newest assessment of a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestOutcome {
+    /// The place.
+    pub region: RegionCode,
+    /// Its newest outcome, e.g. an IKN category.
+    pub outcome: String,
+}
+
 /// One assessment of a place. Never overwritten; only its approval is added later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
@@ -90,12 +99,13 @@ pub trait ProgrammeStore: Send + Sync {
         kind: AssessmentKind,
         region: &RegionCode,
     ) -> StoreResult<Vec<Assessment>>;
-    /// The newest assessment of a kind of every place below `node`, by place.
-    async fn latest_assessments(
+    /// The outcome of the newest assessment of a kind of every place below `node`, by
+    /// place.
+    async fn latest_outcomes(
         &self,
         kind: AssessmentKind,
         node: &RegionCode,
-    ) -> StoreResult<Vec<Assessment>>;
+    ) -> StoreResult<Vec<LatestOutcome>>;
     /// The Bersinar history of a village, oldest first.
     async fn bersinar_steps(&self, village: &RegionCode) -> StoreResult<Vec<BersinarStep>>;
     /// The latest step of every village below `region`, by village code.

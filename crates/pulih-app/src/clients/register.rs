@@ -181,7 +181,7 @@ impl App {
         let Some(code) = code.and_then(|c| fields.check("region", client_region(c))) else {
             return Ok(None);
         };
-        if self.store.region(&code).await?.is_none_or(|r| r.retired) {
+        if self.region_row(&code).await?.is_none_or(|r| r.retired) {
             fields.add("region", "invalid.region_unknown");
             return Ok(None);
         }
@@ -206,7 +206,7 @@ impl App {
         let Some(code) = fields.check("village", RegionCode::parse(text)) else {
             return Ok(None);
         };
-        let live = self.store.region(&code).await?.is_some_and(|r| !r.retired);
+        let live = self.region_row(&code).await?.is_some_and(|r| !r.retired);
         if code.level() != RegionLevel::Village || !live {
             fields.add("village", "invalid.village_unknown");
             return Ok(None);
@@ -220,7 +220,7 @@ impl App {
         if authorize_client(actor, ClientAction::View, &place_of(existing), false).is_err() {
             return Ok(Problem::new("nik", "invalid.nik_exists_elsewhere"));
         }
-        let region = self.store.region(&existing.region).await?;
+        let region = self.region_row(&existing.region).await?;
         let org = self.store.org(existing.org_id).await?;
         let mut problem = Problem::new("nik", "invalid.nik_exists");
         problem.args = vec![

@@ -90,7 +90,7 @@ impl App {
     ) -> AppResult<VocationalOutcomes> {
         let scope = Scope::Region(region.clone());
         authorize(actor, Action::ViewOutcomes, &scope)?;
-        if self.store.region(region).await?.is_none() {
+        if self.region_row(region).await?.is_none() {
             return Err(AppError::NotFound);
         }
         let today = self.today_in(region).await?;

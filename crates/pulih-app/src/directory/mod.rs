@@ -125,7 +125,7 @@ impl App {
             return Err(f.into_error());
         };
         for (i, area) in listing.areas().iter().enumerate() {
-            let live = self.store.region(area).await?.is_some_and(|r| !r.retired);
+            let live = self.region_row(area).await?.is_some_and(|r| !r.retired);
             if !live {
                 f.add(format!("areas.{i}"), "invalid.service_area_unknown");
             }

@@ -52,7 +52,7 @@ impl App {
         let mut area_names: HashMap<RegionCode, String> = HashMap::new();
         for code in services.iter().flat_map(|s| &s.areas) {
             if !area_names.contains_key(code) {
-                let name = self.store.region(code).await?.map(|r| r.name);
+                let name = self.region_row(code).await?.map(|r| r.name);
                 area_names.insert(code.clone(), name.unwrap_or_default());
             }
         }
@@ -94,7 +94,7 @@ impl App {
             for area in &draft.areas {
                 if !regions.contains_key(&area.value) {
                     let live = match RegionCode::parse(&area.value) {
-                        Ok(code) => self.store.region(&code).await?.is_some_and(|r| !r.retired),
+                        Ok(code) => self.region_row(&code).await?.is_some_and(|r| !r.retired),
                         Err(_) => true, // reported by the listing
                     };
                     regions.insert(area.value.clone(), live);

@@ -52,7 +52,7 @@ impl App {
         to: Option<&str>,
     ) -> AppResult<LinkageView> {
         let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
-        if self.store.region(&code).await?.is_none() {
+        if self.region_row(&code).await?.is_none() {
             return Err(AppError::NotFound);
         }
         authorize(actor, Action::ViewLinkage, &Scope::Region(code.clone()))?;

@@ -7,7 +7,7 @@ use pulih_domain::region::Scope;
 
 use super::Writes;
 use super::{code, event, now, org, user};
-use crate::{Assessment, BersinarStep, Store, StoreError, Target};
+use crate::{Assessment, BersinarStep, LatestOutcome, Store, StoreError, Target};
 
 async fn assessor(store: &dyn Store) -> UserId {
     let o = org("BNNK Binjai", Scope::Region(code("12.75")));
@@ -67,9 +67,13 @@ pub async fn assessments_are_kept_as_history_and_approved_once(store: &dyn Store
         .expect("read");
     assert_eq!(history, [second.clone(), first.clone()]);
     let latest = store
-        .latest_assessments(AssessmentKind::Ikn, &code("12.75"))
+        .latest_outcomes(AssessmentKind::Ikn, &code("12.75"))
         .await;
-    assert_eq!(latest.expect("read"), [second.clone(), elsewhere.clone()]);
+    let newest = |a: &Assessment| LatestOutcome {
+        region: a.region.clone(),
+        outcome: a.outcome.clone(),
+    };
+    assert_eq!(latest.expect("read"), [newest(&second), newest(&elsewhere)]);
     let scored = store
         .assessments(AssessmentKind::Ikotan, &code("12.75"))
         .await
@@ -314,7 +318,7 @@ pub async fn the_latest_decree_of_every_village_is_read_at_once(store: &dyn Stor
             .expect("add");
     }
     let assessed = store
-        .latest_assessments(AssessmentKind::Ikn, &code("12.75"))
+        .latest_outcomes(AssessmentKind::Ikn, &code("12.75"))
         .await
         .expect("read");
     assert_eq!(

@@ -7,8 +7,9 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
 use pulih_app::{AppError, IkotanInput, Origin};
-use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::authz::{Action, authorize};
 use pulih_domain::programme::ikotan::Variable;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::Region;
@@ -32,12 +33,10 @@ pub struct IkotanForm {
 
 impl IkotanForm {
     /// A blank form for `regency`, the year set to this year where the regency lies.
-    pub fn blank(regency: &Region) -> Self {
-        let offset = i64::from(regency.utc_offset.unwrap_or(7));
-        let now = chrono::Utc::now() + chrono::Duration::hours(offset);
+    pub fn blank(regency: &RegionCode, today: NaiveDate) -> Self {
         Self {
-            code: regency.code.to_string(),
-            form: FormData::default().with("year", now.format("%Y").to_string()),
+            code: regency.to_string(),
+            form: FormData::default().with("year", today.year().to_string()),
             errors: Errors::default(),
         }
     }
@@ -46,17 +45,6 @@ impl IkotanForm {
     pub fn variables(&self) -> Vec<&'static str> {
         Variable::ALL.iter().map(|v| v.key()).collect()
     }
-}
-
-/// Whether `actor` may record the IKOTAN of the regency `code` (coordinators in scope).
-pub fn may_record(actor: &Actor, code: &RegionCode) -> bool {
-    code.level() == RegionLevel::Regency
-        && authorize(
-            actor,
-            Action::ApproveAssessment,
-            &Scope::Region(code.clone()),
-        )
-        .is_ok()
 }
 
 #[derive(Template)]
@@ -109,7 +97,8 @@ pub async fn form(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let region = regency(&state, &who, &code).await?;
-    let blank = IkotanForm::blank(&region);
+    let today = state.app.today_in(&region.code).await?;
+    let blank = IkotanForm::blank(&region.code, today);
     Ok(page(&state, &headers, &who, region, blank))
 }
 

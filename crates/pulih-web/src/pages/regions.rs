@@ -4,8 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, AssessmentView, RegencyProgramme, RegionView};
-use pulih_domain::programme::AssessmentKind;
+use pulih_app::{AppError, RegionPage};
 use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::{Region, RegionHit};
 
@@ -29,39 +28,14 @@ struct IndexPage<'a> {
 struct ShowPage<'a> {
     t: Tr<'a>,
     nav: Nav,
-    view: RegionView,
-    /// IKN history of a village or IKOTAN history of a regency, for those who may see it.
-    assessments: Vec<AssessmentView>,
-    /// A regency's Bersinar targets, villages and candidates, for those who may see them.
-    programme: Option<RegencyProgramme>,
-    /// Its villages on a map.
+    /// What the region page shows this user.
+    page: RegionPage,
+    /// A regency's villages on a map.
     map: Option<super::map::Map>,
-    /// Whether the user may record an IKN assessment of this village.
-    may_assess: bool,
-    /// Whether the user may take Bersinar steps here and set targets.
-    may_manage_bersinar: bool,
-    /// A village's Bersinar history, for those who may see it.
-    bersinar: Vec<pulih_store::BersinarStep>,
-    /// A village's IBM unit, if formed, for those who may see it.
-    unit: Option<pulih_app::UnitView>,
-    /// Its latest activities.
-    activities: Vec<pulih_app::ActivityView>,
-    /// Whether the user may form the village's unit.
-    may_manage_units: bool,
-    /// Whether the user may record the unit's activities.
-    may_record_activity: bool,
     /// Teman Sebaya: a village's schools and forms, or a regency's sums.
     sebaya: Option<super::teman_sebaya::Section>,
     /// The IKOTAN form of a regency, for its coordinators.
     ikotan: Option<super::ikotan::IkotanForm>,
-    /// A regency's referral outcomes over the last year, for those who may see them.
-    referral_outcomes: Option<pulih_app::ReferralOutcomes>,
-    /// A regency's re-arrest linkage counts this year, for those who may see them.
-    linkage: Option<pulih_app::LinkageView>,
-    /// A regency's vocational outcomes, for those who may see them.
-    vocational: Option<pulih_app::VocationalOutcomes>,
-    /// A regency's aftercare outcome over the last twelve months, for those who may see it.
-    aftercare: Option<pulih_app::AftercareOutcome>,
     q: String,
     status: String,
 }
@@ -117,136 +91,24 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let actor = who.0.actor();
-    let view = state.app.region_view(&actor, &code).await?;
-    let kind = match code.level() {
-        RegionLevel::Village => Some(AssessmentKind::Ikn),
-        RegionLevel::Regency => Some(AssessmentKind::Ikotan),
-        _ => None,
-    };
-    let assessments = match kind {
-        Some(kind) => match state.app.assessments(&actor, kind, code.as_str()).await {
-            Err(AppError::Forbidden(_)) => Vec::new(),
-            other => other?,
-        },
-        None => Vec::new(),
-    };
-    let programme = if code.level() == RegionLevel::Regency {
-        match state.app.regency_programme(&actor, code.as_str()).await {
-            Err(AppError::Forbidden(_)) => None,
-            other => Some(other?),
-        }
-    } else {
-        None
-    };
-    let map = match &programme {
-        Some(p) => {
-            let boundaries = state.app.village_boundaries(&actor, &code).await?;
-            super::map::draw(&p.villages, &boundaries)
-        }
-        None => None,
-    };
-    let bersinar = if code.level() == RegionLevel::Village {
-        match state.app.bersinar_history(&actor, code.as_str()).await {
-            Err(AppError::Forbidden(_)) => Vec::new(),
-            other => other?,
-        }
-    } else {
-        Vec::new()
-    };
-    let may_manage_bersinar = matches!(code.level(), RegionLevel::Village | RegionLevel::Regency)
-        && pulih_domain::authz::authorize(
-            &actor,
-            pulih_domain::authz::Action::ManageBersinar,
-            &pulih_domain::region::Scope::Region(code.clone()),
-        )
-        .is_ok();
-    let (unit, activities) = if code.level() == RegionLevel::Village {
-        match state.app.village_unit(&actor, code.as_str()).await {
-            Err(AppError::Forbidden(_)) => (None, Vec::new()),
-            Ok(Some(unit)) => {
-                let activities = state.app.village_activities(&actor, code.as_str()).await?;
-                (Some(unit), activities)
-            }
-            other => (other?, Vec::new()),
-        }
-    } else {
-        (None, Vec::new())
-    };
-    let may = |action| {
-        code.level() == RegionLevel::Village
-            && pulih_domain::authz::authorize(
-                &actor,
-                action,
-                &pulih_domain::region::Scope::Region(code.clone()),
-            )
-            .is_ok()
-    };
-    let may_assess = may(pulih_domain::authz::Action::AssessVillage);
-    let may_manage_units = may(pulih_domain::authz::Action::ManageUnits);
-    let may_record_activity = may(pulih_domain::authz::Action::RecordActivity);
-    let sebaya = super::teman_sebaya::section(&state, &actor, &code).await?;
-    let ikotan = super::ikotan::may_record(&actor, &code)
-        .then(|| super::ikotan::IkotanForm::blank(&view.region));
-    let referral_outcomes = if code.level() == RegionLevel::Regency {
-        match state
-            .app
-            .referral_outcomes(&actor, code.as_str(), None, None)
-            .await
-        {
-            Err(AppError::Forbidden(_)) => None,
-            other => Some(other?),
-        }
-    } else {
-        None
-    };
-    let linkage = if code.level() == RegionLevel::Regency {
-        match state.app.linkage(&actor, code.as_str(), None, None).await {
-            Err(AppError::Forbidden(_)) => None,
-            other => Some(other?),
-        }
-    } else {
-        None
-    };
-    let vocational = if code.level() == RegionLevel::Regency {
-        let period = pulih_app::PeriodInput::default();
-        match state.app.vocational_outcomes(&actor, &code, period).await {
-            Err(AppError::Forbidden(_)) => None,
-            other => Some(other?),
-        }
-    } else {
-        None
-    };
-    let aftercare = if code.level() == RegionLevel::Regency {
-        let period = pulih_app::PeriodInput::default();
-        match state.app.aftercare_outcomes(&actor, &code, &period).await {
-            Err(AppError::Forbidden(_)) => None,
-            other => Some(other?),
-        }
-    } else {
-        None
-    };
+    let mut page = state.app.region_page(&who.0.actor(), &code).await?;
+    let map = page
+        .programme
+        .as_ref()
+        .and_then(|p| super::map::draw(&p.villages, &page.boundaries));
+    let sebaya = super::teman_sebaya::section(&mut page);
+    let ikotan = page
+        .may
+        .record_ikotan
+        .then(|| super::ikotan::IkotanForm::blank(&code, page.today));
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
         nav,
-        view,
-        assessments,
-        programme,
+        page,
         map,
-        may_assess,
-        may_manage_bersinar,
-        bersinar,
-        unit,
-        activities,
-        may_manage_units,
-        may_record_activity,
         sebaya,
         ikotan,
-        referral_outcomes,
-        linkage,
-        vocational,
-        aftercare,
         q: String::new(),
         status: String::new(),
     }))

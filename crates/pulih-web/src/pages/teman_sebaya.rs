@@ -11,12 +11,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
     AppError, AppResult, Origin, PeerCountInput, PeerProgrammeSummary, PeerSessionInput,
-    SchoolInput, VillagePeers,
+    RegionPage, SchoolInput, VillagePeers,
 };
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::SchoolId;
 use pulih_domain::programme::peers::{GradeBand, RawCounts, SchoolLevel};
-use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region::{RegionCode, Scope};
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
@@ -90,34 +90,24 @@ impl VillageSection {
     }
 }
 
-/// The Teman Sebaya part of the page of region `code`, as far as `actor` may see it.
-pub async fn section(
-    state: &AppState,
-    actor: &Actor,
-    code: &RegionCode,
-) -> Result<Option<Section>, WebError> {
-    let section = match code.level() {
-        RegionLevel::Village => {
-            village_section(state, actor, code, FormData::default(), Errors::default())
-                .await?
-                .map(|v| Section {
-                    village: Some(v),
-                    regency: None,
-                })
-        }
-        RegionLevel::Regency => {
-            let summary = state
-                .app
-                .teman_sebaya_summary(actor, code.as_str(), None)
-                .await;
-            seen(summary)?.map(|r| Section {
-                village: None,
-                regency: Some(r),
-            })
-        }
-        _ => None,
-    };
-    Ok(section)
+/// The Teman Sebaya part of a region page, taken from what the page read.
+pub fn section(page: &mut RegionPage) -> Option<Section> {
+    if let Some(peers) = page.village_peers.take() {
+        return Some(Section {
+            village: Some(VillageSection {
+                code: page.view.region.code.clone(),
+                peers,
+                may_record: page.may.record_peers,
+                form: FormData::default(),
+                errors: Errors::default(),
+            }),
+            regency: None,
+        });
+    }
+    page.peer_summary.take().map(|r| Section {
+        village: None,
+        regency: Some(r),
+    })
 }
 
 /// What a read returned; none when the user may not see it.
