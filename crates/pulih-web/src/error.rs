@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, Problem};
 
 use crate::i18n::Lang;
-use crate::pages::ErrorPage;
+use crate::pages::{ErrorPage, urlencode};
 use crate::{AppState, lang_of};
 
 /// Why a request failed.
@@ -236,16 +236,4 @@ fn page_body(state: &AppState, lang: Lang, info: &ErrorInfo, status: StatusCode)
         message,
         details,
     })
-}
-
-/// Percent-encodes a path for a query parameter.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

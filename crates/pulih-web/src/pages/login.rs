@@ -57,7 +57,7 @@ fn page(
         .filter(|c| c.len() >= 32)
         .unwrap_or_else(random_token);
     let nav = Nav {
-        path: crate::error::urlencode(&format!("/login?next={next}")),
+        path: super::urlencode(&format!("/login?next={next}")),
         ..Nav::default()
     };
     let mut response = render(&LoginPage {

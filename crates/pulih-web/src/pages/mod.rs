@@ -33,7 +33,6 @@ use pulih_domain::authz::{Action, authorize};
 use pulih_domain::client_access::works_with_clients;
 
 use crate::auth::{CurrentUser, SESSION_COOKIE, cookie};
-use crate::error::urlencode;
 use crate::i18n::{Lang, Tr};
 use crate::{AppState, WebError, lang_of};
 
@@ -195,6 +194,18 @@ pub fn frame<'a>(
     path: &str,
 ) -> (Tr<'a>, Nav) {
     (state.i18n.tr(lang_of(headers)), Nav::new(&who.0, path))
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ pub async fn search(
         Some("any") => None,
         _ => Some(RegionLevel::Village),
     };
-    let path = format!("/regions/search?q={}", crate::error::urlencode(&query.q));
+    let path = format!("/regions/search?q={}", super::urlencode(&query.q));
     let (t, nav) = frame(&state, &headers, &who, &path);
     let found = state
         .app

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     searching_binjai_lists_every_binjai_with_its_path,
     unknown_or_malformed_region_codes_are_not_found,
     a_bad_region_file_is_refused_and_changes_nothing,
+    a_rename_shows_at_once_though_the_tree_was_just_read,
 );
 
 async fn a_region_has_the_documented_shape(app: TestApp) {
@@ -162,5 +163,41 @@ async fn a_bad_region_file_is_refused_and_changes_nothing(app: TestApp) {
     assert_eq!(
         (batam.body["name"].as_str(), batam.body["retired"].as_bool()),
         (Some("Kota Batam"), Some(false))
+    );
+}
+
+async fn a_rename_shows_at_once_though_the_tree_was_just_read(app: TestApp) {
+    let name = |r: &crate::helpers::Reply| r.body["name"].as_str().map(str::to_owned);
+    let read = app.get("/api/v1/regions/21.71", &app.root_token).await;
+    assert_eq!(name(&read).as_deref(), Some("Kota Batam"));
+    let children = app
+        .get("/api/v1/regions/21.71/children", &app.root_token)
+        .await;
+    let first = &children.body["items"][0];
+    assert_eq!(first["code"], "21.71.01");
+    let old_district = first["name"].as_str().expect("name").to_owned();
+
+    // a new decree renames the city and its first district; the rest stays
+    let mut regions = pulih_regions::embedded().expect("embedded regions");
+    for r in &mut regions {
+        match r.code.as_str() {
+            "21.71" => r.name = "Kota Batam Madani".into(),
+            "21.71.01" => r.name = format!("{old_district} Baru"),
+            _ => {}
+        }
+    }
+    app.app
+        .import_regions(None, regions, "decree")
+        .await
+        .expect("import");
+
+    let read = app.get("/api/v1/regions/21.71", &app.root_token).await;
+    assert_eq!(name(&read).as_deref(), Some("Kota Batam Madani"));
+    let children = app
+        .get("/api/v1/regions/21.71/children", &app.root_token)
+        .await;
+    assert_eq!(
+        children.body["items"][0]["name"].as_str(),
+        Some(format!("{old_district} Baru").as_str())
     );
 }
