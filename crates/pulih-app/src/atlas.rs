@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use pulih_domain::boundary::Geometry;
 use pulih_domain::region::{RegionCode, RegionLevel};
-use pulih_store::{Region, RegionChange};
+use pulih_store::{Boundary, Region, RegionChange};
 
 use crate::{App, AppResult};
 
@@ -47,6 +47,19 @@ impl<V: Clone> Remembered<V> {
             }
             held.insert(code.clone(), (Instant::now(), value));
         }
+    }
+
+    /// The remembered value, or what `read` reads, then remembered.
+    async fn or_read<F>(&self, code: &RegionCode, read: F) -> AppResult<V>
+    where
+        F: Future<Output = AppResult<V>>,
+    {
+        if let Some(known) = self.get(code) {
+            return Ok(known);
+        }
+        let found = read.await?;
+        self.put(code, found.clone());
+        Ok(found)
     }
 
     fn clear(&self) {
@@ -89,42 +102,26 @@ impl Atlas {
 impl App {
     /// A region, live or retired, if the tree has its code.
     pub(crate) async fn region_row(&self, code: &RegionCode) -> AppResult<Option<Region>> {
-        if let Some(known) = self.atlas.regions.get(code) {
-            return Ok(known);
-        }
-        let found = self.store.region(code).await?;
-        self.atlas.regions.put(code, found.clone());
-        Ok(found)
+        let read = async { Ok(self.store.region(code).await?) };
+        self.atlas.regions.or_read(code, read).await
     }
 
     /// The live children of a region.
     pub(crate) async fn children_of(&self, code: &RegionCode) -> AppResult<Arc<[Region]>> {
-        if let Some(known) = self.atlas.children.get(code) {
-            return Ok(known);
-        }
-        let found: Arc<[Region]> = self.store.region_children(Some(code)).await?.into();
-        self.atlas.children.put(code, found.clone());
-        Ok(found)
+        let read = async { Ok(self.store.region_children(Some(code)).await?.into()) };
+        self.atlas.children.or_read(code, read).await
     }
 
     /// The live villages at or below a region, by code.
     pub(crate) async fn villages_of(&self, code: &RegionCode) -> AppResult<Arc<[Region]>> {
-        if let Some(known) = self.atlas.villages.get(code) {
-            return Ok(known);
-        }
-        let found: Arc<[Region]> = self.store.villages_below(code).await?.into();
-        self.atlas.villages.put(code, found.clone());
-        Ok(found)
+        let read = async { Ok(self.store.villages_below(code).await?.into()) };
+        self.atlas.villages.or_read(code, read).await
     }
 
     /// The renames and retirements of a region.
     pub(crate) async fn history_of(&self, code: &RegionCode) -> AppResult<Arc<[RegionChange]>> {
-        if let Some(known) = self.atlas.history.get(code) {
-            return Ok(known);
-        }
-        let found: Arc<[RegionChange]> = self.store.region_history(code).await?.into();
-        self.atlas.history.put(code, found.clone());
-        Ok(found)
+        let read = async { Ok(self.store.region_history(code).await?.into()) };
+        self.atlas.history.or_read(code, read).await
     }
 
     /// The boundaries of the villages at or below a region that have one. A stored
@@ -133,26 +130,24 @@ impl App {
         &self,
         code: &RegionCode,
     ) -> AppResult<Arc<HashMap<RegionCode, Geometry>>> {
-        if let Some(known) = self.atlas.boundaries.get(code) {
-            return Ok(known);
+        let read = async {
+            let stored = self
+                .store
+                .boundaries_below(code, RegionLevel::Village)
+                .await?;
+            Ok(Arc::new(stored.into_iter().filter_map(readable).collect()))
+        };
+        self.atlas.boundaries.or_read(code, read).await
+    }
+}
+
+/// A stored boundary as a geometry, if it still reads.
+fn readable(b: Boundary) -> Option<(RegionCode, Geometry)> {
+    match serde_json::from_str::<Geometry>(&b.geometry) {
+        Ok(g) => Some((b.code, g)),
+        Err(e) => {
+            tracing::error!(code = %b.code, error = %e, "stored boundary does not read");
+            None
         }
-        let stored = self
-            .store
-            .boundaries_below(code, RegionLevel::Village)
-            .await?;
-        let found: Arc<HashMap<RegionCode, Geometry>> = Arc::new(
-            stored
-                .into_iter()
-                .filter_map(|b| match serde_json::from_str::<Geometry>(&b.geometry) {
-                    Ok(g) => Some((b.code, g)),
-                    Err(e) => {
-                        tracing::error!(code = %b.code, error = %e, "stored boundary does not read");
-                        None
-                    }
-                })
-                .collect(),
-        );
-        self.atlas.boundaries.put(code, found.clone());
-        Ok(found)
     }
 }
