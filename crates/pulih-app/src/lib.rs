@@ -68,7 +68,7 @@ pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
 pub use units::*;
-pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist};
+pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist, WorklistPage};
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

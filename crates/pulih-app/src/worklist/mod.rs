@@ -14,9 +14,10 @@ use chrono::{Duration, NaiveDate};
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
+use pulih_domain::client_access::works_with_clients;
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::referral::ReferralStatus;
-use pulih_store::{ClientFilter, ClientReach, DueFact, ReferralQuery, UntrainedAgent};
+use pulih_store::{ClientFilter, ClientReach, DueFact, ReferralQuery, Unit, UntrainedAgent};
 use serde::Serialize;
 
 pub use caseloads::Caseload;
@@ -99,35 +100,102 @@ impl Worklist {
     }
 }
 
+/// The referral sections of a worklist.
+#[derive(Default)]
+struct ReferralSections {
+    to_answer: Vec<ReferralLine>,
+    in_service: Vec<ReferralLine>,
+    waiting: Vec<ReferralLine>,
+    escalated: Vec<ReferralLine>,
+}
+
+/// The client sections of a worklist.
+#[derive(Default)]
+struct ClientSections {
+    tat_due: Vec<DueItem>,
+    consents_expiring: Vec<DueItem>,
+    no_contact: Vec<DueItem>,
+    caseloads: Vec<Caseload>,
+}
+
+/// The worklist page of one user: the list, the agent's own unit, and which sections its
+/// role has.
+pub struct WorklistPage {
+    /// What needs doing.
+    pub list: Worklist,
+    /// An agent's own IBM unit, if any.
+    pub my_unit: Option<Unit>,
+    /// Partners see their organisation's incoming referrals.
+    pub partner: bool,
+    /// The roles that work with clients see the client sections.
+    pub clients: bool,
+    /// Coordinators also see escalations and caseloads.
+    pub coordinator: bool,
+}
+
 impl App {
+    /// The worklist page of `actor`, its sections read concurrently.
+    pub async fn worklist_page(&self, actor: &Actor) -> AppResult<WorklistPage> {
+        let (list, my_unit) = futures::try_join!(self.worklist(actor), self.my_unit(actor))?;
+        Ok(WorklistPage {
+            list,
+            my_unit,
+            partner: actor.role == Role::Partner,
+            clients: works_with_clients(actor.role),
+            coordinator: actor.role == Role::Coordinator,
+        })
+    }
+
     /// The worklist of `actor`.
     pub async fn worklist(&self, actor: &Actor) -> AppResult<Worklist> {
         let today = self.today_for(actor).await?;
-        let mut list = Worklist {
-            today: Some(today),
-            ..Worklist::default()
-        };
         if actor.disabled {
-            return Ok(list);
+            return Ok(Worklist {
+                today: Some(today),
+                ..Worklist::default()
+            });
         }
-        self.referral_sections(actor, today, &mut list).await?;
-        if let Some(reach) = reach_of(actor) {
-            self.client_sections(actor, reach, today, &mut list).await?;
-        }
-        if authorize(actor, Action::ManageUnits, &actor.scope).is_ok() {
-            list.untrained_agents = self.store.untrained_agents(&actor.scope).await?;
-        }
-        list.due_retention_checks = self.due_retention_checks(actor).await?;
-        list.follow_ups = self.follow_up_work(actor).await?;
-        Ok(list)
+        let clients = async {
+            match reach_of(actor) {
+                Some(reach) => self.client_sections(actor, reach, today).await,
+                None => Ok(ClientSections::default()),
+            }
+        };
+        let untrained = async {
+            if authorize(actor, Action::ManageUnits, &actor.scope).is_err() {
+                return Ok(Vec::new());
+            }
+            Ok(self.store.untrained_agents(&actor.scope).await?)
+        };
+        let (referrals, clients, untrained_agents, due_retention_checks, follow_ups) = futures::try_join!(
+            self.referral_sections(actor, today),
+            clients,
+            untrained,
+            self.due_retention_checks(actor),
+            self.follow_up_work(actor)
+        )?;
+        Ok(Worklist {
+            today: Some(today),
+            referrals_to_answer: referrals.to_answer,
+            referrals_in_service: referrals.in_service,
+            referrals_waiting: referrals.waiting,
+            referrals_escalated: referrals.escalated,
+            tat_due: clients.tat_due,
+            consents_expiring: clients.consents_expiring,
+            no_contact: clients.no_contact,
+            caseloads: clients.caseloads,
+            untrained_agents,
+            due_retention_checks,
+            follow_ups,
+        })
     }
 
     async fn referral_sections(
         &self,
         actor: &Actor,
         today: NaiveDate,
-        list: &mut Worklist,
-    ) -> AppResult<()> {
+    ) -> AppResult<ReferralSections> {
+        let mut list = ReferralSections::default();
         let lines = |q: ReferralQuery| async move {
             let rows = self
                 .store
@@ -144,19 +212,19 @@ impl App {
                 partner_org: Some(actor.org_id),
                 ..ReferralQuery::default()
             };
-            list.referrals_to_answer = lines(ReferralQuery {
+            list.to_answer = lines(ReferralQuery {
                 statuses: states(&[ReferralStatus::Sent]),
                 ..mine()
             })
             .await?;
-            list.referrals_in_service = lines(ReferralQuery {
+            list.in_service = lines(ReferralQuery {
                 statuses: states(&[ReferralStatus::Accepted, ReferralStatus::Started]),
                 ..mine()
             })
             .await?;
-            return Ok(());
+            return Ok(list);
         }
-        list.referrals_waiting = lines(ReferralQuery {
+        list.waiting = lines(ReferralQuery {
             sender: Some(actor.user_id),
             statuses: states(&[ReferralStatus::Sent]),
             ..ReferralQuery::default()
@@ -169,7 +237,7 @@ impl App {
             };
             // Asked for by their mark: the newest unanswered referrals of a busy scope
             // would crowd out the old, escalated ones.
-            list.referrals_escalated = lines(ReferralQuery {
+            list.escalated = lines(ReferralQuery {
                 within,
                 statuses: states(&[ReferralStatus::Sent]),
                 escalated_only: true,
@@ -177,7 +245,7 @@ impl App {
             })
             .await?;
         }
-        Ok(())
+        Ok(list)
     }
 
     async fn client_sections(
@@ -185,8 +253,8 @@ impl App {
         actor: &Actor,
         reach: ClientReach,
         today: NaiveDate,
-        list: &mut Worklist,
-    ) -> AppResult<()> {
+    ) -> AppResult<ClientSections> {
+        let mut list = ClientSections::default();
         let filter = |reach| ClientFilter {
             reach,
             granted: None,
@@ -255,6 +323,6 @@ impl App {
                 .caseloads(&actor.scope, today, counts, &tat_overdue)
                 .await?;
         }
-        Ok(())
+        Ok(list)
     }
 }

@@ -5,10 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{DueItem, Worklist};
-use pulih_domain::account::Role;
-use pulih_domain::client_access::works_with_clients;
-use pulih_store::Unit;
+use pulih_app::{DueItem, WorklistPage};
 
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
@@ -17,27 +14,20 @@ use crate::{AppState, WebError};
 
 #[derive(Template)]
 #[template(path = "worklist.html")]
-struct WorklistPage<'a> {
+struct Page<'a> {
     t: Tr<'a>,
     nav: Nav,
-    list: Worklist,
-    /// The agent's own unit, if any.
-    my_unit: Option<Unit>,
-    /// Partners see their organisation's incoming referrals.
-    partner: bool,
-    /// The roles that work with clients see the client sections.
-    clients: bool,
-    /// Coordinators also see escalations and caseloads.
-    coordinator: bool,
+    page: WorklistPage,
 }
 
-impl WorklistPage<'_> {
+impl Page<'_> {
     /// The sections listing clients with something due, by key.
     fn due_sections(&self) -> [(&'static str, &[DueItem]); 3] {
+        let list = &self.page.list;
         [
-            ("tat_due", &self.list.tat_due),
-            ("consents_expiring", &self.list.consents_expiring),
-            ("no_contact", &self.list.no_contact),
+            ("tat_due", &list.tat_due),
+            ("consents_expiring", &list.consents_expiring),
+            ("no_contact", &list.no_contact),
         ]
     }
 }
@@ -48,17 +38,7 @@ pub async fn show(
     headers: HeaderMap,
     who: CurrentUser,
 ) -> Result<Response, WebError> {
-    let actor = who.0.actor();
-    let list = state.app.worklist(&actor).await?;
-    let my_unit = state.app.my_unit(&actor).await?;
+    let page = state.app.worklist_page(&who.0.actor()).await?;
     let (t, nav) = frame(&state, &headers, &who, "/worklist");
-    Ok(render(&WorklistPage {
-        t,
-        nav,
-        list,
-        my_unit,
-        partner: actor.role == Role::Partner,
-        clients: works_with_clients(actor.role),
-        coordinator: actor.role == Role::Coordinator,
-    }))
+    Ok(render(&Page { t, nav, page }))
 }
