@@ -2,7 +2,6 @@
 //! nothing, replayed submissions, relapse restarting care, the worklist's follow-ups and
 //! the outcome figure. Dates are relative to today in Batam (WIB).
 
-use chrono::{Days, NaiveDate};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -18,18 +17,6 @@ on_both_backends!(
     the_worklist_shows_due_and_overdue_follow_ups_without_clinical_words,
     the_outcome_counts_finishers_who_did_not_relapse_and_hides_small_cells_from_analysts,
 );
-
-fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
-
-fn ago(days: u64) -> String {
-    (today() - Days::new(days)).to_string()
-}
-
-fn ahead(days: u64) -> String {
-    (today() + Days::new(days)).to_string()
-}
 
 /// A consenting client of the counsellor: its id and code.
 async fn client(app: &TestApp, token: &str) -> (String, String) {
@@ -68,20 +55,20 @@ async fn a_plan_is_followed_up_until_aftercare_ends(app: TestApp) {
         &app,
         &token,
         &id,
-        json!({"discharged_on": ago(30), "follow_up_by": "Agen Siti"}),
+        json!({"discharged_on": app.days_ago(30), "follow_up_by": "Agen Siti"}),
     )
     .await;
     let a = &record(&app, &token, &id).await["aftercare"];
     assert_eq!(a["weeks"], json!([1, 2, 4, 8, 12, 26]));
     assert_eq!(
         (a["next_due"].as_str(), a["overdue"].as_bool()),
-        (Some(ago(23).as_str()), Some(true))
+        (Some(app.days_ago(23).as_str()), Some(true))
     );
     let again = app
         .post(
             &format!("/api/v1/clients/{id}/aftercare-plans"),
             &token,
-            json!({"discharged_on": ago(2)}),
+            json!({"discharged_on": app.days_ago(2)}),
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -97,7 +84,7 @@ async fn a_plan_is_followed_up_until_aftercare_ends(app: TestApp) {
         json!({"mode": "home_visit", "status": "well"}),
     )
     .await;
-    assert_eq!(visit["next_due"], json!(ahead(26)));
+    assert_eq!(visit["next_due"], json!(app.days_ahead(26)));
     // an unreachable client leaves the visit due
     let missed = post_ok(
         &app,
@@ -106,7 +93,7 @@ async fn a_plan_is_followed_up_until_aftercare_ends(app: TestApp) {
         json!({"mode": "phone", "status": "unreachable"}),
     )
     .await;
-    assert_eq!(missed["next_due"], json!(ahead(26)));
+    assert_eq!(missed["next_due"], json!(app.days_ahead(26)));
     let end = format!("/api/v1/clients/{id}/aftercare-end");
     let r = app.post(&end, &token, json!({"status": "finished"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
@@ -135,13 +122,13 @@ async fn a_plan_is_followed_up_until_aftercare_ends(app: TestApp) {
         &app,
         &token,
         &id,
-        json!({"discharged_on": ago(91), "weeks": "13"}),
+        json!({"discharged_on": app.days_ago(91), "weeks": "13"}),
     )
     .await;
     let a = &record(&app, &token, &id).await["aftercare"];
     assert_eq!(
         (a["next_due"].as_str(), a["barc10_due"].as_bool()),
-        (Some(today().to_string().as_str()), Some(true))
+        (Some(app.today().to_string().as_str()), Some(true))
     );
     let barc = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5];
     let last = post_ok(
@@ -166,7 +153,7 @@ async fn a_plan_is_followed_up_until_aftercare_ends(app: TestApp) {
     assert_eq!(kinds.iter().filter(|k| **k == "barc10").count(), 1);
     assert_eq!(kinds.iter().filter(|k| **k == "aftercare_end").count(), 2);
     // moving away ends aftercare as moved
-    plan(&app, &token, &id, json!({"discharged_on": ago(3)})).await;
+    plan(&app, &token, &id, json!({"discharged_on": app.days_ago(3)})).await;
     let moved = post_ok(
         &app,
         &token,
@@ -186,7 +173,7 @@ async fn a_follow_up_before_discharge_is_refused_and_a_replay_returns_the_first_
         .post(
             &format!("/api/v1/clients/{id}/aftercare-plans"),
             &token,
-            json!({"discharged_on": ago(10), "weeks": [1, 2, 40]}),
+            json!({"discharged_on": app.days_ago(10), "weeks": [1, 2, 40]}),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -198,7 +185,13 @@ async fn a_follow_up_before_discharge_is_refused_and_a_replay_returns_the_first_
         assert!(message.contains(words), "{field}: {:?}", r.body);
     };
     says(&r, "weeks", "minggu 13 sampai 26");
-    plan(&app, &token, &id, json!({"discharged_on": ago(10)})).await;
+    plan(
+        &app,
+        &token,
+        &id,
+        json!({"discharged_on": app.days_ago(10)}),
+    )
+    .await;
     let before = record(&app, &token, &id).await["timeline"]
         .as_array()
         .expect("timeline")
@@ -208,7 +201,7 @@ async fn a_follow_up_before_discharge_is_refused_and_a_replay_returns_the_first_
         .post(
             &path,
             &token,
-            json!({"visited_on": ago(11), "mode": "phone", "status": "well", "note": "catatan"}),
+            json!({"visited_on": app.days_ago(11), "mode": "phone", "status": "well", "note": "catatan"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -217,7 +210,7 @@ async fn a_follow_up_before_discharge_is_refused_and_a_replay_returns_the_first_
         .post(
             &path,
             &token,
-            json!({"visited_on": ahead(1), "mode": "phone", "status": "well"}),
+            json!({"visited_on": app.days_ahead(1), "mode": "phone", "status": "well"}),
         )
         .await;
     says(&r, "visited_on", "masa depan");
@@ -235,7 +228,7 @@ async fn a_follow_up_before_discharge_is_refused_and_a_replay_returns_the_first_
         .len();
     assert_eq!(after, before, "a refused visit stores nothing");
 
-    let body = json!({"visited_on": ago(3), "mode": "in_person", "status": "struggling"});
+    let body = json!({"visited_on": app.days_ago(3), "mode": "in_person", "status": "struggling"});
     let key = [("idempotency-key", "visit-1")];
     let first = app
         .request(Method::POST, &path, Some(&token), Some(body.clone()), &key)
@@ -259,10 +252,16 @@ async fn a_relapse_restarts_the_step_of_care_and_the_page_offers_it(app: TestApp
         &app,
         &token,
         &format!("/api/v1/clients/{id}/care-steps"),
-        json!({"done": "advice", "given_on": ago(40)}),
+        json!({"done": "advice", "given_on": app.days_ago(40)}),
     )
     .await;
-    plan(&app, &token, &id, json!({"discharged_on": ago(20)})).await;
+    plan(
+        &app,
+        &token,
+        &id,
+        json!({"discharged_on": app.days_ago(20)}),
+    )
+    .await;
     assert_eq!(
         record(&app, &token, &id).await["current_step"]["step"],
         "advice"
@@ -275,7 +274,7 @@ async fn a_relapse_restarts_the_step_of_care_and_the_page_offers_it(app: TestApp
         &format!("/clients/{id}/aftercare/follow-up"),
         &[
             ("csrf", &csrf),
-            ("visited_on", &ago(1)),
+            ("visited_on", &app.days_ago(1)),
             ("mode", "home_visit"),
             ("status", "relapsed"),
         ],
@@ -285,12 +284,16 @@ async fn a_relapse_restarts_the_step_of_care_and_the_page_offers_it(app: TestApp
     let offer = sent.location.expect("location");
     assert_eq!(
         offer,
-        format!("/clients/{id}/aftercare?relapse={}#relapse", ago(1))
+        format!(
+            "/clients/{id}/aftercare?relapse={}#relapse",
+            app.days_ago(1)
+        )
     );
     let p = page(&app, &token, offer.trim_end_matches("#relapse")).await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(
-        p.html.contains("id=\"relapse\"") && p.html.contains(&format!("value=\"{}\"", ago(1))),
+        p.html.contains("id=\"relapse\"")
+            && p.html.contains(&format!("value=\"{}\"", app.days_ago(1))),
         "the relapse form is offered with its date"
     );
 
@@ -301,7 +304,7 @@ async fn a_relapse_restarts_the_step_of_care_and_the_page_offers_it(app: TestApp
         &format!("/clients/{id}/relapse"),
         &[
             ("csrf", &csrf),
-            ("relapsed_on", &ago(1)),
+            ("relapsed_on", &app.days_ago(1)),
             ("substances", "amphetamines"),
             ("note", "pakai lagi"),
         ],
@@ -317,7 +320,7 @@ async fn a_relapse_restarts_the_step_of_care_and_the_page_offers_it(app: TestApp
         &app,
         &token,
         &format!("/api/v1/clients/{id}/relapses"),
-        json!({"relapsed_on": ago(1), "substances": ["amphetamines"], "response": "re_referral"}),
+        json!({"relapsed_on": app.days_ago(1), "substances": ["amphetamines"], "response": "re_referral"}),
     )
     .await;
     assert_eq!(r["step"], "referral");
@@ -363,13 +366,25 @@ async fn the_worklist_shows_due_and_overdue_follow_ups_without_clinical_words(ap
     let (late, late_code) = client(&app, &token).await;
     let (soon, soon_code) = client(&app, &token).await;
     let (later, _) = client(&app, &token).await;
-    plan(&app, &token, &late, json!({"discharged_on": ago(10)})).await;
-    plan(&app, &token, &soon, json!({"discharged_on": ago(3)})).await;
+    plan(
+        &app,
+        &token,
+        &late,
+        json!({"discharged_on": app.days_ago(10)}),
+    )
+    .await;
+    plan(
+        &app,
+        &token,
+        &soon,
+        json!({"discharged_on": app.days_ago(3)}),
+    )
+    .await;
     plan(
         &app,
         &token,
         &later,
-        json!({"discharged_on": ago(0), "weeks": [2, 13]}),
+        json!({"discharged_on": app.days_ago(0), "weeks": [2, 13]}),
     )
     .await;
     post_ok(
@@ -385,11 +400,11 @@ async fn the_worklist_shows_due_and_overdue_follow_ups_without_clinical_words(ap
     let f = &w.body["follow_ups"];
     assert_eq!(
         f["overdue"],
-        json!([{"client_id": late, "code": late_code, "due_on": ago(3), "kind": "follow_up"}])
+        json!([{"client_id": late, "code": late_code, "due_on": app.days_ago(3), "kind": "follow_up"}])
     );
     assert_eq!(
         f["due"],
-        json!([{"client_id": soon, "code": soon_code, "due_on": ahead(4), "kind": "follow_up"}])
+        json!([{"client_id": soon, "code": soon_code, "due_on": app.days_ahead(4), "kind": "follow_up"}])
     );
     let text = w.body.to_string();
     assert!(
@@ -428,13 +443,19 @@ async fn the_outcome_counts_finishers_who_did_not_relapse_and_hides_small_cells_
     let (_, token) = counsellor(&app, "konselor").await;
     for (n, relapsed) in [(0, true), (1, false), (2, false)] {
         let (id, _) = client(&app, &token).await;
-        plan(&app, &token, &id, json!({"discharged_on": ago(60 + n)})).await;
+        plan(
+            &app,
+            &token,
+            &id,
+            json!({"discharged_on": app.days_ago(60 + n)}),
+        )
+        .await;
         if relapsed {
             post_ok(
                 &app,
                 &token,
                 &format!("/api/v1/clients/{id}/relapses"),
-                json!({"relapsed_on": ago(30), "response": "brief_intervention"}),
+                json!({"relapsed_on": app.days_ago(30), "response": "brief_intervention"}),
             )
             .await;
         }
@@ -447,7 +468,13 @@ async fn the_outcome_counts_finishers_who_did_not_relapse_and_hides_small_cells_
         .await;
     }
     let (dropped, _) = client(&app, &token).await;
-    plan(&app, &token, &dropped, json!({"discharged_on": ago(50)})).await;
+    plan(
+        &app,
+        &token,
+        &dropped,
+        json!({"discharged_on": app.days_ago(50)}),
+    )
+    .await;
     post_ok(
         &app,
         &token,
@@ -486,8 +513,8 @@ async fn the_outcome_counts_finishers_who_did_not_relapse_and_hides_small_cells_
         .get(
             &format!(
                 "/api/v1/regions/21.71/outcomes/aftercare?from={}&to={}",
-                ago(400),
-                ago(1)
+                app.days_ago(400),
+                app.days_ago(1)
             ),
             &coordinator,
         )
@@ -497,8 +524,8 @@ async fn the_outcome_counts_finishers_who_did_not_relapse_and_hides_small_cells_
         .get(
             &format!(
                 "/api/v1/regions/21.71/outcomes/aftercare?from={}&to={}",
-                ago(1),
-                ago(2)
+                app.days_ago(1),
+                app.days_ago(2)
             ),
             &coordinator,
         )

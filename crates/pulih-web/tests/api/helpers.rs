@@ -173,6 +173,22 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 impl TestApp {
+    /// Today in Western Indonesia (UTC+7), where the test regions lie, by the server's
+    /// own clock: a test never asks the wall clock what day the server thinks it is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.clock.now() + chrono::Duration::hours(7)).date_naive()
+    }
+
+    /// The day `days` before [`Self::today`], as the API writes dates.
+    pub fn days_ago(&self, days: u64) -> String {
+        (self.today() - chrono::Days::new(days)).to_string()
+    }
+
+    /// The day `days` after [`Self::today`], as the API writes dates.
+    pub fn days_ahead(&self, days: u64) -> String {
+        (self.today() + chrono::Days::new(days)).to_string()
+    }
+
     /// Every idempotency answer stored, as the database holds it.
     pub async fn stored_answers(&self) -> Vec<String> {
         let sql = "select answer from idempotency order by created_at";

@@ -54,7 +54,7 @@ async fn a_repeat_after_the_first_changed_the_record_gets_the_first_answer(app: 
     let id = client["id"].as_str().expect("id").to_owned();
     consent(&app, &token, &id).await;
     let path = format!("/api/v1/clients/{id}/aftercare-plans");
-    let discharged = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive();
+    let discharged = app.today() - chrono::Days::new(3);
     let body = json!({"discharged_on": discharged.to_string()});
     let key = [("idempotency-key", "rencana-1")];
     let first = app

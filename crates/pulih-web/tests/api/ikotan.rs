@@ -139,9 +139,7 @@ async fn a_coordinator_records_ikotan_from_the_regency_page_and_a_refused_form_k
         regency.contains("action=\"/regencies/12.75/ikotan\""),
         "the form is on the regency page"
     );
-    let year = (chrono::Utc::now() + chrono::Duration::hours(7))
-        .format("%Y")
-        .to_string();
+    let year = app.today().format("%Y").to_string();
     assert!(
         regency.contains(&format!("name=\"year\" type=\"number\" inputmode=\"numeric\" min=\"2000\" max=\"2100\" value=\"{year}\"")),
         "this year by default"

@@ -2,7 +2,7 @@
 //! sessions, the regency's sums, refusals that store nothing, scope and roles, and the
 //! village page with its forms.
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -20,11 +20,6 @@ on_both_backends!(
 
 const VILLAGE: &str = "21.71.01.1002";
 const NEXT_DOOR: &str = "21.71.01.1003";
-
-/// Today in Batam (WIB).
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(7)).date_naive()
-}
 
 /// Users of BNNK Batam: (coordinator of the city, agent of `VILLAGE`, analyst of the
 /// city, agent of `NEXT_DOOR`).
@@ -93,7 +88,7 @@ async fn counts_supersede_keep_their_history_and_add_up_in_the_regency_summary(a
     )
     .await;
 
-    let year = today().year();
+    let year = app.today().year();
     let educators = |id: &str| format!("/api/v1/schools/{id}/peer-educators");
     let first = json!({"as_of": format!("{}-12-01", year - 1), "educators": counts(5, 7, json!({"7_9": 12}))});
     let r = app.post(&educators(&smp), &agent, first).await;
@@ -101,7 +96,7 @@ async fn counts_supersede_keep_their_history_and_add_up_in_the_regency_summary(a
     assert_eq!(r.body["educators"]["total"], 12);
     let latest = json!({"educators": counts(4, 6, json!({"7_9": 10}))});
     let r = app.post(&educators(&smp), &agent, latest).await;
-    assert_eq!(r.body["as_of"], today().to_string(), "today by default");
+    assert_eq!(r.body["as_of"], app.today().to_string(), "today by default");
     let backdated = json!({"as_of": format!("{}-12-15", year - 1), "educators": counts(1, 1, json!({"7_9": 2}))});
     app.post(&educators(&smp), &agent, backdated).await;
     let r = app
@@ -138,7 +133,7 @@ async fn counts_supersede_keep_their_history_and_add_up_in_the_regency_summary(a
         ),
         (
             &smp,
-            json!({"held_on": today().to_string(), "topic": "Menolak ajakan teman", "audience": counts(10, 5, json!({}))}),
+            json!({"held_on": app.today().to_string(), "topic": "Menolak ajakan teman", "audience": counts(10, 5, json!({}))}),
         ),
         (
             &sma,
@@ -271,7 +266,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored(app: TestApp)
     );
 
     let sessions = format!("/api/v1/schools/{smp}/sessions");
-    let tomorrow = (today() + Duration::days(1)).to_string();
+    let tomorrow = (app.today() + Duration::days(1)).to_string();
     let cases = [
         (
             json!({"held_on": tomorrow, "topic": "Besok", "audience": counts(1, 1, json!({}))}),
@@ -531,7 +526,7 @@ async fn the_village_page_lists_schools_and_its_forms_record_them(app: TestApp) 
     let shown = page(&app, &agent, &village_page).await.html;
     assert!(shown.contains("SMP Negeri 7"));
     assert!(
-        shown.contains(&format!("value=\"{}\"", today())),
+        shown.contains(&format!("value=\"{}\"", app.today())),
         "a session is dated today by default"
     );
     let record = format!("/villages/{VILLAGE}/peer-sessions");

@@ -3,7 +3,6 @@
 //! worklist; the placement and 6-month retention figures on a small known dataset; the
 //! phone forms on the record.
 
-use chrono::{Days, NaiveDate, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,12 +17,6 @@ on_both_backends!(
     the_figures_are_right_on_a_small_known_dataset_and_suppressed_for_analysts,
     the_phone_forms_keep_their_input_when_refused_and_the_record_shows_the_track,
 );
-
-/// A date `n` days ago, far enough from today to be in the past in every time zone.
-fn ago(n: u64) -> String {
-    let today: NaiveDate = Utc::now().date_naive();
-    (today - Days::new(n)).to_string()
-}
 
 async fn client(app: &TestApp, token: &str) -> String {
     let c = register(app, token, json!({"name": "Rahmat Hidayat"})).await;
@@ -93,16 +86,16 @@ async fn due(app: &TestApp, token: &str) -> Vec<Value> {
 async fn a_client_goes_from_training_to_work_to_exit_and_the_worklist_follows(app: TestApp) {
     let (_, token) = counsellor(&app, "konselor").await;
     let id = client(&app, &token).await;
-    let enrol = json!({"course": "Las listrik BLK Batam", "started_on": ago(300)});
+    let enrol = json!({"course": "Las listrik BLK Batam", "started_on": app.days_ago(300)});
     step(&app, &token, &id, "enrolments", enrol).await;
-    let done = json!({"completed_on": ago(250), "certificate": "BLK-2171-0042"});
+    let done = json!({"completed_on": app.days_ago(250), "certificate": "BLK-2171-0042"});
     step(&app, &token, &id, "completions", done).await;
     assert!(
         due(&app, &token).await.is_empty(),
         "nothing due before a placement"
     );
     let placed = json!({"kind": "job", "sector": "construction", "name": "PT Galangan Rahasia",
-        "income_band": "2m_3m", "placed_on": ago(220)});
+        "income_band": "2m_3m", "placed_on": app.days_ago(220)});
     let placement = step(&app, &token, &id, "placements", placed).await;
 
     let open = due(&app, &token).await;
@@ -125,9 +118,9 @@ async fn a_client_goes_from_training_to_work_to_exit_and_the_worklist_follows(ap
         open[0]
     );
 
-    let three = json!({"month": 3, "working": true, "checked_on": ago(125)});
+    let three = json!({"month": 3, "working": true, "checked_on": app.days_ago(125)});
     step(&app, &token, &id, "retention-checks", three).await;
-    let six = json!({"month": 6, "working": true, "checked_on": ago(35), "note": "Naik jabatan"});
+    let six = json!({"month": 6, "working": true, "checked_on": app.days_ago(35), "note": "Naik jabatan"});
     step(&app, &token, &id, "retention-checks", six).await;
     assert!(
         due(&app, &token).await.is_empty(),
@@ -135,7 +128,7 @@ async fn a_client_goes_from_training_to_work_to_exit_and_the_worklist_follows(ap
     );
 
     let exit = json!({"recovered": true, "skilled": true, "self_reliant": true,
-        "reason": "completed_programme", "exited_on": ago(30)});
+        "reason": "completed_programme", "exited_on": app.days_ago(30)});
     step(&app, &token, &id, "exit", exit).await;
 
     let facts = timeline(&app, &token, &id).await;
@@ -202,13 +195,13 @@ async fn steps_out_of_order_are_refused_and_store_nothing(app: TestApp) {
         &token,
         &id,
         "enrolments",
-        json!({"course": "Barista", "started_on": ago(200)}),
+        json!({"course": "Barista", "started_on": app.days_ago(200)}),
     )
     .await;
-    let early = json!({"completed_on": ago(201)});
+    let early = json!({"completed_on": app.days_ago(201)});
     let body = refused(&app, &token, &id, "completions", early).await;
     assert_eq!(field_errors(&body), ["completed_on"]);
-    let future = (Utc::now().date_naive() + Days::new(3)).to_string();
+    let future = app.days_ahead(3);
     let bad =
         json!({"kind": "hired", "sector": "space", "income_band": "a lot", "placed_on": future});
     let body = refused(&app, &token, &id, "placements", bad).await;
@@ -231,13 +224,15 @@ async fn steps_out_of_order_are_refused_and_store_nothing(app: TestApp) {
         &token,
         &id,
         "completions",
-        json!({"completed_on": ago(150)}),
+        json!({"completed_on": app.days_ago(150)}),
     )
     .await;
-    let before = json!({"kind": "own_business", "sector": "food_lodging", "placed_on": ago(160)});
+    let before =
+        json!({"kind": "own_business", "sector": "food_lodging", "placed_on": app.days_ago(160)});
     let body = refused(&app, &token, &id, "placements", before).await;
     assert_eq!(field_errors(&body), ["placed_on"]);
-    let placed = json!({"kind": "own_business", "sector": "food_lodging", "placed_on": ago(100)});
+    let placed =
+        json!({"kind": "own_business", "sector": "food_lodging", "placed_on": app.days_ago(100)});
     step(&app, &token, &id, "placements", placed).await;
     let too_early = json!({"month": 6, "working": true});
     let body = refused(&app, &token, &id, "retention-checks", too_early).await;
@@ -248,7 +243,7 @@ async fn steps_out_of_order_are_refused_and_store_nothing(app: TestApp) {
     let unknown_month = json!({"month": 9, "working": true});
     let body = refused(&app, &token, &id, "retention-checks", unknown_month).await;
     assert_eq!(field_errors(&body), ["month"]);
-    let three = json!({"month": 3, "working": false, "checked_on": ago(5)});
+    let three = json!({"month": 3, "working": false, "checked_on": app.days_ago(5)});
     step(&app, &token, &id, "retention-checks", three.clone()).await;
     let body = refused(&app, &token, &id, "retention-checks", three).await;
     conflict(&body, "sudah dicatat");
@@ -256,7 +251,7 @@ async fn steps_out_of_order_are_refused_and_store_nothing(app: TestApp) {
     let other = json!({"reason": "other"});
     let body = refused(&app, &token, &id, "exit", other).await;
     assert_eq!(field_errors(&body), ["note"]);
-    let exit = json!({"reason": "lost_contact", "exited_on": ago(2)});
+    let exit = json!({"reason": "lost_contact", "exited_on": app.days_ago(2)});
     step(&app, &token, &id, "exit", exit.clone()).await;
     let body = refused(&app, &token, &id, "exit", exit).await;
     conflict(&body, "sudah keluar dari program");
@@ -302,22 +297,24 @@ async fn track(
 ) {
     let id = client(app, token).await;
     if let Some(days) = completed {
-        let enrol = json!({"course": "Otomotif", "started_on": ago(days + 60)});
+        let enrol = json!({"course": "Otomotif", "started_on": app.days_ago(days + 60)});
         step(app, token, &id, "enrolments", enrol).await;
         step(
             app,
             token,
             &id,
             "completions",
-            json!({"completed_on": ago(days)}),
+            json!({"completed_on": app.days_ago(days)}),
         )
         .await;
     }
     if let Some(days) = placed {
-        let body = json!({"kind": "job", "sector": "trade_repair", "placed_on": ago(days)});
+        let body =
+            json!({"kind": "job", "sector": "trade_repair", "placed_on": app.days_ago(days)});
         step(app, token, &id, "placements", body).await;
         if let Some(working) = working_at_6 {
-            let check = json!({"month": 6, "working": working, "checked_on": ago(days - 190)});
+            let check =
+                json!({"month": 6, "working": working, "checked_on": app.days_ago(days - 190)});
             step(app, token, &id, "retention-checks", check).await;
         }
     }
@@ -349,8 +346,8 @@ async fn the_figures_are_right_on_a_small_known_dataset_and_suppressed_for_analy
         .await;
     let path = format!(
         "/api/v1/regions/21.71/outcomes/vocational?from={}&to={}",
-        ago(365),
-        ago(0)
+        app.days_ago(365),
+        app.days_ago(0)
     );
     let r = app.get(&path, &coordinator).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -407,8 +404,8 @@ async fn the_figures_are_right_on_a_small_known_dataset_and_suppressed_for_analy
     assert_eq!(app.get(&path, &token).await.status, StatusCode::FORBIDDEN);
     let backwards = format!(
         "/api/v1/regions/21.71/outcomes/vocational?from={}&to={}",
-        ago(1),
-        ago(5)
+        app.days_ago(1),
+        app.days_ago(5)
     );
     let r = app.get(&backwards, &coordinator).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
@@ -454,7 +451,7 @@ async fn the_phone_forms_keep_their_input_when_refused_and_the_record_shows_the_
     let fields = [
         ("csrf", csrf.as_str()),
         ("course", "Tata boga"),
-        ("started_on", &ago(40)),
+        ("started_on", &app.days_ago(40)),
     ];
     let sent = form(&app, &token, &path, &fields).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);

@@ -2,7 +2,7 @@
 //! contacted for 30 days, and the coordinator's one caseload row per worker. Dates are
 //! relative to today in Batam (WIB).
 
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -14,14 +14,6 @@ use crate::on_both_backends;
 on_both_backends!(
     a_worker_sees_deadlines_endings_and_silences_and_the_coordinator_one_row_per_worker,
 );
-
-fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
-
-fn ago(days: u64) -> String {
-    (today() - Days::new(days)).to_string()
-}
 
 /// Registers a client of the counsellor: its id and code.
 async fn client(app: &TestApp, token: &str) -> (String, String) {
@@ -52,7 +44,7 @@ async fn a_worker_sees_deadlines_endings_and_silences_and_the_coordinator_one_ro
     app: TestApp,
 ) {
     let (_, token) = counsellor(&app, "konselor").await;
-    let arrested = |days| json!({"pathway": "tat", "arrested_on": ago(days)});
+    let arrested = |days| json!({"pathway": "tat", "arrested_on": app.days_ago(days)});
     let (soon, soon_code) = client(&app, &token).await;
     consent(&app, &token, &soon).await;
     post(
@@ -73,8 +65,8 @@ async fn a_worker_sees_deadlines_endings_and_silences_and_the_coordinator_one_ro
     .await;
     let (quiet, quiet_code) = client(&app, &token).await;
     let ending = json!({"services": true, "share_with": [], "follow_up": true,
-        "given_by": "client", "method": "signed_form", "given_on": ago(40),
-        "expires_on": (today() + Days::new(10)).to_string()});
+        "given_by": "client", "method": "signed_form", "given_on": app.days_ago(40),
+        "expires_on": (app.today() + Days::new(10)).to_string()});
     post(
         &app,
         &token,
@@ -94,7 +86,7 @@ async fn a_worker_sees_deadlines_endings_and_silences_and_the_coordinator_one_ro
         [(quiet_code.clone(), false)]
     );
     assert_eq!(items(&mine, "no_contact"), [(quiet_code.clone(), true)]);
-    assert_eq!(mine["no_contact"][0]["due_on"], ago(40));
+    assert_eq!(mine["no_contact"][0]["due_on"], app.days_ago(40));
     assert_eq!(
         mine["caseloads"],
         json!([]),
