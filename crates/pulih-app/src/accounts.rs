@@ -72,6 +72,7 @@ impl App {
 
     /// Creates a user inside the administrator's scope. Returns the user and, when no
     /// password was given, the generated one-time password.
+    #[tracing::instrument(skip_all)]
     pub async fn create_user(
         &self,
         actor: &Actor,
@@ -183,12 +184,14 @@ impl App {
     }
 
     /// Users inside the actor's scope.
+    #[tracing::instrument(skip_all)]
     pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<User>> {
         authorize(actor, Action::ViewUsers, &actor.scope)?;
         Ok(self.store.list_users(&actor.scope).await?)
     }
 
     /// One user the actor may see.
+    #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
         let user = self.store.user(id).await?.ok_or(AppError::NotFound)?;
         authorize(actor, Action::ViewUsers, &user.scope).map_err(|_| AppError::NotFound)?;
@@ -203,6 +206,7 @@ impl App {
 
     /// Disables or re-enables a user; disabling also ends all its sessions and tokens.
     /// `version`, when given, must match the stored one.
+    #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn set_user_disabled(
         &self,
         actor: &Actor,
@@ -238,6 +242,7 @@ impl App {
     }
 
     /// Gives a user a new one-time password and ends its sessions.
+    #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn reset_password(
         &self,
         actor: &Actor,
@@ -265,6 +270,7 @@ impl App {
     }
 
     /// Changes one's own password after checking the current one; other sessions end.
+    #[tracing::instrument(skip_all)]
     pub async fn change_own_password(
         &self,
         who: &Authenticated,
@@ -309,6 +315,7 @@ impl App {
     /// Creates a national administrator (and the national BNN organisation if there is no
     /// organisation yet) for a new installation, from the command line or the first start.
     /// Without a password, a one-time password is generated and must be changed at login.
+    #[tracing::instrument(skip_all)]
     pub async fn bootstrap_admin(
         &self,
         username: &str,
@@ -386,6 +393,7 @@ impl App {
     }
 
     /// Whether any user exists yet.
+    #[tracing::instrument(skip_all)]
     pub async fn has_users(&self) -> AppResult<bool> {
         Ok(self.store.user_count().await? > 0)
     }

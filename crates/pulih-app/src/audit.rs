@@ -21,6 +21,7 @@ pub struct VerifyReport {
 
 impl App {
     /// Newest audit entries inside the administrator's scope, before `before_seq`.
+    #[tracing::instrument(skip_all)]
     pub async fn audit_page(
         &self,
         actor: &Actor,
@@ -36,6 +37,7 @@ impl App {
 
     /// Walks the whole chain and reports the first broken link. Needs national scope
     /// when asked over the web; the command line runs it as the system (`actor` none).
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit(&self, actor: Option<&Actor>) -> AppResult<VerifyReport> {
         if let Some(actor) = actor {
             authorize(actor, Action::ViewAudit, &Scope::National)?;

@@ -48,6 +48,7 @@ impl Authenticated {
 impl App {
     /// Checks a username and password and opens a session or issues a token.
     /// Failures are throttled per account and per address and all look the same.
+    #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
         username: &str,
@@ -133,6 +134,7 @@ impl App {
     }
 
     /// The live session behind a cookie value or bearer token.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str) -> AppResult<Authenticated> {
         let (session, user) = self
             .store
@@ -146,6 +148,7 @@ impl App {
     }
 
     /// Ends a browser session or revokes an API token.
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, who: &Authenticated, origin: &Origin) -> AppResult<()> {
         let record = Record {
             kind: "session",
@@ -174,6 +177,7 @@ impl App {
 impl App {
     /// The actor a console command runs as: the named user, with its role and scope (a
     /// disabled user may do nothing). No such user is `NotFound`.
+    #[tracing::instrument(skip_all)]
     pub async fn console_actor(&self, username: &str) -> AppResult<Actor> {
         let user = self
             .store

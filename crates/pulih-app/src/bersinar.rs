@@ -61,6 +61,7 @@ pub struct BersinarOverview {
 
 impl App {
     /// Records the next step of a village's Bersinar lifecycle.
+    #[tracing::instrument(skip_all)]
     pub async fn bersinar_step(
         &self,
         actor: &Actor,
@@ -189,6 +190,7 @@ impl App {
     }
 
     /// A village's Bersinar history, oldest first.
+    #[tracing::instrument(skip_all)]
     pub async fn bersinar_history(
         &self,
         actor: &Actor,
@@ -206,6 +208,7 @@ impl App {
     }
 
     /// Sets a regency's target for a year from this one on; `version` is the one read.
+    #[tracing::instrument(skip_all)]
     pub async fn set_bersinar_target(
         &self,
         actor: &Actor,
@@ -252,6 +255,7 @@ impl App {
     }
 
     /// A regency's targets with progress, and its villages' statuses.
+    #[tracing::instrument(skip_all)]
     pub async fn bersinar_overview(
         &self,
         actor: &Actor,
@@ -338,6 +342,7 @@ pub struct RegencyProgramme {
 impl App {
     /// A regency's programme: targets, every village with its IKN category and Bersinar
     /// status (for the map), and the best next candidates.
+    #[tracing::instrument(skip_all)]
     pub async fn regency_programme(
         &self,
         actor: &Actor,

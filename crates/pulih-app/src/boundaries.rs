@@ -79,6 +79,7 @@ impl App {
     /// each feature's problem: a geometry that is not a polygon, an open or short ring,
     /// a position outside Indonesia, a code that is not a live region or lies outside
     /// the scope. A region imported again gets the new boundary.
+    #[tracing::instrument(skip_all)]
     pub async fn import_boundaries(
         &self,
         actor: Option<&Actor>,
@@ -191,6 +192,7 @@ impl App {
     }
 
     /// The boundaries of the villages below `node` that have one, for maps.
+    #[tracing::instrument(skip_all, fields(region = %node))]
     pub async fn village_boundaries(
         &self,
         actor: &Actor,

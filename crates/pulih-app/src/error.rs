@@ -95,7 +95,12 @@ impl From<StoreError> for AppError {
             StoreError::Refused(key) => Self::Conflict(key),
             StoreError::KeyReused => Self::KeyReused,
             StoreError::Busy => Self::Conflict("conflict.request_outstanding"),
-            other => Self::Store(other),
+            // The others are answers; this is a failure. It is logged here, inside the
+            // use-case's span, so the line names the operation that failed.
+            StoreError::Backend(_) => {
+                tracing::error!(error = %e, "store failed");
+                Self::Store(e)
+            }
         }
     }
 }
@@ -188,5 +193,61 @@ impl Fields {
         } else {
             Err(AppError::Invalid(self.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Level, Metadata, Subscriber};
+
+    use super::*;
+
+    /// Counts the error events logged while it is the default subscriber.
+    #[derive(Default)]
+    struct Errors(AtomicUsize);
+
+    impl Subscriber for Errors {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            if *event.metadata().level() == Level::ERROR {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[test]
+    fn only_a_backend_failure_is_logged_and_it_stays_a_storage_failure() {
+        let errors = Arc::new(Errors::default());
+        let converted = tracing::subscriber::with_default(errors.clone(), || {
+            let answers = [
+                StoreError::Conflict,
+                StoreError::Duplicate("village"),
+                StoreError::MissingReference("organisation"),
+                StoreError::NotFound,
+                StoreError::Refused("conflict.consent_required"),
+                StoreError::KeyReused,
+                StoreError::Busy,
+            ];
+            for e in answers {
+                assert!(!matches!(AppError::from(e), AppError::Store(_)));
+            }
+            assert_eq!(errors.0.load(Ordering::SeqCst), 0, "an answer was logged");
+            AppError::from(StoreError::Backend(Box::new(std::io::Error::other("disk"))))
+        });
+        assert!(matches!(converted, AppError::Store(StoreError::Backend(_))));
+        assert_eq!(errors.0.load(Ordering::SeqCst), 1);
     }
 }

@@ -162,6 +162,7 @@ impl App {
 
     /// Rewraps every sealed key under the current master key (after a new master key
     /// was configured with the old one listed as previous); returns how many.
+    #[tracing::instrument(skip_all)]
     pub async fn rotate_keys(&self) -> AppResult<u64> {
         let rewrapped = self.keys.rotate(self.store.as_ref()).await?;
         let record = Record {
@@ -177,6 +178,7 @@ impl App {
     }
 
     /// Whether the store answers (for readiness checks).
+    #[tracing::instrument(skip_all)]
     pub async fn ready(&self) -> AppResult<()> {
         self.store.user_count().await?;
         Ok(())
@@ -252,6 +254,7 @@ impl App {
 
     /// The answer stored for `user`'s idempotency key, if a request with it wrote
     /// before: the same request is answered with it (`KeyReused` for another request).
+    #[tracing::instrument(skip_all, fields(user = %user))]
     pub async fn answered(&self, user: UserId, key: &IdempotencyKey) -> AppResult<Option<String>> {
         match self.store.idempotent_answer(user, key.key()).await? {
             Some((fingerprint, _)) if fingerprint != key.fingerprint() => Err(AppError::KeyReused),

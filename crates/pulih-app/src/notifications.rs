@@ -44,6 +44,7 @@ impl From<Notification> for NotificationView {
 
 impl App {
     /// The actor's notifications, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn notifications(&self, actor: &Actor) -> AppResult<Vec<NotificationView>> {
         if actor.disabled {
             return Err(AppError::Forbidden(Denied::Disabled));
@@ -53,6 +54,7 @@ impl App {
     }
 
     /// Marks all the actor's notifications read; returns how many were unread.
+    #[tracing::instrument(skip_all)]
     pub async fn mark_notifications_read(&self, actor: &Actor) -> AppResult<u64> {
         if actor.disabled {
             return Err(AppError::Forbidden(Denied::Disabled));

@@ -23,6 +23,7 @@ pub struct NewOrg {
 
 impl App {
     /// Creates an organisation placed inside the administrator's scope.
+    #[tracing::instrument(skip_all)]
     pub async fn create_org(
         &self,
         actor: &Actor,
@@ -84,12 +85,14 @@ impl App {
     }
 
     /// Organisations inside the actor's scope.
+    #[tracing::instrument(skip_all)]
     pub async fn list_orgs(&self, actor: &Actor) -> AppResult<Vec<Organisation>> {
         authorize(actor, Action::ViewOrgs, &actor.scope)?;
         Ok(self.store.list_orgs(&actor.scope).await?)
     }
 
     /// One organisation the actor may see; outside its scope it does not exist.
+    #[tracing::instrument(skip_all, fields(org = %id))]
     pub async fn org(&self, actor: &Actor, id: OrgId) -> AppResult<Organisation> {
         let org = self.store.org(id).await?.ok_or(AppError::NotFound)?;
         authorize(actor, Action::ViewOrgs, &org.place).map_err(|_| AppError::NotFound)?;

@@ -87,6 +87,7 @@ pub struct AftercareOutcome {
 impl App {
     /// The share of clients finishing aftercare in `period` at or below `region` who
     /// did not relapse during it. Analysts see counts of 1–4 as "<5".
+    #[tracing::instrument(skip_all, fields(region = %region))]
     pub async fn aftercare_outcomes(
         &self,
         actor: &Actor,

@@ -241,6 +241,7 @@ impl App {
     }
 
     /// Adds a school to a village.
+    #[tracing::instrument(skip_all)]
     pub async fn add_school(
         &self,
         actor: &Actor,
@@ -303,6 +304,7 @@ impl App {
     }
 
     /// A village's schools with their current peer educators, and this year's sessions.
+    #[tracing::instrument(skip_all)]
     pub async fn village_peers(&self, actor: &Actor, village: &str) -> AppResult<VillagePeers> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -340,6 +342,7 @@ impl App {
     }
 
     /// Records how many peer educators a school has as of a date.
+    #[tracing::instrument(skip_all, fields(school = %school))]
     pub async fn record_peer_educators(
         &self,
         actor: &Actor,
@@ -396,6 +399,7 @@ impl App {
     }
 
     /// Every count of a school's peer educators, the current one first.
+    #[tracing::instrument(skip_all, fields(school = %school))]
     pub async fn peer_educator_history(
         &self,
         actor: &Actor,
@@ -409,6 +413,7 @@ impl App {
     }
 
     /// Records a session held by a school's peer educators.
+    #[tracing::instrument(skip_all, fields(school = %school))]
     pub async fn record_peer_session(
         &self,
         actor: &Actor,
@@ -463,6 +468,7 @@ impl App {
     }
 
     /// Every session of a school, newest first.
+    #[tracing::instrument(skip_all, fields(school = %school))]
     pub async fn school_sessions(
         &self,
         actor: &Actor,
@@ -477,6 +483,7 @@ impl App {
 
     /// A regency's schools, current peer educators and the sessions of `year` (this
     /// year when none; from 2000 to this year) in sums.
+    #[tracing::instrument(skip_all)]
     pub async fn teman_sebaya_summary(
         &self,
         actor: &Actor,

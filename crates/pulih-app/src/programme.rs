@@ -130,6 +130,7 @@ impl App {
     }
 
     /// The IKN thresholds in force and the version of the setting (none: the defaults).
+    #[tracing::instrument(skip_all)]
     pub async fn ikn_thresholds(&self) -> AppResult<(Thresholds, Option<i64>)> {
         match self.store.setting(IKN_THRESHOLDS).await? {
             Some(s) => Ok((
@@ -141,6 +142,7 @@ impl App {
     }
 
     /// Changes the IKN thresholds (national administrators); `version` is the one read.
+    #[tracing::instrument(skip_all)]
     pub async fn set_ikn_thresholds(
         &self,
         actor: &Actor,
@@ -168,6 +170,7 @@ impl App {
     }
 
     /// The IKOTAN bands in force and the version of the setting (none: the defaults).
+    #[tracing::instrument(skip_all)]
     pub async fn ikotan_bands(&self) -> AppResult<(Bands, Option<i64>)> {
         let Some(s) = self.store.setting(IKOTAN_BANDS).await? else {
             return Ok((Bands::default(), None));
@@ -183,6 +186,7 @@ impl App {
     /// Moves the IKOTAN lower cut-off, the lowest index that is still Kurang Tanggap
     /// (national administrators); `version` is the one read. Assessments recorded before
     /// keep the bands they were scored with.
+    #[tracing::instrument(skip_all)]
     pub async fn set_ikotan_bands(
         &self,
         actor: &Actor,
@@ -218,6 +222,7 @@ impl App {
     }
 
     /// Records an IKN assessment of a village, categorised by the thresholds in force.
+    #[tracing::instrument(skip_all)]
     pub async fn record_ikn(
         &self,
         actor: &Actor,
@@ -260,6 +265,7 @@ impl App {
     }
 
     /// Records the IKOTAN assessment of a regency or city for a year up to this one.
+    #[tracing::instrument(skip_all)]
     pub async fn record_ikotan(
         &self,
         actor: &Actor,
@@ -332,6 +338,7 @@ impl App {
     }
 
     /// A coordinator approves an IKN assessment in its scope.
+    #[tracing::instrument(skip_all, fields(assessment = %id))]
     pub async fn approve_assessment(
         &self,
         actor: &Actor,
@@ -390,6 +397,7 @@ impl App {
     }
 
     /// The history of a kind of assessment of a place, newest first.
+    #[tracing::instrument(skip_all, fields(kind = kind.key()))]
     pub async fn assessments(
         &self,
         actor: &Actor,

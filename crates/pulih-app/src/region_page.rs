@@ -74,6 +74,7 @@ pub struct RegionRights {
 impl App {
     /// The page of region `code` as `actor` may see it; sections the user may not see
     /// are empty.
+    #[tracing::instrument(skip_all, fields(region = %code))]
     pub async fn region_page(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionPage> {
         let view = self.region_view(actor, code).await?;
         let today = self.today_in(code).await?;

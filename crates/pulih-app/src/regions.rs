@@ -26,23 +26,27 @@ pub struct RegionView {
 
 impl App {
     /// Counts of live regions per level, province to village.
+    #[tracing::instrument(skip_all)]
     pub async fn region_counts(&self) -> AppResult<[i64; 4]> {
         Ok(self.store.region_counts().await?)
     }
 
     /// The provinces.
+    #[tracing::instrument(skip_all)]
     pub async fn provinces(&self, actor: &Actor) -> AppResult<Vec<Region>> {
         authorize(actor, Action::ViewRegions, &Scope::National)?;
         Ok(self.store.region_children(None).await?)
     }
 
     /// One region, without its surroundings.
+    #[tracing::instrument(skip_all, fields(region = %code))]
     pub async fn region(&self, actor: &Actor, code: &RegionCode) -> AppResult<Region> {
         authorize(actor, Action::ViewRegions, &Scope::Region(code.clone()))?;
         self.region_row(code).await?.ok_or(AppError::NotFound)
     }
 
     /// The live children of a region.
+    #[tracing::instrument(skip_all, fields(region = %code))]
     pub async fn region_children(
         &self,
         actor: &Actor,
@@ -53,6 +57,7 @@ impl App {
     }
 
     /// Everything the region page shows.
+    #[tracing::instrument(skip_all, fields(region = %code))]
     pub async fn region_view(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionView> {
         let region = self.region(actor, code).await?;
         let mut ancestors = Vec::new();
@@ -71,6 +76,7 @@ impl App {
 
     /// Regions whose name contains `query` (at least 2 characters), villages first when
     /// `level` is none, each with the names of its ancestors.
+    #[tracing::instrument(skip_all)]
     pub async fn search_regions(
         &self,
         actor: &Actor,
@@ -89,6 +95,7 @@ impl App {
 
     /// Reads a region file (CSV, gzip or plain) off the async threads and imports it;
     /// a file that does not read changes nothing and says which rule it broke.
+    #[tracing::instrument(skip_all)]
     pub async fn import_region_file(
         &self,
         actor: Option<&Actor>,
@@ -117,6 +124,7 @@ impl App {
     /// Imports a region list (the embedded official tree, or a file from a new decree).
     /// Renamed and removed codes are kept with their history. `actor` is none when the
     /// command line or the first start runs it.
+    #[tracing::instrument(skip_all)]
     pub async fn import_regions(
         &self,
         actor: Option<&Actor>,

@@ -84,6 +84,7 @@ impl App {
     /// Escalates referrals left unanswered past their last day in the client's local
     /// time to the coordinators over the client's region; returns how many this run
     /// escalated (another process may have taken some).
+    #[tracing::instrument(skip_all)]
     pub async fn escalate_overdue(&self) -> AppResult<u64> {
         // WIT reaches a new day first: nothing can be overdue before that.
         let earliest = (self.now() + Duration::hours(9)).date_naive();
@@ -165,6 +166,7 @@ impl App {
     }
 
     /// Delivers today's digest to every active user whose worklist has anything on it.
+    #[tracing::instrument(skip_all)]
     pub async fn send_digests(&self, sender: &dyn DigestSender) -> AppResult<u64> {
         let mut delivered = 0;
         for user in self.store.list_users(&Scope::National).await? {
@@ -221,6 +223,7 @@ impl App {
     }
 
     /// One run of the due work: escalations always, digests when `digests` is set.
+    #[tracing::instrument(skip_all)]
     pub async fn run_due_work(&self, digests: Option<&dyn DigestSender>) -> AppResult<DueWork> {
         let escalated = self.escalate_overdue().await?;
         let digests = match digests {

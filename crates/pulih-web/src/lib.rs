@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+mod found;
 mod i18n;
 mod idempotency;
 mod metrics;

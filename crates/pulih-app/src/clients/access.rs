@@ -60,6 +60,7 @@ impl App {
     /// Opens time-limited access to a client outside the coordinator's normal reach.
     /// The client is named by code, the reason is sealed with the client's key, and the
     /// audit entry is flagged for review.
+    #[tracing::instrument(skip_all)]
     pub async fn break_glass(
         &self,
         actor: &Actor,
@@ -122,6 +123,7 @@ impl App {
     }
 
     /// Break-glass grants for administrators to review, within their scope.
+    #[tracing::instrument(skip_all)]
     pub async fn grants(&self, actor: &Actor, unreviewed_only: bool) -> AppResult<Vec<GrantView>> {
         authorize(actor, Action::ReviewBreakGlass, &actor.scope)?;
         let grants = self.store.grants(&actor.scope, unreviewed_only).await?;
@@ -158,6 +160,7 @@ impl App {
     }
 
     /// An administrator signs off or escalates a break-glass access.
+    #[tracing::instrument(skip_all, fields(grant = %id))]
     pub async fn review_grant(
         &self,
         actor: &Actor,
@@ -213,6 +216,7 @@ impl App {
     /// sealed fields cleared, so identity and clinical details can never be read again;
     /// the pseudonymous rows stay so counts remain right, and the audit log keeps that
     /// the erasure happened. `confirm_code` must repeat the client's code.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn erase_client(
         &self,
         actor: &Actor,

@@ -181,6 +181,7 @@ impl App {
     }
 
     /// Makes an aftercare plan at discharge; a client has one open plan at most.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_aftercare_plan(
         &self,
         actor: &Actor,
@@ -231,6 +232,7 @@ impl App {
     /// Records a follow-up visit of the open plan, with a BARC-10 when one is given. A
     /// visit that finds the client moved or dead ends aftercare, and so does the last
     /// scheduled visit (completed); all in one transaction.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_follow_up(
         &self,
         actor: &Actor,
@@ -344,6 +346,7 @@ impl App {
     }
 
     /// Ends the open plan: the worker records how aftercare finished.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn end_aftercare(
         &self,
         actor: &Actor,
@@ -377,6 +380,7 @@ impl App {
     /// Records a relapse and what was done next, which puts the client back on a step
     /// of care. A relapse during an aftercare plan (between discharge and its end) refers
     /// to the plan, so the outcome figure counts it.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_relapse(
         &self,
         actor: &Actor,

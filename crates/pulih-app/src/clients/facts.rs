@@ -173,6 +173,7 @@ impl App {
     }
 
     /// Records consent.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_consent(
         &self,
         actor: &Actor,
@@ -232,6 +233,7 @@ impl App {
     }
 
     /// Withdraws a consent from a date on.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn withdraw_consent(
         &self,
         actor: &Actor,
@@ -283,6 +285,7 @@ impl App {
     }
 
     /// Opens an episode of care with its intake pathway and minimum data set.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn open_episode(
         &self,
         actor: &Actor,
@@ -350,6 +353,7 @@ impl App {
     }
 
     /// Records that the TAT assessment of an episode took place.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_tat_assessment(
         &self,
         actor: &Actor,
@@ -397,6 +401,7 @@ impl App {
     }
 
     /// Scores and stores an ASSIST screening; returns the fact and the result.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn screen_assist(
         &self,
         actor: &Actor,
@@ -431,6 +436,7 @@ impl App {
     }
 
     /// Stores a BARC-10 measurement.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn screen_barc10(
         &self,
         actor: &Actor,
@@ -464,6 +470,7 @@ impl App {
     }
 
     /// Records a step of care; doing less than the screening proposed needs a reason.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_care_step(
         &self,
         actor: &Actor,
@@ -522,6 +529,7 @@ impl App {
     }
 
     /// Records a care plan, or a revision of an earlier one.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_care_plan(
         &self,
         actor: &Actor,

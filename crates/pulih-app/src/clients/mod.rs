@@ -84,11 +84,13 @@ impl App {
 
     /// Checks that `actor` may do `action` to a client, reading nothing of the record
     /// (so not an audited read): for opening a form before anything is sent.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn may(&self, actor: &Actor, id: ClientId, action: ClientAction) -> AppResult<()> {
         self.reach_client(actor, id, action).await.map(|_| ())
     }
 
     /// The local date where a region lies (WIB, WITA or WIT), for "not in the future".
+    #[tracing::instrument(skip_all, fields(region = %region))]
     pub async fn today_in(&self, region: &RegionCode) -> AppResult<NaiveDate> {
         let regency = std::iter::once(region.clone())
             .chain(region.ancestors())

@@ -146,6 +146,7 @@ impl App {
     }
 
     /// The clients `actor` may see, newest first, 50 at a time.
+    #[tracing::instrument(skip_all)]
     pub async fn list_clients(
         &self,
         actor: &Actor,
@@ -186,6 +187,7 @@ impl App {
     }
 
     /// One client's record; the read is audited with the view it was for.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn client_record(
         &self,
         actor: &Actor,

@@ -54,6 +54,7 @@ fn given(s: Option<&String>) -> Option<&str> {
 impl App {
     /// Registers a client and returns it with its new pseudonymous code. Agents and
     /// counsellors are assigned the clients they register.
+    #[tracing::instrument(skip_all)]
     pub async fn register_client(
         &self,
         actor: &Actor,
@@ -236,6 +237,7 @@ impl App {
 
     /// Assigns a client to an agent or counsellor whose area covers the client
     /// (coordinators only); `expected_version` is the version the change is based on.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn assign_client(
         &self,
         actor: &Actor,

@@ -158,6 +158,7 @@ impl App {
     }
 
     /// Records an enrolment in vocational training.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_enrolment(
         &self,
         actor: &Actor,
@@ -209,6 +210,7 @@ impl App {
     }
 
     /// Records that the open enrolment was completed.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_completion(
         &self,
         actor: &Actor,
@@ -246,6 +248,7 @@ impl App {
     }
 
     /// Records a job placement or an own business.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_placement(
         &self,
         actor: &Actor,
@@ -291,6 +294,7 @@ impl App {
     }
 
     /// Records a retention check of the latest placement.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_retention_check(
         &self,
         actor: &Actor,
@@ -333,6 +337,7 @@ impl App {
     }
 
     /// Records the exit from the programme with its outcome coding.
+    #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn record_exit(
         &self,
         actor: &Actor,

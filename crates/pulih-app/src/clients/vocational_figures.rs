@@ -82,6 +82,7 @@ impl App {
 
     /// Vocational placement and 6-month retention of the clients registered in `region`
     /// or below it, over a period. Analysts get small counts suppressed.
+    #[tracing::instrument(skip_all, fields(region = %region))]
     pub async fn vocational_outcomes(
         &self,
         actor: &Actor,

@@ -95,6 +95,7 @@ impl From<PartnerService> for ServiceView {
 
 impl App {
     /// Lists a service of an organisation in the actor's scope (a partner: its own).
+    #[tracing::instrument(skip_all)]
     pub async fn list_service(
         &self,
         actor: &Actor,
@@ -165,6 +166,7 @@ impl App {
     }
 
     /// Services of a type (any when none) serving a region (anywhere when none).
+    #[tracing::instrument(skip_all)]
     pub async fn search_services(
         &self,
         actor: &Actor,

@@ -37,6 +37,7 @@ pub struct DirectoryImport {
 impl App {
     /// The services of the organisations in the actor's scope (a partner: its own
     /// organisation's) as a zip of HSDS CSV tables.
+    #[tracing::instrument(skip_all)]
     pub async fn export_services(&self, actor: &Actor) -> AppResult<Vec<u8>> {
         authorize(actor, Action::FindServices, &actor.scope)?;
         let own = (actor.role == Role::Partner).then_some(actor.org_id);
@@ -69,6 +70,7 @@ impl App {
     /// in the actor's scope, the regions) and any problem stores nothing, each named by
     /// file, line and column. A service keeps its HSDS id, so importing the same file
     /// again changes nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn import_services(
         &self,
         actor: &Actor,

@@ -44,6 +44,7 @@ pub struct LinkageView {
 impl App {
     /// The linkage counts of hand-offs recorded at `code` or below, dated `from` to `to`
     /// (by default from 1 January of the current year to today).
+    #[tracing::instrument(skip_all)]
     pub async fn linkage(
         &self,
         actor: &Actor,

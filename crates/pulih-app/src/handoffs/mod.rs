@@ -216,6 +216,7 @@ impl<'a> Checker<'a> {
 
 impl App {
     /// Records one hand-off. The answer names what was recorded and nothing else.
+    #[tracing::instrument(skip_all)]
     pub async fn record_handoff(
         &self,
         actor: &Actor,
@@ -257,6 +258,7 @@ impl App {
     /// Records many hand-offs at once: every row is checked first, each problem named by
     /// its row (`rows.<n>.<field>`, counting from 1), and nothing is stored if any row is
     /// refused.
+    #[tracing::instrument(skip_all)]
     pub async fn record_handoffs(
         &self,
         actor: &Actor,
@@ -297,6 +299,7 @@ impl App {
     }
 
     /// The hand-offs of the liaison's own organisation, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn handoffs(&self, actor: &Actor) -> AppResult<Vec<HandoffView>> {
         authorize(actor, Action::RecordHandoff, &actor.scope)?;
         let found = self.store.org_handoffs(actor.org_id, LIST_LIMIT).await?;

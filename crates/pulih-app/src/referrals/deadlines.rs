@@ -54,6 +54,7 @@ pub struct DeadlinesInput {
 
 impl App {
     /// The answer times in force, with the setting's version (none: defaults).
+    #[tracing::instrument(skip_all)]
     pub async fn referral_deadlines_versioned(
         &self,
     ) -> AppResult<(ReferralDeadlines, Option<i64>)> {
@@ -74,6 +75,7 @@ impl App {
     }
 
     /// Changes the answer times (national administrators), from the version read.
+    #[tracing::instrument(skip_all)]
     pub async fn set_referral_deadlines(
         &self,
         actor: &Actor,

@@ -93,6 +93,7 @@ impl App {
     /// client, consent to services is in force and it covers sharing with the partner's
     /// kind of organisation; the reason is sealed with the client's key. The partner's
     /// users are told in the app.
+    #[tracing::instrument(skip_all, fields(client = %client))]
     pub async fn send_referral(
         &self,
         actor: &Actor,
@@ -211,6 +212,7 @@ impl App {
 
     /// The referral lists of `actor`: incoming for a partner, sent for the others; each
     /// line names the client by code only.
+    #[tracing::instrument(skip_all)]
     pub async fn referrals(&self, actor: &Actor, tray: Tray) -> AppResult<Vec<ReferralLine>> {
         if actor.disabled {
             return Err(AppError::Forbidden(pulih_domain::authz::Denied::Disabled));
@@ -238,6 +240,7 @@ impl App {
     }
 
     /// The referrals of a client, for its timeline (the caller has read the record).
+    #[tracing::instrument(skip_all, fields(client = %client))]
     pub async fn client_referrals(
         &self,
         actor: &Actor,
@@ -261,6 +264,7 @@ impl App {
 
     /// One referral as `actor` may see it; a referral it has no part in is not found.
     /// The read opens client details, so it is audited on the client's record.
+    #[tracing::instrument(skip_all, fields(referral = %id))]
     pub async fn referral(
         &self,
         actor: &Actor,

@@ -34,6 +34,7 @@ pub struct MoveInput {
 impl App {
     /// Makes a move on a referral, if `actor`'s side may make it from the state the
     /// referral is in and the referral is still at the version read.
+    #[tracing::instrument(skip_all, fields(referral = %id))]
     pub async fn move_referral(
         &self,
         actor: &Actor,

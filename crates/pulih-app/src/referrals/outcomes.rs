@@ -33,6 +33,7 @@ pub struct ReferralOutcomes {
 impl App {
     /// Referral outcomes for referrals of clients at or below `region` sent between
     /// `from` and `to` (default: the twelve months up to today).
+    #[tracing::instrument(skip_all)]
     pub async fn referral_outcomes(
         &self,
         actor: &Actor,

@@ -59,6 +59,7 @@ impl TryFrom<ActivityRow> for ActivityView {
 impl App {
     /// Records an activity of a unit: by one of its active agents or a coordinator in
     /// scope.
+    #[tracing::instrument(skip_all, fields(unit = %unit))]
     pub async fn record_activity(
         &self,
         actor: &Actor,
@@ -138,6 +139,7 @@ impl App {
     }
 
     /// The latest activities of a village, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn village_activities(
         &self,
         actor: &Actor,

@@ -157,6 +157,7 @@ fn unit_record(unit: &Unit) -> Record<'_> {
 
 impl App {
     /// A coordinator forms the IBM unit of a village in its scope, with its first agents.
+    #[tracing::instrument(skip_all)]
     pub async fn form_unit(
         &self,
         actor: &Actor,
@@ -282,6 +283,7 @@ impl App {
     }
 
     /// A coordinator adds an agent to a unit in its scope.
+    #[tracing::instrument(skip_all, fields(unit = %unit))]
     pub async fn add_unit_member(
         &self,
         actor: &Actor,
@@ -324,6 +326,7 @@ impl App {
     }
 
     /// A coordinator changes an agent's profile or status, from the version read.
+    #[tracing::instrument(skip_all, fields(unit = %unit, user = %user))]
     pub async fn change_unit_member(
         &self,
         actor: &Actor,
@@ -389,6 +392,7 @@ impl App {
     }
 
     /// The IBM unit of a village, if formed, for anyone who may see the programme there.
+    #[tracing::instrument(skip_all)]
     pub async fn village_unit(&self, actor: &Actor, village: &str) -> AppResult<Option<UnitView>> {
         let village = self
             .live_region("village", village, RegionLevel::Village)
@@ -405,6 +409,7 @@ impl App {
     }
 
     /// One unit by id.
+    #[tracing::instrument(skip_all, fields(unit = %id))]
     pub async fn unit(&self, actor: &Actor, id: UnitId) -> AppResult<UnitView> {
         let unit = self.store.unit(id).await?.ok_or(AppError::NotFound)?;
         authorize(
@@ -481,6 +486,7 @@ impl App {
 
     /// Agents who could join `unit`: enabled agent accounts in the coordinator's scope
     /// whose scope lies in the village and who are in no unit yet.
+    #[tracing::instrument(skip_all)]
     pub async fn unit_candidates(
         &self,
         actor: &Actor,
@@ -504,6 +510,7 @@ impl App {
     }
 
     /// The unit of the agent `actor`, if it belongs to one.
+    #[tracing::instrument(skip_all)]
     pub async fn my_unit(&self, actor: &Actor) -> AppResult<Option<Unit>> {
         match self.store.membership(actor.user_id).await? {
             Some(m) => Ok(self.store.unit(m.unit).await?),

@@ -113,6 +113,7 @@ fn training_record(t: &TrainingRow) -> Record<'_> {
 
 impl App {
     /// A coordinator plans a bimtek for a unit in its scope.
+    #[tracing::instrument(skip_all, fields(unit = %unit))]
     pub async fn plan_training(
         &self,
         actor: &Actor,
@@ -181,6 +182,7 @@ impl App {
 
     /// A coordinator records which of the unit's agents were present on a day of the
     /// training; returns the certificates this earned.
+    #[tracing::instrument(skip_all, fields(training = %training))]
     pub async fn record_attendance(
         &self,
         actor: &Actor,
@@ -257,6 +259,7 @@ impl App {
     }
 
     /// One training with attendance, for anyone who may see the programme there.
+    #[tracing::instrument(skip_all, fields(training = %id))]
     pub async fn training(&self, actor: &Actor, id: TrainingId) -> AppResult<TrainingView> {
         let row = self.store.training(id).await?.ok_or(AppError::NotFound)?;
         authorize(

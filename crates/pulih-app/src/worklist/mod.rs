@@ -135,6 +135,7 @@ pub struct WorklistPage {
 
 impl App {
     /// The worklist page of `actor`, its sections read concurrently.
+    #[tracing::instrument(skip_all)]
     pub async fn worklist_page(&self, actor: &Actor) -> AppResult<WorklistPage> {
         let (list, my_unit) = futures::try_join!(self.worklist(actor), self.my_unit(actor))?;
         Ok(WorklistPage {
@@ -147,6 +148,7 @@ impl App {
     }
 
     /// The worklist of `actor`.
+    #[tracing::instrument(skip_all)]
     pub async fn worklist(&self, actor: &Actor) -> AppResult<Worklist> {
         let today = self.today_for(actor).await?;
         if actor.disabled {

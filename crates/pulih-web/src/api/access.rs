@@ -1,14 +1,15 @@
 //! Break-glass access as JSON: asking for it, and reviewing it.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, GrantView, Opened, Origin};
+use pulih_app::{GrantView, Opened, Origin};
 use pulih_domain::ids::GrantId;
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
 
 /// A request for break-glass access.
@@ -61,10 +62,9 @@ pub async fn review(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<GrantId>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<Json<GrantView>, WebError> {
-    let id: GrantId = id.parse().map_err(|_| WebError::from(AppError::NotFound))?;
     let view = state
         .app
         .review_grant(

@@ -2,7 +2,7 @@
 //! outcome figure of a region.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use pulih_app::{
     AftercareEndInput, AftercareOutcome, AftercarePlanInput, FollowUpInput, FollowUpResult, Origin,
@@ -10,22 +10,24 @@ use pulih_app::{
 };
 
 use super::ApiJson;
-use super::clients::{Created, client_id, created};
-use super::regions::parse_code;
+use super::clients::{Created, created};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
+use pulih_domain::ids::ClientId;
+use pulih_domain::region::RegionCode;
 
 /// `POST /api/v1/clients/{id}/aftercare-plans`: a plan at discharge; 409 while one is open.
 pub async fn plan(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<AftercarePlanInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let fact = state
         .app
-        .record_aftercare_plan(&who.0.actor(), client_id(&id)?, input, &origin)
+        .record_aftercare_plan(&who.0.actor(), id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -35,12 +37,12 @@ pub async fn follow_up(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<(StatusCode, Json<FollowUpResult>), WebError> {
     let result = state
         .app
-        .record_follow_up(&who.0.actor(), client_id(&id)?, input, &origin)
+        .record_follow_up(&who.0.actor(), id, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
@@ -50,12 +52,12 @@ pub async fn end(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<AftercareEndInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let fact = state
         .app
-        .end_aftercare(&who.0.actor(), client_id(&id)?, input, &origin)
+        .end_aftercare(&who.0.actor(), id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -65,12 +67,12 @@ pub async fn relapse(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<RelapseInput>,
 ) -> Result<(StatusCode, Json<RelapseResult>), WebError> {
     let result = state
         .app
-        .record_relapse(&who.0.actor(), client_id(&id)?, input, &origin)
+        .record_relapse(&who.0.actor(), id, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
@@ -79,12 +81,12 @@ pub async fn relapse(
 pub async fn outcomes(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(period): Query<PeriodInput>,
 ) -> Result<Json<AftercareOutcome>, WebError> {
     let outcome = state
         .app
-        .aftercare_outcomes(&who.0.actor(), &parse_code(&code)?, &period)
+        .aftercare_outcomes(&who.0.actor(), &code, &period)
         .await?;
     Ok(Json(outcome))
 }

@@ -2,7 +2,7 @@
 //! screenings, care, assignment, erasure and the client's own export.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use pulih_app::{
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
 
 /// A client id from the path; anything else is simply not found.
@@ -70,11 +71,11 @@ pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Json<ClientRecord>, WebError> {
     let record = state
         .app
-        .client_record(&who.0.actor(), client_id(&id)?, View::Api, &origin)
+        .client_record(&who.0.actor(), id, View::Api, &origin)
         .await?;
     Ok(Json(record))
 }
@@ -84,11 +85,11 @@ pub async fn export(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<impl IntoResponse, WebError> {
     let record = state
         .app
-        .client_record(&who.0.actor(), client_id(&id)?, View::Export, &origin)
+        .client_record(&who.0.actor(), id, View::Export, &origin)
         .await?;
     let disposition = format!(
         "attachment; filename=\"pulih-{}.json\"",
@@ -102,14 +103,11 @@ pub async fn consent(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<ConsentInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
-    let fact = state
-        .app
-        .record_consent(&actor, client_id(&id)?, input, &origin)
-        .await?;
+    let fact = state.app.record_consent(&actor, id, input, &origin).await?;
     Ok(created(fact))
 }
 
@@ -125,7 +123,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path((id, consent)): Path<(String, String)>,
+    Found((id, consent)): Found<(ClientId, String)>,
     ApiJson(body): ApiJson<Withdrawal>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let input = WithdrawalInput {
@@ -136,7 +134,7 @@ pub async fn withdraw(
     let actor = who.0.actor();
     let fact = state
         .app
-        .withdraw_consent(&actor, client_id(&id)?, input, &origin)
+        .withdraw_consent(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -146,14 +144,11 @@ pub async fn episode(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
-    let fact = state
-        .app
-        .open_episode(&actor, client_id(&id)?, input, &origin)
-        .await?;
+    let fact = state.app.open_episode(&actor, id, input, &origin).await?;
     Ok(created(fact))
 }
 
@@ -169,7 +164,7 @@ pub async fn tat_assessment(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path((id, episode)): Path<(String, String)>,
+    Found((id, episode)): Found<(ClientId, String)>,
     ApiJson(body): ApiJson<Assessment>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let input = TatAssessmentInput {
@@ -180,7 +175,7 @@ pub async fn tat_assessment(
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_tat_assessment(&actor, client_id(&id)?, input, &origin)
+        .record_tat_assessment(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -198,14 +193,11 @@ pub async fn assist(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<AssistInput>,
 ) -> Result<(StatusCode, Json<AssistJson>), WebError> {
     let actor = who.0.actor();
-    let (fact, result) = state
-        .app
-        .screen_assist(&actor, client_id(&id)?, input, &origin)
-        .await?;
+    let (fact, result) = state.app.screen_assist(&actor, id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(AssistJson { id: fact, result })))
 }
 
@@ -214,14 +206,11 @@ pub async fn barc10(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<Barc10Input>,
 ) -> Result<(StatusCode, Json<Barc10Result>), WebError> {
     let actor = who.0.actor();
-    let result = state
-        .app
-        .screen_barc10(&actor, client_id(&id)?, input, &origin)
-        .await?;
+    let result = state.app.screen_barc10(&actor, id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(result)))
 }
 
@@ -230,13 +219,13 @@ pub async fn care_step(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<CareStepInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_care_step(&actor, client_id(&id)?, input, &origin)
+        .record_care_step(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -246,13 +235,13 @@ pub async fn care_plan(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<CarePlanInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_care_plan(&actor, client_id(&id)?, input, &origin)
+        .record_care_plan(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -269,14 +258,14 @@ pub async fn assign(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<Json<ClientSummary>, WebError> {
     let row = state
         .app
         .assign_client(
             &who.0.actor(),
-            client_id(&id)?,
+            id,
             body.version,
             body.assigned_to.as_deref(),
             &origin,
@@ -296,12 +285,12 @@ pub async fn erase(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(body): ApiJson<Erasure>,
 ) -> Result<Json<ClientSummary>, WebError> {
     let row = state
         .app
-        .erase_client(&who.0.actor(), client_id(&id)?, &body.confirm_code, &origin)
+        .erase_client(&who.0.actor(), id, &body.confirm_code, &origin)
         .await?;
     Ok(Json(ClientSummary::from(&row)))
 }

@@ -1,15 +1,16 @@
 //! Organisations as JSON.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use pulih_app::{AppError, NewOrg, Origin};
+use pulih_app::{NewOrg, Origin};
 use pulih_domain::ids::OrgId;
 use pulih_store::Organisation;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
 
 /// An organisation as the API shows it.
@@ -51,9 +52,8 @@ pub async fn list(
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<OrgId>,
 ) -> Result<Json<OrgJson>, WebError> {
-    let id: OrgId = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(state.app.org(&who.0.actor(), id).await?.into()))
 }
 

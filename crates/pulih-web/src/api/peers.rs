@@ -5,20 +5,16 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use pulih_app::{
-    AppError, Origin, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput,
-    PeerSessionView, SchoolInput, SchoolView,
+    Origin, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
+    SchoolInput, SchoolView,
 };
 use pulih_domain::ids::SchoolId;
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
-
-/// A school id from the path; anything else is not found.
-fn school_id(id: &str) -> Result<SchoolId, WebError> {
-    id.parse().map_err(|_| WebError::from(AppError::NotFound))
-}
 
 /// `GET /api/v1/villages/{code}/schools`: the schools with current peer educators and
 /// this year's sessions.
@@ -52,12 +48,9 @@ pub async fn add_school(
 pub async fn educator_history(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<SchoolId>,
 ) -> Result<Json<Items<PeerCountView>>, WebError> {
-    let items = state
-        .app
-        .peer_educator_history(&who.0.actor(), school_id(&id)?)
-        .await?;
+    let items = state.app.peer_educator_history(&who.0.actor(), id).await?;
     Ok(Json(Items { items }))
 }
 
@@ -66,12 +59,12 @@ pub async fn record_educators(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<SchoolId>,
     ApiJson(input): ApiJson<PeerCountInput>,
 ) -> Result<(StatusCode, Json<PeerCountView>), WebError> {
     let count = state
         .app
-        .record_peer_educators(&who.0.actor(), school_id(&id)?, input, &origin)
+        .record_peer_educators(&who.0.actor(), id, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(count)))
 }
@@ -80,12 +73,9 @@ pub async fn record_educators(
 pub async fn sessions(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<SchoolId>,
 ) -> Result<Json<Items<PeerSessionView>>, WebError> {
-    let items = state
-        .app
-        .school_sessions(&who.0.actor(), school_id(&id)?)
-        .await?;
+    let items = state.app.school_sessions(&who.0.actor(), id).await?;
     Ok(Json(Items { items }))
 }
 
@@ -94,12 +84,12 @@ pub async fn record_session(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<SchoolId>,
     ApiJson(input): ApiJson<PeerSessionInput>,
 ) -> Result<(StatusCode, Json<PeerSessionView>), WebError> {
     let session = state
         .app
-        .record_peer_session(&who.0.actor(), school_id(&id)?, input, &origin)
+        .record_peer_session(&who.0.actor(), id, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

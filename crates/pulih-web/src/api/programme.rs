@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pulih_app::{AppError, AssessmentView, IknInput, IkotanInput, Origin};
+use pulih_app::{AssessmentView, IknInput, IkotanInput, Origin};
 use pulih_domain::ids::AssessmentId;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::Rule;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
 
 async fn history(
@@ -53,9 +54,8 @@ pub async fn approve(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<AssessmentId>,
 ) -> Result<Json<AssessmentView>, WebError> {
-    let id: AssessmentId = id.parse().map_err(|_| WebError::from(AppError::NotFound))?;
     Ok(Json(
         state
             .app

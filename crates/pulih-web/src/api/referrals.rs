@@ -7,30 +7,25 @@ use pulih_app::{
     DeadlinesInput, MoveInput, NotificationView, Origin, ReferralDeadlines, ReferralInput,
     ReferralLine, ReferralOutcomes, ReferralView, Tray,
 };
-use pulih_domain::ids::ReferralId;
+use pulih_domain::ids::{ClientId, ReferralId};
 use serde::{Deserialize, Serialize};
 
-use super::clients::client_id;
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
-
-fn referral_id(id: &str) -> Result<ReferralId, WebError> {
-    id.parse()
-        .map_err(|_| WebError::from(pulih_app::AppError::NotFound))
-}
 
 /// `POST /api/v1/clients/{id}/referrals`: refers the client to a partner service.
 pub async fn send(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<ReferralInput>,
 ) -> Result<(StatusCode, Json<ReferralView>), WebError> {
     let view = state
         .app
-        .send_referral(&who.0.actor(), client_id(&id)?, input, &origin)
+        .send_referral(&who.0.actor(), id, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -39,12 +34,9 @@ pub async fn send(
 pub async fn of_client(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Json<Items<ReferralLine>>, WebError> {
-    let items = state
-        .app
-        .client_referrals(&who.0.actor(), client_id(&id)?)
-        .await?;
+    let items = state.app.client_referrals(&who.0.actor(), id).await?;
     Ok(Json(Items { items }))
 }
 
@@ -80,12 +72,9 @@ pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ReferralId>,
 ) -> Result<Json<ReferralView>, WebError> {
-    let view = state
-        .app
-        .referral(&who.0.actor(), referral_id(&id)?, &origin)
-        .await?;
+    let view = state.app.referral(&who.0.actor(), id, &origin).await?;
     Ok(Json(view))
 }
 
@@ -94,12 +83,12 @@ pub async fn make_move(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ReferralId>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<Json<ReferralView>, WebError> {
     let view = state
         .app
-        .move_referral(&who.0.actor(), referral_id(&id)?, input, &origin)
+        .move_referral(&who.0.actor(), id, input, &origin)
         .await?;
     Ok(Json(view))
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use pulih_app::AppError;
 use pulih_domain::region::{RegionCode, RegionLevel, TimeZone};
 use pulih_domain::region_import::ImportSummary;
@@ -10,6 +10,7 @@ use pulih_store::{Region, RegionHit};
 
 use super::Items;
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
 
 /// A region as the API shows it.
@@ -66,20 +67,13 @@ impl From<RegionHit> for HitJson {
     }
 }
 
-pub(crate) fn parse_code(code: &str) -> Result<RegionCode, WebError> {
-    RegionCode::parse(code).map_err(|_| AppError::NotFound.into())
-}
-
 /// `GET /api/v1/regions/{code}`.
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<RegionJson>, WebError> {
-    let region = state
-        .app
-        .region(&who.0.actor(), &parse_code(&code)?)
-        .await?;
+    let region = state.app.region(&who.0.actor(), &code).await?;
     Ok(Json(region.into()))
 }
 
@@ -87,12 +81,9 @@ pub async fn one(
 pub async fn children(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<RegionJson>>, WebError> {
-    let children = state
-        .app
-        .region_children(&who.0.actor(), &parse_code(&code)?)
-        .await?;
+    let children = state.app.region_children(&who.0.actor(), &code).await?;
     Ok(Json(Items {
         items: children.into_iter().map(Into::into).collect(),
     }))

@@ -14,11 +14,8 @@ use serde::Serialize;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
-
-fn id<T: std::str::FromStr>(text: &str) -> Result<T, WebError> {
-    text.parse().map_err(|_| WebError::from(AppError::NotFound))
-}
 
 /// `GET /api/v1/villages/{code}/ibm-unit`: the village's unit; 404 when none is formed.
 pub async fn village_unit(
@@ -49,9 +46,9 @@ pub async fn form(
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
 ) -> Result<Json<UnitView>, WebError> {
-    Ok(Json(state.app.unit(&who.0.actor(), id(&unit)?).await?))
+    Ok(Json(state.app.unit(&who.0.actor(), unit).await?))
 }
 
 /// `POST /api/v1/ibm-units/{id}/members`.
@@ -59,10 +56,9 @@ pub async fn add_member(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> Result<(StatusCode, Json<MemberView>), WebError> {
-    let unit: UnitId = id(&unit)?;
     let view = state
         .app
         .add_unit_member(&who.0.actor(), unit, input, &origin)
@@ -75,10 +71,9 @@ pub async fn change_member(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path((unit, user)): Path<(String, String)>,
+    Found((unit, user)): Found<(UnitId, UserId)>,
     ApiJson(input): ApiJson<MemberChange>,
 ) -> Result<Json<MemberView>, WebError> {
-    let (unit, user): (UnitId, UserId) = (id(&unit)?, id(&user)?);
     Ok(Json(
         state
             .app
@@ -92,10 +87,9 @@ pub async fn plan_training(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> Result<(StatusCode, Json<TrainingView>), WebError> {
-    let unit: UnitId = id(&unit)?;
     let view = state
         .app
         .plan_training(&who.0.actor(), unit, input, &origin)
@@ -107,9 +101,8 @@ pub async fn plan_training(
 pub async fn training(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(training): Path<String>,
+    Found(training): Found<TrainingId>,
 ) -> Result<Json<TrainingView>, WebError> {
-    let training: TrainingId = id(&training)?;
     Ok(Json(state.app.training(&who.0.actor(), training).await?))
 }
 
@@ -142,10 +135,9 @@ pub async fn attendance(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(training): Path<String>,
+    Found(training): Found<TrainingId>,
     ApiJson(input): ApiJson<AttendanceInput>,
 ) -> Result<Json<Issued>, WebError> {
-    let training: TrainingId = id(&training)?;
     let issued = state
         .app
         .record_attendance(&who.0.actor(), training, input, &origin)
@@ -160,10 +152,9 @@ pub async fn record_activity(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     ApiJson(input): ApiJson<ActivityInput>,
 ) -> Result<(StatusCode, Json<ActivityView>), WebError> {
-    let unit: UnitId = id(&unit)?;
     let view = state
         .app
         .record_activity(&who.0.actor(), unit, input, &origin)

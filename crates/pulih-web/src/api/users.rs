@@ -2,19 +2,16 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use pulih_app::{AppError, NewUser, Origin, PasswordReset};
+use pulih_app::{NewUser, Origin, PasswordReset};
 use pulih_domain::ids::UserId;
 
 use super::session::UserJson;
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
-
-fn user_id(id: &str) -> Result<UserId, WebError> {
-    id.parse().map_err(|_| AppError::NotFound.into())
-}
 
 /// A user with the one-time password just issued (shown once).
 #[derive(serde::Serialize)]
@@ -46,11 +43,9 @@ pub async fn list(
 pub async fn one(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<UserId>,
 ) -> Result<Json<UserJson>, WebError> {
-    Ok(Json(
-        state.app.user(&who.0.actor(), user_id(&id)?).await?.into(),
-    ))
+    Ok(Json(state.app.user(&who.0.actor(), id).await?.into()))
 }
 
 /// `POST /api/v1/users`: without `password`, a one-time password is generated and returned once.
@@ -77,14 +72,14 @@ pub struct Versioned {
 async fn set_disabled(
     state: &AppState,
     who: &CurrentUser,
-    id: &str,
+    id: UserId,
     disabled: bool,
     version: Option<i64>,
     origin: &Origin,
 ) -> Result<Json<UserJson>, WebError> {
     let user = state
         .app
-        .set_user_disabled(&who.0.actor(), user_id(id)?, disabled, version, origin)
+        .set_user_disabled(&who.0.actor(), id, disabled, version, origin)
         .await?;
     Ok(Json(user.into()))
 }
@@ -104,10 +99,10 @@ pub async fn disable(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<UserId>,
     body: Bytes,
 ) -> Result<Json<UserJson>, WebError> {
-    set_disabled(&state, &who, &id, true, version(&body)?, &origin).await
+    set_disabled(&state, &who, id, true, version(&body)?, &origin).await
 }
 
 /// `POST /api/v1/users/{id}/enable` with optional `{"version": N}`.
@@ -115,10 +110,10 @@ pub async fn enable(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<UserId>,
     body: Bytes,
 ) -> Result<Json<UserJson>, WebError> {
-    set_disabled(&state, &who, &id, false, version(&body)?, &origin).await
+    set_disabled(&state, &who, id, false, version(&body)?, &origin).await
 }
 
 /// `POST /api/v1/users/{id}/reset-password`: a new one-time password, returned once.
@@ -126,11 +121,11 @@ pub async fn reset_password(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<UserId>,
 ) -> Result<Json<IssuedJson>, WebError> {
     let reset = state
         .app
-        .reset_password(&who.0.actor(), user_id(&id)?, &origin)
+        .reset_password(&who.0.actor(), id, &origin)
         .await?;
     Ok(Json(issued(reset, true)))
 }

@@ -2,31 +2,33 @@
 //! the exit of a client; and a region's vocational outcome figures.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use pulih_app::{
-    AppError, CompletionInput, EnrolmentInput, ExitInput, Origin, PeriodInput, PlacementInput,
+    CompletionInput, EnrolmentInput, ExitInput, Origin, PeriodInput, PlacementInput,
     RetentionInput, VocationalOutcomes,
 };
 use pulih_domain::region::RegionCode;
 
 use super::ApiJson;
-use super::clients::{Created, client_id, created};
+use super::clients::{Created, created};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError};
+use pulih_domain::ids::ClientId;
 
 /// `POST /api/v1/clients/{id}/vocational/enrolments`.
 pub async fn enrolment(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<EnrolmentInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_enrolment(&actor, client_id(&id)?, input, &origin)
+        .record_enrolment(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -36,13 +38,13 @@ pub async fn completion(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_completion(&actor, client_id(&id)?, input, &origin)
+        .record_completion(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -52,13 +54,13 @@ pub async fn placement(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<PlacementInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_placement(&actor, client_id(&id)?, input, &origin)
+        .record_placement(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -68,13 +70,13 @@ pub async fn retention_check(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<RetentionInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
     let fact = state
         .app
-        .record_retention_check(&actor, client_id(&id)?, input, &origin)
+        .record_retention_check(&actor, id, input, &origin)
         .await?;
     Ok(created(fact))
 }
@@ -84,14 +86,11 @@ pub async fn exit(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     ApiJson(input): ApiJson<ExitInput>,
 ) -> Result<(StatusCode, Json<Created>), WebError> {
     let actor = who.0.actor();
-    let fact = state
-        .app
-        .record_exit(&actor, client_id(&id)?, input, &origin)
-        .await?;
+    let fact = state.app.record_exit(&actor, id, input, &origin).await?;
     Ok(created(fact))
 }
 
@@ -99,10 +98,9 @@ pub async fn exit(
 pub async fn outcomes(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(period): Query<PeriodInput>,
 ) -> Result<Json<VocationalOutcomes>, WebError> {
-    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let figures = state
         .app
         .vocational_outcomes(&who.0.actor(), &code, period)

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ActivityInput, AppError, Origin};
+use pulih_app::{ActivityInput, Origin};
 use pulih_domain::ids::UnitId;
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
 use pulih_domain::region::RegionCode;
@@ -16,6 +16,7 @@ use pulih_domain::region::RegionCode;
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -69,26 +70,14 @@ async fn page(
     }))
 }
 
-fn unit_id(text: &str) -> Result<UnitId, WebError> {
-    text.parse().map_err(|_| WebError::from(AppError::NotFound))
-}
-
 /// `GET /ibm-units/{id}/activities/new`: the form.
 pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
 ) -> Result<Response, WebError> {
-    page(
-        &state,
-        &headers,
-        &who,
-        unit_id(&unit)?,
-        None,
-        Errors::default(),
-    )
-    .await
+    page(&state, &headers, &who, unit, None, Errors::default()).await
 }
 
 /// A count typed in a form; blank or not a number is none.
@@ -131,10 +120,9 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let unit = unit_id(&unit)?;
     let form = FormData::checked(&who, pairs)?;
     match state
         .app

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, GrantView, Origin};
@@ -14,6 +14,7 @@ use pulih_domain::ids::{GrantId, UserId};
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 
@@ -157,11 +158,11 @@ pub async fn review(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<GrantId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
-    let grant: GrantId = id.parse().map_err(|_| AppError::NotFound)?;
+    let grant = id;
     let note = form.opt("note");
     let result = state
         .app

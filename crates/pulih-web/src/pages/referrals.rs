@@ -4,29 +4,25 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
-    AppError, MoveInput, NotificationView, Origin, ReferralInput, ReferralLine, ReferralView,
-    ServiceView, Tray, View,
+    MoveInput, NotificationView, Origin, ReferralInput, ReferralLine, ReferralView, ServiceView,
+    Tray, View,
 };
 use pulih_domain::account::Role;
 use pulih_domain::ids::{ClientId, ReferralId};
 
 use super::clients::{Errors, FormData, refused, with_status};
 use super::{Nav, frame, render};
-use crate::api::clients::client_id;
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 
 /// The form pairs of a POST.
 type Pairs = Form<Vec<(String, String)>>;
-
-fn referral_id(id: &str) -> Result<ReferralId, WebError> {
-    id.parse().map_err(|_| WebError::from(AppError::NotFound))
-}
 
 #[derive(Template)]
 #[template(path = "referrals/index.html")]
@@ -93,9 +89,9 @@ pub async fn show(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ReferralId>,
 ) -> Result<Response, WebError> {
-    show_page(&state, &headers, &who, &origin, referral_id(&id)?, None).await
+    show_page(&state, &headers, &who, &origin, id, None).await
 }
 
 /// `POST /referrals/{id}/moves`: one move from the referral page.
@@ -104,10 +100,9 @@ pub async fn make_move(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ReferralId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = referral_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = MoveInput {
         step: form.get("move").to_owned(),
@@ -201,9 +196,9 @@ pub async fn of_client(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
-    client_page(&state, &headers, &who, &origin, client_id(&id)?, None).await
+    client_page(&state, &headers, &who, &origin, id, None).await
 }
 
 /// `POST /clients/{id}/referrals`: refers the client; on success, the referral's page.
@@ -212,10 +207,9 @@ pub async fn send(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = ReferralInput {
         service_id: form.get("service_id").to_owned(),

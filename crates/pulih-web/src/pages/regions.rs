@@ -1,7 +1,7 @@
 //! The region tree: provinces, each node with breadcrumb and children, and name search.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{AppError, RegionPage};
@@ -10,6 +10,7 @@ use pulih_store::{Region, RegionHit};
 
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -88,9 +89,8 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
-    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let mut page = state.app.region_page(&who.0.actor(), &code).await?;
     let map = page
         .programme

@@ -7,8 +7,8 @@ use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
-    AppError, AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView,
-    UnitInput, UnitView,
+    AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView, UnitInput,
+    UnitView,
 };
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
@@ -19,12 +19,9 @@ use pulih_store::User;
 use super::clients::FormData;
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
-
-fn id<T: std::str::FromStr>(text: &str) -> Result<T, WebError> {
-    text.parse().map_err(|_| WebError::from(AppError::NotFound))
-}
 
 #[derive(Template)]
 #[template(path = "units/show.html")]
@@ -62,10 +59,10 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
-    let unit = state.app.unit(&actor, id(&unit)?).await?;
+    let unit = state.app.unit(&actor, unit).await?;
     let place = Scope::Region(unit.village.clone());
     let manager = authorize(&actor, Action::ManageUnits, &place).is_ok();
     let may_record = authorize(&actor, Action::RecordActivity, &place).is_ok();
@@ -126,10 +123,9 @@ pub async fn add_member(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let unit: UnitId = id(&unit)?;
     let form = FormData::checked(&who, pairs)?;
     let input = MemberInput {
         user_id: form.get("user_id").to_owned(),
@@ -149,10 +145,9 @@ pub async fn change_member(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path((unit, user)): Path<(String, String)>,
+    Found((unit, user)): Found<(UnitId, UserId)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (unit, user): (UnitId, UserId) = (id(&unit)?, id(&user)?);
     let form = FormData::checked(&who, pairs)?;
     let input = MemberChange {
         phone: form.opt("phone"),
@@ -173,10 +168,9 @@ pub async fn plan_training(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(unit): Path<String>,
+    Found(unit): Found<UnitId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let unit: UnitId = id(&unit)?;
     let form = FormData::checked(&who, pairs)?;
     let lines = |name: &str| form.get(name).lines().map(str::to_owned).collect();
     let input = TrainingInput {
@@ -199,10 +193,10 @@ pub async fn training(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(training): Path<String>,
+    Found(training): Found<TrainingId>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
-    let training = state.app.training(&actor, id(&training)?).await?;
+    let training = state.app.training(&actor, training).await?;
     let unit = state.app.unit(&actor, training.unit).await?;
     let place = Scope::Region(training.village.clone());
     let manager = authorize(&actor, Action::ManageUnits, &place).is_ok();
@@ -243,10 +237,9 @@ pub async fn attendance(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(training): Path<String>,
+    Found(training): Found<TrainingId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let training: TrainingId = id(&training)?;
     let form = FormData::checked(&who, pairs)?;
     let input = AttendanceInput {
         day: form.get("day").to_owned(),

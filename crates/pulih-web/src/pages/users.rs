@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, NewUser, Origin};
@@ -14,6 +14,7 @@ use pulih_store::{Organisation, User};
 
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -167,11 +168,10 @@ pub async fn act(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path((id, action)): Path<(String, String)>,
+    Found((id, action)): Found<(UserId, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
-    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
     let actor = who.0.actor();
     match action.as_str() {
         "disable" | "enable" => {

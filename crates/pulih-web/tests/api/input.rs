@@ -11,6 +11,7 @@ crate::on_both_backends!(
     invalid_fields_are_named_and_nothing_is_written,
     a_duplicate_username_is_refused_with_the_field_named,
     errors_follow_the_language_of_the_user,
+    a_malformed_id_in_a_path_is_as_unknown_as_a_well_formed_one,
 );
 
 async fn malformed_or_mistyped_json_is_a_clear_bad_request(app: TestApp) {
@@ -163,4 +164,32 @@ async fn errors_follow_the_language_of_the_user(app: TestApp) {
         cookie.body["error"]["fields"]["name"],
         "Organisation names have 2–200 characters."
     );
+}
+
+/// A path never tells a malformed id from an id of nothing: both are the same 404.
+async fn a_malformed_id_in_a_path_is_as_unknown_as_a_well_formed_one(app: TestApp) {
+    let unknown = "0192f5a0-0000-7000-8000-000000000000";
+    for collection in [
+        "organisations",
+        "users",
+        "clients",
+        "ibm-units",
+        "trainings",
+        "referrals",
+    ] {
+        let well_formed = app
+            .get(&format!("/api/v1/{collection}/{unknown}"), &app.root_token)
+            .await;
+        assert_eq!(well_formed.status, StatusCode::NOT_FOUND, "{collection}");
+        for bad in ["abc", "1", "0192f5a0-0000-7000-8000-00000000000Z"] {
+            let malformed = app
+                .get(&format!("/api/v1/{collection}/{bad}"), &app.root_token)
+                .await;
+            assert_eq!(
+                (malformed.status, &malformed.body),
+                (well_formed.status, &well_formed.body),
+                "{collection}/{bad}"
+            );
+        }
+    }
 }

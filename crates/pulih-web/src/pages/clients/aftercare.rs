@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
@@ -15,8 +15,9 @@ use pulih_app::{
 use pulih_domain::aftercare::DEFAULT_WEEKS;
 use pulih_domain::ids::ClientId;
 
-use super::{Errors, FormData, client_id, refused, with_status};
+use super::{Errors, FormData, refused, with_status};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -108,19 +109,10 @@ pub async fn show(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Query(opened): Query<Opened>,
 ) -> Result<Response, WebError> {
-    page(
-        &state,
-        &headers,
-        &who,
-        &origin,
-        client_id(&id)?,
-        None,
-        opened,
-    )
-    .await
+    page(&state, &headers, &who, &origin, id, None, opened).await
 }
 
 /// After a form was sent: back to the page (with the relapse form offered when the
@@ -170,10 +162,9 @@ pub async fn plan_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = AftercarePlanInput {
         discharged_on: form.get("discharged_on").to_owned(),
@@ -202,10 +193,9 @@ pub async fn follow_up_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let answered = (1..=10).any(|n| form.opt(&barc_field(n)).is_some());
     let barc10 = answered.then(|| {
@@ -242,10 +232,9 @@ pub async fn end_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = AftercareEndInput {
         ended_on: form.opt("ended_on"),
@@ -273,10 +262,9 @@ pub async fn relapse_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = RelapseInput {
         relapsed_on: form.opt("relapsed_on"),

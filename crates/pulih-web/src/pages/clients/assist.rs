@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::Origin;
@@ -14,8 +14,9 @@ use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, RawAssist, Sub
 use pulih_domain::ids::ClientId;
 
 use super::forms::{self, QUESTIONS, assist_field};
-use super::{Errors, FormData, Sent, client_id, label, may_record, sent, with_status};
+use super::{Errors, FormData, Sent, label, may_record, sent, with_status};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -120,9 +121,8 @@ pub async fn assist_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     may_record(&state, &who, id).await?;
     Ok(page(
         &state,
@@ -140,10 +140,9 @@ pub async fn assist_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = forms::assist(&form);
     let result = state
@@ -166,10 +165,10 @@ pub async fn assist_preview(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    may_record(&state, &who, client_id(&id)?).await?;
+    may_record(&state, &who, id).await?;
     let form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(lang_of(&headers));
     let (result, problems) = preview(&t, &form);

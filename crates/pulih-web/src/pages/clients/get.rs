@@ -4,15 +4,16 @@
 //! Only the erasure page reads the record, to show what will be erased.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pulih_app::{Origin, View};
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::ClientId;
 
-use super::{Errors, FormData, client_id, may_record, wib_today, with_status};
+use super::{Errors, FormData, may_record, wib_today, with_status};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -152,11 +153,10 @@ async fn open(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    id: &str,
+    id: ClientId,
     which: Which,
     form: FormData,
 ) -> Result<Response, WebError> {
-    let id = client_id(id)?;
     may_record(state, who, id).await?;
     let p = parts(state, headers, who, id, which, form, Errors::default());
     Ok(form_page(which, p, StatusCode::OK))
@@ -167,14 +167,14 @@ pub async fn consent_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
     let form = FormData::default()
         .with("services", "1")
         .with("given_by", "client")
         .with("method", "signed_form")
         .with("given_on", wib_today());
-    open(&state, &headers, &who, &id, Which::Consent, form).await
+    open(&state, &headers, &who, id, Which::Consent, form).await
 }
 
 /// `GET /clients/{id}/episode`.
@@ -182,13 +182,13 @@ pub async fn episode_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
     open(
         &state,
         &headers,
         &who,
-        &id,
+        id,
         Which::Episode,
         FormData::default(),
     )
@@ -200,13 +200,13 @@ pub async fn barc10_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
     open(
         &state,
         &headers,
         &who,
-        &id,
+        id,
         Which::Barc10,
         FormData::default(),
     )
@@ -225,14 +225,14 @@ pub async fn care_plan_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Query(q): Query<Revises>,
 ) -> Result<Response, WebError> {
     let mut form = FormData::default();
     if let Some(plan) = q.revises.filter(|p| !p.trim().is_empty()) {
         form = form.with("revises", plan);
     }
-    open(&state, &headers, &who, &id, Which::CarePlan, form).await
+    open(&state, &headers, &who, id, Which::CarePlan, form).await
 }
 
 #[derive(Template)]
@@ -280,9 +280,8 @@ pub async fn erase_form(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let erase = pulih_domain::client_access::ClientAction::Erase;
     state.app.may(&who.0.actor(), id, erase).await?;
     erase_page(&state, &headers, &who, &origin, id, None).await

@@ -3,7 +3,7 @@
 //! again with its messages.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{AppError, AppResult, Origin, TatAssessmentInput, WithdrawalInput};
@@ -11,8 +11,9 @@ use pulih_domain::ids::ClientId;
 
 use super::get::{Which, erase_page, form_page, parts};
 use super::record::record_page;
-use super::{FormData, Sent, client_id, forms, sent};
+use super::{FormData, Sent, forms, sent};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::{AppState, WebError, lang_of};
 
 /// The form pairs of a POST.
@@ -65,10 +66,9 @@ pub async fn consent_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = forms::consent(&form);
     let result = state
@@ -84,10 +84,9 @@ pub async fn withdraw(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path((id, consent)): Path<(String, String)>,
+    Found((id, consent)): Found<(ClientId, String)>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let name = format!("withdraw-{consent}");
     let input = WithdrawalInput {
@@ -108,10 +107,9 @@ pub async fn episode_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let result = match forms::episode(&form) {
         Ok(input) => {
@@ -131,10 +129,9 @@ pub async fn assess(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path((id, episode)): Path<(String, String)>,
+    Found((id, episode)): Found<(ClientId, String)>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let name = format!("assess-{episode}");
     let input = TatAssessmentInput {
@@ -156,10 +153,9 @@ pub async fn barc10_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = forms::barc10(&form);
     let result = state
@@ -175,10 +171,9 @@ pub async fn care_step(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = forms::care_step(&form);
     let result = state
@@ -203,10 +198,9 @@ pub async fn care_plan_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let input = forms::care_plan(&form);
     let result = state
@@ -222,10 +216,9 @@ pub async fn assign(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let version = form
         .get("version")
@@ -255,10 +248,9 @@ pub async fn erase(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let form = FormData::checked(&who, pairs)?;
     let confirm = form.get("confirm_code").to_owned();
     let result = state

@@ -2,7 +2,7 @@
 //! forms that are sent from it; and `/clients/{id}/export`, the client's own copy.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -12,8 +12,9 @@ use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId, UserId};
 
 use super::chart::{Chart, barc_chart};
-use super::{Errors, FormData, client_id, with_status};
+use super::{Errors, FormData, with_status};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -202,10 +203,9 @@ pub async fn show(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
     Query(notice): Query<Notice>,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let saved = notice.saved.is_some();
     record_page(&state, &headers, &who, &origin, id, None, saved).await
 }
@@ -216,9 +216,8 @@ pub async fn export(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(id): Path<String>,
+    Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
-    let id = client_id(&id)?;
     let r = state
         .app
         .client_record(&who.0.actor(), id, View::Export, &origin)

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pulih_app::{
@@ -14,8 +14,9 @@ use pulih_app::{
 use pulih_domain::ids::ClientId;
 use pulih_domain::region::Scope;
 
-use super::{Errors, FormData, Sent, client_id, may_record, sent, with_status};
+use super::{Errors, FormData, Sent, may_record, sent, with_status};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
@@ -125,10 +126,10 @@ pub async fn vocational_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path((id, step)): Path<(String, String)>,
+    Found((id, step)): Found<(ClientId, String)>,
     Query(q): Query<Month>,
 ) -> Result<Response, WebError> {
-    let (id, step) = (client_id(&id)?, VocStep::parse(&step)?);
+    let step = VocStep::parse(&step)?;
     may_record(&state, &who, id).await?;
     let mut form = FormData::default();
     if let Some(m) = q.month.filter(|m| !m.trim().is_empty()) {
@@ -217,10 +218,10 @@ pub async fn vocational_save(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path((id, step)): Path<(String, String)>,
+    Found((id, step)): Found<(ClientId, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (id, step) = (client_id(&id)?, VocStep::parse(&step)?);
+    let step = VocStep::parse(&step)?;
     let form = FormData::checked(&who, pairs)?;
     let result = save(&state, &who, &origin, (id, step), &form).await;
     let t = state.i18n.tr(lang_of(&headers));
