@@ -22,8 +22,9 @@ use super::aftercare_view::{
     AftercareStatus, FollowUpPlain, PlanPlain, PlanSealed, RelapseSealed, aftercare_status,
 };
 use super::facts::{fact_date, keys};
+use super::note::Note;
 use super::record::FactCheck;
-use super::timeline::{Draft, Fact, FactBody, Note};
+use super::timeline::{Draft, Fact, FactBody};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};
 

@@ -12,7 +12,8 @@ use pulih_domain::ids::FactId;
 use pulih_store::ClientFact;
 use serde::{Deserialize, Serialize};
 
-use super::timeline::{Fact, FactBody, Note, plain};
+use super::note::Note;
+use super::timeline::{Fact, FactBody, plain};
 use crate::keys::open_json;
 use crate::{AppError, AppResult};
 

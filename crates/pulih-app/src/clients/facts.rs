@@ -27,10 +27,9 @@ use super::inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
+use super::note::Note;
 use super::record::FactCheck;
-use super::timeline::{
-    ConsentNames, Draft, EpisodeSealed, FactBody, Note, OutreachPlain, StepSealed,
-};
+use super::timeline::{ConsentNames, Draft, EpisodeSealed, FactBody, OutreachPlain, StepSealed};
 use super::{Reached, client_record};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};

@@ -9,6 +9,8 @@ mod aftercare_view;
 mod facts;
 mod follow_ups;
 mod inputs;
+mod note;
+mod opened;
 mod read;
 mod record;
 mod register;

@@ -135,7 +135,7 @@ impl App {
         let stored = self.store.facts(&[row.id], &[]).await?;
         let mut facts = stored
             .iter()
-            .map(|f| timeline::open(f, key.as_ref()))
+            .map(|f| super::opened::open(f, key.as_ref()))
             .collect::<AppResult<Vec<_>>>()?;
         timeline::link(&mut facts);
         let consents = timeline::consents(&stored)?

@@ -15,8 +15,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Reached;
+use super::note::Note;
 use super::record::FactCheck;
-use super::timeline::{Draft, Note};
+use super::timeline::Draft;
 use super::vocational_view::{
     CompletionSealed, EnrolmentPlain, EnrolmentSealed, ExitPlain, NOT_WORKING, PlacementPlain,
     PlacementSealed, RetentionPlain, WORKING, step,

@@ -11,7 +11,7 @@ use pulih_domain::vocational::{
 use pulih_store::ClientFact;
 use serde::{Deserialize, Serialize};
 
-use super::timeline::Note;
+use super::note::Note;
 use crate::keys::open_json;
 use crate::{AppError, AppResult};
 
