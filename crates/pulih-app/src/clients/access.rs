@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::care::{Review, break_glass_reason};
 use pulih_domain::client::ClientCode;
-use pulih_domain::client_access::{ClientAction, authorize_client};
+use pulih_domain::client_access::{ClientAction, may_break_glass};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::optional_text;
 use pulih_domain::region::RegionCode;
@@ -13,7 +13,7 @@ use pulih_store::{ClientRow, Grant, GrantReview, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{client_record, place_of};
+use super::client_record;
 use crate::error::Fields;
 use crate::keys::{open_json, seal_json};
 use crate::{App, AppError, AppResult, Origin, Record};
@@ -68,6 +68,9 @@ impl App {
         reason: &str,
         origin: &Origin,
     ) -> AppResult<Opened> {
+        // Who may break the glass is decided before the code is looked up: the answer
+        // never tells anyone else whether a code belongs to a client.
+        may_break_glass(actor)?;
         let mut f = Fields::default();
         let code = f.check("code", ClientCode::parse(code));
         let reason = f.check("reason", break_glass_reason(reason));
@@ -79,7 +82,6 @@ impl App {
             .client_by_code(&code)
             .await?
             .ok_or(AppError::invalid("code", "invalid.client_code_unknown"))?;
-        authorize_client(actor, ClientAction::BreakGlass, &place_of(&row), false)?;
         let key = self
             .keys
             .client_key(&row)?

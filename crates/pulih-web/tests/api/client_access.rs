@@ -194,6 +194,24 @@ async fn break_glass_access_is_time_limited_flagged_and_reviewed(app: TestApp) {
         StatusCode::FORBIDDEN,
         "only coordinators break the glass"
     );
+    // and the refusal is the same whether or not the code belongs to a client
+    let last = code.chars().last().expect("a code");
+    let other = if last == '0' { '1' } else { '0' };
+    let unknown = format!("{}{other}", &code[..code.len() - 1]);
+    for probe in [unknown.as_str(), "bukan-kode"] {
+        let probed = app
+            .post(
+                "/api/v1/break-glass",
+                &token,
+                json!({"code": probe, "reason": "klien dirawat darurat di RSUD"}),
+            )
+            .await;
+        assert_eq!(
+            (probed.status, &probed.body),
+            (r.status, &r.body),
+            "{probe}"
+        );
+    }
     let reason = "Klien dirawat darurat di RSUD Sanggau, perlu riwayat";
     let r = app
         .post(
