@@ -1,6 +1,7 @@
 //! User accounts: creation by administrators, disabling, password changes and resets,
 //! and the bootstrap administrator of a new installation.
 
+use chrono::{DateTime, Utc};
 use pulih_domain::account::{DisplayName, NewPassword, Role, Username};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::{Action, Actor, authorize};
@@ -13,6 +14,48 @@ use serde_json::json;
 use crate::error::Fields;
 use crate::secrets::one_time_password;
 use crate::{App, AppError, AppResult, Authenticated, Origin, Record};
+
+/// A user as the edge sees it: everything but the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserView {
+    /// Id.
+    pub id: UserId,
+    /// Login name, lower-case.
+    pub username: String,
+    /// Name shown to colleagues.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation.
+    pub org_id: OrgId,
+    /// Region scope.
+    pub scope: Scope,
+    /// Whether the account is disabled.
+    pub disabled: bool,
+    /// Whether the user must choose a new password at next login.
+    pub must_change_password: bool,
+    /// Version, raised by every update.
+    pub version: i64,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            org_id: u.org_id,
+            scope: u.scope,
+            disabled: u.disabled,
+            must_change_password: u.must_change_password,
+            version: u.version,
+            created_at: u.created_at,
+        }
+    }
+}
 
 /// A user as an administrator types it in; every field is checked.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -36,18 +79,18 @@ pub struct NewUser {
 #[derive(Debug, Clone)]
 pub struct PasswordReset {
     /// The user.
-    pub user: User,
+    pub user: UserView,
     /// The one-time password, shown once and never stored in clear (a repeat of the
     /// request with its idempotency key is answered with the user's id only).
     pub password: String,
 }
 
 impl App {
-    fn user_record(user: &User) -> Record<'_> {
+    fn user_record(id: UserId, scope: &Scope) -> Record<'_> {
         Record {
             kind: "user",
-            id: Some(user.id.to_string()),
-            region: user.scope.as_str(),
+            id: Some(id.to_string()),
+            region: scope.as_str(),
         }
     }
 
@@ -134,14 +177,14 @@ impl App {
         let event = self.event(
             Some(actor),
             "user.create",
-            Self::user_record(&user),
+            Self::user_record(user.id, &user.scope),
             origin,
             json!({ "role": role.as_str() }),
         );
         let id = self.insert_user(Some(actor), origin, user, event).await?;
         Ok(PasswordReset {
             password,
-            user: self.store.user(id).await?.ok_or(AppError::NotFound)?,
+            user: self.store.user(id).await?.ok_or(AppError::NotFound)?.into(),
         })
     }
 
@@ -170,7 +213,7 @@ impl App {
         origin: &Origin,
         update: UserUpdate,
         event: AuditEvent,
-    ) -> AppResult<User> {
+    ) -> AppResult<UserView> {
         let id = update.id;
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
@@ -180,25 +223,26 @@ impl App {
             })
         })
         .await?;
-        self.store.user(id).await?.ok_or(AppError::NotFound)
+        Ok(self.store.user(id).await?.ok_or(AppError::NotFound)?.into())
     }
 
     /// Users inside the actor's scope.
     #[tracing::instrument(skip_all)]
-    pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<User>> {
+    pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<UserView>> {
         authorize(actor, Action::ViewUsers, &actor.scope)?;
-        Ok(self.store.list_users(&actor.scope).await?)
+        let users = self.store.list_users(&actor.scope).await?;
+        Ok(users.into_iter().map(UserView::from).collect())
     }
 
     /// One user the actor may see.
     #[tracing::instrument(skip_all, fields(user = %id))]
-    pub async fn user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
+    pub async fn user(&self, actor: &Actor, id: UserId) -> AppResult<UserView> {
         let user = self.store.user(id).await?.ok_or(AppError::NotFound)?;
         authorize(actor, Action::ViewUsers, &user.scope).map_err(|_| AppError::NotFound)?;
-        Ok(user)
+        Ok(user.into())
     }
 
-    async fn managed_user(&self, actor: &Actor, id: UserId) -> AppResult<User> {
+    async fn managed_user(&self, actor: &Actor, id: UserId) -> AppResult<UserView> {
         let user = self.user(actor, id).await?;
         authorize(actor, Action::ManageUsers, &user.scope)?;
         Ok(user)
@@ -214,7 +258,7 @@ impl App {
         disabled: bool,
         version: Option<i64>,
         origin: &Origin,
-    ) -> AppResult<User> {
+    ) -> AppResult<UserView> {
         let user = self.managed_user(actor, id).await?;
         if user.id == actor.user_id {
             return Err(AppError::Conflict("conflict.self_disable"));
@@ -234,7 +278,7 @@ impl App {
         let event = self.event(
             Some(actor),
             action,
-            Self::user_record(&user),
+            Self::user_record(user.id, &user.scope),
             origin,
             json!({}),
         );
@@ -261,7 +305,7 @@ impl App {
         let event = self.event(
             Some(actor),
             "user.reset_password",
-            Self::user_record(&user),
+            Self::user_record(user.id, &user.scope),
             origin,
             json!({}),
         );
@@ -277,15 +321,21 @@ impl App {
         current: &str,
         new: &str,
         origin: &Origin,
-    ) -> AppResult<User> {
+    ) -> AppResult<UserView> {
         let actor = who.actor();
         authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
         let mut fields = Fields::default();
         let username =
             Username::parse(&who.user.username).map_err(|e| AppError::Internal(e.to_string()))?;
         let new = fields.check("new_password", NewPassword::parse(new, &username));
+        // the hash is read here, where it is checked: the edge never holds it
+        let stored = self
+            .store
+            .user(who.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !self
-            .verify_password(current.to_owned(), who.user.password_hash.clone())
+            .verify_password(current.to_owned(), stored.password_hash)
             .await?
         {
             fields.add("current_password", "invalid.current_password");
@@ -305,7 +355,7 @@ impl App {
         let event = self.event(
             Some(&actor),
             "user.change_password",
-            Self::user_record(&who.user),
+            Self::user_record(who.user.id, &who.user.scope),
             origin,
             json!({}),
         );
@@ -383,13 +433,16 @@ impl App {
         let event = self.event(
             None,
             "user.create",
-            Self::user_record(&user),
+            Self::user_record(user.id, &user.scope),
             &Origin::local(),
             json!({ "role": "admin", "bootstrap": true }),
         );
         self.insert_user(None, &Origin::local(), user.clone(), event)
             .await?;
-        Ok(PasswordReset { user, password })
+        Ok(PasswordReset {
+            user: user.into(),
+            password,
+        })
     }
 
     /// Whether any user exists yet.

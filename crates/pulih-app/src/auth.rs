@@ -3,11 +3,11 @@
 use chrono::Duration;
 use pulih_domain::authz::Actor;
 use pulih_domain::ids::SessionId;
-use pulih_store::{Session, SessionKind, User};
+use pulih_store::{Session, SessionKind};
 use serde_json::json;
 
 use crate::secrets::{DUMMY_HASH, random_token, token_hash};
-use crate::{App, AppError, AppResult, Origin, Record};
+use crate::{App, AppError, AppResult, Origin, Record, UserView};
 
 /// Browser session or API token.
 pub type LoginKind = SessionKind;
@@ -20,7 +20,7 @@ pub struct Login {
     /// The stored session.
     pub session: Session,
     /// Who logged in.
-    pub user: User,
+    pub user: UserView,
 }
 
 /// A request's verified identity.
@@ -29,7 +29,7 @@ pub struct Authenticated {
     /// The session or token used.
     pub session: Session,
     /// Its user, as stored now.
-    pub user: User,
+    pub user: UserView,
 }
 
 impl Authenticated {
@@ -96,7 +96,7 @@ impl App {
         };
         let actor = Authenticated {
             session: session.clone(),
-            user: user.clone(),
+            user: user.clone().into(),
         }
         .actor();
         let event = self.event(Some(&actor), action, record, origin, json!({}));
@@ -113,7 +113,7 @@ impl App {
         Ok(Login {
             token,
             session,
-            user,
+            user: user.into(),
         })
     }
 
@@ -144,7 +144,10 @@ impl App {
         if user.disabled {
             return Err(AppError::Unauthenticated);
         }
-        Ok(Authenticated { session, user })
+        Ok(Authenticated {
+            session,
+            user: user.into(),
+        })
     }
 
     /// Ends a browser session or revokes an API token.

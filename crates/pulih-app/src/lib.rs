@@ -40,7 +40,7 @@ use pulih_domain::ids::UserId;
 use pulih_domain::region::RegionCode;
 use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
-pub use accounts::{NewUser, PasswordReset};
+pub use accounts::{NewUser, PasswordReset, UserView};
 pub use audit::VerifyReport;
 pub use auth::{Authenticated, Login, LoginKind};
 pub use bersinar::{
@@ -61,6 +61,8 @@ pub use peers::{
     SchoolInput, SchoolView, VillagePeers,
 };
 pub use programme::{AssessmentView, IknInput, IkotanInput};
+/// Records the edge shows as they are stored: nothing in them is sealed or secret.
+pub use pulih_store::{BersinarStep, Certificate, Organisation, Region, RegionChange, RegionHit};
 pub use referrals::*;
 pub use region_page::{RegionPage, RegionRights};
 pub use regions::RegionView;

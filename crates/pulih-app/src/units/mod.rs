@@ -491,7 +491,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: &UnitView,
-    ) -> AppResult<Vec<pulih_store::User>> {
+    ) -> AppResult<Vec<crate::UserView>> {
         authorize(
             actor,
             Action::ManageUnits,

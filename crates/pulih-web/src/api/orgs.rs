@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use pulih_app::Organisation;
 use pulih_app::{NewOrg, Origin};
 use pulih_domain::ids::OrgId;
-use pulih_store::Organisation;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;

@@ -215,8 +215,8 @@ pub struct StepJson {
     recorded_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<pulih_store::BersinarStep> for StepJson {
-    fn from(s: pulih_store::BersinarStep) -> Self {
+impl From<pulih_app::BersinarStep> for StepJson {
+    fn from(s: pulih_app::BersinarStep) -> Self {
         let (decree_number, decree_date, decree_issuer) = match s.decree {
             Some((n, d, i)) => (Some(n), Some(d), Some(i)),
             None => (None, None, None),

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use pulih_app::AppError;
+use pulih_app::{Region, RegionHit};
 use pulih_domain::region::{RegionCode, RegionLevel, TimeZone};
 use pulih_domain::region_import::ImportSummary;
-use pulih_store::{Region, RegionHit};
 
 use super::Items;
 use crate::auth::CurrentUser;

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use pulih_app::UserView;
 use pulih_app::{LoginKind, Origin};
-use pulih_store::User;
 
 use super::ApiJson;
 use crate::auth::CurrentUser;
@@ -34,8 +34,8 @@ pub struct UserJson {
     created_at: DateTime<Utc>,
 }
 
-impl From<User> for UserJson {
-    fn from(u: User) -> Self {
+impl From<UserView> for UserJson {
+    fn from(u: UserView) -> Self {
         Self {
             id: u.id.to_string(),
             username: u.username,

@@ -4,12 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use pulih_app::Certificate;
 use pulih_app::{
     ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView,
     Origin, TrainingInput, TrainingView, UnitInput, UnitView,
 };
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
-use pulih_store::Certificate;
 use serde::Serialize;
 
 use super::{ApiJson, Items};

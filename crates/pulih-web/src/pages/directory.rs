@@ -9,12 +9,12 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use pulih_app::Organisation;
 use pulih_app::{AppError, Origin, ServiceInput, ServiceView};
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::directory::MAX_CAPACITY;
 use pulih_domain::referral::ServiceType;
-use pulih_store::Organisation;
 use serde::Deserialize;
 
 use super::{Nav, field_errors, frame, render};

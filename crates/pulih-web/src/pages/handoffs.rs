@@ -6,10 +6,10 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::Region;
 use pulih_app::{BulkInput, HandoffInput, HandoffView, Origin};
 use pulih_domain::handoff::HandoffKind;
 use pulih_domain::region::{RegionLevel, Scope};
-use pulih_store::Region;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};

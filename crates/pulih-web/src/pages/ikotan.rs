@@ -8,11 +8,11 @@ use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
+use pulih_app::Region;
 use pulih_app::{AppError, IkotanInput, Origin};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::programme::ikotan::Variable;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::Region;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};

@@ -252,10 +252,10 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pulih_app::Region;
     use pulih_domain::boundary::RawGeometry;
     use pulih_domain::programme::bersinar::Status;
     use pulih_domain::programme::ikn::Category;
-    use pulih_store::Region;
 
     fn village(code: &str, lat: Option<f64>, lon: f64) -> VillageProgramme {
         VillageProgramme {

@@ -7,9 +7,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::Organisation;
 use pulih_app::{NewOrg, Origin};
 use pulih_domain::org::OrgType;
-use pulih_store::Organisation;
 
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};

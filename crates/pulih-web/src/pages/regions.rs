@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{AppError, RegionPage};
+use pulih_app::{Region, RegionHit};
 use pulih_domain::region::{RegionCode, RegionLevel};
-use pulih_store::{Region, RegionHit};
 
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;

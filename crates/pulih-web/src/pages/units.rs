@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::UserView;
 use pulih_app::{
     AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView, UnitInput,
     UnitView,
@@ -14,7 +15,6 @@ use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;
 use pulih_domain::region::Scope;
-use pulih_store::User;
 
 use super::clients::FormData;
 use super::{Nav, frame, render};
@@ -30,7 +30,7 @@ struct UnitPage<'a> {
     nav: Nav,
     unit: UnitView,
     /// Agents who could join, for managers.
-    candidates: Vec<User>,
+    candidates: Vec<UserView>,
     manager: bool,
     may_record: bool,
 }

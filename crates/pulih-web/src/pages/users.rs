@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, NewUser, Origin};
+use pulih_app::{Organisation, UserView};
 use pulih_domain::account::Role;
 use pulih_domain::ids::UserId;
-use pulih_store::{Organisation, User};
 
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};
@@ -23,7 +23,7 @@ use crate::{AppState, WebError};
 struct UsersPage<'a> {
     t: Tr<'a>,
     nav: Nav,
-    users: Vec<User>,
+    users: Vec<UserView>,
     orgs: Vec<Organisation>,
     roles: [Role; 7],
     form: UserForm,
