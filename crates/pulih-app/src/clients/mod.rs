@@ -11,6 +11,7 @@ mod follow_ups;
 mod inputs;
 mod note;
 mod opened;
+mod page;
 mod read;
 mod record;
 mod register;
@@ -41,6 +42,7 @@ pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
     EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
+pub use page::{ClientPage, Worker};
 pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, View};
 pub(crate) use record::FactCheck;

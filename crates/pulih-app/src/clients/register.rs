@@ -255,9 +255,7 @@ impl App {
                     Err(_) => None,
                 };
                 let fits = user.as_ref().is_some_and(|u| {
-                    matches!(u.role, Role::Agent | Role::Counsellor)
-                        && !u.disabled
-                        && u.scope.covers(&reached.row.region)
+                    super::page::may_take(u.role, u.disabled, &u.scope, &reached.row.region)
                 });
                 if !fits {
                     return Err(AppError::invalid("assigned_to", "invalid.assignee"));

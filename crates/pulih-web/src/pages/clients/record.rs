@@ -6,10 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
-use pulih_app::{ClientRecord, FactBody, Origin, View};
-use pulih_domain::account::Role;
+use pulih_app::{ClientRecord, FactBody, Origin, View, Worker};
 use pulih_domain::consent::ConsentTerms;
-use pulih_domain::ids::{ClientId, FactId, UserId};
+use pulih_domain::ids::{ClientId, FactId};
 
 use super::chart::{Chart, barc_chart};
 use super::{Errors, FormData, with_status};
@@ -33,14 +32,6 @@ pub struct ConsentView {
     pub withdrawn_on: Option<NaiveDate>,
     /// Whether it ran out before today.
     pub expired: bool,
-}
-
-/// An agent or counsellor a coordinator may assign the client to.
-pub struct Worker {
-    /// Id.
-    pub id: UserId,
-    /// Display name and role.
-    pub name: String,
 }
 
 /// What the record and the export show, derived from the record only.
@@ -93,7 +84,8 @@ struct RecordPage<'a> {
     consents: Vec<ConsentView>,
     chart: Option<Chart>,
     latest_assist: Option<FactId>,
-    coordinator: bool,
+    /// Whether the user may assign the client and ask for its erasure.
+    may_coordinate: bool,
     workers: Vec<Worker>,
     forms: bool,
     form: FormData,
@@ -140,28 +132,8 @@ pub(super) async fn record_page(
     refused: Option<(StatusCode, FormData, Errors)>,
     saved: bool,
 ) -> Result<Response, WebError> {
-    let actor = who.0.actor();
-    let r = state
-        .app
-        .client_record(&actor, id, View::Page, origin)
-        .await?;
-    let coordinator = actor.role == Role::Coordinator;
-    let workers = if coordinator && r.identity.is_some() {
-        state
-            .app
-            .list_users(&actor)
-            .await?
-            .into_iter()
-            .filter(|u| matches!(u.role, Role::Agent | Role::Counsellor))
-            .filter(|u| !u.disabled && u.scope.covers(&r.summary.region))
-            .map(|u| Worker {
-                id: u.id,
-                name: u.display_name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let page = state.app.client_page(&who.0.actor(), id, origin).await?;
+    let (r, may_coordinate, workers) = (page.record, page.may_coordinate, page.workers);
     let (status, form, errors) = refused.unwrap_or_default();
     let care_done = if errors.is("care-step") {
         form.get("done").to_owned()
@@ -179,7 +151,7 @@ pub(super) async fn record_page(
         consents: d.consents,
         chart: d.chart,
         latest_assist: d.latest_assist,
-        coordinator,
+        may_coordinate,
         workers,
         forms: true,
         form,
