@@ -71,7 +71,7 @@ impl<V: Clone> Remembered<V> {
 
 /// The remembered parts of the region tree.
 pub(crate) struct Atlas {
-    regions: Remembered<Option<Region>>,
+    regions: Remembered<Region>,
     children: Remembered<Arc<[Region]>>,
     villages: Remembered<Arc<[Region]>>,
     history: Remembered<Arc<[RegionChange]>>,
@@ -102,8 +102,16 @@ impl Atlas {
 impl App {
     /// A region, live or retired, if the tree has its code.
     pub(crate) async fn region_row(&self, code: &RegionCode) -> AppResult<Option<Region>> {
-        let read = async { Ok(self.store.region(code).await?) };
-        self.atlas.regions.or_read(code, read).await
+        if let Some(known) = self.atlas.regions.get(code) {
+            return Ok(Some(known));
+        }
+        // a code the tree lacks is not remembered: codes asked for at random would
+        // otherwise fill memory
+        let found = self.store.region(code).await?;
+        if let Some(region) = &found {
+            self.atlas.regions.put(code, region.clone());
+        }
+        Ok(found)
     }
 
     /// The live children of a region.
