@@ -1,0 +1,304 @@
+//! Rollups: how many of each figure happened where and when, kept as counters per
+//! (figure, node of the region tree, calendar period) in the same transaction as the
+//! write that changes them, so a dashboard reads a few rows at any level instead of
+//! scanning records.
+//!
+//! A write states its [`Tally`]s: a figure, the most precise place it happened (a
+//! village, or a district or regency when the record is kept there), the day and ±1.
+//! [`Tally::cells`] spreads it to the place and every node above it up to the nation,
+//! in each of the four periods holding the day, so a node's count is the sum of its
+//! children's plus what was recorded at the node itself.
+
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::Invalid;
+use crate::keyed::keyed_enum;
+use crate::region::RegionCode;
+
+/// The node key of the nation, above the provinces.
+pub const NATION: &str = "ID";
+
+keyed_enum! {
+    /// A figure the rollups count. Each counts events (records of one kind) by the day
+    /// they happened; the rule for each is where the record is written (see
+    /// `docs/FIGURES.md`).
+    pub enum Figure {
+        /// IBM units formed (by the day of their decree).
+        UnitsFormed = "units_formed",
+        /// Awareness sessions (sosialisasi) held.
+        AwarenessSessions = "awareness_sessions",
+        /// People attending awareness sessions.
+        AwarenessAudience = "awareness_audience",
+        /// Outreach activities held.
+        OutreachActivities = "outreach_activities",
+        /// People reached by outreach.
+        OutreachReached = "outreach_reached",
+        /// Coordination meetings held.
+        CoordinationMeetings = "coordination_meetings",
+        /// Episodes of care opened, any pathway.
+        Intakes = "intakes",
+        /// Episodes opened through IBM outreach.
+        IntakeIbmOutreach = "intake_ibm_outreach",
+        /// Episodes opened by compulsory self-report (Wajib Lapor).
+        IntakeWajibLapor = "intake_wajib_lapor",
+        /// Episodes opened after arrest (TAT).
+        IntakeTat = "intake_tat",
+        /// Episodes opened at release from prison.
+        IntakeLapasRelease = "intake_lapas_release",
+        /// Episodes opened on a family's referral.
+        IntakeFamilyReferral = "intake_family_referral",
+        /// Episodes opened on a community referral.
+        IntakeCommunityReferral = "intake_community_referral",
+        /// TAT assessments that took place.
+        TatAssessments = "tat_assessments",
+        /// ASSIST screenings.
+        AssistScreenings = "assist_screenings",
+        /// Consents withdrawn.
+        ConsentsWithdrawn = "consents_withdrawn",
+        /// Aftercare plans made at discharge.
+        AftercarePlans = "aftercare_plans",
+        /// Aftercare follow-up visits.
+        FollowUps = "follow_ups",
+        /// Relapses recorded.
+        Relapses = "relapses",
+        /// Enrolments in vocational training.
+        VocationalEnrolments = "vocational_enrolments",
+        /// Placements in work or an own business.
+        Placements = "placements",
+    }
+    invalid = "invalid.figure"
+}
+
+impl Figure {
+    /// Whether the figure counts client records: shown only to roles that may see the
+    /// clients of their area, never to analysts or police liaisons as live figures.
+    pub const fn about_clients(self) -> bool {
+        !matches!(
+            self,
+            Self::UnitsFormed
+                | Self::AwarenessSessions
+                | Self::AwarenessAudience
+                | Self::OutreachActivities
+                | Self::OutreachReached
+                | Self::CoordinationMeetings
+        )
+    }
+
+    /// The figures a dashboard charts over twelve months.
+    pub const TREND: [Self; 4] = [
+        Self::AwarenessSessions,
+        Self::OutreachReached,
+        Self::Intakes,
+        Self::AftercarePlans,
+    ];
+}
+
+/// A figure changed by a write: `delta` at `place` on `day`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// The figure.
+    pub figure: Figure,
+    /// The most precise region the record is kept at.
+    pub place: RegionCode,
+    /// The day it happened.
+    pub day: NaiveDate,
+    /// How much it adds (negative to take back).
+    pub delta: i64,
+}
+
+/// One counter a tally adds to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    /// The figure.
+    pub figure: Figure,
+    /// The node: a region code, or [`NATION`].
+    pub node: String,
+    /// The period's key.
+    pub period: String,
+}
+
+impl Cell {
+    /// The node above this cell's node: the region's parent, [`NATION`] above a province,
+    /// empty above the nation.
+    pub fn parent(&self) -> &str {
+        match self.node.rsplit_once('.') {
+            Some((parent, _)) => parent,
+            None if self.node == NATION => "",
+            None => NATION,
+        }
+    }
+}
+
+impl Tally {
+    /// A tally of one.
+    pub fn one(figure: Figure, place: &RegionCode, day: NaiveDate) -> Self {
+        Self {
+            figure,
+            place: place.clone(),
+            day,
+            delta: 1,
+        }
+    }
+
+    /// The same tally taken back.
+    #[must_use]
+    pub fn negated(mut self) -> Self {
+        self.delta = -self.delta;
+        self
+    }
+
+    /// The counters it adds to: the place and each node above it, in each period
+    /// holding the day.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        let nodes = self
+            .place
+            .ancestors()
+            .into_iter()
+            .map(String::from)
+            .chain([self.place.to_string(), NATION.to_owned()]);
+        let periods = Period::holding(self.day).map(|p| p.to_string());
+        nodes.flat_map(move |node| {
+            periods.clone().into_iter().map(move |period| Cell {
+                figure: self.figure,
+                node: node.clone(),
+                period,
+            })
+        })
+    }
+}
+
+/// A calendar period the rollups count in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// A month: year and month 1–12.
+    Month(i32, u32),
+    /// A quarter: year and quarter 1–4.
+    Quarter(i32, u32),
+    /// A semester, as RAN P4GN reports: year and half 1–2.
+    Semester(i32, u32),
+    /// A year.
+    Year(i32),
+}
+
+impl Period {
+    /// The month, quarter, semester and year holding `day`.
+    pub fn holding(day: NaiveDate) -> [Self; 4] {
+        let (y, m) = (day.year(), day.month());
+        [
+            Self::Month(y, m),
+            Self::Quarter(y, (m - 1) / 3 + 1),
+            Self::Semester(y, (m - 1) / 6 + 1),
+            Self::Year(y),
+        ]
+    }
+
+    /// The semester holding `day`: the default period of a dashboard.
+    pub fn semester_of(day: NaiveDate) -> Self {
+        Self::holding(day)[2]
+    }
+
+    /// Parses `2026-07`, `2026-Q3`, `2026-S2` or `2026`.
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        let bad = || Invalid::new("invalid.period");
+        let s = s.trim();
+        let (year, rest) = s.split_once('-').unwrap_or((s, ""));
+        if year.len() != 4 {
+            return Err(bad());
+        }
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let number = |t: &str, max: u32| match t.parse::<u32>() {
+            Ok(n) if (1..=max).contains(&n) && !t.starts_with('+') => Ok(n),
+            _ => Err(bad()),
+        };
+        let period = match rest.as_bytes().first() {
+            None => Self::Year(year),
+            Some(b'Q') => Self::Quarter(year, number(&rest[1..], 4)?),
+            Some(b'S') => Self::Semester(year, number(&rest[1..], 2)?),
+            Some(_) if rest.len() == 2 => Self::Month(year, number(rest, 12)?),
+            Some(_) => return Err(bad()),
+        };
+        // a day must exist in it (years far out of range do not)
+        period.first_day().ok_or_else(bad)?;
+        Ok(period)
+    }
+
+    fn months(self) -> (i32, u32, u32) {
+        match self {
+            Self::Month(y, m) => (y, m, 1),
+            Self::Quarter(y, q) => (y, 3 * q - 2, 3),
+            Self::Semester(y, s) => (y, 6 * s - 5, 6),
+            Self::Year(y) => (y, 1, 12),
+        }
+    }
+
+    /// Its first day.
+    pub fn first_day(self) -> Option<NaiveDate> {
+        let (y, m, _) = self.months();
+        NaiveDate::from_ymd_opt(y, m, 1)
+    }
+
+    /// Its last day.
+    pub fn last_day(self) -> Option<NaiveDate> {
+        let (_, _, n) = self.months();
+        self.first_day()?
+            .checked_add_months(Months::new(n))?
+            .pred_opt()
+    }
+
+    /// The period of the same kind just before.
+    pub fn previous(self) -> Option<Self> {
+        let (_, _, n) = self.months();
+        let day = self.first_day()?.checked_sub_months(Months::new(n))?;
+        Some(self.same_kind_holding(day))
+    }
+
+    /// The period of the same kind just after.
+    pub fn next(self) -> Option<Self> {
+        let day = self.last_day()?.succ_opt()?;
+        Some(self.same_kind_holding(day))
+    }
+
+    fn same_kind_holding(self, day: NaiveDate) -> Self {
+        let [month, quarter, semester, year] = Self::holding(day);
+        match self {
+            Self::Month(..) => month,
+            Self::Quarter(..) => quarter,
+            Self::Semester(..) => semester,
+            Self::Year(_) => year,
+        }
+    }
+
+    /// The twelve months up to and including this period's last month, oldest first.
+    pub fn trend(self) -> Vec<Self> {
+        let Some(last) = self.last_day() else {
+            return Vec::new();
+        };
+        (0..12)
+            .rev()
+            .filter_map(|back| last.checked_sub_months(Months::new(back)))
+            .map(|day| Self::holding(day)[0])
+            .collect()
+    }
+
+    /// Whether the period is over by `today`.
+    pub fn closed(self, today: NaiveDate) -> bool {
+        self.last_day().is_some_and(|last| last < today)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            Self::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
+            Self::Semester(y, s) => write!(f, "{y:04}-S{s}"),
+            Self::Year(y) => write!(f, "{y:04}"),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "rollup_tests.rs"]
+mod tests;
