@@ -23,6 +23,7 @@ pub mod programme;
 pub mod referral;
 pub mod region;
 pub mod region_import;
+pub mod suppression;
 pub mod vocational;
 
 pub use keyed::optional_text;
