@@ -24,6 +24,7 @@ pub mod referral;
 pub mod region;
 pub mod region_import;
 pub mod rollup;
+pub mod suppression;
 pub mod vocational;
 
 pub use keyed::optional_text;
