@@ -88,12 +88,14 @@ pub(crate) async fn pend(
 
 /// Moves every pending row into the chain and the feed, in rounds of [`ROUND`], inside
 /// the caller's transaction; returns how many rows moved.
+/// The same run adds the pending tallies to the rollups ([`super::rollups::fold`]).
 pub(crate) async fn chain(conn: &mut Conn) -> StoreResult<u64> {
     let mut moved = 0;
     loop {
         let round = chain_round(conn).await?;
         moved += round;
         if round < ROUND as u64 {
+            super::rollups::fold(conn).await?;
             return Ok(moved);
         }
     }

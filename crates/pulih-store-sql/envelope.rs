@@ -1,5 +1,5 @@
 //! The write envelope: the one place a write's idempotency claim, audit events,
-//! change-feed entries and answer are recorded, in the write's own transaction.
+//! change-feed entries, rollup tallies and answer are recorded, in the write's own transaction.
 //!
 //! [`run`] is called by each backend inside a transaction it owns (a savepoint of the
 //! SQLite writer's batch; a pooled PostgreSQL transaction) and commits nothing itself.
@@ -7,6 +7,7 @@
 use chrono::Utc;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::rollup::Tally;
 use pulih_store::{Claim, Outcome, StoreError, StoreResult, Tx, Work};
 
 use super::chain::{self, ChangeEntry};
@@ -20,6 +21,7 @@ pub(crate) struct SqlTx<'c> {
     pub(crate) conn: &'c mut Conn,
     events: Vec<AuditEvent>,
     changes: Vec<ChangeEntry>,
+    tallies: Vec<Tally>,
     answer: String,
     client: Option<ClientId>,
 }
@@ -30,6 +32,7 @@ impl<'c> SqlTx<'c> {
             conn,
             events: Vec::new(),
             changes: Vec::new(),
+            tallies: Vec::new(),
             answer: String::new(),
             client: None,
         }
@@ -62,6 +65,10 @@ impl Tx for SqlTx<'_> {
         self.events.push(event);
     }
 
+    fn tally(&mut self, tally: Tally) {
+        self.tallies.push(tally);
+    }
+
     fn answer(&mut self, answer: String) {
         self.answer = answer;
     }
@@ -85,12 +92,14 @@ pub(crate) async fn run(
     let SqlTx {
         events,
         changes,
+        tallies,
         answer,
         client,
         ..
     } = tx;
     let at = events.first().map_or_else(Utc::now, |e| e.at);
     chain::pend(conn, &events, &changes, at).await?;
+    super::rollups::pend(conn, &tallies).await?;
     if let Some(claim) = claim {
         sqlx::query(
             "update idempotency set answer = $3, client_id = $4 where user_id = $1 and key = $2",

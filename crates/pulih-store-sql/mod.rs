@@ -34,6 +34,7 @@ pub(crate) mod programme;
 pub(crate) mod reach;
 pub(crate) mod referrals;
 pub(crate) mod regions;
+pub(crate) mod rollups;
 pub(crate) mod rows;
 pub(crate) mod store;
 pub(crate) mod unit_tx;

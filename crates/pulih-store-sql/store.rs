@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::audit::AuditEntry;
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{
-    AssessmentId, ClientId, GrantId, OrgId, ReferralId, SchoolId, ServiceId, TrainingId, UnitId,
-    UserId,
+    ActivityId, AssessmentId, ClientId, GrantId, OrgId, ReferralId, SchoolId, ServiceId,
+    TrainingId, UnitId, UserId,
 };
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
@@ -18,12 +18,13 @@ use pulih_domain::region_import::StoredRegion;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
     Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact, ClientFact,
-    ClientFilter, ClientReach, ClientRow, ClientStore, DirectoryStore, DueFact, DueVisit, Grant,
-    HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member, Notification,
-    Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore, PeerSummary,
-    ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep,
-    ReferralStore, Region, RegionChange, RegionHit, School, SealedKey, ServiceQuery, Session,
-    Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
+    ClientFilter, ClientReach, ClientRow, ClientStore, Counted, DirectoryStore, DueFact, DueVisit,
+    Grant, HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member,
+    Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
+    PeerSummary, ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
+    ReferralStep, ReferralStore, Region, RegionChange, RegionHit, RollupStore, School, SealedKey,
+    ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore,
+    UntrainedAgent, User, Work,
 };
 
 use super::accounts::UserBy;
@@ -31,7 +32,7 @@ use super::clients::ClientBy;
 use super::units::UnitBy;
 use super::{
     accounts, chain, clients, directory, envelope, facts, grants, linkage, peers, programme,
-    referrals, regions, units,
+    referrals, regions, rollups, units,
 };
 use crate::Backend;
 
@@ -397,5 +398,32 @@ impl LinkageStore for Backend {
     }
     async fn linkage_counts(&self, query: &LinkageQuery) -> StoreResult<LinkageCounts> {
         linkage::linkage_counts(self.reader(), query).await
+    }
+}
+
+#[async_trait]
+impl RollupStore for Backend {
+    async fn rollups_settled(&self) -> StoreResult<()> {
+        self.settle().await
+    }
+    async fn rollup_family(&self, node: &str, period: &str) -> StoreResult<Vec<Counted>> {
+        rollups::family(self.reader(), node, period).await
+    }
+    async fn rollup_series(&self, node: &str, periods: &[String]) -> StoreResult<Vec<Counted>> {
+        rollups::series(self.reader(), node, periods).await
+    }
+    async fn activities_after(
+        &self,
+        after: Option<ActivityId>,
+        limit: i64,
+    ) -> StoreResult<Vec<ActivityRow>> {
+        units::activities_after(self.reader(), after, limit).await
+    }
+    async fn rollups_all(&self) -> StoreResult<Vec<Counted>> {
+        rollups::all(self.reader()).await
+    }
+    async fn replace_rollups(&self, counted: Vec<Counted>) -> StoreResult<()> {
+        self.write_conn(move |conn| Box::pin(rollups::replace(conn, counted)))
+            .await
     }
 }

@@ -220,6 +220,21 @@ pub(crate) async fn untrained_agents(
         .collect()
 }
 
+/// Activities in id order after `after`.
+pub(crate) async fn activities_after(
+    pool: &Pool,
+    after: Option<ActivityId>,
+    limit: i64,
+) -> StoreResult<Vec<ActivityRow>> {
+    let mut q = QueryBuilder::<Db>::new("select * from activities");
+    if let Some(after) = after {
+        q.push(" where id > ").push_bind(after.as_uuid());
+    }
+    q.push(" order by id limit ").push_bind(limit);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(activity_row).collect()
+}
+
 pub(crate) async fn activities(
     pool: &Pool,
     village: &RegionCode,

@@ -303,6 +303,41 @@ pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `pulih rollups verify` (and `rebuild` when `rebuild`), with the records read shown.
+pub async fn rollups(settings: Settings, rebuild: bool) -> anyhow::Result<ExitCode> {
+    let app = app(&settings).await?;
+    let bar = spinner("recounting the dashboard counters from the records");
+    let progress = |read: u64| bar.set_message(format!("{read} records read"));
+    if rebuild {
+        let counters = app.rebuild_rollups(&progress).await.map_err(app_error)?;
+        bar.finish_and_clear();
+        println!("Dashboard counters rebuilt: {counters} counters.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let differences = app.verify_rollups(&progress).await.map_err(app_error)?;
+    bar.finish_and_clear();
+    for d in &differences {
+        println!(
+            "{} {} {}: stored {}, recounted {}",
+            d.cell.figure.key(),
+            d.cell.node,
+            d.cell.period,
+            d.stored,
+            d.recounted
+        );
+    }
+    if differences.is_empty() {
+        println!("Dashboard counters match the records.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} dashboard counters differ from the records.",
+            differences.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
 /// `pulih keys rotate`: rewraps every sealed key under the current master key.
 pub async fn rotate_keys(settings: Settings) -> anyhow::Result<ExitCode> {
     let app = app(&settings).await?;

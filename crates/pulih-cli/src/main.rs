@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Dashboard counters: recount them from the records.
+    Rollups {
+        #[command(subcommand)]
+        command: RollupsCommand,
+    },
     /// Master key commands.
     Keys {
         #[command(subcommand)]
@@ -136,6 +141,16 @@ enum AdminCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RollupsCommand {
+    /// Recount every dashboard counter from the records and print each that differs;
+    /// exits 1 when any does.
+    Verify,
+    /// Replace every dashboard counter with a recount of the records (run it while the
+    /// server is stopped).
+    Rebuild,
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check the hash chain of the whole audit log; exits 1 at the first broken link.
     Verify,
@@ -186,6 +201,9 @@ async fn main() -> std::process::ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => commands::verify_audit(settings).await,
+        Command::Rollups { command } => {
+            commands::rollups(settings, matches!(command, RollupsCommand::Rebuild)).await
+        }
         Command::Keys {
             command: KeysCommand::Generate { out },
         } => keys::generate(&out).map(|()| std::process::ExitCode::SUCCESS),

@@ -15,6 +15,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use crate::Invalid;
 use crate::keyed::keyed_enum;
+use crate::programme::activity_detail::ActivityKind;
 use crate::region::RegionCode;
 
 /// The node key of the nation, above the provinces.
@@ -142,6 +143,34 @@ impl Tally {
         }
     }
 
+    /// The tallies of an IBM unit formed in `village`, by its decree's day.
+    pub fn of_unit(village: &RegionCode, decreed_on: NaiveDate) -> Self {
+        Self::one(Figure::UnitsFormed, village, decreed_on)
+    }
+
+    /// The tallies of an activity of `kind` reaching `people` in `village` on `day`:
+    /// the activity and, for awareness and outreach, the people.
+    pub fn of_activity(
+        kind: ActivityKind,
+        people: i64,
+        village: &RegionCode,
+        day: NaiveDate,
+    ) -> Vec<Self> {
+        let (held, reached) = match kind {
+            ActivityKind::Awareness => (Figure::AwarenessSessions, Some(Figure::AwarenessAudience)),
+            ActivityKind::Outreach => (Figure::OutreachActivities, Some(Figure::OutreachReached)),
+            ActivityKind::Coordination => (Figure::CoordinationMeetings, None),
+        };
+        let mut out = vec![Self::one(held, village, day)];
+        if let Some(figure) = reached {
+            out.push(Self {
+                delta: people,
+                ..Self::one(figure, village, day)
+            });
+        }
+        out
+    }
+
     /// The same tally taken back.
     #[must_use]
     pub fn negated(mut self) -> Self {
@@ -201,7 +230,7 @@ impl Period {
 
     /// Parses `2026-07`, `2026-Q3`, `2026-S2` or `2026`.
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let bad = || Invalid::new("invalid.period");
+        let bad = || Invalid::new("invalid.period_name");
         let s = s.trim();
         let (year, rest) = s.split_once('-').unwrap_or((s, ""));
         if year.len() != 4 {

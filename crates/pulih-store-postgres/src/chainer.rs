@@ -38,7 +38,8 @@ impl Chainer {
     /// Chains everything committed so far, now; a read when nothing waits.
     pub(crate) async fn settle(&self) -> StoreResult<()> {
         let waiting: bool = sqlx::query_scalar(
-            "select exists (select 1 from audit_pending) or exists (select 1 from changes_pending)",
+            "select exists (select 1 from audit_pending) or exists (select 1 from changes_pending) \
+         or exists (select 1 from rollup_pending)",
         )
         .fetch_one(&self.pool)
         .await

@@ -16,6 +16,7 @@ mod programme;
 mod records;
 mod referrals;
 mod regions;
+mod rollups;
 mod tx;
 mod units;
 mod write;
@@ -42,6 +43,7 @@ pub use programme::*;
 pub use records::*;
 pub use referrals::*;
 pub use regions::*;
+pub use rollups::*;
 pub use tx::Tx;
 pub use units::*;
 pub use write::{Answer, Claim, Outcome, Work, Written};
@@ -112,6 +114,7 @@ pub trait Store:
     + DirectoryStore
     + ReferralStore
     + LinkageStore
+    + RollupStore
     + Send
     + Sync
     + 'static

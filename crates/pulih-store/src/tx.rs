@@ -9,6 +9,7 @@
 //! locked until it does.
 
 use pulih_domain::audit::AuditEvent;
+use pulih_domain::rollup::Tally;
 
 use crate::{
     AccountTx, ClientTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx, RegionTx, UnitTx,
@@ -29,6 +30,9 @@ pub trait Tx:
 {
     /// An audit event to append with this write (at least one per write, as a rule).
     fn audit(&mut self, event: AuditEvent);
+
+    /// A figure this write changes, added to the rollups when it commits.
+    fn tally(&mut self, tally: Tally);
 
     /// The write's answer, serialised, for the idempotency record (set by
     /// [`Store::write`](crate::Store)).

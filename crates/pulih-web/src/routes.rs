@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}/attendance", post(api::units::attendance))
         .route("/villages/{code}/activities", get(api::units::activities))
         .route("/worklist", get(api::worklist::show))
+        .route("/dashboards/{node}", get(api::dashboards::show))
         .route(
             "/clients/{id}/referrals",
             get(api::referrals::of_client).post(api::referrals::send),
@@ -238,6 +239,8 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(pages::units::training))
         .route("/trainings/{id}/attendance", post(pages::units::attendance))
         .route("/worklist", get(pages::worklist::show))
+        .route("/dashboard", get(pages::dashboard::own))
+        .route("/dashboard/{node}", get(pages::dashboard::show))
         .route("/referrals", get(pages::referrals::index))
         .route("/referrals/{id}", get(pages::referrals::show))
         .route("/referrals/{id}/moves", post(pages::referrals::make_move))

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::care::{Review, break_glass_reason};
-use pulih_domain::client::ClientCode;
+use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::client_access::{ClientAction, may_break_glass};
 use pulih_domain::ids::{ClientId, GrantId, UserId};
 use pulih_domain::optional_text;
@@ -240,12 +240,22 @@ impl App {
             origin,
             json!({ "code": reached.row.code.as_str() }),
         );
+        // an erased client counts in no figure: what its facts added is taken back, as
+        // read inside the write, so a fact recorded meanwhile is taken back too
+        let key = self.keys.client_key(&reached.row)?;
+        let place = reached.row.region.clone();
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
+                let facts = tx.lock_client(id, &FactKind::ALL).await?;
+                let added = super::tallies::of_facts(&facts, key.as_ref(), &place)
+                    .map_err(|e| StoreError::Backend(e.to_string().into()))?;
                 match tx.erase_client(id, event.at).await {
                     Err(StoreError::Conflict) => Err(StoreError::Refused("conflict.client_erased")),
                     other => other,
                 }?;
+                for tally in added {
+                    tx.tally(tally.negated());
+                }
                 tx.audit(event);
                 Ok(id)
             })

@@ -6,14 +6,12 @@ use chrono::NaiveDate;
 use pulih_domain::aftercare::{
     AftercareEndStatus, FollowUpMode, FollowUpStatus, RelapseResponse, Schedule, follow_up_date,
 };
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::client::{FactKind, past_date, person_name};
 use pulih_domain::clinical::assist::{Recommendation, Substance};
 use pulih_domain::clinical::barc10::Barc10;
 use pulih_domain::ids::{ClientId, FactId};
 use pulih_domain::optional_text;
-use pulih_store::ClientFact;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -24,6 +22,7 @@ use super::aftercare_view::{
 use super::facts::{fact_date, keys};
 use super::note::Note;
 use super::record::FactCheck;
+use super::record::SealedFact;
 use super::timeline::{Draft, Fact, FactBody};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};
@@ -163,10 +162,10 @@ impl App {
         draft: Draft<S>,
         status: Option<&str>,
         origin: &Origin,
-    ) -> AppResult<(ClientFact, AuditEvent)> {
-        let (mut fact, event) = self.seal_fact(actor, reached, draft, origin)?;
-        fact.status = status.map(str::to_owned);
-        Ok((fact, event))
+    ) -> AppResult<SealedFact> {
+        let mut sealed = self.seal_fact(actor, reached, draft, origin)?;
+        sealed.fact.status = status.map(str::to_owned);
+        Ok(sealed)
     }
 
     /// Reaches a client for an aftercare record: its timeline, aftercare and today.
@@ -293,7 +292,7 @@ impl App {
             sealed: note,
         };
         let visit = self.sealed_with(actor, &reached, draft, Some(found.key()), origin)?;
-        let visit_id = visit.0.id;
+        let visit_id = visit.fact.id;
         let mut facts = vec![visit];
         if let Some(barc) = barc {
             let draft = Draft {
@@ -334,7 +333,7 @@ impl App {
         status: AftercareEndStatus,
         note: Option<String>,
         origin: &Origin,
-    ) -> AppResult<(ClientFact, AuditEvent)> {
+    ) -> AppResult<SealedFact> {
         let draft = Draft {
             kind: FactKind::AftercareEnd,
             occurred_on: ended_on,

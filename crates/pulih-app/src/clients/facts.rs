@@ -3,7 +3,6 @@
 //! consent to services in force.
 
 use chrono::NaiveDate;
-use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::care::{CarePlan, step_needs_reason};
 use pulih_domain::client::{ClientCode, FactKind, past_date};
@@ -19,7 +18,6 @@ use pulih_domain::intake::{
 };
 use pulih_domain::optional_text;
 use pulih_domain::org::OrgType;
-use pulih_store::ClientFact;
 use serde::Serialize;
 use serde_json::json;
 
@@ -29,6 +27,7 @@ use super::inputs::{
 };
 use super::note::Note;
 use super::record::FactCheck;
+use super::record::SealedFact;
 use super::timeline::{ConsentNames, Draft, EpisodeSealed, FactBody, OutreachPlain, StepSealed};
 use super::{Reached, client_record};
 use crate::error::Fields;
@@ -80,7 +79,7 @@ impl App {
         reached: &Reached,
         draft: Draft<S>,
         origin: &Origin,
-    ) -> AppResult<(ClientFact, AuditEvent)> {
+    ) -> AppResult<SealedFact> {
         let key = self
             .keys
             .client_key(&reached.row)?
@@ -96,7 +95,16 @@ impl App {
             origin,
             detail,
         );
-        Ok((fact, event))
+        // the figures are read off the fact as the timeline will open it
+        let tallies = super::tallies::of_fact(
+            &super::opened::open(&fact, Some(&key))?,
+            &reached.row.region,
+        );
+        Ok(SealedFact {
+            fact,
+            event,
+            tallies,
+        })
     }
 
     /// The sealed link of the client `code` to an outreach activity, to store with it:
@@ -108,7 +116,7 @@ impl App {
         code: &str,
         activity: (ActivityId, UnitId, NaiveDate),
         origin: &Origin,
-    ) -> AppResult<Result<(ClientFact, AuditEvent), &'static str>> {
+    ) -> AppResult<Result<SealedFact, &'static str>> {
         let Ok(code) = ClientCode::parse(code) else {
             return Ok(Err("invalid.outreach_client"));
         };

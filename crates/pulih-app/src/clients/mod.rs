@@ -15,6 +15,7 @@ mod page;
 mod read;
 mod record;
 mod register;
+mod tallies;
 mod timeline;
 mod vocational;
 mod vocational_figures;
@@ -30,7 +31,6 @@ use pulih_store::ClientRow;
 
 use crate::{App, AppError, AppResult, Record};
 
-pub(crate) use access::erased;
 pub use access::{GrantView, Opened, Reviewed};
 pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
@@ -45,8 +45,9 @@ pub use inputs::{
 pub use page::{ClientPage, Worker};
 pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, View};
-pub(crate) use record::FactCheck;
+pub(crate) use record::{FactCheck, SealedFact};
 pub use register::NewClientInput;
+pub(crate) use tallies::of_facts as tallies_of_facts;
 pub use timeline::{Fact, FactBody};
 pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};
 pub use vocational_figures::{DueCheck, VocationalOutcomes};

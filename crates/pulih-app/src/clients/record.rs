@@ -12,7 +12,8 @@ use pulih_domain::client::FactKind;
 use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ClientId, FactId};
 use pulih_domain::org::OrgType;
-use pulih_store::{Answer, ClientFact, StoreError, StoreResult};
+use pulih_domain::rollup::Tally;
+use pulih_store::{Answer, ClientFact, StoreError, StoreResult, Tx};
 
 use super::access::erased;
 use super::timeline;
@@ -131,6 +132,28 @@ impl FactCheck {
     }
 }
 
+/// A fact sealed and ready to store, with its audit event and the figures it adds to.
+pub(crate) struct SealedFact {
+    /// The fact.
+    pub fact: ClientFact,
+    /// Its audit event.
+    pub event: AuditEvent,
+    /// Its tallies ([`super::tallies`]).
+    pub tallies: Vec<Tally>,
+}
+
+impl SealedFact {
+    /// Stores it in the write `tx`.
+    pub(crate) async fn store(self, tx: &mut dyn Tx) -> StoreResult<()> {
+        tx.insert_fact(&self.fact).await.map_err(erased)?;
+        tx.audit(self.event);
+        for tally in self.tallies {
+            tx.tally(tally);
+        }
+        Ok(())
+    }
+}
+
 impl App {
     /// Stores sealed facts about one client, each with its audit event, as one unit of
     /// work that first runs `check`; answers `answer`.
@@ -140,16 +163,15 @@ impl App {
         origin: &Origin,
         client: ClientId,
         check: FactCheck,
-        facts: Vec<(ClientFact, AuditEvent)>,
+        facts: Vec<SealedFact>,
         answer: T,
     ) -> AppResult<T> {
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 let read = tx.lock_client(client, &check.kinds()).await?;
                 check.run(&read)?;
-                for (fact, event) in facts {
-                    tx.insert_fact(&fact).await.map_err(erased)?;
-                    tx.audit(event);
+                for fact in facts {
+                    fact.store(tx).await?;
                 }
                 Ok(answer)
             })
@@ -163,10 +185,10 @@ impl App {
         actor: &Actor,
         origin: &Origin,
         check: FactCheck,
-        (fact, event): (ClientFact, AuditEvent),
+        fact: SealedFact,
     ) -> AppResult<FactId> {
-        let (client, id) = (fact.client_id, fact.id);
-        self.record_facts(actor, origin, client, check, vec![(fact, event)], id)
+        let (client, id) = (fact.fact.client_id, fact.fact.id);
+        self.record_facts(actor, origin, client, check, vec![fact], id)
             .await
     }
 }

@@ -148,9 +148,9 @@ impl App {
         check: FactCheck,
         origin: &Origin,
     ) -> AppResult<FactId> {
-        let (mut fact, event) = self.seal_fact(actor, reached, draft, origin)?;
-        fact.status = Some(status.to_owned());
-        match self.record_fact(actor, origin, check, (fact, event)).await {
+        let mut sealed = self.seal_fact(actor, reached, draft, origin)?;
+        sealed.fact.status = Some(status.to_owned());
+        match self.record_fact(actor, origin, check, sealed).await {
             Err(AppError::Conflict("conflict.duplicate")) => {
                 Err(AppError::Conflict("conflict.retention_checked"))
             }

@@ -6,11 +6,12 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{ActivityId, UnitId, UserId};
 use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind, RawActivity};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::{ActivityRow, ClientFact};
+use pulih_domain::rollup::Tally;
+use pulih_store::ActivityRow;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::clients::{FactCheck, erased};
+use crate::clients::{FactCheck, SealedFact};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin, Record};
 
@@ -86,7 +87,7 @@ impl App {
                     Ok(link)
                         if links
                             .iter()
-                            .all(|(l, _): &(ClientFact, _)| l.client_id != link.0.client_id) =>
+                            .all(|l: &SealedFact| l.fact.client_id != link.fact.client_id) =>
                     {
                         links.push(link);
                     }
@@ -119,16 +120,19 @@ impl App {
         let stored = row.clone();
         // each linked client's consent is checked again inside the write, the clients
         // locked in one order so that two activities naming the same two cannot deadlock
-        links.sort_by_key(|(fact, _)| fact.client_id);
+        links.sort_by_key(|link| link.fact.client_id);
         let check = FactCheck::consent(today);
+        let tallies = Tally::of_activity(detail.kind(), row.people, &row.village, row.held_on);
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 tx.insert_activity(&stored).await?;
-                for (fact, event) in links {
-                    let read = tx.lock_client(fact.client_id, &check.kinds()).await?;
+                for tally in tallies {
+                    tx.tally(tally);
+                }
+                for link in links {
+                    let read = tx.lock_client(link.fact.client_id, &check.kinds()).await?;
                     check.run(&read)?;
-                    tx.insert_fact(&fact).await.map_err(erased)?;
-                    tx.audit(event);
+                    link.store(tx).await?;
                 }
                 tx.audit(event);
                 Ok(stored.id)

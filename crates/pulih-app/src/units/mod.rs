@@ -14,6 +14,7 @@ use pulih_domain::ids::{UnitId, UserId};
 use pulih_domain::programme::bersinar::Decree;
 use pulih_domain::programme::unit::{AgentProfile, FoundingMeeting, MemberStatus};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::rollup::Tally;
 use pulih_store::{Member, StoreError, Unit};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -228,6 +229,7 @@ impl App {
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 tx.insert_unit(&stored, &members).await.map_err(taken)?;
+                tx.tally(Tally::of_unit(&stored.village, stored.decree.1));
                 tx.audit(event);
                 Ok(stored.id)
             })

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bersinar;
 pub mod break_glass;
 pub mod clients;
+pub mod dashboard;
 pub mod directory;
 pub mod handoffs;
 pub mod ikn;

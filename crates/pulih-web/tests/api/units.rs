@@ -14,12 +14,12 @@ on_both_backends!(
     outreach_links_only_clients_who_consent_and_whom_the_agent_may_record_for,
 );
 
-const PAHLAWAN: &str = "12.75.01.1001";
+pub(crate) const PAHLAWAN: &str = "12.75.01.1001";
 const SANGGAU_VILLAGE: &str = "61.03.01.2007";
 
 /// A BNNK with a coordinator of `regency` and `n` agents of `village`: (coordinator
 /// token, [(agent id, agent token)]).
-async fn office(
+pub(crate) async fn office(
     app: &TestApp,
     name: &str,
     regency: &str,
@@ -60,7 +60,12 @@ fn unit_body(members: Vec<Value>) -> Value {
     })
 }
 
-async fn form(app: &TestApp, coord: &str, village: &str, agents: &[(String, String)]) -> Value {
+pub(crate) async fn form(
+    app: &TestApp,
+    coord: &str,
+    village: &str,
+    agents: &[(String, String)],
+) -> Value {
     let members = agents
         .iter()
         .enumerate()
@@ -72,7 +77,7 @@ async fn form(app: &TestApp, coord: &str, village: &str, agents: &[(String, Stri
     r.body
 }
 
-fn awareness() -> Value {
+pub(crate) fn awareness() -> Value {
     json!({"kind": "awareness", "level": "rw", "total": 40, "male": 22, "female": 18,
            "age_bands": {"15_24": 25, "25_44": 15}, "materials": "leaflet"})
 }

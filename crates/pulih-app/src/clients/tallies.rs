@@ -1,0 +1,66 @@
+//! The figures a client's fact adds to (`pulih_domain::rollup`), decided from the fact as
+//! the timeline opens it: the same rule when the fact is written (its tallies go into
+//! the write) and when `pulih rollups rebuild` recounts from the stored facts. A client's
+//! figures count at the region the client is registered at, on the day the fact happened;
+//! an erased client's facts count no more.
+
+use pulih_crypto::DataKey;
+use pulih_domain::client::FactKind;
+use pulih_domain::intake::Pathway;
+use pulih_domain::region::RegionCode;
+use pulih_domain::rollup::{Figure, Tally};
+
+use pulih_store::ClientFact;
+
+use super::timeline::{Fact, FactBody};
+use crate::AppResult;
+
+/// The tallies of `fact` about a client registered at `place`.
+pub(crate) fn of_fact(fact: &Fact, place: &RegionCode) -> Vec<Tally> {
+    figures(fact)
+        .into_iter()
+        .map(|figure| Tally::one(figure, place, fact.occurred_on))
+        .collect()
+}
+
+/// The tallies of a client's stored facts, opened with its key (none once erased): what
+/// the client adds to the figures, to count when rebuilding or take back on erasure.
+pub(crate) fn of_facts(
+    facts: &[ClientFact],
+    key: Option<&DataKey>,
+    place: &RegionCode,
+) -> AppResult<Vec<Tally>> {
+    let mut out = Vec::new();
+    for fact in facts {
+        out.extend(of_fact(&super::opened::open(fact, key)?, place));
+    }
+    Ok(out)
+}
+
+fn figures(fact: &Fact) -> Vec<Figure> {
+    let one = |figure| vec![figure];
+    match (&fact.body, fact.kind) {
+        (FactBody::Erased, _) => Vec::new(),
+        (FactBody::Episode { pathway, .. }, _) => vec![Figure::Intakes, intake(*pathway)],
+        (_, FactKind::TatAssessment) => one(Figure::TatAssessments),
+        (_, FactKind::Assist) => one(Figure::AssistScreenings),
+        (_, FactKind::ConsentWithdrawal) => one(Figure::ConsentsWithdrawn),
+        (_, FactKind::AftercarePlan) => one(Figure::AftercarePlans),
+        (_, FactKind::FollowUp) => one(Figure::FollowUps),
+        (_, FactKind::Relapse) => one(Figure::Relapses),
+        (_, FactKind::VocationalEnrolment) => one(Figure::VocationalEnrolments),
+        (_, FactKind::Placement) => one(Figure::Placements),
+        _ => Vec::new(),
+    }
+}
+
+const fn intake(pathway: Pathway) -> Figure {
+    match pathway {
+        Pathway::IbmOutreach => Figure::IntakeIbmOutreach,
+        Pathway::WajibLapor => Figure::IntakeWajibLapor,
+        Pathway::Tat => Figure::IntakeTat,
+        Pathway::LapasRelease => Figure::IntakeLapasRelease,
+        Pathway::FamilyReferral => Figure::IntakeFamilyReferral,
+        Pathway::CommunityReferral => Figure::IntakeCommunityReferral,
+    }
+}

@@ -1,0 +1,197 @@
+//! The dashboard of a node of the region tree (or the nation) for a calendar period,
+//! read from the rollups (`pulih_domain::rollup`): the node's figures, the same figures
+//! for each child, and twelve months of the main ones. Nothing here scans records.
+//!
+//! Who sees what: programme figures (units, activities) whoever may see the programme of
+//! the node; figures about clients only the roles that see their own area's outcomes
+//! exactly (coordinators and administrators). Analysts and police liaisons see no live
+//! client figures: those need complementary suppression over fixed closed periods, which
+//! `pulih_domain::suppression` provides for when they are published to them.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use pulih_domain::authz::{Action, Actor, authorize};
+use pulih_domain::figures::suppresses;
+use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::rollup::{Figure, NATION, Period};
+use pulih_store::{Counted, Region};
+
+use crate::{App, AppError, AppResult};
+
+/// A dashboard as one user may see it.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// The node: none for the nation.
+    pub region: Option<Region>,
+    /// Its ancestors, province first (for the breadcrumb).
+    pub ancestors: Vec<Region>,
+    /// The period shown.
+    pub period: String,
+    /// The period of the same kind before it.
+    pub previous: Option<String>,
+    /// The period after it, unless it has not begun.
+    pub next: Option<String>,
+    /// The figures the user may see, in catalogue order.
+    pub figures: Vec<Figure>,
+    /// The node's value of each figure.
+    pub values: Vec<i64>,
+    /// Each live child with its values of each figure.
+    pub children: Vec<ChildFigures>,
+    /// The twelve months up to the period's end, for the trend figures the user may see.
+    pub trend: Trend,
+}
+
+/// A child node's figures.
+#[derive(Debug, Clone)]
+pub struct ChildFigures {
+    /// The child.
+    pub region: Region,
+    /// Its value of each of the dashboard's figures.
+    pub values: Vec<i64>,
+}
+
+/// Monthly values of a few figures.
+#[derive(Debug, Clone)]
+pub struct Trend {
+    /// The months, oldest first.
+    pub months: Vec<String>,
+    /// The figures charted.
+    pub figures: Vec<Figure>,
+    /// Per figure, its value in each month.
+    pub values: Vec<Vec<i64>>,
+}
+
+impl App {
+    /// The dashboard of `node` (none: the nation) in `period` (none: the current
+    /// semester) as `actor` may see it.
+    #[tracing::instrument(skip_all, fields(region = ?node.map(RegionCode::as_str)))]
+    pub async fn dashboard(
+        &self,
+        actor: &Actor,
+        node: Option<&RegionCode>,
+        period: Option<&str>,
+    ) -> AppResult<Dashboard> {
+        let scope = node.map_or(Scope::National, |c| Scope::Region(c.clone()));
+        authorize(actor, Action::ViewProgramme, &scope)?;
+        let region = match node {
+            Some(code) => Some(self.region_row(code).await?.ok_or(AppError::NotFound)?),
+            None => None,
+        };
+        let today = match node {
+            Some(code) => self.today_in(code).await?,
+            // the nation's day is taken in WIB, as `today_in` does where no zone is known
+            None => (self.now() + Duration::hours(7)).date_naive(),
+        };
+        let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(text) => Period::parse(text).map_err(|e| AppError::invalid("period", e.key))?,
+            None => Period::semester_of(today),
+        };
+        let clients =
+            authorize(actor, Action::ViewOutcomes, &scope).is_ok() && !suppresses(actor.role);
+        let figures: Vec<Figure> = Figure::ALL
+            .into_iter()
+            .filter(|f| clients || !f.about_clients())
+            .collect();
+        let key = node.map_or(NATION, RegionCode::as_str);
+        self.store.rollups_settled().await?;
+        let (family, series, children, ancestors) = tokio::try_join!(
+            async { Ok::<_, AppError>(self.store.rollup_family(key, &period.to_string()).await?) },
+            async {
+                let months: Vec<String> = period.trend().iter().map(ToString::to_string).collect();
+                Ok(self.store.rollup_series(key, &months).await?)
+            },
+            self.children_or_provinces(node),
+            self.ancestors_of(node),
+        )?;
+        let by_node = index(&family, |c| c.cell.node.as_str());
+        let values_of = |node: &str| -> Vec<i64> {
+            let found = by_node.get(node);
+            figures
+                .iter()
+                .map(|f| found.and_then(|m| m.get(f)).copied().unwrap_or(0))
+                .collect()
+        };
+        let children = children
+            .into_iter()
+            .map(|region| ChildFigures {
+                values: values_of(region.code.as_str()),
+                region,
+            })
+            .collect();
+        Ok(Dashboard {
+            values: values_of(key),
+            children,
+            trend: trend(&series, period, &figures),
+            previous: period.previous().map(|p| p.to_string()),
+            next: period
+                .next()
+                .filter(|p| !starts_after(*p, today))
+                .map(|p| p.to_string()),
+            period: period.to_string(),
+            figures,
+            region,
+            ancestors,
+        })
+    }
+
+    async fn children_or_provinces(&self, node: Option<&RegionCode>) -> AppResult<Vec<Region>> {
+        Ok(match node {
+            Some(code) => self.children_of(code).await?.to_vec(),
+            None => self.store.region_children(None).await?,
+        })
+    }
+
+    async fn ancestors_of(&self, node: Option<&RegionCode>) -> AppResult<Vec<Region>> {
+        let mut out = Vec::new();
+        for code in node.map(RegionCode::ancestors).unwrap_or_default() {
+            out.extend(self.region_row(&code).await?);
+        }
+        Ok(out)
+    }
+}
+
+fn starts_after(period: Period, today: NaiveDate) -> bool {
+    period.first_day().is_none_or(|first| first > today)
+}
+
+/// The counters by node, then figure.
+fn index<'a>(
+    counted: &'a [Counted],
+    key: impl Fn(&'a Counted) -> &'a str,
+) -> HashMap<&'a str, HashMap<Figure, i64>> {
+    let mut out: HashMap<&str, HashMap<Figure, i64>> = HashMap::new();
+    for c in counted {
+        out.entry(key(c)).or_default().insert(c.cell.figure, c.n);
+    }
+    out
+}
+
+fn trend(series: &[Counted], period: Period, shown: &[Figure]) -> Trend {
+    let months: Vec<String> = period.trend().iter().map(ToString::to_string).collect();
+    let figures: Vec<Figure> = Figure::TREND
+        .into_iter()
+        .filter(|f| shown.contains(f))
+        .collect();
+    let by_month = index(series, |c| c.cell.period.as_str());
+    let values = figures
+        .iter()
+        .map(|f| {
+            months
+                .iter()
+                .map(|m| {
+                    by_month
+                        .get(m.as_str())
+                        .and_then(|v| v.get(f))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
+    Trend {
+        months,
+        figures,
+        values,
+    }
+}

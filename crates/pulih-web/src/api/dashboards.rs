@@ -1,0 +1,88 @@
+//! A dashboard as JSON: the same figures as the page, by figure key.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use pulih_app::Dashboard;
+use serde::Serialize;
+
+use super::regions::RegionJson;
+use crate::auth::CurrentUser;
+use crate::pages::dashboard::{PeriodQuery, node_of};
+use crate::{AppState, WebError};
+
+/// A node's figures, by key.
+type Figures = BTreeMap<&'static str, i64>;
+
+/// A child region with its figures.
+#[derive(Serialize)]
+pub struct ChildJson {
+    region: RegionJson,
+    figures: Figures,
+}
+
+/// The dashboard.
+#[derive(Serialize)]
+pub struct DashboardJson {
+    /// The node; none for the nation.
+    region: Option<RegionJson>,
+    period: String,
+    figures: Figures,
+    children: Vec<ChildJson>,
+    /// Per trend figure, its value in each month of `months`.
+    months: Vec<String>,
+    trend: BTreeMap<&'static str, Vec<i64>>,
+}
+
+fn by_key(d: &Dashboard, values: &[i64]) -> Figures {
+    d.figures
+        .iter()
+        .zip(values)
+        .map(|(f, v)| (f.key(), *v))
+        .collect()
+}
+
+impl From<Dashboard> for DashboardJson {
+    fn from(d: Dashboard) -> Self {
+        let figures = by_key(&d, &d.values);
+        let children = d
+            .children
+            .iter()
+            .map(|c| ChildJson {
+                figures: by_key(&d, &c.values),
+                region: c.region.clone().into(),
+            })
+            .collect();
+        let trend = d
+            .trend
+            .figures
+            .iter()
+            .zip(&d.trend.values)
+            .map(|(f, v)| (f.key(), v.clone()))
+            .collect();
+        Self {
+            region: d.region.map(Into::into),
+            period: d.period,
+            figures,
+            children,
+            months: d.trend.months,
+            trend,
+        }
+    }
+}
+
+/// `GET /api/v1/dashboards/{region}?period=…`; `ID` is the nation.
+pub async fn show(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(node): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<DashboardJson>, WebError> {
+    let node = node_of(&node)?;
+    let d = state
+        .app
+        .dashboard(&who.0.actor(), node.as_ref(), q.period.as_deref())
+        .await?;
+    Ok(Json(d.into()))
+}
