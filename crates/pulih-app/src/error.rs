@@ -122,11 +122,6 @@ impl Fields {
         self.0.push(Problem::new(field, key));
     }
 
-    /// Adds a problem with placeholder values.
-    pub fn add_problem(&mut self, problem: Problem) {
-        self.0.push(problem);
-    }
-
     /// Parses a nested input whose parser reports several problems at once.
     pub fn check_all<T>(
         &mut self,

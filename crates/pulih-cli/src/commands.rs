@@ -69,6 +69,7 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
         session_hours: settings.session_hours,
         break_glass_hours: settings.break_glass_hours,
         idempotency_days: settings.idempotency_days,
+        nik_lookups_per_day: settings.nik_lookups_per_day,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), config, keys))

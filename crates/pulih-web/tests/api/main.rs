@@ -23,6 +23,7 @@ mod idempotency;
 mod ikotan;
 mod input;
 mod linkage;
+mod nik_checks;
 mod ops;
 mod programme;
 mod referrals;
