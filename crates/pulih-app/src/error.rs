@@ -31,6 +31,9 @@ pub enum AppError {
     /// Input failed validation, one problem per field.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<Problem>),
+    /// A file sent for an import is larger than the server accepts.
+    #[error("upload too large")]
+    TooLarge,
     /// The request clashes with stored data; translation key of the reason.
     #[error("conflict: {0}")]
     Conflict(&'static str),

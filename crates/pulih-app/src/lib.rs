@@ -28,6 +28,7 @@ mod scheduler;
 mod secrets;
 mod throttle;
 mod units;
+mod upload;
 mod worklist;
 
 use std::sync::Arc;
@@ -70,6 +71,7 @@ pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
 pub use units::*;
+pub use upload::Upload;
 pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist, WorklistPage};
 
 /// Where the current time comes from; tests substitute a controllable clock.

@@ -21,6 +21,7 @@ mod directory_hsds;
 mod directory_pages;
 mod idempotency;
 mod ikotan;
+mod imports;
 mod input;
 mod linkage;
 mod nik_checks;
