@@ -8,7 +8,7 @@
 -- switched off: they are deferred instead, so dropping the table counts its children as
 -- orphans and putting every row back counts them found again before the commit checks.
 pragma defer_foreign_keys = on;
-create table clients_before_0017 as select * from clients;
+create table clients_before_0018 as select * from clients;
 drop table clients;
 create table clients (
     id blob primary key,
@@ -30,8 +30,8 @@ insert into clients (id, code, region, org_id, assigned_to, nik_hash, identity, 
                      created_at, erased_at, version, last_fact_on)
 select id, code, region, org_id, assigned_to, nik_hash, identity, created_by,
        created_at, erased_at, version, last_fact_on
-from clients_before_0017;
-drop table clients_before_0017;
+from clients_before_0018;
+drop table clients_before_0018;
 create index clients_region on clients (region);
 create index clients_org on clients (org_id);
 create index clients_assigned on clients (assigned_to);
