@@ -1,9 +1,11 @@
-//! Reading clients: one by id, code or NIK hash, the lists a worker's reach allows, and
+//! Reading clients: one by id or code, those holding a NIK hash, the lists a worker's reach allows, and
 //! the worklist reads over thousands of clients (contacts, due facts, caseloads).
 
 use chrono::NaiveDate;
 use pulih_domain::client::FactKind;
-use pulih_store::{CaseloadCount, ClientContact, ClientFilter, ClientRow, DueFact, StoreResult};
+use pulih_store::{
+    CaseloadCount, ClientContact, ClientFilter, ClientRow, DueFact, NIK_MATCHES, StoreResult,
+};
 use sqlx::QueryBuilder;
 
 use super::errors::map_err;
@@ -23,8 +25,6 @@ pub(crate) enum ClientBy<'a> {
     Id(pulih_domain::ids::ClientId),
     /// Its code.
     Code(&'a str),
-    /// The keyed hash of its NIK.
-    NikHash(&'a str),
 }
 
 pub(crate) async fn client(pool: &Pool, by: ClientBy<'_>) -> StoreResult<Option<ClientRow>> {
@@ -32,7 +32,6 @@ pub(crate) async fn client(pool: &Pool, by: ClientBy<'_>) -> StoreResult<Option<
     match by {
         ClientBy::Id(id) => q.push(" where c.id = ").push_bind(id.as_uuid()),
         ClientBy::Code(code) => q.push(" where c.code = ").push_bind(code.to_owned()),
-        ClientBy::NikHash(hash) => q.push(" where c.nik_hash = ").push_bind(hash.to_owned()),
     };
     q.build()
         .fetch_optional(pool)
@@ -41,6 +40,16 @@ pub(crate) async fn client(pool: &Pool, by: ClientBy<'_>) -> StoreResult<Option<
         .as_ref()
         .map(rows::client)
         .transpose()
+}
+
+pub(crate) async fn clients_by_nik_hash(pool: &Pool, hash: &str) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Db>::new(CLIENT);
+    q.push(" where c.nik_hash = ")
+        .push_bind(hash.to_owned())
+        .push(" order by c.created_at, c.id limit ")
+        .push_bind(NIK_MATCHES);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
 }
 
 /// Appends ` where (…)`: the clients the filter's reach and live grants allow.

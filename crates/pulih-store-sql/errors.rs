@@ -25,11 +25,6 @@ const CONSTRAINTS: &[(&str, &str, Meaning)] = &[
         Meaning::Duplicate("username"),
     ),
     (
-        "clients.nik_hash",
-        "clients_nik_hash_key",
-        Meaning::Duplicate("nik"),
-    ),
-    (
         "bersinar_steps.village",
         "bersinar_steps_pkey",
         Meaning::Conflict,

@@ -142,8 +142,8 @@ impl ClientStore for Backend {
     async fn client_by_code(&self, code: &ClientCode) -> StoreResult<Option<ClientRow>> {
         clients::client(self.reader(), ClientBy::Code(code.as_str())).await
     }
-    async fn client_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Option<ClientRow>> {
-        clients::client(self.reader(), ClientBy::NikHash(nik_hash)).await
+    async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>> {
+        clients::clients_by_nik_hash(self.reader(), nik_hash).await
     }
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>> {
         clients::list_clients(self.reader(), filter).await

@@ -1,9 +1,9 @@
-//! Official boundaries of regions: importing a GeoJSON file from BIG or Kemendagri (read,
-//! checked and simplified off the async threads; every feature checked before anything
-//! is stored), and reading the village boundaries of a regency for its map.
+//! Official boundaries of regions: importing a GeoJSON file from BIG or Kemendagri (read
+//! only once the user is authorised, then checked and simplified off the async threads;
+//! every feature checked before anything is stored), and reading the village boundaries
+//! of a regency for its map.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::Arc;
 
 use pulih_domain::authz::{Action, Actor, authorize};
@@ -14,7 +14,7 @@ use pulih_store::Boundary;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{App, AppError, AppResult, Origin, Problem, Record};
+use crate::{App, AppError, AppResult, Origin, Problem, Record, Upload};
 
 /// Most feature problems reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;
@@ -78,18 +78,20 @@ impl App {
     /// inside their scope; `actor` is none for the command line. Refused whole, naming
     /// each feature's problem: a geometry that is not a polygon, an open or short ring,
     /// a position outside Indonesia, a code that is not a live region or lies outside
-    /// the scope. A region imported again gets the new boundary.
+    /// the scope. A region imported again gets the new boundary. The actor is
+    /// authorised before the file is read.
     #[tracing::instrument(skip_all)]
     pub async fn import_boundaries(
         &self,
         actor: Option<&Actor>,
-        file: Box<dyn Read + Send>,
+        file: Upload,
         property: Option<String>,
         source: &str,
     ) -> AppResult<BoundarySummary> {
         if let Some(actor) = actor {
             authorize(actor, Action::ImportRegions, &actor.scope)?;
         }
+        let file = file.into_reader().await?;
         let (at, source_name) = (self.now(), source.to_owned());
         let read = tokio::task::spawn_blocking(move || {
             let property = property.as_deref().map(str::trim).filter(|p| !p.is_empty());

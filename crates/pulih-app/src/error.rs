@@ -31,6 +31,9 @@ pub enum AppError {
     /// Input failed validation, one problem per field.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<Problem>),
+    /// A file sent for an import is larger than the server accepts.
+    #[error("upload too large")]
+    TooLarge,
     /// The request clashes with stored data; translation key of the reason.
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -120,11 +123,6 @@ impl Fields {
     /// Adds an error found by a cross-field rule.
     pub fn add(&mut self, field: impl Into<Cow<'static, str>>, key: &'static str) {
         self.0.push(Problem::new(field, key));
-    }
-
-    /// Adds a problem with placeholder values.
-    pub fn add_problem(&mut self, problem: Problem) {
-        self.0.push(problem);
     }
 
     /// Parses a nested input whose parser reports several problems at once.

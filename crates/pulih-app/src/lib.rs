@@ -30,6 +30,7 @@ mod scheduler;
 mod secrets;
 mod throttle;
 mod units;
+mod upload;
 mod worklist;
 
 use std::sync::Arc;
@@ -74,6 +75,7 @@ pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
 pub use units::*;
+pub use upload::Upload;
 pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist, WorklistPage};
 
 /// Where the current time comes from; tests substitute a controllable clock.
@@ -92,6 +94,10 @@ impl Clock for SystemClock {
     }
 }
 
+/// NIK look-ups a user may make per day unless configured otherwise: a day of
+/// registrations in the field, far below what testing NIKs in bulk would need.
+pub const DEFAULT_NIK_LOOKUPS_PER_DAY: u32 = 50;
+
 /// Settings the use-cases need.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -105,6 +111,10 @@ pub struct AppConfig {
     pub break_glass_hours: i64,
     /// How long the answer to a request with an idempotency key is kept.
     pub idempotency_days: i64,
+    /// NIK look-ups (registrations with a NIK) allowed per user and day; past them every
+    /// registration with a NIK is refused alike until the next day, and administrators
+    /// are alerted.
+    pub nik_lookups_per_day: u32,
 }
 
 impl Default for AppConfig {
@@ -115,6 +125,7 @@ impl Default for AppConfig {
             throttle: ThrottleConfig::default(),
             break_glass_hours: pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS,
             idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
+            nik_lookups_per_day: DEFAULT_NIK_LOOKUPS_PER_DAY,
         }
     }
 }
@@ -127,6 +138,8 @@ pub struct App {
     config: AppConfig,
     keys: Arc<Keys>,
     throttle: Arc<throttle::Throttle>,
+    /// NIK look-ups per user and day.
+    nik_lookups: Arc<throttle::DailyLimit>,
     /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
     /// instead of exhausting memory and blocking threads.
     hashing: Arc<tokio::sync::Semaphore>,
@@ -143,6 +156,7 @@ impl App {
         keys: Arc<Keys>,
     ) -> Self {
         let throttle = Arc::new(throttle::Throttle::new(config.throttle));
+        let nik_lookups = Arc::new(throttle::DailyLimit::new(config.nik_lookups_per_day));
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let hashing = Arc::new(tokio::sync::Semaphore::new(2 * cores));
         Self {
@@ -151,6 +165,7 @@ impl App {
             config,
             keys,
             throttle,
+            nik_lookups,
             hashing,
             atlas: Arc::new(atlas::Atlas::new()),
         }
@@ -214,6 +229,12 @@ impl App {
     fn now(&self) -> DateTime<Utc> {
         let now = self.clock.now();
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    /// Today in western Indonesia (UTC+7): the day of per-day limits, and of a date
+    /// checked before its region is known.
+    fn wib_today(&self) -> chrono::NaiveDate {
+        (self.now() + chrono::Duration::hours(7)).date_naive()
     }
 
     /// An audit event by `actor` (none for the system) about one record.

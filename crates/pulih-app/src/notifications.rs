@@ -1,9 +1,12 @@
 //! In-app notifications: what happened to a user's referrals, escalations to
-//! coordinators, and the daily digest.
+//! coordinators, possible duplicate clients, alerts to administrators, and the daily
+//! digest; and whom to tell about a place: the nearest users of a role over it.
 
 use chrono::{DateTime, Utc};
+use pulih_domain::account::Role;
 use pulih_domain::authz::{Actor, Denied};
-use pulih_domain::ids::NotificationId;
+use pulih_domain::ids::{NotificationId, UserId};
+use pulih_domain::region::Scope;
 use pulih_store::Notification;
 use serde::Serialize;
 
@@ -43,6 +46,35 @@ impl From<Notification> for NotificationView {
 }
 
 impl App {
+    /// The active users of `role` nearest over `place`: those whose scope holds it at the
+    /// deepest level that has any (regency, then province, then national).
+    pub(crate) async fn nearest_over(&self, role: Role, place: &Scope) -> AppResult<Vec<UserId>> {
+        let mut levels: Vec<Scope> = match place {
+            Scope::National => Vec::new(),
+            Scope::Region(region) => std::iter::once(region.clone())
+                .chain(region.ancestors())
+                .map(Scope::Region)
+                .collect(),
+        };
+        levels.push(Scope::National);
+        for level in &levels {
+            let found: Vec<UserId> = self
+                .store
+                .list_users(level)
+                .await?
+                .into_iter()
+                .filter(|u| {
+                    u.role == role && !u.disabled && u.scope.includes(place) && &u.scope == level
+                })
+                .map(|u| u.id)
+                .collect();
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
+    }
+
     /// The actor's notifications, newest first.
     #[tracing::instrument(skip_all)]
     pub async fn notifications(&self, actor: &Actor) -> AppResult<Vec<NotificationView>> {

@@ -6,7 +6,7 @@ use pulih_domain::region_import::{ImportPlan, ImportSummary, SourceRegion};
 use pulih_store::{Region, RegionChange, RegionHit};
 use serde_json::json;
 
-use crate::{App, AppError, AppResult, Origin, Record};
+use crate::{App, AppError, AppResult, Origin, Record, Upload};
 
 /// Most search results returned at once.
 pub const SEARCH_LIMIT: i64 = 50;
@@ -94,17 +94,19 @@ impl App {
     }
 
     /// Reads a region file (CSV, gzip or plain) off the async threads and imports it;
-    /// a file that does not read changes nothing and says which rule it broke.
+    /// a file that does not read changes nothing and says which rule it broke. The
+    /// actor is authorised before the file is read.
     #[tracing::instrument(skip_all)]
     pub async fn import_region_file(
         &self,
         actor: Option<&Actor>,
-        bytes: Vec<u8>,
+        file: Upload,
         source: &str,
     ) -> AppResult<ImportSummary> {
         if let Some(actor) = actor {
             authorize(actor, Action::ImportRegions, &Scope::National)?;
         }
+        let bytes = file.bytes().await?;
         let read = tokio::task::spawn_blocking(move || pulih_regions::read(&bytes))
             .await
             .map_err(|e| AppError::Internal(format!("region file task: {e}")))?;

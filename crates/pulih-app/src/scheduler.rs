@@ -99,7 +99,8 @@ impl App {
                 continue;
             }
             if !coordinators.contains_key(&r.region) {
-                let found = self.coordinators_over(&r.region).await?;
+                let place = Scope::Region(r.region.clone());
+                let found = self.nearest_over(Role::Coordinator, &place).await?;
                 coordinators.insert(r.region.clone(), found);
             }
             let at = self.now();
@@ -133,36 +134,6 @@ impl App {
             }
         }
         Ok(escalated)
-    }
-
-    /// The active coordinators nearest over a region: those whose scope holds it at the
-    /// deepest level that has any (regency, then province, then national).
-    async fn coordinators_over(&self, region: &RegionCode) -> AppResult<Vec<UserId>> {
-        let mut levels: Vec<Scope> = std::iter::once(region.clone())
-            .chain(region.ancestors())
-            .map(Scope::Region)
-            .collect();
-        levels.push(Scope::National);
-        let place = Scope::Region(region.clone());
-        for level in &levels {
-            let found: Vec<UserId> = self
-                .store
-                .list_users(level)
-                .await?
-                .into_iter()
-                .filter(|u| {
-                    u.role == Role::Coordinator
-                        && !u.disabled
-                        && u.scope.includes(&place)
-                        && &u.scope == level
-                })
-                .map(|u| u.id)
-                .collect();
-            if !found.is_empty() {
-                return Ok(found);
-            }
-        }
-        Ok(Vec::new())
     }
 
     /// Delivers today's digest to every active user whose worklist has anything on it.

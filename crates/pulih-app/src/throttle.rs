@@ -1,10 +1,12 @@
-//! Login throttling per account and per address, kept in memory: after too many failures
-//! in a window, further attempts are refused until the window passes.
+//! Counters kept in memory: login throttling per account and per address (after too
+//! many failures in a window, further attempts are refused until the window passes), and
+//! a daily allowance per user (NIK look-ups). Each server process counts for itself.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use pulih_domain::ids::UserId;
 
 /// Limits for failed logins.
 #[derive(Debug, Clone, Copy)]
@@ -115,9 +117,73 @@ impl Throttle {
     }
 }
 
+/// Where a user stands against a daily allowance after asking for one more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    /// Granted.
+    Granted,
+    /// Refused, for the first time today: the moment to raise an alert.
+    JustSpent,
+    /// Refused, as it was before today.
+    Spent,
+}
+
+/// So many uses per user and day; the count starts again each day.
+#[derive(Debug)]
+pub struct DailyLimit {
+    per_day: u32,
+    used: Mutex<HashMap<UserId, (NaiveDate, u32)>>,
+}
+
+impl DailyLimit {
+    /// Allows `per_day` uses per user and day.
+    pub fn new(per_day: u32) -> Self {
+        Self {
+            per_day,
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The uses allowed per day.
+    pub fn per_day(&self) -> u32 {
+        self.per_day
+    }
+
+    /// Counts one use by `user` on `day` and says whether it is allowed.
+    pub fn take(&self, user: UserId, day: NaiveDate) -> Allowance {
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = used.entry(user).or_insert((day, 0));
+        if count.0 != day {
+            *count = (day, 0);
+        }
+        count.1 = count.1.saturating_add(1);
+        match count.1.checked_sub(self.per_day) {
+            None | Some(0) => Allowance::Granted,
+            Some(1) => Allowance::JustSpent,
+            Some(_) => Allowance::Spent,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_daily_limit_refuses_past_it_says_so_once_and_starts_again_the_next_day() {
+        use Allowance::{Granted, JustSpent, Spent};
+        let limit = DailyLimit::new(2);
+        let (sari, budi) = (UserId::new(), UserId::new());
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).expect("day");
+        let taken: Vec<Allowance> = (0..4).map(|_| limit.take(sari, day)).collect();
+        assert_eq!(taken, [Granted, Granted, JustSpent, Spent]);
+        assert_eq!(limit.take(budi, day), Granted);
+        let next = day.succ_opt().expect("next day");
+        assert_eq!(limit.take(sari, next), Granted);
+    }
 
     #[test]
     fn an_account_is_blocked_after_its_limit_until_the_window_passes() {

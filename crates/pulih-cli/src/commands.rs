@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use pulih_app::{App, AppConfig, AppError, SystemClock};
+use pulih_app::{App, AppConfig, AppError, SystemClock, Upload};
 use pulih_store::Store;
 use pulih_store_postgres::PostgresStore;
 use pulih_store_sqlite::SqliteStore;
@@ -69,6 +69,7 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
         session_hours: settings.session_hours,
         break_glass_hours: settings.break_glass_hours,
         idempotency_days: settings.idempotency_days,
+        nik_lookups_per_day: settings.nik_lookups_per_day,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), config, keys))
@@ -86,24 +87,27 @@ pub(crate) fn spinner(message: &'static str) -> ProgressBar {
 
 /// Imports regions with progress on the terminal and prints the counts.
 async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
-    let (bytes, source) = match &from {
+    let (file, source) = match &from {
         Some(dir) if dir.is_dir() => (
-            pulih_regions::from_idn_area_data(dir).with_context(|| {
+            Upload::from(pulih_regions::from_idn_area_data(dir).with_context(|| {
                 format!("cannot read the idn-area-data folder {}", dir.display())
-            })?,
+            })?),
             dir.display().to_string(),
         ),
         Some(path) => (
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+            Upload::reader(
+                std::fs::File::open(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+            ),
             path.display().to_string(),
         ),
         None => (
-            pulih_regions::EMBEDDED.to_vec(),
+            Upload::from(pulih_regions::EMBEDDED.to_vec()),
             pulih_regions::EMBEDDED_SOURCE.to_owned(),
         ),
     };
     let bar = spinner("reading, checking and importing the region list");
-    let imported = app.import_region_file(None, bytes, &source).await;
+    let imported = app.import_region_file(None, file, &source).await;
     bar.finish_and_clear();
     let summary = imported.map_err(|e| match e {
         AppError::Invalid(fields) => anyhow::anyhow!(
@@ -373,7 +377,7 @@ pub async fn import_boundaries(
         |n| n.to_string_lossy().into_owned(),
     );
     let imported = app
-        .import_boundaries(None, Box::new(bar.wrap_read(file)), property, &source)
+        .import_boundaries(None, Upload::reader(bar.wrap_read(file)), property, &source)
         .await;
     bar.finish_and_clear();
     let summary = imported.map_err(|e| match e {

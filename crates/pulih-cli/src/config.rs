@@ -94,6 +94,7 @@ pub struct FileConfig {
     previous_master_key_files: Vec<PathBuf>,
     break_glass_hours: Option<i64>,
     idempotency_days: Option<i64>,
+    nik_lookups_per_day: Option<u32>,
 }
 
 /// The resolved settings.
@@ -125,6 +126,8 @@ pub struct Settings {
     pub break_glass_hours: i64,
     /// How long the answer to a request with an idempotency key is kept.
     pub idempotency_days: i64,
+    /// NIK look-ups allowed per user and day.
+    pub nik_lookups_per_day: u32,
 }
 
 /// Where the master key comes from.
@@ -192,6 +195,9 @@ impl Settings {
                 .idempotency_days
                 .unwrap_or(pulih_app::DEFAULT_IDEMPOTENCY_DAYS)
                 .clamp(1, 3650),
+            nik_lookups_per_day: file
+                .nik_lookups_per_day
+                .unwrap_or(pulih_app::DEFAULT_NIK_LOOKUPS_PER_DAY),
         })
     }
 }

@@ -5,40 +5,50 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use pulih_app::{AppError, HsdsFiles};
+use pulih_app::{App, AppError, AppResult, DirectoryImport, HsdsFiles, Origin, Upload};
+use pulih_domain::authz::Actor;
 
 use crate::commands::{app, app_error, spinner};
 use crate::config::Settings;
 
-/// The tables in `from`: a zip, or a folder holding the `.csv` files.
-fn read_files(from: &Path) -> anyhow::Result<HsdsFiles> {
-    if from.is_dir() {
-        let mut files = HsdsFiles::default();
-        let entries =
-            std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
-        for entry in entries {
-            let path = entry?.path();
-            let csv = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            if csv && path.is_file() {
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                files.insert(
-                    &path.file_name().unwrap_or_default().to_string_lossy(),
-                    bytes,
-                );
-            }
+/// The `.csv` files of a folder.
+fn read_folder(from: &Path) -> anyhow::Result<HsdsFiles> {
+    let mut files = HsdsFiles::default();
+    let entries =
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv && path.is_file() {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.insert(
+                &path.file_name().unwrap_or_default().to_string_lossy(),
+                bytes,
+            );
         }
-        return Ok(files);
     }
-    let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-    HsdsFiles::from_zip(&bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "{} is neither a folder of CSV files nor a readable zip",
-            from.display()
-        )
-    })
+    Ok(files)
+}
+
+/// Imports `from`, a folder holding the `.csv` files or a zip of them, as `actor`.
+async fn import_from(
+    app: &App,
+    actor: &Actor,
+    from: &Path,
+) -> anyhow::Result<AppResult<DirectoryImport>> {
+    let origin = Origin::local();
+    if from.is_dir() {
+        let files = read_folder(from)?;
+        return Ok(app.import_services(actor, files, &origin).await);
+    }
+    let zip =
+        std::fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+    Ok(app
+        .import_services_zip(actor, Upload::reader(zip), &origin)
+        .await)
 }
 
 /// `pulih directory import --from PATH [--as USERNAME]`: checks every row first and
@@ -51,11 +61,8 @@ pub async fn import(settings: Settings, from: &Path, username: &str) -> anyhow::
         ),
         other => app_error(other),
     })?;
-    let files = read_files(from)?;
     let bar = spinner("checking and importing the directory");
-    let imported = app
-        .import_services(&actor, files, &pulih_app::Origin::local())
-        .await;
+    let imported = import_from(&app, &actor, from).await?;
     bar.finish_and_clear();
     let summary = imported.map_err(|e| match e {
         AppError::Invalid(problems) => {

@@ -9,6 +9,9 @@ use pulih_domain::region::{RegionCode, Scope};
 
 use crate::StoreResult;
 
+/// Most clients one NIK lookup returns.
+pub const NIK_MATCHES: i64 = 20;
+
 /// A key sealed under a master key, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedKey {
@@ -224,8 +227,9 @@ pub trait ClientStore: Send + Sync {
     async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>>;
     /// One client by code.
     async fn client_by_code(&self, code: &ClientCode) -> StoreResult<Option<ClientRow>>;
-    /// The client holding a NIK hash.
-    async fn client_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Option<ClientRow>>;
+    /// The clients holding a NIK hash (several when a registration matched a client its
+    /// worker could not reach), oldest first, at most [`NIK_MATCHES`].
+    async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>>;
     /// Clients the filter allows, newest first.
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>>;
     /// The facts of the given kinds (all kinds when empty) about the given clients, by
@@ -287,7 +291,7 @@ pub trait ClientStore: Send + Sync {
 #[async_trait]
 pub trait ClientTx: Send {
     /// Stores a client with its key, assigning the next code of its regency, which it
-    /// returns. A NIK hash already taken is `Duplicate("nik")`.
+    /// returns. A NIK hash may be held by other clients too.
     async fn insert_client(&mut self, client: &NewClient) -> StoreResult<ClientCode>;
     /// Locks a client for the rest of the write and reads its facts of `kinds`, by date
     /// (none read when `kinds` is empty). Checks that a write depends on (consent in

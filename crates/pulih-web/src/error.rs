@@ -79,6 +79,10 @@ impl WebError {
                         ..info("invalid", "error.invalid")
                     },
                 ),
+                AppError::TooLarge => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    info("too_large", "error.too_large"),
+                ),
                 AppError::Conflict(key) => (StatusCode::CONFLICT, info("conflict", key)),
                 AppError::KeyReused => (
                     StatusCode::UNPROCESSABLE_ENTITY,

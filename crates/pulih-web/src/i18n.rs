@@ -259,6 +259,8 @@ mod tests {
         }
         keys.push("notification.referral.sent".to_owned());
         keys.push("notification.referral.overdue".to_owned());
+        keys.push("notification.client.possible_duplicate".to_owned());
+        keys.push("notification.user.nik_lookup_limit".to_owned());
         for m in Move::ALL {
             keys.push(format!("referral_move.{}", m.key()));
         }

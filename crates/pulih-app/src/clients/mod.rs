@@ -1,7 +1,8 @@
-//! Client use-cases: registration, consent, episodes, screening, stepped care, care
-//! plans, the vocational track, break-glass access, erasure and export. Identity and clinical details are
-//! sealed with the client's own data key before they reach the store, and every read of
-//! a client record is audited.
+//! Client use-cases: registration (with a NIK check that answers alike whether or not a
+//! client outside the worker's reach holds the NIK), consent, episodes, screening,
+//! stepped care, care plans, the vocational track, break-glass access, erasure and
+//! export. Identity and clinical details are sealed with the client's own data key before
+//! they reach the store, and every read of a client record is audited.
 
 mod access;
 mod aftercare;
@@ -9,6 +10,7 @@ mod aftercare_view;
 mod facts;
 mod follow_ups;
 mod inputs;
+mod nik_check;
 mod note;
 mod opened;
 mod page;

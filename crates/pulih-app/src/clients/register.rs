@@ -1,4 +1,5 @@
-//! Registering a client (with the NIK duplicate check), listing and assigning clients.
+//! Registering a client (with the NIK check of [`super::nik_check`]) and assigning
+//! clients.
 
 use pulih_domain::account::Role;
 use pulih_domain::authz::Actor;
@@ -11,10 +12,10 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::{ClientRow, NewClient};
 use serde_json::json;
 
-use super::{client_record, place_of};
+use super::client_record;
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult, Origin, Problem};
+use crate::{App, AppError, AppResult, Origin};
 
 /// A client as a worker types it in. Every identifying field is optional.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -53,7 +54,9 @@ fn given(s: Option<&String>) -> Option<&str> {
 
 impl App {
     /// Registers a client and returns it with its new pseudonymous code. Agents and
-    /// counsellors are assigned the clients they register.
+    /// counsellors are assigned the clients they register. A NIK is checked only once
+    /// every other field is valid, and answered alike whether or not a client outside
+    /// the worker's reach holds it (see [`super::nik_check`]).
     #[tracing::instrument(skip_all)]
     pub async fn register_client(
         &self,
@@ -102,27 +105,15 @@ impl App {
                 )
                 .flatten(),
         };
-        let nik_hash = nik.as_ref().map(|n| self.keys.nik_hash(n));
-        if let Some(hash) = &nik_hash
-            && let Some(existing) = self.store.client_by_nik_hash(hash).await?
-        {
-            // Finding that a NIK belongs to a client is itself a disclosure: it is audited
-            // against that client, where its coordinators and administrators see it.
-            let event = self.event(
-                Some(actor),
-                "client.nik_match",
-                client_record(&existing),
-                origin,
-                json!({}),
-            );
-            self.store.append_audit(&event).await?;
-            fields.add_problem(self.duplicate_nik(actor, &existing).await?);
-        }
         fields.finish()?;
         let Some(region) = region else {
             return Err(AppError::invalid("region", "invalid.client_region"));
         };
         let id = ClientId::new();
+        let checked = match &nik {
+            Some(nik) => Some(self.check_nik(actor, nik, id, origin).await?),
+            None => None,
+        };
         let (key, sealed_key) = self.keys.new_client_key(id);
         let identity = seal_json(&key, &identity, &format!("client:{id}:identity"))?;
         let assigned_to = (actor.role != Role::Coordinator).then_some(actor.user_id);
@@ -131,7 +122,7 @@ impl App {
             region: region.clone(),
             org_id: actor.org_id,
             assigned_to,
-            nik_hash,
+            nik_hash: checked.as_ref().map(|n| n.hash.clone()),
             identity,
             key: sealed_key,
             created_by: actor.user_id,
@@ -143,24 +134,19 @@ impl App {
             region: region.as_str(),
         };
         let event = self.event(Some(actor), "client.register", record, origin, json!({}));
-        let written = self
-            .write(Some(actor), origin, move |tx| {
-                Box::pin(async move {
-                    tx.insert_client(&client).await?;
-                    tx.audit(event);
-                    Ok(client.id)
-                })
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let code = tx.insert_client(&client).await?;
+                tx.audit(event);
+                if let Some(checked) = checked {
+                    checked
+                        .record(tx, client.id, &code, client.created_at)
+                        .await?;
+                }
+                Ok(client.id)
             })
-            .await;
-        let id = match written {
-            Err(AppError::Conflict("conflict.duplicate")) => {
-                return Err(AppError::Invalid(vec![Problem::new(
-                    "nik",
-                    "invalid.nik_exists_elsewhere",
-                )]));
-            }
-            other => other?,
-        };
+        })
+        .await?;
         self.store.client(id).await?.ok_or(AppError::NotFound)
     }
 
@@ -213,26 +199,6 @@ impl App {
             return Ok(None);
         }
         Ok(Some(code))
-    }
-
-    /// The message for a NIK that is registered already: where, if the worker may see
-    /// that client; otherwise only that it exists and whom to ask.
-    async fn duplicate_nik(&self, actor: &Actor, existing: &ClientRow) -> AppResult<Problem> {
-        if authorize_client(actor, ClientAction::View, &place_of(existing), false).is_err() {
-            return Ok(Problem::new("nik", "invalid.nik_exists_elsewhere"));
-        }
-        let region = self.region_row(&existing.region).await?;
-        let org = self.store.org(existing.org_id).await?;
-        let mut problem = Problem::new("nik", "invalid.nik_exists");
-        problem.args = vec![
-            ("code", existing.code.to_string()),
-            (
-                "region",
-                region.map_or_else(|| existing.region.to_string(), |r| r.name),
-            ),
-            ("org", org.map(|o| o.name).unwrap_or_default()),
-        ];
-        Ok(problem)
     }
 
     /// Assigns a client to an agent or counsellor whose area covers the client

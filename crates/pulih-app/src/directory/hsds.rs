@@ -32,8 +32,20 @@ pub const ATTRIBUTES: &str = "attributes.csv";
 pub const AREA_URI: &str = "urn:kemendagri:wilayah:";
 /// The taxonomy's name.
 pub const TAXONOMY_NAME: &str = "Pulih service types";
-/// Largest file read from an import, uncompressed.
-const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// The tables an import reads; anything else in a zip is left packed.
+const IMPORTED: [&str; 7] = [
+    ORGANIZATIONS,
+    SERVICES,
+    SERVICE_AREAS,
+    PHONES,
+    SCHEDULES,
+    TAXONOMY_TERMS,
+    ATTRIBUTES,
+];
+/// Most entries a zip may hold (an export has eight).
+const MAX_ENTRIES: usize = 64;
+/// Most bytes the imported tables of a zip may unpack to, together.
+const MAX_UNPACKED: u64 = 32 * 1024 * 1024;
 
 /// A stable id for a row that exists only in the export (a phone, an area, a term),
 /// made from what it belongs to: a version-8 UUID from a SHA-256 of the parts, so the
@@ -129,30 +141,38 @@ pub struct HsdsFiles(BTreeMap<String, Vec<u8>>);
 impl HsdsFiles {
     /// Adds a file; only its base name counts.
     pub fn insert(&mut self, name: &str, bytes: Vec<u8>) {
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        self.0.insert(base.to_ascii_lowercase(), bytes);
+        self.0.insert(base_name(name), bytes);
     }
 
-    /// The `.csv` files of a zip, in any folder of it; anything else is ignored.
-    pub fn from_zip(bytes: &[u8]) -> Result<Self, Problem> {
+    /// The tables an import reads, from a zip, in any folder of it; other entries are
+    /// not unpacked. A zip that declares more than [`MAX_ENTRIES`] entries is refused
+    /// before its directory is read, and one whose tables unpack to more than
+    /// [`MAX_UNPACKED`] bytes as soon as they do.
+    pub(crate) fn from_zip(bytes: &[u8]) -> Result<Self, Problem> {
         let refused = || Problem::new("file", "invalid.hsds_zip");
+        let declared = declared_entries(bytes).ok_or_else(refused)?;
+        if usize::from(declared) > MAX_ENTRIES {
+            return Err(too_many());
+        }
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| refused())?;
+        if archive.len() > MAX_ENTRIES {
+            return Err(too_many());
+        }
         let mut files = Self::default();
+        let mut budget = MAX_UNPACKED;
         for i in 0..archive.len() {
             let file = archive.by_index(i).map_err(|_| refused())?;
             let name = file.name().to_owned();
-            if file.is_dir() || !name.to_ascii_lowercase().ends_with(".csv") {
+            if file.is_dir() || !IMPORTED.contains(&base_name(&name).as_str()) {
                 continue;
             }
             let mut content = Vec::new();
-            file.take(MAX_FILE + 1)
+            file.take(budget + 1)
                 .read_to_end(&mut content)
                 .map_err(|_| refused())?;
-            if content.len() as u64 > MAX_FILE {
-                let mut p = Problem::new(name.clone(), "invalid.hsds_file_too_large");
-                p.args = vec![("file", name)];
-                return Err(p);
-            }
+            budget = budget
+                .checked_sub(content.len() as u64)
+                .ok_or_else(too_large)?;
             files.insert(&name, content);
         }
         Ok(files)
@@ -162,6 +182,39 @@ impl HsdsFiles {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A file's name without its folders, lower-case.
+fn base_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.to_ascii_lowercase()
+}
+
+/// The refusal of a zip of more than [`MAX_ENTRIES`] entries.
+fn too_many() -> Problem {
+    let mut p = Problem::new("file", "invalid.hsds_zip_entries");
+    p.args = vec![("max", MAX_ENTRIES.to_string())];
+    p
+}
+
+/// The refusal of a zip whose tables unpack to more than [`MAX_UNPACKED`] bytes.
+fn too_large() -> Problem {
+    let mut p = Problem::new("file", "invalid.hsds_zip_too_large");
+    p.args = vec![("max", (MAX_UNPACKED / (1024 * 1024)).to_string())];
+    p
+}
+
+/// The number of entries a zip's end record declares, read before the archive is opened
+/// so that a zip declaring too many is refused before its directory is parsed; none when
+/// there is no end record. The last record in the file counts, as for readers of zips;
+/// a ZIP64 archive declares 0xFFFF here, which is more than any import may hold.
+fn declared_entries(bytes: &[u8]) -> Option<u16> {
+    const END: [u8; 4] = [b'P', b'K', 5, 6];
+    const END_LEN: usize = 22;
+    let tail = bytes.len().saturating_sub(END_LEN + usize::from(u16::MAX));
+    let at = tail + bytes[tail..].windows(END.len()).rposition(|w| w == END)?;
+    let count = bytes.get(at + 10..at + 12)?;
+    Some(u16::from_le_bytes([count[0], count[1]]))
 }
 
 /// A problem at a place in the files: `services.csv:3:name` (line 1 is the header).
@@ -301,5 +354,19 @@ mod tests {
         assert_eq!(problems[0].field, "services.csv:1:name");
         assert_eq!(problems[0].key, "invalid.hsds_column_missing");
         assert!(HsdsFiles::from_zip(b"not a zip").is_err());
+    }
+
+    #[test]
+    fn a_zip_is_counted_by_its_end_record_before_it_is_opened() {
+        let tables = [SERVICES, PHONES, TAXONOMIES]
+            .map(|name| TableWriter::new(name, &["id"]).expect("table"))
+            .into();
+        let mut bytes = zip(tables).expect("zip");
+        assert_eq!(declared_entries(&bytes), Some(3));
+        assert_eq!(declared_entries(b"PK\x05\x06"), None, "cut short");
+        let end = bytes.len() - 22;
+        bytes[end + 10..end + 12].copy_from_slice(&u16::MAX.to_le_bytes());
+        let refused = HsdsFiles::from_zip(&bytes).expect_err("too many");
+        assert_eq!(refused.key, "invalid.hsds_zip_entries");
     }
 }

@@ -1,6 +1,7 @@
 //! The partner directory in and out as Open Referral HSDS tables (`docs/HSDS.md`): the
 //! export of the services a user may see, and the import by administrators and
-//! coordinators, checked whole before anything is stored.
+//! coordinators — authorised before the zip is read, unpacked and parsed off the async
+//! threads — checked whole before anything is stored.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,7 +17,7 @@ use serde_json::json;
 
 use super::hsds::{self, HsdsFiles, SERVICES};
 use super::rows::{Draft, Placed, read_drafts};
-use crate::{App, AppError, AppResult, Origin, Problem, Record};
+use crate::{App, AppError, AppResult, Origin, Problem, Record, Upload};
 
 /// Most problems of an import reported at once; the rest are counted.
 const MAX_REPORTED: usize = 100;
@@ -65,6 +66,25 @@ impl App {
         .map_err(|e| AppError::Internal(format!("export tables: {e}")))
     }
 
+    /// Imports services from a zip of HSDS tables sent by `actor`, who is authorised
+    /// before the zip is read; it is unpacked off the async threads, within the caps of
+    /// [`HsdsFiles::from_zip`], then imported as [`Self::import_services`] does.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_services_zip(
+        &self,
+        actor: &Actor,
+        zip: Upload,
+        origin: &Origin,
+    ) -> AppResult<DirectoryImport> {
+        authorize(actor, Action::ImportServices, &actor.scope)?;
+        let bytes = zip.bytes().await?;
+        let files = tokio::task::spawn_blocking(move || HsdsFiles::from_zip(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("zip task: {e}")))?
+            .map_err(|p| AppError::Invalid(vec![p]))?;
+        self.import_services(actor, files, origin).await
+    }
+
     /// Imports services from HSDS tables: every row is checked first (the tables and
     /// their references, each listing, the organisation — by id, else by exact name —
     /// in the actor's scope, the regions) and any problem stores nothing, each named by
@@ -81,7 +101,10 @@ impl App {
         if files.is_empty() {
             return Err(AppError::invalid("file", "invalid.hsds_empty"));
         }
-        let read = read_drafts(&files).map_err(refusal)?;
+        let read = tokio::task::spawn_blocking(move || read_drafts(&files))
+            .await
+            .map_err(|e| AppError::Internal(format!("tables task: {e}")))?
+            .map_err(refusal)?;
         let in_scope = self.store.list_orgs(&actor.scope).await?;
         let mut problems = Vec::new();
         let mut regions: HashMap<String, bool> = HashMap::new();

@@ -305,11 +305,6 @@ impl App {
         let found = self.store.org_handoffs(actor.org_id, LIST_LIMIT).await?;
         Ok(found.into_iter().map(HandoffView::from).collect())
     }
-
-    /// Today in western Indonesia, for a date checked before its region is known.
-    fn wib_today(&self) -> NaiveDate {
-        (self.now() + chrono::Duration::hours(7)).date_naive()
-    }
 }
 
 pulih_domain::redacted_debug!(HandoffInput, BulkInput);

@@ -1,10 +1,10 @@
 //! Importing official boundary GeoJSON over the API.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use pulih_app::BoundarySummary;
 
+use super::UploadBody;
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
@@ -16,16 +16,16 @@ pub struct ImportQuery {
 }
 
 /// `POST /api/v1/regions/boundaries[?property=KEY]` with a GeoJSON `FeatureCollection` as
-/// the body: administrators import boundaries of regions in their scope; a file with any
-/// bad feature changes nothing and names every feature's problem.
+/// the body: administrators import boundaries of regions in their scope (the file is
+/// read only for them); a file with any bad feature changes nothing and names every
+/// feature's problem.
 pub async fn import(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(query): Query<ImportQuery>,
-    body: Bytes,
+    UploadBody(file): UploadBody,
 ) -> Result<Json<BoundarySummary>, WebError> {
     let actor = who.0.actor();
-    let file = Box::new(std::io::Cursor::new(body));
     let summary = state
         .app
         .import_boundaries(Some(&actor), file, query.property, "upload")

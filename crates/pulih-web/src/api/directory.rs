@@ -2,14 +2,13 @@
 //! import it as Open Referral HSDS tables.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pulih_app::{AppError, DirectoryImport, HsdsFiles, Origin, ServiceInput, ServiceView};
+use pulih_app::{DirectoryImport, Origin, ServiceInput, ServiceView};
 use serde::Deserialize;
 
-use super::{ApiJson, Items};
+use super::{ApiJson, Items, UploadBody};
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
@@ -65,18 +64,18 @@ pub async fn export(State(state): State<AppState>, who: CurrentUser) -> Result<R
 }
 
 /// `POST /api/v1/partner-services/import` with a zip of HSDS CSV tables as the body:
-/// administrators and coordinators import services of organisations in their scope; a
-/// file with any bad row stores nothing and names every problem by file, line and column.
+/// administrators and coordinators import services of organisations in their scope (the
+/// zip is read only for them); a file with any bad row stores nothing and names every
+/// problem by file, line and column.
 pub async fn import(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    body: Bytes,
+    UploadBody(zip): UploadBody,
 ) -> Result<Json<DirectoryImport>, WebError> {
-    let files = HsdsFiles::from_zip(&body).map_err(|p| AppError::Invalid(vec![p]))?;
     let summary = state
         .app
-        .import_services(&who.0.actor(), files, &origin)
+        .import_services_zip(&who.0.actor(), zip, &origin)
         .await?;
     Ok(Json(summary))
 }

@@ -20,8 +20,11 @@ pub mod users;
 pub mod vocational;
 pub mod worklist;
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use pulih_app::{AppError, Upload};
 use serde::de::DeserializeOwned;
 
 use crate::WebError;
@@ -43,11 +46,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(WebError::BadRequest("error.media_type"))
             }
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(WebError::TooLarge)
-            }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(WebError::TooLarge),
             Err(_) => Err(WebError::BadRequest("error.bad_request")),
         }
+    }
+}
+
+/// The body of an import, handed to its use-case unread: the use-case authorises the
+/// user first and only then receives it (within the route's body limit).
+pub struct UploadBody(pub Upload);
+
+impl<S: Send + Sync> FromRequest<S> for UploadBody {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(Upload::body(async move {
+            match Bytes::from_request(req, &()).await {
+                Ok(bytes) => Ok(bytes.into()),
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge),
+                Err(_) => Err(AppError::invalid("file", "invalid.upload_incomplete")),
+            }
+        })))
     }
 }
 

@@ -1,14 +1,13 @@
 //! The region tree as JSON, and importing a new decree's list.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use pulih_app::AppError;
 use pulih_app::{Region, RegionHit};
 use pulih_domain::region::{RegionCode, RegionLevel, TimeZone};
 use pulih_domain::region_import::ImportSummary;
 
-use super::Items;
+use super::{Items, UploadBody};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::{AppState, WebError};
@@ -129,16 +128,17 @@ pub async fn search(
 }
 
 /// `POST /api/v1/regions/import` with a region CSV (gzip or plain) as the body:
-/// national administrators load a new decree's list; a bad file changes nothing.
+/// national administrators load a new decree's list (the file is read only for them); a
+/// bad file changes nothing.
 pub async fn import(
     State(state): State<AppState>,
     who: CurrentUser,
-    body: Bytes,
+    UploadBody(file): UploadBody,
 ) -> Result<Json<ImportSummary>, WebError> {
     let actor = who.0.actor();
     let summary = state
         .app
-        .import_region_file(Some(&actor), body.to_vec(), "upload")
+        .import_region_file(Some(&actor), file, "upload")
         .await?;
     Ok(Json(summary))
 }

@@ -246,10 +246,14 @@ struct NotificationsPage<'a> {
 }
 
 impl NotificationsPage<'_> {
-    /// The text of a notification: its kind's message with the client code, service and
-    /// partner filled in; a digest lists its counts.
+    /// The text of a notification: its kind's message with the client codes, service,
+    /// partner, user and limit filled in; a digest lists its counts.
     fn message(&self, n: &NotificationView) -> String {
-        let text = |key: &str| n.detail[key].as_str().unwrap_or("").to_owned();
+        let text = |key: &str| match &n.detail[key] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(x) => x.to_string(),
+            _ => String::new(),
+        };
         if n.kind == "digest" {
             let counts = n.detail["counts"].as_object().cloned().unwrap_or_default();
             let parts: Vec<String> = counts
@@ -262,17 +266,19 @@ impl NotificationsPage<'_> {
             &format!("notification.{}", n.kind),
             &[
                 ("code", &text("client_code")),
+                ("duplicate", &text("duplicate_code")),
                 ("service", &text("service")),
                 ("partner", &text("partner")),
+                ("user", &text("user")),
+                ("limit", &text("limit")),
             ],
         )
     }
 
-    /// Where a notification leads.
+    /// Where a notification leads: its referral, else its client.
     fn link(n: &NotificationView) -> Option<String> {
-        n.detail["referral"]
-            .as_str()
-            .map(|id| format!("/referrals/{id}"))
+        let at = |key: &str, path: &str| n.detail[key].as_str().map(|id| format!("{path}/{id}"));
+        at("referral", "/referrals").or_else(|| at("client", "/clients"))
     }
 }
 

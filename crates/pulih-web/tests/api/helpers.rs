@@ -18,6 +18,9 @@ use tokio::sync::OnceCell;
 /// Password of the national administrator every test starts with.
 pub const ROOT_PASSWORD: &str = "kopi-susu-pagi-2026";
 
+/// NIK look-ups a user may make per day in tests.
+pub const NIK_LOOKUPS_PER_DAY: u32 = 6;
+
 /// Password given to users created by [`TestApp::create_user`].
 pub const USER_PASSWORD: &str = "teh-manis-sore-2026";
 
@@ -134,6 +137,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let config = AppConfig {
         throttle,
+        nik_lookups_per_day: NIK_LOOKUPS_PER_DAY,
         ..AppConfig::default()
     };
     let clock = Arc::new(TestClock::default());
