@@ -163,9 +163,7 @@ impl App {
         status: Option<&str>,
         origin: &Origin,
     ) -> AppResult<SealedFact> {
-        let mut sealed = self.seal_fact(actor, reached, draft, origin)?;
-        sealed.fact.status = status.map(str::to_owned);
-        Ok(sealed)
+        self.seal_fact(actor, reached, (draft, status), origin)
     }
 
     /// Reaches a client for an aftercare record: its timeline, aftercare and today.

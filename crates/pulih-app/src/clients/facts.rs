@@ -68,16 +68,16 @@ impl App {
         check: FactCheck,
         origin: &Origin,
     ) -> AppResult<FactId> {
-        let sealed = self.seal_fact(actor, reached, draft, origin)?;
+        let sealed = self.seal_fact(actor, reached, (draft, None), origin)?;
         self.record_fact(actor, origin, check, sealed).await
     }
 
-    /// Seals a fact with the client's key and makes its audit event.
+    /// Seals a fact with the client's key and plain `status`, and makes its audit event.
     pub(super) fn seal_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,
-        draft: Draft<S>,
+        (draft, status): (Draft<S>, Option<&str>),
         origin: &Origin,
     ) -> AppResult<SealedFact> {
         let key = self
@@ -85,7 +85,8 @@ impl App {
             .client_key(&reached.row)?
             .ok_or(AppError::Conflict("conflict.client_erased"))?;
         let kind = draft.kind;
-        let fact = draft.seal(&key, reached.row.id, actor.user_id, self.now())?;
+        let mut fact = draft.seal(&key, reached.row.id, actor.user_id, self.now())?;
+        fact.status = status.map(str::to_owned);
         let detail = json!({ "kind": kind.key(), "fact": fact.id.to_string(), "break_glass": reached.break_glass });
         let action = format!("client.record.{}", kind.key());
         let event = self.event(
@@ -144,7 +145,8 @@ impl App {
                 .map_err(|e| AppError::Internal(format!("outreach json: {e}")))?,
             sealed: Note::default(),
         };
-        self.seal_fact(actor, &reached, draft, origin).map(Ok)
+        self.seal_fact(actor, &reached, (draft, None), origin)
+            .map(Ok)
     }
 
     /// Reaches a client for recording and returns the local date there.

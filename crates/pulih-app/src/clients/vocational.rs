@@ -148,8 +148,7 @@ impl App {
         check: FactCheck,
         origin: &Origin,
     ) -> AppResult<FactId> {
-        let mut sealed = self.seal_fact(actor, reached, draft, origin)?;
-        sealed.fact.status = Some(status.to_owned());
+        let sealed = self.seal_fact(actor, reached, (draft, Some(status)), origin)?;
         match self.record_fact(actor, origin, check, sealed).await {
             Err(AppError::Conflict("conflict.duplicate")) => {
                 Err(AppError::Conflict("conflict.retention_checked"))
