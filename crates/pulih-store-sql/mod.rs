@@ -31,6 +31,7 @@ pub(crate) mod grants;
 pub(crate) mod linkage;
 pub(crate) mod peers;
 pub(crate) mod programme;
+pub(crate) mod published;
 pub(crate) mod reach;
 pub(crate) mod referrals;
 pub(crate) mod regions;

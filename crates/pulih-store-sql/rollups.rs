@@ -17,7 +17,7 @@ use super::rows::get;
 use crate::db::{Conn, Db, DbRow, Pool};
 
 /// Most pending tallies one round folds, and most rows per insert statement.
-const ROUND: i64 = 1_000;
+pub(crate) const ROUND: i64 = 1_000;
 
 /// Appends a write's tallies to the pending table.
 pub(crate) async fn pend(conn: &mut Conn, tallies: &[Tally]) -> StoreResult<()> {

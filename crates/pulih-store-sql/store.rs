@@ -15,13 +15,14 @@ use pulih_domain::ids::{
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::StoredRegion;
+use pulih_domain::rollup::Figure;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
     Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact, ClientFact,
     ClientFilter, ClientReach, ClientRow, ClientStore, Counted, DirectoryStore, DueFact, DueVisit,
     Grant, HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member,
     Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
-    PeerSummary, ProgrammeStore, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
+    PeerSummary, ProgrammeStore, Published, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
     ReferralStep, ReferralStore, Region, RegionChange, RegionHit, RollupStore, School, SealedKey,
     ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore,
     UntrainedAgent, User, Work,
@@ -32,7 +33,7 @@ use super::clients::ClientBy;
 use super::units::UnitBy;
 use super::{
     accounts, chain, clients, directory, envelope, facts, grants, linkage, peers, programme,
-    referrals, regions, rollups, units,
+    published, referrals, regions, rollups, units,
 };
 use crate::Backend;
 
@@ -425,5 +426,36 @@ impl RollupStore for Backend {
     async fn replace_rollups(&self, counted: Vec<Counted>) -> StoreResult<()> {
         self.write_conn(move |conn| Box::pin(rollups::replace(conn, counted)))
             .await
+    }
+    async fn rollup_figure(&self, figure: Figure, period: &str) -> StoreResult<Vec<Counted>> {
+        published::figure(self.reader(), figure, period).await
+    }
+    async fn publication(
+        &self,
+        figure: Figure,
+        period: &str,
+    ) -> StoreResult<Option<(DateTime<Utc>, Vec<String>)>> {
+        published::publication(self.reader(), figure, period).await
+    }
+    async fn publish(
+        &self,
+        figure: Figure,
+        period: &str,
+        at: DateTime<Utc>,
+        cells: Vec<Published>,
+    ) -> StoreResult<()> {
+        let period = period.to_owned();
+        self.write_conn(move |conn| {
+            Box::pin(async move { published::publish(conn, figure, &period, at, cells).await })
+        })
+        .await
+    }
+    async fn published_family(
+        &self,
+        node: &str,
+        period: &str,
+        figures: &[Figure],
+    ) -> StoreResult<Vec<Published>> {
+        published::family(self.reader(), node, period, figures).await
     }
 }

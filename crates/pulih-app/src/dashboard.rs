@@ -2,11 +2,11 @@
 //! read from the rollups (`pulih_domain::rollup`): the node's figures, the same figures
 //! for each child, and twelve months of the main ones. Nothing here scans records.
 //!
-//! Who sees what: programme figures (units, activities) whoever may see the programme of
-//! the node; figures about clients only the roles that see their own area's outcomes
-//! exactly (coordinators and administrators). Analysts and police liaisons see no live
-//! client figures: those need complementary suppression over fixed closed periods, which
-//! `pulih_domain::suppression` provides for when they are published to them.
+//! Who sees what: programme figures (units, activities) everyone in whose scope the node
+//! lies; figures about clients exactly, as they change, the roles that see their own
+//! area's outcomes (coordinators and administrators); analysts see them only for closed
+//! periods, as published with complementary suppression (`crate::publication`), a hidden
+//! cell as none; police liaisons and the care roles see none on a dashboard.
 
 use std::collections::HashMap;
 
@@ -34,8 +34,13 @@ pub struct Dashboard {
     pub next: Option<String>,
     /// The figures the user may see, in catalogue order.
     pub figures: Vec<Figure>,
-    /// The node's value of each figure.
-    pub values: Vec<i64>,
+    /// The node's value of each figure; none where suppression hides it.
+    pub values: Vec<Option<i64>>,
+    /// Whether the figures about clients went through suppression (analysts).
+    pub suppressed: bool,
+    /// Whether figures about clients are left out because the user sees them only for
+    /// closed periods and this one is not over.
+    pub open_period: bool,
     /// Each live child with its values of each figure.
     pub children: Vec<ChildFigures>,
     /// The twelve months up to the period's end, for the trend figures the user may see.
@@ -47,8 +52,8 @@ pub struct Dashboard {
 pub struct ChildFigures {
     /// The child.
     pub region: Region,
-    /// Its value of each of the dashboard's figures.
-    pub values: Vec<i64>,
+    /// Its value of each of the dashboard's figures; none where suppression hides it.
+    pub values: Vec<Option<i64>>,
 }
 
 /// Monthly values of a few figures.
@@ -73,7 +78,7 @@ impl App {
         period: Option<&str>,
     ) -> AppResult<Dashboard> {
         let scope = node.map_or(Scope::National, |c| Scope::Region(c.clone()));
-        authorize(actor, Action::ViewProgramme, &scope)?;
+        authorize(actor, Action::ViewDashboard, &scope)?;
         let region = match node {
             Some(code) => Some(self.region_row(code).await?.ok_or(AppError::NotFound)?),
             None => None,
@@ -87,16 +92,28 @@ impl App {
             Some(text) => Period::parse(text).map_err(|e| AppError::invalid("period", e.key))?,
             None => Period::semester_of(today),
         };
-        let clients =
-            authorize(actor, Action::ViewOutcomes, &scope).is_ok() && !suppresses(actor.role);
+        let outcomes = authorize(actor, Action::ViewOutcomes, &scope).is_ok();
+        let suppressed = outcomes && suppresses(actor.role);
+        let open_period = suppressed && !period.closed(today);
         let figures: Vec<Figure> = Figure::ALL
             .into_iter()
-            .filter(|f| clients || !f.about_clients())
+            .filter(|f| !f.about_clients() || (outcomes && !open_period))
+            .collect();
+        let live: Vec<Figure> = figures
+            .iter()
+            .copied()
+            .filter(|f| !(suppressed && f.about_clients()))
+            .collect();
+        let published: Vec<Figure> = figures
+            .iter()
+            .copied()
+            .filter(|f| !live.contains(f))
             .collect();
         let key = node.map_or(NATION, RegionCode::as_str);
         self.store.rollups_settled().await?;
-        let (family, series, children, ancestors) = tokio::try_join!(
+        let (family, published, series, children, ancestors) = tokio::try_join!(
             async { Ok::<_, AppError>(self.store.rollup_family(key, &period.to_string()).await?) },
+            self.published(key, period, today, &published),
             async {
                 let months: Vec<String> = period.trend().iter().map(ToString::to_string).collect();
                 Ok(self.store.rollup_series(key, &months).await?)
@@ -104,12 +121,19 @@ impl App {
             self.children_or_provinces(node),
             self.ancestors_of(node),
         )?;
-        let by_node = index(&family, |c| c.cell.node.as_str());
-        let values_of = |node: &str| -> Vec<i64> {
+        let mut by_node = index(&family, |c| c.cell.node.as_str(), &live);
+        for p in &published {
+            let shown = (!p.hidden).then_some(p.counted.n);
+            by_node
+                .entry(p.counted.cell.node.as_str())
+                .or_default()
+                .insert(p.counted.cell.figure, shown);
+        }
+        let values_of = |node: &str| -> Vec<Option<i64>> {
             let found = by_node.get(node);
             figures
                 .iter()
-                .map(|f| found.and_then(|m| m.get(f)).copied().unwrap_or(0))
+                .map(|f| found.and_then(|m| m.get(f)).copied().unwrap_or(Some(0)))
                 .collect()
         };
         let children = children
@@ -122,7 +146,7 @@ impl App {
         Ok(Dashboard {
             values: values_of(key),
             children,
-            trend: trend(&series, period, &figures),
+            trend: trend(&series, period, &live),
             previous: period.previous().map(|p| p.to_string()),
             next: period
                 .next()
@@ -130,6 +154,8 @@ impl App {
                 .map(|p| p.to_string()),
             period: period.to_string(),
             figures,
+            suppressed,
+            open_period,
             region,
             ancestors,
         })
@@ -155,14 +181,17 @@ fn starts_after(period: Period, today: NaiveDate) -> bool {
     period.first_day().is_none_or(|first| first > today)
 }
 
-/// The counters by node, then figure.
+/// The counters of `figures` by node (or period), then figure.
 fn index<'a>(
     counted: &'a [Counted],
     key: impl Fn(&'a Counted) -> &'a str,
-) -> HashMap<&'a str, HashMap<Figure, i64>> {
-    let mut out: HashMap<&str, HashMap<Figure, i64>> = HashMap::new();
-    for c in counted {
-        out.entry(key(c)).or_default().insert(c.cell.figure, c.n);
+    figures: &[Figure],
+) -> HashMap<&'a str, HashMap<Figure, Option<i64>>> {
+    let mut out: HashMap<&str, HashMap<Figure, Option<i64>>> = HashMap::new();
+    for c in counted.iter().filter(|c| figures.contains(&c.cell.figure)) {
+        out.entry(key(c))
+            .or_default()
+            .insert(c.cell.figure, Some(c.n));
     }
     out
 }
@@ -173,7 +202,7 @@ fn trend(series: &[Counted], period: Period, shown: &[Figure]) -> Trend {
         .into_iter()
         .filter(|f| shown.contains(f))
         .collect();
-    let by_month = index(series, |c| c.cell.period.as_str());
+    let by_month = index(series, |c| c.cell.period.as_str(), &figures);
     let values = figures
         .iter()
         .map(|f| {
@@ -182,8 +211,7 @@ fn trend(series: &[Counted], period: Period, shown: &[Figure]) -> Trend {
                 .map(|m| {
                     by_month
                         .get(m.as_str())
-                        .and_then(|v| v.get(f))
-                        .copied()
+                        .and_then(|v| v.get(f).copied().flatten())
                         .unwrap_or(0)
                 })
                 .collect()

@@ -22,6 +22,7 @@ mod origin;
 mod outcomes;
 mod peers;
 mod programme;
+mod publication;
 mod referrals;
 mod region_page;
 mod regions;

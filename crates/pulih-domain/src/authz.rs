@@ -72,6 +72,9 @@ pub enum Action {
     FindServices,
     /// Import services into the partner directory from an Open Referral (HSDS) file.
     ImportServices,
+    /// Open the dashboard of a region in scope: every role; what it shows depends on the
+    /// role (see `pulih_app::dashboard`).
+    ViewDashboard,
 }
 
 /// Why an action was refused.
@@ -92,7 +95,7 @@ pub enum Denied {
 const fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match action {
-        ViewRegions | ViewOrgs | ManageOwnAccount => true,
+        ViewRegions | ViewOrgs | ManageOwnAccount | ViewDashboard => true,
         ViewUsers => matches!(role, Role::Admin | Role::Coordinator),
         ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass
         | ConfigureProgramme => matches!(role, Role::Admin),
@@ -147,7 +150,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 23] = [
+    const ACTIONS: [Action; 24] = [
+        Action::ViewDashboard,
         Action::RecordHandoff,
         Action::ViewLinkage,
         Action::ViewOutcomes,

@@ -4,8 +4,9 @@
 //! them after commit), and [`settle`](RollupStore::rollups_settled) waits for that.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use pulih_domain::ids::ActivityId;
-use pulih_domain::rollup::Cell;
+use pulih_domain::rollup::{Cell, Figure};
 
 use crate::{ActivityRow, StoreResult};
 
@@ -16,6 +17,15 @@ pub struct Counted {
     pub cell: Cell,
     /// The count.
     pub n: i64,
+}
+
+/// A counter as published to those who see suppressed figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// Figure, node, period and count.
+    pub counted: Counted,
+    /// Whether it is shown as hidden.
+    pub hidden: bool,
 }
 
 /// Storage for rollups.
@@ -38,4 +48,27 @@ pub trait RollupStore: Send + Sync {
     async fn rollups_all(&self) -> StoreResult<Vec<Counted>>;
     /// Replaces every counter with `counted` in one transaction (`pulih rollups rebuild`).
     async fn replace_rollups(&self, counted: Vec<Counted>) -> StoreResult<()>;
+    /// Every counter of `figure` in `period`, over the whole tree (zeros are absent).
+    async fn rollup_figure(&self, figure: Figure, period: &str) -> StoreResult<Vec<Counted>>;
+    /// When `figure` in `period` was last published, with the nodes it hid then.
+    async fn publication(
+        &self,
+        figure: Figure,
+        period: &str,
+    ) -> StoreResult<Option<(DateTime<Utc>, Vec<String>)>>;
+    /// Replaces the publication of `figure` in `period` with `cells`, in one transaction.
+    async fn publish(
+        &self,
+        figure: Figure,
+        period: &str,
+        at: DateTime<Utc>,
+        cells: Vec<Published>,
+    ) -> StoreResult<()>;
+    /// The published cells of `node` and its children in `period`, for `figures`.
+    async fn published_family(
+        &self,
+        node: &str,
+        period: &str,
+        figures: &[Figure],
+    ) -> StoreResult<Vec<Published>>;
 }

@@ -1,4 +1,5 @@
-//! A dashboard as JSON: the same figures as the page, by figure key.
+//! A dashboard as JSON: the same figures as the page, by figure key; a figure hidden by
+//! suppression is `null`.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +13,8 @@ use crate::auth::CurrentUser;
 use crate::pages::dashboard::{PeriodQuery, node_of};
 use crate::{AppState, WebError};
 
-/// A node's figures, by key.
-type Figures = BTreeMap<&'static str, i64>;
+/// A node's figures, by key: `null` where suppression hides it.
+type Figures = BTreeMap<&'static str, Option<i64>>;
 
 /// A child region with its figures.
 #[derive(Serialize)]
@@ -28,6 +29,10 @@ pub struct DashboardJson {
     /// The node; none for the nation.
     region: Option<RegionJson>,
     period: String,
+    /// Whether figures about clients went through complementary suppression.
+    suppressed: bool,
+    /// Whether figures about clients are left out until the period is over.
+    open_period: bool,
     figures: Figures,
     children: Vec<ChildJson>,
     /// Per trend figure, its value in each month of `months`.
@@ -35,7 +40,7 @@ pub struct DashboardJson {
     trend: BTreeMap<&'static str, Vec<i64>>,
 }
 
-fn by_key(d: &Dashboard, values: &[i64]) -> Figures {
+fn by_key(d: &Dashboard, values: &[Option<i64>]) -> Figures {
     d.figures
         .iter()
         .zip(values)
@@ -64,6 +69,8 @@ impl From<Dashboard> for DashboardJson {
         Self {
             region: d.region.map(Into::into),
             period: d.period,
+            suppressed: d.suppressed,
+            open_period: d.open_period,
             figures,
             children,
             months: d.trend.months,

@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 /// The semester holding the server's today, as the API names it.
-fn semester(app: &TestApp) -> String {
+pub(crate) fn semester(app: &TestApp) -> String {
     let today = app.today();
     let half = if chrono::Datelike::month(&today) <= 6 {
         1
@@ -27,7 +27,7 @@ fn semester(app: &TestApp) -> String {
     format!("{}-S{half}", chrono::Datelike::year(&today))
 }
 
-async fn dashboard(app: &TestApp, token: &str, node: &str, period: &str) -> Value {
+pub(crate) async fn dashboard(app: &TestApp, token: &str, node: &str, period: &str) -> Value {
     let r = app
         .get(&format!("/api/v1/dashboards/{node}?period={period}"), token)
         .await;
@@ -41,7 +41,11 @@ fn figure(d: &Value, key: &str) -> i64 {
 
 /// A counsellor of Binjai registers a client with consent and opens an episode by
 /// `episode`; answers the client's id and code.
-async fn client_with_episode(app: &TestApp, token: &str, episode: Value) -> (String, String) {
+pub(crate) async fn client_with_episode(
+    app: &TestApp,
+    token: &str,
+    episode: Value,
+) -> (String, String) {
     let c = register(app, token, json!({})).await;
     let id = c["id"].as_str().expect("id").to_owned();
     consent(app, token, &id).await;
@@ -182,7 +186,7 @@ async fn a_dashboard_shows_only_what_the_scope_and_role_allow(app: TestApp) {
     assert!(keys.iter().any(|k| *k == "awareness_sessions"), "{keys:?}");
     assert!(!keys.iter().any(|k| *k == "intakes"), "{keys:?}");
     assert!(village["trend"].get("intakes").is_none());
-    // an analyst: programme figures only, while suppression is not yet applied to them
+    // an analyst: programme figures only while the period is open
     let org = app
         .create_org(&app.root_token, "BNNP Sumut", "bnn", "12")
         .await;
