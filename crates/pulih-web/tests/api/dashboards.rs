@@ -125,6 +125,21 @@ async fn figures_follow_writes_up_the_tree_and_an_erasure_takes_them_back(app: T
         .find(|c| c["region"]["code"] == "12")
         .expect("Sumatera Utara");
     assert_eq!(province["figures"]["intakes"], 3);
+    // per 100,000 people from the regency up, with the population summed from regencies
+    let people = province["population"]
+        .as_f64()
+        .expect("a province's population");
+    let rate = province["per_100k"]["intakes"].as_f64().expect("a rate");
+    assert!(
+        (rate - 300_000.0 / people).abs() < 0.01,
+        "{rate} for {people}"
+    );
+    assert!(nation["population"].as_u64() > province["population"].as_u64());
+    assert_eq!(regency["population"].as_u64(), Some(315_609));
+    assert!(
+        regency["children"][0]["population"].is_null(),
+        "no district population"
+    );
     let months = nation["months"].as_array().expect("months");
     assert_eq!(months.len(), 12);
     let trend = nation["trend"]["intakes"].as_array().expect("trend");
