@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::figures::suppresses;
 use pulih_domain::region::{RegionCode, Scope};
@@ -90,8 +90,7 @@ impl App {
         };
         let today = match node {
             Some(code) => self.today_in(code).await?,
-            // the nation's day is taken in WIB, as `today_in` does where no zone is known
-            None => (self.now() + Duration::hours(7)).date_naive(),
+            None => self.today_at(None),
         };
         let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
             Some(text) => Period::parse(text).map_err(|e| AppError::invalid("period", e.key))?,

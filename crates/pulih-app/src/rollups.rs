@@ -3,7 +3,7 @@
 //! `pulih rollups rebuild` replaces the counters with it. A rebuild is maintenance: run
 //! it while nothing writes, or a write committed during it may count twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pulih_domain::programme::activity_detail::ActivityKind;
 use pulih_domain::region::Scope;
@@ -70,14 +70,13 @@ impl App {
             let Some(last) = clients.last() else { break };
             before = Some(last.id);
             let ids: Vec<_> = clients.iter().map(|c| c.id).collect();
-            let facts = self.store.facts(&ids, &[]).await?;
+            let mut facts: HashMap<_, Vec<_>> = HashMap::new();
+            for fact in self.store.facts(&ids, &[]).await? {
+                facts.entry(fact.client_id).or_default().push(fact);
+            }
             for client in &clients {
                 let key = self.keys.client_key(client)?;
-                let own: Vec<_> = facts
-                    .iter()
-                    .filter(|f| f.client_id == client.id)
-                    .cloned()
-                    .collect();
+                let own = facts.remove(&client.id).unwrap_or_default();
                 add(crate::clients::tallies_of_facts(
                     &own,
                     key.as_ref(),

@@ -154,18 +154,6 @@ fn note(f: &mut Fields, text: Option<&str>) -> Option<String> {
 }
 
 impl App {
-    /// Seals a fact with a plain status code.
-    fn sealed_with<S: Serialize>(
-        &self,
-        actor: &Actor,
-        reached: &Reached,
-        draft: Draft<S>,
-        status: Option<&str>,
-        origin: &Origin,
-    ) -> AppResult<SealedFact> {
-        self.seal_fact(actor, reached, (draft, status), origin)
-    }
-
     /// Reaches a client for an aftercare record: its timeline, aftercare and today.
     async fn aftercare_of(
         &self,
@@ -222,7 +210,7 @@ impl App {
             plain: to_plain(&PlanPlain { weeks: schedule })?,
             sealed,
         };
-        let plan = self.sealed_with(actor, &reached, draft, None, origin)?;
+        let plan = self.seal_fact(actor, &reached, (draft, None), origin)?;
         let check = FactCheck::consent(today).no_open_plan();
         self.record_fact(actor, origin, check, plan).await
     }
@@ -289,7 +277,7 @@ impl App {
             plain: to_plain(&FollowUpPlain { mode })?,
             sealed: note,
         };
-        let visit = self.sealed_with(actor, &reached, draft, Some(found.key()), origin)?;
+        let visit = self.seal_fact(actor, &reached, (draft, Some(found.key())), origin)?;
         let visit_id = visit.fact.id;
         let mut facts = vec![visit];
         if let Some(barc) = barc {
@@ -301,7 +289,7 @@ impl App {
                 plain: json!({}),
                 sealed: barc,
             };
-            facts.push(self.sealed_with(actor, &reached, draft, None, origin)?);
+            facts.push(self.seal_fact(actor, &reached, (draft, None), origin)?);
         }
         if let Some(end) = ended {
             facts.push(self.end_draft(actor, &reached, plan, visited_on, end, None, origin)?);
@@ -340,7 +328,7 @@ impl App {
             plain: json!({}),
             sealed: Note { note },
         };
-        self.sealed_with(actor, reached, draft, Some(status.key()), origin)
+        self.seal_fact(actor, reached, (draft, Some(status.key())), origin)
     }
 
     /// Ends the open plan: the worker records how aftercare finished.
@@ -405,7 +393,7 @@ impl App {
             plain: json!({}),
             sealed: RelapseSealed { substances, note },
         };
-        let fact = self.sealed_with(actor, &reached, draft, Some(response.key()), origin)?;
+        let fact = self.seal_fact(actor, &reached, (draft, Some(response.key())), origin)?;
         // the plan it refers to was found among the plans and ends as read
         let check = FactCheck::consent(today).unchanged(&PLANS, kinds_of(&timeline));
         let id = self.record_fact(actor, origin, check, fact).await?;

@@ -106,7 +106,13 @@ impl App {
             Some(code) => self.utc_offset(&code).await?,
             None => None,
         };
-        Ok((self.now() + Duration::hours(i64::from(offset.unwrap_or(7)))).date_naive())
+        Ok(self.today_at(offset))
+    }
+
+    /// The date at a UTC offset in hours; WIB (UTC+7) where none is known, as for the
+    /// nation as a whole.
+    pub(crate) fn today_at(&self, offset: Option<i32>) -> NaiveDate {
+        (self.now() + Duration::hours(i64::from(offset.unwrap_or(7)))).date_naive()
     }
 }
 
