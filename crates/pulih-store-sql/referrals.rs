@@ -6,8 +6,8 @@ use pulih_domain::client::ClientCode;
 use pulih_domain::ids::{ClientId, NotificationId, OrgId, ReferralId, ServiceId, UserId};
 use pulih_domain::region::RegionCode;
 use pulih_store::{
-    Notification, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralTx, StoreError,
-    StoreResult,
+    Notification, PlacedStep, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralTx,
+    StoreError, StoreResult,
 };
 use sqlx::QueryBuilder;
 
@@ -131,6 +131,36 @@ pub(crate) async fn referral_steps(
     .await
     .map_err(map_err)?;
     found.iter().map(step_row).collect()
+}
+
+/// The steps of up to `limit` referrals after `after` in id order, each with the
+/// referral's region: what a recount of the referral figures reads.
+pub(crate) async fn referral_steps_after(
+    pool: &Pool,
+    after: Option<ReferralId>,
+    limit: i64,
+) -> StoreResult<Vec<PlacedStep>> {
+    let mut q = QueryBuilder::<Db>::new(
+        "select s.*, r.region, r.sent_on from referral_steps s join referrals r on r.id = s.referral_id \
+         where r.id in (select id from referrals",
+    );
+    if let Some(after) = after {
+        q.push(" where id > ").push_bind(after.as_uuid());
+    }
+    q.push(" order by id limit ")
+        .push_bind(limit)
+        .push(") order by r.id, s.seq");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found
+        .iter()
+        .map(|row| {
+            Ok(PlacedStep {
+                region: RegionCode::parse(get(row, "region")?).map_err(backend)?,
+                sent_on: get(row, "sent_on")?,
+                step: step_row(row)?,
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn overdue_referrals(

@@ -22,10 +22,10 @@ use pulih_store::{
     ClientFilter, ClientReach, ClientRow, ClientStore, Counted, DirectoryStore, DueFact, DueVisit,
     Grant, HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member,
     Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
-    PeerSummary, ProgrammeStore, Published, ReachedFact, Referral, ReferralOutcome, ReferralQuery,
-    ReferralStep, ReferralStore, Region, RegionChange, RegionHit, RollupStore, School, SealedKey,
-    ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow, Unit, UnitStore,
-    UntrainedAgent, User, Work,
+    PeerSummary, PlacedStep, ProgrammeStore, Published, ReachedFact, Referral, ReferralOutcome,
+    ReferralQuery, ReferralStep, ReferralStore, Region, RegionChange, RegionHit, RollupStore,
+    School, SealedKey, ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow,
+    Unit, UnitStore, UntrainedAgent, User, Work,
 };
 
 use super::accounts::UserBy;
@@ -419,6 +419,13 @@ impl RollupStore for Backend {
         limit: i64,
     ) -> StoreResult<Vec<ActivityRow>> {
         units::activities_after(self.reader(), after, limit).await
+    }
+    async fn referral_steps_after(
+        &self,
+        after: Option<ReferralId>,
+        limit: i64,
+    ) -> StoreResult<Vec<PlacedStep>> {
+        referrals::referral_steps_after(self.reader(), after, limit).await
     }
     async fn rollups_all(&self) -> StoreResult<Vec<Counted>> {
         rollups::all(self.reader()).await

@@ -6,10 +6,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pulih_domain::programme::activity_detail::ActivityKind;
-use pulih_domain::region::Scope;
+use pulih_domain::referral::ReferralStatus;
+use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::rollup::{Cell, Tally};
 use pulih_store::{ClientFilter, ClientReach, Counted};
 
+use crate::clients::{local_day, tallies_of_facts, tally_of_referral};
 use crate::{App, AppError, AppResult};
 
 /// Records read per page of the recount.
@@ -58,6 +60,36 @@ impl App {
             read += page.len() as u64;
             progress(read);
         }
+        let mut after = None;
+        let mut offsets: HashMap<RegionCode, Option<i32>> = HashMap::new();
+        loop {
+            let page = self.store.referral_steps_after(after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.step.referral_id);
+            for placed in &page {
+                let status = ReferralStatus::parse(&placed.step.status).map_err(|_| {
+                    AppError::Internal("a stored referral state does not parse".into())
+                })?;
+                let day = if status == ReferralStatus::Sent {
+                    placed.sent_on
+                } else {
+                    let offset = match offsets.get(&placed.region) {
+                        Some(known) => *known,
+                        None => {
+                            let found = self.offset_of(&placed.region).await?;
+                            offsets.insert(placed.region.clone(), found);
+                            found
+                        }
+                    };
+                    local_day(placed.step.at, offset)
+                };
+                add(tally_of_referral(status, &placed.region, day)
+                    .into_iter()
+                    .collect());
+            }
+            read += page.len() as u64;
+            progress(read);
+        }
         let mut before = None;
         loop {
             let filter = ClientFilter {
@@ -77,11 +109,7 @@ impl App {
             for client in &clients {
                 let key = self.keys.client_key(client)?;
                 let own = facts.remove(&client.id).unwrap_or_default();
-                add(crate::clients::tallies_of_facts(
-                    &own,
-                    key.as_ref(),
-                    &client.region,
-                )?);
+                add(tallies_of_facts(&own, key.as_ref(), &client.region)?);
             }
             read += clients.len() as u64;
             progress(read);

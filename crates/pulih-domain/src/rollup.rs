@@ -56,6 +56,14 @@ keyed_enum! {
         TatAssessments = "tat_assessments",
         /// ASSIST screenings.
         AssistScreenings = "assist_screenings",
+        /// Referrals sent to partner services.
+        ReferralsSent = "referrals_sent",
+        /// Referrals the partner accepted.
+        ReferralsAccepted = "referrals_accepted",
+        /// Referrals the partner declined.
+        ReferralsDeclined = "referrals_declined",
+        /// Referrals whose service was completed.
+        ReferralsCompleted = "referrals_completed",
         /// Consents withdrawn.
         ConsentsWithdrawn = "consents_withdrawn",
         /// Aftercare plans made at discharge.

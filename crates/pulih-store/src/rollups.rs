@@ -4,11 +4,12 @@
 //! them after commit), and [`settle`](RollupStore::rollups_settled) waits for that.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use pulih_domain::ids::ActivityId;
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::ids::{ActivityId, ReferralId};
+use pulih_domain::region::RegionCode;
 use pulih_domain::rollup::{Cell, Figure};
 
-use crate::{ActivityRow, StoreResult};
+use crate::{ActivityRow, ReferralStep, StoreResult};
 
 /// One counter with its value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,6 +29,17 @@ pub struct Published {
     pub hidden: bool,
 }
 
+/// A referral's step as a recount reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedStep {
+    /// The referral's region (the client's when referred).
+    pub region: RegionCode,
+    /// The day it was sent, in the client's time zone.
+    pub sent_on: NaiveDate,
+    /// The step.
+    pub step: ReferralStep,
+}
+
 /// Storage for rollups.
 #[async_trait]
 pub trait RollupStore: Send + Sync {
@@ -44,6 +56,13 @@ pub trait RollupStore: Send + Sync {
         after: Option<ActivityId>,
         limit: i64,
     ) -> StoreResult<Vec<ActivityRow>>;
+    /// The steps of up to `limit` referrals after `after` in id order, each with the
+    /// referral's region: what a recount reads.
+    async fn referral_steps_after(
+        &self,
+        after: Option<ReferralId>,
+        limit: i64,
+    ) -> StoreResult<Vec<PlacedStep>>;
     /// Every counter, for `pulih rollups verify`.
     async fn rollups_all(&self) -> StoreResult<Vec<Counted>>;
     /// Replaces every counter with `counted` in one transaction (`pulih rollups rebuild`).

@@ -23,7 +23,7 @@ mod vocational;
 mod vocational_figures;
 mod vocational_view;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pulih_domain::authz::{Actor, Denied};
 use pulih_domain::client::ClientPlace;
 use pulih_domain::client_access::{ClientAction, authorize_client};
@@ -49,7 +49,7 @@ pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, View};
 pub(crate) use record::{FactCheck, SealedFact};
 pub use register::NewClientInput;
-pub(crate) use tallies::of_facts as tallies_of_facts;
+pub(crate) use tallies::{of_facts as tallies_of_facts, of_referral as tally_of_referral};
 pub use timeline::{Fact, FactBody};
 pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};
 pub use vocational_figures::{DueCheck, VocationalOutcomes};
@@ -99,21 +99,30 @@ impl App {
     /// The local date where a region lies (WIB, WITA or WIT), for "not in the future".
     #[tracing::instrument(skip_all, fields(region = %region))]
     pub async fn today_in(&self, region: &RegionCode) -> AppResult<NaiveDate> {
+        Ok(self.today_at(self.offset_of(region).await?))
+    }
+
+    /// The UTC offset in hours of the regency a region lies in, where it is known.
+    pub(crate) async fn offset_of(&self, region: &RegionCode) -> AppResult<Option<i32>> {
         let regency = std::iter::once(region.clone())
             .chain(region.ancestors())
             .find(|c| c.level() == RegionLevel::Regency);
-        let offset = match regency {
-            Some(code) => self.utc_offset(&code).await?,
-            None => None,
-        };
-        Ok(self.today_at(offset))
+        match regency {
+            Some(code) => self.utc_offset(&code).await,
+            None => Ok(None),
+        }
     }
 
-    /// The date at a UTC offset in hours; WIB (UTC+7) where none is known, as for the
-    /// nation as a whole.
+    /// The date now at a UTC offset in hours (see [`local_day`]).
     pub(crate) fn today_at(&self, offset: Option<i32>) -> NaiveDate {
-        (self.now() + Duration::hours(i64::from(offset.unwrap_or(7)))).date_naive()
+        local_day(self.now(), offset)
     }
+}
+
+/// The date of `at` at a UTC offset in hours; WIB (UTC+7) where none is known, as for
+/// the nation as a whole.
+pub(crate) fn local_day(at: DateTime<Utc>, offset: Option<i32>) -> NaiveDate {
+    (at + Duration::hours(i64::from(offset.unwrap_or(7)))).date_naive()
 }
 
 /// What decides access to a stored client.

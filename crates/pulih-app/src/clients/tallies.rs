@@ -4,9 +4,11 @@
 //! figures count at the region the client is registered at, on the day the fact happened;
 //! an erased client's facts count no more.
 
+use chrono::NaiveDate;
 use pulih_crypto::DataKey;
 use pulih_domain::client::FactKind;
 use pulih_domain::intake::Pathway;
+use pulih_domain::referral::ReferralStatus;
 use pulih_domain::region::RegionCode;
 use pulih_domain::rollup::{Figure, Tally};
 
@@ -52,6 +54,26 @@ fn figures(fact: &Fact) -> Vec<Figure> {
         (_, FactKind::Placement) => one(Figure::Placements),
         _ => Vec::new(),
     }
+}
+
+/// The tally of a referral reaching `status` on `day`, counted at the client's region
+/// when referred (`place`). Referrals stay after an erasure (the partner's record of a
+/// service, pseudonymous), so an erasure leaves their figures.
+pub(crate) fn of_referral(
+    status: ReferralStatus,
+    place: &RegionCode,
+    day: NaiveDate,
+) -> Option<Tally> {
+    let figure = match status {
+        ReferralStatus::Sent => Figure::ReferralsSent,
+        ReferralStatus::Accepted => Figure::ReferralsAccepted,
+        ReferralStatus::Declined => Figure::ReferralsDeclined,
+        ReferralStatus::Completed => Figure::ReferralsCompleted,
+        ReferralStatus::Started | ReferralStatus::NotAttended | ReferralStatus::Cancelled => {
+            return None;
+        }
+    };
+    Some(Tally::one(figure, place, day))
 }
 
 const fn intake(pathway: Pathway) -> Figure {

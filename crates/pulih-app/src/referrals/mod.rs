@@ -20,7 +20,7 @@ use pulih_store::{Notification, Referral, ReferralQuery, ReferralStep};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::clients::{FactCheck, client_record};
+use crate::clients::{FactCheck, client_record, tally_of_referral};
 use crate::error::Fields;
 use crate::keys::seal_json;
 use crate::{App, AppError, AppResult, Origin};
@@ -189,12 +189,16 @@ impl App {
         // checked inside the write
         let check = FactCheck::consent(today).sharing_with(partner.org_type);
         let client = reached.row.id;
+        let tally = tally_of_referral(ReferralStatus::Sent, &referral.region, today);
         let sent = self
             .write(Some(actor), origin, move |tx| {
                 Box::pin(async move {
                     let read = tx.lock_client(client, &check.kinds()).await?;
                     check.run(&read)?;
                     tx.insert_referral(&referral, &step).await?;
+                    if let Some(tally) = tally {
+                        tx.tally(tally);
+                    }
                     tx.notify(&told).await?;
                     tx.audit(event);
                     Ok(referral.id)

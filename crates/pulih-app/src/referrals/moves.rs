@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{ReferralView, notice, step_context};
-use crate::clients::client_record;
+use crate::clients::{client_record, local_day, tally_of_referral};
 use crate::error::Fields;
 use crate::keys::seal_json;
 use crate::{App, AppError, AppResult, Origin};
@@ -115,9 +115,14 @@ impl App {
             detail,
         );
         let version = input.version;
+        let day = local_day(now, self.offset_of(&referral.region).await?);
+        let tally = tally_of_referral(next, &referral.region, day);
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 let moved = tx.move_referral(version, &step_row).await?;
+                if let Some(tally) = tally {
+                    tx.tally(tally);
+                }
                 tx.notify(&told).await?;
                 tx.audit(event);
                 Ok(moved.version)

@@ -222,6 +222,20 @@ async fn the_full_loop_tells_the_sender_and_shows_on_the_client_record(app: Test
         "{figures}"
     );
     assert_eq!(figures["completion_rate"], 100.0);
+    // the dashboard counts the same steps, from the rollups, as a recount finds them
+    let period = crate::dashboards::semester(&app);
+    let dash = crate::dashboards::dashboard(&app, &coordinator, "21.71", &period).await;
+    let counted: Vec<i64> = ["sent", "accepted", "declined", "completed"]
+        .iter()
+        .map(|k| {
+            dash["figures"][format!("referrals_{k}")]
+                .as_i64()
+                .unwrap_or(-1)
+        })
+        .collect();
+    assert_eq!(counted, [1, 1, 0, 1], "{dash}");
+    let differences = app.app.verify_rollups(&|_| ()).await.expect("verify");
+    assert_eq!(differences, Vec::new());
     assert!(
         figures["median_days_to_accept"]
             .as_f64()
@@ -346,6 +360,16 @@ async fn a_partner_declines_with_a_reason_and_moves_out_of_order_are_refused(app
     assert_eq!(again.body["id"], first.body["id"]);
     let chain = app.get(&path, &s.counsellor).await.body;
     assert_eq!(chain["items"].as_array().expect("items").len(), 2);
+    let period = crate::dashboards::semester(&app);
+    let dash = crate::dashboards::dashboard(&app, &app.root_token, "21.71", &period).await;
+    assert_eq!(
+        (
+            &dash["figures"]["referrals_sent"],
+            &dash["figures"]["referrals_declined"]
+        ),
+        (&json!(2), &json!(1)),
+        "a repeated request counts once: {dash}"
+    );
 }
 
 async fn a_referral_needs_consent_that_covers_the_partner(app: TestApp) {
