@@ -10,7 +10,7 @@ use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
 use super::errors::{backend, map_err};
-use super::reach::push_scope;
+use super::reach::{push_at_or_below, push_scope};
 use super::rows::get;
 use crate::db::{Db, DbRow, Pool};
 
@@ -85,6 +85,44 @@ pub(crate) async fn services_of_orgs(
     q.push(" order by o.name, s.name, s.id");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
     found.iter().map(service_row).collect()
+}
+
+/// The places (capacity) of the services of each of `types` serving any part of `node`
+/// (the nation when none): an area at, above or below it.
+pub(crate) async fn places_serving(
+    pool: &Pool,
+    node: Option<&RegionCode>,
+    types: &[String],
+) -> StoreResult<Vec<(String, i64)>> {
+    let mut q = QueryBuilder::<Db>::new(
+        "select s.service, cast(sum(s.capacity) as bigint) as places from partner_services s \
+         where s.capacity is not null and s.service in (",
+    );
+    let mut list = q.separated(", ");
+    for t in types {
+        list.push_bind(t.clone());
+    }
+    q.push(")");
+    if let Some(node) = node {
+        q.push(
+            " and exists (select 1 from partner_service_areas a where a.service_id = s.id \
+             and (a.region in (",
+        );
+        let mut list = q.separated(", ");
+        for code in node.ancestors() {
+            list.push_bind(code.to_string());
+        }
+        list.push_bind(node.to_string());
+        q.push(") or ");
+        push_at_or_below(&mut q, "a.region", node);
+        q.push("))");
+    }
+    q.push(" group by s.service");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found
+        .iter()
+        .map(|row| Ok((get(row, "service")?, get(row, "places")?)))
+        .collect()
 }
 
 #[async_trait]

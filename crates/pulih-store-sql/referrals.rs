@@ -141,7 +141,7 @@ pub(crate) async fn referral_steps_after(
     limit: i64,
 ) -> StoreResult<Vec<PlacedStep>> {
     let mut q = QueryBuilder::<Db>::new(
-        "select s.*, r.region, r.sent_on from referral_steps s join referrals r on r.id = s.referral_id \
+        "select s.*, r.region, r.sent_on, r.service_type from referral_steps s join referrals r on r.id = s.referral_id \
          where r.id in (select id from referrals",
     );
     if let Some(after) = after {
@@ -157,6 +157,7 @@ pub(crate) async fn referral_steps_after(
             Ok(PlacedStep {
                 region: RegionCode::parse(get(row, "region")?).map_err(backend)?,
                 sent_on: get(row, "sent_on")?,
+                service_type: get(row, "service_type")?,
                 step: step_row(row)?,
             })
         })

@@ -147,6 +147,29 @@ pub(crate) async fn series(
     counters(&mut q, pool).await
 }
 
+/// The stocks `figures` of `node` and its children: their counters summed over every
+/// year (the period of such a sum is empty).
+pub(crate) async fn stock(
+    pool: &Pool,
+    node: &str,
+    figures: &[Figure],
+) -> StoreResult<Vec<Counted>> {
+    let mut q = QueryBuilder::new(
+        "select node, '' as period, figure, cast(sum(n) as bigint) as n from rollups \
+         where length(period) = 4 and (node = ",
+    );
+    q.push_bind(node.to_owned())
+        .push(" or parent = ")
+        .push_bind(node.to_owned())
+        .push(") and figure in (");
+    let mut list = q.separated(", ");
+    for f in figures {
+        list.push_bind(f.key());
+    }
+    q.push(") group by node, figure");
+    counters(&mut q, pool).await
+}
+
 /// Every non-zero counter.
 pub(crate) async fn all(pool: &Pool) -> StoreResult<Vec<Counted>> {
     let mut q = QueryBuilder::new("select node, period, figure, n from rollups where n <> 0");

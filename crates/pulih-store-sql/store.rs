@@ -363,6 +363,13 @@ impl DirectoryStore for Backend {
     ) -> StoreResult<Vec<PartnerService>> {
         directory::services_of_orgs(self.reader(), scope, org).await
     }
+    async fn places_serving(
+        &self,
+        node: Option<&RegionCode>,
+        types: &[String],
+    ) -> StoreResult<Vec<(String, i64)>> {
+        directory::places_serving(self.reader(), node, types).await
+    }
 }
 
 #[async_trait]
@@ -433,6 +440,9 @@ impl RollupStore for Backend {
     async fn replace_rollups(&self, counted: Vec<Counted>) -> StoreResult<()> {
         self.write_conn(move |conn| Box::pin(rollups::replace(conn, counted)))
             .await
+    }
+    async fn rollup_stock(&self, node: &str, figures: &[Figure]) -> StoreResult<Vec<Counted>> {
+        rollups::stock(self.reader(), node, figures).await
     }
     async fn rollup_figure(&self, figure: Figure, period: &str) -> StoreResult<Vec<Counted>> {
         published::figure(self.reader(), figure, period).await

@@ -18,7 +18,7 @@ use pulih_domain::rollup::{Figure, NATION, Period};
 use pulih_regions::population;
 use pulih_store::{Counted, Region};
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, CapacityRow};
 
 /// A dashboard as one user may see it.
 #[derive(Debug, Clone)]
@@ -48,6 +48,9 @@ pub struct Dashboard {
     pub children: Vec<ChildFigures>,
     /// The twelve months up to the period's end, for the trend figures the user may see.
     pub trend: Trend,
+    /// Rehabilitation places against clients waiting, now, for the node and each child:
+    /// for those who see the node's client figures exactly; empty for the others.
+    pub capacity: Vec<CapacityRow>,
 }
 
 /// A child node's figures.
@@ -101,6 +104,7 @@ impl App {
         let open_period = suppressed && !period.closed(today);
         let figures: Vec<Figure> = Figure::ALL
             .into_iter()
+            .filter(|f| !f.is_stock())
             .filter(|f| !f.about_clients() || (outcomes && !open_period))
             .collect();
         let live: Vec<Figure> = figures
@@ -140,6 +144,16 @@ impl App {
                 .map(|f| found.and_then(|m| m.get(f)).copied().unwrap_or(Some(0)))
                 .collect()
         };
+        let capacity = if outcomes && !suppressed {
+            let name = region.as_ref().map_or("Indonesia", |r| r.name.as_str());
+            let named: Vec<_> = children
+                .iter()
+                .map(|r| (r.code.clone(), r.name.clone()))
+                .collect();
+            self.capacity((key, name), &named).await?
+        } else {
+            Vec::new()
+        };
         let children = children
             .into_iter()
             .map(|region| ChildFigures {
@@ -162,6 +176,7 @@ impl App {
             figures,
             suppressed,
             open_period,
+            capacity,
             region,
             ancestors,
         })

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod bersinar;
 mod boundaries;
+mod capacity;
 mod clients;
 mod dashboard;
 mod directory;
@@ -51,6 +52,7 @@ pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
 pub use boundaries::BoundarySummary;
+pub use capacity::{Capacity, CapacityRow};
 pub use clients::*;
 pub use dashboard::{ChildFigures, Dashboard, Trend};
 pub use directory::{DirectoryImport, HsdsFiles, ServiceInput, ServiceView};

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pulih_domain::programme::activity_detail::ActivityKind;
-use pulih_domain::referral::ReferralStatus;
+use pulih_domain::referral::{ReferralStatus, ServiceType};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::rollup::{Cell, Tally};
 use pulih_store::{ClientFilter, ClientReach, Counted};
@@ -83,9 +83,10 @@ impl App {
                     };
                     local_day(placed.step.at, offset)
                 };
-                add(tally_of_referral(status, &placed.region, day)
-                    .into_iter()
-                    .collect());
+                let service = ServiceType::parse(&placed.service_type).map_err(|_| {
+                    AppError::Internal("a stored service type does not parse".into())
+                })?;
+                add(tally_of_referral(status, service, &placed.region, day));
             }
             read += page.len() as u64;
             progress(read);

@@ -16,6 +16,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use crate::Invalid;
 use crate::keyed::keyed_enum;
 use crate::programme::activity_detail::ActivityKind;
+use crate::referral::ServiceType;
 use crate::region::RegionCode;
 
 /// The node key of the nation, above the provinces.
@@ -76,6 +77,11 @@ keyed_enum! {
         VocationalEnrolments = "vocational_enrolments",
         /// Placements in work or an own business.
         Placements = "placements",
+        /// Clients referred to residential rehabilitation and waiting (sent or accepted,
+        /// not started): a stock, whose counters hold its changes in each period.
+        WaitingRehabInpatient = "waiting_rehab_inpatient",
+        /// Clients referred to outpatient rehabilitation and waiting, as above.
+        WaitingRehabOutpatient = "waiting_rehab_outpatient",
     }
     invalid = "invalid.figure"
 }
@@ -93,6 +99,25 @@ impl Figure {
                 | Self::OutreachReached
                 | Self::CoordinationMeetings
         )
+    }
+
+    /// Whether the figure is a stock (how many are waiting now): its counters hold its
+    /// changes, so a period's value is no figure to show; the stock is their sum over
+    /// every year.
+    pub const fn is_stock(self) -> bool {
+        matches!(
+            self,
+            Self::WaitingRehabInpatient | Self::WaitingRehabOutpatient
+        )
+    }
+
+    /// The stock of clients waiting for a service of `service`'s type, where one is kept.
+    pub const fn waiting_for(service: ServiceType) -> Option<Self> {
+        match service {
+            ServiceType::RehabInpatient => Some(Self::WaitingRehabInpatient),
+            ServiceType::RehabOutpatient => Some(Self::WaitingRehabOutpatient),
+            _ => None,
+        }
     }
 
     /// The figures a dashboard charts over twelve months.

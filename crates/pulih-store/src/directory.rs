@@ -61,6 +61,13 @@ pub trait DirectoryStore: Send + Sync {
         scope: &Scope,
         org: Option<OrgId>,
     ) -> StoreResult<Vec<PartnerService>>;
+    /// The places (capacity) of the services of each of `types` (keys) serving any part
+    /// of `node` (the nation when none), by type key; types with none are absent.
+    async fn places_serving(
+        &self,
+        node: Option<&RegionCode>,
+        types: &[String],
+    ) -> StoreResult<Vec<(String, i64)>>;
 }
 
 /// Writes of the partner directory inside a [`Tx`](crate::Tx).

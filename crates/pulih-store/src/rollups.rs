@@ -36,6 +36,8 @@ pub struct PlacedStep {
     pub region: RegionCode,
     /// The day it was sent, in the client's time zone.
     pub sent_on: NaiveDate,
+    /// The service type key it was sent to.
+    pub service_type: String,
     /// The step.
     pub step: ReferralStep,
 }
@@ -67,6 +69,9 @@ pub trait RollupStore: Send + Sync {
     async fn rollups_all(&self) -> StoreResult<Vec<Counted>>;
     /// Replaces every counter with `counted` in one transaction (`pulih rollups rebuild`).
     async fn replace_rollups(&self, counted: Vec<Counted>) -> StoreResult<()>;
+    /// The stocks `figures` (see `Figure::is_stock`) of `node` and its children: their
+    /// counters summed over every year, with an empty period.
+    async fn rollup_stock(&self, node: &str, figures: &[Figure]) -> StoreResult<Vec<Counted>>;
     /// Every counter of `figure` in `period`, over the whole tree (zeros are absent).
     async fn rollup_figure(&self, figure: Figure, period: &str) -> StoreResult<Vec<Counted>>;
     /// When `figure` in `period` was last published, with the nodes it hid then.

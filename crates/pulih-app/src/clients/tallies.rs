@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use pulih_crypto::DataKey;
 use pulih_domain::client::FactKind;
 use pulih_domain::intake::Pathway;
-use pulih_domain::referral::ReferralStatus;
+use pulih_domain::referral::{ReferralStatus, ServiceType};
 use pulih_domain::region::RegionCode;
 use pulih_domain::rollup::{Figure, Tally};
 
@@ -56,24 +56,39 @@ fn figures(fact: &Fact) -> Vec<Figure> {
     }
 }
 
-/// The tally of a referral reaching `status` on `day`, counted at the client's region
-/// when referred (`place`). Referrals stay after an erasure (the partner's record of a
-/// service, pseudonymous), so an erasure leaves their figures.
+/// The tallies of a referral to a `service` reaching `status` on `day`, counted at the
+/// client's region when referred (`place`): the step's figure, and the change to the
+/// stock of clients waiting for a rehabilitation place. Referrals stay after an erasure
+/// (the partner's record of a service, pseudonymous), so an erasure leaves their figures.
 pub(crate) fn of_referral(
     status: ReferralStatus,
+    service: ServiceType,
     place: &RegionCode,
     day: NaiveDate,
-) -> Option<Tally> {
-    let figure = match status {
-        ReferralStatus::Sent => Figure::ReferralsSent,
-        ReferralStatus::Accepted => Figure::ReferralsAccepted,
-        ReferralStatus::Declined => Figure::ReferralsDeclined,
-        ReferralStatus::Completed => Figure::ReferralsCompleted,
-        ReferralStatus::Started | ReferralStatus::NotAttended | ReferralStatus::Cancelled => {
-            return None;
-        }
+) -> Vec<Tally> {
+    use ReferralStatus::*;
+    let step = match status {
+        Sent => Some(Figure::ReferralsSent),
+        Accepted => Some(Figure::ReferralsAccepted),
+        Declined => Some(Figure::ReferralsDeclined),
+        Completed => Some(Figure::ReferralsCompleted),
+        Started | NotAttended | Cancelled => None,
     };
-    Some(Tally::one(figure, place, day))
+    let waiting = match status {
+        Sent => 1,
+        Started | Declined | Cancelled | NotAttended => -1,
+        Accepted | Completed => 0,
+    };
+    let stock = Figure::waiting_for(service)
+        .filter(|_| waiting != 0)
+        .map(|figure| Tally {
+            delta: waiting,
+            ..Tally::one(figure, place, day)
+        });
+    step.map(|f| Tally::one(f, place, day))
+        .into_iter()
+        .chain(stock)
+        .collect()
 }
 
 const fn intake(pathway: Pathway) -> Figure {

@@ -189,14 +189,15 @@ impl App {
         // checked inside the write
         let check = FactCheck::consent(today).sharing_with(partner.org_type);
         let client = reached.row.id;
-        let tally = tally_of_referral(ReferralStatus::Sent, &referral.region, today);
+        let tallies =
+            tally_of_referral(ReferralStatus::Sent, service_type, &referral.region, today);
         let sent = self
             .write(Some(actor), origin, move |tx| {
                 Box::pin(async move {
                     let read = tx.lock_client(client, &check.kinds()).await?;
                     check.run(&read)?;
                     tx.insert_referral(&referral, &step).await?;
-                    if let Some(tally) = tally {
+                    for tally in tallies {
                         tx.tally(tally);
                     }
                     tx.notify(&told).await?;

@@ -5,7 +5,7 @@
 use pulih_domain::authz::Actor;
 use pulih_domain::ids::ReferralId;
 use pulih_domain::optional_text;
-use pulih_domain::referral::{Move, REASON_MAX, ReferralStatus};
+use pulih_domain::referral::{Move, REASON_MAX, ReferralStatus, ServiceType};
 use pulih_store::ReferralStep;
 use serde::Deserialize;
 use serde_json::json;
@@ -116,11 +116,13 @@ impl App {
         );
         let version = input.version;
         let day = local_day(now, self.offset_of(&referral.region).await?);
-        let tally = tally_of_referral(next, &referral.region, day);
+        let service = ServiceType::parse(&referral.service_type)
+            .map_err(|_| AppError::Internal("a stored service type does not parse".into()))?;
+        let tallies = tally_of_referral(next, service, &referral.region, day);
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 let moved = tx.move_referral(version, &step_row).await?;
-                if let Some(tally) = tally {
+                for tally in tallies {
                     tx.tally(tally);
                 }
                 tx.notify(&told).await?;

@@ -29,6 +29,19 @@ pub struct ChildJson {
     per_100k: Option<Rates>,
 }
 
+/// Places against clients waiting for one rehabilitation type at one node.
+#[derive(Serialize)]
+pub struct CapacityJson {
+    /// `ID` or a region code.
+    node: String,
+    /// The service type key.
+    service: &'static str,
+    places: i64,
+    waiting: i64,
+    /// More clients waiting than places.
+    exceeded: bool,
+}
+
 /// The dashboard.
 #[derive(Serialize)]
 pub struct DashboardJson {
@@ -48,6 +61,9 @@ pub struct DashboardJson {
     /// Per trend figure, its value in each month of `months`.
     months: Vec<String>,
     trend: BTreeMap<&'static str, Vec<i64>>,
+    /// Rehabilitation places against clients waiting now, node first, then each child
+    /// (coordinators and administrators only).
+    capacity: Vec<CapacityJson>,
 }
 
 fn by_key(d: &Dashboard, values: &[Option<i64>]) -> Figures {
@@ -90,7 +106,21 @@ impl From<Dashboard> for DashboardJson {
             .zip(&d.trend.values)
             .map(|(f, v)| (f.key(), v.clone()))
             .collect();
+        let capacity = d
+            .capacity
+            .iter()
+            .flat_map(|row| {
+                row.services.iter().map(|c| CapacityJson {
+                    node: row.node.clone(),
+                    service: c.service.key(),
+                    places: c.places,
+                    waiting: c.waiting,
+                    exceeded: c.exceeded(),
+                })
+            })
+            .collect();
         Self {
+            capacity,
             region: d.region.map(Into::into),
             period: d.period,
             suppressed: d.suppressed,

@@ -64,7 +64,8 @@ async fn partner(app: &TestApp, name: &str, kind: &str, service: &str) -> (Strin
             "/api/v1/partner-services",
             &token,
             json!({"org_id": org, "name": format!("Layanan {name}"), "service": service,
-                   "areas": ["21.71"], "contact": "0778-1", "hours": "Senin–Jumat"}),
+                   "areas": ["21.71"], "capacity": 1, "contact": "0778-1",
+                   "hours": "Senin–Jumat"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -571,6 +572,42 @@ async fn a_treating_service_sees_clinical_details_a_training_place_never(app: Te
     assert_eq!(
         seen["shared"]["clinical"]["substances"],
         json!(["amphetamines"])
+    );
+    // the dashboard weighs the clinic's one place against the clients waiting for it
+    let capacity = |d: &Value, node: &str| -> (i64, i64, bool) {
+        let row = d["capacity"]
+            .as_array()
+            .expect("capacity")
+            .iter()
+            .find(|c| c["node"] == node && c["service"] == "rehab_outpatient")
+            .cloned()
+            .unwrap_or_else(|| panic!("{node} in {d}"));
+        let n = |k: &str| row[k].as_i64().expect("a count");
+        (n("places"), n("waiting"), row["exceeded"] == true)
+    };
+    let period = crate::dashboards::semester(&app);
+    let dash = crate::dashboards::dashboard(&app, &app.root_token, "21", &period).await;
+    assert_eq!(capacity(&dash, "21"), (1, 1, false), "{dash}");
+    assert_eq!(capacity(&dash, "21.71"), (1, 1, false));
+    assert_eq!(capacity(&dash, "21.01"), (0, 0, false), "serves Batam only");
+    let again = refer(&app, &s, &outpatient).await;
+    let dash = crate::dashboards::dashboard(&app, &app.root_token, "21.71", &period).await;
+    assert_eq!(
+        capacity(&dash, "21.71"),
+        (1, 2, true),
+        "two wait for one place"
+    );
+    let accepted = step(&app, &rehab, &again, "accept", None).await;
+    step(&app, &rehab, &accepted, "start", None).await;
+    let dash = crate::dashboards::dashboard(&app, &app.root_token, "21.71", &period).await;
+    assert_eq!(
+        capacity(&dash, "21.71"),
+        (1, 1, false),
+        "a started service waits no more"
+    );
+    assert_eq!(
+        app.app.verify_rollups(&|_| ()).await.expect("verify"),
+        Vec::new()
     );
     let training = refer(&app, &s, &s.service).await;
     let seen = app
