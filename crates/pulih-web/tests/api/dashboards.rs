@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 /// The semester holding the server's today, as the API names it.
-fn semester(app: &TestApp) -> String {
+pub(crate) fn semester(app: &TestApp) -> String {
     let today = app.today();
     let half = if chrono::Datelike::month(&today) <= 6 {
         1
@@ -27,7 +27,7 @@ fn semester(app: &TestApp) -> String {
     format!("{}-S{half}", chrono::Datelike::year(&today))
 }
 
-async fn dashboard(app: &TestApp, token: &str, node: &str, period: &str) -> Value {
+pub(crate) async fn dashboard(app: &TestApp, token: &str, node: &str, period: &str) -> Value {
     let r = app
         .get(&format!("/api/v1/dashboards/{node}?period={period}"), token)
         .await;

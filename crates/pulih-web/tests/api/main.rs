@@ -30,6 +30,7 @@ mod ops;
 mod programme;
 mod referrals;
 mod regions;
+mod rollups_property;
 mod teman_sebaya;
 mod unit_pages;
 mod units;
