@@ -16,6 +16,7 @@ mod boundaries;
 mod client_access;
 mod client_pages;
 mod clients;
+mod dashboard_pages;
 mod dashboards;
 mod directory;
 mod directory_hsds;
