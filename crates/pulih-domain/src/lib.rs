@@ -20,6 +20,7 @@ mod keyed;
 pub mod nik;
 pub mod org;
 pub mod programme;
+pub mod ranking;
 pub mod referral;
 pub mod region;
 pub mod region_import;

@@ -125,6 +125,7 @@ mod tests {
         for dir in [
             "templates",
             "templates/clients",
+            "templates/dashboard",
             "templates/regions",
             "templates/referrals",
             "templates/units",

@@ -21,9 +21,10 @@ function session({ base, browser, password }) {
     return json;
   };
 
-  // A user scoped to Kota Batam; the one-time password is changed through the API.
-  s.user = async (token, username, role, org) => {
-    const u = await s.api('POST', '/api/v1/users', token, { username, display_name: username, role, org_id: org, scope: '21.71' });
+  // A user scoped to Kota Batam unless told otherwise (`ID`: the nation); the one-time
+  // password is changed through the API.
+  s.user = async (token, username, role, org, scope = '21.71') => {
+    const u = await s.api('POST', '/api/v1/users', token, { username, display_name: username, role, org_id: org, scope });
     const { token: own } = await s.api('POST', '/api/v1/session', null, { username, password: u.one_time_password });
     await s.api('POST', '/api/v1/me/password', own, { current_password: u.one_time_password, new_password: password });
     const { token: fresh } = await s.api('POST', '/api/v1/session', null, { username, password });

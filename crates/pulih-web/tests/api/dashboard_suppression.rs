@@ -99,6 +99,17 @@ async fn an_analyst_sees_client_figures_of_closed_periods_with_complementary_sup
         .await
         .html;
     assert!(html.contains(">x</abbr>"), "hidden cells are marked");
+    let sorted = page(
+        &app,
+        &analyst,
+        &format!("/dashboard/12?period={period}&sort=intakes"),
+    )
+    .await
+    .html;
+    assert!(
+        !sorted.contains(r#"aria-sort="descending""#),
+        "a column with hidden values is not ranked, or its order would tell them apart"
+    );
 
     // an erasure corrects the period: the publication stands for a day, then takes it in
     // and keeps hiding what it hid
