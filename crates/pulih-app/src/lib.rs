@@ -12,6 +12,7 @@ mod bersinar;
 mod boundaries;
 mod clients;
 mod dashboard;
+mod demo;
 mod directory;
 mod error;
 mod handoffs;
@@ -52,6 +53,7 @@ pub use bersinar::{
 pub use boundaries::BoundarySummary;
 pub use clients::*;
 pub use dashboard::{ChildFigures, Dashboard, Trend};
+pub use demo::{DemoProgress, DemoScale, DemoSummary};
 pub use directory::{DirectoryImport, HsdsFiles, ServiceInput, ServiceView};
 pub use error::{AppError, AppResult, Problem};
 pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountView, LinkageView};
