@@ -17,6 +17,7 @@ mod client_access;
 mod client_pages;
 mod clients;
 mod dashboards;
+mod demo;
 mod directory;
 mod directory_hsds;
 mod directory_pages;
