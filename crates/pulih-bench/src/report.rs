@@ -67,7 +67,11 @@ impl Row {
     pub fn times(measure: impl Into<String>, factor: f64, target: Target) -> Self {
         Self {
             measure: measure.into(),
-            value: format!("{factor:.0}x"),
+            value: if factor < 10.0 {
+                format!("{factor:.1}x")
+            } else {
+                format!("{factor:.0}x")
+            },
             measured: Some(factor),
             target,
         }
