@@ -1,7 +1,8 @@
 //! Demo data on both backends: the regency scale from a fixed seed loads its programme
 //! and clients, the same seed makes the same counts and counters on a second database,
 //! the counters equal a recount, the dashboards show the data, and a demo client opens
-//! for the regency's coordinator like any other.
+//! for the regency's coordinator like any other, whose next registration is numbered after
+//! them.
 
 use pulih_app::{DemoScale, DemoSummary};
 use reqwest::StatusCode;
@@ -66,4 +67,11 @@ async fn a_seed_makes_the_same_demo_data_whose_counters_match_a_recount(app: Tes
     let id = r.body["items"][0]["id"].as_str().expect("a demo client");
     let opened = page(&app, &coordinator, &format!("/clients/{id}")).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.html);
+
+    // the regency's numbering goes on after the demo clients
+    let r = app
+        .post("/api/v1/clients", &coordinator, serde_json::json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["code"], "2171-05001");
 }
