@@ -17,9 +17,11 @@
 //!   chain and pending changes their feed seq, and the reads of both;
 //! - [`errors`]: database errors as the cases callers tell apart, from one constraint table;
 //! - [`store`]: the reads of every resource trait, dispatched to the modules below;
+//! - [`bulk`]: loading many records at once (demo data), outside the unit of work;
 //! - one module per resource, each with its reads and its `Tx` operations.
 
 pub(crate) mod accounts;
+pub(crate) mod bulk;
 pub(crate) mod chain;
 pub(crate) mod client_tx;
 pub(crate) mod clients;

@@ -18,21 +18,21 @@ use pulih_domain::region_import::StoredRegion;
 use pulih_domain::rollup::Figure;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
-    Boundary, BoundaryStore, CaseloadCount, Certificate, Change, Claim, ClientContact, ClientFact,
-    ClientFilter, ClientReach, ClientRow, ClientStore, Counted, DirectoryStore, DueFact, DueVisit,
-    Grant, HandoffEntry, LatestOutcome, LinkageCounts, LinkageQuery, LinkageStore, Member,
-    Notification, Organisation, Outcome, PartnerService, PeerCount, PeerSession, PeerStore,
-    PeerSummary, PlacedStep, ProgrammeStore, Published, ReachedFact, Referral, ReferralOutcome,
-    ReferralQuery, ReferralStep, ReferralStore, Region, RegionChange, RegionHit, RollupStore,
-    School, SealedKey, ServiceQuery, Session, Setting, Store, StoreResult, Target, TrainingRow,
-    Unit, UnitStore, UntrainedAgent, User, Work,
+    Boundary, BoundaryStore, Bulk, BulkStore, CaseloadCount, Certificate, Change, Claim,
+    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Counted,
+    DirectoryStore, DueFact, DueVisit, Grant, HandoffEntry, LatestOutcome, LinkageCounts,
+    LinkageQuery, LinkageStore, Member, Notification, Organisation, Outcome, PartnerService,
+    PeerCount, PeerSession, PeerStore, PeerSummary, PlacedStep, ProgrammeStore, Published,
+    ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralStore, Region,
+    RegionChange, RegionHit, RollupStore, School, SealedKey, ServiceQuery, Session, Setting, Store,
+    StoreResult, Target, TrainingRow, Unit, UnitStore, UntrainedAgent, User, Work,
 };
 
 use super::accounts::UserBy;
 use super::clients::ClientBy;
 use super::units::UnitBy;
 use super::{
-    accounts, chain, clients, directory, envelope, facts, grants, linkage, peers, programme,
+    accounts, bulk, chain, clients, directory, envelope, facts, grants, linkage, peers, programme,
     published, referrals, regions, rollups, units,
 };
 use crate::Backend;
@@ -474,5 +474,13 @@ impl RollupStore for Backend {
         figures: &[Figure],
     ) -> StoreResult<Vec<Published>> {
         published::family(self.reader(), node, period, figures).await
+    }
+}
+
+#[async_trait]
+impl BulkStore for Backend {
+    async fn load_bulk(&self, records: Bulk) -> StoreResult<()> {
+        self.write_conn(move |conn| Box::pin(bulk::load(conn, records)))
+            .await
     }
 }

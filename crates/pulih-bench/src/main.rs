@@ -10,6 +10,9 @@
 //!   programme seeded through the API first (`--scenario regency-page` runs only this);
 //! * the same for the worklist of a coordinator with 500 agents and 5,000 clients in scope,
 //!   page and JSON, all seeded through the API first (`--scenario worklist` runs only this);
+//! * with `--scenario dashboard` only: the dashboards of the nation, a province, a regency,
+//!   a district and a village on demo data (`--scale`, province by default), page and JSON,
+//!   beside the same figures by plain GROUP BY SQL on the same database;
 //! * p50/p95/p99 and throughput of durable writes — BARC-10 screenings posted by a counsellor,
 //!   one client record per connection — under the same load.
 //!
@@ -17,9 +20,11 @@
 //! Client and server share the machine, so the figures include the load generator's cost.
 
 mod api;
+mod dashboard;
 mod db;
 mod load;
 mod parallel;
+mod plain_sql;
 mod regency;
 mod report;
 mod run;
@@ -69,9 +74,13 @@ struct Args {
     /// Number of cold starts; the median is reported.
     #[arg(long, default_value_t = 5)]
     cold_starts: usize,
-    /// Which measurements to take: all, only the regency page, or only the worklist.
+    /// Which measurements to take: all, or only the writes, the regency page, the worklist
+    /// or the dashboards.
     #[arg(long, value_enum, default_value_t = Scenario::All)]
     scenario: Scenario,
+    /// Demo data for the dashboard scenario: regency, province or national.
+    #[arg(long, default_value = "province", value_parser = ["regency", "province", "national"])]
+    scale: String,
 }
 
 /// The `--backend` choice.
@@ -116,6 +125,7 @@ fn main() -> ExitCode {
         cold_starts: args.cold_starts.max(1),
         postgres_admin_url: args.database_url.clone(),
         scenario: args.scenario,
+        scale: args.scale.clone(),
     };
     let mut failed = false;
     let mut missed = false;

@@ -19,6 +19,8 @@ pub enum Target {
     AtLeastPerSecond(f64),
     /// A size in bytes that must be at most this (`≤`), e.g. memory.
     AtMostBytes(u64),
+    /// A factor that must be at least this (`≥`), e.g. how much faster than plain SQL.
+    AtLeastTimes(f64),
 }
 
 /// One line of the table.
@@ -61,6 +63,20 @@ impl Row {
         }
     }
 
+    /// A factor (how many times more or faster) compared with `target`.
+    pub fn times(measure: impl Into<String>, factor: f64, target: Target) -> Self {
+        Self {
+            measure: measure.into(),
+            value: if factor < 10.0 {
+                format!("{factor:.1}x")
+            } else {
+                format!("{factor:.0}x")
+            },
+            measured: Some(factor),
+            target,
+        }
+    }
+
     /// A size in bytes, shown in MB, compared with `limit`.
     pub fn bytes(measure: impl Into<String>, bytes: u64, limit: u64) -> Self {
         Self {
@@ -93,6 +109,7 @@ impl Row {
             Target::Zero => "0".to_owned(),
             Target::AtLeastPerSecond(t) => format!(">= {}/s", thousands(t as u64)),
             Target::AtMostBytes(b) => format!("<= {} MB", b / 1_000_000),
+            Target::AtLeastTimes(t) => format!(">= {t:.0}x"),
         }
     }
 
@@ -106,6 +123,7 @@ impl Row {
             Target::Zero => Some((None, value == 0.0)),
             Target::AtLeastPerSecond(t) => Some((Some(value / t), value >= t)),
             Target::AtMostBytes(b) => Some((Some(value / b as f64), value <= b as f64)),
+            Target::AtLeastTimes(t) => Some((Some(value / t), value >= t)),
         }
     }
 

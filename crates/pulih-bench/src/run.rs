@@ -9,7 +9,7 @@ use crate::db::{Backend, BenchDb};
 use crate::load::{self, Load, LoadResult};
 use crate::report::{Row, Target, format_duration, thousands};
 use crate::server::{Pulih, Server};
-use crate::{api, regency, worklist, writes};
+use crate::{api, dashboard, regency, worklist, writes};
 
 /// DESIGN.md: cold start to first served request ≤ 100 ms (after migrations).
 const COLD_START_TARGET: Duration = Duration::from_millis(100);
@@ -41,6 +41,8 @@ pub struct Settings {
     pub postgres_admin_url: String,
     /// Which measurements to take.
     pub scenario: Scenario,
+    /// The demo data scale of the dashboard scenario: regency, province or national.
+    pub scale: String,
 }
 
 /// DESIGN.md: memory under load at most 150 MB RSS.
@@ -57,6 +59,9 @@ pub enum Scenario {
     RegencyPage,
     /// Only the worklist of a coordinator with 5,000 clients and 500 agents in scope.
     Worklist,
+    /// Only the dashboards from the nation to a village on demo data (`--scale`), beside
+    /// plain SQL.
+    Dashboard,
 }
 
 /// The rows of one backend's table, plus lines printed under it.
@@ -113,6 +118,11 @@ pub fn backend(pulih: &Pulih, backend: Backend, settings: &Settings) -> Result<O
         )
         .context("creating the bench administrator")?;
 
+    if settings.scenario == Scenario::Dashboard {
+        let (row, note) = dashboard::load_demo(pulih, &db, &settings.scale)?;
+        rows.push(row);
+        notes.push(note);
+    }
     if settings.scenario == Scenario::All {
         cold_starts(pulih, &db, settings, &mut rows, &mut notes)?;
     }
@@ -174,6 +184,10 @@ async fn under_load(
             return worklist(&client, (server, db), &token, settings, rows, notes).await;
         }
         Scenario::Writes => return writes(&client, server, &token, settings, rows, notes).await,
+        Scenario::Dashboard => {
+            let db_server = (server, db);
+            return dashboard::measure_all(&client, db_server, &token, settings, rows, notes).await;
+        }
         Scenario::All => {}
     }
     let endpoints = [
@@ -355,7 +369,7 @@ async fn worklist(
 
 /// Checks one answer, warms up with a tenth of the requests (at least one per connection,
 /// at most 2,000), then measures `load` and the server's CPU time during it.
-async fn measure(
+pub(crate) async fn measure(
     client: &reqwest::Client,
     server: &Server,
     mut load: Load,

@@ -126,17 +126,7 @@ impl Server {
     /// machine) have used so far, when the server runs on PostgreSQL; `None` on SQLite,
     /// whose work is inside the server process.
     pub fn database_cpu_time(&self) -> Option<Duration> {
-        if !self.postgres {
-            return None;
-        }
-        let mut total = Duration::ZERO;
-        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-            if stat.contains("(postgres)") {
-                total += cpu_time_of(&stat).unwrap_or_default();
-            }
-        }
-        Some(total)
+        self.postgres.then(postgres_cpu_time)
     }
 
     /// Starts a new peak of the server's resident memory (`clear_refs`), so that
@@ -210,6 +200,19 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// CPU time every process named `postgres` on this machine has used so far (zero where
+/// `/proc` cannot be read).
+pub fn postgres_cpu_time() -> Duration {
+    let mut total = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        if stat.contains("(postgres)") {
+            total += cpu_time_of(&stat).unwrap_or_default();
+        }
+    }
+    total
 }
 
 /// utime + stime of a `/proc/{pid}/stat` line, in clock ticks of 1/100 s (Linux's fixed

@@ -86,7 +86,7 @@ pub(crate) fn spinner(message: &'static str) -> ProgressBar {
 }
 
 /// Imports regions with progress on the terminal and prints the counts.
-async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
+pub(crate) async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
     let (file, source) = match &from {
         Some(dir) if dir.is_dir() => (
             Upload::from(pulih_regions::from_idn_area_data(dir).with_context(|| {

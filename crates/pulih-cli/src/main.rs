@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod demo;
 mod directory;
 mod keys;
 
@@ -71,6 +72,27 @@ enum Command {
     Directory {
         #[command(subcommand)]
         command: DirectoryCommand,
+    },
+    /// Demo data, to try Pulih with.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Fill an empty database with synthetic IBM units, activities and clients over real
+    /// regions (loading the region tree first if needed), then rebuild the dashboard
+    /// counters. Refuses a database that already holds clients.
+    Generate {
+        /// How much: one regency (about 5,000 clients), one province (about 100,000) or
+        /// the nation (about 3.3 million).
+        #[arg(long, value_parser = ["regency", "province", "national"])]
+        scale: String,
+        /// The same seed makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -213,6 +235,9 @@ async fn main() -> std::process::ExitCode {
         Command::Directory {
             command: DirectoryCommand::Import { from, username },
         } => directory::import(settings, &from, &username).await,
+        Command::Demo {
+            command: DemoCommand::Generate { scale, seed },
+        } => demo::generate(settings, &scale, seed).await,
     };
     match result {
         Ok(code) => code,

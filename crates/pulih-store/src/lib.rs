@@ -8,6 +8,7 @@
 mod accounts;
 mod aftercare;
 mod boundaries;
+mod bulk;
 mod clients;
 mod directory;
 mod linkage;
@@ -35,6 +36,7 @@ use std::collections::HashMap;
 pub use accounts::*;
 pub use aftercare::*;
 pub use boundaries::*;
+pub use bulk::*;
 pub use clients::*;
 pub use directory::*;
 pub use linkage::*;
@@ -115,6 +117,7 @@ pub trait Store:
     + ReferralStore
     + LinkageStore
     + RollupStore
+    + BulkStore
     + Send
     + Sync
     + 'static

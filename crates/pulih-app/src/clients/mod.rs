@@ -7,6 +7,7 @@
 mod access;
 mod aftercare;
 mod aftercare_view;
+pub(crate) mod demo;
 mod facts;
 mod follow_ups;
 mod inputs;

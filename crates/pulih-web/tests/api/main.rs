@@ -19,6 +19,7 @@ mod clients;
 mod dashboard_pages;
 mod dashboard_suppression;
 mod dashboards;
+mod demo;
 mod directory;
 mod directory_hsds;
 mod directory_pages;
