@@ -8,7 +8,7 @@ use pulih_store::{Counted, Published, StoreResult};
 use sqlx::QueryBuilder;
 
 use super::errors::{backend, map_err};
-use super::rollups::ROUND;
+use super::rollups::{ROUND, push_family};
 use super::rows::get;
 use crate::db::{Conn, Db, DbRow, Pool};
 
@@ -136,17 +136,8 @@ pub(crate) async fn family(
     let mut q = QueryBuilder::<Db>::new(
         "select figure, node, n, hidden from published_cells where period = ",
     );
-    q.push_bind(period.to_owned())
-        .push(" and (node = ")
-        .push_bind(node.to_owned())
-        .push(" or parent = ")
-        .push_bind(node.to_owned())
-        .push(") and figure in (");
-    let mut list = q.separated(", ");
-    for f in figures {
-        list.push_bind(f.key());
-    }
-    q.push(")");
+    q.push_bind(period.to_owned()).push(" and ");
+    push_family(&mut q, node, figures);
     let rows = q.build().fetch_all(pool).await.map_err(map_err)?;
     rows.iter().map(|r| published(r, period)).collect()
 }

@@ -80,7 +80,8 @@ pub(crate) async fn children(pool: &Pool, parent: Option<&RegionCode>) -> StoreR
     ));
     match parent {
         Some(p) => q.push("parent_code = ").push_bind(p.as_str()),
-        None => q.push("level = 1"),
+        // provinces have no parent: the parent index finds them without a scan
+        None => q.push("parent_code is null"),
     };
     q.push(" order by code");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;

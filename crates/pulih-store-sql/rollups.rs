@@ -156,9 +156,18 @@ pub(crate) async fn stock(
 ) -> StoreResult<Vec<Counted>> {
     let mut q = QueryBuilder::new(
         "select node, '' as period, figure, cast(sum(n) as bigint) as n from rollups \
-         where length(period) = 4 and (node = ",
+         where length(period) = 4 and ",
     );
-    q.push_bind(node.to_owned())
+    push_family(&mut q, node, figures);
+    q.push(" group by node, figure");
+    counters(&mut q, pool).await
+}
+
+/// `(node = … or parent = …) and figure in (…)`: `node` and its children, for `figures`
+/// (not empty).
+pub(crate) fn push_family(q: &mut QueryBuilder<'_, Db>, node: &str, figures: &[Figure]) {
+    q.push("(node = ")
+        .push_bind(node.to_owned())
         .push(" or parent = ")
         .push_bind(node.to_owned())
         .push(") and figure in (");
@@ -166,8 +175,7 @@ pub(crate) async fn stock(
     for f in figures {
         list.push_bind(f.key());
     }
-    q.push(") group by node, figure");
-    counters(&mut q, pool).await
+    q.push(")");
 }
 
 /// Every non-zero counter.

@@ -2,9 +2,8 @@
 //! regions of the official tree, deterministic for a seed (the same seed gives the same
 //! records, apart from ids, keys and sealed bytes), loaded through the store's bulk path
 //! in large transactions while the next batch is made, then the dashboard counters
-//! rebuilt from what was loaded. Clients are spread over regencies by their number of
-//! villages (the repository holds no population figures), and over each regency's
-//! villages evenly. It refuses a database that already holds clients.
+//! rebuilt from what was loaded. Clients are spread over regencies by their population
+//! (`pulih_regions::population`), and over each regency's villages evenly. It refuses a database that already holds clients.
 
 mod programme;
 
@@ -245,11 +244,16 @@ impl App {
         if shares.is_empty() {
             return Err(AppError::Conflict("conflict.demo_no_regions"));
         }
-        // each regency's share by villages, rounded so the shares add up to the total
-        let total: u64 = shares.iter().map(|s| s.villages.len() as u64).sum();
+        // each regency's share by its population (by its villages where none is known),
+        // rounded so the shares add up to the total
+        let weight = |s: &Share| {
+            pulih_regions::population::of(s.regency.code.as_str())
+                .unwrap_or(s.villages.len() as u64)
+        };
+        let total: u64 = shares.iter().map(weight).sum();
         let (mut seen, mut given) = (0, 0);
         for share in &mut shares {
-            seen += share.villages.len() as u64;
+            seen += weight(share);
             let upto = scale.clients() * seen / total;
             share.clients = upto - given;
             given = upto;
