@@ -11,7 +11,7 @@ use axum::response::Response;
 use pulih_app::{AppError, ChildFigures, Dashboard};
 use pulih_domain::ranking::{Order, ranked};
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_domain::rollup::{Figure, NATION};
+use pulih_domain::rollup::{Figure, NATION, per_100k};
 use serde::Deserialize;
 
 use super::{Nav, frame, render};
@@ -79,6 +79,13 @@ impl Page<'_> {
             Some((f, Order::Desc)) if f == *figure => Some("descending"),
             _ => None,
         }
+    }
+
+    /// The node's `i`th figure per 100,000 people, where its population is known and
+    /// the figure is shown.
+    fn rate(&self, i: usize) -> Option<String> {
+        let value = self.d.values.get(i).copied().flatten()?;
+        per_100k(value, self.d.population).map(|r| format!("{r:.2}"))
     }
 
     /// A figure's name in the user's language.

