@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::client_pages::page;
 use crate::clients::{consent, register};
+use crate::dashboards::counsellor;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 use crate::units::{PAHLAWAN, office};
@@ -21,12 +22,7 @@ fn at(html: &str, district: &str) -> usize {
 
 async fn the_children_sort_by_a_figure_with_ranks_or_by_name(app: TestApp) {
     let (coord, _) = office(&app, "BNNK Binjai", "12.75", PAHLAWAN, 1).await;
-    let org = app
-        .create_org(&app.root_token, "IPWL Binjai", "ipwl", "12.75")
-        .await;
-    let (_, counsellor) = app
-        .create_user(&app.root_token, "konselor", "counsellor", &org, "12.75")
-        .await;
+    let counsellor = counsellor(&app, "konselor", "12.75").await;
     // Binjai Kota (12.75.02) opens two episodes, Binjai Utara (12.75.01) one
     for region in ["12.75.02", "12.75.01", "12.75.02"] {
         let id = register(&app, &counsellor, json!({"region": region})).await["id"]
@@ -67,8 +63,11 @@ async fn the_children_sort_by_a_figure_with_ranks_or_by_name(app: TestApp) {
     );
 
     // a figure the user does not see, or none at all, sorts by name
+    let bnn = app
+        .create_org(&app.root_token, "BNNK Binjai analis", "bnn", "12.75")
+        .await;
     let (_, analyst) = app
-        .create_user(&app.root_token, "analis", "analyst", &org, "12.75")
+        .create_user(&app.root_token, "analis", "analyst", &bnn, "12.75")
         .await;
     for (token, query) in [(&analyst, "sort=intakes"), (&coord, "sort=nope&order=up")] {
         let html = page(&app, token, &format!("/dashboard/12.75?{query}"))

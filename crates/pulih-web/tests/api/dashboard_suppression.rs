@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::client_pages::page;
-use crate::dashboards::{client_with_episode, dashboard, semester};
+use crate::dashboards::{client_with_episode, counsellor, dashboard, semester};
 use crate::helpers::{ROOT_PASSWORD, TestApp, USER_PASSWORD};
 use crate::on_both_backends;
 
@@ -15,16 +15,6 @@ on_both_backends!(
     an_analyst_sees_client_figures_of_closed_periods_with_complementary_suppression,
     a_police_liaison_sees_the_programme_but_no_client_figure,
 );
-
-/// A counsellor of an organisation in `regency`.
-async fn counsellor(app: &TestApp, name: &str, regency: &str) -> String {
-    let org = app
-        .create_org(&app.root_token, &format!("IPWL {name}"), "ipwl", regency)
-        .await;
-    app.create_user(&app.root_token, name, "counsellor", &org, regency)
-        .await
-        .1
-}
 
 async fn user(app: &TestApp, name: &str, role: &str, scope: &str) -> String {
     user_as(app, &app.root_token, name, role, scope).await

@@ -39,6 +39,16 @@ fn figure(d: &Value, key: &str) -> i64 {
     d["figures"][key].as_i64().unwrap_or(0)
 }
 
+/// A counsellor of an organisation of its own in `regency`: its token.
+pub(crate) async fn counsellor(app: &TestApp, name: &str, regency: &str) -> String {
+    let org = app
+        .create_org(&app.root_token, &format!("IPWL {name}"), "ipwl", regency)
+        .await;
+    app.create_user(&app.root_token, name, "counsellor", &org, regency)
+        .await
+        .1
+}
+
 /// A counsellor of Binjai registers a client with consent and opens an episode by
 /// `episode`; answers the client's id and code.
 pub(crate) async fn client_with_episode(
@@ -64,12 +74,7 @@ async fn figures_follow_writes_up_the_tree_and_an_erasure_takes_them_back(app: T
     let r = app.post(&activities, &agents[0].1, awareness()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 
-    let org = app
-        .create_org(&app.root_token, "IPWL Binjai", "ipwl", "12.75")
-        .await;
-    let (_, counsellor) = app
-        .create_user(&app.root_token, "konselor", "counsellor", &org, "12.75")
-        .await;
+    let counsellor = counsellor(&app, "konselor", "12.75").await;
     let (first, first_code) = client_with_episode(
         &app,
         &counsellor,
