@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::ids::ImportId;
 use pulih_domain::region::{RegionCode, RegionLevel};
-use pulih_domain::region_import::{ImportPlan, ImportSummary, SourceRegion, StoredRegion};
+use pulih_domain::region_import::{
+    ImportPlan, ImportSummary, RegionUse, SourceRegion, StoredRegion,
+};
 use pulih_store::{Boundary, Region, RegionChange, RegionHit, RegionTx, StoreResult};
 use sqlx::QueryBuilder;
 
@@ -59,6 +61,35 @@ pub(crate) async fn stored(pool: &Pool) -> StoreResult<HashMap<RegionCode, Store
                 retired: get(row, "retired")?,
             };
             Ok((code, stored))
+        })
+        .collect()
+}
+
+/// Where live records and scopes are placed: each code with a count per kind.
+const USES: &str = "select code, what, count(*) as n from (\
+      select scope as code, 'users' as what from users where not disabled \
+      union all select place, 'organisations' from organisations \
+      union all select region, 'clients' from clients where erased_at is null \
+      union all select village, 'units' from units \
+      union all select village, 'trainings' from trainings \
+      union all select village, 'activities' from activities \
+      union all select village, 'schools' from schools \
+      union all select region, 'assessments' from assessments \
+      union all select region, 'referrals' from referrals \
+      union all select region, 'handoffs' from handoffs \
+      union all select region, 'service_areas' from partner_service_areas \
+    ) placed where code <> 'ID' group by code, what";
+
+pub(crate) async fn uses(pool: &Pool) -> StoreResult<Vec<RegionUse>> {
+    let found = sqlx::query(USES).fetch_all(pool).await.map_err(map_err)?;
+    found
+        .iter()
+        .map(|row| {
+            Ok(RegionUse {
+                code: RegionCode::parse(get(row, "code")?).map_err(backend)?,
+                what: get(row, "what")?,
+                count: get(row, "n")?,
+            })
         })
         .collect()
 }

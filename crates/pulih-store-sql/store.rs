@@ -14,7 +14,7 @@ use pulih_domain::ids::{
 };
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_domain::region_import::StoredRegion;
+use pulih_domain::region_import::{RegionUse, StoredRegion};
 use pulih_domain::rollup::Figure;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
@@ -50,6 +50,9 @@ impl Store for Backend {
     }
     async fn stored_regions(&self) -> StoreResult<HashMap<RegionCode, StoredRegion>> {
         regions::stored(self.reader()).await
+    }
+    async fn region_uses(&self) -> StoreResult<Vec<RegionUse>> {
+        regions::uses(self.reader()).await
     }
     async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>> {
         regions::one(self.reader(), code).await

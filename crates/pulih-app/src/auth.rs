@@ -7,6 +7,7 @@ use pulih_store::{Session, SessionKind};
 use serde_json::json;
 
 use crate::secrets::{DUMMY_HASH, random_token, token_hash};
+use crate::throttle::Attempt;
 use crate::{App, AppError, AppResult, Origin, Record, UserView};
 
 /// Browser session or API token.
@@ -21,6 +22,20 @@ pub struct Login {
     pub session: Session,
     /// Who logged in.
     pub user: UserView,
+    /// The device token to keep for later logins from this device (see
+    /// [`crate::throttle`]); not a credential.
+    pub device: String,
+}
+
+/// What a login form or request carries.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    /// The username as typed.
+    pub username: &'a str,
+    /// The password.
+    pub password: &'a str,
+    /// The device token this device was given at an earlier login, if any.
+    pub device: Option<&'a str>,
 }
 
 /// A request's verified identity.
@@ -47,30 +62,42 @@ impl Authenticated {
 
 impl App {
     /// Checks a username and password and opens a session or issues a token.
-    /// Failures are throttled per account and per address and all look the same.
+    /// Failures are throttled (see [`crate::throttle`]) and all look the same.
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
-        username: &str,
-        password: &str,
+        credentials: Credentials<'_>,
         kind: LoginKind,
         origin: &Origin,
     ) -> AppResult<Login> {
-        let username = username.trim().to_lowercase();
+        let username = credentials.username.trim().to_lowercase();
         let now = self.now();
+        let attempt = Attempt {
+            username: &username,
+            ip: origin.ip(),
+            known_device: credentials
+                .device
+                .and_then(|token| self.keys.known_device(&username, token)),
+        };
         self.throttle
-            .attempt(&username, origin.ip(), now)
+            .attempt(&attempt, now)
             .map_err(|retry_after_secs| AppError::Throttled { retry_after_secs })?;
         let user = self.store.user_by_username(&username).await?;
         let hash = user
             .as_ref()
             .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
-        let valid = self.verify_password(password.to_owned(), hash).await?;
+        let valid = self
+            .verify_password(credentials.password.to_owned(), hash)
+            .await?;
         let Some(user) = user.filter(|u| valid && !u.disabled) else {
             self.login_failed(origin).await?;
             return Err(AppError::LoginFailed);
         };
-        self.throttle.succeeded(&username, origin.ip());
+        self.throttle.succeeded(&attempt);
+        let device = match (attempt.known_device, credentials.device) {
+            (Some(_), Some(token)) => token.to_owned(),
+            _ => self.keys.device_token(&username),
+        };
         let lifetime = match kind {
             SessionKind::Web => Duration::hours(self.config.session_hours),
             SessionKind::Api => Duration::days(self.config.token_days),
@@ -114,6 +141,7 @@ impl App {
             token,
             session,
             user: user.into(),
+            device,
         })
     }
 

@@ -8,6 +8,7 @@ use pulih_domain::nik::Nik;
 use pulih_store::{ClientRow, SealedKey, Store, StoreError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use subtle::ConstantTimeEq;
 
 use crate::{AppError, AppResult};
 
@@ -111,6 +112,27 @@ impl Keys {
     /// The stored form of an `Idempotency-Key`: a keyed hash of what the client sent.
     pub fn idempotency_key(&self, key: &str) -> String {
         self.nik_index.blind_index("idempotency-key", key)
+    }
+
+    /// A device token for `username`: a random identity and its keyed tag, given to a
+    /// device at each successful login so that later failed logins from it are counted
+    /// apart from everyone else's (see [`crate::throttle`]).
+    pub fn device_token(&self, username: &str) -> String {
+        let device = crate::secrets::random_token();
+        let tag = self.device_tag(username, &device);
+        format!("{device}.{tag}")
+    }
+
+    /// The device identity a token carries, when the token was given for `username`.
+    pub fn known_device<'a>(&self, username: &str, token: &'a str) -> Option<&'a str> {
+        let (device, tag) = token.split_once('.')?;
+        let expected = self.device_tag(username, device);
+        bool::from(expected.as_bytes().ct_eq(tag.as_bytes())).then_some(device)
+    }
+
+    fn device_tag(&self, username: &str, device: &str) -> String {
+        self.nik_index
+            .blind_index("device", &format!("{username}\n{device}"))
     }
 
     /// A new data key for a client, and the same key sealed for storage.

@@ -48,7 +48,7 @@ use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
 pub use accounts::{NewUser, PasswordReset, UserView};
 pub use audit::VerifyReport;
-pub use auth::{Authenticated, Login, LoginKind};
+pub use auth::{Authenticated, Credentials, Login, LoginKind};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
@@ -74,7 +74,7 @@ pub use programme::{AssessmentView, IknInput, IkotanInput};
 pub use pulih_store::{BersinarStep, Certificate, Organisation, Region, RegionChange, RegionHit};
 pub use referrals::*;
 pub use region_page::{RegionPage, RegionRights};
-pub use regions::RegionView;
+pub use regions::{ImportOptions, ImportOutcome, RegionView};
 pub use rollups::RollupDifference;
 pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;

@@ -2,7 +2,9 @@
 
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_domain::region_import::{ImportPlan, ImportSummary, SourceRegion};
+use std::collections::HashSet;
+
+use pulih_domain::region_import::{ImportPlan, ImportSummary, RegionUse, SourceRegion};
 use pulih_store::{Region, RegionChange, RegionHit};
 use serde_json::json;
 
@@ -10,6 +12,37 @@ use crate::{App, AppError, AppResult, Origin, Record, Upload};
 
 /// Most search results returned at once.
 pub const SEARCH_LIMIT: i64 = 50;
+
+/// Most codes in use an import's answer names; the count says how many there are.
+pub const IN_USE_NAMED: usize = 100;
+
+/// How an import is run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Plan only: report what would change and change nothing.
+    pub dry_run: bool,
+    /// The operator's confirmation of the number of codes the import retires, needed when
+    /// it retires many or codes in use.
+    pub retire: Option<usize>,
+}
+
+/// What an import found and whether it was applied.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportOutcome {
+    /// The changes, applied or planned.
+    #[serde(flatten)]
+    pub summary: ImportSummary,
+    /// Live codes stored before the import.
+    pub live: usize,
+    /// Whether the number retired must be confirmed before the import is applied.
+    pub confirm: bool,
+    /// Whether the changes were made.
+    pub applied: bool,
+    /// How many of the codes to retire are in use.
+    pub codes_in_use: usize,
+    /// The first of their uses, by code.
+    pub in_use: Vec<RegionUse>,
+}
 
 /// A region page: the node, its ancestors for the breadcrumb, its children and history.
 #[derive(Debug, Clone)]
@@ -102,7 +135,8 @@ impl App {
         actor: Option<&Actor>,
         file: Upload,
         source: &str,
-    ) -> AppResult<ImportSummary> {
+        options: ImportOptions,
+    ) -> AppResult<ImportOutcome> {
         if let Some(actor) = actor {
             authorize(actor, Action::ImportRegions, &Scope::National)?;
         }
@@ -120,27 +154,46 @@ impl App {
             };
             AppError::invalid("file", key)
         })?;
-        self.import_regions(actor, regions, source).await
+        self.import_regions(actor, regions, source, options).await
     }
 
     /// Imports a region list (the embedded official tree, or a file from a new decree).
     /// Renamed and removed codes are kept with their history. `actor` is none when the
-    /// command line or the first start runs it.
+    /// command line or the first start runs it. A plan that retires much, or codes in
+    /// use, is applied only when `options.retire` confirms its exact number (see
+    /// [`ImportPlan::needs_confirmation`]); a dry run only plans.
     #[tracing::instrument(skip_all)]
     pub async fn import_regions(
         &self,
         actor: Option<&Actor>,
         regions: Vec<SourceRegion>,
         source: &str,
-    ) -> AppResult<ImportSummary> {
+        options: ImportOptions,
+    ) -> AppResult<ImportOutcome> {
         if let Some(actor) = actor {
             authorize(actor, Action::ImportRegions, &Scope::National)?;
         }
-        let stored = self.store.stored_regions().await?;
+        let (stored, uses) =
+            tokio::try_join!(self.store.stored_regions(), self.store.region_uses())?;
+        let live = stored.values().filter(|r| !r.retired).count();
         let plan = tokio::task::spawn_blocking(move || ImportPlan::new(regions, &stored))
             .await
             .map_err(|e| AppError::Internal(format!("import plan task: {e}")))?;
+        let in_use = plan.retired_in_use(uses);
         let summary = plan.summary();
+        let confirm = plan.needs_confirmation(live, &in_use);
+        let applied = !options.dry_run && (!confirm || options.retire == Some(summary.retired));
+        let outcome = ImportOutcome {
+            summary,
+            live,
+            confirm,
+            applied,
+            codes_in_use: in_use.iter().map(|u| &u.code).collect::<HashSet<_>>().len(),
+            in_use: in_use.into_iter().take(IN_USE_NAMED).collect(),
+        };
+        if !applied {
+            return Ok(outcome);
+        }
         let record = Record {
             kind: "region_import",
             id: None,
@@ -163,6 +216,6 @@ impl App {
         })
         .await?;
         self.atlas.forget();
-        Ok(summary)
+        Ok(outcome)
     }
 }

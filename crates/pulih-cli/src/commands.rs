@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use pulih_app::{App, AppConfig, AppError, SystemClock, Upload};
+use pulih_app::{App, AppConfig, AppError, ImportOptions, SystemClock, Upload};
 use pulih_store::Store;
 use pulih_store_postgres::PostgresStore;
 use pulih_store_sqlite::SqliteStore;
@@ -85,8 +85,13 @@ pub(crate) fn spinner(message: &'static str) -> ProgressBar {
     bar
 }
 
-/// Imports regions with progress on the terminal and prints the counts.
-pub(crate) async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<()> {
+/// Imports regions with progress on the terminal and prints the counts, or the plan and
+/// the codes in use when the import needs the operator's confirmation (then it fails).
+pub(crate) async fn import(
+    app: &App,
+    from: Option<PathBuf>,
+    options: ImportOptions,
+) -> anyhow::Result<()> {
     let (file, source) = match &from {
         Some(dir) if dir.is_dir() => (
             Upload::from(pulih_regions::from_idn_area_data(dir).with_context(|| {
@@ -107,20 +112,59 @@ pub(crate) async fn import(app: &App, from: Option<PathBuf>) -> anyhow::Result<(
         ),
     };
     let bar = spinner("reading, checking and importing the region list");
-    let imported = app.import_region_file(None, file, &source).await;
+    let imported = app.import_region_file(None, file, &source, options).await;
     bar.finish_and_clear();
-    let summary = imported.map_err(|e| match e {
+    let outcome = imported.map_err(|e| match e {
         AppError::Invalid(fields) => anyhow::anyhow!(
             "{source} is not a valid region file ({}); nothing was imported",
             fields.iter().map(|p| p.key).collect::<Vec<_>>().join(", ")
         ),
         other => app_error(other),
     })?;
-    println!(
-        "Regions imported from {source}: {} added, {} renamed, {} restored, {} retired, {} unchanged.",
-        summary.added, summary.renamed, summary.restored, summary.retired, summary.unchanged
+    let s = outcome.summary;
+    let counts = format!(
+        "{} added, {} renamed, {} restored, {} retired, {} unchanged",
+        s.added, s.renamed, s.restored, s.retired, s.unchanged
     );
-    Ok(())
+    if outcome.applied {
+        println!("Regions imported from {source}: {counts}.");
+        return Ok(());
+    }
+    println!(
+        "Plan for {source}: {counts} (of {} live codes).",
+        outcome.live
+    );
+    if outcome.codes_in_use > 0 {
+        println!(
+            "{} of the codes to retire are still in use:",
+            outcome.codes_in_use
+        );
+        for u in &outcome.in_use {
+            println!("  {} {} {}", u.code, u.count, u.what);
+        }
+        if outcome.codes_in_use > outcome.in_use.len() {
+            println!(
+                "  … and more (the first {} uses are listed)",
+                outcome.in_use.len()
+            );
+        }
+    }
+    if options.dry_run {
+        println!("Dry run: nothing was changed.");
+        return Ok(());
+    }
+    anyhow::bail!(
+        "nothing was imported: this import retires {} of {} live codes{}; if that is right, \
+         run it again with --retire {}",
+        s.retired,
+        outcome.live,
+        if outcome.codes_in_use > 0 {
+            ", some still in use"
+        } else {
+            ""
+        },
+        s.retired
+    )
 }
 
 pub(crate) fn app_error(e: AppError) -> anyhow::Error {
@@ -159,13 +203,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let counts = app.region_counts().await.map_err(app_error)?;
     if counts.iter().all(|n| *n == 0) {
         println!("Empty database: loading the official region tree (first start only).");
-        import(&app, None).await?;
+        import(&app, None, ImportOptions::default()).await?;
     }
     let first_login = if app.has_users().await.map_err(app_error)? {
         None
     } else {
         Some(
-            app.bootstrap_admin("admin", None)
+            app.bootstrap_admin(&settings.admin_name, None)
                 .await
                 .map_err(app_error)?,
         )
@@ -245,10 +289,14 @@ pub async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `pulih regions import [--from FILE]`.
-pub async fn import_regions(settings: Settings, from: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+/// `pulih regions import [--from FILE] [--dry-run] [--retire N]`.
+pub async fn import_regions(
+    settings: Settings,
+    from: Option<PathBuf>,
+    options: ImportOptions,
+) -> anyhow::Result<ExitCode> {
     let app = app(&settings).await?;
-    import(&app, from).await?;
+    import(&app, from, options).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -58,6 +58,8 @@ pub struct ServeFlags {
     pub trust_proxy: bool,
     /// Leave the due work to `pulih worker`.
     pub no_scheduler: bool,
+    /// The first administrator's username.
+    pub admin_name: Option<String>,
 }
 
 /// A value that must not reach logs or error messages (a URL may carry a password).
@@ -87,6 +89,7 @@ pub struct FileConfig {
     bind: Option<String>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
+    admin_name: Option<String>,
     session_hours: Option<i64>,
     log_json: Option<bool>,
     master_key_file: Option<PathBuf>,
@@ -116,6 +119,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Leave the due work to `pulih worker`.
     pub no_scheduler: bool,
+    /// The username of the administrator created on the first start.
+    pub admin_name: String,
     /// Browser session length.
     pub session_hours: i64,
     /// Where the master key comes from.
@@ -181,6 +186,10 @@ impl Settings {
             secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
             trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
             no_scheduler: serve.no_scheduler,
+            admin_name: serve
+                .admin_name
+                .or(file.admin_name)
+                .unwrap_or_else(|| "admin".into()),
             session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
             master_key,
             previous_master_key_files: if global.previous_master_key_files.is_empty() {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
-use pulih_app::{DemoProgress, DemoScale};
+use pulih_app::{DemoProgress, DemoScale, ImportOptions};
 
 use crate::commands::{app, app_error, import};
 use crate::config::Settings;
@@ -24,7 +24,7 @@ pub async fn generate(settings: Settings, scale: &str, seed: u64) -> anyhow::Res
         .all(|n| *n == 0)
     {
         println!("Empty database: loading the official region tree first.");
-        import(&app, None).await?;
+        import(&app, None, ImportOptions::default()).await?;
     }
     let bar = ProgressBar::new(scale.clients()).with_message("loading demo clients");
     bar.set_style(

@@ -7,6 +7,7 @@ mod directory;
 mod keys;
 
 use clap::{Parser, Subcommand};
+use pulih_app::ImportOptions;
 
 use crate::config::Global;
 
@@ -37,6 +38,10 @@ enum Command {
         /// run `pulih worker` instead. Running it in several processes is safe.
         #[arg(long, env = "PULIH_NO_SCHEDULER")]
         no_scheduler: bool,
+        /// The first administrator's username, created on the first start only (default
+        /// `admin`; a name of your own is one less thing a stranger can guess).
+        #[arg(long, env = "PULIH_ADMIN_NAME")]
+        admin_name: Option<String>,
     },
     /// Run only the due work (referral escalation, daily digests) every minute, without
     /// serving; safe beside servers that run it too.
@@ -133,6 +138,13 @@ enum RegionsCommand {
         /// plain, or the `data/` folder of an idn-area-data release.
         #[arg(long)]
         from: Option<std::path::PathBuf>,
+        /// Show what the import would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Confirm the exact number of codes the import retires: needed when it retires
+        /// more than 1 % of the live codes, or codes that users or records still use.
+        #[arg(long, value_name = "N")]
+        retire: Option<usize>,
     },
     /// Import official boundaries from a GeoJSON FeatureCollection (e.g. a BIG or
     /// Kemendagri release): Polygon/MultiPolygon features named by Kemendagri code. The
@@ -187,11 +199,13 @@ async fn main() -> std::process::ExitCode {
             secure_cookies,
             trust_proxy,
             no_scheduler,
+            admin_name,
         } => config::ServeFlags {
             bind: bind.clone(),
             secure_cookies: *secure_cookies,
             trust_proxy: *trust_proxy,
             no_scheduler: *no_scheduler,
+            admin_name: admin_name.clone(),
         },
         _ => config::ServeFlags::default(),
     };
@@ -208,8 +222,13 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => commands::migrate(settings).await,
         Command::Worker => commands::worker(settings).await,
         Command::Regions {
-            command: RegionsCommand::Import { from },
-        } => commands::import_regions(settings, from).await,
+            command:
+                RegionsCommand::Import {
+                    from,
+                    dry_run,
+                    retire,
+                },
+        } => commands::import_regions(settings, from, ImportOptions { dry_run, retire }).await,
         Command::Regions {
             command: RegionsCommand::Boundaries { from, property },
         } => commands::import_boundaries(settings, &from, property).await,

@@ -46,10 +46,17 @@ fn text(out: &Output) -> String {
 }
 
 #[test]
-fn the_first_start_loads_the_regions_prints_a_one_time_password_and_stops_on_sigterm() {
+fn the_first_start_loads_the_regions_creates_the_named_administrator_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_pulih"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--admin-name",
+            "kepala.bnn",
+        ])
+        .arg("--data-dir")
         .arg(dir.path())
         .env_remove("PULIH_DATABASE_URL")
         .stdout(Stdio::piped())
@@ -70,7 +77,7 @@ fn the_first_start_loads_the_regions_prints_a_one_time_password_and_stops_on_sig
     assert!(all.contains("listening on http://127.0.0.1:"), "{all}");
     let password_line = seen
         .iter()
-        .find(|l| l.starts_with("First start: log in as 'admin'"))
+        .find(|l| l.starts_with("First start: log in as 'kepala.bnn'"))
         .expect("password line");
     assert!(
         password_line
@@ -151,6 +158,65 @@ fn region_imports_are_idempotent_and_a_bad_file_changes_nothing() {
     );
     let after = pulih(dir.path(), &["regions", "import"], None);
     assert!(text(&after).contains("91599 unchanged"), "{}", text(&after));
+}
+
+#[test]
+fn a_partial_region_file_retires_nothing_until_the_operator_confirms_the_number() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    pulih(dir.path(), &["regions", "import"], None);
+    let partial = dir.path().join("partial.csv");
+    let rows: Vec<String> = pulih_regions::embedded()
+        .expect("embedded")
+        .iter()
+        .take(200)
+        .map(|r| format!("{},{},,,,", r.code.as_str(), r.name))
+        .collect();
+    let csv = format!(
+        "code,name,latitude,longitude,utc_offset,postal_code\n{}\n",
+        rows.join("\n")
+    );
+    std::fs::write(&partial, csv).expect("write");
+    let from = partial.to_str().expect("path");
+    let plan = pulih(
+        dir.path(),
+        &["regions", "import", "--from", from, "--dry-run"],
+        None,
+    );
+    assert!(plan.status.success(), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("91399 retired") && text(&plan).contains("nothing was changed"),
+        "{}",
+        text(&plan)
+    );
+    let refused = pulih(dir.path(), &["regions", "import", "--from", from], None);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("--retire 91399"),
+        "{}",
+        text(&refused)
+    );
+    let wrong = pulih(
+        dir.path(),
+        &["regions", "import", "--from", from, "--retire", "91000"],
+        None,
+    );
+    assert!(!wrong.status.success(), "only the exact number confirms");
+    let unchanged = pulih(dir.path(), &["regions", "import"], None);
+    assert!(
+        text(&unchanged).contains("0 restored, 0 retired, 91599 unchanged"),
+        "{}",
+        text(&unchanged)
+    );
+    let confirmed = pulih(
+        dir.path(),
+        &["regions", "import", "--from", from, "--retire", "91399"],
+        None,
+    );
+    assert!(
+        text(&confirmed).contains("91399 retired"),
+        "{}",
+        text(&confirmed)
+    );
 }
 
 #[tokio::test]

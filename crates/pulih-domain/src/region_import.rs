@@ -1,5 +1,10 @@
 //! Planning a re-import of the region tree: what is new, renamed, retired or back.
 //! Codes are never deleted, so history and records placed in old codes stay readable.
+//!
+//! A partial file would retire most of the country, so an import that retires more than
+//! a small share of the live codes, or any code that records or scopes still use, is
+//! applied only when the operator confirms the exact number it retires
+//! ([`ImportPlan::needs_confirmation`]); the codes in use are named first.
 
 use std::collections::{HashMap, HashSet};
 
@@ -39,6 +44,20 @@ pub struct Rename {
     /// The name it had.
     pub old_name: String,
 }
+
+/// Records or scopes placed at a code: how many of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegionUse {
+    /// The code.
+    pub code: RegionCode,
+    /// What is placed there: `users`, `organisations`, `clients`, `units`…
+    pub what: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// The share of the live codes, in thousandths, an import may retire unconfirmed.
+pub const RETIRE_UNCONFIRMED_PER_MILLE: usize = 10;
 
 /// The changes one import makes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,6 +138,25 @@ impl ImportPlan {
         all
     }
 
+    /// The uses of the codes this plan retires, from the uses of every code.
+    pub fn retired_in_use(&self, uses: Vec<RegionUse>) -> Vec<RegionUse> {
+        let retired: HashSet<&RegionCode> = self.retired.iter().collect();
+        let mut found: Vec<RegionUse> = uses
+            .into_iter()
+            .filter(|u| retired.contains(&u.code))
+            .collect();
+        found.sort_by(|a, b| a.code.cmp(&b.code).then_with(|| a.what.cmp(&b.what)));
+        found
+    }
+
+    /// Whether the operator must confirm the number of codes retired before this plan
+    /// is applied: it retires more than [`RETIRE_UNCONFIRMED_PER_MILLE`] of the `live`
+    /// codes, or codes still in use.
+    pub fn needs_confirmation(&self, live: usize, retired_in_use: &[RegionUse]) -> bool {
+        self.retired.len() * 1000 > live * RETIRE_UNCONFIRMED_PER_MILLE
+            || !retired_in_use.is_empty()
+    }
+
     /// The counts this plan will report.
     pub fn summary(&self) -> ImportSummary {
         ImportSummary {
@@ -187,6 +225,38 @@ mod tests {
         );
         assert_eq!(plan.renamed[0].old_name, "Kota Batam");
         assert_eq!(plan.retired, [RegionCode::parse("21.72").expect("valid")]);
+    }
+
+    #[test]
+    fn retiring_much_or_codes_in_use_needs_confirming() {
+        let live: HashMap<_, _> = (1..=200)
+            .map(|n| stored(&format!("{}", 10 + n % 80), "P", false))
+            .chain((0..300).map(|n| stored(&format!("21.{:02}", n % 100), "K", false)))
+            .collect();
+        let keep_all: Vec<SourceRegion> = live.keys().map(|c| region(c.as_str(), "x")).collect();
+        let all = ImportPlan::new(keep_all.clone(), &live);
+        assert!(!all.needs_confirmation(live.len(), &[]));
+        let dropped = keep_all
+            .iter()
+            .filter(|r| r.code.as_str() != "21.05")
+            .cloned()
+            .collect();
+        let one = ImportPlan::new(dropped, &live);
+        assert_eq!(one.retired.len(), 1);
+        assert!(
+            !one.needs_confirmation(live.len(), &[]),
+            "1 of 180 is under 1 %"
+        );
+        let used = |code: &str| RegionUse {
+            code: RegionCode::parse(code).expect("valid"),
+            what: "users".into(),
+            count: 2,
+        };
+        let in_use = one.retired_in_use(vec![used("21.05"), used("21.06")]);
+        assert_eq!(in_use, [used("21.05")]);
+        assert!(one.needs_confirmation(live.len(), &in_use));
+        let partial = ImportPlan::new(keep_all[..10].to_vec(), &live);
+        assert!(partial.needs_confirmation(live.len(), &[]));
     }
 
     #[test]

@@ -56,6 +56,7 @@ macro_rules! conformance_suite {
             a_region_reimport_keeps_history_of_renamed_and_removed_codes,
             region_search_is_case_insensitive_and_names_the_path,
             the_whole_region_tree_imports_and_reimports,
+            region_uses_name_where_live_scopes_and_records_are_placed,
             organisations_and_users_are_listed_by_scope,
             a_duplicate_username_is_refused_and_nothing_is_written,
             a_stale_update_is_a_conflict_and_changes_nothing,
@@ -152,6 +153,45 @@ fn user(username: &str, org: &Organisation, scope: Scope) -> User {
         version: 1,
         created_at: now(),
     }
+}
+
+/// The uses of codes count live users and organisations by their place, not disabled
+/// users, and never the national scope.
+pub async fn region_uses_name_where_live_scopes_and_records_are_placed(store: &dyn Store) {
+    let national = org("BNN RI", Scope::National);
+    let batam = org("BNNK Batam", Scope::Region(code("21.71")));
+    let village = Scope::Region(code("21.71.05.1001"));
+    for o in [&national, &batam] {
+        store
+            .create_org(o, &event("org.create", o.place.as_str()))
+            .await
+            .expect("create org");
+    }
+    let gone = User {
+        disabled: true,
+        ..user("gone", &batam, village.clone())
+    };
+    for u in [
+        user("one", &batam, village.clone()),
+        user("two", &batam, village.clone()),
+        user("boss", &national, Scope::National),
+        gone,
+    ] {
+        store
+            .create_user(&u, &event("user.create", "21.71"))
+            .await
+            .expect("create user");
+    }
+    let mut uses = store.region_uses().await.expect("uses");
+    uses.sort_by(|a, b| a.code.cmp(&b.code).then_with(|| a.what.cmp(&b.what)));
+    let found: Vec<(&str, &str, i64)> = uses
+        .iter()
+        .map(|u| (u.code.as_str(), u.what.as_str(), u.count))
+        .collect();
+    assert_eq!(
+        found,
+        [("21.71", "organisations", 1), ("21.71.05.1001", "users", 2)]
+    );
 }
 
 /// Lists filter by scope in SQL: a regency sees itself and below, never a neighbour.

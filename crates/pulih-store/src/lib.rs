@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use pulih_domain::audit::AuditEntry;
 use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
-use pulih_domain::region_import::StoredRegion;
+use pulih_domain::region_import::{RegionUse, StoredRegion};
 use std::collections::HashMap;
 
 pub use accounts::*;
@@ -135,6 +135,9 @@ pub trait Store:
     async fn region_counts(&self) -> StoreResult<[i64; 4]>;
     /// Every stored code with its name and state, for planning an import.
     async fn stored_regions(&self) -> StoreResult<HashMap<RegionCode, StoredRegion>>;
+    /// Where live records and scopes are placed (users, organisations, clients, units…),
+    /// each code with a count per kind, for naming the codes an import would retire.
+    async fn region_uses(&self) -> StoreResult<Vec<RegionUse>>;
     /// One region by code, retired ones included.
     async fn region(&self, code: &RegionCode) -> StoreResult<Option<Region>>;
     /// Live children of a node, or the provinces for none, ordered by code.

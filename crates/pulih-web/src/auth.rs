@@ -14,6 +14,9 @@ use crate::{AppState, WebError};
 pub const SESSION_COOKIE: &str = "pulih_session";
 /// Name of the pre-login CSRF cookie (double-submit on the login form).
 pub const LOGIN_CSRF_COOKIE: &str = "pulih_login_csrf";
+/// Name of the device cookie: the device token of the browser's last login, so that
+/// failed logins from this browser are counted apart from strangers'.
+pub const DEVICE_COOKIE: &str = "pulih_device";
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -2,15 +2,16 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use pulih_app::AppError;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use pulih_app::{AppError, ImportOptions};
 use pulih_app::{Region, RegionHit};
 use pulih_domain::region::{RegionCode, RegionLevel, TimeZone};
-use pulih_domain::region_import::ImportSummary;
 
 use super::{Items, UploadBody};
 use crate::auth::CurrentUser;
 use crate::found::Found;
-use crate::{AppState, WebError};
+use crate::{AppState, WebError, lang_of};
 
 /// A region as the API shows it.
 #[derive(serde::Serialize)]
@@ -129,16 +130,46 @@ pub async fn search(
 
 /// `POST /api/v1/regions/import` with a region CSV (gzip or plain) as the body:
 /// national administrators load a new decree's list (the file is read only for them); a
-/// bad file changes nothing.
+/// bad file changes nothing. `?dry_run=true` only plans. An import that would retire many
+/// codes, or codes in use, answers 409 with the plan and changes nothing until it is sent
+/// again with `?retire=N`, N the exact number it retires.
 pub async fn import(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
+    Query(q): Query<ImportQuery>,
     UploadBody(file): UploadBody,
-) -> Result<Json<ImportSummary>, WebError> {
+) -> Result<Response, WebError> {
     let actor = who.0.actor();
-    let summary = state
+    let options = ImportOptions {
+        dry_run: q.dry_run,
+        retire: q.retire,
+    };
+    let outcome = state
         .app
-        .import_region_file(Some(&actor), file, "upload")
+        .import_region_file(Some(&actor), file, "upload", options)
         .await?;
-    Ok(Json(summary))
+    if outcome.applied || q.dry_run {
+        return Ok(Json(outcome).into_response());
+    }
+    let tr = state.i18n.tr(lang_of(&headers));
+    let message = tr.fill(
+        "error.confirm_retire",
+        &[
+            ("retired", &outcome.summary.retired.to_string()),
+            ("live", &outcome.live.to_string()),
+            ("in_use", &outcome.codes_in_use.to_string()),
+        ],
+    );
+    let mut body = serde_json::to_value(&outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["error"] = serde_json::json!({ "code": "confirm_retire", "message": message });
+    Ok((StatusCode::CONFLICT, Json(body)).into_response())
+}
+
+/// The options of a region import.
+#[derive(serde::Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+    retire: Option<usize>,
 }

@@ -17,6 +17,10 @@ use crate::{AppState, WebError};
 pub struct Credentials {
     username: String,
     password: String,
+    /// The `device` an earlier login of this account answered, if the client kept it:
+    /// failed logins from a known device are counted apart from everyone else's.
+    #[serde(default)]
+    device: Option<String>,
 }
 
 /// A user as the API shows it: never the password hash.
@@ -59,11 +63,20 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let login = state
         .app
-        .login(&c.username, &c.password, LoginKind::Api, &origin)
+        .login(
+            pulih_app::Credentials {
+                username: &c.username,
+                password: &c.password,
+                device: c.device.as_deref(),
+            },
+            LoginKind::Api,
+            &origin,
+        )
         .await?;
     let body = serde_json::json!({
         "token": login.token,
         "expires_at": login.session.expires_at,
+        "device": login.device,
         "user": UserJson::from(login.user),
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())

@@ -5,14 +5,18 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, LoginKind, Origin, random_token};
+use pulih_app::{AppError, Credentials, LoginKind, Origin, random_token};
 
 use super::{Nav, local_path, render};
 use crate::auth::{
-    CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure, set_cookie,
+    CurrentUser, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
+    set_cookie,
 };
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
+
+/// How long a browser keeps its device token (renewed at each login).
+const DEVICE_COOKIE_DAYS: i64 = 365;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -113,7 +117,15 @@ pub async fn submit(
     let next = local_path(Some(&f.next)).to_owned();
     match state
         .app
-        .login(&f.username, &f.password, LoginKind::Web, &origin)
+        .login(
+            Credentials {
+                username: &f.username,
+                password: &f.password,
+                device: cookie(&headers, DEVICE_COOKIE).as_deref(),
+            },
+            LoginKind::Web,
+            &origin,
+        )
         .await
     {
         Ok(login) => {
@@ -131,8 +143,16 @@ pub async fn submit(
                 max_age,
                 secure(&state, &headers),
             );
-            if let Ok(v) = HeaderValue::from_str(&value) {
-                response.headers_mut().append(header::SET_COOKIE, v);
+            let device = set_cookie(
+                DEVICE_COOKIE,
+                &login.device,
+                DEVICE_COOKIE_DAYS * 24 * 3600,
+                secure(&state, &headers),
+            );
+            for value in [value, device] {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
             }
             Ok(response)
         }

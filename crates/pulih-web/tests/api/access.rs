@@ -182,6 +182,14 @@ async fn pages_need_a_login_and_forms_need_their_csrf_token(app: TestApp) {
         .expect("post");
     assert_eq!(with.status(), StatusCode::SEE_OTHER);
     assert_eq!(with.headers()["location"], "/regions/21.71");
+    assert!(
+        with.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.starts_with("pulih_device=") && c.contains("HttpOnly")),
+        "the browser keeps a device token"
+    );
     let session = with.headers()["set-cookie"]
         .to_str()
         .expect("cookie")

@@ -1,13 +1,14 @@
 //! Organisations, users, logins, tokens and passwords.
 
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, USER_PASSWORD};
+use crate::helpers::{Reply, TestApp, USER_PASSWORD};
 
 crate::on_both_backends!(
     an_admin_creates_an_organisation_and_a_user_who_can_log_in,
     a_wrong_username_and_a_wrong_password_look_the_same_and_are_throttled,
+    a_stranger_slows_guesses_down_but_never_locks_the_owner_out,
     a_disabled_user_can_do_nothing,
     a_revoked_token_stops_working,
     passwords_are_changed_by_their_owner_and_reset_by_an_administrator,
@@ -73,6 +74,102 @@ async fn a_wrong_username_and_a_wrong_password_look_the_same_and_are_throttled(a
             .as_str()
             .expect("message")
             .contains("menit")
+    );
+}
+
+/// A login to the API from `address` (any 127.x address reaches the test server), with
+/// the device token of an earlier login if given.
+async fn login_from(app: &TestApp, address: &str, password: &str, device: Option<&str>) -> Reply {
+    let client = reqwest::Client::builder()
+        .local_address(address.parse::<std::net::IpAddr>().expect("address"))
+        .build()
+        .expect("client");
+    let mut body = json!({"username": "root", "password": password});
+    if let Some(device) = device {
+        body["device"] = json!(device);
+    }
+    let res = client
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&body)
+        .send()
+        .await
+        .expect("login");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.json().await.unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn a_stranger_slows_guesses_down_but_never_locks_the_owner_out(app: TestApp) {
+    use crate::helpers::ROOT_PASSWORD;
+    let phone = login_from(&app, "127.0.0.1", ROOT_PASSWORD, None).await;
+    assert_eq!(phone.status, StatusCode::CREATED, "{:?}", phone.body);
+    let device = phone.body["device"].as_str().expect("device").to_owned();
+    // a stranger guesses from one address: past its allowance it must wait, and longer
+    // each time, but the owner elsewhere is not touched
+    for n in 1..=3 {
+        let guess = login_from(&app, "127.0.0.2", &format!("guess-{n}-abcdef"), None).await;
+        assert_eq!(guess.status, StatusCode::UNAUTHORIZED);
+    }
+    let waiting = login_from(&app, "127.0.0.2", ROOT_PASSWORD, None).await;
+    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait = |r: &Reply| -> u64 {
+        r.headers["retry-after"]
+            .to_str()
+            .expect("seconds")
+            .parse()
+            .expect("seconds")
+    };
+    let first_wait = wait(&waiting);
+    assert_eq!(
+        login_from(&app, "127.0.0.1", ROOT_PASSWORD, None)
+            .await
+            .status,
+        StatusCode::CREATED,
+        "the owner's own address is counted apart"
+    );
+    app.clock.advance_secs(61);
+    assert_eq!(
+        login_from(&app, "127.0.0.2", "guess-4-abcdef", None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "a delay, not a lock"
+    );
+    let second = login_from(&app, "127.0.0.2", "guess-5-abcdef", None).await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(wait(&second) > first_wait, "each wait is longer");
+    // strangers at many addresses slow the account down for devices it does not know…
+    for address in ["127.0.0.3", "127.0.0.4", "127.0.0.5"] {
+        for n in 1..=3 {
+            login_from(&app, address, &format!("spray-{n}-abcdef"), None).await;
+        }
+    }
+    assert_eq!(
+        login_from(&app, "127.0.0.6", ROOT_PASSWORD, None)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …while the owner's phone, even at a stranger's address, logs in at once
+    let again = login_from(&app, "127.0.0.2", ROOT_PASSWORD, Some(&device)).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{:?}", again.body);
+    assert_eq!(again.body["device"], device.as_str(), "the same device");
+    let forged = format!(
+        "{}.{}",
+        device.split('.').next().expect("id"),
+        "0".repeat(64)
+    );
+    assert_eq!(
+        login_from(&app, "127.0.0.6", ROOT_PASSWORD, Some(&forged))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a forged device token is an unknown device"
     );
 }
 

@@ -40,7 +40,11 @@ pub struct TestClock {
 impl TestClock {
     /// Moves the clock `days` forward.
     pub fn advance_days(&self, days: i64) {
-        self.ahead_secs.fetch_add(days * 86_400, Ordering::SeqCst);
+        self.advance_secs(days * 86_400);
+    }
+
+    pub fn advance_secs(&self, secs: i64) {
+        self.ahead_secs.fetch_add(secs, Ordering::SeqCst);
     }
 }
 
@@ -133,6 +137,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let throttle = ThrottleConfig {
         per_account: 3,
         per_ip: 50,
+        per_account_anywhere: 8,
+        first_delay_secs: 60,
         window_secs: 900,
     };
     let config = AppConfig {
@@ -144,7 +150,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let app = app_over(store, clock.clone(), config).await;
     if db_file.is_none() {
         let regions = pulih_regions::embedded().expect("embedded regions");
-        app.import_regions(None, regions, "test")
+        app.import_regions(None, regions, "test", Default::default())
             .await
             .expect("import regions");
     }

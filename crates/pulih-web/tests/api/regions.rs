@@ -1,6 +1,7 @@
 //! The region tree over the API: the contract later tooling relies on.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::TestApp;
 
@@ -11,6 +12,7 @@ crate::on_both_backends!(
     unknown_or_malformed_region_codes_are_not_found,
     a_bad_region_file_is_refused_and_changes_nothing,
     a_rename_shows_at_once_though_the_tree_was_just_read,
+    a_partial_file_names_the_codes_in_use_and_retires_nothing_unconfirmed,
 );
 
 async fn a_region_has_the_documented_shape(app: TestApp) {
@@ -187,7 +189,7 @@ async fn a_rename_shows_at_once_though_the_tree_was_just_read(app: TestApp) {
         }
     }
     app.app
-        .import_regions(None, regions, "decree")
+        .import_regions(None, regions, "decree", Default::default())
         .await
         .expect("import");
 
@@ -200,4 +202,75 @@ async fn a_rename_shows_at_once_though_the_tree_was_just_read(app: TestApp) {
         children.body["items"][0]["name"].as_str(),
         Some(format!("{old_district} Baru").as_str())
     );
+}
+
+async fn a_partial_file_names_the_codes_in_use_and_retires_nothing_unconfirmed(app: TestApp) {
+    let org = app
+        .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
+        .await;
+    app.create_user(&app.root_token, "sanggau", "coordinator", &org, "61.03")
+        .await;
+    let rows: Vec<String> = pulih_regions::embedded()
+        .expect("embedded regions")
+        .iter()
+        .take(200)
+        .map(|r| format!("{},{},,,,", r.code.as_str(), r.name))
+        .collect();
+    let csv = format!(
+        "code,name,latitude,longitude,utc_offset,postal_code\n{}\n",
+        rows.join("\n")
+    );
+    let send = |query: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/regions/import{query}", app.address))
+            .bearer_auth(&app.root_token)
+            .header("content-type", "text/csv")
+            .body(csv.clone())
+            .send()
+    };
+    let answer = |r: reqwest::Response| async move {
+        let status = r.status();
+        (status, r.json::<serde_json::Value>().await.expect("json"))
+    };
+    let sanggau_live = || async {
+        let r = app.get("/api/v1/regions/61.03", &app.root_token).await;
+        r.body["retired"] == false
+    };
+
+    let (status, plan) = answer(send("").await.expect("send")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{plan:?}");
+    assert_eq!(
+        (&plan["applied"], &plan["confirm"], &plan["retired"]),
+        (&json!(false), &json!(true), &json!(91_399))
+    );
+    assert_eq!(plan["live"], 91_599);
+    assert!(
+        plan["in_use"]
+            .as_array()
+            .expect("uses")
+            .iter()
+            .any(|u| u["code"] == "61.03" && u["what"] == "users"),
+        "{plan:?}"
+    );
+    assert!(
+        plan["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("retire=91399")
+    );
+    assert!(sanggau_live().await, "nothing retired");
+
+    let (status, dry) = answer(send("?dry_run=true").await.expect("send")).await;
+    assert_eq!((status, &dry["applied"]), (StatusCode::OK, &json!(false)));
+    let (status, _) = answer(send("?retire=91000").await.expect("send")).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "only the exact number confirms"
+    );
+    assert!(sanggau_live().await);
+
+    let (status, done) = answer(send("?retire=91399").await.expect("send")).await;
+    assert_eq!((status, &done["applied"]), (StatusCode::OK, &json!(true)));
+    assert!(!sanggau_live().await, "retired once confirmed");
 }
