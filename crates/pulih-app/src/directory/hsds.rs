@@ -369,4 +369,31 @@ mod tests {
         let refused = HsdsFiles::from_zip(&bytes).expect_err("too many");
         assert_eq!(refused.key, "invalid.hsds_zip_entries");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// A fuzz test of the HSDS zip reader, bounded so that it runs with the suite:
+        /// random bytes, and a valid zip with bytes changed or cut, are read or refused,
+        /// never a panic, and what is read goes through the row checks the same way.
+        #[test]
+        fn a_damaged_zip_is_read_or_refused(
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..8),
+            cut in 0usize..4096,
+        ) {
+            let _ = HsdsFiles::from_zip(&noise);
+            let mut t = TableWriter::new(SERVICES, &["id", "name"]).expect("table");
+            t.row(&["1", "Pelatihan Las, Batam"]).expect("row");
+            let mut bytes = zip(vec![t]).expect("zip");
+            for (at, byte) in edits {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            bytes.truncate(cut.max(1));
+            if let Ok(files) = HsdsFiles::from_zip(&bytes) {
+                let _ = super::super::rows::read_drafts(&files);
+            }
+        }
+    }
 }
