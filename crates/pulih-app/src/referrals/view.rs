@@ -1,7 +1,7 @@
 //! What each side sees of a referral. The sender sees its reason and every step; the
-//! partner sees the client's name, phone and the reason only while the client's consent
-//! covers sharing with the partner's kind of organisation, and clinical details only
-//! when the service treats. Withdrawing consent hides them at once.
+//! partner sees the client's name, phone, the reason and the steps' reasons only while
+//! the client's consent covers sharing with the partner's kind of organisation, and
+//! clinical details only when the service treats. Withdrawing consent hides them at once.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::client::{ClientCode, ClientIdentity};
@@ -175,7 +175,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|s| s.referral_id == r.id)
-            .map(|s| step_view(&s, key.as_ref()))
+            .map(|s| step_view(&s, key.as_ref().filter(|_| sees_details)))
             .collect::<AppResult<Vec<_>>>()?;
         let status = ReferralStatus::parse(&r.status)
             .map_err(|_| AppError::Internal("a stored referral state does not parse".into()))?;

@@ -438,6 +438,30 @@ async fn a_referral_needs_consent_that_covers_the_partner(app: TestApp) {
 
 async fn withdrawing_consent_hides_the_shared_details_at_once(app: TestApp) {
     let s = scene(&app).await;
+    let earlier = refer(&app, &s, &s.service).await;
+    step(
+        &app,
+        &s.counsellor,
+        &earlier,
+        "cancel",
+        Some("Rina pindah ke Tanjung Pinang"),
+    )
+    .await;
+    let cancelled = format!("/api/v1/referrals/{}", earlier["id"].as_str().expect("id"));
+    let reasons = |v: &Value| -> Vec<Value> {
+        v["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|st| st["reason"].clone())
+            .filter(|r| !r.is_null())
+            .collect()
+    };
+    assert_eq!(
+        reasons(&app.get(&cancelled, &s.partner).await.body),
+        [json!("Rina pindah ke Tanjung Pinang")],
+        "shared while consent covers it"
+    );
     let sent = refer(&app, &s, &s.service).await;
     let id = sent["id"].as_str().expect("id");
     let path = format!("/api/v1/referrals/{id}");
@@ -463,6 +487,13 @@ async fn withdrawing_consent_hides_the_shared_details_at_once(app: TestApp) {
     assert_eq!(seen.body["shared"], Value::Null);
     assert_eq!(seen.body["reason"], Value::Null);
     assert!(!text.contains("Rina") && !text.contains("0812"), "{text}");
+    let after = app.get(&cancelled, &s.partner).await.body;
+    assert_eq!(reasons(&after), Vec::<Value>::new(), "{after}");
+    assert_eq!(
+        reasons(&app.get(&cancelled, &s.counsellor).await.body).len(),
+        1,
+        "the sender keeps its own record"
+    );
     assert_eq!(
         seen.body["status"], "sent",
         "the referral itself stays visible"
