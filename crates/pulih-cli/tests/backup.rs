@@ -410,12 +410,17 @@ async fn empty_database() -> Option<EmptyDatabase> {
     store.close().await;
     let url = guard.url();
     let out = Command::new("psql")
-        .arg(&url)
+        .arg(libpq(&url))
         .args(["-qc", "drop schema public cascade; create schema public"])
         .output()
         .expect("psql");
     assert!(out.status.success(), "{}", text(&out));
     Some(EmptyDatabase { url, _guard: guard })
+}
+
+/// The URL without sqlx's own parameters, for the PostgreSQL client tools.
+fn libpq(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
 }
 
 fn postgres(tmp: &Path, name: &str, url: &str) -> Target {
@@ -456,15 +461,15 @@ async fn a_changed_row_in_a_postgres_backup_fails_verify_and_restore_naming_its_
         run(Command::new("pg_restore")
             .arg("--no-owner")
             .arg("-d")
-            .arg(&scratch.url)
+            .arg(libpq(&scratch.url))
             .arg(file));
         run(Command::new("psql")
-            .arg(&scratch.url)
+            .arg(libpq(&scratch.url))
             .args(["-qc", "update users set display_name = 'Orang Lain'"]));
         run(Command::new("pg_dump")
             .args(["-Fc", "--no-owner", "-f"])
             .arg(file)
-            .arg(&scratch.url));
+            .arg(libpq(&scratch.url)));
     };
     a_changed_row_is_named(
         postgres(tmp.path(), "source", &source.url),

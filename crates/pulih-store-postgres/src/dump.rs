@@ -6,7 +6,7 @@
 //! alternative: a base backup with WAL archiving).
 //!
 //! The tools get the URL without its password, which goes in `PGPASSWORD` instead, so it
-//! never shows in the process list.
+//! never shows in the process list, and without sqlx's own parameters.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -47,6 +47,16 @@ fn tool(name: &str, url: &str) -> StoreResult<Command> {
     address
         .set_password(None)
         .map_err(|()| StoreError::Backend("the database URL has no host".into()))?;
+    // sqlx's own parameter, which libpq refuses
+    let libpq: Vec<(String, String)> = address
+        .query_pairs()
+        .filter(|(k, _)| k != "statement-cache-capacity")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    address.set_query(None);
+    if !libpq.is_empty() {
+        address.query_pairs_mut().extend_pairs(libpq);
+    }
     let mut command = Command::new(name);
     command
         .arg("--dbname")
