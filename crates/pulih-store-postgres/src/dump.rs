@@ -31,6 +31,8 @@ async fn connect(url: &str) -> StoreResult<PgConnection> {
             ("bytea_output", "hex"),
             ("extra_float_digits", "1"),
         ])
+        // a table read whole is slow by design, not a statement to warn about
+        .disable_statement_logging()
         .connect()
         .await
         .map_err(backend)

@@ -17,6 +17,8 @@ async fn open(path: &Path) -> StoreResult<SqliteConnection> {
         .filename(path)
         .read_only(true)
         .busy_timeout(Duration::from_secs(10))
+        // a table read whole is slow by design, not a statement to warn about
+        .disable_statement_logging()
         .connect()
         .await
         .map_err(backend)
