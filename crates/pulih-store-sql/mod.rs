@@ -18,6 +18,7 @@
 //! - [`errors`]: database errors as the cases callers tell apart, from one constraint table;
 //! - [`store`]: the reads of every resource trait, dispatched to the modules below;
 //! - [`bulk`]: loading many records at once (demo data), outside the unit of work;
+//! - [`contents`]: every table counted and digested, for backups and their checks;
 //! - one module per resource, each with its reads and its `Tx` operations.
 
 pub(crate) mod accounts;
@@ -25,6 +26,7 @@ pub(crate) mod bulk;
 pub(crate) mod chain;
 pub(crate) mod client_tx;
 pub(crate) mod clients;
+pub(crate) mod contents;
 pub(crate) mod directory;
 pub(crate) mod envelope;
 pub(crate) mod errors;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use pulih_app::{App, AppConfig, AppError, ImportOptions, SystemClock, Upload};
 use pulih_store::Store;
@@ -14,7 +14,7 @@ use pulih_store_postgres::PostgresStore;
 use pulih_store_sqlite::SqliteStore;
 use pulih_web::{AppState, WebConfig};
 
-use crate::config::Settings;
+use crate::config::{Database, Settings};
 
 /// Sets up logging to standard error: text by default, JSON lines on request.
 pub fn init_logging(settings: &Settings) {
@@ -32,27 +32,20 @@ pub fn init_logging(settings: &Settings) {
 
 /// Opens the configured database and applies pending migrations.
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
-    match &settings.database_url {
-        Some(url)
-            if url.expose().starts_with("postgres://")
-                || url.expose().starts_with("postgresql://") =>
-        {
+    match settings.database()? {
+        Database::Postgres(url) => {
             let store = PostgresStore::connect(url.expose())
                 .await
                 .context("cannot open the PostgreSQL database")?;
             Ok(Arc::new(store))
         }
-        Some(_) => {
-            bail!("unsupported database URL: use postgres://… or leave it out for SQLite")
-        }
-        None => {
+        Database::Sqlite(path) => {
             std::fs::create_dir_all(&settings.data_dir).with_context(|| {
                 format!(
                     "cannot create the data folder {}",
                     settings.data_dir.display()
                 )
             })?;
-            let path = settings.data_dir.join("pulih.db");
             let store = SqliteStore::open(&path)
                 .await
                 .with_context(|| format!("cannot open {}", path.display()))?;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Args;
 
 /// Settings shared by every subcommand (flags and `PULIH_*` variables).
@@ -135,6 +135,15 @@ pub struct Settings {
     pub nik_lookups_per_day: u32,
 }
 
+/// The database the settings point at.
+#[derive(Debug)]
+pub enum Database<'a> {
+    /// The SQLite file in the data folder.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL.
+    Postgres(&'a Secret),
+}
+
 /// Where the master key comes from.
 #[derive(Debug, Clone)]
 pub enum KeySource {
@@ -208,6 +217,24 @@ impl Settings {
                 .nik_lookups_per_day
                 .unwrap_or(pulih_app::DEFAULT_NIK_LOOKUPS_PER_DAY),
         })
+    }
+}
+
+impl Settings {
+    /// PostgreSQL when a `postgres://` URL is given, otherwise `pulih.db` in the data folder.
+    pub fn database(&self) -> anyhow::Result<Database<'_>> {
+        match &self.database_url {
+            Some(url)
+                if url.expose().starts_with("postgres://")
+                    || url.expose().starts_with("postgresql://") =>
+            {
+                Ok(Database::Postgres(url))
+            }
+            Some(_) => {
+                bail!("unsupported database URL: use postgres://… or leave it out for SQLite")
+            }
+            None => Ok(Database::Sqlite(self.data_dir.join("pulih.db"))),
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! `pulih`: the server, the worker of later issues, and the administration commands.
 
+mod backup;
 mod commands;
 mod config;
 mod demo;
 mod directory;
 mod keys;
+mod manifest;
 
 use clap::{Parser, Subcommand};
 use pulih_app::ImportOptions;
@@ -78,6 +80,30 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// Write a consistent copy of the database while the server runs (SQLite: `VACUUM
+    /// INTO`; PostgreSQL: `pg_dump`), with a manifest beside it (FILE.manifest.toml) of
+    /// every table's rows and digest. The master key is never in it.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+        /// Where to write the backup.
+        #[arg(long, required = true)]
+        out: Option<std::path::PathBuf>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup into an empty database (SQLite: the data folder's pulih.db), then
+    /// check it table by table against its manifest; exits 1 naming each table that differs.
+    Restore {
+        /// The backup file (its manifest beside it).
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace the database that is there (stop the server first).
+        #[arg(long)]
+        force: bool,
+    },
     /// Demo data, to try Pulih with.
     Demo {
         #[command(subcommand)]
@@ -98,6 +124,17 @@ enum DemoCommand {
         /// The same seed makes the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// Check a backup against its manifest (exits 1 naming each table that differs), then
+    /// say which tables of the live database changed since.
+    Verify {
+        /// The backup file (its manifest beside it).
+        #[arg(long)]
+        from: std::path::PathBuf,
     },
 }
 
@@ -254,6 +291,19 @@ async fn main() -> std::process::ExitCode {
         Command::Directory {
             command: DirectoryCommand::Import { from, username },
         } => directory::import(settings, &from, &username).await,
+        Command::Backup {
+            command: Some(BackupCommand::Verify { from }),
+            ..
+        } => backup::verify(settings, &from).await,
+        Command::Backup {
+            command: None,
+            out,
+            force,
+        } => match out {
+            Some(out) => backup::backup(settings, &out, force).await,
+            None => Err(anyhow::anyhow!("pulih backup needs --out FILE")),
+        },
+        Command::Restore { from, force } => backup::restore(settings, &from, force).await,
         Command::Demo {
             command: DemoCommand::Generate { scale, seed },
         } => demo::generate(settings, &scale, seed).await,

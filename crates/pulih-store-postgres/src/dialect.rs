@@ -52,3 +52,33 @@ pub(crate) async fn lock_named(conn: &mut Conn, name: &str) -> StoreResult<()> {
         .map_err(map_err)?;
     Ok(())
 }
+
+/// The tables a backup covers: those of the schema Pulih runs in.
+pub(crate) const TABLES: &str = "select table_name::text from information_schema.tables \
+     where table_schema = current_schema() and table_type = 'BASE TABLE'";
+
+/// A table's columns (`$1`): name, place in the primary key (0: none) and data type.
+pub(crate) const COLUMNS: &str = "select c.column_name::text, \
+        coalesce(k.ordinal_position, 0)::bigint, c.data_type::text \
+     from information_schema.columns c \
+     left join information_schema.table_constraints t \
+       on t.table_schema = c.table_schema and t.table_name = c.table_name \
+      and t.constraint_type = 'PRIMARY KEY' \
+     left join information_schema.key_column_usage k \
+       on k.constraint_schema = t.constraint_schema \
+      and k.constraint_name = t.constraint_name and k.column_name = c.column_name \
+     where c.table_schema = current_schema() and c.table_name = $1 \
+     order by c.ordinal_position";
+
+/// The function writing any value as an SQL literal (`NULL` for null).
+pub(crate) const QUOTE: &str = "quote_nullable";
+
+/// A key column in the digest's order: text in byte order, so a copy restored on a
+/// server with another locale digests alike.
+pub(crate) fn key_order(column: &str, kind: &str) -> String {
+    if matches!(kind, "text" | "character varying" | "character") {
+        format!("{column} {BYTE_ORDER}")
+    } else {
+        column.to_owned()
+    }
+}

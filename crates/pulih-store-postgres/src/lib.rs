@@ -8,6 +8,7 @@
 
 mod chainer;
 mod dialect;
+pub mod dump;
 #[path = "../../pulih-store-sql/mod.rs"]
 mod sql;
 #[cfg(feature = "testing")]

@@ -58,3 +58,18 @@ pub(crate) fn is_lock_timeout(_db: &dyn DatabaseError) -> bool {
 pub(crate) async fn lock_named(_conn: &mut Conn, _name: &str) -> StoreResult<()> {
     Ok(())
 }
+
+/// The tables a backup covers (SQLite's own, such as `sqlite_sequence`, left out).
+pub(crate) const TABLES: &str =
+    r"select name from sqlite_schema where type = 'table' and name not like 'sqlite\_%' escape '\'";
+
+/// A table's columns (`$1`): name, place in the primary key (0: none) and declared type.
+pub(crate) const COLUMNS: &str = "select name, pk, type from pragma_table_info($1) order by cid";
+
+/// The function writing any value as an SQL literal (`NULL` for null).
+pub(crate) const QUOTE: &str = "quote";
+
+/// A key column in the digest's order: SQLite's default order is already bytewise.
+pub(crate) fn key_order(column: &str, _kind: &str) -> String {
+    column.to_owned()
+}

@@ -7,6 +7,7 @@
 //! through a small pool. The file runs in WAL mode with `synchronous = FULL`, so an
 //! acknowledged write is on disk.
 
+pub mod backup;
 mod dialect;
 #[path = "../../pulih-store-sql/mod.rs"]
 mod sql;
