@@ -1,6 +1,10 @@
 //! Fuzz tests of the region CSV and boundary GeoJSON readers, bounded so that they run
 //! with the suite: random bytes, and valid files with bytes changed, cut or repeated,
 //! are read or refused with an error, never a panic or a hang.
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is the failure message"
+)]
 
 use proptest::prelude::*;
 
