@@ -12,7 +12,7 @@ use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
 use super::errors::{backend, map_err};
-use super::reach::push_at_or_below;
+use super::reach::push_scope;
 use super::rows::get;
 use crate::db::{Db, Pool};
 use crate::dialect;
@@ -50,7 +50,7 @@ pub(crate) async fn org_handoffs(
 
 /// Appends `h` in the query's region and period.
 fn push_place(q: &mut QueryBuilder<'_, Db>, query: &LinkageQuery) {
-    push_at_or_below(q, "h.region", &query.region);
+    push_scope(q, "h.region", &query.place);
     q.push(" and h.occurred_on >= ")
         .push_bind(query.from)
         .push(" and h.occurred_on <= ")

@@ -15,7 +15,7 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::BersinarStep;
 
 use crate::{
-    ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LinkageView,
+    ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LinkageView, Origin,
     PeerProgrammeSummary, PeriodInput, ReferralOutcomes, RegencyProgramme, RegionView, UnitView,
     VillagePeers, VocationalOutcomes,
 };
@@ -46,7 +46,8 @@ pub struct RegionPage {
     pub peer_summary: Option<PeerProgrammeSummary>,
     /// A regency's referral outcomes over the last twelve months.
     pub referral_outcomes: Option<ReferralOutcomes>,
-    /// A regency's re-arrest linkage counts this year.
+    /// A regency's re-arrest linkage counts in the last closed semester (a read that is
+    /// audited).
     pub linkage: Option<LinkageView>,
     /// A regency's vocational outcomes over the last twelve months.
     pub vocational: Option<VocationalOutcomes>,
@@ -73,9 +74,14 @@ pub struct RegionRights {
 
 impl App {
     /// The page of region `code` as `actor` may see it; sections the user may not see
-    /// are empty.
+    /// are empty. `origin` is the request's, for the audit of what is read.
     #[tracing::instrument(skip_all, fields(region = %code))]
-    pub async fn region_page(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionPage> {
+    pub async fn region_page(
+        &self,
+        actor: &Actor,
+        code: &RegionCode,
+        origin: &Origin,
+    ) -> AppResult<RegionPage> {
         let view = self.region_view(actor, code).await?;
         let today = self.today_in(code).await?;
         let scope = Scope::Region(code.clone());
@@ -150,7 +156,7 @@ impl App {
             if !(regency && allowed(Action::ViewLinkage)) {
                 return Ok(None);
             }
-            self.linkage(actor, text, None, None).await.map(Some)
+            self.linkage(actor, text, None, origin).await.map(Some)
         };
         let vocational = async {
             if !outcomes_seen {

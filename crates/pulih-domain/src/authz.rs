@@ -63,7 +63,8 @@ pub enum Action {
     /// Record enforcement hand-offs (arrest, TAT assessment, Lapas release) and list
     /// one's own organisation's: police liaisons only, on the enforcement side of the wall.
     RecordHandoff,
-    /// See re-arrest linkage counts (exact for coordinators, suppressed for others).
+    /// See re-arrest linkage counts (exact for coordinators, small cells suppressed for
+    /// analysts); never police liaisons, who record the hand-offs (`crate::linkage`).
     ViewLinkage,
     /// See outcome figures of a region, e.g. the share not relapsed after aftercare
     /// (analysts: with small cells suppressed).
@@ -109,10 +110,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
         RecordHandoff => matches!(role, Role::PoliceLiaison),
-        ViewLinkage => matches!(
-            role,
-            Role::Coordinator | Role::Analyst | Role::PoliceLiaison
-        ),
+        ViewLinkage => matches!(role, Role::Coordinator | Role::Analyst),
         ViewOutcomes => matches!(role, Role::Admin | Role::Coordinator | Role::Analyst),
         FindServices => matches!(
             role,
@@ -230,19 +228,22 @@ mod tests {
     }
 
     #[test]
-    fn only_police_liaisons_record_hand_offs_and_no_clinical_role_does() {
+    fn only_police_liaisons_record_hand_offs_and_they_never_read_the_linkage() {
         let batam = Scope::Region(regency(21, 71));
         for role in Role::ALL {
             let me = actor(role, batam.clone(), false);
             let allowed = authorize(&me, Action::RecordHandoff, &batam).is_ok();
             assert_eq!(allowed, role == Role::PoliceLiaison, "{role:?}");
         }
-        for role in [Role::Counsellor, Role::Agent, Role::Partner, Role::Admin] {
+        for role in Role::ALL {
             let me = actor(role, batam.clone(), false);
+            let reads = authorize(&me, Action::ViewLinkage, &batam).is_ok();
             assert_eq!(
-                authorize(&me, Action::ViewLinkage, &batam),
-                Err(Denied::Role)
+                reads,
+                matches!(role, Role::Coordinator | Role::Analyst),
+                "{role:?}: whoever writes the linkage's inputs never reads its outputs"
             );
+            assert!(!(reads && authorize(&me, Action::RecordHandoff, &batam).is_ok()));
         }
         let liaison = actor(Role::PoliceLiaison, batam, false);
         let elsewhere = Scope::Region(regency(61, 3));

@@ -17,6 +17,7 @@ pub mod handoff;
 pub mod ids;
 pub mod intake;
 mod keyed;
+pub mod linkage;
 pub mod nik;
 pub mod org;
 pub mod programme;

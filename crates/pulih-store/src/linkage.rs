@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::handoff::HandoffKind;
 use pulih_domain::ids::{HandoffId, OrgId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, Scope};
 
 use crate::StoreResult;
 
@@ -46,12 +46,12 @@ pub struct HandoffEntry {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// Which hand-offs to count: those recorded at `region` or below it, dated `from` to `to`
+/// Which hand-offs to count: those recorded at `place` or below it, dated `from` to `to`
 /// (both included).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkageQuery {
-    /// The region.
-    pub region: RegionCode,
+    /// The region, or the nation.
+    pub place: Scope,
     /// First day.
     pub from: NaiveDate,
     /// Last day.

@@ -161,7 +161,7 @@ pub async fn hand_offs_are_linked_to_past_clients_only_as_counts(store: &dyn Sto
     let erased = client(store, police.id, by, "he", "2025-01-01", Some("2025-03-01")).await;
 
     let query = |region: &str, from: &str, to: &str| LinkageQuery {
-        region: code(region),
+        place: Scope::parse(region).expect("scope"),
         from: day(from),
         to: day(to),
     };
@@ -182,6 +182,14 @@ pub async fn hand_offs_are_linked_to_past_clients_only_as_counts(store: &dyn Sto
         .linkage_counts(&query("21", "2025-01-01", "2025-12-31"))
         .await;
     assert_eq!(province.expect("counts"), found);
+    let nation = store
+        .linkage_counts(&query("ID", "2025-01-01", "2025-12-31"))
+        .await;
+    assert_eq!(
+        nation.expect("counts"),
+        counts((7, 5), (1, 1), (1, 0), 2),
+        "the nation counts every region's, a client once"
+    );
     let sanggau = store
         .linkage_counts(&query("61.03", "2025-01-01", "2025-12-31"))
         .await;

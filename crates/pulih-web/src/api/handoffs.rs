@@ -5,10 +5,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use pulih_app::{BulkInput, BulkSummary, HandoffInput, HandoffView, LinkageView, Origin};
-use serde::Deserialize;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
+use crate::pages::dashboard::PeriodQuery;
 use crate::{AppState, WebError};
 
 /// `POST /api/v1/handoffs`: records one hand-off; the answer is the same whether or not
@@ -49,28 +49,18 @@ pub async fn list(
     Ok(Json(Items { items }))
 }
 
-/// The period of the counts.
-#[derive(Deserialize)]
-pub struct Period {
-    from: Option<String>,
-    to: Option<String>,
-}
-
-/// `GET /api/v1/regions/{code}/linkage?from=&to=`: counts only.
+/// `GET /api/v1/regions/{code}/linkage?period=2026-S1`: counts only, of a closed
+/// semester (the last one by default), for a regency, a province or `ID` (the nation).
 pub async fn linkage(
     State(state): State<AppState>,
     who: CurrentUser,
+    origin: Origin,
     Path(code): Path<String>,
-    Query(period): Query<Period>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<Json<LinkageView>, WebError> {
     let view = state
         .app
-        .linkage(
-            &who.0.actor(),
-            &code,
-            period.from.as_deref(),
-            period.to.as_deref(),
-        )
+        .linkage(&who.0.actor(), &code, q.period.as_deref(), &origin)
         .await?;
     Ok(Json(view))
 }

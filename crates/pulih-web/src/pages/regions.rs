@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, RegionPage};
+use pulih_app::{AppError, Origin, RegionPage};
 use pulih_app::{Region, RegionHit};
 use pulih_domain::region::{RegionCode, RegionLevel};
 
@@ -89,9 +89,13 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
+    origin: Origin,
     Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
-    let mut page = state.app.region_page(&who.0.actor(), &code).await?;
+    let mut page = state
+        .app
+        .region_page(&who.0.actor(), &code, &origin)
+        .await?;
     let map = page
         .programme
         .as_ref()

@@ -1,9 +1,13 @@
 //! Re-arrest linkage over HTTP: a police liaison records hand-offs with NIKs that are
-//! matched to past clients only as counts; the liaison never reaches a client, a
-//! counsellor never reaches a hand-off, and neither side's answers carry the other's data.
+//! matched to past clients only as counts, which coordinators and analysts read per
+//! closed semester from the regency up, the match withheld below ten hand-offs; the
+//! liaison never reaches a client nor a count, a counsellor never reaches a hand-off,
+//! and neither side's answers carry the other's data (attacks: `linkage_oracle.rs`).
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use pulih_domain::rollup::Period;
 
 use crate::client_pages::{form, page};
 use crate::clients::{NIK, consent, counsellor, field_errors, register};
@@ -14,15 +18,16 @@ on_both_backends!(
     hand_offs_are_matched_to_past_clients_by_nik_hash_and_only_counts_leave_the_match,
     the_wall_keeps_liaisons_from_clients_and_counsellors_from_hand_offs,
     bad_hand_offs_are_refused_per_field_and_per_row_and_the_nik_is_never_echoed,
+    linkage_is_read_per_closed_semester_from_the_regency_up,
 );
 
 /// Another valid NIK, of someone who is never a client.
-const STRANGER: &str = "2171014408850007";
+pub(crate) const STRANGER: &str = "2171014408850007";
 /// The NIK of a client registered after the hand-off.
 const LATER: &str = "2171012303920011";
 
 /// A police liaison of Polresta Barelang in Kota Batam: its token.
-async fn liaison(app: &TestApp) -> String {
+pub(crate) async fn liaison(app: &TestApp) -> String {
     let org = app
         .create_org(&app.root_token, "Polresta Barelang", "police", "21.71")
         .await;
@@ -33,7 +38,7 @@ async fn liaison(app: &TestApp) -> String {
 }
 
 /// A user of BNNK Batam with `role`: its token.
-async fn bnnk(app: &TestApp, name: &str, role: &str) -> String {
+pub(crate) async fn bnnk(app: &TestApp, name: &str, role: &str) -> String {
     let org = app
         .create_org(&app.root_token, &format!("BNNK {name}"), "bnn", "21.71")
         .await;
@@ -43,7 +48,12 @@ async fn bnnk(app: &TestApp, name: &str, role: &str) -> String {
 }
 
 /// A client with a NIK and an episode opened on `opened_on`: (id, code).
-async fn past_client(app: &TestApp, token: &str, nik: &str, opened_on: &str) -> (String, String) {
+pub(crate) async fn past_client(
+    app: &TestApp,
+    token: &str,
+    nik: &str,
+    opened_on: &str,
+) -> (String, String) {
     let client = register(app, token, json!({"name": "Budi", "nik": nik})).await;
     let id = client["id"].as_str().expect("id").to_owned();
     consent(app, token, &id).await;
@@ -55,7 +65,7 @@ async fn past_client(app: &TestApp, token: &str, nik: &str, opened_on: &str) -> 
     (id, client["code"].as_str().expect("code").to_owned())
 }
 
-async fn handoff(app: &TestApp, token: &str, kind: &str, nik: &str, on: &str) -> Value {
+pub(crate) async fn handoff(app: &TestApp, token: &str, kind: &str, nik: &str, on: &str) -> Value {
     let body = json!({"kind": kind, "nik": nik, "occurred_on": on});
     let r = app.post("/api/v1/handoffs", token, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -68,15 +78,51 @@ fn keys(v: &Value) -> Vec<String> {
     k
 }
 
-/// `(recorded, matched)` of one kind in a linkage answer.
-fn kind(linkage: &Value, kind: &str) -> (Value, Value) {
+/// `(recorded, matched, withheld)` of one kind in a linkage answer.
+pub(crate) fn kind(linkage: &Value, kind: &str) -> (Value, Value, Value) {
     let k = linkage["kinds"]
         .as_array()
         .expect("kinds")
         .iter()
         .find(|k| k["kind"] == kind)
         .expect("kind listed");
-    (k["recorded"].clone(), k["matched"].clone())
+    (
+        k["recorded"].clone(),
+        k["matched"].clone(),
+        k["withheld"].clone(),
+    )
+}
+
+/// The last closed semester and the one before it, by the server's clock.
+pub(crate) fn closed_semesters(app: &TestApp) -> (Period, Period) {
+    let last = Period::semester_of(app.today())
+        .previous()
+        .expect("a semester");
+    (last, last.previous().expect("a semester"))
+}
+
+/// The day `days` after the first day of `semester`.
+pub(crate) fn day_in(semester: Period, days: u64) -> String {
+    (semester.first_day().expect("first day") + chrono::Days::new(days)).to_string()
+}
+
+/// `n` valid NIKs of people who are never clients.
+pub(crate) fn strangers(n: u16) -> Vec<String> {
+    (1..=n)
+        .map(|i| format!("21710201019{:05}", 1000 + i))
+        .collect()
+}
+
+/// Records hand-offs `(kind, nik, date)` at once.
+pub(crate) async fn bulk(app: &TestApp, token: &str, rows: &[(&str, &str, String)]) {
+    let csv: String = rows
+        .iter()
+        .map(|(kind, nik, on)| format!("{kind},{nik},{on}\n"))
+        .collect();
+    let r = app
+        .post("/api/v1/handoffs/bulk", token, json!({"csv": csv}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
 
 async fn hand_offs_are_matched_to_past_clients_by_nik_hash_and_only_counts_leave_the_match(
@@ -86,10 +132,11 @@ async fn hand_offs_are_matched_to_past_clients_by_nik_hash_and_only_counts_leave
     let (_, counsellor) = counsellor(&app, "konselor").await;
     let coordinator = bnnk(&app, "koordinator", "coordinator").await;
     let analyst = bnnk(&app, "analis", "analyst").await;
-    let (client, code) = past_client(&app, &counsellor, NIK, "2025-01-10").await;
+    let (last, before) = closed_semesters(&app);
+    let (client, code) = past_client(&app, &counsellor, NIK, &day_in(before, 9)).await;
 
-    let matched = handoff(&app, &police, "arrest", NIK, "2025-09-01").await;
-    let unknown = handoff(&app, &police, "arrest", STRANGER, "2025-09-01").await;
+    let matched = handoff(&app, &police, "arrest", NIK, &day_in(last, 60)).await;
+    let unknown = handoff(&app, &police, "arrest", STRANGER, &day_in(last, 60)).await;
     assert_eq!(keys(&matched), ["id", "kind", "occurred_on", "region"]);
     assert_eq!(keys(&matched), keys(&unknown), "the same answer either way");
     assert_eq!(
@@ -97,46 +144,74 @@ async fn hand_offs_are_matched_to_past_clients_by_nik_hash_and_only_counts_leave
         (&json!("21.71"), &json!("21.71")),
         "the liaison's own regency by default"
     );
-    handoff(&app, &police, "arrest", LATER, "2025-08-01").await;
-    handoff(&app, &police, "lapas_release", NIK, "2024-12-01").await;
-    handoff(&app, &police, "tat_assessment", NIK, "2025-09-03").await;
+    handoff(&app, &police, "arrest", LATER, &day_in(last, 30)).await;
+    handoff(&app, &police, "lapas_release", NIK, &day_in(before, 0)).await;
+    handoff(&app, &police, "tat_assessment", NIK, &day_in(last, 62)).await;
+    let others = strangers(7);
+    let rows: Vec<_> = others
+        .iter()
+        .map(|nik| ("arrest", nik.as_str(), day_in(last, 90)))
+        .collect();
+    bulk(&app, &police, &rows).await;
     // registered after the hand-off, with an episode opened before it: still linked
-    past_client(&app, &counsellor, LATER, "2025-02-01").await;
+    past_client(&app, &counsellor, LATER, &day_in(before, 40)).await;
 
-    let year = "/api/v1/regions/21.71/linkage?from=2025-01-01&to=2025-12-31";
-    let exact = app.get(year, &coordinator).await;
+    let semester = format!("/api/v1/regions/21.71/linkage?period={last}");
+    let exact = app.get(&semester, &coordinator).await;
     assert_eq!(exact.status, StatusCode::OK, "{:?}", exact.body);
-    assert_eq!(exact.body["exact"], true);
-    assert_eq!(kind(&exact.body, "arrest"), (json!(3), json!(2)));
-    assert_eq!(kind(&exact.body, "tat_assessment"), (json!(1), json!(1)));
+    assert_eq!(
+        (
+            &exact.body["period"],
+            &exact.body["exact"],
+            &exact.body["min_records"]
+        ),
+        (&json!(last.to_string()), &json!(true), &json!(10))
+    );
+    assert_eq!(
+        kind(&exact.body, "arrest"),
+        (json!(10), json!(2), json!(false)),
+        "ten arrests: the match is shown"
+    );
+    assert_eq!(
+        kind(&exact.body, "tat_assessment"),
+        (json!(1), Value::Null, json!(true)),
+        "one assessment: its match is withheld, for a coordinator too"
+    );
     assert_eq!(
         kind(&exact.body, "lapas_release"),
-        (json!(0), json!(0)),
-        "outside the period"
+        (json!(0), Value::Null, json!(true))
     );
     assert_eq!(exact.body["rearrested_after_aftercare"], 0);
-    let before = app
-        .get(
-            "/api/v1/regions/21.71/linkage?from=2024-01-01&to=2024-12-31",
-            &coordinator,
-        )
-        .await;
+    assert_eq!(exact.body["rearrested_withheld"], false);
+    let default = app.get("/api/v1/regions/21.71/linkage", &coordinator).await;
     assert_eq!(
-        kind(&before.body, "lapas_release"),
-        (json!(1), json!(0)),
-        "released before the client's first episode"
+        default.body, exact.body,
+        "the last closed semester by default"
     );
-    for token in [&analyst, &police] {
-        let r = app.get(year, token).await;
-        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-        assert_eq!(r.body["exact"], false);
-        assert_eq!(kind(&r.body, "arrest"), (json!("<5"), json!("<5")));
-        assert_eq!(kind(&r.body, "lapas_release"), (json!(0), json!(0)));
+    let earlier = format!("/api/v1/regions/21.71/linkage?period={before}");
+    let earlier = app.get(&earlier, &coordinator).await;
+    assert_eq!(
+        kind(&earlier.body, "lapas_release"),
+        (json!(1), Value::Null, json!(true))
+    );
+    let r = app.get(&semester, &analyst).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["exact"], false);
+    assert_eq!(
+        kind(&r.body, "arrest"),
+        (json!(10), json!("<5"), json!(false))
+    );
+    assert_eq!(
+        kind(&r.body, "tat_assessment"),
+        (json!("<5"), Value::Null, json!(true))
+    );
+    for token in [&police, &counsellor] {
+        let r = app.get(&semester, token).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     }
-    let r = app.get(year, &counsellor).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     let page = page(&app, &coordinator, "/regions/21.71").await;
     assert!(page.html.contains("id=\"linkage-title\""), "{}", page.html);
+    assert!(page.html.contains(&last.to_string()), "the semester shown");
 
     let r = app
         .post(
@@ -146,13 +221,72 @@ async fn hand_offs_are_matched_to_past_clients_by_nik_hash_and_only_counts_leave
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let after = app.get(year, &coordinator).await;
+    let after = app.get(&semester, &coordinator).await;
     assert_eq!(
         kind(&after.body, "arrest"),
-        (json!(3), json!(1)),
+        (json!(10), json!(1), json!(false)),
         "an erased client never matches"
     );
-    assert_eq!(kind(&after.body, "tat_assessment"), (json!(1), json!(0)));
+
+    let audit = app.get("/api/v1/audit?limit=500", &app.root_token).await;
+    let reads: Vec<&Value> = audit.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] == "linkage.view")
+        .collect();
+    assert_eq!(
+        reads.len(),
+        6,
+        "every linkage read is audited, the page's too"
+    );
+    assert!(reads.iter().all(|e| e["region"] == "21.71"));
+    let reads = serde_json::to_string(&reads).expect("json");
+    assert!(reads.contains(&last.to_string()) && reads.contains(&before.to_string()));
+    assert!(!reads.contains(NIK) && !reads.contains(STRANGER));
+}
+
+async fn linkage_is_read_per_closed_semester_from_the_regency_up(app: TestApp) {
+    let coordinator = bnnk(&app, "koordinator", "coordinator").await;
+    let (last, _) = closed_semesters(&app);
+    let current = last.next().expect("a semester");
+    let at = |place: &str, period: &str| format!("/api/v1/regions/{place}/linkage?period={period}");
+    let last = last.to_string();
+    let year = &last[..4];
+    let quarter = format!("{year}-Q1");
+    for period in [current.to_string().as_str(), year, &quarter, "kemarin"] {
+        let r = app.get(&at("21.71", period), &coordinator).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{period}");
+        assert_eq!(field_errors(&r.body), ["period"], "{period}");
+    }
+    for place in ["21.71.01", "21.71.01.1002"] {
+        let r = app.get(&at(place, &last), &coordinator).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{place}");
+        assert_eq!(field_errors(&r.body), ["region"], "{place}");
+    }
+    for place in ["99.98", "batam"] {
+        let r = app.get(&at(place, &last), &coordinator).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{place}");
+    }
+    for place in ["21", "ID", "61.03"] {
+        let r = app.get(&at(place, &last), &coordinator).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{place} lies outside the scope"
+        );
+    }
+    for (name, scope) in [("analis-kepri", "21"), ("analis-pusat", "ID")] {
+        let org = app
+            .create_org(&app.root_token, &format!("BNN {name}"), "bnn", scope)
+            .await;
+        let (_, analyst) = app
+            .create_user(&app.root_token, name, "analyst", &org, scope)
+            .await;
+        let r = app.get(&at(scope, &last), &analyst).await;
+        assert_eq!(r.status, StatusCode::OK, "{scope}: {:?}", r.body);
+        assert_eq!(r.body["region"], scope);
+    }
 }
 
 /// Every client page and API answers `token` with 403 or 404.
@@ -200,18 +334,23 @@ async fn the_wall_keeps_liaisons_from_clients_and_counsellors_from_hand_offs(app
 
     no_client_reached(&app, &police, &client).await;
     let mut seen_by_police = String::new();
-    for path in [
-        "/api/v1/handoffs",
-        "/api/v1/regions/21.71/linkage",
-        "/handoffs",
-        "/regions/21.71",
-    ] {
+    for path in ["/api/v1/handoffs", "/handoffs", "/regions/21.71"] {
         let r = app.get(path, &police).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         seen_by_police.push_str(&r.body.to_string());
     }
-    for secret in [NIK, code.as_str(), client.as_str(), "Budi"] {
+    for secret in [NIK, code.as_str(), client.as_str(), "Budi", "linkage-title"] {
         assert!(!seen_by_police.contains(secret), "the liaison saw {secret}");
+    }
+    for place in ["21.71", "21", "ID"] {
+        let r = app
+            .get(&format!("/api/v1/regions/{place}/linkage"), &police)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{place}: liaisons read no count"
+        );
     }
     let listed = app.get("/api/v1/handoffs", &police).await.body;
     assert_eq!(

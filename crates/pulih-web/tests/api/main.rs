@@ -28,6 +28,7 @@ mod ikotan;
 mod imports;
 mod input;
 mod linkage;
+mod linkage_oracle;
 mod nik_checks;
 mod ops;
 mod programme;
