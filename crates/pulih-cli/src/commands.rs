@@ -40,15 +40,17 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
             Ok(Arc::new(store))
         }
         Database::Sqlite(path) => {
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            crate::private::folder(&settings.data_dir).with_context(|| {
                 format!(
-                    "cannot create the data folder {}",
+                    "cannot create the data folder {} (or make it private)",
                     settings.data_dir.display()
                 )
             })?;
             let store = SqliteStore::open(&path)
                 .await
                 .with_context(|| format!("cannot open {}", path.display()))?;
+            crate::private::database(&path)
+                .with_context(|| format!("cannot make {} private", path.display()))?;
             Ok(Arc::new(store))
         }
     }
@@ -215,6 +217,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
         WebConfig {
             secure_cookies: settings.secure_cookies,
             trust_proxy: settings.trust_proxy,
+            metrics_token: settings.metrics_token.clone(),
+            limits: settings.limits,
         },
     )
     .context("translation files are damaged")?;
@@ -240,12 +244,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
             "Log in with your account. To add an administrator: pulih admin create --username NAME --password-stdin"
         );
     }
-    let router =
-        pulih_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(stop)
-        .await
-        .context("server failed")?;
+    pulih_web::serve(listener, state, stop).await;
     println!("Pulih stopped.");
     Ok(ExitCode::SUCCESS)
 }

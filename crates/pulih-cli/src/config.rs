@@ -3,6 +3,7 @@
 //! what neither gave.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -52,10 +53,12 @@ pub struct Global {
 pub struct ServeFlags {
     /// Address to listen on.
     pub bind: Option<String>,
-    /// Mark cookies Secure.
-    pub secure_cookies: bool,
+    /// Mark cookies Secure always or never (by default: unless reached as localhost).
+    pub secure_cookies: Option<bool>,
     /// Take client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The metrics scraper's token.
+    pub metrics_token: Option<String>,
     /// Leave the due work to `pulih worker`.
     pub no_scheduler: bool,
     /// The first administrator's username.
@@ -90,6 +93,10 @@ pub struct FileConfig {
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
     admin_name: Option<String>,
+    metrics_token: Option<String>,
+    header_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
     session_hours: Option<i64>,
     log_json: Option<bool>,
     master_key_file: Option<PathBuf>,
@@ -113,10 +120,14 @@ pub struct Settings {
     pub log_json: bool,
     /// Address to listen on.
     pub bind: String,
-    /// Mark cookies Secure.
-    pub secure_cookies: bool,
+    /// Mark cookies Secure always or never (by default: unless reached as localhost).
+    pub secure_cookies: Option<bool>,
     /// Take client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The metrics scraper's token.
+    pub metrics_token: Option<pulih_web::MetricsToken>,
+    /// Timeouts and the connection limit of the server.
+    pub limits: pulih_web::Limits,
     /// Leave the due work to `pulih worker`.
     pub no_scheduler: bool,
     /// The username of the administrator created on the first start.
@@ -192,8 +203,17 @@ impl Settings {
                 .bind
                 .or(file.bind)
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
-            secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
+            secure_cookies: serve.secure_cookies.or(file.secure_cookies),
             trust_proxy: serve.trust_proxy || file.trust_proxy.unwrap_or(false),
+            metrics_token: serve
+                .metrics_token
+                .or(file.metrics_token)
+                .and_then(|t| pulih_web::MetricsToken::new(&t)),
+            limits: limits(
+                file.header_timeout_secs,
+                file.request_timeout_secs,
+                file.max_connections,
+            ),
             no_scheduler: serve.no_scheduler,
             admin_name: serve
                 .admin_name
@@ -235,6 +255,21 @@ impl Settings {
             }
             None => Ok(Database::Sqlite(self.data_dir.join("pulih.db"))),
         }
+    }
+}
+
+/// The server's limits: the file's values, within sane bounds, else the defaults.
+fn limits(
+    header: Option<u64>,
+    request: Option<u64>,
+    connections: Option<usize>,
+) -> pulih_web::Limits {
+    let default = pulih_web::Limits::default();
+    let secs = |s: u64| Duration::from_secs(s.clamp(1, 86_400));
+    pulih_web::Limits {
+        header_timeout: header.map_or(default.header_timeout, secs),
+        request_timeout: request.map_or(default.request_timeout, secs),
+        max_connections: connections.map_or(default.max_connections, |n| n.clamp(1, 1 << 20)),
     }
 }
 

@@ -27,6 +27,7 @@ async fn current_key(settings: &Settings, store: &dyn Store) -> anyhow::Result<M
         KeySource::File(path) => path,
     };
     if path.exists() {
+        crate::private::check_key(path);
         return read_key(path);
     }
     let has_keys = Keys::database_has_keys(store)

@@ -7,6 +7,7 @@ mod demo;
 mod directory;
 mod keys;
 mod manifest;
+mod private;
 
 use clap::{Parser, Subcommand};
 use pulih_app::ImportOptions;
@@ -30,12 +31,24 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "PULIH_BIND")]
         bind: Option<String>,
-        /// Mark cookies Secure (when users reach Pulih over HTTPS).
-        #[arg(long, env = "PULIH_SECURE_COOKIES")]
-        secure_cookies: bool,
+        /// Mark cookies Secure (and name them __Host-…) always (`--secure-cookies`), or
+        /// never (`--secure-cookies=false`: plain HTTP on a closed network). By default they
+        /// are Secure unless the server is reached as localhost over plain HTTP.
+        #[arg(
+            long,
+            env = "PULIH_SECURE_COOKIES",
+            num_args = 0..=1,
+            default_missing_value = "true",
+            value_parser = clap::builder::BoolishValueParser::new()
+        )]
+        secure_cookies: Option<bool>,
         /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
         #[arg(long, env = "PULIH_TRUST_PROXY")]
         trust_proxy: bool,
+        /// The bearer token a metrics scraper sends for /metrics (without one, /metrics
+        /// answers nobody).
+        #[arg(long, env = "PULIH_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         /// Do not run the due work (referral escalation, daily digests) in this process;
         /// run `pulih worker` instead. Running it in several processes is safe.
         #[arg(long, env = "PULIH_NO_SCHEDULER")]
@@ -235,12 +248,14 @@ async fn main() -> std::process::ExitCode {
             bind,
             secure_cookies,
             trust_proxy,
+            metrics_token,
             no_scheduler,
             admin_name,
         } => config::ServeFlags {
             bind: bind.clone(),
             secure_cookies: *secure_cookies,
             trust_proxy: *trust_proxy,
+            metrics_token: metrics_token.clone(),
             no_scheduler: *no_scheduler,
             admin_name: admin_name.clone(),
         },

@@ -99,6 +99,35 @@ fn the_first_start_loads_the_regions_creates_the_named_administrator_and_stops_o
     assert!(dir.path().join("pulih.db").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn the_data_folder_database_and_key_are_private_to_the_server_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    let root = tempfile::tempdir().expect("temp dir");
+    let fresh = root.path().join("fresh");
+    let existing = root.path().join("existing");
+    std::fs::create_dir(&existing).expect("mkdir");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    for dir in [&fresh, &existing] {
+        let out = pulih(
+            dir,
+            &["admin", "create", "--username", "sari", "--password-stdin"],
+            Some("kopi-susu-pagi-2026\n"),
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+        assert_eq!(mode(&dir.join("pulih.db")), 0o600);
+        assert_eq!(mode(&dir.join("master.key")), 0o600);
+        for extra in ["pulih.db-wal", "pulih.db-shm"] {
+            let path = dir.join(extra);
+            if path.exists() {
+                assert_eq!(mode(&path), 0o600, "{extra}");
+            }
+        }
+    }
+}
+
 #[test]
 fn an_administrator_is_created_from_standard_input_and_weak_passwords_are_refused() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -11,6 +11,7 @@ pub mod client;
 pub mod client_access;
 pub mod clinical;
 pub mod consent;
+pub mod csv_cell;
 pub mod directory;
 pub mod figures;
 pub mod handoff;

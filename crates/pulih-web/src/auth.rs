@@ -1,4 +1,9 @@
 //! Who is asking: session cookies, bearer tokens, CSRF tokens, client addresses.
+//!
+//! Cookies are `Secure` and carry the `__Host-` prefix (so no other site, not even a
+//! sibling subdomain, can plant one) unless a request reached this machine by its own
+//! name (`localhost`, `127.0.0.1`, `[::1]`) over plain HTTP, or the operator decided
+//! otherwise (`secure_cookies`): see [`Jar`].
 
 use std::net::SocketAddr;
 
@@ -10,13 +15,92 @@ use subtle::ConstantTimeEq;
 
 use crate::{AppState, WebError};
 
-/// Name of the browser session cookie.
-pub const SESSION_COOKIE: &str = "pulih_session";
-/// Name of the pre-login CSRF cookie (double-submit on the login form).
-pub const LOGIN_CSRF_COOKIE: &str = "pulih_login_csrf";
-/// Name of the device cookie: the device token of the browser's last login, so that
-/// failed logins from this browser are counted apart from strangers'.
-pub const DEVICE_COOKIE: &str = "pulih_device";
+/// A cookie Pulih sets, by its names over plain HTTP and over HTTPS.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieName {
+    plain: &'static str,
+    host: &'static str,
+}
+
+/// The browser session cookie.
+pub const SESSION_COOKIE: CookieName = CookieName {
+    plain: "pulih_session",
+    host: "__Host-pulih_session",
+};
+/// The pre-login CSRF cookie (double-submit on the login form).
+pub const LOGIN_CSRF_COOKIE: CookieName = CookieName {
+    plain: "pulih_login_csrf",
+    host: "__Host-pulih_login_csrf",
+};
+/// The device cookie: the device token of the browser's last login, so that failed
+/// logins from this browser are counted apart from strangers'.
+pub const DEVICE_COOKIE: CookieName = CookieName {
+    plain: "pulih_device",
+    host: "__Host-pulih_device",
+};
+
+/// How a request's cookies are named and marked: `Secure` ones under their `__Host-`
+/// names, or plain ones on this machine over plain HTTP. A request reads only the names
+/// it would be given, so a plain cookie planted by another site is never read over HTTPS.
+#[derive(Debug, Clone, Copy)]
+pub struct Jar {
+    secure: bool,
+}
+
+impl Jar {
+    /// The jar of a request.
+    pub fn of(state: &AppState, headers: &HeaderMap) -> Self {
+        let https = headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            == Some("https");
+        let secure = state
+            .config
+            .secure_cookies
+            .unwrap_or_else(|| https || !addressed_to_loopback(headers));
+        Self { secure }
+    }
+
+    /// Whether the request is treated as reaching Pulih over HTTPS.
+    pub fn secure(self) -> bool {
+        self.secure
+    }
+
+    /// A cookie's value from the request.
+    pub fn get(self, headers: &HeaderMap, name: CookieName) -> Option<String> {
+        cookie(headers, self.name(name))
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, and `Secure` under the `__Host-` name
+    /// when the request is secure.
+    pub fn set(self, name: CookieName, value: &str, max_age_secs: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let name = self.name(name);
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    }
+
+    fn name(self, name: CookieName) -> &'static str {
+        if self.secure { name.host } else { name.plain }
+    }
+}
+
+/// Whether the request's `Host` names this machine (`localhost`, a loopback address).
+fn addressed_to_loopback(headers: &HeaderMap) -> bool {
+    let Some(authority) = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<axum::http::uri::Authority>().ok())
+    else {
+        return false;
+    };
+    let host = authority.host();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -30,13 +114,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
+/// The bearer token of the `Authorization` header.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
@@ -61,7 +140,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = match bearer(&parts.headers) {
             Some(token) => token,
             None if path.starts_with("/api/") => return Err(AppError::Unauthenticated.into()),
-            None => cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?,
+            None => Jar::of(state, &parts.headers)
+                .get(&parts.headers, SESSION_COOKIE)
+                .ok_or(AppError::Unauthenticated)?,
         };
         // An earlier layer (idempotency) may have authenticated the request already.
         let who = match parts.extensions.get::<Authenticated>() {
@@ -126,11 +207,33 @@ pub fn check_csrf(expected: &str, given: &str) -> Result<(), WebError> {
     }
 }
 
-/// Whether cookies must be `Secure`: configured so, or the proxy says the client used HTTPS.
-pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.config.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            == Some("https")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_by_its_own_name_counts_as_loopback() {
+        let with_host = |host: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, host.parse().expect("header"));
+            addressed_to_loopback(&headers)
+        };
+        for local in [
+            "localhost:8080",
+            "LOCALHOST",
+            "127.0.0.1:3000",
+            "[::1]:8080",
+        ] {
+            assert!(with_host(local), "{local}");
+        }
+        for remote in [
+            "pulih.example.id",
+            "10.0.0.5:8080",
+            "localhost.example.id",
+            "[::2]",
+        ] {
+            assert!(!with_host(remote), "{remote}");
+        }
+        assert!(!addressed_to_loopback(&HeaderMap::new()));
+    }
 }

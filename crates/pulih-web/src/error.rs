@@ -32,6 +32,9 @@ pub enum WebError {
     /// The form's CSRF token is missing or wrong.
     #[error("csrf token mismatch")]
     Csrf,
+    /// Another site made the browser send the request (`fetch_site`).
+    #[error("request from another site")]
+    OtherSite,
 }
 
 /// What [`render_errors`] needs to write the body.
@@ -103,6 +106,10 @@ impl WebError {
                 info("too_large", "error.too_large"),
             ),
             Self::Csrf => (StatusCode::FORBIDDEN, info("csrf", "error.csrf")),
+            Self::OtherSite => (
+                StatusCode::FORBIDDEN,
+                info("cross_site", "error.cross_site"),
+            ),
         }
     }
 }
@@ -193,6 +200,7 @@ fn framework_error(status: StatusCode) -> ErrorInfo {
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "error.method_not_allowed"),
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "error.too_large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "error.media_type"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "error.timeout"),
         s if s.is_server_error() => ("internal", "error.internal"),
         _ => ("bad_request", "error.bad_request"),
     };

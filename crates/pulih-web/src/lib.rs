@@ -4,12 +4,14 @@
 mod api;
 mod auth;
 mod error;
+mod fetch_site;
 mod found;
 mod i18n;
 mod idempotency;
 mod metrics;
 mod pages;
 mod routes;
+mod server;
 
 use std::sync::Arc;
 
@@ -18,16 +20,25 @@ use pulih_app::App;
 
 pub use error::WebError;
 pub use i18n::{I18n, Lang};
-pub use metrics::Metrics;
+pub use metrics::{Metrics, MetricsToken};
 pub use routes::router;
+pub use server::{Limits, serve};
 
 /// Settings of the web edge.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Mark cookies `Secure` (the server is reached over HTTPS, e.g. behind a proxy).
-    pub secure_cookies: bool,
+    /// Whether cookies are `Secure` (and named `__Host-…`): always (`Some(true)`), never
+    /// (`Some(false)`, plain HTTP off this machine), or by default (`None`) unless the
+    /// request was addressed to this machine (`localhost`, `127.0.0.1`, `[::1]`) over
+    /// plain HTTP.
+    pub secure_cookies: Option<bool>,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// The bearer token a metrics scraper sends for `/metrics`; without one, `/metrics`
+    /// answers nobody.
+    pub metrics_token: Option<MetricsToken>,
+    /// Timeouts and the connection limit.
+    pub limits: Limits,
 }
 
 /// What every handler can reach.

@@ -2,16 +2,18 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, put};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::idempotency::{MAX_BODY, MAX_IMPORT_BODY, idempotency};
-use crate::{AppState, api, error, metrics, pages};
+use crate::{AppState, api, error, fetch_site, metrics, pages};
 
 /// The whole application: pages, API, static files, operations endpoints.
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.config.limits.request_timeout;
     let api = Router::new()
         .route(
             "/session",
@@ -379,9 +381,14 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(pages::ops::metrics))
         .fallback(pages::ops::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(from_fn(fetch_site::refuse_other_sites))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(from_fn(pages::security_headers))
+        .layer(from_fn_with_state(state.clone(), pages::security_headers))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

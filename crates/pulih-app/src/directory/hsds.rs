@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
+use pulih_domain::csv_cell;
 use pulih_domain::referral::ServiceType;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -114,9 +115,10 @@ impl TableWriter {
         Ok(Self { name, csv })
     }
 
-    /// Appends a row.
+    /// Appends a row, its cells neutralised for spreadsheets ([`csv_cell`]).
     pub fn row(&mut self, values: &[&str]) -> Result<(), csv::Error> {
-        self.csv.write_record(values)
+        self.csv
+            .write_record(values.iter().map(|v| csv_cell::neutralise(v).into_owned()))
     }
 }
 
@@ -245,13 +247,14 @@ pub struct Table {
 }
 
 impl Table {
-    /// The value of `column` in `row`, trimmed; empty when the column is absent.
+    /// The value of `column` in `row` as exported ([`csv_cell::restore`]), trimmed; empty
+    /// when the column is absent.
     pub fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
         self.columns
             .iter()
             .position(|c| c == column)
             .and_then(|i| row.values.get(i))
-            .map_or("", |v| v.trim())
+            .map_or("", |v| csv_cell::restore(v).trim())
     }
 }
 

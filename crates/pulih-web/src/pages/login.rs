@@ -9,8 +9,7 @@ use pulih_app::{AppError, Credentials, LoginKind, Origin, random_token};
 
 use super::{Nav, local_path, render};
 use crate::auth::{
-    CurrentUser, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, secure,
-    set_cookie,
+    CurrentUser, DEVICE_COOKIE, Jar, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf,
 };
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
@@ -57,7 +56,9 @@ fn page(
     status: StatusCode,
     state: &AppState,
 ) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+    let jar = Jar::of(state, headers);
+    let csrf = jar
+        .get(headers, LOGIN_CSRF_COOKIE)
         .filter(|c| c.len() >= 32)
         .unwrap_or_else(random_token);
     let nav = Nav {
@@ -73,12 +74,7 @@ fn page(
         error,
     });
     *response.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(&set_cookie(
-        LOGIN_CSRF_COOKIE,
-        &csrf,
-        3600,
-        secure(state, headers),
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&jar.set(LOGIN_CSRF_COOKIE, &csrf, 3600)) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
@@ -109,8 +105,9 @@ pub async fn submit(
     origin: Origin,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    let jar = Jar::of(&state, &headers);
     check_csrf(
-        &cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+        &jar.get(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
         &f.csrf,
     )?;
     let tr = state.i18n.tr(lang_of(&headers));
@@ -121,7 +118,7 @@ pub async fn submit(
             Credentials {
                 username: &f.username,
                 password: &f.password,
-                device: cookie(&headers, DEVICE_COOKIE).as_deref(),
+                device: jar.get(&headers, DEVICE_COOKIE).as_deref(),
             },
             LoginKind::Web,
             &origin,
@@ -137,18 +134,8 @@ pub async fn submit(
             let target = if target == "/" { "/regions" } else { target };
             let mut response = Redirect::to(target).into_response();
             let max_age = (login.session.expires_at - login.session.created_at).num_seconds();
-            let value = set_cookie(
-                SESSION_COOKIE,
-                &login.token,
-                max_age,
-                secure(&state, &headers),
-            );
-            let device = set_cookie(
-                DEVICE_COOKIE,
-                &login.device,
-                DEVICE_COOKIE_DAYS * 24 * 3600,
-                secure(&state, &headers),
-            );
+            let value = jar.set(SESSION_COOKIE, &login.token, max_age);
+            let device = jar.set(DEVICE_COOKIE, &login.device, DEVICE_COOKIE_DAYS * 24 * 3600);
             for value in [value, device] {
                 if let Ok(v) = HeaderValue::from_str(&value) {
                     response.headers_mut().append(header::SET_COOKIE, v);
@@ -201,9 +188,7 @@ pub async fn logout(
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     state.app.logout(&who.0, &origin).await?;
     let mut response = Redirect::to("/login").into_response();
-    if let Ok(v) =
-        HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers)))
-    {
+    if let Ok(v) = HeaderValue::from_str(&Jar::of(&state, &headers).set(SESSION_COOKIE, "", 0)) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)

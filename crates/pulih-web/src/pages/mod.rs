@@ -24,7 +24,7 @@ pub mod users;
 pub mod worklist;
 
 use askama::Template;
-use axum::extract::{Path, Query, Request};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -33,7 +33,7 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::client_access::works_with_clients;
 
-use crate::auth::{CurrentUser, SESSION_COOKIE, cookie};
+use crate::auth::{CurrentUser, Jar, SESSION_COOKIE};
 use crate::i18n::{Lang, Tr};
 use crate::{AppState, WebError, lang_of};
 
@@ -127,8 +127,11 @@ pub fn field_errors(
 }
 
 /// `/`: the region browser for users, the login page for everyone else.
-pub async fn home(headers: HeaderMap) -> Redirect {
-    if cookie(&headers, SESSION_COOKIE).is_some() {
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    if Jar::of(&state, &headers)
+        .get(&headers, SESSION_COOKIE)
+        .is_some()
+    {
         Redirect::to("/regions")
     } else {
         Redirect::to("/login")
@@ -170,10 +173,22 @@ pub fn local_path(next: Option<&str>) -> &str {
     }
 }
 
-/// Headers that keep pages from being framed, sniffed or leaking referrers.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Headers that keep pages from being framed, sniffed, leaking referrers or loading
+/// what they should not, and that keep browsers on HTTPS once they reached Pulih over it.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let secure = Jar::of(&state, request.headers()).secure();
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -182,7 +197,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
     );
     response
 }

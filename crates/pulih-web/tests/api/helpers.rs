@@ -1,7 +1,6 @@
 //! `spawn_app`: the whole stack on a random port with a fresh database holding the official
 //! region tree, a national administrator, and an HTTP client.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -20,6 +19,17 @@ pub const ROOT_PASSWORD: &str = "kopi-susu-pagi-2026";
 
 /// NIK look-ups a user may make per day in tests.
 pub const NIK_LOOKUPS_PER_DAY: u32 = 6;
+
+/// The token a metrics scraper sends in tests.
+pub const METRICS_TOKEN: &str = "scraper-token-2026";
+
+/// The web settings tests run with: the defaults, and a metrics scraper's token.
+pub fn web_config() -> WebConfig {
+    WebConfig {
+        metrics_token: pulih_web::MetricsToken::new(METRICS_TOKEN),
+        ..WebConfig::default()
+    }
+}
 
 /// Password given to users created by [`TestApp::create_user`].
 pub const USER_PASSWORD: &str = "teh-manis-sore-2026";
@@ -119,6 +129,11 @@ async fn sqlite_template() -> &'static PathBuf {
 
 /// Starts the app on `backend`; none when PostgreSQL is unavailable outside CI.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, web_config()).await
+}
+
+/// Starts the app on `backend` with the web settings `config`.
+pub async fn spawn_app_with(backend: Backend, web: WebConfig) -> Option<TestApp> {
     let mut db_file = None;
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
@@ -157,13 +172,12 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     app.bootstrap_admin("root", Some(ROOT_PASSWORD.into()))
         .await
         .expect("bootstrap admin");
-    let state = AppState::new(app.clone(), WebConfig::default()).expect("state");
+    let state = AppState::new(app.clone(), web).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let service = pulih_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
+    tokio::spawn(pulih_web::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -340,15 +354,19 @@ impl TestApp {
     }
 }
 
-/// Runs each listed test (an `async fn(TestApp)`) once per backend.
+/// Runs each listed test (an `async fn(TestApp)`) once per backend, with the web settings
+/// of [`web_config`] or those given first (`config = expr;`).
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(config = $crate::helpers::web_config(); $($name),*);
+    };
+    (config = $config:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.expect("sqlite app");
+                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $config).await.expect("sqlite app");
                     super::$name(app).await;
                 }
             )*
@@ -357,7 +375,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
+                    let Some(app) = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $config).await else { return };
                     super::$name(app).await;
                 }
             )*

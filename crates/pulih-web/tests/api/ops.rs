@@ -1,11 +1,13 @@
 //! Health, readiness, metrics, the API description, and the pages around them.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
-use crate::helpers::TestApp;
+use crate::helpers::{METRICS_TOKEN, TestApp};
 
 crate::on_both_backends!(
     operations_endpoints_answer,
+    metrics_are_refused_without_the_scrapers_token,
+    made_up_methods_are_counted_under_one_label,
     the_api_is_described_and_documented,
     the_audit_page_names_who_did_what_and_verifies_the_chain,
 );
@@ -15,12 +17,7 @@ async fn operations_endpoints_answer(app: TestApp) {
     assert_eq!(get("/healthz").await.expect("get").status(), StatusCode::OK);
     assert_eq!(get("/readyz").await.expect("get").status(), StatusCode::OK);
     app.get("/api/v1/regions/21.71", &app.root_token).await;
-    let metrics = get("/metrics")
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("text");
+    let metrics = scrape(&app).await;
     assert!(
         metrics.contains("route=\"/api/v1/regions/{code}\",status=\"200\""),
         "{metrics}"
@@ -31,12 +28,58 @@ async fn operations_endpoints_answer(app: TestApp) {
     assert!(html.contains("tidak ditemukan"));
     let headers = get("/login").await.expect("get").headers().clone();
     assert_eq!(headers["x-frame-options"], "DENY");
+    let csp = headers["content-security-policy"].to_str().expect("csp");
+    for directive in ["default-src 'self'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+}
+
+/// The metrics as the scraper with the token reads them.
+async fn scrape(app: &TestApp) -> String {
+    let res = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("text")
+}
+
+async fn metrics_are_refused_without_the_scrapers_token(app: TestApp) {
+    for token in [None, Some("wrong-token"), Some(app.root_token.as_str())] {
+        let mut req = app.client.get(format!("{}/metrics", app.address));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("get");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "with {token:?}");
+        let text = res.text().await.expect("text");
+        assert!(!text.contains("pulih_http_requests_total"), "{text}");
+    }
+    assert!(scrape(&app).await.contains("pulih_http_requests_total"));
+}
+
+async fn made_up_methods_are_counted_under_one_label(app: TestApp) {
+    for method in ["FOO123", "BAR456", "QUUX"] {
+        let method = Method::from_bytes(method.as_bytes()).expect("method");
+        app.client
+            .request(method, format!("{}/healthz", app.address))
+            .send()
+            .await
+            .expect("request");
+    }
+    let metrics = scrape(&app).await;
     assert!(
-        headers["content-security-policy"]
-            .to_str()
-            .expect("csp")
-            .contains("default-src 'self'")
+        metrics.contains(
+            "pulih_http_requests_total{method=\"other\",route=\"/healthz\",status=\"405\"} 3"
+        ),
+        "{metrics}"
     );
+    for made_up in ["FOO123", "BAR456", "QUUX"] {
+        assert!(!metrics.contains(made_up), "{made_up} in {metrics}");
+    }
 }
 
 async fn the_api_is_described_and_documented(app: TestApp) {
