@@ -68,7 +68,7 @@ macro_rules! conformance_suite {
             a_reader_following_the_change_feed_misses_no_write,
             a_withdrawal_racing_a_screening_never_lets_it_land_after,
             client_codes_are_random_and_unique_and_a_nik_finds_every_client_holding_it,
-            concurrent_registrations_in_one_regency_get_consecutive_codes,
+            concurrent_registrations_in_one_regency_get_distinct_codes,
             client_lists_follow_reach_assignment_and_live_grants,
             client_facts_are_appended_in_date_order,
             assigning_a_client_from_a_stale_version_is_a_conflict,

