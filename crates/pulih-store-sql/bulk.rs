@@ -1,10 +1,6 @@
 //! Bulk loading (demo data): each table's rows in multi-row inserts, parents first, in
-//! the caller's one transaction; the regencies' client sequences move past the numbers
-//! loaded, so later registrations never repeat a code.
+//! the caller's one transaction.
 
-use std::collections::BTreeMap;
-
-use pulih_domain::client::ClientCode;
 use pulih_store::{Bulk, StoreResult};
 use sqlx::QueryBuilder;
 use sqlx::query_builder::Separated;
@@ -181,7 +177,7 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
         |b, l| {
             let c = &l.client;
             b.push_bind(c.id.as_uuid())
-                .push_bind(ClientCode::new(&c.region, l.seq).as_str().to_owned())
+                .push_bind(l.code.as_str().to_owned())
                 .push_bind(c.region.as_str().to_owned())
                 .push_bind(c.org_id.as_uuid())
                 .push_bind(c.assigned_to.map(|u| u.as_uuid()))
@@ -206,25 +202,6 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
         },
     )
     .await?;
-    let mut last: BTreeMap<String, i64> = BTreeMap::new();
-    for l in &bulk.clients {
-        let n = last
-            .entry(ClientCode::series(&l.client.region))
-            .or_insert(0);
-        *n = (*n).max(l.seq);
-    }
-    let last: Vec<(String, i64)> = last.into_iter().collect();
-    for chunk in last.chunks(BINDS / 2) {
-        let mut q = QueryBuilder::<Db>::new("insert into client_sequences (regency, last) ");
-        q.push_values(chunk, |mut b, (series, n)| {
-            b.push_bind(series.clone()).push_bind(*n);
-        });
-        q.push(
-            " on conflict (regency) do update set last = case when excluded.last > \
-             client_sequences.last then excluded.last else client_sequences.last end",
-        );
-        q.build().execute(&mut *conn).await.map_err(map_err)?;
-    }
     insert(
         conn,
         "client_facts",

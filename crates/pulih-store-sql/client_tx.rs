@@ -48,33 +48,32 @@ impl SqlTx<'_> {
 #[async_trait]
 impl ClientTx for SqlTx<'_> {
     async fn insert_client(&mut self, client: &NewClient) -> StoreResult<ClientCode> {
-        // The number is taken inside the write: a refused registration rolls it back, and
-        // on PostgreSQL the regency's row stays locked until commit, so numbers never repeat.
-        let seq = sqlx::query(
-            "insert into client_sequences (regency, last) values ($1, 1) \
-             on conflict (regency) do update set last = client_sequences.last + 1 returning last",
-        )
-        .bind(ClientCode::series(&client.region))
-        .fetch_one(&mut *self.conn)
-        .await
-        .map_err(map_err)?;
-        let code = ClientCode::new(&client.region, get(&seq, "last")?);
-        sqlx::query(
-            "insert into clients (id, code, region, org_id, assigned_to, nik_hash, identity, \
-             created_by, created_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
-        )
-        .bind(client.id.as_uuid())
-        .bind(code.as_str())
-        .bind(client.region.as_str())
-        .bind(client.org_id.as_uuid())
-        .bind(client.assigned_to.map(|u| u.as_uuid()))
-        .bind(&client.nik_hash)
-        .bind(&client.identity)
-        .bind(client.created_by.as_uuid())
-        .bind(client.created_at)
-        .execute(&mut *self.conn)
-        .await
-        .map_err(map_err)?;
+        // A code is drawn at random and drawn again in the rare case it is taken; `on
+        // conflict do nothing` leaves the transaction usable on both backends.
+        let code = loop {
+            let code = ClientCode::fresh();
+            let inserted = sqlx::query(
+                "insert into clients (id, code, region, org_id, assigned_to, nik_hash, identity, \
+                 created_by, created_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) \
+                 on conflict (code) do nothing",
+            )
+            .bind(client.id.as_uuid())
+            .bind(code.as_str())
+            .bind(client.region.as_str())
+            .bind(client.org_id.as_uuid())
+            .bind(client.assigned_to.map(|u| u.as_uuid()))
+            .bind(&client.nik_hash)
+            .bind(&client.identity)
+            .bind(client.created_by.as_uuid())
+            .bind(client.created_at)
+            .execute(&mut *self.conn)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+            if inserted == 1 {
+                break code;
+            }
+        };
         sqlx::query("insert into client_keys (client_id, key_id, sealed) values ($1, $2, $3)")
             .bind(client.id.as_uuid())
             .bind(&client.key.key_id)

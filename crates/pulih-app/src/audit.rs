@@ -1,10 +1,19 @@
-//! Reading and verifying the audit log.
+//! Reading and verifying the audit log, and the neutral names of client-record entries.
+//!
+//! Administrators read the log, and a client's record is clinical: an entry about a
+//! record says that it was read or written, by whom, when and with which ids, never what
+//! kind of fact it was, which service a referral was for or what status it reached.
 
 use pulih_domain::audit::{AuditEntry, BrokenLink, ChainVerifier};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::region::Scope;
 
 use crate::{App, AppResult};
+
+/// A read of a client's record (its page, the API, an export, a referral's details).
+pub(crate) const RECORD_READ: &str = "client.record.read";
+/// A write to a client's record: a fact, a referral sent or moved.
+pub(crate) const RECORD_WRITE: &str = "client.record.write";
 
 /// Result of walking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -103,6 +103,10 @@ impl Clock for SystemClock {
 /// registrations in the field, far below what testing NIKs in bulk would need.
 pub const DEFAULT_NIK_LOOKUPS_PER_DAY: u32 = 50;
 
+/// Break-glass openings a coordinator may ask for per day unless configured otherwise:
+/// an emergency is rare, and a run of them is worth an administrator's look.
+pub const DEFAULT_BREAK_GLASS_PER_DAY: u32 = 3;
+
 /// Settings the use-cases need.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -114,6 +118,9 @@ pub struct AppConfig {
     pub throttle: ThrottleConfig,
     /// How long break-glass access to a client lasts.
     pub break_glass_hours: i64,
+    /// Break-glass requests allowed per coordinator and day; past them every request is
+    /// refused alike until the next day, and administrators are alerted.
+    pub break_glass_per_day: u32,
     /// How long the answer to a request with an idempotency key is kept.
     pub idempotency_days: i64,
     /// NIK look-ups (registrations with a NIK) allowed per user and day; past them every
@@ -129,6 +136,7 @@ impl Default for AppConfig {
             token_days: 30,
             throttle: ThrottleConfig::default(),
             break_glass_hours: pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS,
+            break_glass_per_day: DEFAULT_BREAK_GLASS_PER_DAY,
             idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
             nik_lookups_per_day: DEFAULT_NIK_LOOKUPS_PER_DAY,
         }
@@ -145,6 +153,8 @@ pub struct App {
     throttle: Arc<throttle::Throttle>,
     /// NIK look-ups per user and day.
     nik_lookups: Arc<throttle::DailyLimit>,
+    /// Break-glass requests per user and day.
+    break_glass_requests: Arc<throttle::DailyLimit>,
     /// Bounds concurrent Argon2 runs (each takes ~19 MiB): a login flood queues here
     /// instead of exhausting memory and blocking threads.
     hashing: Arc<tokio::sync::Semaphore>,
@@ -162,6 +172,7 @@ impl App {
     ) -> Self {
         let throttle = Arc::new(throttle::Throttle::new(config.throttle));
         let nik_lookups = Arc::new(throttle::DailyLimit::new(config.nik_lookups_per_day));
+        let break_glass_requests = Arc::new(throttle::DailyLimit::new(config.break_glass_per_day));
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let hashing = Arc::new(tokio::sync::Semaphore::new(2 * cores));
         Self {
@@ -171,6 +182,7 @@ impl App {
             keys,
             throttle,
             nik_lookups,
+            break_glass_requests,
             hashing,
             atlas: Arc::new(atlas::Atlas::new()),
         }

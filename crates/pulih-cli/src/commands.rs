@@ -63,6 +63,7 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
     let config = AppConfig {
         session_hours: settings.session_hours,
         break_glass_hours: settings.break_glass_hours,
+        break_glass_per_day: settings.break_glass_per_day,
         idempotency_days: settings.idempotency_days,
         nik_lookups_per_day: settings.nik_lookups_per_day,
         ..AppConfig::default()

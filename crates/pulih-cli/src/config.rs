@@ -103,6 +103,7 @@ pub struct FileConfig {
     #[serde(default)]
     previous_master_key_files: Vec<PathBuf>,
     break_glass_hours: Option<i64>,
+    break_glass_per_day: Option<u32>,
     idempotency_days: Option<i64>,
     nik_lookups_per_day: Option<u32>,
 }
@@ -140,6 +141,8 @@ pub struct Settings {
     pub previous_master_key_files: Vec<PathBuf>,
     /// How long break-glass access lasts.
     pub break_glass_hours: i64,
+    /// Break-glass requests allowed per coordinator and day.
+    pub break_glass_per_day: u32,
     /// How long the answer to a request with an idempotency key is kept.
     pub idempotency_days: i64,
     /// NIK look-ups allowed per user and day.
@@ -229,6 +232,9 @@ impl Settings {
             break_glass_hours: file
                 .break_glass_hours
                 .unwrap_or(pulih_domain::care::DEFAULT_BREAK_GLASS_HOURS),
+            break_glass_per_day: file
+                .break_glass_per_day
+                .unwrap_or(pulih_app::DEFAULT_BREAK_GLASS_PER_DAY),
             idempotency_days: file
                 .idempotency_days
                 .unwrap_or(pulih_app::DEFAULT_IDEMPOTENCY_DAYS)

@@ -8,54 +8,7 @@ use crate::ids::{OrgId, UserId};
 use crate::keyed::{keyed_enum, optional_text};
 use crate::region::{RegionCode, RegionLevel};
 
-/// A client's pseudonymous code: the regency's four digits and a sequence, e.g.
-/// `2171-00042`. It says where the client was registered and nothing about who they are.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct ClientCode(String);
-
-impl ClientCode {
-    /// The code of the `seq`-th client registered in the regency containing `region`.
-    /// `region` must be a regency or lies below one.
-    pub fn new(region: &RegionCode, seq: i64) -> Self {
-        Self(format!("{}-{seq:05}", Self::series(region)))
-    }
-
-    /// The series a client registered at `region` is numbered in: its regency's digits.
-    pub fn series(region: &RegionCode) -> String {
-        region
-            .as_str()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .take(4)
-            .collect()
-    }
-
-    /// Parses a code someone typed, e.g. for break-glass access.
-    pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let s = s.trim();
-        let (regency, seq) = s
-            .split_once('-')
-            .ok_or(Invalid::new("invalid.client_code"))?;
-        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-        if regency.len() == 4 && digits(regency) && seq.len() >= 5 && digits(seq) {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(Invalid::new("invalid.client_code"))
-        }
-    }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for ClientCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::client_code::ClientCode;
 
 /// Where a client is registered: a regency or a place below it.
 pub fn client_region(code: RegionCode) -> Result<RegionCode, Invalid> {
@@ -196,21 +149,6 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).expect("valid")
-    }
-
-    #[test]
-    fn a_code_names_the_regency_and_a_sequence_only() {
-        assert_eq!(ClientCode::new(&code("21.71"), 42).as_str(), "2171-00042");
-        assert_eq!(
-            ClientCode::new(&code("12.75.01.1001"), 7).as_str(),
-            "1275-00007"
-        );
-        assert_eq!(
-            ClientCode::parse(" 2171-00042 ").expect("valid").as_str(),
-            "2171-00042"
-        );
-        assert!(ClientCode::parse("2171-42").is_err());
-        assert!(ClientCode::parse("Budi").is_err());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Who may do what to a client record. Clinical data sits behind a hard wall: only the
 //! care roles reach it, each within its scope and, below coordinator, only for clients
 //! assigned to it (agents) or to its facility (counsellors). A coordinator may reach a
-//! client outside that by break-glass, which is time-limited and reviewed.
+//! client outside that by break-glass, which is time-limited and reviewed, and only
+//! within the province its scope lies in: a code found elsewhere opens nothing.
 
 use crate::account::Role;
 use crate::authz::{Actor, Denied};
 use crate::client::ClientPlace;
-use crate::region::Scope;
+use crate::region::{RegionLevel, Scope};
 
 /// Something a user may try to do with client records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,8 @@ fn reaches(actor: &Actor, place: &ClientPlace) -> bool {
         }
 }
 
-/// Whether `actor` may break the glass at all: coordinators only, wherever the client is.
+/// Whether `actor` may break the glass at all: coordinators only (where the client is
+/// counts too, see [`authorize_client`]).
 pub fn may_break_glass(actor: &Actor) -> Result<(), Denied> {
     if actor.disabled {
         Err(Denied::Disabled)
@@ -51,6 +53,17 @@ pub fn may_break_glass(actor: &Actor) -> Result<(), Denied> {
         Ok(())
     } else {
         Err(Denied::Role)
+    }
+}
+
+/// Whether `place` lies in the province of the actor's scope (anywhere for a national
+/// scope): how far break-glass reaches.
+fn in_province(actor: &Actor, place: &ClientPlace) -> bool {
+    match &actor.scope {
+        Scope::National => true,
+        Scope::Region(code) => code
+            .at_level(RegionLevel::Province)
+            .is_some_and(|province| province.contains(&place.region)),
     }
 }
 
@@ -63,7 +76,12 @@ pub fn authorize_client(
     granted: bool,
 ) -> Result<(), Denied> {
     if action == ClientAction::BreakGlass {
-        return may_break_glass(actor);
+        may_break_glass(actor)?;
+        return if in_province(actor, place) {
+            Ok(())
+        } else {
+            Err(Denied::Scope)
+        };
     }
     if actor.disabled {
         return Err(Denied::Disabled);
@@ -194,10 +212,23 @@ mod tests {
         );
     }
 
+    proptest! {
+        #[test]
+        fn break_glass_reaches_the_coordinators_province_and_no_further(
+            scope in proptest::sample::select(vec!["21", "21.71", "21.71.01", "21.71.01.1001"]),
+            regency in proptest::sample::select(vec!["21.01", "21.72", "61.03", "12.75"]),
+        ) {
+            let me = actor(Role::Coordinator, scope);
+            let there = place(regency, OrgId::new(), None);
+            let result = authorize_client(&me, ClientAction::BreakGlass, &there, false);
+            prop_assert_eq!(result.is_ok(), regency.starts_with("21."));
+        }
+    }
+
     #[test]
     fn break_glass_lets_a_coordinator_in_only_while_granted() {
         let me = actor(Role::Coordinator, "21.71");
-        let far = place("61.03", OrgId::new(), None);
+        let far = place("21.01", OrgId::new(), None);
         assert_eq!(
             authorize_client(&me, ClientAction::View, &far, false),
             Err(Denied::Scope)
@@ -213,5 +244,12 @@ mod tests {
             authorize_client(&counsellor, ClientAction::BreakGlass, &far, false),
             Err(Denied::Role)
         );
+        let elsewhere = place("61.03", OrgId::new(), None);
+        assert_eq!(
+            authorize_client(&me, ClientAction::BreakGlass, &elsewhere, false),
+            Err(Denied::Scope)
+        );
+        let national = actor(Role::Coordinator, "ID");
+        assert!(authorize_client(&national, ClientAction::BreakGlass, &elsewhere, false).is_ok());
     }
 }

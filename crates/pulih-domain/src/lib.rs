@@ -9,6 +9,7 @@ pub mod boundary;
 pub mod care;
 pub mod client;
 pub mod client_access;
+pub mod client_code;
 pub mod clinical;
 pub mod consent;
 pub mod csv_cell;

@@ -137,6 +137,14 @@ impl RegionCode {
         out
     }
 
+    /// This node or its ancestor at `level` (its regency, its province); none when this
+    /// node lies above `level`.
+    pub fn at_level(&self, level: RegionLevel) -> Option<Self> {
+        std::iter::once(self.clone())
+            .chain(self.ancestors())
+            .find(|c| c.level() == level)
+    }
+
     /// Whether `other` is this node or lies below it.
     pub fn contains(&self, other: &Self) -> bool {
         other.0 == self.0

@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use pulih_domain::client::ClientCode;
 
 use crate::{ActivityRow, ClientFact, Member, NewClient, Organisation, StoreResult, Unit, User};
 
@@ -13,9 +14,8 @@ use crate::{ActivityRow, ClientFact, Member, NewClient, Organisation, StoreResul
 pub struct LoadedClient {
     /// The client.
     pub client: NewClient,
-    /// Its number in its regency's series (its code is `ClientCode::new` of it); the
-    /// series is moved past the highest number loaded.
-    pub seq: i64,
+    /// Its code.
+    pub code: ClientCode,
     /// The day of its latest fact.
     pub last_fact_on: Option<NaiveDate>,
 }

@@ -262,6 +262,8 @@ mod tests {
         keys.push("notification.referral.overdue".to_owned());
         keys.push("notification.client.possible_duplicate".to_owned());
         keys.push("notification.user.nik_lookup_limit".to_owned());
+        keys.push("notification.client.break_glass".to_owned());
+        keys.push("notification.user.break_glass_limit".to_owned());
         for m in Move::ALL {
             keys.push(format!("referral_move.{}", m.key()));
         }

@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use pulih_domain::aftercare::{FollowUpMode, FollowUpStatus, RelapseResponse, Schedule};
-use pulih_domain::client::{ClientIdentity, FactKind, Sex};
+use pulih_domain::client::{ClientCode, ClientIdentity, FactKind, Sex};
 use pulih_domain::clinical::assist::{AssistAnswers, RawAssist, RawSubstance, Substance};
 use pulih_domain::consent::{ConsentGiver, ConsentMethod, ConsentTerms};
 use pulih_domain::ids::{ClientId, OrgId, UserId};
@@ -123,7 +123,7 @@ pub(crate) fn demo_client(
     };
     let loaded = LoadedClient {
         client,
-        seq: place.seq,
+        code: ClientCode::sequential(place.region, place.seq),
         last_fact_on,
     };
     Ok((loaded, journey.facts))

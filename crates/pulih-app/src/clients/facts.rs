@@ -84,14 +84,12 @@ impl App {
             .keys
             .client_key(&reached.row)?
             .ok_or(AppError::Conflict("conflict.client_erased"))?;
-        let kind = draft.kind;
         let mut fact = draft.seal(&key, reached.row.id, actor.user_id, self.now())?;
         fact.status = status.map(str::to_owned);
-        let detail = json!({ "kind": kind.key(), "fact": fact.id.to_string(), "break_glass": reached.break_glass });
-        let action = format!("client.record.{}", kind.key());
+        let detail = json!({ "fact": fact.id.to_string(), "break_glass": reached.break_glass });
         let event = self.event(
             Some(actor),
-            &action,
+            crate::audit::RECORD_WRITE,
             client_record(&reached.row),
             origin,
             detail,

@@ -1,12 +1,13 @@
 //! Client use-cases: registration (with a NIK check that answers alike whether or not a
 //! client outside the worker's reach holds the NIK), consent, episodes, screening,
-//! stepped care, care plans, the vocational track, break-glass access, erasure and
-//! export. Identity and clinical details are sealed with the client's own data key before
-//! they reach the store, and every read of a client record is audited.
+//! stepped care, care plans, the vocational track, break-glass access (`break_glass`),
+//! erasure and export. Identity and clinical details are sealed with the client's own
+//! data key before they reach the store, and every read of a client record is audited.
 
 mod access;
 mod aftercare;
 mod aftercare_view;
+mod break_glass;
 pub(crate) mod demo;
 mod facts;
 mod follow_ups;
@@ -34,12 +35,12 @@ use pulih_store::ClientRow;
 
 use crate::{App, AppError, AppResult, Record};
 
-pub use access::{GrantView, Opened, Reviewed};
 pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
     RelapseResult, WeeksInput,
 };
 pub use aftercare_view::{AftercareStatus, CurrentStep, Ended};
+pub use break_glass::{GrantView, Opened, Reviewed};
 pub use follow_ups::{FollowUpWork, WorkItem};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
@@ -105,10 +106,7 @@ impl App {
 
     /// The UTC offset in hours of the regency a region lies in, where it is known.
     pub(crate) async fn offset_of(&self, region: &RegionCode) -> AppResult<Option<i32>> {
-        let regency = std::iter::once(region.clone())
-            .chain(region.ancestors())
-            .find(|c| c.level() == RegionLevel::Regency);
-        match regency {
+        match region.at_level(RegionLevel::Regency) {
             Some(code) => self.utc_offset(&code).await,
             None => Ok(None),
         }

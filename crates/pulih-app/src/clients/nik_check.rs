@@ -12,21 +12,21 @@
 //! the limit, and since a second registration of a NIK finds the worker's own first
 //! record, a worker gets one sample per NIK, which the network's jitter hides.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use pulih_domain::account::Role;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::client::ClientCode;
 use pulih_domain::client_access::{ClientAction, authorize_client};
-use pulih_domain::ids::{ClientId, NotificationId, UserId};
+use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::nik::Nik;
 use pulih_domain::region::Scope;
-use pulih_store::{ClientRow, Notification, StoreResult, Tx};
+use pulih_store::{ClientRow, StoreResult, Tx};
 use serde_json::json;
 
 use super::{client_record, place_of};
-use crate::throttle::Allowance;
-use crate::{App, AppError, AppResult, Origin, Problem, Record};
+use crate::notifications::notices;
+use crate::{App, AppError, AppResult, Origin, Problem};
 
 /// A NIK that may be registered.
 pub(super) struct NikCheck {
@@ -41,28 +41,6 @@ struct Unseen {
     client: ClientRow,
     coordinators: Vec<UserId>,
     event: AuditEvent,
-}
-
-/// Notifications of one `kind` about `subject`, one to each of `to`.
-fn notices(
-    to: &[UserId],
-    kind: &str,
-    subject: &str,
-    detail: &serde_json::Value,
-    at: DateTime<Utc>,
-) -> Vec<Notification> {
-    let detail = detail.to_string();
-    to.iter()
-        .map(|user| Notification {
-            id: NotificationId::new(),
-            user_id: *user,
-            kind: kind.to_owned(),
-            subject: subject.to_owned(),
-            detail: detail.clone(),
-            created_at: at,
-            read_at: None,
-        })
-        .collect()
 }
 
 impl NikCheck {
@@ -100,7 +78,15 @@ impl App {
         id: ClientId,
         origin: &Origin,
     ) -> AppResult<NikCheck> {
-        self.allow_nik_lookup(actor, origin).await?;
+        let refused = ("nik", "invalid.nik_lookup_limit");
+        self.take_daily(
+            &self.nik_lookups,
+            actor,
+            "user.nik_lookup_limit",
+            refused,
+            origin,
+        )
+        .await?;
         let hash = self.keys.nik_hash(nik);
         let (seen, unseen): (Vec<ClientRow>, Vec<ClientRow>) = self
             .store
@@ -159,61 +145,5 @@ impl App {
             ("org", org.map(|o| o.name).unwrap_or_default()),
         ];
         Ok(problem)
-    }
-
-    /// Counts one NIK look-up by `actor`. Past the day's limit it is refused the same way
-    /// whatever the NIK, and the first refusal of the day alerts the administrators.
-    async fn allow_nik_lookup(&self, actor: &Actor, origin: &Origin) -> AppResult<()> {
-        let day = self.wib_today();
-        match self.nik_lookups.take(actor.user_id, day) {
-            Allowance::Granted => return Ok(()),
-            Allowance::JustSpent => self.alert_nik_lookups(actor, day, origin).await?,
-            Allowance::Spent => {}
-        }
-        let mut refused = Problem::new("nik", "invalid.nik_lookup_limit");
-        refused.args = vec![("limit", self.nik_lookups.per_day().to_string())];
-        Err(AppError::Invalid(vec![refused]))
-    }
-
-    /// Audits that `actor` passed the day's NIK look-ups and tells the administrators
-    /// nearest over them (once per user and day: one notification per subject).
-    async fn alert_nik_lookups(
-        &self,
-        actor: &Actor,
-        day: NaiveDate,
-        origin: &Origin,
-    ) -> AppResult<()> {
-        let user = self
-            .store
-            .user(actor.user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let limit = self.nik_lookups.per_day();
-        let detail = json!({ "user": user.username, "limit": limit, "day": day });
-        let admins = self.nearest_over(Role::Admin, &actor.scope).await?;
-        let subject = format!("{}:{day}", actor.user_id);
-        let told = notices(
-            &admins,
-            "user.nik_lookup_limit",
-            &subject,
-            &detail,
-            self.now(),
-        );
-        let record = Record {
-            kind: "user",
-            id: Some(actor.user_id.to_string()),
-            region: actor.scope.as_str(),
-        };
-        let detail = json!({ "limit": limit, "day": day });
-        let event = self.event(Some(actor), "user.nik_lookup_limit", record, origin, detail);
-        tracing::warn!(limit, "a user passed the day's NIK look-ups");
-        self.write(None, origin, move |tx| {
-            Box::pin(async move {
-                tx.notify(&told).await?;
-                tx.audit(event);
-                Ok(())
-            })
-        })
-        .await
     }
 }

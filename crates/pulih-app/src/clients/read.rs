@@ -9,7 +9,7 @@ use pulih_domain::client_access::{ClientAction, works_with_clients};
 use pulih_domain::clinical::assist::Recommendation;
 use pulih_domain::consent::{Allowed, ConsentState, allowed};
 use pulih_domain::ids::{ClientId, OrgId, UserId};
-use pulih_domain::region::RegionCode;
+use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::{ClientFilter, ClientReach, ClientRow};
 use serde::Serialize;
 use serde_json::json;
@@ -167,11 +167,11 @@ impl App {
         let mut out = Vec::with_capacity(rows.len());
         let mut days = std::collections::HashMap::new();
         for row in &rows {
-            let series = ClientCode::series(&row.region);
-            let today = match days.get(&series) {
+            let regency = row.region.at_level(RegionLevel::Regency);
+            let today = match days.get(&regency) {
                 Some(day) => *day,
                 None => *days
-                    .entry(series)
+                    .entry(regency)
                     .or_insert(self.today_in(&row.region).await?),
             };
             let mine = consents
@@ -216,7 +216,7 @@ impl App {
         let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
         let event = self.event(
             Some(actor),
-            "client.view",
+            crate::audit::RECORD_READ,
             client_record(row),
             origin,
             detail,

@@ -11,7 +11,7 @@ use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::figures::{Count, share};
 use pulih_domain::ids::ClientId;
-use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::vocational::{Period, RetentionMonth, Step, TRACK_KINDS, Tally, Track};
 use pulih_store::{ClientReach, ReachedFact};
 use serde::Serialize;
@@ -129,14 +129,14 @@ impl App {
             return Ok(Vec::new());
         };
         let facts = self.store.facts_in_reach(&reach, &TRACK_KINDS).await?;
-        let mut days: HashMap<String, NaiveDate> = HashMap::new();
+        let mut days: HashMap<Option<RegionCode>, NaiveDate> = HashMap::new();
         let mut due = Vec::new();
         for (client, steps) in per_client(&facts).filter(|(c, _)| !c.erased) {
-            let series = ClientCode::series(&client.region);
-            let today = match days.get(&series) {
+            let regency = client.region.at_level(RegionLevel::Regency);
+            let today = match days.get(&regency) {
                 Some(day) => *day,
                 None => *days
-                    .entry(series)
+                    .entry(regency)
                     .or_insert(self.today_in(&client.region).await?),
             };
             for (month, due_on) in Track::fold(&steps).due_checks(today) {

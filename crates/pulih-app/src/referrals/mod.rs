@@ -176,11 +176,10 @@ impl App {
             .filter(|u| u.org_id == partner.id && !u.disabled)
             .map(|u| notice(u.id, "referral.sent", &referral, now))
             .collect();
-        let detail = json!({ "referral": id.to_string(), "service_type": referral.service_type,
-                             "break_glass": reached.break_glass });
+        let detail = json!({ "referral": id.to_string(), "break_glass": reached.break_glass });
         let event = self.event(
             Some(actor),
-            "client.referral.send",
+            crate::audit::RECORD_WRITE,
             client_record(&reached.row),
             origin,
             detail,
@@ -282,7 +281,7 @@ impl App {
                              "shared": view.shared.is_some() });
         let event = self.event(
             Some(actor),
-            "client.view",
+            crate::audit::RECORD_READ,
             client_record(&row),
             origin,
             detail,

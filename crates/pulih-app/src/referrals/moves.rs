@@ -105,11 +105,10 @@ impl App {
             })
             .into_iter()
             .collect();
-        let detail =
-            json!({ "referral": id.to_string(), "move": step.key(), "status": next.key() });
+        let detail = json!({ "referral": id.to_string() });
         let event = self.event(
             Some(actor),
-            "client.referral.move",
+            crate::audit::RECORD_WRITE,
             client_record(&row),
             origin,
             detail,

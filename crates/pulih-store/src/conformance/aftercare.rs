@@ -83,7 +83,7 @@ pub async fn a_client_has_one_open_plan_at_most(store: &dyn Store) {
     let client = create(store, &new_client("21.71", org, a, None)).await;
     let plan = |on| aftercare(client.id, a, FactKind::AftercarePlan, on, None, None);
     let first = plan(day(1, 5));
-    let ev = || event("client.record.aftercare_plan", "21.71");
+    let ev = || event("client.record.write", "21.71");
     store.add_plan(&first, &ev()).await.expect("first plan");
     let second = store.add_plan(&plan(day(2, 1)), &ev()).await;
     assert!(matches!(second, Err(StoreError::Conflict)), "{second:?}");

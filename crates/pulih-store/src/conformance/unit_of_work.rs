@@ -216,7 +216,7 @@ pub async fn a_withdrawal_racing_a_screening_never_lets_it_land_after(store: &dy
     let (client, by) = registered(store).await;
     let consent = fact(client.id, by, FactKind::Consent, 1);
     store
-        .add_fact(&consent, &event("client.record.consent", "21.71"))
+        .add_fact(&consent, &event("client.record.write", "21.71"))
         .await
         .expect("consent");
     let screening = fact(client.id, by, FactKind::Barc10, 2);

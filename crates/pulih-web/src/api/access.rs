@@ -44,9 +44,13 @@ pub struct Filter {
 pub async fn list(
     State(state): State<AppState>,
     who: CurrentUser,
+    origin: Origin,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Items<GrantView>>, WebError> {
-    let items = state.app.grants(&who.0.actor(), !filter.all).await?;
+    let items = state
+        .app
+        .grants(&who.0.actor(), !filter.all, &origin)
+        .await?;
     Ok(Json(Items { items }))
 }
 

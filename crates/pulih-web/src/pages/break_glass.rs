@@ -64,7 +64,16 @@ pub async fn request(
     match result {
         Ok(opened) => Ok(Redirect::to(&format!("/clients/{}", opened.client_id)).into_response()),
         Err(e) => {
-            let (status, errors) = refused(&state.i18n.tr(lang_of(&headers)), "", e)?;
+            // an unknown code and a client outside the province are one answer: a 404
+            // that says so on the form
+            let tr = state.i18n.tr(lang_of(&headers));
+            let (status, errors) = match e {
+                AppError::NotFound => {
+                    let unknown = AppError::invalid("code", "invalid.client_code_unknown");
+                    (StatusCode::NOT_FOUND, refused(&tr, "", unknown)?.1)
+                }
+                other => refused(&tr, "", other)?,
+            };
             let (t, nav) = frame(&state, &headers, &who, "/break-glass");
             let mut response = render(&RequestPage {
                 t,
@@ -112,13 +121,13 @@ pub struct Listing {
 
 async fn review_page(
     state: &AppState,
-    headers: &HeaderMap,
+    (headers, origin): (&HeaderMap, &Origin),
     who: &CurrentUser,
     listing: Listing,
     refused: Option<(StatusCode, FormData, Errors)>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
-    let grants = state.app.grants(&actor, !listing.all).await?;
+    let grants = state.app.grants(&actor, !listing.all, origin).await?;
     let names = state
         .app
         .list_users(&actor)
@@ -147,9 +156,10 @@ pub async fn review_list(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
+    origin: Origin,
     Query(listing): Query<Listing>,
 ) -> Result<Response, WebError> {
-    review_page(&state, &headers, &who, listing, None).await
+    review_page(&state, (&headers, &origin), &who, listing, None).await
 }
 
 /// `POST /break-glass/{id}/review`: signs off or escalates one grant, with a note.
@@ -180,7 +190,14 @@ pub async fn review(
             let name = format!("grant-{grant}");
             let (status, errors) = refused(&state.i18n.tr(lang_of(&headers)), &name, e)?;
             let refused = Some((status, form, errors));
-            review_page(&state, &headers, &who, Listing::default(), refused).await
+            review_page(
+                &state,
+                (&headers, &origin),
+                &who,
+                Listing::default(),
+                refused,
+            )
+            .await
         }
     }
 }

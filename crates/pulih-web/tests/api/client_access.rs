@@ -158,16 +158,16 @@ async fn break_glass_access_is_time_limited_flagged_and_reviewed(app: TestApp) {
         client["id"].as_str().expect("id"),
         client["code"].as_str().expect("code"),
     );
-    let sanggau = app
-        .create_org(&app.root_token, "BNNK Sanggau", "bnn", "61.03")
+    let karimun = app
+        .create_org(&app.root_token, "BNNK Karimun", "bnn", "21.01")
         .await;
     let (_, far) = app
         .create_user(
             &app.root_token,
-            "koordinator-sanggau",
+            "koordinator-karimun",
             "coordinator",
-            &sanggau,
-            "61.03",
+            &karimun,
+            "21.01",
         )
         .await;
     assert_eq!(
@@ -212,7 +212,7 @@ async fn break_glass_access_is_time_limited_flagged_and_reviewed(app: TestApp) {
             "{probe}"
         );
     }
-    let reason = "Klien dirawat darurat di RSUD Sanggau, perlu riwayat";
+    let reason = "Klien dirawat darurat di RSUD Karimun, perlu riwayat";
     let r = app
         .post(
             "/api/v1/break-glass",
@@ -275,9 +275,18 @@ async fn break_glass_access_is_time_limited_flagged_and_reviewed(app: TestApp) {
         json!([])
     );
     let audit = app.get("/api/v1/audit?limit=100", &app.root_token).await;
-    let flagged = audit.body["items"]
-        .as_array()
-        .expect("items")
+    let entries = audit.body["items"].as_array().expect("items");
+    let admin_id = app.get("/api/v1/me", &admin).await.body["id"].clone();
+    let reads = entries
+        .iter()
+        .filter(|e| e["action"] == "grant.read" && e["record_id"] == grant)
+        .filter(|e| e["actor"] == admin_id)
+        .count();
+    assert_eq!(
+        reads, 2,
+        "each opening of the reason is audited: the list, the review's answer"
+    );
+    let flagged = entries
         .iter()
         .find(|e| e["action"] == "client.break_glass")
         .expect("flagged entry")

@@ -53,7 +53,12 @@ async fn scene(app: &TestApp) -> Scene {
 }
 
 /// A partner organisation in Batam with a user and a service: (user token, service id).
-async fn partner(app: &TestApp, name: &str, kind: &str, service: &str) -> (String, String) {
+pub(crate) async fn partner(
+    app: &TestApp,
+    name: &str,
+    kind: &str,
+    service: &str,
+) -> (String, String) {
     let org = app.create_org(&app.root_token, name, kind, "21.71").await;
     let username = name.to_lowercase().replace(' ', ".");
     let (_, token) = app
