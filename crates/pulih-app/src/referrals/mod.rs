@@ -290,7 +290,9 @@ impl App {
         Ok(view)
     }
 
-    /// Loads a referral and the side `actor` is on; not found when it has none.
+    /// Loads a referral and the side `actor` is on; not found when it has none. The
+    /// sender's side is taken only while the actor still reaches the client (a
+    /// break-glass grant it sent under has ended, say): sending once is no lasting key.
     async fn referral_for(&self, actor: &Actor, id: ReferralId) -> AppResult<(Referral, Party)> {
         let referral = self.store.referral(id).await?.ok_or(AppError::NotFound)?;
         let party = pulih_domain::referral::party_of(
@@ -300,6 +302,15 @@ impl App {
             &referral.region,
         )
         .ok_or(AppError::NotFound)?;
+        if party == Party::Sender {
+            match self
+                .may(actor, referral.client_id, ClientAction::View)
+                .await
+            {
+                Err(AppError::Forbidden(_)) => return Err(AppError::NotFound),
+                other => other?,
+            }
+        }
         Ok((referral, party))
     }
 

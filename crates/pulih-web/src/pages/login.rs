@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, Credentials, LoginKind, Origin, random_token};
 
 use super::{Nav, local_path, render};
-use crate::auth::{
-    CurrentUser, DEVICE_COOKIE, Jar, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf,
-};
+use crate::auth::{CurrentUser, DEVICE_COOKIE, Jar, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf};
 use crate::i18n::Tr;
 use crate::{AppState, WebError, lang_of};
 

@@ -207,9 +207,9 @@ async fn bad_geojson_is_refused_whole_with_every_feature_named_and_nothing_store
         named.body
     );
 
+    assert_eq!(app.audit_count().await, audited, "nothing audited");
     let html = page(&app, &coord, "/regions/12.75").await.html;
-    assert!(!html.contains("<path"), "nothing was stored");
-    assert_eq!(app.audit_count().await, audited, "nor audited");
+    assert!(!html.contains("<path"), "nor stored");
 }
 
 async fn only_administrators_import_boundaries_and_only_inside_their_scope(app: TestApp) {

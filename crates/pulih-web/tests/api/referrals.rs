@@ -15,6 +15,7 @@ on_both_backends!(
     a_partner_declines_with_a_reason_and_moves_out_of_order_are_refused,
     a_referral_needs_consent_that_covers_the_partner,
     withdrawing_consent_hides_the_shared_details_at_once,
+    a_referral_sent_under_break_glass_closes_to_its_sender_when_the_grant_ends,
     an_unanswered_referral_escalates_once_to_the_coordinator,
     a_treating_service_sees_clinical_details_a_training_place_never,
 );
@@ -505,6 +506,65 @@ async fn withdrawing_consent_hides_the_shared_details_at_once(app: TestApp) {
     );
     let mine = app.get(&path, &s.counsellor).await.body;
     assert_eq!(mine["reason"], "Butuh keterampilan kerja setelah rehab");
+}
+
+async fn a_referral_sent_under_break_glass_closes_to_its_sender_when_the_grant_ends(app: TestApp) {
+    let s = scene(&app).await;
+    let karimun = app
+        .create_org(&app.root_token, "BNNK Karimun", "bnn", "21.01")
+        .await;
+    let (_, far) = app
+        .create_user(
+            &app.root_token,
+            "kasi.karimun",
+            "coordinator",
+            &karimun,
+            "21.01",
+        )
+        .await;
+    let r = app
+        .post(
+            "/api/v1/break-glass",
+            &far,
+            json!({"code": s.code, "reason": "Klien dirawat darurat di RSUD Karimun"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/clients/{}/referrals", s.client),
+            &far,
+            json!({"service_id": s.service, "reason": "Pelatihan kerja di Batam"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let path = format!("/api/v1/referrals/{}", r.body["id"].as_str().expect("id"));
+    assert_eq!(app.get(&path, &far).await.status, StatusCode::OK);
+
+    app.clock.advance_secs(4 * 3600);
+    let after = app.get(&path, &far).await;
+    assert_eq!(
+        (
+            after.status,
+            after.body.to_string().contains("Pelatihan kerja")
+        ),
+        (StatusCode::NOT_FOUND, false),
+        "sending once is no lasting key"
+    );
+    let cancel = app
+        .post(
+            &format!("{path}/moves"),
+            &far,
+            json!({"move": "cancel", "reason": "x", "version": 1}),
+        )
+        .await;
+    assert_eq!(cancel.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&path, &s.counsellor).await.status,
+        StatusCode::NOT_FOUND,
+        "a counsellor who did not send it has no side either"
+    );
+    assert_eq!(app.get(&path, &s.partner).await.status, StatusCode::OK);
 }
 
 async fn an_unanswered_referral_escalates_once_to_the_coordinator(app: TestApp) {

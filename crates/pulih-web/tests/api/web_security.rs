@@ -26,6 +26,14 @@ fn set_cookies(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
+/// The session's `Set-Cookie` value among a login's.
+fn session_cookie(headers: &HeaderMap) -> String {
+    set_cookies(headers)
+        .into_iter()
+        .find(|c| c.contains("pulih_session="))
+        .expect("session cookie")
+}
+
 /// The `name=value` part of a `Set-Cookie` value.
 fn pair(set_cookie: &str) -> &str {
     set_cookie.split(';').next().expect("pair")
@@ -85,7 +93,13 @@ async fn cookies_off_this_machine_are_secure_host_only_and_pinned_to_https(app: 
         "{csrf}"
     );
     assert_eq!(page["strict-transport-security"], "max-age=31536000");
-    let session = set_cookies(&answer).pop().expect("session cookie");
+    let session = session_cookie(&answer);
+    assert!(
+        set_cookies(&answer)
+            .iter()
+            .any(|c| c.starts_with("__Host-pulih_device=") && c.contains("; Secure")),
+        "the device cookie is kept alike"
+    );
     assert!(
         session.starts_with("__Host-pulih_session=")
             && session.contains("; Secure")
@@ -112,7 +126,7 @@ async fn cookies_on_this_machine_over_plain_http_stay_plain(app: TestApp) {
     for local in [host.as_str(), "localhost:8080"] {
         let (page, answer) = form_login(&app, local).await;
         assert!(page.get("strict-transport-security").is_none());
-        let session = set_cookies(&answer).pop().expect("session cookie");
+        let session = session_cookie(&answer);
         assert!(
             session.starts_with("pulih_session=") && !session.contains("Secure"),
             "{session}"
