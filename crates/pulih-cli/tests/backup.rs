@@ -9,78 +9,34 @@
     reason = "test code: a panic is the failure message"
 )]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
+use support::{CHIEF_PASSWORD, Target, WORKER_PASSWORD, create, login};
 
-const CHIEF_PASSWORD: &str = "granite-harbour-lantern-7";
-const WORKER_PASSWORD: &str = "meadow-copper-violin-42";
+mod support;
+
 const NAME: &str = "Budi Santoso Rahasia";
 
-/// How `pulih` reaches its database: a data folder, and PostgreSQL's URL if used.
-struct Target {
-    dir: PathBuf,
-    database_url: Option<String>,
-}
-
-impl Target {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pulih"));
-        cmd.args(args)
-            .arg("--data-dir")
-            .arg(&self.dir)
-            .env_remove("PULIH_CONFIG")
-            .env_remove("PULIH_MASTER_KEY")
-            .env_remove("PULIH_MASTER_KEY_FILE")
-            .env("PULIH_LOG", "warn");
-        match &self.database_url {
-            Some(url) => cmd.env("PULIH_DATABASE_URL", url),
-            None => cmd.env_remove("PULIH_DATABASE_URL"),
-        };
-        cmd
+/// Runs `pulih` with `args` on `target`, with `stdin` if given.
+fn run(target: &Target, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = target
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pulih");
+    if let Some(text) = stdin {
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(text.as_bytes()).expect("write stdin");
     }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run pulih");
-        if let Some(text) = stdin {
-            let mut input = child.stdin.take().expect("stdin");
-            input.write_all(text.as_bytes()).expect("write stdin");
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().expect("wait")
-    }
-
-    /// Starts `pulih serve` and waits for its address.
-    fn serve(&self) -> (Child, String) {
-        let mut child = self
-            .command(&["serve", "--bind", "127.0.0.1:0", "--no-scheduler"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start pulih");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("pulih printed its address")
-                .expect("line");
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split_whitespace().next().expect("url").to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        (child, address)
-    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
 }
 
 fn text(out: &Output) -> String {
@@ -96,29 +52,6 @@ fn stop(mut server: Child) {
         .args(["-TERM", &server.id().to_string()])
         .status();
     let _ = server.wait();
-}
-
-async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
-    let r = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("login");
-    let body: Value = r.json().await.expect("json");
-    body["token"].as_str().expect("token").to_owned()
-}
-
-async fn create(http: &reqwest::Client, base: &str, token: &str, path: &str, body: Value) -> Value {
-    let r = http
-        .post(format!("{base}/api/v1{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.expect("json")
 }
 
 async fn client_record(http: &reqwest::Client, base: &str, token: &str, id: &str) -> Value {
@@ -181,7 +114,8 @@ async fn prepare(target: &Target, http: &reqwest::Client, base: &str) -> (String
 }
 
 fn create_chief(target: &Target) {
-    let out = target.run(
+    let out = run(
+        target,
         &["admin", "create", "--username", "chief", "--password-stdin"],
         Some(CHIEF_PASSWORD),
     );
@@ -228,7 +162,7 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
     }
     let file = source.dir.parent().expect("parent").join("pulih.backup");
     let before = written.load(Ordering::SeqCst);
-    let out = source.run(&["backup", "--out", arg(&file)], None);
+    let out = run(&source, &["backup", "--out", arg(&file)], None);
     let after = written.load(Ordering::SeqCst);
     writing.store(false, Ordering::SeqCst);
     phone.await.expect("phone");
@@ -273,10 +207,10 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
     );
 
     // restored into an empty target, checked against the manifest
-    let out = fresh.run(&["restore", "--from", arg(&file)], None);
+    let out = run(&fresh, &["restore", "--from", arg(&file)], None);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("verified"), "{}", text(&out));
-    let out = fresh.run(&["backup", "verify", "--from", arg(&file)], None);
+    let out = run(&fresh, &["backup", "verify", "--from", arg(&file)], None);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("Backup intact")
@@ -284,7 +218,7 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
         "{}",
         text(&out)
     );
-    let again = fresh.run(&["restore", "--from", arg(&file)], None);
+    let again = run(&fresh, &["restore", "--from", arg(&file)], None);
     assert!(
         !again.status.success(),
         "a database in use is never replaced"
@@ -296,7 +230,7 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
     );
 
     // the key was kept apart: without it the restored server refuses to start
-    let refused = fresh.run(&["audit", "verify"], None);
+    let refused = run(&fresh, &["audit", "verify"], None);
     assert!(!refused.status.success());
     assert!(
         text(&refused).contains("no master key at"),
@@ -317,7 +251,7 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
         "the backup holds the writes acknowledged before it began, and none begun after it \
          ended: {before} ≤ {kept} ≤ {after} + 1"
     );
-    let audit = fresh.run(&["audit", "verify"], None);
+    let audit = run(&fresh, &["audit", "verify"], None);
     assert!(audit.status.success(), "{}", text(&audit));
 }
 
@@ -325,29 +259,29 @@ async fn backup_under_writes_restores_and_serves_the_same_client(source: Target,
 async fn a_changed_row_is_named(target: Target, fresh: Target, change: impl FnOnce(&Path)) {
     create_chief(&target);
     let file = target.dir.parent().expect("parent").join("pulih.backup");
-    let out = target.run(&["backup", "--out", arg(&file)], None);
+    let out = run(&target, &["backup", "--out", arg(&file)], None);
     assert!(out.status.success(), "{}", text(&out));
-    let again = target.run(&["backup", "--out", arg(&file)], None);
+    let again = run(&target, &["backup", "--out", arg(&file)], None);
     assert!(
         !again.status.success(),
         "an existing backup is never overwritten"
     );
     assert!(text(&again).contains("--force"), "{}", text(&again));
-    let forced = target.run(&["backup", "--out", arg(&file), "--force"], None);
+    let forced = run(&target, &["backup", "--out", arg(&file), "--force"], None);
     assert!(forced.status.success(), "{}", text(&forced));
-    let intact = target.run(&["backup", "verify", "--from", arg(&file)], None);
+    let intact = run(&target, &["backup", "verify", "--from", arg(&file)], None);
     assert!(intact.status.success(), "{}", text(&intact));
     assert!(text(&intact).contains("Backup intact"), "{}", text(&intact));
 
     change(&file);
-    let damaged = target.run(&["backup", "verify", "--from", arg(&file)], None);
+    let damaged = run(&target, &["backup", "verify", "--from", arg(&file)], None);
     assert_eq!(damaged.status.code(), Some(1), "{}", text(&damaged));
     let said = text(&damaged);
     assert!(
         said.contains("table users differs") && said.contains("Backup DAMAGED: 1 tables"),
         "{said}"
     );
-    let restored = fresh.run(&["restore", "--from", arg(&file)], None);
+    let restored = run(&fresh, &["restore", "--from", arg(&file)], None);
     assert_eq!(restored.status.code(), Some(1), "{}", text(&restored));
     assert!(
         text(&restored).contains("table users differs")

@@ -7,7 +7,7 @@
 )]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::{CHIEF_PASSWORD, Target, WORKER_PASSWORD, create, login};
+
+mod support;
 
 /// Clients written for at once, one connection each.
 const CLIENTS: usize = 4;
@@ -23,85 +26,12 @@ const CLIENTS: usize = 4;
 const WRITES: usize = 30;
 /// How many times the server is killed.
 const KILLS: usize = 10;
-const CHIEF_PASSWORD: &str = "granite-harbour-lantern-7";
-const WORKER_PASSWORD: &str = "meadow-copper-violin-42";
-
-/// How `pulih` reaches its database: a data folder, and PostgreSQL's URL if used.
-struct Target {
-    dir: PathBuf,
-    database_url: Option<String>,
-}
-
-impl Target {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pulih"));
-        cmd.args(args)
-            .arg("--data-dir")
-            .arg(&self.dir)
-            .env_remove("PULIH_CONFIG")
-            .env_remove("PULIH_MASTER_KEY")
-            .env_remove("PULIH_MASTER_KEY_FILE")
-            .env("PULIH_LOG", "warn");
-        match &self.database_url {
-            Some(url) => cmd.env("PULIH_DATABASE_URL", url),
-            None => cmd.env_remove("PULIH_DATABASE_URL"),
-        };
-        cmd
-    }
-
-    /// Starts `pulih serve` and waits for its address.
-    fn serve(&self) -> (Child, String) {
-        let mut child = self
-            .command(&["serve", "--bind", "127.0.0.1:0", "--no-scheduler"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start pulih");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("pulih printed its address")
-                .expect("line");
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split_whitespace().next().expect("url").to_owned();
-            }
-        };
-        // keep reading so the server never blocks on a full pipe
-        std::thread::spawn(move || lines.for_each(drop));
-        (child, address)
-    }
-}
 
 fn kill_hard(child: &mut Child) {
     let _ = Command::new("kill")
         .args(["-KILL", &child.id().to_string()])
         .status();
     let _ = child.wait();
-}
-
-async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
-    let r = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("login");
-    let body: Value = r.json().await.expect("json");
-    body["token"].as_str().expect("token").to_owned()
-}
-
-async fn create(http: &reqwest::Client, base: &str, token: &str, path: &str, body: Value) -> Value {
-    let r = http
-        .post(format!("{base}/api/v1{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.expect("json")
 }
 
 /// The chief creates a counsellor, who registers the clients with consent.
