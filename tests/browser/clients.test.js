@@ -334,7 +334,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
   test('the export is the whole record, printable, with a JSON copy', async () => {
     await page.goto(`${clientPath}/export`);
     const heading = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
-    assert.match(heading, /^Catatan klien 2171-\d{5}$/);
+    assert.match(heading, /^Catatan klien [0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const text = await page.locator('main').textContent();
     for (const expected of ['Budi Santoso', 'Skrining ASSIST', 'Rencana perawatan', 'Episode perawatan']) {
       assert.ok(text.includes(expected), `the export shows ${expected}`);
@@ -345,7 +345,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     const href = await page.getByRole('link', { name: 'unduh sebagai JSON' }).getAttribute('href');
     const json = await page.request.get(href);
     assert.equal(json.status(), 200);
-    assert.match(json.headers()['content-disposition'], /attachment; filename="pulih-2171-\d{5}\.json"/);
+    assert.match(json.headers()['content-disposition'], /attachment; filename="pulih-[0-9A-Z]{4}-[0-9A-Z]{4}\.json"/);
     assert.equal((await json.json()).identity.name, 'Budi Santoso');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('header.top').isVisible(), false, 'no menu on paper');
