@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
-use support::{CHIEF_PASSWORD, Target, WORKER_PASSWORD, create, login};
+use support::{CHIEF_PASSWORD, Target, WORKER_PASSWORD, counsellor, create, login};
 
 mod support;
 
@@ -77,19 +77,7 @@ fn screenings(record: &Value) -> usize {
 /// A chief, a counsellor and one named client with consent; returns the counsellor's
 /// token and the client's id.
 async fn prepare(target: &Target, http: &reqwest::Client, base: &str) -> (String, String) {
-    let chief = login(http, base, "chief", CHIEF_PASSWORD).await;
-    let org = create(
-        http,
-        base,
-        &chief,
-        "/organisations",
-        json!({"name": "IPWL Batam", "org_type": "ipwl", "region": "21.71"}),
-    )
-    .await;
-    let user = json!({"username": "worker", "display_name": "Worker", "role": "counsellor",
-        "org_id": org["id"], "scope": "21.71", "password": WORKER_PASSWORD});
-    create(http, base, &chief, "/users", user).await;
-    let token = login(http, base, "worker", WORKER_PASSWORD).await;
+    let token = counsellor(http, base).await;
     let client = create(
         http,
         base,

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{CHIEF_PASSWORD, Target, WORKER_PASSWORD, create, login};
+use support::{CHIEF_PASSWORD, Target, counsellor, create};
 
 mod support;
 
@@ -36,19 +36,7 @@ fn kill_hard(child: &mut Child) {
 
 /// The chief creates a counsellor, who registers the clients with consent.
 async fn prepare(http: &reqwest::Client, base: &str) -> (String, Vec<String>) {
-    let chief = login(http, base, "chief", CHIEF_PASSWORD).await;
-    let org = create(
-        http,
-        base,
-        &chief,
-        "/organisations",
-        json!({"name": "IPWL Batam", "org_type": "ipwl", "region": "21.71"}),
-    )
-    .await;
-    let user = json!({"username": "worker", "display_name": "Worker", "role": "counsellor",
-        "org_id": org["id"], "scope": "21.71", "password": WORKER_PASSWORD});
-    create(http, base, &chief, "/users", user).await;
-    let token = login(http, base, "worker", WORKER_PASSWORD).await;
+    let token = counsellor(http, base).await;
     let mut clients = Vec::new();
     for _ in 0..CLIENTS {
         let client = create(http, base, &token, "/clients", json!({})).await;

@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use pulih_store::{Contents, StoreError, StoreResult, TableContents};
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgConnection};
+use sqlx::{ConnectOptions, Connection, PgConnection, Postgres};
 use tokio::process::Command;
 
 use crate::sql::errors::{backend, map_err};
@@ -104,6 +104,16 @@ fn missing(name: &str, e: std::io::Error) -> StoreError {
     }
 }
 
+/// A read-only transaction that sees one snapshot of the database to its end.
+async fn snapshot(conn: &mut PgConnection) -> StoreResult<sqlx::Transaction<'_, Postgres>> {
+    let mut tx = conn.begin().await.map_err(map_err)?;
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    Ok(tx)
+}
+
 /// Dumps the database at `url` into the new file `out` and returns its contents, read
 /// in the dump's snapshot; `progress` hears of each table when it is digested.
 pub async fn backup_into(
@@ -112,11 +122,7 @@ pub async fn backup_into(
     progress: &(dyn Fn(&TableContents) + Sync),
 ) -> StoreResult<Contents> {
     let mut conn = connect(url).await?;
-    let mut tx = conn.begin().await.map_err(map_err)?;
-    sqlx::query("set transaction isolation level repeatable read, read only")
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+    let mut tx = snapshot(&mut conn).await?;
     let snapshot: String = sqlx::query_scalar("select pg_export_snapshot()")
         .fetch_one(&mut *tx)
         .await
@@ -145,11 +151,7 @@ pub async fn contents(
     progress: &(dyn Fn(&TableContents) + Sync),
 ) -> StoreResult<Contents> {
     let mut conn = connect(url).await?;
-    let mut tx = conn.begin().await.map_err(map_err)?;
-    sqlx::query("set transaction isolation level repeatable read, read only")
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+    let mut tx = snapshot(&mut conn).await?;
     let contents = crate::sql::contents::read(&mut tx, progress).await?;
     tx.rollback().await.map_err(map_err)?;
     conn.close().await.map_err(backend)?;

@@ -88,3 +88,20 @@ pub async fn create(
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.json().await.expect("json")
 }
+
+/// The chief (the first administrator) creates a counsellor of IPWL Batam: its token.
+pub async fn counsellor(http: &reqwest::Client, base: &str) -> String {
+    let chief = login(http, base, "chief", CHIEF_PASSWORD).await;
+    let org = create(
+        http,
+        base,
+        &chief,
+        "/organisations",
+        json!({"name": "IPWL Batam", "org_type": "ipwl", "region": "21.71"}),
+    )
+    .await;
+    let user = json!({"username": "worker", "display_name": "Worker", "role": "counsellor",
+        "org_id": org["id"], "scope": "21.71", "password": WORKER_PASSWORD});
+    create(http, base, &chief, "/users", user).await;
+    login(http, base, "worker", WORKER_PASSWORD).await
+}
