@@ -227,6 +227,14 @@ pub(crate) async fn notifications(
     found.iter().map(notification_row).collect()
 }
 
+pub(crate) async fn unread_notifications(pool: &Pool, user: UserId) -> StoreResult<i64> {
+    sqlx::query_scalar("select count(*) from notifications where user_id = $1 and read_at is null")
+        .bind(user.as_uuid())
+        .fetch_one(pool)
+        .await
+        .map_err(map_err)
+}
+
 impl SqlTx<'_> {
     async fn add_step(&mut self, step: &ReferralStep) -> StoreResult<()> {
         sqlx::query(

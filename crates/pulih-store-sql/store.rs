@@ -400,6 +400,9 @@ impl ReferralStore for Backend {
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
         referrals::notifications(self.reader(), user, limit).await
     }
+    async fn unread_notifications(&self, user: UserId) -> StoreResult<i64> {
+        referrals::unread_notifications(self.reader(), user).await
+    }
 }
 
 #[async_trait]

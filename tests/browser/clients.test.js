@@ -126,6 +126,8 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     await page.getByLabel('Kata sandi saat ini').fill(oneTimePassword);
     await page.getByLabel('Kata sandi baru').fill(COUNSELLOR_PASSWORD);
     await go(page.getByRole('button', { name: 'Ganti kata sandi' }), (u) => u.pathname !== '/account');
+    await page.getByRole('status').filter({ hasText: 'Kata sandi Anda sudah diganti.' }).waitFor();
+    await page.locator('details.menu > summary').click();
     await go(page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Klien', exact: true }), '**/clients');
     await h.expectText(page.getByRole('heading', { level: 1 }), 'Klien', 'clients heading');
     await h.assertNoSidewaysScroll(page, 'clients');
@@ -405,6 +407,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
 
     const admin = await phoneAs(ADMIN, ADMIN_PASSWORD);
     try {
+      await admin.p.locator('details.menu > summary').click();
       await go(admin.p.getByRole('link', { name: 'Tinjauan akses darurat' }), '**/break-glass/review', admin.p);
       const grant = admin.p.locator('.grants li', { hasText: code });
       await grant.getByText('Klien dirawat darurat di RSUD Tanjungpinang.').waitFor();

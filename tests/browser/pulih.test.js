@@ -152,19 +152,21 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
     log('wrong password: rejected with the message, still on /login');
   });
 
-  test('log in as an administrator and land on the region tree', async () => {
+  test('log in as an administrator and land on the home page', async () => {
     await page.goto('/login');
     assert.equal(await page.locator('html').getAttribute('lang'), 'id', '<html lang>');
     await expectText(page.getByRole('heading', { level: 1 }), 'Masuk ke Pulih', 'login heading');
     await logIn(page);
     loggedIn = true;
-    assert.equal(new URL(page.url()).pathname, '/regions');
+    assert.equal(new URL(page.url()).pathname, '/home');
+    await expectText(page.getByRole('heading', { level: 1 }), 'Beranda', 'home heading');
+    await page.goto('/regions');
     await expectText(page.getByRole('heading', { level: 1 }), 'Wilayah Indonesia', 'regions heading');
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.httpOnly && /sess/i.test(c.name));
     assert.ok(session, `an HttpOnly session cookie; got ${cookies.map((c) => c.name).join(', ')}`);
     assertNoProblems();
-    log('logged in; on /regions "Wilayah Indonesia"');
+    log('logged in; on /home, then /regions "Wilayah Indonesia"');
   });
 
   test('switch to English and back; the choice is remembered', async () => {

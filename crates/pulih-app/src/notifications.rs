@@ -171,6 +171,16 @@ impl App {
         Ok(found.into_iter().map(NotificationView::from).collect())
     }
 
+    /// How many of the actor's notifications are unread (none for a disabled user).
+    #[tracing::instrument(skip_all)]
+    pub async fn unread_notifications(&self, actor: &Actor) -> AppResult<u64> {
+        if actor.disabled {
+            return Ok(0);
+        }
+        let n = self.store.unread_notifications(actor.user_id).await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// Marks all the actor's notifications read; returns how many were unread.
     #[tracing::instrument(skip_all)]
     pub async fn mark_notifications_read(&self, actor: &Actor) -> AppResult<u64> {

@@ -144,6 +144,8 @@ pub trait ReferralStore: Send + Sync {
     ) -> StoreResult<Vec<ReferralOutcome>>;
     /// A user's notifications, newest first, at most `limit`.
     async fn notifications(&self, user: UserId, limit: i64) -> StoreResult<Vec<Notification>>;
+    /// How many of a user's notifications are unread.
+    async fn unread_notifications(&self, user: UserId) -> StoreResult<i64>;
 }
 
 /// Writes of referrals and notifications inside a [`Tx`](crate::Tx).

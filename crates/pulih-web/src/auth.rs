@@ -22,6 +22,13 @@ pub struct CookieName {
     host: &'static str,
 }
 
+impl CookieName {
+    /// A cookie named `plain` over plain HTTP and `host` (a `__Host-` name) over HTTPS.
+    pub const fn new(plain: &'static str, host: &'static str) -> Self {
+        Self { plain, host }
+    }
+}
+
 /// The browser session cookie.
 pub const SESSION_COOKIE: CookieName = CookieName {
     plain: "pulih_session",
@@ -79,7 +86,8 @@ impl Jar {
         format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
     }
 
-    fn name(self, name: CookieName) -> &'static str {
+    /// The name `name` has in this jar.
+    pub fn name(self, name: CookieName) -> &'static str {
         if self.secure { name.host } else { name.plain }
     }
 }
@@ -120,8 +128,9 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
-/// The logged-in user of a request, by bearer token or session cookie.
-pub struct CurrentUser(pub Authenticated);
+/// The logged-in user of a request, by bearer token or session cookie, and for a page
+/// (a `GET` outside the API) how many of its notifications are unread, for the menu.
+pub struct CurrentUser(pub Authenticated, pub u64);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = WebError;
@@ -165,7 +174,15 @@ impl FromRequestParts<AppState> for CurrentUser {
         if who.user.must_change_password && !allowed.contains(&path) {
             return Err(WebError::PasswordChangeRequired);
         }
-        Ok(Self(who))
+        let page = parts.method == axum::http::Method::GET
+            && !path.starts_with("/api/")
+            && !parts.headers.contains_key("hx-request");
+        let unread = if page {
+            state.app.unread_notifications(&who.actor()).await?
+        } else {
+            0
+        };
+        Ok(Self(who, unread))
     }
 }
 

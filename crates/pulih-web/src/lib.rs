@@ -9,6 +9,7 @@ mod found;
 mod i18n;
 mod idempotency;
 mod metrics;
+mod notice;
 mod pages;
 mod routes;
 mod server;

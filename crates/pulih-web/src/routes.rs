@@ -5,11 +5,12 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, put};
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::idempotency::{MAX_BODY, MAX_IMPORT_BODY, idempotency};
-use crate::{AppState, api, error, fetch_site, metrics, pages};
+use crate::{AppState, api, error, fetch_site, metrics, notice, pages};
 
 /// The whole application: pages, API, static files, operations endpoints.
 pub fn router(state: AppState) -> Router {
@@ -208,6 +209,7 @@ pub fn router(state: AppState) -> Router {
 
     let pages = Router::new()
         .route("/", get(pages::home))
+        .route(pages::home::HOME, get(pages::home::show))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
         .route("/lang/{lang}", get(pages::switch_lang))
@@ -385,6 +387,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
+        .layer(from_fn_with_state(state.clone(), notice::notices))
         .layer(from_fn(fetch_site::refuse_other_sites))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(from_fn_with_state(state.clone(), metrics::track))
@@ -393,5 +396,7 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Pages and htmx over 3G: gzip where the browser takes it.
+        .layer(CompressionLayer::new().gzip(true))
         .with_state(state)
 }

@@ -31,7 +31,8 @@ function session({ base, browser, password }) {
     return fresh;
   };
 
-  s.phone = async (username) => {
+  // A logged-in phone; `own` is the password when it is not the session's (the CLI's admin).
+  s.phone = async (username, own = password) => {
     const context = await browser.newContext({
       baseURL: base,
       locale: 'id-ID',
@@ -45,7 +46,7 @@ function session({ base, browser, password }) {
     const page = await context.newPage();
     await page.goto('/login');
     await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi', { exact: true }).fill(password);
+    await page.getByLabel('Kata sandi', { exact: true }).fill(own);
     await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Masuk', exact: true }).click()]);
     return page;
   };

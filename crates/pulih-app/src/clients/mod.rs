@@ -48,7 +48,7 @@ pub use inputs::{
 };
 pub use page::{ClientPage, Worker};
 pub(crate) use read::reach_of;
-pub use read::{ClientRecord, ClientSummary, View};
+pub use read::{ClientRecord, ClientSummary, TimelineEntry, View};
 pub(crate) use record::{FactCheck, SealedFact};
 pub use register::NewClientInput;
 pub(crate) use tallies::{of_facts as tallies_of_facts, of_referral as tally_of_referral};

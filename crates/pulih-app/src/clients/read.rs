@@ -18,7 +18,7 @@ use super::aftercare_view::{AftercareStatus, CurrentStep, aftercare_status, curr
 use super::client_record;
 use super::timeline::{self, Fact, FactBody};
 use crate::keys::open_json;
-use crate::{App, AppError, AppResult, Origin};
+use crate::{App, AppError, AppResult, Origin, ReferralMove};
 
 /// How a record was looked at, for the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,13 +100,43 @@ pub struct ClientRecord {
     pub current_step: Option<CurrentStep>,
     /// The latest aftercare plan and where it stands.
     pub aftercare: Option<AftercareStatus>,
+    /// Every step of the client's referrals, oldest first, for the timeline.
+    pub referrals: Vec<ReferralMove>,
     /// Whether this access rests on break-glass.
     pub break_glass: bool,
     /// The local date where the client is registered.
     pub today: NaiveDate,
 }
 
+/// One line of a client's timeline: a fact, or a step of one of its referrals.
+#[derive(Debug, Clone, Copy)]
+pub enum TimelineEntry<'a> {
+    /// A recorded fact.
+    Fact(&'a Fact),
+    /// A referral's step.
+    Referral(&'a ReferralMove),
+}
+
 impl ClientRecord {
+    /// The facts and the referral steps together, newest first (on one day, referral
+    /// steps after the facts that led to them).
+    pub fn entries(&self) -> Vec<TimelineEntry<'_>> {
+        let mut all: Vec<(NaiveDate, u8, usize, TimelineEntry<'_>)> = self
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.occurred_on, 0, i, TimelineEntry::Fact(f)))
+            .chain(
+                self.referrals
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m.on, 1, i, TimelineEntry::Referral(m))),
+            )
+            .collect();
+        all.sort_by_key(|(on, kind, i, _)| std::cmp::Reverse((*on, *kind, *i)));
+        all.into_iter().map(|(_, _, _, e)| e).collect()
+    }
+
     /// BARC-10 totals over time, oldest first, for the trend chart.
     pub fn barc_trend(&self) -> Vec<(NaiveDate, u8)> {
         self.timeline
@@ -204,8 +234,12 @@ impl App {
             }
             _ => None,
         };
-        let (timeline, consents) = self.timeline_and_consents(row).await?;
-        let today = self.today_in(&row.region).await?;
+        let offset = self.offset_of(&row.region).await?;
+        let ((timeline, consents), referrals) = futures::try_join!(
+            self.timeline_and_consents(row),
+            self.referral_moves(row.id, offset)
+        )?;
+        let today = self.today_at(offset);
         let consent = allowed(consents.iter(), today);
         let proposed_step = timeline.iter().rev().find_map(|f| match &f.body {
             FactBody::Assist { result, .. } => Some(result.recommendation),
@@ -230,6 +264,7 @@ impl App {
             proposed_step,
             current_step,
             aftercare,
+            referrals,
             break_glass: reached.break_glass,
             today,
         })

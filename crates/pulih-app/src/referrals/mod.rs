@@ -5,6 +5,7 @@
 //! details only when the service treats.
 
 mod deadlines;
+mod history;
 mod moves;
 mod outcomes;
 mod view;
@@ -26,6 +27,7 @@ use crate::keys::seal_json;
 use crate::{App, AppError, AppResult, Origin};
 
 pub use deadlines::{DeadlinesInput, ReferralDeadlines};
+pub use history::ReferralMove;
 pub use moves::MoveInput;
 pub use outcomes::ReferralOutcomes;
 pub use view::{ClinicalSummary, ReferralLine, ReferralView, Shared, StepView};

@@ -2,6 +2,7 @@
 //! partner sees the client's name, phone, the reason and the steps' reasons only while
 //! the client's consent covers sharing with the partner's kind of organisation, and
 //! clinical details only when the service treats. Withdrawing consent hides them at once.
+//! Both sides see who sent it and the contact its organisation lists, to call back.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::client::{ClientCode, ClientIdentity};
@@ -9,6 +10,7 @@ use pulih_domain::clinical::assist::{Recommendation, Substance};
 use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ReferralId, ServiceId, UserId};
 use pulih_domain::referral::{Move, Party, ReferralStatus, ServiceType};
+use pulih_domain::region::Scope;
 use pulih_store::{ClientRow, Referral, ReferralStep};
 use serde::Serialize;
 
@@ -116,10 +118,23 @@ pub struct ReferralView {
     /// For the partner: the client's consent no longer covers sharing, so details are
     /// hidden.
     pub hidden: bool,
+    /// Who sent it and how to reach them back.
+    pub sender: SenderView,
     /// Every step, oldest first.
     pub steps: Vec<StepView>,
     /// The moves this side may make now.
     pub moves: Vec<&'static str>,
+}
+
+/// The sender of a referral as both sides see it: a colleague's work contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct SenderView {
+    /// The sender's display name.
+    pub name: String,
+    /// The sender's organisation.
+    pub organisation: String,
+    /// The contact the sender's organisation lists in the partner directory, if any.
+    pub contact: Option<String>,
 }
 
 pulih_domain::redacted_debug!(Shared);
@@ -169,6 +184,7 @@ impl App {
             }
             _ => None,
         };
+        let sender = self.sender_of(r).await?;
         let steps = self
             .store
             .referral_steps(r.client_id)
@@ -193,10 +209,31 @@ impl App {
             reason,
             shared,
             hidden: party == Party::Partner && !sharing,
+            sender,
             steps,
             moves,
         };
         Ok((view, row))
+    }
+}
+
+impl App {
+    /// The sender of `r`, with the first contact its organisation lists.
+    async fn sender_of(&self, r: &Referral) -> AppResult<SenderView> {
+        let (user, org, services) = futures::try_join!(
+            self.store.user(r.sender),
+            self.store.org(r.sender_org),
+            self.store
+                .services_of_orgs(&Scope::National, Some(r.sender_org)),
+        )?;
+        Ok(SenderView {
+            name: user.map(|u| u.display_name).unwrap_or_default(),
+            organisation: org.map(|o| o.name).unwrap_or_default(),
+            contact: services
+                .into_iter()
+                .map(|s| s.contact)
+                .find(|c| !c.trim().is_empty()),
+        })
     }
 }
 

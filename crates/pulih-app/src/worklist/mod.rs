@@ -14,10 +14,11 @@ use chrono::{Duration, NaiveDate};
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
-use pulih_domain::client_access::works_with_clients;
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::referral::ReferralStatus;
-use pulih_store::{ClientFilter, ClientReach, DueFact, ReferralQuery, Unit, UntrainedAgent};
+use pulih_store::{
+    ClientFilter, ClientReach, DueFact, ReferralQuery, TrainingRow, Unit, UntrainedAgent,
+};
 use serde::Serialize;
 
 pub use caseloads::Caseload;
@@ -118,19 +119,16 @@ struct ClientSections {
     caseloads: Vec<Caseload>,
 }
 
-/// The worklist page of one user: the list, the agent's own unit, and which sections its
-/// role has.
+/// The worklist page of one user: the list, and the agent's own unit and its coming bimtek.
+/// A section the user's role has nothing to do with is empty.
+#[derive(Debug, Clone)]
 pub struct WorklistPage {
     /// What needs doing.
     pub list: Worklist,
     /// An agent's own IBM unit, if any.
     pub my_unit: Option<Unit>,
-    /// Partners see their organisation's incoming referrals.
-    pub partner: bool,
-    /// The roles that work with clients see the client sections.
-    pub clients: bool,
-    /// Coordinators also see escalations and caseloads.
-    pub coordinator: bool,
+    /// The bimtek of that unit not over yet, soonest first.
+    pub coming_trainings: Vec<TrainingRow>,
 }
 
 impl App {
@@ -138,12 +136,19 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn worklist_page(&self, actor: &Actor) -> AppResult<WorklistPage> {
         let (list, my_unit) = futures::try_join!(self.worklist(actor), self.my_unit(actor))?;
+        let mut coming_trainings = match (&my_unit, list.today) {
+            (Some(unit), Some(today)) => {
+                let mut all = self.store.trainings(unit.id).await?;
+                all.retain(|t| t.ends_on >= today);
+                all
+            }
+            _ => Vec::new(),
+        };
+        coming_trainings.sort_by_key(|t| t.starts_on);
         Ok(WorklistPage {
             list,
             my_unit,
-            partner: actor.role == Role::Partner,
-            clients: works_with_clients(actor.role),
-            coordinator: actor.role == Role::Coordinator,
+            coming_trainings,
         })
     }
 

@@ -239,6 +239,8 @@ pub async fn a_referral_moves_only_from_the_version_read_and_keeps_its_steps(sto
         .expect("notes");
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].kind, "referral.accepted");
+    let unread = store.unread_notifications(referral.sender).await;
+    assert_eq!(unread.expect("unread"), 1);
     assert_eq!(
         store
             .mark_notifications_read(referral.sender, now())
@@ -253,6 +255,8 @@ pub async fn a_referral_moves_only_from_the_version_read_and_keeps_its_steps(sto
             .expect("read"),
         0
     );
+    let unread = store.unread_notifications(referral.sender).await;
+    assert_eq!(unread.expect("unread"), 0);
     assert!(
         store
             .notifications(referral.sender, 10)

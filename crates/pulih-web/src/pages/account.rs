@@ -9,8 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::{CurrentUser, Jar, check_csrf};
 use crate::i18n::Tr;
+use crate::notice::Notice;
 use crate::{AppState, WebError};
 use pulih_app::Origin;
 
@@ -71,7 +72,11 @@ pub async fn change_password(
         .change_own_password(&who.0, &f.current_password, &f.new_password, &origin)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/regions").into_response()),
+        Ok(_) => {
+            let mut response = Redirect::to(super::home::HOME).into_response();
+            Notice::PasswordChanged.attach(Jar::of(&state, &headers), &mut response);
+            Ok(response)
+        }
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {
                 let mut response = page(&state, &headers, &who, errors);

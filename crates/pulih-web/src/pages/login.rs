@@ -129,7 +129,11 @@ pub async fn submit(
             } else {
                 next.as_str()
             };
-            let target = if target == "/" { "/regions" } else { target };
+            let target = if target == "/" {
+                super::home::HOME
+            } else {
+                target
+            };
             let mut response = Redirect::to(target).into_response();
             let max_age = (login.session.expires_at - login.session.created_at).num_seconds();
             let value = jar.set(SESSION_COOKIE, &login.token, max_age);

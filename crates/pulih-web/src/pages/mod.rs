@@ -10,12 +10,14 @@ pub mod clients;
 pub mod dashboard;
 pub mod directory;
 pub mod handoffs;
+pub mod home;
 pub mod ikn;
 pub mod ikotan;
 pub mod login;
 pub mod map;
 pub mod ops;
 pub mod orgs;
+pub mod phone;
 pub mod referrals;
 pub mod regions;
 pub mod teman_sebaya;
@@ -35,6 +37,7 @@ use pulih_domain::client_access::works_with_clients;
 
 use crate::auth::{CurrentUser, Jar, SESSION_COOKIE};
 use crate::i18n::{Lang, Tr};
+use crate::notice::Notice;
 use crate::{AppState, WebError, lang_of};
 
 /// What the page frame needs: who is logged in, the CSRF token, the current path.
@@ -61,6 +64,10 @@ pub struct Nav {
     pub csrf: String,
     /// The current path, percent-encoded, for the language switch.
     pub path: String,
+    /// How many notifications are unread, shown beside the menu's link.
+    pub unread: u64,
+    /// A sentence to show once at the top of the page (after a saved form).
+    pub notice: Option<Notice>,
 }
 
 impl Nav {
@@ -79,6 +86,8 @@ impl Nav {
             handoffs: may(Action::RecordHandoff),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),
+            unread: 0,
+            notice: None,
         }
     }
 }
@@ -126,13 +135,14 @@ pub fn field_errors(
     }
 }
 
-/// `/`: the region browser for users, the login page for everyone else.
+/// `/`: the user's home page, or the login page for everyone else. Other sites may link
+/// here, so `/` reads nothing itself.
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
     if Jar::of(&state, &headers)
         .get(&headers, SESSION_COOKIE)
         .is_some()
     {
-        Redirect::to("/regions")
+        Redirect::to(home::HOME)
     } else {
         Redirect::to("/login")
     }
@@ -209,7 +219,12 @@ pub fn frame<'a>(
     who: &CurrentUser,
     path: &str,
 ) -> (Tr<'a>, Nav) {
-    (state.i18n.tr(lang_of(headers)), Nav::new(&who.0, path))
+    let nav = Nav {
+        unread: who.1,
+        notice: Notice::of(Jar::of(state, headers), headers),
+        ..Nav::new(&who.0, path)
+    };
+    (state.i18n.tr(lang_of(headers)), nav)
 }
 
 /// Percent-encodes a path for a query parameter.

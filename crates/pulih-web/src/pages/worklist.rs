@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{DueItem, WorklistPage};
+use pulih_app::{DueItem, ReferralLine, WorkItem, WorklistPage};
 
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
@@ -21,14 +21,40 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
-    /// The sections listing clients with something due, by key.
-    fn due_sections(&self) -> [(&'static str, &[DueItem]); 3] {
+    /// The referral sections, by key; empty for the roles without them.
+    fn referral_sections(&self) -> [(&'static str, &[ReferralLine]); 4] {
         let list = &self.page.list;
         [
-            ("tat_due", &list.tat_due),
-            ("consents_expiring", &list.consents_expiring),
-            ("no_contact", &list.no_contact),
+            ("referrals_to_answer", &list.referrals_to_answer),
+            ("referrals_in_service", &list.referrals_in_service),
+            ("referrals_waiting", &list.referrals_waiting),
+            ("referrals_escalated", &list.referrals_escalated),
         ]
+    }
+
+    /// The sections listing clients with something due, by key, with where on the
+    /// client's record the work is done.
+    fn due_sections(&self) -> [(&'static str, &'static str, &[DueItem]); 3] {
+        let list = &self.page.list;
+        [
+            ("tat_due", "", &list.tat_due),
+            ("consents_expiring", "/consent", &list.consents_expiring),
+            ("no_contact", "", &list.no_contact),
+        ]
+    }
+
+    /// The user's own clients' aftercare follow-ups, overdue and due, by key.
+    fn follow_up_sections(&self) -> [(&'static str, &[WorkItem]); 2] {
+        let fu = &self.page.list.follow_ups;
+        [
+            ("follow_ups_overdue", &fu.overdue),
+            ("follow_ups_due", &fu.due),
+        ]
+    }
+
+    /// Whether nothing at all waits (the sections with nothing in them are left out).
+    fn nothing(&self) -> bool {
+        self.page.list.counts().is_empty() && self.page.coming_trainings.is_empty()
     }
 }
 

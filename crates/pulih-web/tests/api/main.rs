@@ -26,6 +26,7 @@ mod directory;
 mod directory_hsds;
 mod directory_pages;
 mod edge;
+mod home;
 mod idempotency;
 mod ikotan;
 mod imports;

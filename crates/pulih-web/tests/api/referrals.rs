@@ -18,6 +18,7 @@ on_both_backends!(
     a_referral_sent_under_break_glass_closes_to_its_sender_when_the_grant_ends,
     an_unanswered_referral_escalates_once_to_the_coordinator,
     a_treating_service_sees_clinical_details_a_training_place_never,
+    the_partner_sees_who_referred_and_can_call_back_and_the_timeline_shows_each_step,
 );
 
 /// A counsellor with a consenting client (sharing with Disnakertrans), a BLK with a
@@ -716,5 +717,75 @@ async fn a_treating_service_sees_clinical_details_a_training_place_never(app: Te
         !seen.body.to_string().contains("amphetamines"),
         "{:?}",
         seen.body
+    );
+}
+
+async fn the_partner_sees_who_referred_and_can_call_back_and_the_timeline_shows_each_step(
+    app: TestApp,
+) {
+    let s = scene(&app).await;
+    let ipwl = app.get("/api/v1/organisations", &app.root_token).await.body;
+    let ipwl = ipwl["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|o| o["name"] == "IPWL Batam")
+        .expect("the counsellor's organisation")["id"]
+        .clone();
+    let listed = app
+        .post(
+            "/api/v1/partner-services",
+            &app.root_token,
+            json!({"org_id": ipwl, "name": "Rawat jalan IPWL", "service": "rehab_outpatient",
+                   "areas": ["21.71"], "capacity": 10, "contact": "0812-3456-7890",
+                   "hours": "Senin–Sabtu"}),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::CREATED, "{:?}", listed.body);
+    let sent = refer(&app, &s, &s.service).await;
+    let id = sent["id"].as_str().expect("id");
+    assert_eq!(
+        sent["sender"],
+        json!({"name": "konselor", "organisation": "IPWL Batam", "contact": "0812-3456-7890"})
+    );
+    let seen = crate::client_pages::page(&app, &s.partner, &format!("/referrals/{id}")).await;
+    for shown in [
+        "konselor, IPWL Batam",
+        r#"<a href="tel:+6281234567890">0812-3456-7890</a>"#,
+        r#"<a href="https://wa.me/6281234567890" rel="noopener noreferrer">WhatsApp</a>"#,
+        r#"<a href="tel:+6281234567890">081234567890</a>"#,
+    ] {
+        assert!(seen.html.contains(shown), "{shown} in {}", seen.html);
+    }
+    let partner_view = app
+        .get(&format!("/api/v1/referrals/{id}"), &s.partner)
+        .await
+        .body;
+    step(&app, &s.partner, &partner_view, "accept", None).await;
+
+    let record = app
+        .get(&format!("/api/v1/clients/{}", s.client), &s.counsellor)
+        .await
+        .body;
+    let states: Vec<&str> = record["referrals"]
+        .as_array()
+        .expect("referrals")
+        .iter()
+        .map(|m| m["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(states, ["sent", "accepted"], "{record}");
+    let page =
+        crate::client_pages::page(&app, &s.counsellor, &format!("/clients/{}", s.client)).await;
+    assert!(
+        page.html.contains("Rujukan: Diterima")
+            && page
+                .html
+                .contains(&format!(r#"<a href="/referrals/{id}">Buka rujukan</a>"#)),
+        "{}",
+        page.html
+    );
+    assert!(
+        !page.html.contains("Butuh keterampilan kerja"),
+        "the timeline names no reason"
     );
 }

@@ -124,7 +124,7 @@ async fn a_worker_sees_deadlines_endings_and_silences_and_the_coordinator_one_ro
     );
     let shown = page(&app, &coordinator, "/worklist").await;
     assert!(
-        shown.html.contains("id=\"caseloads\"")
+        shown.html.contains("id=\"tat_overdue_in_caseloads\"")
             && shown
                 .html
                 .contains("<td>konselor</td><td>3</td><td>1</td><td>1</td>")

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
-use pulih_app::{ClientRecord, FactBody, Origin, View, Worker};
+use pulih_app::{ClientRecord, FactBody, Origin, TimelineEntry, View, Worker};
 use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId};
 
