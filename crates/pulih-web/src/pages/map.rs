@@ -1,14 +1,16 @@
 //! A regency's villages on a map drawn by the server (SVG, no JavaScript): the official
-//! boundary of each village that has one imported, else a point at its centroid, both
-//! coloured by Bersinar status where there is one, else by IKN category. The projection
-//! is equirectangular, scaled by the cosine of the mean latitude, and fits the boundaries'
-//! boxes and the points.
+//! boundary of each village that has one imported, else a point at its centroid, each a
+//! link to the village's page, filled by IKN category with the Bersinar status as a ring
+//! (so a candidate still shows its risk). Points get a touch target of 24 px on a phone.
+//! The projection is equirectangular, scaled by the cosine of the mean latitude, and fits
+//! the boundaries' boxes and the points.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
 use pulih_app::VillageProgramme;
 use pulih_domain::boundary::{BBox, Geometry, Xy, simplify_closed_ring};
+use pulih_domain::programme::ikn::Category;
 use pulih_domain::region::RegionCode;
 
 /// Width of the drawing, in SVG units; the height follows the regency's shape.
@@ -22,6 +24,17 @@ const DRAW_TOLERANCE: f64 = 0.6;
 /// rings are is drawn as its point).
 const MIN_SIZE: f64 = 1.5;
 
+/// How a village is drawn: its IKN category as the fill, its Bersinar status as a ring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Look {
+    /// CSS class of the fill: `ikn-…`, or `unknown` when not assessed.
+    pub fill: String,
+    /// CSS class of the ring (`ring-bersinar-…`), when the village has a Bersinar status.
+    pub ring: Option<String>,
+    /// Translation keys of what the fill and the ring mean.
+    pub meanings: Vec<String>,
+}
+
 /// One village on the map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapPoint {
@@ -29,10 +42,8 @@ pub struct MapPoint {
     pub x: f64,
     /// Vertical position.
     pub y: f64,
-    /// CSS class of its colour.
-    pub class: String,
-    /// Translation key of what the colour means.
-    pub meaning: String,
+    /// Its colours.
+    pub look: Look,
     /// The village's name.
     pub name: String,
     /// Its code, for the link.
@@ -44,13 +55,11 @@ pub struct MapPoint {
 pub struct MapShape {
     /// SVG path data, one closed subpath per ring (holes cut out even-odd).
     pub d: String,
-    /// CSS class of its colour.
-    pub class: String,
-    /// Translation key of what the colour means.
-    pub meaning: String,
+    /// Its colours.
+    pub look: Look,
     /// The village's name.
     pub name: String,
-    /// Its code.
+    /// Its code, for the link.
     pub code: String,
 }
 
@@ -67,16 +76,33 @@ pub struct Map {
     pub points: Vec<MapPoint>,
 }
 
-/// The class and meaning of a village's colour.
-fn colour(v: &VillageProgramme) -> (String, String) {
-    match (v.bersinar, v.ikn) {
-        (Some(s), _) => (
-            format!("bersinar-{}", s.key()),
-            format!("bersinar.{}", s.key()),
-        ),
-        (None, Some(c)) => (format!("ikn-{}", c.key()), format!("ikn.{}", c.key())),
-        (None, None) => ("unknown".into(), "programme.not_assessed".into()),
+/// The colours of a village.
+fn look(v: &VillageProgramme) -> Look {
+    let (fill, ikn) = match v.ikn {
+        Some(c) => (format!("ikn-{}", c.key()), format!("ikn.{}", c.key())),
+        None => ("unknown".into(), "programme.not_assessed".into()),
+    };
+    let mut meanings = vec![ikn];
+    let ring = v.bersinar.map(|s| {
+        meanings.push(format!("bersinar.{}", s.key()));
+        format!("ring-bersinar-{}", s.key())
+    });
+    Look {
+        fill,
+        ring,
+        meanings,
     }
+}
+
+/// The villages at Bahaya or Waspada, most severe first, then by name: the list below
+/// the map, where each is a link with room for a finger.
+pub fn at_risk(villages: &[VillageProgramme]) -> Vec<&VillageProgramme> {
+    let mut risky: Vec<&VillageProgramme> = villages
+        .iter()
+        .filter(|v| matches!(v.ikn, Some(Category::Bahaya | Category::Waspada)))
+        .collect();
+    risky.sort_by(|a, b| (a.ikn, &a.region.name).cmp(&(b.ikn, &b.region.name)));
+    risky
 }
 
 /// Degrees to SVG units.
@@ -206,7 +232,7 @@ pub fn draw(
     let mut shapes = Vec::new();
     let mut points = Vec::new();
     for v in villages {
-        let (class, meaning) = colour(v);
+        let look = look(v);
         let (name, code) = (v.region.name.clone(), v.region.code.to_string());
         let d = boundaries
             .get(&v.region.code)
@@ -215,8 +241,7 @@ pub fn draw(
         if !d.is_empty() {
             shapes.push(MapShape {
                 d,
-                class,
-                meaning,
+                look,
                 name,
                 code,
             });
@@ -234,8 +259,7 @@ pub fn draw(
             points.push(MapPoint {
                 x,
                 y,
-                class,
-                meaning,
+                look,
                 name,
                 code,
             });
@@ -255,7 +279,6 @@ mod tests {
     use pulih_app::Region;
     use pulih_domain::boundary::RawGeometry;
     use pulih_domain::programme::bersinar::Status;
-    use pulih_domain::programme::ikn::Category;
 
     fn village(code: &str, lat: Option<f64>, lon: f64) -> VillageProgramme {
         VillageProgramme {
@@ -297,9 +320,12 @@ mod tests {
             assert!((0.0..=map.width).contains(&p.x) && (0.0..=map.height).contains(&p.y));
         }
         assert_eq!(
-            (south_east.class.as_str(), north_west.class.as_str()),
-            ("bersinar-designated", "ikn-waspada")
+            (&south_east.look.fill, &south_east.look.ring),
+            (&"ikn-waspada".to_owned(), &Some("ring-bersinar-designated".to_owned())),
+            "a Bersinar village keeps its IKN colour, with its status as a ring"
         );
+        assert_eq!(south_east.look.meanings, ["ikn.waspada", "bersinar.designated"]);
+        assert_eq!(north_west.look.ring, None);
         assert!(draw(&[village("21.71.01.1004", None, 104.1)], &HashMap::new()).is_none());
     }
 
@@ -330,7 +356,7 @@ mod tests {
         assert_eq!(map.shapes.len(), 1);
         let shape = &map.shapes[0];
         assert_eq!(
-            (shape.code.as_str(), shape.class.as_str()),
+            (shape.code.as_str(), shape.look.fill.as_str()),
             ("21.71.01.1002", "ikn-waspada")
         );
         assert!(
@@ -371,6 +397,25 @@ mod tests {
             out.push(at);
         }
         out
+    }
+
+    #[test]
+    fn the_risk_list_holds_bahaya_then_waspada_by_name() {
+        let mut villages = [
+            village("21.71.01.1002", Some(1.0), 104.0),
+            village("21.71.01.1003", Some(1.0), 104.0),
+            village("21.71.01.1004", Some(1.0), 104.0),
+            village("21.71.01.1005", Some(1.0), 104.0),
+        ];
+        villages[0].region.name = "Zamrud".into();
+        villages[1].ikn = Some(Category::Bahaya);
+        villages[2].ikn = Some(Category::Aman);
+        villages[3].ikn = None;
+        let codes: Vec<String> = at_risk(&villages)
+            .iter()
+            .map(|v| v.region.code.to_string())
+            .collect();
+        assert_eq!(codes, ["21.71.01.1003", "21.71.01.1002"]);
     }
 
     #[test]

@@ -478,13 +478,17 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
         .await;
     let html = page.body.as_str().expect("html");
     assert!(
-        html.contains("<svg") && html.contains("dot bersinar-designated"),
+        html.contains("<svg") && html.contains("ring ring-bersinar-designated"),
         "the map: {html}"
     );
     assert_eq!(
-        html.matches("<circle").count(),
+        html.matches("class=\"dot ").count(),
         64,
         "every kelurahan of Batam is a point"
+    );
+    assert!(
+        html.contains(r#"<a href="/regions/21.71.02.1001"><circle"#),
+        "each village links to its page"
     );
     let candidates = html.split("id=\"candidates\"").nth(1).expect("candidates");
     let candidates = &candidates[..candidates.find("</ol>").expect("the list")];
