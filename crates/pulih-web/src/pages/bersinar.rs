@@ -30,6 +30,8 @@ pub struct StepForms {
     pub form: FormData,
     /// Why it was refused; the form is named by its step's key.
     pub errors: Errors,
+    /// The forms' heading: `h3` in the village page's section, `h2` on their own page.
+    pub heading: &'static str,
 }
 
 impl StepForms {
@@ -45,6 +47,7 @@ impl StepForms {
             steps: steps_from(current),
             form: FormData::default(),
             errors: Errors::default(),
+            heading: "h3",
         }
     }
 }
@@ -91,6 +94,8 @@ pub struct TargetForms {
     pub row_sent: FormData,
     /// Why; `target` for the new year's form, `target-<year>` for a row's.
     pub errors: Errors,
+    /// The forms' heading: `h3` in the regency page's section, `h2` on their own page.
+    pub heading: &'static str,
 }
 
 impl TargetForms {
@@ -126,6 +131,7 @@ impl TargetForms {
             manage: true,
             form: FormData::default().with("year", this_year.to_string()),
             row_sent: FormData::default(),
+            heading: "h3",
             errors: Errors::default(),
         }
     }
@@ -200,6 +206,7 @@ pub async fn step(
     let (status, errors) = refused(&t, name, e)?;
     forms.form = form;
     forms.errors = errors;
+    forms.heading = "h2";
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{village}"));
     let page = render(&BersinarPage {
         t,
@@ -264,6 +271,7 @@ pub async fn target(
         None => forms.form = form,
     }
     forms.errors = errors;
+    forms.heading = "h2";
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{regency}"));
     let page = render(&BersinarPage {
         t,

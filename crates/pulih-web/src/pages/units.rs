@@ -35,6 +35,8 @@ pub struct UnitForm {
     pub form: FormData,
     /// Why it was refused.
     pub errors: Errors,
+    /// The form's heading: `h3` in a page's section, `h2` on its own page.
+    pub heading: &'static str,
 }
 
 impl UnitForm {
@@ -44,6 +46,7 @@ impl UnitForm {
             code: village.to_string(),
             form: FormData::default(),
             errors: Errors::default(),
+            heading: "h3",
         }
     }
 
@@ -62,6 +65,8 @@ pub struct TrainingForm {
     pub form: FormData,
     /// Why it was refused.
     pub errors: Errors,
+    /// The form's heading: `h3` in a page's section, `h2` on its own page.
+    pub heading: &'static str,
 }
 
 impl TrainingForm {
@@ -71,6 +76,7 @@ impl TrainingForm {
             unit: *unit,
             form: FormData::default().with("title", "Bimtek Agen Pemulihan"),
             errors: Errors::default(),
+            heading: "h3",
         }
     }
 }
@@ -183,6 +189,11 @@ async fn form_page(
 ) -> Result<Response, WebError> {
     let village = state.app.region(&who.0.actor(), village).await?;
     let (t, nav) = frame(state, headers, who, path);
+    // on a page of its own the form's heading follows the page's
+    let (uf, tf) = (
+        uf.map(|f| UnitForm { heading: "h2", ..f }),
+        tf.map(|f| TrainingForm { heading: "h2", ..f }),
+    );
     Ok(render(&FormPage {
         t,
         nav,
@@ -350,7 +361,11 @@ pub async fn plan_training(
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "training", e)?;
             let view = state.app.unit(&actor, unit).await?;
-            let again = TrainingForm { unit, form, errors };
+            let again = TrainingForm {
+                form,
+                errors,
+                ..TrainingForm::blank(&unit)
+            };
             let path = format!("/ibm-units/{unit}/trainings/new");
             let page = form_page(
                 &state,
