@@ -226,19 +226,22 @@ impl ProgrammeTx for SqlTx<'_> {
         expected_version: Option<i64>,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        // an insert refuses an existing year; an update needs the version it was read at
-        let done = match expected_version {
-            None => sqlx::query(
+        // without a version the year's target is set whatever it was (an upsert); with
+        // one, only if it is still at the version read
+        let version = match expected_version {
+            None => sqlx::query_scalar::<_, i64>(
                 "insert into bersinar_targets (regency, year, count, version, updated_at) \
-                 values ($1, $2, $3, 1, $4) on conflict (regency, year) do nothing",
+                 values ($1, $2, $3, 1, $4) on conflict (regency, year) do update \
+                 set count = excluded.count, version = bersinar_targets.version + 1, \
+                 updated_at = excluded.updated_at returning version",
             )
             .bind(regency.as_str())
             .bind(year)
             .bind(count)
             .bind(at),
-            Some(version) => sqlx::query(
+            Some(version) => sqlx::query_scalar::<_, i64>(
                 "update bersinar_targets set count = $3, version = version + 1, updated_at = $4 \
-                 where regency = $1 and year = $2 and version = $5",
+                 where regency = $1 and year = $2 and version = $5 returning version",
             )
             .bind(regency.as_str())
             .bind(year)
@@ -246,13 +249,10 @@ impl ProgrammeTx for SqlTx<'_> {
             .bind(at)
             .bind(version),
         }
-        .execute(&mut *self.conn)
+        .fetch_optional(&mut *self.conn)
         .await
         .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        Ok(expected_version.map_or(1, |v| v + 1))
+        version.ok_or(StoreError::Conflict)
     }
 
     async fn put_setting(

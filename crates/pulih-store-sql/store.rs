@@ -296,6 +296,10 @@ impl UnitStore for Backend {
     async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>> {
         units::activities(self.reader(), village, limit).await
     }
+    async fn activity(&self, id: ActivityId) -> StoreResult<Option<ActivityRow>> {
+        units::activity(self.reader(), id).await
+    }
+
     async fn activity_tallies(
         &self,
         region: &RegionCode,

@@ -2,8 +2,8 @@
 //! attendance with the certificates it earns, and activities.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
-use pulih_domain::ids::{TrainingId, UnitId, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use pulih_store::{
     ActivityRow, Certificate, Member, StoreError, StoreResult, TrainingRow, Unit, UnitTx,
 };
@@ -11,7 +11,7 @@ use pulih_store::{
 use super::envelope::SqlTx;
 use super::errors::map_err;
 use super::rows::get;
-use super::units::{attendance, certificates, training_row};
+use super::units::{activity_row, attendance, certificates, training_row};
 use crate::dialect;
 
 impl SqlTx<'_> {
@@ -209,6 +209,53 @@ impl UnitTx for SqlTx<'_> {
         .await
         .map_err(map_err)?;
         self.changed("activity", a.id, 1, a.village.as_str());
+        Ok(())
+    }
+
+    async fn lock_activity(&mut self, id: ActivityId) -> StoreResult<ActivityRow> {
+        let row = sqlx::query(&format!(
+            "select * from activities where id = $1 and voided_at is null{}",
+            dialect::for_update("activities")
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *self.conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        activity_row(&row)
+    }
+
+    async fn correct_activity(&mut self, a: &ActivityRow) -> StoreResult<()> {
+        let version: i64 = sqlx::query_scalar(
+            "update activities set held_on = $2, detail = $3, people = $4, \
+             version = version + 1 where id = $1 and voided_at is null returning version",
+        )
+        .bind(a.id.as_uuid())
+        .bind(a.held_on)
+        .bind(&a.detail)
+        .bind(a.people)
+        .fetch_optional(&mut *self.conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        self.changed("activity", a.id, version, a.village.as_str());
+        Ok(())
+    }
+
+    async fn void_activity(&mut self, id: ActivityId, at: DateTime<Utc>) -> StoreResult<()> {
+        let row = sqlx::query(
+            "update activities set voided_at = $2, version = version + 1 \
+             where id = $1 and voided_at is null returning version, village",
+        )
+        .bind(id.as_uuid())
+        .bind(at)
+        .fetch_optional(&mut *self.conn)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        let version: i64 = get(&row, "version")?;
+        let village: String = get(&row, "village")?;
+        self.changed("activity", id, version, village);
         Ok(())
     }
 }

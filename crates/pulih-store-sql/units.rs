@@ -71,7 +71,7 @@ pub(crate) fn certificate_row(row: &DbRow) -> StoreResult<Certificate> {
     })
 }
 
-fn activity_row(row: &DbRow) -> StoreResult<ActivityRow> {
+pub(crate) fn activity_row(row: &DbRow) -> StoreResult<ActivityRow> {
     Ok(ActivityRow {
         id: ActivityId::from_uuid(get(row, "id")?),
         unit: UnitId::from_uuid(get(row, "unit_id")?),
@@ -226,9 +226,9 @@ pub(crate) async fn activities_after(
     after: Option<ActivityId>,
     limit: i64,
 ) -> StoreResult<Vec<ActivityRow>> {
-    let mut q = QueryBuilder::<Db>::new("select * from activities");
+    let mut q = QueryBuilder::<Db>::new("select * from activities where voided_at is null");
     if let Some(after) = after {
-        q.push(" where id > ").push_bind(after.as_uuid());
+        q.push(" and id > ").push_bind(after.as_uuid());
     }
     q.push(" order by id limit ").push_bind(limit);
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
@@ -241,7 +241,7 @@ pub(crate) async fn activities(
     limit: i64,
 ) -> StoreResult<Vec<ActivityRow>> {
     let found = sqlx::query(
-        "select * from activities where village = $1 \
+        "select * from activities where village = $1 and voided_at is null \
          order by held_on desc, recorded_at desc, id desc limit $2",
     )
     .bind(village.as_str())
@@ -252,13 +252,23 @@ pub(crate) async fn activities(
     found.iter().map(activity_row).collect()
 }
 
+pub(crate) async fn activity(pool: &Pool, id: ActivityId) -> StoreResult<Option<ActivityRow>> {
+    let found = sqlx::query("select * from activities where id = $1 and voided_at is null")
+        .bind(id.as_uuid())
+        .fetch_optional(pool)
+        .await
+        .map_err(map_err)?;
+    found.as_ref().map(activity_row).transpose()
+}
+
 pub(crate) async fn activity_tallies(
     pool: &Pool,
     region: &RegionCode,
     since: NaiveDate,
 ) -> StoreResult<Vec<ActivityTally>> {
     let mut q = QueryBuilder::<Db>::new(
-        "select village, count(*) as n, max(held_on) as latest from activities where ",
+        "select village, count(*) as n, max(held_on) as latest from activities \
+         where voided_at is null and ",
     );
     push_at_or_below(&mut q, "village", region);
     q.push(" and held_on >= ")

@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use pulih_domain::authz::{Action, Actor, authorize};
-use pulih_domain::programme::bersinar::{Decree, RevocationReason, Status, Transition, YearTarget};
+use pulih_domain::programme::bersinar::{
+    Decree, RevocationReason, Standing, Status, Transition, YearTarget,
+};
 use pulih_domain::programme::ikn::Category;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::{BersinarStep, StoreError};
@@ -46,6 +48,8 @@ pub struct YearProgress {
     pub designated: usize,
     /// The target's version, for changing it.
     pub version: i64,
+    /// How the year stands: judged once it is over, in progress or planned before.
+    pub standing: Standing,
 }
 
 /// A regency's Bersinar picture.
@@ -91,12 +95,9 @@ impl App {
         let transition = match input.step.trim() {
             "nominate" => None,
             "designate" => {
-                let date = match input.decree_date.as_deref().map(str::trim) {
-                    Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
-                    None => None,
-                };
+                let date = f.date("decree_date", input.decree_date.as_deref().unwrap_or(""));
                 match date {
-                    None => f.add("decree_date", "invalid.date"),
+                    None => {}
                     Some(date) => {
                         let parsed = Decree::parse(
                             input.decree_number.as_deref().unwrap_or_default(),
@@ -207,7 +208,9 @@ impl App {
         Ok(self.store.bersinar_steps(&village).await?)
     }
 
-    /// Sets a regency's target for a year from this one on; `version` is the one read.
+    /// Sets a regency's target for a year from this one on, at most its number of
+    /// villages. Without `version` the year's target is set whatever it was; with the
+    /// version read, a target someone changed meanwhile is a conflict.
     #[tracing::instrument(skip_all)]
     pub async fn set_bersinar_target(
         &self,
@@ -227,8 +230,12 @@ impl App {
             &Scope::Region(regency.clone()),
         )?;
         let today = self.today_in(&regency).await?;
-        let target = YearTarget::parse(year, count, today.year())
-            .map_err(|e| AppError::invalid("year", e.key))?;
+        let villages = u32::try_from(self.villages_of(&regency).await?.len()).unwrap_or(u32::MAX);
+        let target = YearTarget::parse(year, count, today.year(), villages).map_err(|e| {
+            let mut problem = crate::Problem::new(e.field, e.key);
+            problem.args.push(("villages", villages.to_string()));
+            AppError::Invalid(vec![problem])
+        })?;
         let record = Record {
             kind: "bersinar_target",
             id: Some(format!("{regency}/{year}")),
@@ -288,16 +295,27 @@ impl App {
             }
             villages.push((step.village.clone(), status));
         }
+        let this_year = self.today_in(&regency).await?.year();
         let years = self
             .store
             .targets(&regency)
             .await?
             .into_iter()
-            .map(|t| YearProgress {
-                year: t.year,
-                target: t.count,
-                designated: designated_on.iter().filter(|d| d.year() <= t.year).count(),
-                version: t.version,
+            .map(|t| {
+                let designated = designated_on.iter().filter(|d| d.year() <= t.year).count();
+                let standing = Standing::of(
+                    t.year,
+                    this_year,
+                    designated as u64,
+                    u64::try_from(t.count).unwrap_or(0),
+                );
+                YearProgress {
+                    year: t.year,
+                    target: t.count,
+                    designated,
+                    version: t.version,
+                    standing,
+                }
             })
             .collect();
         Ok(BersinarOverview {

@@ -139,8 +139,13 @@ impl Fields {
             .ok()
     }
 
-    /// Parses a `YYYY-MM-DD` date field.
+    /// Parses a `YYYY-MM-DD` date field; an empty one asks for a date
+    /// (`invalid.date_missing`) rather than naming the format.
     pub fn date(&mut self, field: &'static str, text: &str) -> Option<chrono::NaiveDate> {
+        if text.trim().is_empty() {
+            self.add(field, "invalid.date_missing");
+            return None;
+        }
         let parsed = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d");
         if parsed.is_err() {
             self.add(field, "invalid.date");

@@ -134,8 +134,9 @@ pub trait ProgrammeTx: Send {
     ) -> StoreResult<Assessment>;
     /// Appends a Bersinar step; a step with a number already taken is a `Conflict`.
     async fn insert_bersinar_step(&mut self, step: &BersinarStep) -> StoreResult<()>;
-    /// Sets a regency's target for a year if still at `expected_version` (none: new);
-    /// returns the new version. Stale (or a new year that exists) is a `Conflict`.
+    /// Sets a regency's target for a year: if still at `expected_version`, or whatever
+    /// it was when none is given (an upsert); returns the new version. A stale version is
+    /// a `Conflict`.
     async fn set_target(
         &mut self,
         regency: &RegionCode,

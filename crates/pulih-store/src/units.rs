@@ -187,8 +187,10 @@ pub trait UnitStore: Send + Sync {
     async fn certificates(&self, training: TrainingId) -> StoreResult<Vec<Certificate>>;
     /// Active agents of units inside `scope` who hold no certificate, by village and name.
     async fn untrained_agents(&self, scope: &Scope) -> StoreResult<Vec<UntrainedAgent>>;
-    /// The latest activities of a village, newest first, at most `limit`.
+    /// The latest live activities of a village, newest first, at most `limit`.
     async fn activities(&self, village: &RegionCode, limit: i64) -> StoreResult<Vec<ActivityRow>>;
+    /// A live (not voided) activity.
+    async fn activity(&self, id: ActivityId) -> StoreResult<Option<ActivityRow>>;
     /// For every village below `region` with activities on or after `since`: how many and
     /// the latest day.
     async fn activity_tallies(
@@ -229,4 +231,11 @@ pub trait UnitTx: Send {
     /// Appends an activity (the facts linking it to clients go through
     /// [`ClientTx::insert_fact`](crate::ClientTx::insert_fact) in the same write).
     async fn insert_activity(&mut self, activity: &ActivityRow) -> StoreResult<()>;
+    /// Locks a live (not voided) activity for a correction or a void, and returns it as
+    /// stored; `NotFound` if there is none.
+    async fn lock_activity(&mut self, id: ActivityId) -> StoreResult<ActivityRow>;
+    /// Replaces a live activity's day, details and people with `activity`'s.
+    async fn correct_activity(&mut self, activity: &ActivityRow) -> StoreResult<()>;
+    /// Voids a live activity at `at`: it stays stored, but no read or count sees it.
+    async fn void_activity(&mut self, id: ActivityId, at: DateTime<Utc>) -> StoreResult<()>;
 }

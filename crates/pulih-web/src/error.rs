@@ -239,7 +239,14 @@ fn page_body(state: &AppState, lang: Lang, info: &ErrorInfo, status: StatusCode)
     let details: Vec<String> = info
         .fields
         .iter()
-        .map(|p| format!("{}: {}", tr.t(&format!("field.{}", p.field)), tr.problem(p)))
+        .map(|p| {
+            // a field without a label of its own shows its message alone, never its key
+            let key = format!("field.{}", p.field);
+            match tr.t(&key) {
+                label if label == key => tr.problem(p),
+                label => format!("{label}: {}", tr.problem(p)),
+            }
+        })
         .collect();
     crate::pages::render(&ErrorPage {
         t: tr,

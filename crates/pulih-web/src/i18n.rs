@@ -121,22 +121,18 @@ mod tests {
     fn every_key_used_in_code_and_templates_exists() {
         let i18n = I18n::load().expect("catalogues parse");
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        // every file under templates/ and src/, however deep: a new folder is not missed
         let mut sources = Vec::new();
-        for dir in [
-            "templates",
-            "templates/clients",
-            "templates/dashboard",
-            "templates/regions",
-            "templates/referrals",
-            "templates/units",
-            "src",
-            "src/pages",
-            "src/pages/clients",
-            "src/api",
-        ] {
-            for entry in std::fs::read_dir(format!("{root}{dir}")).expect("dir") {
+        let mut dirs = vec![
+            std::path::PathBuf::from(format!("{root}templates")),
+            std::path::PathBuf::from(format!("{root}src")),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("dir") {
                 let path = entry.expect("entry").path();
-                if path.is_file() {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
                     sources.push(std::fs::read_to_string(&path).expect("read"));
                 }
             }
@@ -146,7 +142,8 @@ mod tests {
             for (i, _) in text.match_indices("t(\"") {
                 let rest = &text[i + 3..];
                 let key = &rest[..rest.find('"').expect("closing quote")];
-                if key.contains('.') && !i18n.id.contains_key(key) {
+                let known = i18n.id.contains_key(key) && i18n.en.contains_key(key);
+                if key.contains('.') && !known {
                     missing.insert(key.to_owned());
                 }
             }
@@ -185,8 +182,12 @@ mod tests {
             keys.push(format!("bersinar.{}", s.key()));
         }
         keys.push("programme.not_assessed".to_owned());
-        for k in ["nominate", "designate", "evaluate", "revoke"] {
-            keys.push(format!("bersinar_step.{k}"));
+        for k in pulih_domain::programme::bersinar::Step::ALL {
+            keys.push(format!("bersinar_step.{}", k.key()));
+            keys.push(format!("bersinar_step_hint.{}", k.key()));
+        }
+        for s in pulih_domain::programme::bersinar::Standing::ALL {
+            keys.push(format!("programme.standing.{}", s.key()));
         }
         for i in pulih_domain::programme::ikn::CoreIndicator::ALL {
             keys.push(format!("ikn_indicator.{}", i.key()));

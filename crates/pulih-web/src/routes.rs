@@ -221,7 +221,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::ikn::form).post(pages::ikn::record),
         )
         .route("/villages/{code}/bersinar", post(pages::bersinar::step))
-        .route("/villages/{code}/ibm-unit", post(pages::units::form))
+        .route(
+            "/villages/{code}/ibm-unit",
+            get(pages::units::new_unit).post(pages::units::form),
+        )
         .route("/ibm-units/{id}", get(pages::units::show))
         .route("/ibm-units/{id}/members", post(pages::units::add_member))
         .route(
@@ -233,6 +236,10 @@ pub fn router(state: AppState) -> Router {
             post(pages::units::plan_training),
         )
         .route(
+            "/ibm-units/{id}/trainings/new",
+            get(pages::units::new_training),
+        )
+        .route(
             "/ibm-units/{id}/activities/new",
             get(pages::activities::form),
         )
@@ -240,6 +247,9 @@ pub fn router(state: AppState) -> Router {
             "/ibm-units/{id}/activities",
             post(pages::activities::record),
         )
+        .route("/activities/{id}", post(pages::activities::correct))
+        .route("/activities/{id}/edit", get(pages::activities::edit))
+        .route("/activities/{id}/void", post(pages::activities::void))
         .route("/trainings/{id}", get(pages::units::training))
         .route("/trainings/{id}/attendance", post(pages::units::attendance))
         .route("/worklist", get(pages::worklist::show))

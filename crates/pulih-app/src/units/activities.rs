@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{ActivityId, UnitId, UserId};
-use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind, RawActivity};
+use pulih_domain::programme::activity_detail::{
+    ActivityDetail, ActivityKind, RawActivity, activity_day,
+};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::rollup::Tally;
 use pulih_store::ActivityRow;
@@ -57,6 +59,19 @@ impl TryFrom<ActivityRow> for ActivityView {
     }
 }
 
+/// The day and details of an activity as typed, seen on `today` (the unit's local
+/// date): an empty day is today; a day more than a year back must be confirmed.
+pub(crate) fn parse_activity(
+    f: &mut Fields,
+    input: &ActivityInput,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, Option<ActivityDetail>) {
+    let held_on = f
+        .past_date_or_today("held_on", input.held_on.as_deref(), today)
+        .and_then(|d| f.check("held_on", activity_day(d, today, input.confirm_old_date)));
+    (held_on, f.check_all(ActivityDetail::parse(input)))
+}
+
 impl App {
     /// Records an activity of a unit: by one of its active agents or a coordinator in
     /// scope.
@@ -71,8 +86,7 @@ impl App {
         let unit = self.recording_unit(actor, unit).await?;
         let today = self.today_in(&unit.village).await?;
         let mut f = Fields::default();
-        let held_on = f.past_date_or_today("held_on", input.held_on.as_deref(), today);
-        let detail = f.check_all(ActivityDetail::parse(&input));
+        let (held_on, detail) = parse_activity(&mut f, &input, today);
         let (Some(held_on), Some(detail)) = (held_on, detail) else {
             return Err(f.into_error());
         };

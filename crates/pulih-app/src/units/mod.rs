@@ -1,8 +1,10 @@
 //! IBM units: a coordinator forms one in a village (founding meeting, decree, agents),
 //! keeps its agents' profiles and status, runs bimtek trainings ([`training`]), and the
-//! unit records its activities ([`activities`]).
+//! unit records its activities ([`activities`]) and corrects or voids them within a week
+//! ([`corrections`]).
 
 mod activities;
+mod corrections;
 mod training;
 
 use std::collections::{BTreeMap, HashSet};
@@ -173,12 +175,19 @@ impl App {
         let today = self.today_in(&village).await?;
         let mut f = Fields::default();
         let founding = f.date("founded_on", &input.founded_on).and_then(|d| {
-            f.check_all(FoundingMeeting::parse(
-                d,
-                &input.place,
-                &input.attendees,
-                today,
-            ))
+            let parsed = FoundingMeeting::parse(d, &input.place, &input.attendees, today);
+            // the meeting's day is the unit's `founded_on`
+            f.check_all(parsed.map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        if e.field == "held_on" {
+                            e.field = "founded_on".into();
+                        }
+                        e
+                    })
+                    .collect()
+            }))
         });
         let decree = f.date("decree_date", &input.decree_date).and_then(|d| {
             let parsed = Decree::parse(&input.decree_number, d, &input.decree_signed_by, today);

@@ -181,7 +181,7 @@ impl App {
     }
 
     /// A coordinator records which of the unit's agents were present on a day of the
-    /// training; returns the certificates this earned.
+    /// training that has come; returns the certificates this earned.
     #[tracing::instrument(skip_all, fields(training = %training))]
     pub async fn record_attendance(
         &self,
@@ -202,10 +202,12 @@ impl App {
         )?;
         let dates = Training::parse(row.starts_on, row.ends_on)
             .map_err(|e| AppError::Internal(e.key.into()))?;
+        let today = self.today_in(&row.village).await?;
         let mut f = Fields::default();
         let day = f
             .date("day", &input.day)
-            .and_then(|d| f.check("day", dates.attendance_day_ok(d).map(|()| d)));
+            .and_then(|d| f.check("day", dates.attendance_day_ok(d).map(|()| d)))
+            .and_then(|d| f.check("day", dates.day_has_come(d, today).map(|()| d)));
         let members = self.store.members(row.unit).await?;
         let mut present = Vec::new();
         for (i, id) in input.present.iter().enumerate() {

@@ -102,6 +102,59 @@ pub struct RawActivity {
     /// the use-case, which knows the clients.
     #[serde(default)]
     pub clients: Vec<String>,
+    /// Whether the recorder confirmed a day more than a year back (see [`activity_day`]).
+    #[serde(default)]
+    pub confirm_old_date: bool,
+}
+
+/// How many days after recording it an activity may be corrected or voided.
+pub const CORRECTION_DAYS: i64 = 7;
+
+/// Why an activity may not be corrected or voided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionRefused {
+    /// Only its author or a coordinator of the unit's village may.
+    NotTheirs,
+    /// Seven days have passed since it was recorded.
+    TooLate,
+}
+
+/// Whether an activity recorded at `recorded_at` may be corrected or voided at `now` by
+/// its author (`author`) or a coordinator of its unit (`coordinator`): within seven days,
+/// after which the figures it fed stand (a later mistake is a matter for the audit).
+pub fn correction_allowed(
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    author: bool,
+    coordinator: bool,
+) -> Result<(), CorrectionRefused> {
+    if !(author || coordinator) {
+        Err(CorrectionRefused::NotTheirs)
+    } else if now - recorded_at > chrono::Duration::days(CORRECTION_DAYS) {
+        Err(CorrectionRefused::TooLate)
+    } else {
+        Ok(())
+    }
+}
+
+/// How many days back an activity may be dated before the recorder must confirm the day.
+pub const DAYS_BACK_UNCONFIRMED: i64 = 365;
+
+/// The day of an activity seen on `today`: never in the future
+/// (`invalid.future_date`); more than a year back only when `confirmed`
+/// (`invalid.activity_date_old`), so that a mistyped year (1900, 2002) is caught.
+pub fn activity_day(
+    day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    confirmed: bool,
+) -> Result<chrono::NaiveDate, crate::Invalid> {
+    if day > today {
+        Err(crate::Invalid::new("invalid.future_date"))
+    } else if (today - day).num_days() > DAYS_BACK_UNCONFIRMED && !confirmed {
+        Err(crate::Invalid::new("invalid.activity_date_old"))
+    } else {
+        Ok(day)
+    }
 }
 
 impl ActivityDetail {
@@ -305,5 +358,33 @@ mod tests {
             let ok = (1..=MAX_REACHED).contains(&reached) && agreed <= reached;
             prop_assert_eq!(ActivityDetail::parse(&raw).is_ok(), ok);
         }
+    }
+
+    #[test]
+    fn a_day_more_than_a_year_back_needs_confirming_and_a_future_one_is_refused() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let today = d(2026, 12, 3);
+        assert_eq!(activity_day(d(2026, 1, 2), today, false), Ok(d(2026, 1, 2)));
+        let old = activity_day(d(1900, 1, 1), today, false).unwrap_err();
+        assert_eq!(old.key, "invalid.activity_date_old");
+        assert_eq!(activity_day(d(2024, 1, 1), today, true), Ok(d(2024, 1, 1)));
+        let ahead = activity_day(d(2026, 12, 4), today, true).unwrap_err();
+        assert_eq!(ahead.key, "invalid.future_date");
+    }
+
+    #[test]
+    fn an_activity_is_corrected_by_its_author_or_coordinator_within_seven_days() {
+        let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("time");
+        let later = |days| at + chrono::Duration::days(days);
+        assert_eq!(correction_allowed(at, later(7), true, false), Ok(()));
+        assert_eq!(correction_allowed(at, later(1), false, true), Ok(()));
+        assert_eq!(
+            correction_allowed(at, later(1), false, false),
+            Err(CorrectionRefused::NotTheirs)
+        );
+        assert_eq!(
+            correction_allowed(at, later(8), true, true),
+            Err(CorrectionRefused::TooLate)
+        );
     }
 }

@@ -172,7 +172,7 @@ impl Decree {
 /// Highest yearly target a regency may set.
 pub const TARGET_MAX: u32 = 10_000;
 
-/// A regency's target of Bersinar designations for one year.
+/// A regency's target of Bersinar villages by the end of one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct YearTarget {
     year: i32,
@@ -181,15 +181,25 @@ pub struct YearTarget {
 
 impl YearTarget {
     /// Validates a target: not for a year already closed, i.e. before `current_year`
-    /// (`invalid.target_year_closed`), nor more than ten years ahead
-    /// (`invalid.target_year`); at most 10,000 villages (`invalid.target_count`).
-    pub fn parse(year: i32, count: u32, current_year: i32) -> Result<Self, Invalid> {
+    /// (`year`, `invalid.target_year_closed`), nor more than ten years ahead (`year`,
+    /// `invalid.target_year`); at most the regency's `villages` (`count`,
+    /// `invalid.target_above_villages`) and never above 10,000 (`count`,
+    /// `invalid.target_count`): a target counts villages Bersinar by the end of the year,
+    /// so it cannot exceed the villages there are.
+    pub fn parse(
+        year: i32,
+        count: u32,
+        current_year: i32,
+        villages: u32,
+    ) -> Result<Self, FieldError> {
         if year < current_year {
-            Err(Invalid::new("invalid.target_year_closed"))
+            Err(FieldError::new("year", "invalid.target_year_closed"))
         } else if year > current_year.saturating_add(10) {
-            Err(Invalid::new("invalid.target_year"))
+            Err(FieldError::new("year", "invalid.target_year"))
         } else if count > TARGET_MAX {
-            Err(Invalid::new("invalid.target_count"))
+            Err(FieldError::new("count", "invalid.target_count"))
+        } else if count > villages {
+            Err(FieldError::new("count", "invalid.target_above_villages"))
         } else {
             Ok(Self { year, count })
         }
@@ -200,9 +210,76 @@ impl YearTarget {
         self.year
     }
 
-    /// How many villages are to be designated in it.
+    /// How many villages are to be Bersinar by its end.
     pub fn count(&self) -> u32 {
         self.count
+    }
+}
+
+keyed_enum! {
+    /// How a year's Bersinar villages stand against its target, judged only once the
+    /// year is over: a year in progress or still ahead is not "below target".
+    pub enum Standing {
+        /// A closed year that reached its target.
+        Met = "met",
+        /// A closed year that fell short.
+        Missed = "missed",
+        /// The current year: so many of the target so far.
+        InProgress = "in_progress",
+        /// A year still ahead.
+        Planned = "planned",
+    }
+    invalid = "invalid.target_standing"
+}
+
+impl Standing {
+    /// The standing of `year` with `designated` villages against `target`, seen in
+    /// `current_year`.
+    pub fn of(year: i32, current_year: i32, designated: u64, target: u64) -> Self {
+        match year.cmp(&current_year) {
+            std::cmp::Ordering::Greater => Self::Planned,
+            std::cmp::Ordering::Equal => Self::InProgress,
+            std::cmp::Ordering::Less if designated >= target => Self::Met,
+            std::cmp::Ordering::Less => Self::Missed,
+        }
+    }
+}
+
+keyed_enum! {
+    /// A step a coordinator takes in a village's Bersinar lifecycle.
+    pub enum Step {
+        /// Propose the village as a candidate (a new designation).
+        Nominate = "nominate",
+        /// Designate it by decree.
+        Designate = "designate",
+        /// Record an evaluation.
+        Evaluate = "evaluate",
+        /// Revoke the designation, for a reason.
+        Revoke = "revoke",
+    }
+    invalid = "invalid.bersinar_step"
+}
+
+impl Step {
+    /// The steps open from `current` (none: no history yet), in the order offered: a
+    /// village without a designation, or whose designation was revoked, can only be
+    /// nominated; a candidate designated; a Bersinar village evaluated or revoked.
+    pub fn allowed(current: Option<Status>) -> &'static [Self] {
+        match current {
+            None | Some(Status::Revoked) => &[Self::Nominate],
+            Some(Status::Candidate) => &[Self::Designate],
+            Some(Status::Designated | Status::Evaluated) => &[Self::Evaluate, Self::Revoke],
+        }
+    }
+
+    /// Whether the step needs a decree (number, date, issuer).
+    pub const fn needs_decree(self) -> bool {
+        matches!(self, Self::Designate)
+    }
+
+    /// Whether the step needs a reason.
+    pub const fn needs_reason(self) -> bool {
+        matches!(self, Self::Revoke)
     }
 }
 

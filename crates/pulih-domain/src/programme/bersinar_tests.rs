@@ -92,18 +92,71 @@ fn a_decree_in_the_future_or_without_number_or_issuer_is_refused_field_by_field(
 
 #[test]
 fn targets_for_this_year_and_later_are_accepted() {
-    let t = YearTarget::parse(2024, 5, 2024).unwrap();
+    let t = YearTarget::parse(2024, 5, 2024, 64).unwrap();
     assert_eq!((t.year(), t.count()), (2024, 5));
-    assert!(YearTarget::parse(2025, 15, 2024).is_ok());
-    assert!(YearTarget::parse(2034, TARGET_MAX, 2024).is_ok());
+    assert!(YearTarget::parse(2025, 15, 2024, 64).is_ok());
+    assert!(YearTarget::parse(2034, 64, 2024, 64).is_ok());
 }
 
 #[test]
-fn a_target_for_a_closed_year_or_too_many_villages_is_refused() {
-    let key = |y, c| YearTarget::parse(y, c, 2024).unwrap_err().key;
-    assert_eq!(key(2023, 5), "invalid.target_year_closed");
-    assert_eq!(key(2035, 5), "invalid.target_year");
-    assert_eq!(key(2024, TARGET_MAX + 1), "invalid.target_count");
+fn a_target_for_a_closed_year_or_more_villages_than_there_are_is_refused() {
+    let refused = |y, c| {
+        let e = YearTarget::parse(y, c, 2024, 64).unwrap_err();
+        (e.field, e.key)
+    };
+    assert_eq!(
+        refused(2023, 5),
+        ("year".into(), "invalid.target_year_closed")
+    );
+    assert_eq!(refused(2035, 5), ("year".into(), "invalid.target_year"));
+    assert_eq!(
+        refused(2024, 65),
+        ("count".into(), "invalid.target_above_villages")
+    );
+    assert_eq!(
+        refused(2024, TARGET_MAX + 1),
+        ("count".into(), "invalid.target_count")
+    );
+}
+
+#[test]
+fn only_a_closed_year_is_judged_against_its_target() {
+    assert_eq!(Standing::of(2026, 2026, 0, 5), Standing::InProgress);
+    assert_eq!(Standing::of(2027, 2026, 0, 15), Standing::Planned);
+    assert_eq!(Standing::of(2025, 2026, 3, 5), Standing::Missed);
+    assert_eq!(Standing::of(2025, 2026, 5, 5), Standing::Met);
+}
+
+#[test]
+fn only_the_steps_the_lifecycle_allows_are_offered() {
+    assert_eq!(Step::allowed(None), [Step::Nominate]);
+    assert_eq!(Step::allowed(Some(Status::Revoked)), [Step::Nominate]);
+    assert_eq!(Step::allowed(Some(Status::Candidate)), [Step::Designate]);
+    assert_eq!(
+        Step::allowed(Some(Status::Evaluated)),
+        [Step::Evaluate, Step::Revoke]
+    );
+    assert!(Step::Designate.needs_decree() && !Step::Designate.needs_reason());
+    assert!(Step::Revoke.needs_reason() && !Step::Evaluate.needs_decree());
+}
+
+proptest! {
+    /// Every step offered is one the lifecycle takes from there.
+    #[test]
+    fn an_offered_step_is_always_accepted(current in prop::option::of(prop_oneof![
+        Just(Status::Candidate), Just(Status::Designated),
+        Just(Status::Evaluated), Just(Status::Revoked)])) {
+        for step in Step::allowed(current) {
+            let taken = match (step, current) {
+                (Step::Nominate, _) => true,
+                (Step::Designate, Some(s)) => s.apply(&Transition::Designate).is_ok(),
+                (Step::Evaluate, Some(s)) => s.apply(&Transition::Evaluate).is_ok(),
+                (Step::Revoke, Some(s)) => s.apply(&revoke()).is_ok(),
+                (_, None) => false,
+            };
+            prop_assert!(taken, "{step:?} from {current:?}");
+        }
+    }
 }
 
 fn any_transition() -> impl Strategy<Value = Transition> {

@@ -64,6 +64,16 @@ impl Training {
         }
     }
 
+    /// Whether `day` has come by `today`: attendance is taken on the day or after, never
+    /// ahead (`invalid.attendance_future_day`).
+    pub fn day_has_come(&self, day: NaiveDate, today: NaiveDate) -> Result<(), Invalid> {
+        if day > today {
+            Err(Invalid::new("invalid.attendance_future_day"))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Whether an agent who attended `attended_days` is trained: present on every day of
     /// the training. Days outside it do not count.
     pub fn trained(&self, attended_days: &BTreeSet<NaiveDate>) -> bool {
@@ -228,6 +238,16 @@ mod tests {
         assert_eq!(t.day_count(), 3);
         assert_eq!(t.days().collect::<Vec<_>>(), [day(9), day(10), day(11)]);
         assert_eq!((t.starts_on(), t.ends_on()), (day(9), day(11)));
+    }
+
+    #[test]
+    fn attendance_waits_for_the_day_to_come() {
+        let t = binjai();
+        assert_eq!(t.day_has_come(day(10), day(10)), Ok(()));
+        assert_eq!(
+            t.day_has_come(day(11), day(10)).unwrap_err().key,
+            "invalid.attendance_future_day"
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::aftercare::plan_open;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::client::FactKind;
-use pulih_domain::ids::{AssessmentId, ClientId, GrantId, ReferralId, SessionId, UserId};
+use pulih_domain::ids::{
+    ActivityId, AssessmentId, ClientId, GrantId, ReferralId, SessionId, UserId,
+};
 use pulih_domain::region::RegionCode;
 use pulih_domain::region_import::{ImportPlan, ImportSummary};
 
@@ -153,6 +155,14 @@ pub trait Writes {
         links: &[(ClientFact, AuditEvent)],
         event: &AuditEvent,
     ) -> StoreResult<()>;
+    /// An activity corrected; returns the people it counted before.
+    async fn correct_activity(
+        &self,
+        activity: &ActivityRow,
+        event: &AuditEvent,
+    ) -> StoreResult<i64>;
+    /// An activity voided.
+    async fn void_activity(&self, id: ActivityId, event: &AuditEvent) -> StoreResult<()>;
     /// A school.
     async fn add_school(&self, school: &School, event: &AuditEvent) -> StoreResult<()>;
     /// A peer count.
@@ -464,6 +474,25 @@ impl Writes for dyn Store + '_ {
                 tx.audit(event);
             }
             Ok(())
+        })
+    }
+    async fn correct_activity(
+        &self,
+        activity: &ActivityRow,
+        event: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let activity = activity.clone();
+        unit!(self, Some(event.clone()), |tx| {
+            let before = tx.lock_activity(activity.id).await?;
+            tx.correct_activity(&activity).await?;
+            Ok(before.people)
+        })
+    }
+    async fn void_activity(&self, id: ActivityId, event: &AuditEvent) -> StoreResult<()> {
+        let at = event.at;
+        unit!(self, Some(event.clone()), |tx| {
+            tx.lock_activity(id).await?;
+            tx.void_activity(id, at).await
         })
     }
     async fn add_school(&self, school: &School, event: &AuditEvent) -> StoreResult<()> {

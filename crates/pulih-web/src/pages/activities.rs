@@ -1,6 +1,7 @@
 //! Recording an activity of an IBM unit from a phone in under a minute: an awareness
 //! session by default, today's date, the unit's own village; a refused form keeps what
-//! was typed.
+//! was typed, and a day more than a year back asks to be confirmed. Within seven days its
+//! author or the unit's coordinator corrects it on the same form, or voids it.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +9,10 @@ use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ActivityInput, Origin};
-use pulih_domain::ids::UnitId;
+use pulih_app::{ActivityInput, ActivityView, Origin};
+use pulih_domain::ids::{ActivityId, UnitId};
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
+use pulih_domain::programme::activity_detail::ActivityDetail;
 use pulih_domain::region::RegionCode;
 
 use super::clients::{Errors, FormData, refused};
@@ -32,6 +34,9 @@ struct ActivityPage<'a> {
     bands: Vec<&'static str>,
     form: FormData,
     errors: Errors,
+    /// The activity being corrected, if any: the form sends a correction, and offers a
+    /// void.
+    editing: Option<ActivityId>,
 }
 
 async fn page(
@@ -39,7 +44,7 @@ async fn page(
     headers: &HeaderMap,
     who: &CurrentUser,
     unit: UnitId,
-    form: Option<FormData>,
+    (form, editing): (Option<FormData>, Option<ActivityId>),
     errors: Errors,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
@@ -55,7 +60,10 @@ async fn page(
                 .with("level", "desa")
         }
     };
-    let path = format!("/ibm-units/{unit}/activities/new");
+    let path = match editing {
+        Some(id) => format!("/activities/{id}/edit"),
+        None => format!("/ibm-units/{unit}/activities/new"),
+    };
     let (t, nav) = frame(state, headers, who, &path);
     Ok(render(&ActivityPage {
         t,
@@ -67,6 +75,7 @@ async fn page(
         bands: AgeBand::ALL.iter().map(|b| b.key()).collect(),
         form,
         errors,
+        editing,
     }))
 }
 
@@ -77,7 +86,15 @@ pub async fn form(
     who: CurrentUser,
     Found(unit): Found<UnitId>,
 ) -> Result<Response, WebError> {
-    page(&state, &headers, &who, unit, None, Errors::default()).await
+    page(
+        &state,
+        &headers,
+        &who,
+        unit,
+        (None, None),
+        Errors::default(),
+    )
+    .await
 }
 
 /// A count typed in a form; blank or not a number is none.
@@ -111,6 +128,7 @@ fn input(form: &FormData) -> ActivityInput {
             .filter(|c| !c.trim().is_empty())
             .map(|c| c.trim().to_owned())
             .collect(),
+        confirm_old_date: form.flag("confirm_old_date"),
     }
 }
 
@@ -136,9 +154,103 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "activity", e)?;
-            let mut response = page(&state, &headers, &who, unit, Some(form), errors).await?;
+            let again = (Some(form), None);
+            let mut response = page(&state, &headers, &who, unit, again, errors).await?;
             *response.status_mut() = status;
             Ok(response)
         }
     }
+}
+
+/// The form's fields as stored, to correct them.
+fn stored(view: &ActivityView) -> FormData {
+    let form = FormData::default()
+        .with("kind", view.detail.kind().key())
+        .with("held_on", view.held_on.to_string());
+    match &view.detail {
+        ActivityDetail::Awareness {
+            level,
+            audience,
+            materials,
+        } => {
+            let form = audience.by_age_band().iter().fold(
+                form.with("level", level.key())
+                    .with("total", audience.total().to_string())
+                    .with("male", audience.male().to_string())
+                    .with("female", audience.female().to_string()),
+                |form, (band, n)| form.with(&format!("age_bands.{}", band.key()), n.to_string()),
+            );
+            match materials {
+                Some(m) => form.with("materials", m.clone()),
+                None => form,
+            }
+        }
+        ActivityDetail::Outreach {
+            reached,
+            agreed_to_screening,
+        } => form
+            .with("reached", reached.to_string())
+            .with("agreed_to_screening", agreed_to_screening.to_string()),
+        ActivityDetail::Coordination { attendees, topic } => form
+            .with("attendees", attendees.to_string())
+            .with("topic", topic.clone()),
+    }
+}
+
+/// `GET /activities/{id}/edit`: the activity on its form, to correct or void it.
+pub async fn edit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Found(id): Found<ActivityId>,
+) -> Result<Response, WebError> {
+    let view = state.app.activity_to_correct(&who.0.actor(), id).await?;
+    let form = (Some(stored(&view)), Some(id));
+    page(&state, &headers, &who, view.unit, form, Errors::default()).await
+}
+
+/// `POST /activities/{id}`: corrects it and shows the village page, or the form again.
+pub async fn correct(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<ActivityId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let actor = who.0.actor();
+    let corrected = state
+        .app
+        .correct_activity(&actor, id, input(&form), &origin)
+        .await;
+    match corrected {
+        Ok(view) => {
+            let to = format!("/regions/{}?corrected=1#activities", view.village);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "activity", e)?;
+            let view = state.app.activity_to_correct(&actor, id).await?;
+            let again = (Some(form), Some(id));
+            let mut response = page(&state, &headers, &who, view.unit, again, errors).await?;
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
+
+/// `POST /activities/{id}/void`: voids it and shows the village page.
+pub async fn void(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<ActivityId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    FormData::checked(&who, pairs)?;
+    let view = state.app.void_activity(&who.0.actor(), id, &origin).await?;
+    let to = format!("/regions/{}?voided=1#activities", view.village);
+    Ok(Redirect::to(&to).into_response())
 }

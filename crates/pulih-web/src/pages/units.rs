@@ -1,11 +1,14 @@
 //! IBM units from the pages: a coordinator forms a village's unit, adds agents and changes
-//! their status, plans a bimtek and takes attendance day by day. Refusals show the error
-//! page with every field's message; success returns to the unit or training page.
+//! their status, plans a bimtek and takes attendance day by day (a day that has not come
+//! yet offers no form). A refused unit, bimtek or attendance form comes back on a page
+//! with the menu, what was typed and each field's message beside it; success returns to
+//! the unit or training page.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use pulih_app::UserView;
 use pulih_app::{
     AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView, UnitInput,
@@ -14,14 +17,69 @@ use pulih_app::{
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{TrainingId, UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;
-use pulih_domain::region::Scope;
+use pulih_domain::region::{RegionCode, Scope};
 
-use super::clients::FormData;
+use super::clients::{Errors, FormData, refused, with_status};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
+
+/// The form that forms a village's unit: on the village page, or on its own.
+#[derive(Debug, Clone)]
+pub struct UnitForm {
+    /// The village's code.
+    pub code: String,
+    /// What was typed.
+    pub form: FormData,
+    /// Why it was refused.
+    pub errors: Errors,
+    /// The form's heading: `h3` in a page's section, `h2` on its own page.
+    pub heading: &'static str,
+}
+
+impl UnitForm {
+    /// A blank form for `village`.
+    pub fn blank(village: &RegionCode) -> Self {
+        Self {
+            code: village.to_string(),
+            form: FormData::default(),
+            errors: Errors::default(),
+            heading: "h3",
+        }
+    }
+
+    /// The roles of the founding meeting's attendees, in the order of the form.
+    pub fn roles(&self) -> Vec<&'static str> {
+        AttendeeRole::ALL.iter().map(|r| r.key()).collect()
+    }
+}
+
+/// The form that plans a bimtek: on the unit page, or on its own.
+#[derive(Debug, Clone)]
+pub struct TrainingForm {
+    /// The unit.
+    pub unit: UnitId,
+    /// What was typed (a default title when blank).
+    pub form: FormData,
+    /// Why it was refused.
+    pub errors: Errors,
+    /// The form's heading: `h3` in a page's section, `h2` on its own page.
+    pub heading: &'static str,
+}
+
+impl TrainingForm {
+    /// A blank form for `unit`, titled as most are.
+    pub fn blank(unit: &UnitId) -> Self {
+        Self {
+            unit: *unit,
+            form: FormData::default().with("title", "Bimtek Agen Pemulihan"),
+            errors: Errors::default(),
+            heading: "h3",
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "units/show.html")]
@@ -36,6 +94,17 @@ struct UnitPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "units/form_page.html")]
+struct FormPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    /// Where the form belongs: the village, and for a bimtek the unit.
+    village: pulih_app::Region,
+    uf: Option<UnitForm>,
+    tf: Option<TrainingForm>,
+}
+
+#[derive(Template)]
 #[template(path = "units/training.html")]
 struct TrainingPage<'a> {
     t: Tr<'a>,
@@ -44,6 +113,33 @@ struct TrainingPage<'a> {
     /// One row per agent of the unit.
     rows: Vec<AttendanceRow>,
     manager: bool,
+    /// Today in the village: attendance is taken for days up to it.
+    today: NaiveDate,
+    /// The attendance form sent, if refused (named `day-<date>`), and why.
+    form: FormData,
+    errors: Errors,
+}
+
+impl TrainingPage<'_> {
+    /// The name of a day's attendance form.
+    fn day_form(&self, day: &NaiveDate) -> String {
+        format!("day-{day}")
+    }
+
+    /// Whether `day` has not come yet where the unit is.
+    fn later(&self, day: &NaiveDate) -> bool {
+        *day > self.today
+    }
+
+    /// Whether `user`'s box is ticked on `day`'s form: as sent if that form was refused,
+    /// else as saved.
+    fn ticked(&self, day: &NaiveDate, index: &usize, row: &AttendanceRow) -> bool {
+        if self.errors.is(&self.day_form(day)) {
+            self.form.has("present", &row.user.to_string())
+        } else {
+            row.present.get(*index).copied().unwrap_or(false)
+        }
+    }
 }
 
 /// An agent's attendance, day by day.
@@ -82,24 +178,64 @@ pub async fn show(
     }))
 }
 
-/// `POST /villages/{code}/ibm-unit`: forms the unit from the village page.
+/// The page of a unit or bimtek form on its own, with the village in the breadcrumb.
+async fn form_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    village: &RegionCode,
+    path: &str,
+    (uf, tf): (Option<UnitForm>, Option<TrainingForm>),
+) -> Result<Response, WebError> {
+    let village = state.app.region(&who.0.actor(), village).await?;
+    let (t, nav) = frame(state, headers, who, path);
+    // on a page of its own the form's heading follows the page's
+    let (uf, tf) = (
+        uf.map(|f| UnitForm { heading: "h2", ..f }),
+        tf.map(|f| TrainingForm { heading: "h2", ..f }),
+    );
+    Ok(render(&FormPage {
+        t,
+        nav,
+        village,
+        uf,
+        tf,
+    }))
+}
+
+/// `GET /villages/{code}/ibm-unit`: the form that forms the unit, on its own.
+pub async fn new_unit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Found(code): Found<RegionCode>,
+) -> Result<Response, WebError> {
+    let place = Scope::Region(code.clone());
+    authorize(&who.0.actor(), Action::ManageUnits, &place).map_err(pulih_app::AppError::from)?;
+    let path = format!("/villages/{code}/ibm-unit");
+    let blank = UnitForm::blank(&code);
+    form_page(&state, &headers, &who, &code, &path, (Some(blank), None)).await
+}
+
+/// `POST /villages/{code}/ibm-unit`: forms the unit from the village page; a refusal
+/// shows the form again on its own.
 pub async fn form(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
-    let attendees = AttendeeRole::ALL
-        .iter()
+    let mut f = UnitForm::blank(&code);
+    // a count that is not a number is sent as none, which the use-case refuses in words
+    let attendees = f
+        .roles()
+        .into_iter()
         .filter_map(|r| {
-            let n = form
-                .get(&format!("attendees.{}", r.key()))
-                .trim()
-                .parse()
-                .ok();
-            n.map(|n| (r.key().to_owned(), n))
+            let n = form.get(&format!("attendees.{r}")).trim().parse().ok();
+            n.map(|n| (r.to_owned(), n))
         })
         .collect();
     let input = UnitInput {
@@ -111,11 +247,22 @@ pub async fn form(
         decree_signed_by: form.get("decree_signed_by").to_owned(),
         members: Vec::new(),
     };
-    let unit = state
+    let formed = state
         .app
-        .form_unit(&who.0.actor(), &code, input, &origin)
-        .await?;
-    Ok(Redirect::to(&format!("/ibm-units/{}", unit.id)).into_response())
+        .form_unit(&who.0.actor(), code.as_str(), input, &origin)
+        .await;
+    match formed {
+        Ok(unit) => Ok(Redirect::to(&format!("/ibm-units/{}", unit.id)).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "unit", e)?;
+            f.form = form;
+            f.errors = errors;
+            let path = format!("/villages/{code}/ibm-unit");
+            let page = form_page(&state, &headers, &who, &code, &path, (Some(f), None)).await?;
+            Ok(with_status(page, status))
+        }
+    }
 }
 
 /// `POST /ibm-units/{id}/members`: adds an agent.
@@ -163,9 +310,35 @@ pub async fn change_member(
     Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response())
 }
 
-/// `POST /ibm-units/{id}/trainings`: plans a bimtek; modules and trainers one per line.
+/// `GET /ibm-units/{id}/trainings/new`: the bimtek form on its own.
+pub async fn new_training(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Found(unit): Found<UnitId>,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let view = state.app.unit(&actor, unit).await?;
+    let place = Scope::Region(view.village.clone());
+    authorize(&actor, Action::ManageUnits, &place).map_err(pulih_app::AppError::from)?;
+    let path = format!("/ibm-units/{unit}/trainings/new");
+    let blank = TrainingForm::blank(&unit);
+    form_page(
+        &state,
+        &headers,
+        &who,
+        &view.village,
+        &path,
+        (None, Some(blank)),
+    )
+    .await
+}
+
+/// `POST /ibm-units/{id}/trainings`: plans a bimtek; modules and trainers one per line. A
+/// refusal shows the form again on its own.
 pub async fn plan_training(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
@@ -181,11 +354,31 @@ pub async fn plan_training(
         modules: lines("modules"),
         trainers: lines("trainers"),
     };
-    let training = state
-        .app
-        .plan_training(&who.0.actor(), unit, input, &origin)
-        .await?;
-    Ok(Redirect::to(&format!("/trainings/{}", training.id)).into_response())
+    let actor = who.0.actor();
+    match state.app.plan_training(&actor, unit, input, &origin).await {
+        Ok(training) => Ok(Redirect::to(&format!("/trainings/{}", training.id)).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "training", e)?;
+            let view = state.app.unit(&actor, unit).await?;
+            let again = TrainingForm {
+                form,
+                errors,
+                ..TrainingForm::blank(&unit)
+            };
+            let path = format!("/ibm-units/{unit}/trainings/new");
+            let page = form_page(
+                &state,
+                &headers,
+                &who,
+                &view.village,
+                &path,
+                (None, Some(again)),
+            )
+            .await?;
+            Ok(with_status(page, status))
+        }
+    }
 }
 
 /// `GET /trainings/{id}`: the training with attendance per day.
@@ -195,11 +388,24 @@ pub async fn training(
     who: CurrentUser,
     Found(training): Found<TrainingId>,
 ) -> Result<Response, WebError> {
+    let blank = (FormData::default(), Errors::default());
+    training_page(&state, &headers, &who, training, blank).await
+}
+
+/// The training page, with a refused attendance form's input and messages.
+async fn training_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    training: TrainingId,
+    (form, errors): (FormData, Errors),
+) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let training = state.app.training(&actor, training).await?;
     let unit = state.app.unit(&actor, training.unit).await?;
     let place = Scope::Region(training.village.clone());
     let manager = authorize(&actor, Action::ManageUnits, &place).is_ok();
+    let today = state.app.today_in(&training.village).await?;
     let rows = unit
         .members
         .into_iter()
@@ -217,24 +423,24 @@ pub async fn training(
             }
         })
         .collect();
-    let (t, nav) = frame(
-        &state,
-        &headers,
-        &who,
-        &format!("/trainings/{}", training.id),
-    );
+    let (t, nav) = frame(state, headers, who, &format!("/trainings/{}", training.id));
     Ok(render(&TrainingPage {
         t,
         nav,
         training,
         rows,
         manager,
+        today,
+        form,
+        errors,
     }))
 }
 
-/// `POST /trainings/{id}/attendance`: who was present on a day.
+/// `POST /trainings/{id}/attendance`: who was present on a day; a refusal shows the
+/// training page again with the boxes as ticked and the reason beside the day.
 pub async fn attendance(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
     Found(training): Found<TrainingId>,
@@ -245,9 +451,18 @@ pub async fn attendance(
         day: form.get("day").to_owned(),
         present: form.all("present"),
     };
-    state
+    let recorded = state
         .app
         .record_attendance(&who.0.actor(), training, input, &origin)
-        .await?;
-    Ok(Redirect::to(&format!("/trainings/{training}")).into_response())
+        .await;
+    match recorded {
+        Ok(_) => Ok(Redirect::to(&format!("/trainings/{training}")).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let name = format!("day-{}", form.get("day").trim());
+            let (status, errors) = refused(&t, &name, e)?;
+            let page = training_page(&state, &headers, &who, training, (form, errors)).await?;
+            Ok(with_status(page, status))
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod activity_corrections;
 mod aftercare;
 mod audit;
 mod audit_neutral;
@@ -36,6 +37,8 @@ mod linkage_oracle;
 mod nik_checks;
 mod ops;
 mod programme;
+mod programme_forms;
+mod raw_keys;
 mod referrals;
 mod regions;
 mod rollups_property;

@@ -382,10 +382,23 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
         "{:?}",
         closed.body
     );
+    let again = put(2026, target(6, None)).await;
     assert_eq!(
-        put(2026, target(6, None)).await.status,
+        (again.status, &again.body["version"]),
+        (StatusCode::OK, &json!(2)),
+        "a year's target set again without a version replaces it"
+    );
+    assert_eq!(
+        put(2026, target(5, Some(1))).await.status,
         StatusCode::CONFLICT,
-        "a second target for the year needs the version read"
+        "a version someone moved on is refused"
+    );
+    assert_eq!(put(2026, target(5, Some(2))).await.status, StatusCode::OK);
+    let over = put(2027, target(65, None)).await;
+    assert!(
+        over.body["error"]["fields"]["count"].is_string(),
+        "Batam has 64 kelurahan: {:?}",
+        over.body
     );
 
     let decree = |n: &str| json!({"step": "designate", "decree_number": n, "decree_date": "2026-03-01", "decree_issuer": "Wali Kota Batam"});
@@ -450,7 +463,7 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
     assert_eq!(overview["designated_now"], 2, "{overview}");
     assert_eq!(
         overview["years"][0],
-        json!({"year": 2026, "target": 5, "designated": 2, "version": 1})
+        json!({"year": 2026, "target": 5, "designated": 2, "version": 3, "standing": "in_progress"})
     );
     assert_eq!(overview["years"][1]["target"], 15);
     let history = app
@@ -648,14 +661,25 @@ async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app:
     );
     let regency = page(&app, &coord, "/regions/21.71").await.html;
     assert!(
-        regency.contains("<td>2026</td><td>5</td><td>1 <span class=\"tag overdue\">"),
+        regency.contains("<td>2026</td><td>5</td><td><span class=\"tag standing-in_progress\">berjalan 1/5</span>"),
         "target 5, one designated: {regency}"
     );
-    let stale = [
+    let again = [
         ("csrf", csrf.as_str()),
         ("year", "2026"),
         ("count", "7"),
         ("version", ""),
+    ];
+    assert_eq!(
+        form(&app, &coord, targets, &again).await.status,
+        StatusCode::SEE_OTHER,
+        "set again without a version"
+    );
+    let stale = [
+        ("csrf", csrf.as_str()),
+        ("year", "2026"),
+        ("count", "8"),
+        ("version", "1"),
     ];
     assert_eq!(
         form(&app, &coord, targets, &stale).await.status,

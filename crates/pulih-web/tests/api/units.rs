@@ -160,12 +160,12 @@ async fn a_unit_of_five_agents_runs_a_three_day_bimtek_and_records_activities(ap
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["detail"]["audience"]["total"], 40);
     assert!(r.body["held_on"].is_string(), "today by default");
-    let outreach = json!({"kind": "outreach", "held_on": "2023-06-01", "reached": 12, "agreed_to_screening": 3});
+    let outreach = json!({"kind": "outreach", "held_on": "2023-06-01", "reached": 12, "agreed_to_screening": 3, "confirm_old_date": true});
     assert_eq!(
         app.post(&activities, &coord, outreach).await.status,
         StatusCode::CREATED
     );
-    let meeting = json!({"kind": "coordination", "held_on": "2023-06-02", "attendees": 9, "topic": "Rencana sosialisasi RW 03"});
+    let meeting = json!({"kind": "coordination", "held_on": "2023-06-02", "attendees": 9, "topic": "Rencana sosialisasi RW 03", "confirm_old_date": true});
     assert_eq!(
         app.post(&activities, &agents[1].1, meeting).await.status,
         StatusCode::CREATED
