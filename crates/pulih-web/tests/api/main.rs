@@ -41,6 +41,7 @@ mod rollups_property;
 mod teman_sebaya;
 mod unit_pages;
 mod units;
+mod user_form;
 mod vocational;
 mod web_security;
 mod worklist;
