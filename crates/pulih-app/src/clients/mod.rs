@@ -8,6 +8,7 @@ mod access;
 mod aftercare;
 mod aftercare_view;
 mod break_glass;
+mod consent;
 pub(crate) mod demo;
 mod facts;
 mod follow_ups;
@@ -44,7 +45,7 @@ pub use break_glass::{GrantView, Opened, Reviewed};
 pub use follow_ups::{FollowUpWork, WorkItem};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
-    EpisodeInput, TatAssessmentInput, WithdrawalInput,
+    ConsentReadBack, EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
 pub use page::{ClientPage, Worker};
 pub(crate) use read::reach_of;

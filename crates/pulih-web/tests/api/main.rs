@@ -18,6 +18,7 @@ mod break_glass;
 mod client_access;
 mod client_pages;
 mod clients;
+mod consent_form;
 mod dashboard_pages;
 mod dashboard_suppression;
 mod dashboards;

@@ -53,6 +53,7 @@ pub fn consent(f: &FormData) -> ConsentInput {
         expires_on: f.opt("expires_on"),
         guardian: f.opt("guardian"),
         witness: f.opt("witness"),
+        form_number: f.opt("form_number"),
     }
 }
 
