@@ -52,6 +52,19 @@ pub(crate) async fn clients_by_nik_hash(pool: &Pool, hash: &str) -> StoreResult<
     found.iter().map(rows::client).collect()
 }
 
+pub(crate) async fn clients_by_name_birth_hash(
+    pool: &Pool,
+    hash: &str,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Db>::new(CLIENT);
+    q.push(" where c.name_birth_hash = ")
+        .push_bind(hash.to_owned())
+        .push(" and c.erased_at is null order by c.created_at, c.id limit ")
+        .push_bind(NIK_MATCHES);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
+}
+
 /// Appends ` where (…)`: the clients the filter's reach and live grants allow.
 fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &ClientFilter) {
     q.push(" where ((");

@@ -149,6 +149,10 @@ impl ClientStore for Backend {
     async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>> {
         clients::clients_by_nik_hash(self.reader(), nik_hash).await
     }
+
+    async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>> {
+        clients::clients_by_name_birth_hash(self.reader(), hash).await
+    }
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>> {
         clients::list_clients(self.reader(), filter).await
     }

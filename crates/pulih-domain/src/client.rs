@@ -38,6 +38,16 @@ pub fn person_name(input: Option<&str>) -> Result<Option<String>, Invalid> {
     })
 }
 
+/// A full name as it is matched (never shown): lower-case, with single spaces and no
+/// dots or commas, so `Budi  Santoso` and `budi santoso` are the same person's name.
+pub fn normalised_name(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A phone number: digits with an optional leading `+`, 8–15 digits; spaces, dots and
 /// dashes are dropped.
 pub fn phone(input: Option<&str>) -> Result<Option<String>, Invalid> {
@@ -146,6 +156,13 @@ crate::redacted_debug!(ClientIdentity);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_whatever_the_case_spaces_and_dots() {
+        assert_eq!(normalised_name("  Budi   SANTOSO "), "budi santoso");
+        assert_eq!(normalised_name("M. Rizky, S.H."), "m rizky s h");
+        assert_eq!(normalised_name(""), "");
+    }
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).expect("valid")

@@ -34,6 +34,10 @@ pub struct NewClient {
     pub assigned_to: Option<UserId>,
     /// Keyed hash of the NIK, if one was given.
     pub nik_hash: Option<String>,
+    /// Keyed hash of the normalised full name, if one was given.
+    pub name_hash: Option<String>,
+    /// Keyed hash of the normalised full name with the birth date, if both were given.
+    pub name_birth_hash: Option<String>,
     /// Sealed identity fields.
     pub identity: Vec<u8>,
     /// The client's data key, sealed.
@@ -230,6 +234,9 @@ pub trait ClientStore: Send + Sync {
     /// The clients holding a NIK hash (several when a registration matched a client its
     /// worker could not reach), oldest first, at most [`NIK_MATCHES`].
     async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>>;
+    /// The clients (not erased) whose name and birth date have this keyed hash, oldest
+    /// first, at most [`NIK_MATCHES`].
+    async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>>;
     /// Clients the filter allows, newest first.
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>>;
     /// The facts of the given kinds (all kinds when empty) about the given clients, by

@@ -38,6 +38,7 @@ mod ops;
 mod programme;
 mod referrals;
 mod regions;
+mod registration_form;
 mod rollups_property;
 mod teman_sebaya;
 mod unit_pages;

@@ -38,6 +38,9 @@ pub fn new_client(f: &FormData) -> NewClientInput {
         phone: f.opt("phone"),
         village: f.opt("village"),
         family_contact: f.opt("family_contact"),
+        // on the page the choice is explicit: anything but "anonymous" needs an identity
+        anonymous: Some(f.get("identity") == "anonymous"),
+        register_anyway: f.flag("register_anyway"),
     }
 }
 

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ClientSummary, Origin};
+use pulih_app::{AppError, ClientSummary, Origin};
 use pulih_domain::account::Role;
 use pulih_domain::client::Sex;
 use pulih_domain::ids::ClientId;
@@ -32,6 +32,7 @@ struct IndexPage<'a> {
     sexes: &'static [Sex],
     form: FormData,
     errors: Errors,
+    duplicate: Option<(String, String)>,
 }
 
 /// Paging of the list.
@@ -46,7 +47,7 @@ async fn page(
     who: &CurrentUser,
     before: Option<ClientId>,
     form: FormData,
-    errors: Errors,
+    (errors, duplicate): (Errors, Option<(String, String)>),
 ) -> Result<Response, WebError> {
     let clients = state.app.list_clients(&who.0.actor(), before).await?;
     let older = (clients.len() >= PAGE)
@@ -63,6 +64,7 @@ async fn page(
         sexes: &Sex::ALL,
         form,
         errors,
+        duplicate,
     }))
 }
 
@@ -80,9 +82,25 @@ pub async fn index(
         &who,
         before,
         FormData::default(),
-        Errors::default(),
+        (Errors::default(), None),
     )
     .await
+}
+
+/// The code and id of a possible duplicate the registration was refused for.
+fn possible_duplicate(e: &AppError) -> Option<(String, String)> {
+    let AppError::Invalid(problems) = e else {
+        return None;
+    };
+    let problem = problems.iter().find(|p| p.field == "duplicate")?;
+    let arg = |name: &str| {
+        problem
+            .args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    arg("code").zip(arg("id"))
 }
 
 /// `POST /clients`: registers the client and opens its record, or shows the form again.
@@ -102,8 +120,10 @@ pub async fn register(
         Ok(row) => Ok(Redirect::to(&format!("/clients/{}", row.id)).into_response()),
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
+            let duplicate = possible_duplicate(&e);
             let (status, errors) = refused(&t, "", e)?;
-            let response = page(&state, &headers, &who, None, form, errors).await?;
+            let shown = (errors, duplicate);
+            let response = page(&state, &headers, &who, None, form, shown).await?;
             Ok(with_status(response, status))
         }
     }
