@@ -20,6 +20,19 @@ pub fn client_region(code: RegionCode) -> Result<RegionCode, Invalid> {
 }
 
 keyed_enum! {
+    /// Where a client stands, to search clients by.
+    pub enum ClientStatus {
+        /// No consent to services in force.
+        NoConsent = "no_consent",
+        /// An aftercare plan that has not ended.
+        Aftercare = "aftercare",
+        /// A referral sent, accepted or started.
+        Referred = "referred",
+    }
+    invalid = "invalid.client_status"
+}
+
+keyed_enum! {
     /// Sex as recorded on the identity card.
     pub enum Sex {
         /// Male.

@@ -17,6 +17,7 @@ mod boundaries;
 mod break_glass;
 mod client_access;
 mod client_pages;
+mod client_search;
 mod clients;
 mod consent_form;
 mod dashboard_pages;

@@ -5,9 +5,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, ClientSummary, Origin};
+use pulih_app::{AppError, ClientQuery, ClientSummary, Origin};
 use pulih_domain::account::Role;
+use pulih_domain::client::ClientStatus;
 use pulih_domain::client::Sex;
 use pulih_domain::ids::ClientId;
 
@@ -33,28 +35,88 @@ struct IndexPage<'a> {
     form: FormData,
     errors: Errors,
     duplicate: Option<(String, String)>,
+    searched: bool,
+    search: FormData,
+    search_errors: Errors,
+    statuses: &'static [ClientStatus],
 }
 
-/// Paging of the list.
+/// Paging of the list, or a search.
 #[derive(serde::Deserialize)]
 pub struct Paging {
     before: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    place: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl Paging {
+    /// The search asked for, as the form shows it again.
+    fn search(&self) -> (ClientQuery, FormData) {
+        let query = ClientQuery {
+            q: self.q.clone(),
+            place: self.place.clone(),
+            status: self.status.clone(),
+        };
+        let shown = [
+            ("q", &self.q),
+            ("place", &self.place),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .fold(FormData::default(), |f, (name, value)| {
+            f.with(name, value.clone().unwrap_or_default())
+        });
+        (query, shown)
+    }
+}
+
+/// What the list part of the page shows: the newest clients or a search's results.
+enum Listed {
+    Newest(Option<ClientId>),
+    Searched(ClientQuery, FormData),
 }
 
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    before: Option<ClientId>,
+    (listed, origin): (Listed, &Origin),
     form: FormData,
     (errors, duplicate): (Errors, Option<(String, String)>),
 ) -> Result<Response, WebError> {
-    let clients = state.app.list_clients(&who.0.actor(), before).await?;
-    let older = (clients.len() >= PAGE)
+    let actor = who.0.actor();
+    let (mut clients, mut search, mut search_errors, mut status) = (
+        Vec::new(),
+        FormData::default(),
+        Errors::default(),
+        StatusCode::OK,
+    );
+    let (before, searched) = match listed {
+        Listed::Newest(before) => {
+            clients = state.app.list_clients(&actor, before).await?;
+            (before, false)
+        }
+        Listed::Searched(query, shown) => {
+            match state.app.search_clients(&actor, &query, origin).await {
+                Ok(found) => clients = found,
+                Err(e) => {
+                    let t = state.i18n.tr(crate::lang_of(headers));
+                    (status, search_errors) = refused(&t, "search", e)?;
+                }
+            }
+            search = shown;
+            (None, true)
+        }
+    };
+    let older = (!searched && clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
         .flatten();
     let (t, nav) = frame(state, headers, who, "/clients");
-    Ok(render(&IndexPage {
+    let response = render(&IndexPage {
         t,
         nav,
         clients,
@@ -65,22 +127,33 @@ async fn page(
         form,
         errors,
         duplicate,
-    }))
+        searched,
+        search,
+        search_errors,
+        statuses: &ClientStatus::ALL,
+    });
+    Ok(with_status(response, status))
 }
 
-/// `GET /clients`, `?before=` for older ones.
+/// `GET /clients`, `?before=` for older ones, `?q=&place=&status=` to search.
 pub async fn index(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
+    origin: Origin,
     Query(paging): Query<Paging>,
 ) -> Result<Response, WebError> {
-    let before = paging.before.as_deref().map(client_id).transpose()?;
+    let (query, shown) = paging.search();
+    let listed = if query.is_empty() {
+        Listed::Newest(paging.before.as_deref().map(client_id).transpose()?)
+    } else {
+        Listed::Searched(query, shown)
+    };
     page(
         &state,
         &headers,
         &who,
-        before,
+        (listed, &origin),
         FormData::default(),
         (Errors::default(), None),
     )
@@ -123,7 +196,8 @@ pub async fn register(
             let duplicate = possible_duplicate(&e);
             let (status, errors) = refused(&t, "", e)?;
             let shown = (errors, duplicate);
-            let response = page(&state, &headers, &who, None, form, shown).await?;
+            let listed = (Listed::Newest(None), &origin);
+            let response = page(&state, &headers, &who, listed, form, shown).await?;
             Ok(with_status(response, status))
         }
     }
