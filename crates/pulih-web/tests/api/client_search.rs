@@ -65,11 +65,11 @@ async fn clients_are_found_by_code_name_nik_place_and_status_within_reach(app: T
 
     assert_eq!(
         codes(&app, &token, &format!("q={budi_code}")).await,
-        [budi_code.clone()]
+        vec![budi_code.clone()]
     );
     assert_eq!(
         codes(&app, &token, "q=budi%20%20SANTOSO").await,
-        [budi_code.clone()]
+        vec![budi_code.clone()]
     );
     assert!(
         codes(&app, &token, "q=Budi").await.is_empty(),
@@ -77,15 +77,15 @@ async fn clients_are_found_by_code_name_nik_place_and_status_within_reach(app: T
     );
     assert_eq!(
         codes(&app, &token, &format!("q={NIK_HELD}")).await,
-        [budi_code.clone()]
+        vec![budi_code.clone()]
     );
     assert_eq!(
         codes(&app, &token, "place=21.71.01.1002").await,
-        [budi_code.clone()]
+        vec![budi_code.clone()]
     );
     assert_eq!(
         codes(&app, &token, "status=no_consent").await,
-        [siti_code.clone()]
+        vec![siti_code.clone()]
     );
     assert!(codes(&app, &token, "status=referred").await.is_empty());
     let r = app.get("/api/v1/clients?status=lost", &token).await;
