@@ -54,7 +54,8 @@ impl ClientTx for SqlTx<'_> {
             let code = ClientCode::fresh();
             let inserted = sqlx::query(
                 "insert into clients (id, code, region, org_id, assigned_to, nik_hash, identity, \
-                 created_by, created_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) \
+                 created_by, created_at, version, name_hash, name_birth_hash) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) \
                  on conflict (code) do nothing",
             )
             .bind(client.id.as_uuid())
@@ -66,6 +67,8 @@ impl ClientTx for SqlTx<'_> {
             .bind(&client.identity)
             .bind(client.created_by.as_uuid())
             .bind(client.created_at)
+            .bind(&client.name_hash)
+            .bind(&client.name_birth_hash)
             .execute(&mut *self.conn)
             .await
             .map_err(map_err)?
@@ -186,7 +189,8 @@ impl ClientTx for SqlTx<'_> {
 
     async fn erase_client(&mut self, id: ClientId, at: DateTime<Utc>) -> StoreResult<ClientRow> {
         let done = sqlx::query(
-            "update clients set identity = null, nik_hash = null, erased_at = $1, \
+            "update clients set identity = null, nik_hash = null, name_hash = null, \
+             name_birth_hash = null, erased_at = $1, \
              version = version + 1 where id = $2 and erased_at is null",
         )
         .bind(at)

@@ -4,12 +4,13 @@
 use chrono::NaiveDate;
 use pulih_domain::client::FactKind;
 use pulih_store::{
-    CaseloadCount, ClientContact, ClientFilter, ClientRow, DueFact, NIK_MATCHES, StoreResult,
+    CaseloadCount, ClientContact, ClientFilter, ClientRow, ClientSearch, DueFact, NIK_MATCHES,
+    StoreResult,
 };
 use sqlx::QueryBuilder;
 
 use super::errors::map_err;
-use super::reach::push_reach;
+use super::reach::{push_at_or_below, push_reach};
 use super::rows;
 use crate::db::{Db, Pool};
 use crate::dialect;
@@ -52,6 +53,19 @@ pub(crate) async fn clients_by_nik_hash(pool: &Pool, hash: &str) -> StoreResult<
     found.iter().map(rows::client).collect()
 }
 
+pub(crate) async fn clients_by_name_birth_hash(
+    pool: &Pool,
+    hash: &str,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Db>::new(CLIENT);
+    q.push(" where c.name_birth_hash = ")
+        .push_bind(hash.to_owned())
+        .push(" and c.erased_at is null order by c.created_at, c.id limit ")
+        .push_bind(NIK_MATCHES);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
+}
+
 /// Appends ` where (…)`: the clients the filter's reach and live grants allow.
 fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &ClientFilter) {
     q.push(" where ((");
@@ -75,6 +89,35 @@ pub(crate) async fn list_clients(
 ) -> StoreResult<Vec<ClientRow>> {
     let mut q = QueryBuilder::<Db>::new(CLIENT);
     push_filter(&mut q, filter);
+    if let Some(before) = filter.before {
+        q.push(" and c.id < ").push_bind(before.as_uuid());
+    }
+    q.push(" order by c.id desc limit ").push_bind(filter.limit);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
+}
+
+pub(crate) async fn search_clients(
+    pool: &Pool,
+    filter: &ClientFilter,
+    search: &ClientSearch,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Db>::new(CLIENT);
+    push_filter(&mut q, filter);
+    q.push(" and c.erased_at is null");
+    if let Some(code) = &search.code {
+        q.push(" and c.code = ").push_bind(code.clone());
+    }
+    if let Some(hash) = &search.nik_hash {
+        q.push(" and c.nik_hash = ").push_bind(hash.clone());
+    }
+    if let Some(hash) = &search.name_hash {
+        q.push(" and c.name_hash = ").push_bind(hash.clone());
+    }
+    if let Some(place) = &search.place {
+        q.push(" and ");
+        push_at_or_below(&mut q, "c.region", place);
+    }
     if let Some(before) = filter.before {
         q.push(" and c.id < ").push_bind(before.as_uuid());
     }

@@ -19,8 +19,8 @@ use pulih_domain::rollup::Figure;
 use pulih_store::{
     ActivityRow, ActivityTally, AftercareCounts, AftercareStore, Assessment, BersinarStep,
     Boundary, BoundaryStore, Bulk, BulkStore, CaseloadCount, Certificate, Change, Claim,
-    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientStore, Counted,
-    DirectoryStore, DueFact, DueVisit, Grant, HandoffEntry, LatestOutcome, LinkageCounts,
+    ClientContact, ClientFact, ClientFilter, ClientReach, ClientRow, ClientSearch, ClientStore,
+    Counted, DirectoryStore, DueFact, DueVisit, Grant, HandoffEntry, LatestOutcome, LinkageCounts,
     LinkageQuery, LinkageStore, Member, Notification, Organisation, Outcome, PartnerService,
     PeerCount, PeerSession, PeerStore, PeerSummary, PlacedStep, ProgrammeStore, Published,
     ReachedFact, Referral, ReferralOutcome, ReferralQuery, ReferralStep, ReferralStore, Region,
@@ -148,6 +148,18 @@ impl ClientStore for Backend {
     }
     async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>> {
         clients::clients_by_nik_hash(self.reader(), nik_hash).await
+    }
+
+    async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>> {
+        clients::clients_by_name_birth_hash(self.reader(), hash).await
+    }
+
+    async fn search_clients(
+        &self,
+        filter: &ClientFilter,
+        search: &ClientSearch,
+    ) -> StoreResult<Vec<ClientRow>> {
+        clients::search_clients(self.reader(), filter, search).await
     }
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>> {
         clients::list_clients(self.reader(), filter).await

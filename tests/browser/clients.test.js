@@ -155,12 +155,38 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     log(`registered ${heading} at ${clientPath}`);
   });
 
-  test('consent to services is recorded and shown in force', async () => {
+  test('consent to services is chosen, read back, recorded and shown in force', async () => {
     await page.goto(clientPath);
     await page.getByText('Catat persetujuan klien atas layanan sebelum data klinis apa pun.').waitFor();
     await go(page.getByRole('link', { name: 'Catat persetujuan' }), '**/consent');
-    assert.equal(await page.getByLabel('Layanan: skrining, rencana perawatan dan pengobatan').isChecked(), true);
-    assert.equal(await page.getByLabel('Tanggal persetujuan').inputValue(), h.wibDate());
+    const services = page.getByLabel('Layanan: skrining, rencana perawatan dan pengobatan');
+    assert.equal(await services.isChecked(), false, 'nothing is ticked beforehand');
+    assert.equal(await page.getByLabel('Klien sendiri').isChecked(), false, 'no giver chosen beforehand');
+    assert.equal(await page.getByLabel('Tanggal persetujuan').inputValue(), '', 'no date beforehand');
+    await h.assertNoSidewaysScroll(page, 'consent form');
+    let violations = await h.axeScan(page, 'consent form');
+    assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the consent form');
+    await services.check();
+    await page.getByLabel('Klien sendiri').check();
+    await page.getByLabel('Formulir bertanda tangan').check();
+    await page.getByLabel('Nomor formulir persetujuan').fill('IC-2026/017');
+    await page.getByLabel('Tanggal persetujuan').fill(h.wibDate());
+    // the same address answers each step: wait for the step's heading
+    await page.getByRole('button', { name: 'Lanjut: periksa persetujuan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Periksa persetujuan' }).waitFor();
+    const readBack = page.getByRole('region', { name: 'Yang akan dicatat' });
+    for (const shown of ['Klien sendiri', 'Formulir bertanda tangan', 'IC-2026/017', h.wibDate()]) {
+      await readBack.getByText(shown).first().waitFor();
+    }
+    await h.assertNoSidewaysScroll(page, 'consent read-back');
+    violations = await h.axeScan(page, 'consent read-back');
+    assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the consent read-back');
+    await page.getByRole('button', { name: 'Ubah' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Catat persetujuan' }).waitFor();
+    assert.equal(await page.getByLabel('Nomor formulir persetujuan').inputValue(), 'IC-2026/017', 'change keeps the fields');
+    assert.equal(await services.isChecked(), true, 'change keeps the ticks');
+    await page.getByRole('button', { name: 'Lanjut: periksa persetujuan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Periksa persetujuan' }).waitFor();
     await go(page.getByRole('button', { name: 'Simpan persetujuan' }), `**${clientPath}?saved=1`);
     await h.expectText(page.getByRole('status'), 'Tersimpan.', 'saved notice');
     const consent = page.getByRole('region', { name: 'Persetujuan' });

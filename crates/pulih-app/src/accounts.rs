@@ -11,7 +11,7 @@ use pulih_domain::region::Scope;
 use pulih_store::{Organisation, User, UserUpdate};
 use serde_json::json;
 
-use crate::error::Fields;
+use crate::error::{Fields, Problem};
 use crate::secrets::one_time_password;
 use crate::{App, AppError, AppResult, Authenticated, Origin, Record};
 
@@ -68,11 +68,23 @@ pub struct NewUser {
     pub role: String,
     /// Organisation id.
     pub org_id: String,
-    /// `ID` or a region code.
+    /// `ID` or a region code. When empty, nothing is created: the organisation's area
+    /// is proposed back (the problem's `scope` argument) to be sent again.
+    #[serde(default)]
     pub scope: String,
     /// Initial password; when empty, a one-time password is generated.
     #[serde(default)]
     pub password: Option<String>,
+    /// The administrator confirms a privileged account: required for the role `admin`
+    /// or the national scope `ID`, refused without it.
+    #[serde(default)]
+    pub confirm_privileged: bool,
+}
+
+/// Whether an account with `role` and `scope` needs the administrator's explicit
+/// confirmation: administrators and national scope reach far.
+pub fn privileged(role: Role, scope: &Scope) -> bool {
+    role == Role::Admin || *scope == Scope::National
 }
 
 /// A password handed out once, to be changed at first login.
@@ -127,9 +139,6 @@ impl App {
         let username = fields.check("username", Username::parse(&input.username));
         let display_name = fields.check("display_name", DisplayName::parse(&input.display_name));
         let role = fields.check("role", Role::parse(&input.role));
-        let scope = self
-            .existing_scope(&mut fields, "scope", &input.scope)
-            .await?;
         let org = match input.org_id.parse::<OrgId>() {
             Ok(id) => self
                 .store
@@ -140,6 +149,26 @@ impl App {
         };
         if org.is_none() {
             fields.add("org_id", "invalid.org_missing");
+        }
+        let scope = match (input.scope.trim(), &org) {
+            // never a silent default: the organisation's area is proposed, to be sent again
+            ("", Some(org)) => {
+                let mut problem = Problem::new("scope", "invalid.scope_from_org");
+                problem.args = vec![("scope", org.place.to_string())];
+                fields.push(problem);
+                None
+            }
+            ("", None) => {
+                fields.add("scope", "invalid.scope");
+                None
+            }
+            (text, _) => self.existing_scope(&mut fields, "scope", text).await?,
+        };
+        if let (Some(role), Some(scope)) = (role, &scope)
+            && privileged(role, scope)
+            && !input.confirm_privileged
+        {
+            fields.add("confirm_privileged", "invalid.user_confirm_privileged");
         }
         let given = input.password.filter(|p| !p.is_empty());
         let password = match (&username, &given) {
@@ -161,6 +190,7 @@ impl App {
             return Err(AppError::Internal("validated fields missing".into()));
         };
         authorize(actor, Action::ManageUsers, &scope)?;
+        let confirmed = privileged(role, &scope);
         let user = User {
             id: UserId::new(),
             username: username.as_str().to_owned(),
@@ -179,7 +209,7 @@ impl App {
             "user.create",
             Self::user_record(user.id, &user.scope),
             origin,
-            json!({ "role": role.as_str() }),
+            json!({ "role": role.as_str(), "confirmed_privileged": confirmed }),
         );
         let id = self.insert_user(Some(actor), origin, user, event).await?;
         Ok(PasswordReset {

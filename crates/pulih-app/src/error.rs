@@ -125,6 +125,11 @@ impl Fields {
         self.0.push(Problem::new(field, key));
     }
 
+    /// Adds an error with values for its text's placeholders.
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
     /// Parses a nested input whose parser reports several problems at once.
     pub fn check_all<T>(
         &mut self,

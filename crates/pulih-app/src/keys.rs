@@ -102,6 +102,19 @@ impl Keys {
         self.nik_index.blind_index("nik", nik.as_str())
     }
 
+    /// The keyed hash of a full name (normalised), for finding a client by name.
+    pub fn name_hash(&self, name: &str) -> String {
+        self.nik_index
+            .blind_index("name", &pulih_domain::client::normalised_name(name))
+    }
+
+    /// The keyed hash of a full name (normalised) with a birth date, for duplicate checks.
+    pub fn name_birth_hash(&self, name: &str, birth_date: chrono::NaiveDate) -> String {
+        let name = pulih_domain::client::normalised_name(name);
+        self.nik_index
+            .blind_index("name-birth", &format!("{name}\n{birth_date}"))
+    }
+
     /// A keyed fingerprint of a request's digest, kept to recognise a repeated idempotent
     /// request: a plain digest of a body holding a NIK could be reversed by trying every
     /// NIK, this one not without the server's key.

@@ -47,7 +47,7 @@ use pulih_domain::ids::UserId;
 use pulih_domain::region::RegionCode;
 use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
-pub use accounts::{NewUser, PasswordReset, UserView};
+pub use accounts::{NewUser, PasswordReset, UserView, privileged};
 pub use audit::VerifyReport;
 pub use auth::{Authenticated, Credentials, Login, LoginKind};
 pub use bersinar::{

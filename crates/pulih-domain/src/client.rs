@@ -20,6 +20,19 @@ pub fn client_region(code: RegionCode) -> Result<RegionCode, Invalid> {
 }
 
 keyed_enum! {
+    /// Where a client stands, to search clients by.
+    pub enum ClientStatus {
+        /// No consent to services in force.
+        NoConsent = "no_consent",
+        /// An aftercare plan that has not ended.
+        Aftercare = "aftercare",
+        /// A referral sent, accepted or started.
+        Referred = "referred",
+    }
+    invalid = "invalid.client_status"
+}
+
+keyed_enum! {
     /// Sex as recorded on the identity card.
     pub enum Sex {
         /// Male.
@@ -36,6 +49,16 @@ pub fn person_name(input: Option<&str>) -> Result<Option<String>, Invalid> {
         Some(n) if n.contains('\n') => Err(Invalid::new("invalid.person_name")),
         other => Ok(other),
     })
+}
+
+/// A full name as it is matched (never shown): lower-case, with single spaces and no
+/// dots or commas, so `Budi  Santoso` and `budi santoso` are the same person's name.
+pub fn normalised_name(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A phone number: digits with an optional leading `+`, 8–15 digits; spaces, dots and
@@ -146,6 +169,13 @@ crate::redacted_debug!(ClientIdentity);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_whatever_the_case_spaces_and_dots() {
+        assert_eq!(normalised_name("  Budi   SANTOSO "), "budi santoso");
+        assert_eq!(normalised_name("M. Rizky, S.H."), "m rizky s h");
+        assert_eq!(normalised_name(""), "");
+    }
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).expect("valid")

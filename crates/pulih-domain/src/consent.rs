@@ -29,6 +29,14 @@ keyed_enum! {
     invalid = "invalid.consent_method"
 }
 
+/// The number printed on a signed consent form: optional, 1–40 characters on one line.
+pub fn form_number(input: Option<&str>) -> Result<Option<String>, crate::Invalid> {
+    crate::optional_text(input, 40, "invalid.consent_form_number").and_then(|n| match n {
+        Some(n) if n.contains('\n') => Err(crate::Invalid::new("invalid.consent_form_number")),
+        other => Ok(other),
+    })
+}
+
 /// What a client agreed to. The names of a guardian or witness are sealed separately.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConsentTerms {
@@ -162,6 +170,17 @@ mod tests {
                 .share_with
                 .contains(&OrgType::Disnakertrans)
         );
+    }
+
+    #[test]
+    fn a_form_number_is_one_short_line() {
+        assert_eq!(form_number(Some("  ")), Ok(None));
+        assert_eq!(
+            form_number(Some(" IC-2026/017 ")),
+            Ok(Some("IC-2026/017".into()))
+        );
+        assert!(form_number(Some("a\nb")).is_err());
+        assert!(form_number(Some(&"9".repeat(41))).is_err());
     }
 
     #[test]

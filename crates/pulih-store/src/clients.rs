@@ -34,6 +34,10 @@ pub struct NewClient {
     pub assigned_to: Option<UserId>,
     /// Keyed hash of the NIK, if one was given.
     pub nik_hash: Option<String>,
+    /// Keyed hash of the normalised full name, if one was given.
+    pub name_hash: Option<String>,
+    /// Keyed hash of the normalised full name with the birth date, if both were given.
+    pub name_birth_hash: Option<String>,
     /// Sealed identity fields.
     pub identity: Vec<u8>,
     /// The client's data key, sealed.
@@ -164,6 +168,20 @@ pub struct ClientFilter {
     pub limit: i64,
 }
 
+/// What a client search matches, all given criteria together; identity only through
+/// keyed hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientSearch {
+    /// The client's code, exactly.
+    pub code: Option<String>,
+    /// The keyed hash of a NIK.
+    pub nik_hash: Option<String>,
+    /// The keyed hash of a normalised full name.
+    pub name_hash: Option<String>,
+    /// Registered at or below this region (a village, a district…).
+    pub place: Option<RegionCode>,
+}
+
 /// A client on a worklist: where it is, who follows it, and when anything was last
 /// recorded about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +248,16 @@ pub trait ClientStore: Send + Sync {
     /// The clients holding a NIK hash (several when a registration matched a client its
     /// worker could not reach), oldest first, at most [`NIK_MATCHES`].
     async fn clients_by_nik_hash(&self, nik_hash: &str) -> StoreResult<Vec<ClientRow>>;
+    /// The clients (not erased) whose name and birth date have this keyed hash, oldest
+    /// first, at most [`NIK_MATCHES`].
+    async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>>;
+    /// The clients (not erased) the filter reaches that match `search`, newest first, at
+    /// most `filter.limit`; `before` pages as in [`Self::list_clients`].
+    async fn search_clients(
+        &self,
+        filter: &ClientFilter,
+        search: &ClientSearch,
+    ) -> StoreResult<Vec<ClientRow>>;
     /// Clients the filter allows, newest first.
     async fn list_clients(&self, filter: &ClientFilter) -> StoreResult<Vec<ClientRow>>;
     /// The facts of the given kinds (all kinds when empty) about the given clients, by

@@ -24,7 +24,9 @@ function session({ base, browser, password }) {
   // A user scoped to Kota Batam unless told otherwise (`ID`: the nation); the one-time
   // password is changed through the API.
   s.user = async (token, username, role, org, scope = '21.71') => {
-    const u = await s.api('POST', '/api/v1/users', token, { username, display_name: username, role, org_id: org, scope });
+    // administrators and national users need the explicit confirmation
+    const confirm_privileged = role === 'admin' || scope === 'ID';
+    const u = await s.api('POST', '/api/v1/users', token, { username, display_name: username, role, org_id: org, scope, confirm_privileged });
     const { token: own } = await s.api('POST', '/api/v1/session', null, { username, password: u.one_time_password });
     await s.api('POST', '/api/v1/me/password', own, { current_password: u.one_time_password, new_password: password });
     const { token: fresh } = await s.api('POST', '/api/v1/session', null, { username, password });

@@ -116,6 +116,8 @@ pub(crate) fn demo_client(
         org_id: place.org,
         assigned_to: place.worker,
         nik_hash: None,
+        name_hash: None,
+        name_birth_hash: None,
         identity: seal_json(&key, &identity, &format!("client:{id}:identity"))?,
         key: sealed_key,
         created_by: place.registrar,

@@ -11,24 +11,23 @@ use pulih_domain::clinical::assist::{
     AssistAnswers, AssistResult, RawAssist, Recommendation, Substance,
 };
 use pulih_domain::clinical::barc10::Barc10;
-use pulih_domain::consent::{ConsentGiver, ConsentMethod, ConsentTerms, allowed};
+use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ActivityId, ClientId, FactId, UnitId};
 use pulih_domain::intake::{
     EpisodeDetail, MinimumDataSet, Pathway, Route, TreatmentHistory, assessment_due,
 };
 use pulih_domain::optional_text;
-use pulih_domain::org::OrgType;
 use serde::Serialize;
 use serde_json::json;
 
 use super::inputs::{
-    AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
-    EpisodeInput, TatAssessmentInput, WithdrawalInput,
+    AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, EpisodeInput,
+    TatAssessmentInput,
 };
 use super::note::Note;
 use super::record::FactCheck;
 use super::record::SealedFact;
-use super::timeline::{ConsentNames, Draft, EpisodeSealed, FactBody, OutreachPlain, StepSealed};
+use super::timeline::{Draft, EpisodeSealed, FactBody, OutreachPlain, StepSealed};
 use super::{Reached, client_record};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};
@@ -60,7 +59,7 @@ pub(super) fn keys<T: Copy>(
 
 impl App {
     /// Seals and stores one fact about a reached client, after `check` inside the write.
-    async fn store_fact<S: Serialize>(
+    pub(super) async fn store_fact<S: Serialize>(
         &self,
         actor: &Actor,
         reached: &Reached,
@@ -177,118 +176,6 @@ impl App {
         } else {
             Err(AppError::Conflict("conflict.consent_required"))
         }
-    }
-
-    /// Records consent.
-    #[tracing::instrument(skip_all, fields(client = %id))]
-    pub async fn record_consent(
-        &self,
-        actor: &Actor,
-        id: ClientId,
-        input: ConsentInput,
-        origin: &Origin,
-    ) -> AppResult<FactId> {
-        let (reached, today) = self.reach_for_record(actor, id).await?;
-        let mut f = Fields::default();
-        let share_with = keys(&mut f, "share_with", &input.share_with, OrgType::parse);
-        let given_by = f.check("given_by", ConsentGiver::parse(&input.given_by));
-        let method = f.check("method", ConsentMethod::parse(&input.method));
-        let given_on = f
-            .date("given_on", &input.given_on)
-            .and_then(|d| f.check("given_on", past_date(d, today)));
-        let expires_on = f.optional_date("expires_on", input.expires_on.as_deref());
-        let names = ConsentNames {
-            guardian: f
-                .check(
-                    "guardian",
-                    pulih_domain::client::person_name(input.guardian.as_deref()),
-                )
-                .flatten(),
-            witness: f
-                .check(
-                    "witness",
-                    pulih_domain::client::person_name(input.witness.as_deref()),
-                )
-                .flatten(),
-        };
-        let (Some(given_by), Some(method), Some(given_on)) = (given_by, method, given_on) else {
-            return Err(f.into_error());
-        };
-        let terms = ConsentTerms {
-            services: input.services,
-            share_with,
-            follow_up: input.follow_up,
-            given_by,
-            method,
-            given_on,
-            expires_on,
-        };
-        for (field, key) in terms.problems(names.witness.is_some(), names.guardian.is_some()) {
-            f.add(field, key);
-        }
-        f.finish()?;
-        let draft = Draft {
-            kind: FactKind::Consent,
-            occurred_on: given_on,
-            due_on: expires_on,
-            refers_to: None,
-            plain: serde_json::to_value(&terms).map_err(|e| AppError::Internal(e.to_string()))?,
-            sealed: names,
-        };
-        self.store_fact(actor, &reached, draft, FactCheck::none(), origin)
-            .await
-    }
-
-    /// Withdraws a consent from a date on.
-    #[tracing::instrument(skip_all, fields(client = %id))]
-    pub async fn withdraw_consent(
-        &self,
-        actor: &Actor,
-        id: ClientId,
-        input: WithdrawalInput,
-        origin: &Origin,
-    ) -> AppResult<FactId> {
-        let (reached, today) = self.reach_for_record(actor, id).await?;
-        let mut f = Fields::default();
-        let on = fact_date(&mut f, "withdrawn_on", input.withdrawn_on.as_deref(), today);
-        let reason = f
-            .check(
-                "reason",
-                optional_text(input.reason.as_deref(), 2000, "invalid.note"),
-            )
-            .flatten();
-        let timeline = self.timeline(&reached.row).await?;
-        let consent = input.consent_id.parse::<FactId>().ok().and_then(|cid| {
-            timeline
-                .iter()
-                .find(|t| t.id == cid && t.kind == FactKind::Consent)
-        });
-        match consent.map(|c| &c.body) {
-            Some(FactBody::Consent {
-                withdrawn_on: Some(_),
-                ..
-            }) => {
-                f.add("consent_id", "invalid.consent_withdrawn_already");
-            }
-            Some(FactBody::Consent { terms, .. }) if on < terms.given_on => {
-                f.add("withdrawn_on", "invalid.withdrawal_before_consent");
-            }
-            Some(_) => {}
-            None => f.add("consent_id", "invalid.consent_unknown"),
-        }
-        f.finish()?;
-        let draft = Draft {
-            kind: FactKind::ConsentWithdrawal,
-            occurred_on: on,
-            due_on: None,
-            refers_to: consent.map(|c| c.id),
-            plain: json!({}),
-            sealed: Note { note: reason },
-        };
-        // withdrawn once: a withdrawal recorded meanwhile refuses this one
-        let read = timeline.iter().map(|t| (t.kind, t.id));
-        let check = FactCheck::none().unchanged(&[FactKind::ConsentWithdrawal], read);
-        self.store_fact(actor, &reached, draft, check, origin).await
     }
 
     /// Opens an episode of care with its intake pathway and minimum data set.

@@ -33,6 +33,22 @@ pub struct ConsentInput {
     /// The witness's name.
     #[serde(default)]
     pub witness: Option<String>,
+    /// The number printed on the signed consent form.
+    #[serde(default)]
+    pub form_number: Option<String>,
+}
+
+/// What a consent would record, read back before it is saved.
+#[derive(Clone, Serialize)]
+pub struct ConsentReadBack {
+    /// What is agreed.
+    pub terms: pulih_domain::consent::ConsentTerms,
+    /// The guardian's name.
+    pub guardian: Option<String>,
+    /// The witness's name.
+    pub witness: Option<String>,
+    /// The number of the signed form.
+    pub form_number: Option<String>,
 }
 
 /// A withdrawal of consent.
@@ -167,6 +183,7 @@ pub struct CarePlanInput {
 
 pulih_domain::redacted_debug!(
     ConsentInput,
+    ConsentReadBack,
     WithdrawalInput,
     EpisodeInput,
     TatAssessmentInput,

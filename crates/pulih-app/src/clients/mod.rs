@@ -8,6 +8,7 @@ mod access;
 mod aftercare;
 mod aftercare_view;
 mod break_glass;
+mod consent;
 pub(crate) mod demo;
 mod facts;
 mod follow_ups;
@@ -19,6 +20,7 @@ mod page;
 mod read;
 mod record;
 mod register;
+mod search;
 mod tallies;
 mod timeline;
 mod vocational;
@@ -44,13 +46,14 @@ pub use break_glass::{GrantView, Opened, Reviewed};
 pub use follow_ups::{FollowUpWork, WorkItem};
 pub use inputs::{
     AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ConsentInput,
-    EpisodeInput, TatAssessmentInput, WithdrawalInput,
+    ConsentReadBack, EpisodeInput, TatAssessmentInput, WithdrawalInput,
 };
 pub use page::{ClientPage, Worker};
 pub(crate) use read::reach_of;
 pub use read::{ClientRecord, ClientSummary, TimelineEntry, View};
 pub(crate) use record::{FactCheck, SealedFact};
 pub use register::NewClientInput;
+pub use search::ClientQuery;
 pub(crate) use tallies::{of_facts as tallies_of_facts, of_referral as tally_of_referral};
 pub use timeline::{Fact, FactBody};
 pub use vocational::{CompletionInput, EnrolmentInput, ExitInput, PlacementInput, RetentionInput};

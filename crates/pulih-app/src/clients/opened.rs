@@ -40,6 +40,7 @@ fn body(fact: &ClientFact, key: &DataKey, sealed: &[u8]) -> AppResult<FactBody> 
                 terms: plain(fact)?,
                 guardian: names.guardian,
                 witness: names.witness,
+                form_number: names.form_number,
                 withdrawn_on: None,
             }
         }

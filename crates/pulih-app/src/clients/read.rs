@@ -191,12 +191,17 @@ impl App {
             limit: 50,
         };
         let rows = self.store.list_clients(&filter).await?;
+        self.summaries(&rows).await
+    }
+
+    /// Clients as lists show them, with what their consents allow today.
+    pub(super) async fn summaries(&self, rows: &[ClientRow]) -> AppResult<Vec<ClientSummary>> {
         let ids: Vec<ClientId> = rows.iter().map(|r| r.id).collect();
         let kinds = [FactKind::Consent, FactKind::ConsentWithdrawal];
         let consents = timeline::consents(&self.store.facts(&ids, &kinds).await?)?;
         let mut out = Vec::with_capacity(rows.len());
         let mut days = std::collections::HashMap::new();
-        for row in &rows {
+        for row in rows {
             let regency = row.region.at_level(RegionLevel::Regency);
             let today = match days.get(&regency) {
                 Some(day) => *day,

@@ -12,10 +12,10 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::{ClientRow, NewClient};
 use serde_json::json;
 
-use super::client_record;
+use super::{client_record, place_of};
 use crate::error::Fields;
 use crate::keys::seal_json;
-use crate::{App, AppError, AppResult, Origin};
+use crate::{App, AppError, AppResult, Origin, Problem};
 
 /// A client as a worker types it in. Every identifying field is optional.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -45,6 +45,31 @@ pub struct NewClientInput {
     /// A family member to contact.
     #[serde(default)]
     pub family_contact: Option<String>,
+    /// The explicit choice: `true` registers an anonymous client (nothing identifying may
+    /// be given), `false` needs some identity. Left out (API callers from before), what
+    /// was given is registered, even nothing.
+    #[serde(default)]
+    pub anonymous: Option<bool>,
+    /// Registers although a client the worker may see has the same name and birth date.
+    #[serde(default)]
+    pub register_anyway: bool,
+}
+
+impl NewClientInput {
+    /// Whether anything identifying was typed in.
+    fn identifies(&self) -> bool {
+        [
+            &self.name,
+            &self.nik,
+            &self.birth_date,
+            &self.sex,
+            &self.phone,
+            &self.village,
+            &self.family_contact,
+        ]
+        .into_iter()
+        .any(|f| given(f.as_ref()).is_some())
+    }
 }
 
 /// Text that is present and not blank.
@@ -68,6 +93,11 @@ impl App {
             return Err(AppError::Forbidden(pulih_domain::authz::Denied::Role));
         }
         let mut fields = Fields::default();
+        match (input.anonymous, input.identifies()) {
+            (Some(true), true) => fields.add("identity", "invalid.anonymous_with_identity"),
+            (Some(false), false) => fields.add("identity", "invalid.identity_or_anonymous"),
+            _ => {}
+        }
         let region = self
             .client_region(&mut fields, actor, given(input.region.as_ref()))
             .await?;
@@ -110,6 +140,17 @@ impl App {
             return Err(AppError::invalid("region", "invalid.client_region"));
         };
         let id = ClientId::new();
+        let name_hash = identity.name.as_deref().map(|n| self.keys.name_hash(n));
+        let name_birth_hash = identity
+            .name
+            .as_deref()
+            .zip(identity.birth_date)
+            .map(|(n, d)| self.keys.name_birth_hash(n, d));
+        if let Some(hash) = &name_birth_hash
+            && !input.register_anyway
+        {
+            self.possible_duplicate(actor, hash, origin).await?;
+        }
         let checked = match &nik {
             Some(nik) => Some(self.check_nik(actor, nik, id, origin).await?),
             None => None,
@@ -123,6 +164,8 @@ impl App {
             org_id: actor.org_id,
             assigned_to,
             nik_hash: checked.as_ref().map(|n| n.hash.clone()),
+            name_hash,
+            name_birth_hash,
             identity,
             key: sealed_key,
             created_by: actor.user_id,
@@ -148,6 +191,38 @@ impl App {
         })
         .await?;
         self.store.client(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Refuses a registration when a client the worker may see has the same name and
+    /// birth date (`hash`), naming it (`code`, `id`); the finding is audited against that
+    /// client. A client outside the worker's reach is not looked at: the answer is the
+    /// same as for nobody.
+    async fn possible_duplicate(
+        &self,
+        actor: &Actor,
+        hash: &str,
+        origin: &Origin,
+    ) -> AppResult<()> {
+        let seen = self
+            .store
+            .clients_by_name_birth_hash(hash)
+            .await?
+            .into_iter()
+            .find(|c| authorize_client(actor, ClientAction::View, &place_of(c), false).is_ok());
+        let Some(seen) = seen else {
+            return Ok(());
+        };
+        let event = self.event(
+            Some(actor),
+            "client.duplicate_match",
+            client_record(&seen),
+            origin,
+            json!({}),
+        );
+        self.store.append_audit(&event).await?;
+        let mut problem = Problem::new("duplicate", "invalid.possible_duplicate");
+        problem.args = vec![("code", seen.code.to_string()), ("id", seen.id.to_string())];
+        Err(AppError::Invalid(vec![problem]))
     }
 
     /// The region a client is registered at: given, or the worker's own area.

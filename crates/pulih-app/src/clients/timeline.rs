@@ -23,6 +23,9 @@ use crate::{AppError, AppResult};
 pub(super) struct ConsentNames {
     pub guardian: Option<String>,
     pub witness: Option<String>,
+    /// The number of the signed form; absent in consents recorded before it was asked.
+    #[serde(default)]
+    pub form_number: Option<String>,
 }
 
 /// The sealed part of an episode: the pathway says whether there was an arrest.
@@ -60,6 +63,8 @@ pub enum FactBody {
         guardian: Option<String>,
         /// The witness's name.
         witness: Option<String>,
+        /// The number of the signed consent form.
+        form_number: Option<String>,
         /// When it was withdrawn.
         withdrawn_on: Option<NaiveDate>,
     },

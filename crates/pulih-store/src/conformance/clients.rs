@@ -49,6 +49,8 @@ pub(super) fn new_client(
         org_id: org,
         assigned_to: Some(by),
         nik_hash: nik_hash.map(str::to_owned),
+        name_hash: None,
+        name_birth_hash: None,
         identity: vec![7; 32],
         key: sealed("k1", 1),
         created_by: by,
@@ -297,7 +299,15 @@ pub async fn assigning_a_client_from_a_stale_version_is_a_conflict(store: &dyn S
 /// and grants.
 pub async fn erasing_a_client_destroys_its_key_and_sealed_data(store: &dyn Store) {
     let (org, a, _) = staff(store).await;
-    let client = create(store, &new_client("21.71", org, a, Some("erase-me"))).await;
+    let mut named = new_client("21.71", org, a, Some("erase-me"));
+    named.name_hash = Some("name-erase-me".into());
+    named.name_birth_hash = Some("name-birth-erase-me".into());
+    let client = create(store, &named).await;
+    let found = store
+        .clients_by_name_birth_hash("name-birth-erase-me")
+        .await
+        .expect("read");
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [client.id]);
     let mut due = fact(client.id, a, FactKind::Assist, 5);
     due.due_on = NaiveDate::from_ymd_opt(2026, 12, 1);
     store
@@ -328,6 +338,14 @@ pub async fn erasing_a_client_destroys_its_key_and_sealed_data(store: &dyn Store
             .await
             .expect("read")
             .is_empty()
+    );
+    assert!(
+        store
+            .clients_by_name_birth_hash("name-birth-erase-me")
+            .await
+            .expect("read")
+            .is_empty(),
+        "the name's hashes go with the erasure"
     );
     let again = store
         .erase_client(client.id, &event("client.erase", "21.71"))

@@ -53,6 +53,8 @@ async fn client(
         org_id: org,
         assigned_to: None,
         nik_hash: Some(hash.into()),
+        name_hash: None,
+        name_birth_hash: None,
         identity: vec![7; 32],
         key: SealedKey {
             key_id: "k1".into(),

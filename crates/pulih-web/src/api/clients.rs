@@ -6,9 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use pulih_app::{
-    AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientRecord,
-    ClientSummary, ConsentInput, EpisodeInput, NewClientInput, Origin, TatAssessmentInput, View,
-    WithdrawalInput,
+    AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientQuery,
+    ClientRecord, ClientSummary, ConsentInput, EpisodeInput, NewClientInput, Origin,
+    TatAssessmentInput, View, WithdrawalInput,
 };
 use pulih_domain::clinical::assist::AssistResult;
 use pulih_domain::ids::{ClientId, FactId};
@@ -35,20 +35,32 @@ pub fn created(id: FactId) -> (StatusCode, Json<Created>) {
     (StatusCode::CREATED, Json(Created { id }))
 }
 
-/// Paging of the client list.
+/// Paging of the client list, or a search (`q`, `place`, `status`).
 #[derive(Deserialize)]
 pub struct Page {
     before: Option<String>,
+    #[serde(flatten)]
+    search: ClientQuery,
 }
 
-/// `GET /api/v1/clients`: the clients the user may see, newest first.
+/// `GET /api/v1/clients`: the clients the user may see, newest first; with a search,
+/// those of them that match.
 pub async fn list(
     State(state): State<AppState>,
     who: CurrentUser,
+    origin: Origin,
     Query(page): Query<Page>,
 ) -> Result<Json<Items<ClientSummary>>, WebError> {
-    let before = page.before.as_deref().map(client_id).transpose()?;
-    let items = state.app.list_clients(&who.0.actor(), before).await?;
+    let actor = who.0.actor();
+    let items = if page.search.is_empty() {
+        let before = page.before.as_deref().map(client_id).transpose()?;
+        state.app.list_clients(&actor, before).await?
+    } else {
+        state
+            .app
+            .search_clients(&actor, &page.search, &origin)
+            .await?
+    };
     Ok(Json(Items { items }))
 }
 

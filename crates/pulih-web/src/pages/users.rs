@@ -48,6 +48,24 @@ pub struct UserForm {
     scope: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    confirm_privileged: String,
+}
+
+impl UsersPage<'_> {
+    /// The name of organisation `id`, when it lies in the administrator's scope.
+    fn org_name(&self, id: &pulih_domain::ids::OrgId) -> &str {
+        self.orgs
+            .iter()
+            .find(|o| o.id == *id)
+            .map_or("", |o| o.name.as_str())
+    }
+
+    /// Whether the confirmation of a privileged account is asked for: once the server
+    /// asked for it, or when it was ticked.
+    fn asks_confirmation(&self) -> bool {
+        self.errors.contains_key("confirm_privileged") || !self.form.confirm_privileged.is_empty()
+    }
 }
 
 /// What the users page shows besides the list.
@@ -59,14 +77,11 @@ struct Shown {
 }
 
 impl Shown {
-    /// An empty form in the user's scope, with a one-time password to show if one was issued.
-    fn fresh(who: &CurrentUser, issued: Option<(String, String)>) -> Self {
-        let form = UserForm {
-            scope: who.0.user.scope.to_string(),
-            ..UserForm::default()
-        };
+    /// An empty form: no role, organisation or scope chosen, with a one-time password to
+    /// show if one was issued.
+    fn fresh(issued: Option<(String, String)>) -> Self {
         Self {
-            form,
+            form: UserForm::default(),
             errors: HashMap::new(),
             issued,
             status: StatusCode::OK,
@@ -104,7 +119,7 @@ pub async fn index(
     headers: HeaderMap,
     who: CurrentUser,
 ) -> Result<Response, WebError> {
-    page(&state, &headers, &who, Shown::fresh(&who, None)).await
+    page(&state, &headers, &who, Shown::fresh(None)).await
 }
 
 /// `POST /users`: creates the user; a generated one-time password is shown once.
@@ -123,17 +138,19 @@ pub async fn create(
         org_id: f.org_id.clone(),
         scope: f.scope.clone(),
         password: Some(f.password.clone()),
+        confirm_privileged: !f.confirm_privileged.is_empty(),
     };
     let generated = f.password.is_empty();
     match state.app.create_user(&who.0.actor(), input, &origin).await {
         Ok(created) => {
             let issued = generated.then(|| (created.user.username.clone(), created.password));
-            page(&state, &headers, &who, Shown::fresh(&who, issued)).await
+            page(&state, &headers, &who, Shown::fresh(issued)).await
         }
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {
                 let form = UserForm {
                     password: String::new(),
+                    scope: proposed_scope(&e).unwrap_or(f.scope.clone()),
                     ..f
                 };
                 page(
@@ -152,6 +169,19 @@ pub async fn create(
             None => Err(e.into()),
         },
     }
+}
+
+/// The scope proposed for an empty one (the organisation's area), to show in the field.
+fn proposed_scope(e: &AppError) -> Option<String> {
+    let AppError::Invalid(problems) = e else {
+        return None;
+    };
+    problems
+        .iter()
+        .filter(|p| p.field == "scope")
+        .flat_map(|p| &p.args)
+        .find(|(name, _)| *name == "scope")
+        .map(|(_, value)| value.clone())
 }
 
 /// A row action: the CSRF token and the version the page showed.
@@ -184,7 +214,7 @@ pub async fn act(
         "reset-password" => {
             let reset = state.app.reset_password(&actor, id, &origin).await?;
             let issued = Some((reset.user.username, reset.password));
-            page(&state, &headers, &who, Shown::fresh(&who, issued)).await
+            page(&state, &headers, &who, Shown::fresh(issued)).await
         }
         _ => Err(AppError::NotFound.into()),
     }

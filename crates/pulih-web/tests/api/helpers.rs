@@ -340,7 +340,9 @@ impl TestApp {
         org_id: &str,
         scope: &str,
     ) -> (String, String) {
-        let body = json!({"username": username, "display_name": username, "role": role, "org_id": org_id, "scope": scope, "password": USER_PASSWORD});
+        // administrators and national users are confirmed explicitly, as the form asks
+        let confirm = role == "admin" || scope == "ID";
+        let body = json!({"username": username, "display_name": username, "role": role, "org_id": org_id, "scope": scope, "password": USER_PASSWORD, "confirm_privileged": confirm});
         let r = self.post("/api/v1/users", token, body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         let id = r.body["id"].as_str().expect("id").to_owned();

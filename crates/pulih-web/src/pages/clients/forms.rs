@@ -38,6 +38,9 @@ pub fn new_client(f: &FormData) -> NewClientInput {
         phone: f.opt("phone"),
         village: f.opt("village"),
         family_contact: f.opt("family_contact"),
+        // on the page the choice is explicit: anything but "anonymous" needs an identity
+        anonymous: Some(f.get("identity") == "anonymous"),
+        register_anyway: f.flag("register_anyway"),
     }
 }
 
@@ -53,6 +56,7 @@ pub fn consent(f: &FormData) -> ConsentInput {
         expires_on: f.opt("expires_on"),
         guardian: f.opt("guardian"),
         witness: f.opt("witness"),
+        form_number: f.opt("form_number"),
     }
 }
 

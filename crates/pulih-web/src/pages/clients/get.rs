@@ -7,11 +7,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use pulih_app::{Origin, View};
+use pulih_app::{ConsentReadBack, Origin, View};
 use pulih_domain::client::ClientCode;
 use pulih_domain::ids::ClientId;
 
-use super::{Errors, FormData, may_record, wib_today, with_status};
+use super::{Errors, FormData, may_record, with_status};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
@@ -162,19 +162,38 @@ async fn open(
     Ok(form_page(which, p, StatusCode::OK))
 }
 
-/// `GET /clients/{id}/consent`: consent to services, prefilled for today.
+/// `GET /clients/{id}/consent`: consent is a positive act (UU 27/2022), so nothing is
+/// chosen or dated beforehand.
 pub async fn consent_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
     Found(id): Found<ClientId>,
 ) -> Result<Response, WebError> {
-    let form = FormData::default()
-        .with("services", "1")
-        .with("given_by", "client")
-        .with("method", "signed_form")
-        .with("given_on", wib_today());
+    let form = FormData::default();
     open(&state, &headers, &who, id, Which::Consent, form).await
+}
+
+#[derive(Template)]
+#[template(path = "clients/consent_confirm.html")]
+struct ConsentConfirmPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    id: ClientId,
+    form: FormData,
+    read_back: ConsentReadBack,
+}
+
+/// The read-back of a consent before it is saved: what is agreed, by whom and how, with
+/// every field carried along for "save" and "change".
+pub(super) fn consent_confirm_page(p: Parts<'_>, read_back: ConsentReadBack) -> Response {
+    render(&ConsentConfirmPage {
+        t: p.t,
+        nav: p.nav,
+        id: p.id,
+        form: p.form,
+        read_back,
+    })
 }
 
 /// `GET /clients/{id}/episode`.

@@ -5,9 +5,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ClientSummary, Origin};
+use pulih_app::{AppError, ClientQuery, ClientSummary, Origin};
 use pulih_domain::account::Role;
+use pulih_domain::client::ClientStatus;
 use pulih_domain::client::Sex;
 use pulih_domain::ids::ClientId;
 
@@ -32,28 +34,89 @@ struct IndexPage<'a> {
     sexes: &'static [Sex],
     form: FormData,
     errors: Errors,
+    duplicate: Option<(String, String)>,
+    searched: bool,
+    search: FormData,
+    search_errors: Errors,
+    statuses: &'static [ClientStatus],
 }
 
-/// Paging of the list.
+/// Paging of the list, or a search.
 #[derive(serde::Deserialize)]
 pub struct Paging {
     before: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    place: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl Paging {
+    /// The search asked for, as the form shows it again.
+    fn search(&self) -> (ClientQuery, FormData) {
+        let query = ClientQuery {
+            q: self.q.clone(),
+            place: self.place.clone(),
+            status: self.status.clone(),
+        };
+        let shown = [
+            ("q", &self.q),
+            ("place", &self.place),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .fold(FormData::default(), |f, (name, value)| {
+            f.with(name, value.clone().unwrap_or_default())
+        });
+        (query, shown)
+    }
+}
+
+/// What the list part of the page shows: the newest clients or a search's results.
+enum Listed {
+    Newest(Option<ClientId>),
+    Searched(ClientQuery, FormData),
 }
 
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    before: Option<ClientId>,
+    (listed, origin): (Listed, &Origin),
     form: FormData,
-    errors: Errors,
+    (errors, duplicate): (Errors, Option<(String, String)>),
 ) -> Result<Response, WebError> {
-    let clients = state.app.list_clients(&who.0.actor(), before).await?;
-    let older = (clients.len() >= PAGE)
+    let actor = who.0.actor();
+    let (mut clients, mut search, mut search_errors, mut status) = (
+        Vec::new(),
+        FormData::default(),
+        Errors::default(),
+        StatusCode::OK,
+    );
+    let (before, searched) = match listed {
+        Listed::Newest(before) => {
+            clients = state.app.list_clients(&actor, before).await?;
+            (before, false)
+        }
+        Listed::Searched(query, shown) => {
+            match state.app.search_clients(&actor, &query, origin).await {
+                Ok(found) => clients = found,
+                Err(e) => {
+                    let t = state.i18n.tr(crate::lang_of(headers));
+                    (status, search_errors) = refused(&t, "search", e)?;
+                }
+            }
+            search = shown;
+            (None, true)
+        }
+    };
+    let older = (!searched && clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
         .flatten();
     let (t, nav) = frame(state, headers, who, "/clients");
-    Ok(render(&IndexPage {
+    let response = render(&IndexPage {
         t,
         nav,
         clients,
@@ -63,26 +126,54 @@ async fn page(
         sexes: &Sex::ALL,
         form,
         errors,
-    }))
+        duplicate,
+        searched,
+        search,
+        search_errors,
+        statuses: &ClientStatus::ALL,
+    });
+    Ok(with_status(response, status))
 }
 
-/// `GET /clients`, `?before=` for older ones.
+/// `GET /clients`, `?before=` for older ones, `?q=&place=&status=` to search.
 pub async fn index(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
+    origin: Origin,
     Query(paging): Query<Paging>,
 ) -> Result<Response, WebError> {
-    let before = paging.before.as_deref().map(client_id).transpose()?;
+    let (query, shown) = paging.search();
+    let listed = if query.is_empty() {
+        Listed::Newest(paging.before.as_deref().map(client_id).transpose()?)
+    } else {
+        Listed::Searched(query, shown)
+    };
     page(
         &state,
         &headers,
         &who,
-        before,
+        (listed, &origin),
         FormData::default(),
-        Errors::default(),
+        (Errors::default(), None),
     )
     .await
+}
+
+/// The code and id of a possible duplicate the registration was refused for.
+fn possible_duplicate(e: &AppError) -> Option<(String, String)> {
+    let AppError::Invalid(problems) = e else {
+        return None;
+    };
+    let problem = problems.iter().find(|p| p.field == "duplicate")?;
+    let arg = |name: &str| {
+        problem
+            .args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    arg("code").zip(arg("id"))
 }
 
 /// `POST /clients`: registers the client and opens its record, or shows the form again.
@@ -102,8 +193,11 @@ pub async fn register(
         Ok(row) => Ok(Redirect::to(&format!("/clients/{}", row.id)).into_response()),
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
+            let duplicate = possible_duplicate(&e);
             let (status, errors) = refused(&t, "", e)?;
-            let response = page(&state, &headers, &who, None, form, errors).await?;
+            let shown = (errors, duplicate);
+            let listed = (Listed::Newest(None), &origin);
+            let response = page(&state, &headers, &who, listed, form, shown).await?;
             Ok(with_status(response, status))
         }
     }

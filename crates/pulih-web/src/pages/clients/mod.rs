@@ -110,6 +110,27 @@ impl FormData {
         self.0.iter().any(|(n, v)| n == name && v == value)
     }
 
+    /// The pairs to carry to the next step of a form as hidden fields: all but the CSRF
+    /// token and the step's own buttons.
+    pub fn carried(&self) -> Vec<(&str, &str)> {
+        self.0
+            .iter()
+            .filter(|(n, _)| !["csrf", "confirm", "edit"].contains(&n.as_str()))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// A copy without the step's own buttons, to show the form again.
+    pub(crate) fn without_steps(&self) -> Self {
+        Self(
+            self.0
+                .iter()
+                .filter(|(n, _)| !["confirm", "edit"].contains(&n.as_str()))
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// Whether the checkbox `name` was ticked.
     pub fn flag(&self, name: &str) -> bool {
         self.opt(name).is_some_and(|v| v != "0")

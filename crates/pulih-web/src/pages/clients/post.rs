@@ -4,14 +4,14 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pulih_app::{AppError, AppResult, Origin, TatAssessmentInput, WithdrawalInput};
 use pulih_domain::ids::ClientId;
 
-use super::get::{Which, erase_page, form_page, parts};
+use super::get::{Which, consent_confirm_page, erase_page, form_page, parts};
 use super::record::record_page;
-use super::{FormData, Sent, forms, sent};
+use super::{Errors, FormData, Sent, forms, may_record, sent};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::{AppState, WebError, lang_of};
@@ -60,7 +60,9 @@ async fn answer_inline<T>(
     }
 }
 
-/// `POST /clients/{id}/consent`.
+/// `POST /clients/{id}/consent`, in two steps: the form sent is read back (or shown
+/// again with its messages); the read-back's "save" records it, its "change" shows the
+/// form again as it was filled in.
 pub async fn consent_save(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -69,13 +71,51 @@ pub async fn consent_save(
     Found(id): Found<ClientId>,
     Form(pairs): Pairs,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let sent = FormData::checked(&who, pairs)?;
+    let (confirmed, edit) = (sent.flag("confirm"), sent.flag("edit"));
+    let form = sent.without_steps();
     let input = forms::consent(&form);
-    let result = state
-        .app
-        .record_consent(&who.0.actor(), id, input, &origin)
-        .await;
-    answer(&state, &headers, &who, id, Which::Consent, form, result)
+    let actor = who.0.actor();
+    if confirmed {
+        let result = state.app.record_consent(&actor, id, input, &origin).await;
+        return answer(&state, &headers, &who, id, Which::Consent, form, result);
+    }
+    if edit {
+        may_record(&state, &who, id).await?;
+        let p = parts(
+            &state,
+            &headers,
+            &who,
+            id,
+            Which::Consent,
+            form,
+            Errors::default(),
+        );
+        return Ok(form_page(Which::Consent, p, StatusCode::OK));
+    }
+    match state.app.preview_consent(&actor, id, &input).await {
+        Ok(read_back) => {
+            let p = parts(
+                &state,
+                &headers,
+                &who,
+                id,
+                Which::Consent,
+                form,
+                Errors::default(),
+            );
+            Ok(consent_confirm_page(p, read_back))
+        }
+        Err(e) => answer(
+            &state,
+            &headers,
+            &who,
+            id,
+            Which::Consent,
+            form,
+            Err::<(), _>(e),
+        ),
+    }
 }
 
 /// `POST /clients/{id}/consents/{consent}/withdraw`, from the record page.

@@ -28,6 +28,8 @@ pub struct ConsentView {
     pub guardian: Option<String>,
     /// The witness's name.
     pub witness: Option<String>,
+    /// The number of the signed form.
+    pub form_number: Option<String>,
     /// When it was withdrawn.
     pub withdrawn_on: Option<NaiveDate>,
     /// Whether it ran out before today.
@@ -50,12 +52,14 @@ fn derive(r: &ClientRecord) -> Derived {
                 terms,
                 guardian,
                 witness,
+                form_number,
                 withdrawn_on,
             } => Some(ConsentView {
                 id: f.id,
                 terms: terms.clone(),
                 guardian: guardian.clone(),
                 witness: witness.clone(),
+                form_number: form_number.clone(),
                 withdrawn_on: *withdrawn_on,
                 expired: terms.expires_on.is_some_and(|e| e <= r.today),
             }),
