@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{ClientSummary, Origin};
 use pulih_domain::account::Role;
@@ -14,6 +14,7 @@ use pulih_domain::ids::ClientId;
 use super::{Errors, FormData, client_id, forms, refused, with_status};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::places::{self, Level, Picks, Places, Resolver};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
 
@@ -32,6 +33,8 @@ struct IndexPage<'a> {
     sexes: &'static [Sex],
     form: FormData,
     errors: Errors,
+    places: Places,
+    picks: Picks,
 }
 
 /// Paging of the list.
@@ -45,13 +48,25 @@ async fn page(
     headers: &HeaderMap,
     who: &CurrentUser,
     before: Option<ClientId>,
-    form: FormData,
+    mut form: FormData,
     errors: Errors,
+    picks: Picks,
 ) -> Result<Response, WebError> {
     let clients = state.app.list_clients(&who.0.actor(), before).await?;
     let older = (clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
         .flatten();
+    let typed = [
+        form.get("region").to_owned(),
+        form.get("village").to_owned(),
+    ];
+    let codes = clients.iter().map(|c| c.region.as_str());
+    let places = places::named(state, codes.chain(typed.iter().map(String::as_str))).await?;
+    for (field, value) in ["region", "village"].into_iter().zip(typed) {
+        if !value.is_empty() {
+            form.set(field, places.label(&value));
+        }
+    }
     let (t, nav) = frame(state, headers, who, "/clients");
     Ok(render(&IndexPage {
         t,
@@ -63,6 +78,8 @@ async fn page(
         sexes: &Sex::ALL,
         form,
         errors,
+        places,
+        picks,
     }))
 }
 
@@ -81,6 +98,7 @@ pub async fn index(
         before,
         FormData::default(),
         Errors::default(),
+        Picks::default(),
     )
     .await
 }
@@ -93,7 +111,19 @@ pub async fn register(
     origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let mut form = FormData::checked(&who, pairs)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    for (field, level) in [("region", Level::Any), ("village", Level::Village)] {
+        let mut value = form.get(field).to_owned();
+        places.resolve(field, &mut value, level).await?;
+        form.set(field, value);
+    }
+    if !places.settled() {
+        let errors = Errors::of_places(&t, "", places.errors);
+        let response = page(&state, &headers, &who, None, form, errors, places.picks).await?;
+        return Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY));
+    }
     let result = state
         .app
         .register_client(&who.0.actor(), forms::new_client(&form), &origin)
@@ -101,9 +131,9 @@ pub async fn register(
     match result {
         Ok(row) => Ok(Redirect::to(&format!("/clients/{}", row.id)).into_response()),
         Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "", e)?;
-            let response = page(&state, &headers, &who, None, form, errors).await?;
+            let response =
+                page(&state, &headers, &who, None, form, errors, Picks::default()).await?;
             Ok(with_status(response, status))
         }
     }
