@@ -17,6 +17,7 @@ use pulih_domain::programme::unit::AttendeeRole;
 use pulih_domain::region::Scope;
 
 use super::clients::FormData;
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -33,6 +34,7 @@ struct UnitPage<'a> {
     candidates: Vec<UserView>,
     manager: bool,
     may_record: bool,
+    places: Places,
 }
 
 #[derive(Template)]
@@ -44,6 +46,7 @@ struct TrainingPage<'a> {
     /// One row per agent of the unit.
     rows: Vec<AttendanceRow>,
     manager: bool,
+    places: Places,
 }
 
 /// An agent's attendance, day by day.
@@ -71,6 +74,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let places = places::named(&state, [unit.village.as_str()]).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/ibm-units/{}", unit.id));
     Ok(render(&UnitPage {
         t,
@@ -79,6 +83,7 @@ pub async fn show(
         candidates,
         manager,
         may_record,
+        places,
     }))
 }
 
@@ -217,6 +222,7 @@ pub async fn training(
             }
         })
         .collect();
+    let places = places::named(&state, [training.village.as_str()]).await?;
     let (t, nav) = frame(
         &state,
         &headers,
@@ -229,6 +235,7 @@ pub async fn training(
         training,
         rows,
         manager,
+        places,
     }))
 }
 
