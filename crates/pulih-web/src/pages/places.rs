@@ -183,6 +183,51 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
+    /// Resolves a list of places typed into one field, separated by commas, semicolons
+    /// or lines; the codes found are returned. A name several places have is an error
+    /// that names their codes, since a list offers no choice.
+    pub async fn resolve_list(
+        &mut self,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<String>, WebError> {
+        let mut codes = Vec::new();
+        for typed in value.split([',', ';', '\n']).map(str::trim) {
+            let found = self
+                .state
+                .app
+                .resolve_place(&self.actor, typed, None)
+                .await?;
+            let problem = match found {
+                PlaceMatch::Empty => None,
+                PlaceMatch::Code(code) => {
+                    codes.push(code);
+                    None
+                }
+                PlaceMatch::One(hit) => {
+                    codes.push(hit.region.code.to_string());
+                    None
+                }
+                PlaceMatch::Several(hits) => {
+                    let choices: Vec<String> = hits
+                        .iter()
+                        .map(|h| format!("{} ({})", Choice::of(&self.t, h).path, h.region.code))
+                        .collect();
+                    let args = [("name", typed), ("choices", &choices.join("; "))];
+                    Some(self.t.fill("invalid.place_several", &args))
+                }
+                PlaceMatch::Unknown => Some(
+                    self.t
+                        .fill("invalid.place_unknown_named", &[("name", typed)]),
+                ),
+            };
+            if let Some(message) = problem {
+                self.errors.entry(field.to_owned()).or_insert(message);
+            }
+        }
+        Ok(codes)
+    }
+
     /// Whether every field resolved, so the form may go to its use-case.
     pub fn settled(&self) -> bool {
         self.errors.is_empty() && !self.picks.any()

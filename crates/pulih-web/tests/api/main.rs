@@ -34,6 +34,7 @@ mod linkage;
 mod linkage_oracle;
 mod nik_checks;
 mod ops;
+mod place_names;
 mod place_pages;
 mod programme;
 mod referrals;
