@@ -1,8 +1,8 @@
 'use strict';
 // The place picker in a real browser on a 360×740 phone: an administrator of BNNK Batam
-// adds an agent for Pulau Buluh by typing "Pulau Bu" into the region field, choosing the
-// suggestion (htmx) that names the whole path, and saving; the user list then names the
-// place with its code. axe finds no violations with the suggestions open.
+// lists a community organisation of Pulau Buluh by typing "Pulau Bu" into the region
+// field, choosing the suggestion (htmx) that names the whole path, and saving; the list
+// then names the place with its code. axe finds no violations with the suggestions open.
 //
 // The national administrator is made by the CLI; the organisation and the Batam
 // administrator come through the JSON API. Run with `npm test -- places.test.js`.
@@ -34,27 +34,27 @@ describe('a place picked by name', { timeout: 10 * MINUTE }, () => {
     await s.user(token, 'admin.batam', 'admin', bnnk.id);
   });
 
-  test('types "Pulau Bu", chooses Pulau Buluh and saves the agent', async () => {
+  test('types "Pulau Bu", chooses Pulau Buluh and saves the organisation', async () => {
     const page = await s.phone('admin.batam');
-    await page.goto('/users');
-    const scope = page.getByLabel('Cakupan wilayah', { exact: true });
-    assert.equal(await scope.inputValue(), 'Kota Batam (21.71)', 'the default scope is named');
-    await scope.fill('');
-    await scope.pressSequentially('Pulau Bu', { delay: 60 });
+    await page.goto('/orgs');
+    const region = page.getByLabel('Wilayah', { exact: true });
+    assert.equal(await region.inputValue(), 'Kota Batam (21.71)', 'the default region is named');
+    await region.fill('');
+    await region.pressSequentially('Pulau Bu', { delay: 60 });
     const suggestion = page.getByRole('button', { name: /Pulau Buluh, Kec\. Bulang, Kota Batam, Kepulauan Riau/ });
     await suggestion.waitFor();
-    await s.axeClean(page, 'users-picker-open');
-    await h.assertNoSidewaysScroll(page, 'users-picker-open');
+    await s.axeClean(page, 'orgs-picker-open');
+    await h.assertNoSidewaysScroll(page, 'orgs-picker-open');
     await suggestion.click();
-    await page.waitForFunction(() => document.querySelector('#scope')?.value === 'Pulau Buluh (21.71.05.1002)');
-    await h.expectText(page.locator('#suggest-scope'), 'Dipilih: Pulau Buluh', 'the choice is announced');
-    await page.getByLabel('Nama pengguna', { exact: true }).fill('agen.buluh');
-    await page.getByLabel('Nama tampilan', { exact: true }).fill('Agen Pulau Buluh');
-    await page.getByLabel('Peran', { exact: true }).selectOption('agent');
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Simpan pengguna' }).click()]);
-    const row = page.getByRole('row', { name: /agen\.buluh/ });
-    assert.match(await row.textContent(), /Pulau Buluh \(21\.71\.05\.1002\)/, 'the new user is placed by name');
-    await s.axeClean(page, 'users-saved');
+    await page.waitForFunction(() => document.querySelector('#region')?.value === 'Pulau Buluh (21.71.05.1002)');
+    await h.expectText(page.locator('#suggest-region'), 'Dipilih: Pulau Buluh', 'the choice is announced');
+    await page.getByLabel('Nama', { exact: true }).fill('Tokoh Masyarakat Pulau Buluh');
+    await page.getByLabel('Jenis organisasi', { exact: true }).selectOption('community');
+    await s.go(page, page.getByRole('button', { name: 'Simpan organisasi' }), '**/orgs');
+    const row = page.getByRole('row', { name: /Tokoh Masyarakat Pulau Buluh/ });
+    assert.match(await row.textContent(), /Pulau Buluh \(21\.71\.05\.1002\)/, 'the organisation is placed by name');
+    await s.axeClean(page, 'orgs-saved');
+    await h.assertNoSidewaysScroll(page, 'orgs-saved');
     assert.deepEqual(s.problems.splice(0), []);
   });
 });
