@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::ids::ImportId;
-use pulih_domain::region::{RegionCode, RegionLevel};
+use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::region_import::{
     ImportPlan, ImportSummary, RegionUse, SourceRegion, StoredRegion,
 };
@@ -14,7 +14,7 @@ use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
 use super::errors::{backend, map_err};
-use super::reach::push_at_or_below;
+use super::reach::{push_at_or_below, push_scope};
 use super::rows::{self, get};
 use crate::db::{Conn, Db, Pool};
 use crate::dialect;
@@ -129,10 +129,29 @@ pub(crate) async fn villages_below(pool: &Pool, node: &RegionCode) -> StoreResul
     found.iter().map(rows::region).collect()
 }
 
+pub(crate) async fn by_codes(pool: &Pool, codes: &[RegionCode]) -> StoreResult<Vec<Region>> {
+    let mut out = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(CHUNK) {
+        let mut q =
+            QueryBuilder::<Db>::new(format!("select {COLUMNS} from regions where code in ("));
+        let mut list = q.separated(", ");
+        for code in chunk {
+            list.push_bind(code.as_str());
+        }
+        q.push(")");
+        let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+        for row in &found {
+            out.push(rows::region(row)?);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) async fn search(
     pool: &Pool,
     query: &str,
     level: Option<RegionLevel>,
+    within: &Scope,
     limit: i64,
 ) -> StoreResult<Vec<RegionHit>> {
     let mut q = QueryBuilder::<Db>::new(
@@ -149,6 +168,8 @@ pub(crate) async fn search(
     if let Some(level) = level {
         q.push(" and r.level = ").push_bind(level_number(level));
     }
+    q.push(" and ");
+    push_scope(&mut q, "r.code", within);
     q.push(" order by r.level, r.name_lower = ")
         .push_bind(query.trim().to_lowercase())
         .push(" desc, r.name, r.code limit ")

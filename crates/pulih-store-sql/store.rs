@@ -63,13 +63,17 @@ impl Store for Backend {
     async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>> {
         regions::villages_below(self.reader(), node).await
     }
+    async fn regions_by_codes(&self, codes: &[RegionCode]) -> StoreResult<Vec<Region>> {
+        regions::by_codes(self.reader(), codes).await
+    }
     async fn search_regions(
         &self,
         query: &str,
         level: Option<RegionLevel>,
+        within: &Scope,
         limit: i64,
     ) -> StoreResult<Vec<RegionHit>> {
-        regions::search(self.reader(), query, level, limit).await
+        regions::search(self.reader(), query, level, within, limit).await
     }
     async fn region_history(&self, code: &RegionCode) -> StoreResult<Vec<RegionChange>> {
         regions::history_of(self.reader(), code).await

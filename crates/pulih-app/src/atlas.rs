@@ -89,6 +89,16 @@ impl Atlas {
         }
     }
 
+    /// A region remembered and not yet expired.
+    pub(crate) fn known(&self, code: &RegionCode) -> Option<Region> {
+        self.regions.get(code)
+    }
+
+    /// Remembers a region read elsewhere.
+    pub(crate) fn remember(&self, region: &Region) {
+        self.regions.put(&region.code, region.clone());
+    }
+
     /// Forgets everything (after an import of regions or boundaries).
     pub(crate) fn forget(&self) {
         self.regions.clear();

@@ -24,6 +24,7 @@ mod orgs;
 mod origin;
 mod outcomes;
 mod peers;
+mod places;
 mod programme;
 mod publication;
 mod referrals;
@@ -71,6 +72,7 @@ pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView, VillagePeers,
 };
+pub use places::{CHOICES as PLACE_CHOICES, PlaceMatch};
 pub use programme::{AssessmentView, IknInput, IkotanInput};
 /// Records the edge shows as they are stored: nothing in them is sealed or secret.
 pub use pulih_store::{BersinarStep, Certificate, Organisation, Region, RegionChange, RegionHit};
@@ -248,6 +250,12 @@ impl App {
     fn now(&self) -> DateTime<Utc> {
         let now = self.clock.now();
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    /// The current time as the application's clock gives it, for pages that say how long
+    /// ago something happened.
+    pub fn current_time(&self) -> DateTime<Utc> {
+        self.now()
     }
 
     /// Today in western Indonesia (UTC+7): the day of per-day limits, and of a date

@@ -122,7 +122,7 @@ impl App {
         }
         Ok(self
             .store
-            .search_regions(query, level, SEARCH_LIMIT)
+            .search_regions(query, level, &Scope::National, SEARCH_LIMIT)
             .await?)
     }
 

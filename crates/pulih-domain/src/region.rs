@@ -238,6 +238,38 @@ impl TimeZone {
         }
     }
 
+    /// The zone of a province, by the first part of its code (Permendagri 2/1987 and the
+    /// provinces made since): WIB for Sumatra, Java, and West and Central Kalimantan;
+    /// WITA for Bali, the Nusa Tenggara, South, East and North Kalimantan and Sulawesi;
+    /// WIT for Maluku and Papua. A code outside these lists is placed in WIB.
+    pub fn of_region(code: &RegionCode) -> Self {
+        match code.as_str().get(..2) {
+            Some(
+                "51" | "52" | "53" | "63" | "64" | "65" | "71" | "72" | "73" | "74" | "75" | "76",
+            ) => Self::Wita,
+            Some("81" | "82" | "91" | "92" | "93" | "94" | "95" | "96" | "97") => Self::Wit,
+            _ => Self::Wib,
+        }
+    }
+
+    /// The zone a user with `scope` works in: its province's, WIB for the nation (where
+    /// the capital's time is the one national offices keep).
+    pub fn of_scope(scope: &Scope) -> Self {
+        match scope {
+            Scope::National => Self::Wib,
+            Scope::Region(code) => Self::of_region(code),
+        }
+    }
+
+    /// Hours east of UTC.
+    pub const fn hours(self) -> i32 {
+        match self {
+            Self::Wib => 7,
+            Self::Wita => 8,
+            Self::Wit => 9,
+        }
+    }
+
     /// Its abbreviation as Indonesians write it.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -300,6 +332,81 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(names, ["21", "21.71", "21.71.01"]);
+    }
+
+    #[test]
+    fn batam_is_wib_makassar_wita_jayapura_wit_and_the_nation_wib() {
+        assert_eq!(TimeZone::of_region(&code("21.71.05.1002")), TimeZone::Wib);
+        assert_eq!(TimeZone::of_region(&code("73.71")), TimeZone::Wita);
+        assert_eq!(TimeZone::of_region(&code("91.71")), TimeZone::Wit);
+        assert_eq!(TimeZone::of_scope(&Scope::National), TimeZone::Wib);
+        assert_eq!(
+            TimeZone::of_scope(&Scope::Region(code("64"))),
+            TimeZone::Wita
+        );
+    }
+
+    #[test]
+    fn kalimantan_is_split_between_wib_and_wita() {
+        for (province, zone) in [
+            ("61", TimeZone::Wib),
+            ("62", TimeZone::Wib),
+            ("63", TimeZone::Wita),
+            ("64", TimeZone::Wita),
+            ("65", TimeZone::Wita),
+        ] {
+            assert_eq!(TimeZone::of_region(&code(province)), zone, "{province}");
+        }
+    }
+
+    #[test]
+    fn every_province_has_the_zone_the_official_tree_gives_it() {
+        // the utc_offset column of data/regions/regions.csv.gz, one entry per province
+        let tree = [
+            (11, 7),
+            (12, 7),
+            (13, 7),
+            (14, 7),
+            (15, 7),
+            (16, 7),
+            (17, 7),
+            (18, 7),
+            (19, 7),
+            (21, 7),
+            (31, 7),
+            (32, 7),
+            (33, 7),
+            (34, 7),
+            (35, 7),
+            (36, 7),
+            (51, 8),
+            (52, 8),
+            (53, 8),
+            (61, 7),
+            (62, 7),
+            (63, 8),
+            (64, 8),
+            (65, 8),
+            (71, 8),
+            (72, 8),
+            (73, 8),
+            (74, 8),
+            (75, 8),
+            (76, 8),
+            (81, 9),
+            (82, 9),
+            (91, 9),
+            (92, 9),
+            (93, 9),
+            (94, 9),
+            (95, 9),
+            (96, 9),
+        ];
+        for (province, hours) in tree {
+            let zone = TimeZone::of_region(&code(&province.to_string()));
+            assert_eq!(zone.hours(), hours, "{province}");
+            assert_eq!(TimeZone::from_offset(hours), Some(zone));
+        }
     }
 
     proptest! {

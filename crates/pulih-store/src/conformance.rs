@@ -55,6 +55,8 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@each $fresh;
             a_region_reimport_keeps_history_of_renamed_and_removed_codes,
             region_search_is_case_insensitive_and_names_the_path,
+            region_search_keeps_to_the_scope_given,
+            regions_are_read_by_codes_in_one_call,
             the_whole_region_tree_imports_and_reimports,
             region_uses_name_where_live_scopes_and_records_are_placed,
             organisations_and_users_are_listed_by_scope,

@@ -146,11 +146,16 @@ pub trait Store:
     async fn region_children(&self, parent: Option<&RegionCode>) -> StoreResult<Vec<Region>>;
     /// The live villages below a node, by code (for maps and programme overviews).
     async fn villages_below(&self, node: &RegionCode) -> StoreResult<Vec<Region>>;
-    /// Live regions of one level (or any) whose name contains `query`, case-insensitive.
+    /// Regions by code, retired ones included, in one read; codes the tree lacks are
+    /// left out. For naming the places a page shows.
+    async fn regions_by_codes(&self, codes: &[RegionCode]) -> StoreResult<Vec<Region>>;
+    /// Live regions of one level (or any) inside `within` whose name contains `query`,
+    /// case-insensitive.
     async fn search_regions(
         &self,
         query: &str,
         level: Option<pulih_domain::region::RegionLevel>,
+        within: &Scope,
         limit: i64,
     ) -> StoreResult<Vec<RegionHit>>;
     /// The history of changes to one code, oldest first.

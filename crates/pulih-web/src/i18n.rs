@@ -3,6 +3,11 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use pulih_domain::region::TimeZone;
+
+mod time;
+
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -53,6 +58,10 @@ pub struct Tr<'a> {
     /// The language.
     pub lang: Lang,
     texts: &'a HashMap<String, String>,
+    /// The zone times are shown in: the user's region's.
+    zone: TimeZone,
+    /// Now, for saying how long ago something was.
+    now: DateTime<Utc>,
 }
 
 impl I18n {
@@ -64,17 +73,28 @@ impl I18n {
         })
     }
 
-    /// The texts of `lang`.
+    /// The texts of `lang`, with times in WIB until [`Tr::with_time`] says otherwise.
     pub fn tr(&self, lang: Lang) -> Tr<'_> {
         let texts = match lang {
             Lang::Id => &self.id,
             Lang::En => &self.en,
         };
-        Tr { lang, texts }
+        Tr {
+            lang,
+            texts,
+            zone: TimeZone::Wib,
+            now: Utc::now(),
+        }
     }
 }
 
 impl Tr<'_> {
+    /// The same texts, with times shown in `zone` and "ago" counted from `now`.
+    #[must_use]
+    pub const fn with_time(self, zone: TimeZone, now: DateTime<Utc>) -> Self {
+        Self { zone, now, ..self }
+    }
+
     /// The text for `key`; a missing key shows itself, so it is noticed (and tests fail).
     pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
         self.texts.get(key).map_or(key, String::as_str)

@@ -215,6 +215,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{lang}", get(pages::switch_lang))
         .route("/regions", get(pages::regions::index))
         .route("/regions/search", get(pages::regions::search))
+        .route("/places/suggest", get(pages::places::suggest))
+        .route("/places/choose", get(pages::places::choose))
         .route("/regions/{code}", get(pages::regions::show))
         .route(
             "/villages/{code}/ikn",

@@ -1,7 +1,7 @@
 //! Conformance checks for the region tree: imports, re-imports with their history, and
 //! search.
 
-use pulih_domain::region::RegionLevel;
+use pulih_domain::region::{RegionLevel, Scope};
 use pulih_domain::region_import::{ImportPlan, SourceRegion};
 
 use super::{code, event};
@@ -122,7 +122,7 @@ pub async fn a_region_reimport_keeps_history_of_renamed_and_removed_codes(store:
 pub async fn region_search_is_case_insensitive_and_names_the_path(store: &dyn Store) {
     import(store, sample_regions()).await;
     let hits = store
-        .search_regions("BATU", Some(RegionLevel::Village), 50)
+        .search_regions("BATU", Some(RegionLevel::Village), &Scope::National, 50)
         .await
         .expect("search");
     assert!(!hits.is_empty());
@@ -132,7 +132,7 @@ pub async fn region_search_is_case_insensitive_and_names_the_path(store: &dyn St
         assert_eq!(hit.path.len(), 3);
     }
     let sekupang = store
-        .search_regions("tanjung riau", None, 10)
+        .search_regions("tanjung riau", None, &Scope::National, 10)
         .await
         .expect("search");
     assert_eq!(
@@ -141,13 +141,46 @@ pub async fn region_search_is_case_insensitive_and_names_the_path(store: &dyn St
     );
     assert!(
         store
-            .search_regions("%", None, 10)
+            .search_regions("%", None, &Scope::National, 10)
             .await
             .expect("search")
             .is_empty()
     );
-    let limited = store.search_regions("a", None, 5).await.expect("search");
+    let limited = store
+        .search_regions("a", None, &Scope::National, 5)
+        .await
+        .expect("search");
     assert_eq!(limited.len(), 5);
+}
+
+/// A search inside a scope finds only what lies there.
+pub async fn region_search_keeps_to_the_scope_given(store: &dyn Store) {
+    import(store, sample_regions()).await;
+    let batam = Scope::Region(code("21.71"));
+    let hits = store
+        .search_regions("pulau", Some(RegionLevel::Village), &batam, 50)
+        .await
+        .expect("search");
+    assert!(hits.iter().any(|h| h.region.name == "Pulau Buluh"));
+    assert!(hits.iter().all(|h| code("21.71").contains(&h.region.code)));
+    let everywhere = store
+        .search_regions("pulau", Some(RegionLevel::Village), &Scope::National, 50)
+        .await
+        .expect("search");
+    assert!(everywhere.len() > hits.len());
+}
+
+/// Regions are read by many codes at once; unknown codes are left out.
+pub async fn regions_are_read_by_codes_in_one_call(store: &dyn Store) {
+    import(store, sample_regions()).await;
+    let mut found = store
+        .regions_by_codes(&[code("21.71.05.1002"), code("21.71"), code("99.99")])
+        .await
+        .expect("by codes");
+    found.sort_by(|a, b| a.code.cmp(&b.code));
+    let names: Vec<_> = found.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Kota Batam", "Pulau Buluh"]);
+    assert!(store.regions_by_codes(&[]).await.expect("none").is_empty());
 }
 
 /// The whole official tree imports (each level's children counted) and imports again

@@ -9,6 +9,7 @@ use axum::response::Response;
 use pulih_app::VerifyReport;
 use pulih_domain::audit::AuditEntry;
 
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -23,6 +24,7 @@ struct AuditPage<'a> {
     older: Option<i64>,
     report: Option<VerifyReport>,
     names: HashMap<String, String>,
+    places: Places,
 }
 
 impl AuditPage<'_> {
@@ -68,6 +70,7 @@ pub async fn index(
         .into_iter()
         .map(|u| (u.id.to_string(), u.username))
         .collect();
+    let places = places::named(&state, entries.iter().map(|e| e.event.region.as_str())).await?;
     let (t, nav) = frame(&state, &headers, &who, "/audit");
     Ok(render(&AuditPage {
         t,
@@ -76,5 +79,6 @@ pub async fn index(
         older,
         report,
         names,
+        places,
     }))
 }

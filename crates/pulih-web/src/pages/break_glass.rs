@@ -12,6 +12,7 @@ use pulih_app::{AppError, GrantView, Origin};
 use pulih_domain::ids::{GrantId, UserId};
 
 use super::clients::{Errors, FormData, refused};
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -98,6 +99,7 @@ struct ReviewPage<'a> {
     reviewed: bool,
     form: FormData,
     errors: Errors,
+    places: Places,
 }
 
 impl ReviewPage<'_> {
@@ -136,6 +138,7 @@ async fn review_page(
         .map(|u| (u.id, format!("{} ({})", u.display_name, u.username)))
         .collect();
     let (status, form, errors) = refused.unwrap_or_default();
+    let places = places::named(state, grants.iter().map(|g| g.region.as_str())).await?;
     let (t, nav) = frame(state, headers, who, "/break-glass/review");
     let mut response = render(&ReviewPage {
         t,
@@ -146,6 +149,7 @@ async fn review_page(
         reviewed: listing.reviewed.is_some(),
         form,
         errors,
+        places,
     });
     *response.status_mut() = status;
     Ok(response)

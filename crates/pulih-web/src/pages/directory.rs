@@ -15,8 +15,10 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::directory::MAX_CAPACITY;
 use pulih_domain::referral::ServiceType;
+use pulih_domain::region::RegionCode;
 use serde::Deserialize;
 
+use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
@@ -36,6 +38,8 @@ struct DirectoryPage<'a> {
     form: ServiceForm,
     errors: HashMap<String, String>,
     listed: Option<String>,
+    places: Places,
+    picks: Picks,
 }
 
 /// The search filters.
@@ -76,26 +80,49 @@ struct Shown {
     status: StatusCode,
 }
 
+/// The codes of a page's places: the services' areas, the organisations' places and
+/// the region searched for.
+fn codes_of<'a>(
+    found: &'a [ServiceView],
+    orgs: &'a [Organisation],
+    region: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    let areas = found
+        .iter()
+        .flat_map(|s| s.areas.iter().map(RegionCode::as_str));
+    let places = orgs.iter().map(|o| o.place.as_str());
+    areas.chain(places).chain([region])
+}
+
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    query: SearchQuery,
+    mut query: SearchQuery,
     shown: Shown,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let tr = state.i18n.tr(lang_of(headers));
-    let (found, search_errors) = match state
-        .app
-        .search_services(&actor, Some(&query.service), Some(&query.region))
-        .await
-    {
-        Ok(found) => (found, HashMap::new()),
-        Err(e) => match field_errors(tr, &e) {
-            Some(errors) => (Vec::new(), errors),
-            None => return Err(e.into()),
-        },
+    let mut resolver = Resolver::new(state, tr, actor.clone());
+    resolver
+        .resolve("region", &mut query.region, Level::Any)
+        .await?;
+    let (found, search_errors) = if !resolver.settled() {
+        (Vec::new(), std::mem::take(&mut resolver.errors))
+    } else {
+        match state
+            .app
+            .search_services(&actor, Some(&query.service), Some(&query.region))
+            .await
+        {
+            Ok(found) => (found, HashMap::new()),
+            Err(e) => match field_errors(tr, &e) {
+                Some(errors) => (Vec::new(), errors),
+                None => return Err(e.into()),
+            },
+        }
     };
+    let picks = resolver.picks;
     let may_list = authorize(&actor, Action::ManageServices, &actor.scope).is_ok();
     let orgs = if !may_list {
         Vec::new()
@@ -108,6 +135,8 @@ async fn page(
     } else {
         state.app.list_orgs(&actor).await?
     };
+    let places = places::named(state, codes_of(&found, &orgs, &query.region)).await?;
+    query.region = places.label(&query.region);
     let (t, nav) = frame(state, headers, who, "/partner-services");
     let mut response = render(&DirectoryPage {
         t,
@@ -121,6 +150,8 @@ async fn page(
         form: shown.form,
         errors: shown.errors,
         listed: shown.listed,
+        places,
+        picks,
     });
     *response.status_mut() = shown.status;
     Ok(response)
@@ -152,6 +183,18 @@ pub async fn create(
     Form(f): Form<ServiceForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let tr = state.i18n.tr(lang_of(&headers));
+    let mut places = Resolver::new(&state, tr, who.0.actor());
+    let areas = places.resolve_list("areas", &f.areas).await?;
+    if !places.settled() {
+        let shown = Shown {
+            form: f,
+            errors: places.errors,
+            listed: None,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return page(&state, &headers, &who, SearchQuery::default(), shown).await;
+    }
     let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let capacity = match f.capacity.trim() {
         "" => None,
@@ -162,17 +205,11 @@ pub async fn create(
         org_id: f.org_id.clone(),
         name: f.name.clone(),
         service: f.service.clone(),
-        areas: f
-            .areas
-            .split([',', ';', ' ', '\n'])
-            .filter(|a| !a.trim().is_empty())
-            .map(|a| a.trim().to_owned())
-            .collect(),
+        areas,
         capacity,
         contact: f.contact.clone(),
         hours: text(&f.hours),
     };
-    let tr = state.i18n.tr(lang_of(&headers));
     let shown = match state.app.list_service(&who.0.actor(), input, &origin).await {
         Ok(view) => Shown {
             form: ServiceForm::default(),

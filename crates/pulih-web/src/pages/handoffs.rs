@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::Region;
 use pulih_app::{BulkInput, HandoffInput, HandoffView, Origin};
@@ -12,6 +12,7 @@ use pulih_domain::handoff::HandoffKind;
 use pulih_domain::region::{RegionLevel, Scope};
 
 use super::clients::{Errors, FormData, refused};
+use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -31,6 +32,8 @@ struct HandoffsPage<'a> {
     list: Vec<HandoffView>,
     /// How many were just recorded.
     saved: Option<usize>,
+    places: Places,
+    picks: Picks,
 }
 
 /// After a save.
@@ -44,7 +47,7 @@ async fn page(
     headers: &HeaderMap,
     who: &CurrentUser,
     form: Option<FormData>,
-    errors: Errors,
+    (errors, picks): (Errors, Picks),
     saved: Option<usize>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
@@ -70,6 +73,13 @@ async fn page(
                 .with("occurred_on", today.to_string())
         }
     };
+    let mut form = form;
+    let typed = form.get("region").to_owned();
+    let codes = list.iter().map(|h| h.region.as_str());
+    let places = places::named(state, codes.chain([typed.as_str()])).await?;
+    if regions.is_empty() && !typed.is_empty() {
+        form.set("region", places.label(&typed));
+    }
     let (t, nav) = frame(state, headers, who, "/handoffs");
     Ok(render(&HandoffsPage {
         t,
@@ -80,6 +90,8 @@ async fn page(
         errors,
         list,
         saved,
+        places,
+        picks,
     }))
 }
 
@@ -90,7 +102,8 @@ pub async fn index(
     who: CurrentUser,
     Query(q): Query<Saved>,
 ) -> Result<Response, WebError> {
-    page(&state, &headers, &who, None, Errors::default(), q.saved).await
+    let shown = (Errors::default(), Picks::default());
+    page(&state, &headers, &who, None, shown, q.saved).await
 }
 
 /// A refused form shown again with its messages, without the NIK or the lines typed.
@@ -107,7 +120,8 @@ async fn again(
     let kept = ["kind", "occurred_on", "region"]
         .into_iter()
         .fold(FormData::default(), |f, n| f.with(n, form.get(n)));
-    let mut response = page(state, headers, who, Some(kept), errors, None).await?;
+    let shown = (errors, Picks::default());
+    let mut response = page(state, headers, who, Some(kept), shown, None).await?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -120,7 +134,24 @@ pub async fn record(
     origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let mut form = FormData::checked(&who, pairs)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    let mut region = form.get("region").to_owned();
+    places.resolve("region", &mut region, Level::Any).await?;
+    form.set("region", region);
+    if !places.settled() {
+        let kept = ["kind", "occurred_on", "region"]
+            .into_iter()
+            .fold(FormData::default(), |f, n| f.with(n, form.get(n)));
+        let shown = (
+            Errors::of_places(&t, "handoff", places.errors),
+            places.picks,
+        );
+        let mut response = page(&state, &headers, &who, Some(kept), shown, None).await?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
     let input = HandoffInput {
         kind: form.get("kind").to_owned(),
         nik: form.get("nik").to_owned(),

@@ -13,6 +13,7 @@ use pulih_domain::programme::ikn::{CoreIndicator, RawFinding, SupportingIndicato
 use pulih_domain::region::{RegionCode, Scope};
 
 use super::clients::{Errors, FormData, refused};
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -28,6 +29,7 @@ struct IknPage<'a> {
     core: usize,
     form: FormData,
     errors: Errors,
+    places: Places,
 }
 
 /// Every indicator key, core first.
@@ -50,16 +52,17 @@ fn village(code: &str, who: &CurrentUser) -> Result<RegionCode, WebError> {
     Ok(code)
 }
 
-fn page(
+async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     code: RegionCode,
     form: FormData,
     errors: Errors,
-) -> Response {
+) -> Result<Response, WebError> {
+    let places = places::named(state, [code.as_str()]).await?;
     let (t, nav) = frame(state, headers, who, &format!("/villages/{code}/ikn"));
-    render(&IknPage {
+    Ok(render(&IknPage {
         t,
         nav,
         code,
@@ -67,7 +70,8 @@ fn page(
         core: CoreIndicator::ALL.len(),
         form,
         errors,
-    })
+        places,
+    }))
 }
 
 /// `GET /villages/{code}/ikn`: the form, for agents and coordinators of the village.
@@ -78,14 +82,15 @@ pub async fn form(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let code = village(&code, &who)?;
-    Ok(page(
+    page(
         &state,
         &headers,
         &who,
         code,
         FormData::default(),
         Errors::default(),
-    ))
+    )
+    .await
 }
 
 /// `POST /villages/{code}/ikn`: records the assessment and shows the village's history.
@@ -128,7 +133,7 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "ikn", e)?;
-            let mut response = page(&state, &headers, &who, code, form, errors);
+            let mut response = page(&state, &headers, &who, code, form, errors).await?;
             *response.status_mut() = status;
             Ok(response)
         }

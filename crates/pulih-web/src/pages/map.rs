@@ -321,10 +321,16 @@ mod tests {
         }
         assert_eq!(
             (&south_east.look.fill, &south_east.look.ring),
-            (&"ikn-waspada".to_owned(), &Some("ring-bersinar-designated".to_owned())),
+            (
+                &"ikn-waspada".to_owned(),
+                &Some("ring-bersinar-designated".to_owned())
+            ),
             "a Bersinar village keeps its IKN colour, with its status as a ring"
         );
-        assert_eq!(south_east.look.meanings, ["ikn.waspada", "bersinar.designated"]);
+        assert_eq!(
+            south_east.look.meanings,
+            ["ikn.waspada", "bersinar.designated"]
+        );
         assert_eq!(north_west.look.ring, None);
         assert!(draw(&[village("21.71.01.1004", None, 104.1)], &HashMap::new()).is_none());
     }

@@ -18,6 +18,7 @@ pub mod map;
 pub mod ops;
 pub mod orgs;
 pub mod phone;
+pub mod places;
 pub mod referrals;
 pub mod regions;
 pub mod teman_sebaya;
@@ -34,6 +35,7 @@ use pulih_app::Authenticated;
 use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::client_access::works_with_clients;
+use pulih_domain::region::TimeZone;
 
 use crate::auth::{CurrentUser, Jar, SESSION_COOKIE};
 use crate::i18n::{Lang, Tr};
@@ -212,19 +214,25 @@ pub async fn security_headers(
     response
 }
 
-/// The texts and frame every page handler starts from.
+/// The texts and frame every page handler starts from; times are shown in the zone of
+/// the user's region.
 pub fn frame<'a>(
     state: &'a AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     path: &str,
 ) -> (Tr<'a>, Nav) {
+    let zone = TimeZone::of_scope(&who.0.user.scope);
+    let t = state
+        .i18n
+        .tr(lang_of(headers))
+        .with_time(zone, state.app.current_time());
     let nav = Nav {
         unread: who.1,
         notice: Notice::of(Jar::of(state, headers), headers),
         ..Nav::new(&who.0, path)
     };
-    (state.i18n.tr(lang_of(headers)), nav)
+    (t, nav)
 }
 
 /// Percent-encodes a path for a query parameter.

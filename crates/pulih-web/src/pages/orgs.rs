@@ -11,6 +11,7 @@ use pulih_app::Organisation;
 use pulih_app::{NewOrg, Origin};
 use pulih_domain::org::OrgType;
 
+use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};
 use crate::i18n::Tr;
@@ -25,6 +26,8 @@ struct OrgsPage<'a> {
     types: [OrgType; 10],
     form: OrgForm,
     errors: HashMap<String, String>,
+    places: Places,
+    picks: Picks,
 }
 
 /// The new-organisation form.
@@ -44,10 +47,14 @@ async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    form: OrgForm,
+    mut form: OrgForm,
     errors: HashMap<String, String>,
+    picks: Picks,
 ) -> Result<Response, WebError> {
     let orgs = state.app.list_orgs(&who.0.actor()).await?;
+    let codes = orgs.iter().map(|o| o.place.as_str());
+    let places = places::named(state, codes.chain([form.region.as_str()])).await?;
+    form.region = places.label(&form.region);
     let (t, nav) = frame(state, headers, who, "/orgs");
     Ok(render(&OrgsPage {
         t,
@@ -56,6 +63,8 @@ async fn page(
         types: OrgType::ALL,
         form,
         errors,
+        places,
+        picks,
     }))
 }
 
@@ -69,7 +78,15 @@ pub async fn index(
         region: who.0.user.scope.to_string(),
         ..OrgForm::default()
     };
-    page(&state, &headers, &who, form, HashMap::new()).await
+    page(
+        &state,
+        &headers,
+        &who,
+        form,
+        HashMap::new(),
+        Picks::default(),
+    )
+    .await
 }
 
 /// `POST /orgs`: creates the organisation or shows the form again with its errors.
@@ -78,9 +95,17 @@ pub async fn create(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<OrgForm>,
+    Form(mut f): Form<OrgForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    places.resolve("region", &mut f.region, Level::Any).await?;
+    if !places.settled() {
+        let mut response = page(&state, &headers, &who, f, places.errors, places.picks).await?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
     let input = NewOrg {
         name: f.name.clone(),
         org_type: f.org_type.clone(),
@@ -90,7 +115,8 @@ pub async fn create(
         Ok(_) => Ok(Redirect::to("/orgs").into_response()),
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {
-                let mut response = page(&state, &headers, &who, f, errors).await?;
+                let mut response =
+                    page(&state, &headers, &who, f, errors, Picks::default()).await?;
                 *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(response)
             }

@@ -37,6 +37,8 @@ struct ShowPage<'a> {
     sebaya: Option<super::teman_sebaya::Section>,
     /// The IKOTAN form of a regency, for its coordinators.
     ikotan: Option<super::ikotan::IkotanForm>,
+    /// The names of the Bersinar candidates.
+    places: super::places::Places,
     q: String,
     status: String,
 }
@@ -105,6 +107,8 @@ pub async fn show(
         .may
         .record_ikotan
         .then(|| super::ikotan::IkotanForm::blank(&code, page.today));
+    let candidates = page.programme.iter().flat_map(|p| &p.candidates);
+    let places = super::places::named(&state, candidates.map(RegionCode::as_str)).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -113,6 +117,7 @@ pub async fn show(
         map,
         sebaya,
         ikotan,
+        places,
         q: String::new(),
         status: String::new(),
     }))

@@ -146,6 +146,7 @@ struct RefusedPage<'a> {
     nav: Nav,
     code: RegionCode,
     sebaya: Option<Section>,
+    places: super::places::Places,
 }
 
 /// What to do after a form was sent: back to the village, or the form again.
@@ -168,10 +169,12 @@ async fn answer<T>(
     let (status, errors) = refused(&t, form_name, e)?;
     let actor = who.0.actor();
     let village = village_section(state, &actor, &code, form, errors).await?;
+    let places = super::places::named(state, [code.as_str()]).await?;
     let (t, nav) = frame(state, headers, who, &format!("/regions/{code}"));
     let mut response = render(&RefusedPage {
         t,
         nav,
+        places,
         code,
         sebaya: village.map(|v| Section {
             village: Some(v),

@@ -20,6 +20,7 @@ use pulih_domain::programme::unit::AttendeeRole;
 use pulih_domain::region::{RegionCode, Scope};
 
 use super::clients::{Errors, FormData, refused, with_status};
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -91,6 +92,7 @@ struct UnitPage<'a> {
     candidates: Vec<UserView>,
     manager: bool,
     may_record: bool,
+    places: Places,
 }
 
 #[derive(Template)]
@@ -118,6 +120,7 @@ struct TrainingPage<'a> {
     /// The attendance form sent, if refused (named `day-<date>`), and why.
     form: FormData,
     errors: Errors,
+    places: Places,
 }
 
 impl TrainingPage<'_> {
@@ -167,6 +170,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let places = places::named(&state, [unit.village.as_str()]).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/ibm-units/{}", unit.id));
     Ok(render(&UnitPage {
         t,
@@ -175,6 +179,7 @@ pub async fn show(
         candidates,
         manager,
         may_record,
+        places,
     }))
 }
 
@@ -423,6 +428,7 @@ async fn training_page(
             }
         })
         .collect();
+    let places = places::named(state, [training.village.as_str()]).await?;
     let (t, nav) = frame(state, headers, who, &format!("/trainings/{}", training.id));
     Ok(render(&TrainingPage {
         t,
@@ -433,6 +439,7 @@ async fn training_page(
         today,
         form,
         errors,
+        places,
     }))
 }
 

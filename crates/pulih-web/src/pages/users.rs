@@ -12,6 +12,7 @@ use pulih_app::{Organisation, UserView};
 use pulih_domain::account::Role;
 use pulih_domain::ids::UserId;
 
+use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, check_csrf};
 use crate::found::Found;
@@ -29,6 +30,8 @@ struct UsersPage<'a> {
     form: UserForm,
     errors: HashMap<String, String>,
     issued: Option<(String, String)>,
+    places: Places,
+    picks: Picks,
 }
 
 /// The new-user form.
@@ -73,6 +76,7 @@ struct Shown {
     form: UserForm,
     errors: HashMap<String, String>,
     issued: Option<(String, String)>,
+    picks: Picks,
     status: StatusCode,
 }
 
@@ -84,6 +88,7 @@ impl Shown {
             form: UserForm::default(),
             errors: HashMap::new(),
             issued,
+            picks: Picks::default(),
             status: StatusCode::OK,
         }
     }
@@ -98,6 +103,12 @@ async fn page(
     let actor = who.0.actor();
     let users = state.app.list_users(&actor).await?;
     let orgs = state.app.list_orgs(&actor).await?;
+    let shown_codes = users.iter().map(|u| u.scope.as_str());
+    let org_codes = orgs.iter().map(|o| o.place.as_str());
+    let form_code = std::iter::once(shown.form.scope.as_str());
+    let places = places::named(state, shown_codes.chain(org_codes).chain(form_code)).await?;
+    let mut form = shown.form;
+    form.scope = places.label(&form.scope);
     let (t, nav) = frame(state, headers, who, "/users");
     let mut response = render(&UsersPage {
         t,
@@ -105,9 +116,11 @@ async fn page(
         users,
         orgs,
         roles: Role::ALL,
-        form: shown.form,
+        form,
         errors: shown.errors,
         issued: shown.issued,
+        places,
+        picks: shown.picks,
     });
     *response.status_mut() = shown.status;
     Ok(response)
@@ -128,9 +141,25 @@ pub async fn create(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<UserForm>,
+    Form(mut f): Form<UserForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    places.resolve("scope", &mut f.scope, Level::Any).await?;
+    if !places.settled() {
+        let shown = Shown {
+            form: UserForm {
+                password: String::new(),
+                ..f
+            },
+            errors: places.errors,
+            issued: None,
+            picks: places.picks,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return page(&state, &headers, &who, shown).await;
+    }
     let input = NewUser {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
@@ -161,6 +190,7 @@ pub async fn create(
                         form,
                         errors,
                         issued: None,
+                        picks: Picks::default(),
                         status: StatusCode::UNPROCESSABLE_ENTITY,
                     },
                 )

@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{DueItem, ReferralLine, WorkItem, WorklistPage};
 
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -18,6 +19,7 @@ struct Page<'a> {
     t: Tr<'a>,
     nav: Nav,
     page: WorklistPage,
+    places: Places,
 }
 
 impl Page<'_> {
@@ -65,6 +67,17 @@ pub async fn show(
     who: CurrentUser,
 ) -> Result<Response, WebError> {
     let page = state.app.worklist_page(&who.0.actor()).await?;
+    let villages = page
+        .list
+        .untrained_agents
+        .iter()
+        .map(|a| a.village.as_str());
+    let places = places::named(&state, villages).await?;
     let (t, nav) = frame(&state, &headers, &who, "/worklist");
-    Ok(render(&Page { t, nav, page }))
+    Ok(render(&Page {
+        t,
+        nav,
+        page,
+        places,
+    }))
 }

@@ -38,6 +38,8 @@ mod linkage;
 mod linkage_oracle;
 mod nik_checks;
 mod ops;
+mod place_names;
+mod place_pages;
 mod programme;
 mod programme_forms;
 mod raw_keys;

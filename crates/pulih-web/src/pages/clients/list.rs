@@ -4,8 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, ClientQuery, ClientSummary, Origin};
 use pulih_domain::account::Role;
@@ -16,6 +15,7 @@ use pulih_domain::ids::ClientId;
 use super::{Errors, FormData, client_id, forms, refused, with_status};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::places::{self, Level, Picks, Places, Resolver};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
 
@@ -39,6 +39,8 @@ struct IndexPage<'a> {
     search: FormData,
     search_errors: Errors,
     statuses: &'static [ClientStatus],
+    places: Places,
+    picks: Picks,
 }
 
 /// Paging of the list, or a search.
@@ -85,8 +87,9 @@ async fn page(
     headers: &HeaderMap,
     who: &CurrentUser,
     (listed, origin): (Listed, &Origin),
-    form: FormData,
+    mut form: FormData,
     (errors, duplicate): (Errors, Option<(String, String)>),
+    picks: Picks,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let (mut clients, mut search, mut search_errors, mut status) = (
@@ -115,6 +118,17 @@ async fn page(
     let older = (!searched && clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
         .flatten();
+    let typed = [
+        form.get("region").to_owned(),
+        form.get("village").to_owned(),
+    ];
+    let codes = clients.iter().map(|c| c.region.as_str());
+    let places = places::named(state, codes.chain(typed.iter().map(String::as_str))).await?;
+    for (field, value) in ["region", "village"].into_iter().zip(typed) {
+        if !value.is_empty() {
+            form.set(field, places.label(&value));
+        }
+    }
     let (t, nav) = frame(state, headers, who, "/clients");
     let response = render(&IndexPage {
         t,
@@ -131,6 +145,8 @@ async fn page(
         search,
         search_errors,
         statuses: &ClientStatus::ALL,
+        places,
+        picks,
     });
     Ok(with_status(response, status))
 }
@@ -156,6 +172,7 @@ pub async fn index(
         (listed, &origin),
         FormData::default(),
         (Errors::default(), None),
+        Picks::default(),
     )
     .await
 }
@@ -184,7 +201,21 @@ pub async fn register(
     origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let mut form = FormData::checked(&who, pairs)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    for (field, level) in [("region", Level::Any), ("village", Level::Village)] {
+        let mut value = form.get(field).to_owned();
+        places.resolve(field, &mut value, level).await?;
+        form.set(field, value);
+    }
+    if !places.settled() {
+        let errors = Errors::of_places(&t, "", places.errors);
+        let listed = (Listed::Newest(None), &origin);
+        let shown = (errors, None);
+        let response = page(&state, &headers, &who, listed, form, shown, places.picks).await?;
+        return Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY));
+    }
     let result = state
         .app
         .register_client(&who.0.actor(), forms::new_client(&form), &origin)
@@ -192,12 +223,12 @@ pub async fn register(
     match result {
         Ok(row) => Ok(Redirect::to(&format!("/clients/{}", row.id)).into_response()),
         Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
             let duplicate = possible_duplicate(&e);
             let (status, errors) = refused(&t, "", e)?;
             let shown = (errors, duplicate);
             let listed = (Listed::Newest(None), &origin);
-            let response = page(&state, &headers, &who, listed, form, shown).await?;
+            let picks = Picks::default();
+            let response = page(&state, &headers, &who, listed, form, shown, picks).await?;
             Ok(with_status(response, status))
         }
     }

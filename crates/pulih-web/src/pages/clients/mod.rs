@@ -81,6 +81,12 @@ impl FormData {
         self
     }
 
+    /// Sets `name` to `value` alone (a place resolved from what was typed).
+    pub(crate) fn set(&mut self, name: &str, value: String) {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((name.to_owned(), value));
+    }
+
     /// The first value of `name`, or empty.
     pub fn get(&self, name: &str) -> &str {
         self.0
@@ -162,6 +168,19 @@ impl Errors {
     /// Whether these are the errors of the form `form`.
     pub fn is(&self, form: &str) -> bool {
         self.form == form
+    }
+
+    /// The errors of places typed into the form `form` that did not resolve.
+    pub(crate) fn of_places(
+        t: &Tr<'_>,
+        form: &str,
+        fields: std::collections::HashMap<String, String>,
+    ) -> Self {
+        Self {
+            form: form.to_owned(),
+            fields: fields.into_iter().collect(),
+            general: Some(t.t("error.invalid").to_owned()),
+        }
     }
 
     /// The message for `field`, if it was refused.

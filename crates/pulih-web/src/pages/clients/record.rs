@@ -9,12 +9,14 @@ use chrono::NaiveDate;
 use pulih_app::{ClientRecord, FactBody, Origin, TimelineEntry, View, Worker};
 use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId};
+use pulih_domain::region::RegionCode;
 
 use super::chart::{Chart, barc_chart};
 use super::{Errors, FormData, with_status};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::places::{self, Places};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
 
@@ -96,6 +98,7 @@ struct RecordPage<'a> {
     errors: Errors,
     care_done: String,
     saved: bool,
+    places: Places,
 }
 
 #[derive(Template)]
@@ -109,6 +112,14 @@ struct ExportPage<'a> {
     forms: bool,
     form: FormData,
     errors: Errors,
+    places: Places,
+}
+
+/// The names of the client's region and village, read in one call.
+async fn places_of(state: &AppState, r: &ClientRecord) -> Result<Places, WebError> {
+    let village = r.identity.as_ref().and_then(|i| i.village.as_ref());
+    let codes = [Some(&r.summary.region), village];
+    places::named(state, codes.into_iter().flatten().map(RegionCode::as_str)).await
 }
 
 impl RecordPage<'_> {
@@ -147,6 +158,7 @@ pub(super) async fn record_page(
             .unwrap_or_default()
     };
     let d = derive(&r);
+    let places = places_of(state, &r).await?;
     let (t, nav) = frame(state, headers, who, &format!("/clients/{id}"));
     let page = RecordPage {
         t,
@@ -162,6 +174,7 @@ pub(super) async fn record_page(
         errors,
         care_done,
         saved,
+        places,
     };
     Ok(with_status(render(&page), status))
 }
@@ -199,6 +212,7 @@ pub async fn export(
         .client_record(&who.0.actor(), id, View::Export, &origin)
         .await?;
     let d = derive(&r);
+    let places = places_of(&state, &r).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/clients/{id}/export"));
     Ok(render(&ExportPage {
         t,
@@ -209,5 +223,6 @@ pub async fn export(
         forms: false,
         form: FormData::default(),
         errors: Errors::default(),
+        places,
     }))
 }
