@@ -559,7 +559,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       const p = coord.p;
       await p.goto('/regions/21.71.01.1002');
       const item = p.locator('.activities li').first();
-      await h.expectText(item, `${h.wibDate(0)} · Sosialisasi · RW · 40 orang (22 L, 18 P) · leaflet bahaya narkoba`, 'the session on the village page');
+      await h.expectText(item, `${h.wibDate(0)} · Sosialisasi · RW · 40 orang (22 L, 18 P) · leaflet bahaya narkoba · Koreksi ${h.wibDate(0)}`, 'the session on the village page, correctable by its coordinator');
       const violations = await h.axeScan(p, 'village page with its IBM unit');
       assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the village page');
       assert.deepEqual(coord.seen.splice(0), []);

@@ -43,7 +43,7 @@ describe('programme forms on a phone', { timeout: 10 * MINUTE }, () => {
     const again = page.getByRole('form', { name: 'Bentuk unit IBM' });
     await again.getByText('Isi tanggal.').first().waitFor();
     assert.equal(await again.getByLabel('Tempat rapat').inputValue(), 'Balai Kelurahan Pulau Buluh');
-    await page.getByRole('navigation', { name: 'Menu utama' }).waitFor();
+    await page.getByRole('navigation', { name: 'Menu utama', includeHidden: true }).waitFor({ state: 'attached' });
     await h.assertNoSidewaysScroll(page, 'unit refused');
     s.problems.splice(0);
     await s.axeClean(page, 'unit refused');

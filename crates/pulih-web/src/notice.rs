@@ -2,7 +2,9 @@
 //! redirect (303); the next page says "Perubahan tersimpan" once. A short-lived cookie
 //! carries the notice across the redirect: [`notices`] sets it on every successful page
 //! form and clears it once a page has shown it. Only known notices are read back, so a
-//! planted cookie can show nothing but one of these sentences.
+//! planted cookie can show nothing but one of these sentences. A page that says what was
+//! saved itself (a redirect to `…?saved=…`: the client record, aftercare, hand-offs with
+//! their count) gets no second notice.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -87,7 +89,11 @@ pub async fn notices(State(state): State<AppState>, request: Request, next: Next
         .get_all(header::SET_COOKIE)
         .iter()
         .any(|v| v.as_bytes().starts_with(prefix.as_bytes()));
-    if page_form && response.status() == StatusCode::SEE_OTHER && !carries_notice {
+    let says_itself = response
+        .headers()
+        .get(header::LOCATION)
+        .is_some_and(|l| l.to_str().is_ok_and(|l| l.contains("saved=")));
+    if page_form && response.status() == StatusCode::SEE_OTHER && !carries_notice && !says_itself {
         Notice::Saved.attach(jar, &mut response);
     }
     let page = response
