@@ -81,7 +81,7 @@ async fn the_new_user_form_chooses_no_role_organisation_or_scope(app: TestApp) {
         f.contains("<option value=\"\">Pilih…</option>"),
         "a choose option"
     );
-    assert_eq!(scope_value(&f), "", "no scope: {f}");
+    assert_eq!(scope_value(f), "", "no scope: {f}");
 }
 
 async fn a_user_form_with_only_a_name_is_refused_in_place_and_creates_nobody(app: TestApp) {
