@@ -110,18 +110,7 @@ async fn each_role_starts_on_its_own_work(app: TestApp) {
     assert!(!summary.contains("Catat kegiatan"));
 
     let (_, worker) = counsellor(&app, "konselor").await;
-    let client = register(&app, &worker, json!({"name": "Rina"})).await;
-    let client = client["id"].as_str().expect("id").to_owned();
-    consent(&app, &worker, &client).await;
-    let (blk, service) = partner(&app, "BLK Batam", "disnakertrans", "vocational_training").await;
-    let sent = app
-        .post(
-            &format!("/api/v1/clients/{client}/referrals"),
-            &worker,
-            json!({"service_id": service, "reason": "Pelatihan kerja"}),
-        )
-        .await;
-    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    let (blk, _) = referred(&app, &worker).await;
     let incoming = page(&app, &blk, "/home").await.html;
     assert!(
         incoming.contains("Rujukan menunggu jawaban Anda (1)"),
@@ -156,6 +145,24 @@ async fn each_role_starts_on_its_own_work(app: TestApp) {
         .await
         .expect("root");
     assert_eq!(stranger.headers()["location"], "/login");
+}
+
+/// A consenting client of `worker` referred to a BLK's course: (the BLK's token, the
+/// referral).
+async fn referred(app: &TestApp, worker: &str) -> (String, serde_json::Value) {
+    let client = register(app, worker, json!({"name": "Rina"})).await;
+    let client = client["id"].as_str().expect("id").to_owned();
+    consent(app, worker, &client).await;
+    let (blk, service) = partner(app, "BLK Batam", "disnakertrans", "vocational_training").await;
+    let sent = app
+        .post(
+            &format!("/api/v1/clients/{client}/referrals"),
+            worker,
+            json!({"service_id": service, "reason": "Pelatihan kerja"}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    (blk, sent.body)
 }
 
 /// The `pulih_notice` values a response sets.
@@ -253,18 +260,7 @@ async fn the_menu_counts_unread_notifications_and_the_worklist_shows_only_what_w
     );
     assert!(!quiet.contains(r#"class="badge""#));
 
-    let client = register(&app, &worker, json!({"name": "Rina"})).await;
-    let client = client["id"].as_str().expect("id").to_owned();
-    consent(&app, &worker, &client).await;
-    let (blk, service) = partner(&app, "BLK Batam", "disnakertrans", "vocational_training").await;
-    let sent = app
-        .post(
-            &format!("/api/v1/clients/{client}/referrals"),
-            &worker,
-            json!({"service_id": service, "reason": "Pelatihan kerja"}),
-        )
-        .await;
-    let referral = sent.body;
+    let (blk, referral) = referred(&app, &worker).await;
     let id = referral["id"].as_str().expect("id");
     let accepted = app
         .post(
