@@ -14,15 +14,22 @@
 //! order rows become visible: a reader following `seq > cursor` never skips a row that
 //! commits late (which writers numbering their own rows from a sequence allow).
 //!
+//! Links are keyed ([`pulih_domain::audit::Links`]): the key is set once after the store
+//! opens ([`KeySlot`]), from the server's keys, and until then a write that has audit
+//! entries to chain fails rather than chaining them without it.
+//!
 //! What is still detected: an altered, removed or reordered chained entry breaks the hash
 //! of every later link; a tail cut from `audit_log` leaves a chain shorter than
-//! `chain_head` says. Until the chainer moves a pending row (on PostgreSQL, milliseconds
-//! after its commit) it has no place in the chain; holding that window short is why the
-//! chainer runs after every commit rather than on a timer.
+//! `chain_head` says (and than the signed checkpoints kept outside the database). Until
+//! the chainer moves a pending row (on PostgreSQL, milliseconds after its commit) it has
+//! no place in the chain; holding that window short is why the chainer runs after every
+//! commit rather than on a timer.
 
-use pulih_domain::audit::{AuditEntry, AuditEvent};
+use std::sync::{Arc, OnceLock};
+
+use pulih_domain::audit::{AuditEntry, AuditEvent, ChainHead, ChainKey, Links};
 use pulih_domain::region::Scope;
-use pulih_store::{Change, StoreResult};
+use pulih_store::{Change, StoreError, StoreResult};
 use sqlx::QueryBuilder;
 
 use super::errors::map_err;
@@ -42,6 +49,20 @@ pub(crate) struct ChangeEntry {
     pub version: i64,
     /// Where it lies (`ID` for national).
     pub region: String,
+}
+
+/// The chain's key, set once when the server's keys are open; shared by the store and
+/// the task that chains.
+pub(crate) type KeySlot = Arc<OnceLock<ChainKey>>;
+
+/// Sets the chain's key; setting another key later is refused.
+pub(crate) fn set_key(slot: &KeySlot, key: ChainKey) -> StoreResult<()> {
+    let set = slot.get_or_init(|| key.clone());
+    if *set == key {
+        Ok(())
+    } else {
+        Err(StoreError::Refused("conflict.chain_key"))
+    }
 }
 
 /// Most pending rows one round of the chainer moves (and rows per insert statement).
@@ -89,10 +110,10 @@ pub(crate) async fn pend(
 /// Moves every pending row into the chain and the feed, in rounds of [`ROUND`], inside
 /// the caller's transaction; returns how many rows moved.
 /// The same run adds the pending tallies to the rollups ([`super::rollups::fold`]).
-pub(crate) async fn chain(conn: &mut Conn) -> StoreResult<u64> {
+pub(crate) async fn chain(conn: &mut Conn, key: &KeySlot) -> StoreResult<u64> {
     let mut moved = 0;
     loop {
-        let round = chain_round(conn).await?;
+        let round = chain_round(conn, key.get()).await?;
         moved += round;
         if round < ROUND as u64 {
             super::rollups::fold(conn).await?;
@@ -101,9 +122,9 @@ pub(crate) async fn chain(conn: &mut Conn) -> StoreResult<u64> {
     }
 }
 
-async fn chain_round(conn: &mut Conn) -> StoreResult<u64> {
+async fn chain_round(conn: &mut Conn, key: Option<&ChainKey>) -> StoreResult<u64> {
     let head = sqlx::query(&format!(
-        "select seq, hash from chain_head where one = 1{}",
+        "select seq, hash, keyed_from from chain_head where one = 1{}",
         dialect::for_update("chain_head")
     ))
     .fetch_one(&mut *conn)
@@ -117,26 +138,37 @@ async fn chain_round(conn: &mut Conn) -> StoreResult<u64> {
         .map_err(map_err)?;
     let mut entries = Vec::with_capacity(pending.len());
     let mut ids = Vec::with_capacity(pending.len());
-    for row in &pending {
-        ids.push(get::<i64>(row, "id")?);
-        let event = AuditEvent {
-            at: get(row, "at")?,
-            actor: get(row, "actor")?,
-            action: get(row, "action")?,
-            record_type: get(row, "record_type")?,
-            record_id: get(row, "record_id")?,
-            region: get(row, "region")?,
-            ip: get(row, "ip")?,
-            detail: get(row, "detail")?,
+    if !pending.is_empty() {
+        let key = key.ok_or_else(|| {
+            crate::sql::errors::backend(std::io::Error::other(
+                "audit entries wait for the chain key, which is not set yet",
+            ))
+        })?;
+        let links = Links {
+            keyed_from: get(&head, "keyed_from")?,
+            key,
         };
-        seq += 1;
-        let next = event.chain_hash(seq, &hash);
-        entries.push(AuditEntry {
-            seq,
-            event,
-            prev_hash: std::mem::replace(&mut hash, next.clone()),
-            hash: next,
-        });
+        for row in &pending {
+            ids.push(get::<i64>(row, "id")?);
+            let event = AuditEvent {
+                at: get(row, "at")?,
+                actor: get(row, "actor")?,
+                action: get(row, "action")?,
+                record_type: get(row, "record_type")?,
+                record_id: get(row, "record_id")?,
+                region: get(row, "region")?,
+                ip: get(row, "ip")?,
+                detail: get(row, "detail")?,
+            };
+            seq += 1;
+            let next = links.hash(&event, seq, &hash);
+            entries.push(AuditEntry {
+                seq,
+                event,
+                prev_hash: std::mem::replace(&mut hash, next.clone()),
+                hash: next,
+            });
+        }
     }
     if !entries.is_empty() {
         let mut q = QueryBuilder::<Db>::new(
@@ -220,13 +252,17 @@ async fn delete_pending(conn: &mut Conn, table: &str, ids: &[i64]) -> StoreResul
     Ok(())
 }
 
-/// The chain's length and last hash, as the chainer left them.
-pub(crate) async fn head(pool: &Pool) -> StoreResult<(i64, String)> {
-    let row = sqlx::query("select seq, hash from chain_head where one = 1")
+/// The chain's length, last hash and first keyed entry, as the chainer left them.
+pub(crate) async fn head(pool: &Pool) -> StoreResult<ChainHead> {
+    let row = sqlx::query("select seq, hash, keyed_from from chain_head where one = 1")
         .fetch_one(pool)
         .await
         .map_err(map_err)?;
-    Ok((get(&row, "seq")?, get(&row, "hash")?))
+    Ok(ChainHead {
+        seq: get(&row, "seq")?,
+        hash: get(&row, "hash")?,
+        keyed_from: get(&row, "keyed_from")?,
+    })
 }
 
 /// Chained entries in sequence order after `after_seq`, at most `limit`.

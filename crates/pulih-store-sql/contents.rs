@@ -4,7 +4,8 @@
 //! a NULL, a text and a blob never read alike. The caller runs it inside one snapshot.
 
 use futures::TryStreamExt;
-use pulih_store::{ChainHead, Contents, StoreResult, TableContents};
+use pulih_domain::audit::ChainHead;
+use pulih_store::{Contents, StoreResult, TableContents};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -38,11 +39,15 @@ pub(crate) async fn read(
         0
     };
     let chain_head = if has("chain_head") {
-        sqlx::query_as::<_, (i64, String)>("select seq, hash from chain_head")
+        sqlx::query_as::<_, (i64, String, i64)>("select seq, hash, keyed_from from chain_head")
             .fetch_optional(&mut *conn)
             .await
             .map_err(map_err)?
-            .map(|(seq, hash)| ChainHead { seq, hash })
+            .map(|(seq, hash, keyed_from)| ChainHead {
+                seq,
+                hash,
+                keyed_from,
+            })
     } else {
         None
     };

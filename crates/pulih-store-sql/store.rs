@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use pulih_domain::audit::AuditEntry;
+use pulih_domain::audit::{AuditEntry, ChainHead, ChainKey};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{
     ActivityId, AssessmentId, ClientId, GrantId, OrgId, ReferralId, SchoolId, ServiceId,
@@ -107,9 +107,14 @@ impl Store for Backend {
         self.settle().await?;
         chain::range(self.reader(), after_seq, limit).await
     }
-    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+    async fn audit_head(&self) -> StoreResult<ChainHead> {
         self.settle().await?;
         chain::head(self.reader()).await
+    }
+    fn set_chain_key(&self, key: ChainKey) -> StoreResult<()> {
+        chain::set_key(&self.chain_key, key)?;
+        self.key_set();
+        Ok(())
     }
     async fn audit_page(
         &self,

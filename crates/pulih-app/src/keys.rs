@@ -1,8 +1,10 @@
 //! The server's keys: the master keyring, which comes from outside the database, and the
-//! NIK index key, which is stored sealed under it. Each client has its own data key,
+//! NIK index key, which is stored sealed under it; the keys of the audit chain's links and
+//! of its checkpoints' signatures are derived from the latter. Each client has its own data key,
 //! sealed under the master key; destroying it erases the client (crypto-shredding).
 
 use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
+use pulih_domain::audit::ChainKey;
 use pulih_domain::ids::ClientId;
 use pulih_domain::nik::Nik;
 use pulih_store::{ClientRow, SealedKey, Store, StoreError};
@@ -94,7 +96,18 @@ impl Keys {
                     given: keyring.current_id().to_string(),
                     stored: key.key_id.clone(),
                 })?;
+        store.set_chain_key(ChainKey::new(*nik_index.derive("audit-chain")))?;
         Ok(Self { keyring, nik_index })
+    }
+
+    /// The key of the audit chain's links (the store was given it when the keys opened).
+    pub(crate) fn chain_key(&self) -> ChainKey {
+        ChainKey::new(*self.nik_index.derive("audit-chain"))
+    }
+
+    /// The seed of the key that signs the audit checkpoints.
+    pub(crate) fn checkpoint_seed(&self) -> zeroize::Zeroizing<[u8; 32]> {
+        self.nik_index.derive("audit-checkpoint")
     }
 
     /// The keyed hash of a NIK, the same for clients and enforcement hand-offs.

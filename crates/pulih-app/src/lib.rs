@@ -11,6 +11,7 @@ mod auth;
 mod bersinar;
 mod boundaries;
 mod capacity;
+mod checkpoints;
 mod clients;
 mod dashboard;
 mod demo;
@@ -49,13 +50,14 @@ use pulih_domain::region::RegionCode;
 use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
 pub use accounts::{NewUser, PasswordReset, UserView, privileged};
-pub use audit::VerifyReport;
+pub use audit::{Anchor, VerifyReport};
 pub use auth::{Authenticated, Credentials, Login, LoginKind};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
 pub use boundaries::BoundarySummary;
 pub use capacity::{Capacity, CapacityRow};
+pub use checkpoints::Checkpoint;
 pub use clients::*;
 pub use dashboard::{ChildFigures, Dashboard, Trend};
 pub use demo::{DemoProgress, DemoScale, DemoSummary};
@@ -131,6 +133,11 @@ pub struct AppConfig {
     /// registration with a NIK is refused alike until the next day, and administrators
     /// are alerted.
     pub nik_lookups_per_day: u32,
+    /// Where the signed checkpoints of the audit chain are appended (outside the
+    /// database); none keeps no checkpoints.
+    pub audit_checkpoint_file: Option<std::path::PathBuf>,
+    /// How often a checkpoint is signed, also when nothing changed.
+    pub audit_checkpoint_minutes: i64,
 }
 
 impl Default for AppConfig {
@@ -143,6 +150,8 @@ impl Default for AppConfig {
             break_glass_per_day: DEFAULT_BREAK_GLASS_PER_DAY,
             idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
             nik_lookups_per_day: DEFAULT_NIK_LOOKUPS_PER_DAY,
+            audit_checkpoint_file: None,
+            audit_checkpoint_minutes: 5,
         }
     }
 }
@@ -164,6 +173,8 @@ pub struct App {
     hashing: Arc<tokio::sync::Semaphore>,
     /// The region tree, remembered.
     atlas: Arc<atlas::Atlas>,
+    /// The audit chain's checkpoints, when kept.
+    checkpoints: Option<Arc<checkpoints::CheckpointLog>>,
 }
 
 impl App {
@@ -179,6 +190,12 @@ impl App {
         let break_glass_requests = Arc::new(throttle::DailyLimit::new(config.break_glass_per_day));
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let hashing = Arc::new(tokio::sync::Semaphore::new(2 * cores));
+        let checkpoints = config.audit_checkpoint_file.clone().map(|path| {
+            Arc::new(checkpoints::CheckpointLog::new(
+                path,
+                &keys.checkpoint_seed(),
+            ))
+        });
         Self {
             store,
             clock,
@@ -189,6 +206,7 @@ impl App {
             break_glass_requests,
             hashing,
             atlas: Arc::new(atlas::Atlas::new()),
+            checkpoints,
         }
     }
 

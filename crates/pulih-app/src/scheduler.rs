@@ -1,6 +1,7 @@
 //! Work that falls due with time, driven by rows in the database: referrals left
 //! unanswered past their last day escalate to the coordinators over the client's region,
-//! and each user with something on their worklist gets a daily digest. Every run may be
+//! each user with something on their worklist gets a daily digest, and the audit chain
+//! gets a signed checkpoint every few minutes ([`crate::checkpoints`]). Every run may be
 //! repeated and may race another server process: a referral escalates once (the store
 //! marks it in the same transaction as the notifications, only if nobody did), and a
 //! digest is one per user and day.
@@ -170,7 +171,17 @@ impl App {
     pub async fn run_scheduler(self, every: std::time::Duration) {
         let digests = self.in_app_digests();
         let mut last_digest: Option<NaiveDate> = None;
+        let mut last_checkpoint: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
+            let checkpoint_due = last_checkpoint.is_none_or(|at| {
+                self.now() - at >= Duration::minutes(self.config.audit_checkpoint_minutes)
+            });
+            if checkpoint_due {
+                match self.checkpoint_audit().await {
+                    Ok(_) => last_checkpoint = Some(self.now()),
+                    Err(e) => tracing::error!(error = %e, "signing an audit checkpoint failed"),
+                }
+            }
             let wib = self.now() + Duration::hours(7);
             let due_digest = wib.hour() >= DIGEST_HOUR && last_digest != Some(wib.date_naive());
             let sender: Option<&dyn DigestSender> = due_digest.then_some(&digests as _);

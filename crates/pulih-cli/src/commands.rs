@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use pulih_app::{App, AppConfig, AppError, ImportOptions, SystemClock, Upload};
 use pulih_store::Store;
@@ -66,6 +66,8 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
         break_glass_per_day: settings.break_glass_per_day,
         idempotency_days: settings.idempotency_days,
         nik_lookups_per_day: settings.nik_lookups_per_day,
+        audit_checkpoint_file: Some(settings.audit_checkpoint_file.clone()),
+        audit_checkpoint_minutes: settings.audit_checkpoint_minutes,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), config, keys))
@@ -327,25 +329,50 @@ pub async fn create_admin(
 pub async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
     let app = app(&settings).await?;
     let report = app.verify_audit(None).await.map_err(app_error)?;
-    match report.broken {
-        None => {
-            println!("Audit log intact: {} entries verified.", report.checked);
-            if let Some(head) = &report.head_hash {
-                println!("Head: entry {} with hash {head}", report.checked);
-                println!(
-                    "(keep this line elsewhere: a later head must extend it, or rows were cut from the end)."
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(b) => {
-            println!(
-                "Audit log BROKEN at entry {} ({}); {} entries before it verified.",
-                b.seq, b.reason, report.checked
-            );
-            Ok(ExitCode::FAILURE)
+    let file = settings.audit_checkpoint_file.display();
+    if let Some(line) = report.forged_line() {
+        println!(
+            "Checkpoint file {file} ALTERED at line {line}: not a checkpoint this server signed."
+        );
+    } else if let Some(c) = report.latest_checkpoint() {
+        println!(
+            "Checkpoints in {file}: the newest of entry {} at {}.",
+            c.size,
+            c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    } else {
+        println!("No checkpoint in {file} yet: a cut from the end of the log would go unseen.");
+    }
+    if let Some(b) = &report.broken {
+        println!(
+            "Audit log BROKEN at entry {} ({}); {} entries before it verified.",
+            b.seq, b.reason, report.checked
+        );
+    } else {
+        println!("Audit log chain: {} entries verified.", report.checked);
+        if let Some(head) = &report.head_hash {
+            println!("Head: entry {} with hash {head}", report.checked);
         }
     }
+    if report.intact() {
+        println!("Audit log intact.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// `pulih audit checkpoint`.
+pub async fn checkpoint_audit(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = app(&settings).await?;
+    let Some((_, note)) = app.checkpoint_audit().await.map_err(app_error)? else {
+        bail!("no checkpoint file is configured");
+    };
+    if let Some((path, key)) = app.checkpoint_key() {
+        println!("Appended to {}:\n\n{note}", path.display());
+        println!("Verifier key (for a witness): {key}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `pulih rollups verify` (and `rebuild` when `rebuild`), with the records read shown.

@@ -46,6 +46,10 @@ pub struct Global {
         global = true
     )]
     pub previous_master_key_files: Vec<PathBuf>,
+    /// Where the audit chain's signed checkpoints are appended (default:
+    /// audit-checkpoints in the data folder; better on another volume or host).
+    #[arg(long, env = "PULIH_AUDIT_CHECKPOINT_FILE", global = true)]
+    pub audit_checkpoint_file: Option<PathBuf>,
 }
 
 /// The `serve` flags.
@@ -106,6 +110,8 @@ pub struct FileConfig {
     break_glass_per_day: Option<u32>,
     idempotency_days: Option<i64>,
     nik_lookups_per_day: Option<u32>,
+    audit_checkpoint_file: Option<PathBuf>,
+    audit_checkpoint_minutes: Option<i64>,
 }
 
 /// The resolved settings.
@@ -147,6 +153,10 @@ pub struct Settings {
     pub idempotency_days: i64,
     /// NIK look-ups allowed per user and day.
     pub nik_lookups_per_day: u32,
+    /// Where the audit chain's signed checkpoints are appended.
+    pub audit_checkpoint_file: PathBuf,
+    /// How often a checkpoint is signed.
+    pub audit_checkpoint_minutes: i64,
 }
 
 /// The database the settings point at.
@@ -188,7 +198,14 @@ impl Settings {
             (None, Ok(key)) if !key.trim().is_empty() => KeySource::Env(Secret(key)),
             (None, _) => KeySource::File(data_dir.join("master.key")),
         };
+        let audit_checkpoint_file = global
+            .audit_checkpoint_file
+            .clone()
+            .or(file.audit_checkpoint_file)
+            .unwrap_or_else(|| data_dir.join("audit-checkpoints"));
         Ok(Self {
+            audit_checkpoint_file,
+            audit_checkpoint_minutes: file.audit_checkpoint_minutes.unwrap_or(5).clamp(1, 1440),
             data_dir,
             database_url: global
                 .database_url

@@ -236,8 +236,12 @@ enum RollupsCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain of the whole audit log; exits 1 at the first broken link.
+    /// Check the keyed chain of the whole audit log against its head and its signed
+    /// checkpoints; exits 1 at the first broken link or an altered checkpoint file.
     Verify,
+    /// Sign a checkpoint of the chain now and append it to the checkpoint file (the
+    /// server does so every few minutes); prints it as a signed note.
+    Checkpoint,
 }
 
 #[tokio::main]
@@ -294,6 +298,9 @@ async fn main() -> std::process::ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => commands::verify_audit(settings).await,
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => commands::checkpoint_audit(settings).await,
         Command::Rollups { command } => {
             commands::rollups(settings, matches!(command, RollupsCommand::Rebuild)).await
         }

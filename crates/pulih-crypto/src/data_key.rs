@@ -50,6 +50,18 @@ impl DataKey {
         sealed::open(&self.0, sealed, context.as_bytes())
     }
 
+    /// A key of its own for `purpose`, derived from this one (HMAC-SHA-256 of 0x01 ||
+    /// `derive` || 0x00 || `purpose`, which no blind index's input starts with): what one
+    /// purpose's key reveals says nothing of another's.
+    #[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
+    pub fn derive(&self, purpose: &str) -> zeroize::Zeroizing<[u8; KEY_LEN]> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(b"\x01derive\0");
+        mac.update(purpose.as_bytes());
+        zeroize::Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
     /// A deterministic keyed hash of `value`, as lower-case hex of
     /// HMAC-SHA256(key, `purpose` || 0x00 || `value`). Different purposes give unrelated
     /// indexes for the same value.

@@ -13,21 +13,23 @@ use pulih_store::StoreResult;
 use sqlx::PgPool;
 use tokio::sync::Notify;
 
+use crate::sql::chain::KeySlot;
 use crate::sql::errors::map_err;
 
 /// Handle to the chainer task; cloning shares the task.
 #[derive(Debug, Clone)]
 pub(crate) struct Chainer {
     pool: PgPool,
+    key: KeySlot,
     wake: Arc<Notify>,
 }
 
 impl Chainer {
     /// Starts the task over `pool`.
-    pub(crate) fn start(pool: PgPool) -> Self {
+    pub(crate) fn start(pool: PgPool, key: KeySlot) -> Self {
         let wake = Arc::new(Notify::new());
-        tokio::spawn(run(pool.clone(), Arc::clone(&wake)));
-        Self { pool, wake }
+        tokio::spawn(run(pool.clone(), key.clone(), Arc::clone(&wake)));
+        Self { pool, key, wake }
     }
 
     /// Asks the task to run (soon, not now).
@@ -45,15 +47,15 @@ impl Chainer {
         .await
         .map_err(map_err)?;
         if waiting {
-            chain_once(&self.pool).await?;
+            chain_once(&self.pool, &self.key).await?;
         }
         Ok(())
     }
 }
 
-async fn chain_once(pool: &PgPool) -> StoreResult<u64> {
+async fn chain_once(pool: &PgPool, key: &KeySlot) -> StoreResult<u64> {
     let mut tx = pool.begin().await.map_err(map_err)?;
-    let moved = crate::sql::chain::chain(&mut tx).await?;
+    let moved = crate::sql::chain::chain(&mut tx, key).await?;
     tx.commit().await.map_err(map_err)?;
     Ok(moved)
 }
@@ -63,14 +65,14 @@ async fn chain_once(pool: &PgPool) -> StoreResult<u64> {
 /// each costs a WAL flush), while readers that need the chain now settle it themselves.
 const GATHER: Duration = Duration::from_millis(5);
 
-async fn run(pool: PgPool, wake: Arc<Notify>) {
+async fn run(pool: PgPool, key: KeySlot, wake: Arc<Notify>) {
     loop {
         wake.notified().await;
         tokio::time::sleep(GATHER).await;
         if pool.is_closed() {
             return;
         }
-        if let Err(e) = chain_once(&pool).await {
+        if let Err(e) = chain_once(&pool, &key).await {
             tracing::error!(error = %e, "chaining committed audit entries failed; retrying");
             tokio::time::sleep(Duration::from_secs(1)).await;
             wake.notify_one();

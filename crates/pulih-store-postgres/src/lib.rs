@@ -44,6 +44,7 @@ const LOCK_TIMEOUT: &str = "5s";
 pub struct PostgresStore {
     pool: PgPool,
     chainer: chainer::Chainer,
+    chain_key: sql::chain::KeySlot,
 }
 
 impl PostgresStore {
@@ -65,10 +66,13 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(backend)?;
-        let chainer = chainer::Chainer::start(pool.clone());
-        // what a crash left committed but unchained gets its place now
-        chainer.settle().await?;
-        Ok(Self { pool, chainer })
+        let chain_key = sql::chain::KeySlot::default();
+        let chainer = chainer::Chainer::start(pool.clone(), chain_key.clone());
+        Ok(Self {
+            pool,
+            chainer,
+            chain_key,
+        })
     }
 
     /// Closes every connection of the pool, waiting for those in use to be returned.
@@ -101,6 +105,12 @@ impl PostgresStore {
         let out = work(&mut tx).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
+    }
+
+    /// Has the chainer place what a crash left committed but unchained, now that the
+    /// chain's key is known.
+    fn key_set(&self) {
+        self.chainer.kick();
     }
 
     /// Chains everything committed so far, so a read of the audit log or the feed sees

@@ -6,7 +6,7 @@
 )]
 
 use chrono::{DateTime, Utc};
-use pulih_domain::audit::{AuditEvent, ChainVerifier};
+use pulih_domain::audit::AuditEvent;
 use pulih_domain::ids::OrgId;
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
@@ -44,7 +44,7 @@ fn org(n: usize) -> Organisation {
 }
 
 async fn verify_chain(store: &dyn Store) -> Result<i64, String> {
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = pulih_store::conformance::verifier(store).await;
     for entry in store.audit_range(0, 10_000).await.expect("audit") {
         verifier
             .check(&entry)
@@ -59,6 +59,9 @@ async fn the_audit_log_can_only_be_altered_after_disabling_its_trigger() {
         return;
     };
     let store: &dyn Store = &store;
+    store
+        .set_chain_key(pulih_store::conformance::CHAIN_KEY.clone())
+        .expect("chain key");
     store
         .create_org(&org(1), &event("org.create", "21.71"))
         .await

@@ -41,6 +41,7 @@ pub struct SqliteStore {
     writer: writer::Writer,
     write_pool: SqlitePool,
     reader: SqlitePool,
+    chain_key: sql::chain::KeySlot,
 }
 
 impl SqliteStore {
@@ -73,10 +74,12 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(backend)?;
+        let chain_key = sql::chain::KeySlot::default();
         Ok(Self {
-            writer: writer::Writer::start(writer.clone()),
+            writer: writer::Writer::start(writer.clone(), chain_key.clone()),
             write_pool: writer,
             reader,
+            chain_key,
         })
     }
 
@@ -107,6 +110,9 @@ impl SqliteStore {
     {
         self.writer.write(work).await
     }
+
+    /// Nothing to do: nothing waits unchained outside a batch.
+    fn key_set(&self) {}
 
     /// Nothing to do: the writer chains every batch before it commits.
     #[expect(

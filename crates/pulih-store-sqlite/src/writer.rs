@@ -13,6 +13,7 @@ use pulih_store::{StoreError, StoreResult};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::sql::chain::KeySlot;
 use crate::sql::errors::{backend, map_err};
 
 /// Most writes committed together.
@@ -44,9 +45,9 @@ fn stopped() -> StoreError {
 
 impl Writer {
     /// Starts the writer task over `pool` (which should hold a single connection).
-    pub fn start(pool: SqlitePool) -> Self {
+    pub fn start(pool: SqlitePool, chain_key: KeySlot) -> Self {
         let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(pool, jobs));
+        tokio::spawn(run(pool, chain_key, jobs));
         Self { queue }
     }
 
@@ -71,14 +72,14 @@ impl Writer {
     }
 }
 
-async fn run(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
+async fn run(pool: SqlitePool, chain_key: KeySlot, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit_batch(&pool, std::mem::take(&mut batch)).await;
+        commit_batch(&pool, &chain_key, std::mem::take(&mut batch)).await;
     }
 }
 
-async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
+async fn commit_batch(pool: &SqlitePool, chain_key: &KeySlot, batch: Vec<Job>) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
         Err(e) => return fail_all(batch, &e.to_string()),
@@ -112,7 +113,7 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<Job>) {
     }
     // The batch's pending audit entries and changes get their places in the chain and
     // the feed before the commit, so nothing is left pending once it is on disk.
-    if let Err(e) = crate::sql::chain::chain(&mut tx).await {
+    if let Err(e) = crate::sql::chain::chain(&mut tx, chain_key).await {
         tracing::error!(error = %e, "chaining the batch failed");
         for (reply, _) in answers {
             let _ = reply.send(Err(backend(std::io::Error::other("chaining failed"))));

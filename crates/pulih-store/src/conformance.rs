@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use pulih_domain::account::Role;
-use pulih_domain::audit::{AuditEvent, ChainVerifier};
+use pulih_domain::audit::{AuditEvent, ChainKey, ChainVerifier, Links};
 use pulih_domain::ids::{OrgId, SessionId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
@@ -103,10 +103,25 @@ macro_rules! conformance_suite {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 let Some((store, _guard)) = $fresh().await else { return };
+                store
+                    .set_chain_key($crate::conformance::CHAIN_KEY.clone())
+                    .expect("chain key");
                 $crate::conformance::$name(&*store).await;
             }
         )*
     };
+}
+
+/// The key the suite's stores chain their audit entries with.
+pub static CHAIN_KEY: ChainKey = ChainKey::new([42; 32]);
+
+/// A verifier of `store`'s chain, keyed as the suite keys it.
+pub async fn verifier(store: &dyn Store) -> ChainVerifier<'static> {
+    let head = store.audit_head().await.expect("head");
+    ChainVerifier::new(Links {
+        keyed_from: head.keyed_from,
+        key: &CHAIN_KEY,
+    })
 }
 
 fn code(s: &str) -> RegionCode {
@@ -428,7 +443,7 @@ pub async fn every_write_extends_the_audit_chain_and_the_change_feed(store: &dyn
         .expect("append");
     let entries = store.audit_range(0, 100).await.expect("audit");
     assert_eq!(entries.len(), 3);
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = verifier(store).await;
     for e in &entries {
         verifier.check(e).expect("intact chain");
     }
@@ -486,7 +501,7 @@ pub async fn concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed(
     for result in futures::future::join_all(writes).await {
         result.expect("write");
     }
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = verifier(store).await;
     for entry in store.audit_range(0, 1000).await.expect("audit") {
         verifier.check(&entry).expect("intact chain");
     }
@@ -528,7 +543,7 @@ pub async fn a_failing_write_does_not_undo_the_writes_committed_with_it(store: &
             .count(),
         20
     );
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = verifier(store).await;
     for entry in &entries {
         verifier.check(entry).expect("intact chain");
     }

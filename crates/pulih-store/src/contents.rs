@@ -8,6 +8,7 @@
 //! backend's own text of its values, so it compares copies of one backend, not a SQLite
 //! file with a PostgreSQL database.
 
+use pulih_domain::audit::ChainHead;
 use serde::{Deserialize, Serialize};
 
 /// One table: its rows counted and digested.
@@ -19,15 +20,6 @@ pub struct TableContents {
     pub rows: u64,
     /// SHA-256 (hex) over its rows in primary-key order.
     pub sha256: String,
-}
-
-/// The audit chain's head: the last chained entry and its hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChainHead {
-    /// The last chained entry's seq.
-    pub seq: i64,
-    /// Its hash.
-    pub hash: String,
 }
 
 /// A whole database, read in one consistent snapshot.

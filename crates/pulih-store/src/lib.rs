@@ -28,7 +28,7 @@ pub mod conformance;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pulih_domain::audit::AuditEntry;
+use pulih_domain::audit::{AuditEntry, ChainHead, ChainKey};
 use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_domain::region_import::{RegionUse, StoredRegion};
@@ -187,9 +187,13 @@ pub trait Store:
     /// Chained entries in sequence order after `after_seq`, at most `limit`, for
     /// verification (every committed write's entries are chained first).
     async fn audit_range(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
-    /// The chain's length and last hash as recorded with it: a chain read shorter than
-    /// this was cut.
-    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+    /// The chain's length, last hash and first keyed entry as recorded with it: a chain
+    /// read shorter than this was cut.
+    async fn audit_head(&self) -> StoreResult<ChainHead>;
+    /// Sets the key of the audit chain's links, once, before the first audited write
+    /// (until then such a write fails rather than chaining without it); another key
+    /// later is refused.
+    fn set_chain_key(&self, key: ChainKey) -> StoreResult<()>;
     /// Newest entries first whose region lies inside `scope`, before `before_seq` if given.
     async fn audit_page(
         &self,

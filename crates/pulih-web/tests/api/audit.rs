@@ -31,7 +31,6 @@ async fn writes_and_logins_are_audited_without_secrets_and_the_chain_verifies(ap
         "user.create",
         "session.token",
         "session.login_failed",
-        "regions.import",
     ] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }

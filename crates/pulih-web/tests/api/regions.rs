@@ -161,6 +161,8 @@ async fn a_bad_region_file_is_refused_and_changes_nothing(app: TestApp) {
         (summary["added"].as_u64(), summary["unchanged"].as_u64()),
         (Some(0), Some(91_599))
     );
+    let audit = app.get("/api/v1/audit", &app.root_token).await;
+    assert_eq!(audit.body["items"][0]["action"], "regions.import");
     let batam = app.get("/api/v1/regions/21.71", &app.root_token).await;
     assert_eq!(
         (batam.body["name"].as_str(), batam.body["retired"].as_bool()),
