@@ -11,6 +11,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod activity_corrections;
+mod activity_forms;
 mod aftercare;
 mod audit;
 mod audit_neutral;
