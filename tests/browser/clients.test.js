@@ -535,13 +535,14 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     try {
       const p = agent.p;
       await p.goto('/worklist');
-      await go(p.getByRole('link', { name: 'Catat kegiatan' }).first(), '**/activities/new', p);
-      assert.equal(await p.getByLabel('Sosialisasi').isChecked(), true, 'an awareness session by default');
+      await go(p.getByRole('link', { name: 'Catat sosialisasi' }).first(), '**/activities/new?kind=awareness', p);
+      assert.equal(await p.getByRole('link', { name: 'Sosialisasi' }).getAttribute('aria-current'), 'page', 'the awareness session form');
       assert.equal(await p.getByLabel('Tanggal').inputValue(), h.wibDate(0), 'today by default');
       await p.getByLabel('Tingkat/tempat').selectOption('rw');
       await p.getByLabel('Jumlah peserta', { exact: true }).fill('40');
       await p.getByLabel('Laki-laki').fill('22');
       await p.getByLabel('Perempuan').fill('18');
+      await p.getByText('Rincian lain (boleh dikosongkan)').click();
       await p.getByLabel('Materi (mis. leaflet, video)').fill('leaflet bahaya narkoba');
       await h.assertNoSidewaysScroll(p, 'activity-form');
       const violations = await h.axeScan(p, 'activity form');

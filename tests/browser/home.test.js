@@ -83,8 +83,13 @@ describe('home pages and the phone frame', { timeout: 10 * MINUTE }, () => {
     assert.equal(new URL(page.url()).pathname, '/home');
     await headerFits(page, 'agent home');
     await s.axeClean(page, 'agent-home');
-    await s.go(page, page.getByRole('link', { name: 'Catat kegiatan' }), `**/ibm-units/${unitId}/activities/new`);
+    await s.go(page, page.getByRole('link', { name: 'Catat sosialisasi' }), `**/ibm-units/${unitId}/activities/new?kind=awareness`);
     await headerFits(page, 'activity form');
+    const inputs = await page.locator('form.card').locator('input:not([type=hidden]), select, textarea').evaluateAll(
+      (els) => els.filter((e) => e.checkVisibility()).map((e) => e.name));
+    assert.ok(inputs.length <= 5, `the awareness form shows at most 5 inputs: ${inputs}`);
+    log(`awareness form: ${inputs.length} inputs (${inputs.join(', ')})`);
+    await s.axeClean(page, 'awareness-form');
     for (const path of ['/worklist', '/notifications', '/dashboard', '/regions', '/account']) {
       await page.goto(path);
       await headerFits(page, path);

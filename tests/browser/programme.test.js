@@ -82,6 +82,8 @@ describe('programme forms on a phone', { timeout: 10 * MINUTE }, () => {
     await s.axeClean(page, 'designation refused');
 
     await page.goto('/regions/21.71');
+    // the regency page opens on its figures; the target forms wait behind "Ubah/Tambah"
+    await page.getByText('Ubah/Tambah target tahunan').click();
     const target = page.getByRole('form', { name: 'Target tahunan' });
     await target.getByLabel('Target').fill('5');
     await s.go(page, target.getByRole('button', { name: 'Simpan target' }), /\/regions\/21\.71/);

@@ -1,18 +1,21 @@
-//! Recording an activity of an IBM unit from a phone in under a minute: an awareness
-//! session by default, today's date, the unit's own village; a refused form keeps what
-//! was typed, and a day more than a year back asks to be confirmed. Within seven days its
-//! author or the unit's coordinator corrects it on the same form, or voids it.
+//! Recording an activity of an IBM unit from a phone in under a minute. Each kind has its
+//! own form (`?kind=awareness|outreach|coordination`, an awareness session when none is
+//! named) that shows only that kind's fields: at most five inputs, what is rarely filled
+//! in behind "more details"; links at its top switch the kind. The date is today's and
+//! the village the unit's own; a refused form keeps what was typed, and a day more than
+//! a year back asks to be confirmed. Within seven days its author or the unit's
+//! coordinator corrects it on the same form (its kind fixed), or voids it.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{ActivityInput, ActivityView, Origin};
 use pulih_domain::ids::{ActivityId, UnitId};
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
-use pulih_domain::programme::activity_detail::ActivityDetail;
+use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind};
 use pulih_domain::region::RegionCode;
 
 use super::clients::{Errors, FormData, refused};
@@ -32,6 +35,8 @@ struct ActivityPage<'a> {
     village_name: String,
     levels: Vec<&'static str>,
     bands: Vec<&'static str>,
+    /// The kind whose fields the form shows; none when a sent form named no known kind.
+    kind: Option<ActivityKind>,
     form: FormData,
     errors: Errors,
     /// The activity being corrected, if any: the form sends a correction, and offers a
@@ -39,27 +44,57 @@ struct ActivityPage<'a> {
     editing: Option<ActivityId>,
 }
 
+impl ActivityPage<'_> {
+    /// The kinds the form can switch to: every kind for a new activity, none for a
+    /// correction.
+    fn kinds(&self) -> &'static [ActivityKind] {
+        if self.editing.is_some() {
+            &[]
+        } else {
+            &ActivityKind::ALL
+        }
+    }
+
+    /// Whether the form shows `kind`'s fields.
+    fn shows(&self, kind: &str) -> bool {
+        self.kind.is_some_and(|k| k.key() == kind)
+    }
+}
+
+/// The kind of a new activity's form.
+#[derive(serde::Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+}
+
+/// What the form shows: a new activity of a kind, or what was typed or stored.
+enum Filled {
+    Blank(ActivityKind),
+    Typed(FormData),
+}
+
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     unit: UnitId,
-    (form, editing): (Option<FormData>, Option<ActivityId>),
+    (form, editing): (Filled, Option<ActivityId>),
     errors: Errors,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let view = state.app.unit(&actor, unit).await?;
     let village = state.app.region_view(&actor, &view.village).await?;
     let form = match form {
-        Some(form) => form,
-        None => {
+        Filled::Typed(form) => form,
+        Filled::Blank(kind) => {
             let today = state.app.today_in(&view.village).await?;
             FormData::default()
-                .with("kind", "awareness")
+                .with("kind", kind.key())
                 .with("held_on", today.to_string())
                 .with("level", "desa")
         }
     };
+    let kind = ActivityKind::parse(form.get("kind").trim()).ok();
     let path = match editing {
         Some(id) => format!("/activities/{id}/edit"),
         None => format!("/ibm-units/{unit}/activities/new"),
@@ -73,28 +108,28 @@ async fn page(
         village_name: village.region.name,
         levels: ActivityLevel::ALL.iter().map(|l| l.key()).collect(),
         bands: AgeBand::ALL.iter().map(|b| b.key()).collect(),
+        kind,
         form,
         errors,
         editing,
     }))
 }
 
-/// `GET /ibm-units/{id}/activities/new`: the form.
+/// `GET /ibm-units/{id}/activities/new?kind=…`: the form of one kind, an awareness
+/// session when none is named; a kind that does not exist is not found.
 pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
     Found(unit): Found<UnitId>,
+    Query(query): Query<KindQuery>,
 ) -> Result<Response, WebError> {
-    page(
-        &state,
-        &headers,
-        &who,
-        unit,
-        (None, None),
-        Errors::default(),
-    )
-    .await
+    let kind = match query.kind.as_deref() {
+        None => ActivityKind::Awareness,
+        Some(k) => ActivityKind::parse(k).map_err(|_| pulih_app::AppError::NotFound)?,
+    };
+    let blank = (Filled::Blank(kind), None);
+    page(&state, &headers, &who, unit, blank, Errors::default()).await
 }
 
 /// A count typed in a form; blank or not a number is none.
@@ -154,7 +189,7 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "activity", e)?;
-            let again = (Some(form), None);
+            let again = (Filled::Typed(form), None);
             let mut response = page(&state, &headers, &who, unit, again, errors).await?;
             *response.status_mut() = status;
             Ok(response)
@@ -205,7 +240,7 @@ pub async fn edit(
     Found(id): Found<ActivityId>,
 ) -> Result<Response, WebError> {
     let view = state.app.activity_to_correct(&who.0.actor(), id).await?;
-    let form = (Some(stored(&view)), Some(id));
+    let form = (Filled::Typed(stored(&view)), Some(id));
     page(&state, &headers, &who, view.unit, form, Errors::default()).await
 }
 
@@ -233,7 +268,7 @@ pub async fn correct(
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "activity", e)?;
             let view = state.app.activity_to_correct(&actor, id).await?;
-            let again = (Some(form), Some(id));
+            let again = (Filled::Typed(form), Some(id));
             let mut response = page(&state, &headers, &who, view.unit, again, errors).await?;
             *response.status_mut() = status;
             Ok(response)

@@ -1,8 +1,9 @@
 //! IBM units from the pages: a coordinator forms a village's unit, adds agents and changes
 //! their status, plans a bimtek and takes attendance day by day (a day that has not come
 //! yet offers no form). A refused unit, bimtek or attendance form comes back on a page
-//! with the menu, what was typed and each field's message beside it; success returns to
-//! the unit or training page.
+//! with the menu, what was typed and each field's message beside it (a refused member
+//! form on the unit page, named `member` or `member-<user>`); success returns to the unit
+//! or training page.
 
 use askama::Template;
 use axum::extract::{Form, State};
@@ -93,6 +94,26 @@ struct UnitPage<'a> {
     manager: bool,
     may_record: bool,
     places: Places,
+    /// A refused member form's input and messages.
+    form: FormData,
+    errors: Errors,
+}
+
+impl UnitPage<'_> {
+    /// The name of the form that changes `user`'s status.
+    fn member_form(&self, user: &UserId) -> String {
+        format!("member-{user}")
+    }
+
+    /// The value of `field` on `form_name`: as sent if that form was refused, else
+    /// `stored`.
+    fn value<'s>(&'s self, form_name: &str, field: &str, stored: &'s str) -> &'s str {
+        if self.errors.is(form_name) {
+            self.form.get(field)
+        } else {
+            stored
+        }
+    }
 }
 
 #[derive(Template)]
@@ -160,6 +181,18 @@ pub async fn show(
     who: CurrentUser,
     Found(unit): Found<UnitId>,
 ) -> Result<Response, WebError> {
+    let blank = (FormData::default(), Errors::default());
+    unit_page(&state, &headers, &who, unit, blank).await
+}
+
+/// The unit page, with a refused member form's input and messages.
+async fn unit_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    unit: UnitId,
+    (form, errors): (FormData, Errors),
+) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let unit = state.app.unit(&actor, unit).await?;
     let place = Scope::Region(unit.village.clone());
@@ -170,8 +203,8 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let places = places::named(&state, [unit.village.as_str()]).await?;
-    let (t, nav) = frame(&state, &headers, &who, &format!("/ibm-units/{}", unit.id));
+    let places = places::named(state, [unit.village.as_str()]).await?;
+    let (t, nav) = frame(state, headers, who, &format!("/ibm-units/{}", unit.id));
     Ok(render(&UnitPage {
         t,
         nav,
@@ -180,7 +213,30 @@ pub async fn show(
         manager,
         may_record,
         places,
+        form,
+        errors,
     }))
+}
+
+/// After a member form: back to the members, or the unit page again with the form as
+/// sent and why it was refused.
+async fn member_sent<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    (unit, name): (UnitId, &str),
+    form: FormData,
+    result: pulih_app::AppResult<T>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(headers));
+            let (status, errors) = refused(&t, name, e)?;
+            let page = unit_page(state, headers, who, unit, (form, errors)).await?;
+            Ok(with_status(page, status))
+        }
+    }
 }
 
 /// The page of a unit or bimtek form on its own, with the village in the breadcrumb.
@@ -273,6 +329,7 @@ pub async fn form(
 /// `POST /ibm-units/{id}/members`: adds an agent.
 pub async fn add_member(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
@@ -285,16 +342,17 @@ pub async fn add_member(
         sex: form.get("sex").to_owned(),
         age_band: form.get("age_band").to_owned(),
     };
-    state
+    let added = state
         .app
         .add_unit_member(&who.0.actor(), unit, input, &origin)
-        .await?;
-    Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response())
+        .await;
+    member_sent(&state, &headers, &who, (unit, "member"), form, added).await
 }
 
 /// `POST /ibm-units/{id}/members/{user}`: changes an agent's status or profile.
 pub async fn change_member(
     State(state): State<AppState>,
+    headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
     Found((unit, user)): Found<(UnitId, UserId)>,
@@ -308,11 +366,12 @@ pub async fn change_member(
         status: form.get("status").to_owned(),
         version: form.get("version").trim().parse().unwrap_or(0),
     };
-    state
+    let changed = state
         .app
         .change_unit_member(&who.0.actor(), unit, user, input, &origin)
-        .await?;
-    Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response())
+        .await;
+    let name = format!("member-{user}");
+    member_sent(&state, &headers, &who, (unit, &name), form, changed).await
 }
 
 /// `GET /ibm-units/{id}/trainings/new`: the bimtek form on its own.

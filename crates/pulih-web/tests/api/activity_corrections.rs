@@ -19,7 +19,7 @@ on_both_backends!(
 
 /// A Batam unit in [`VILLAGE`] with one agent: (coordinator, agent, agent's id, unit
 /// path, CSRF tokens of the coordinator and the agent).
-async fn unit(app: &TestApp) -> (String, String, String, String, String, String) {
+pub(crate) async fn unit(app: &TestApp) -> (String, String, String, String, String, String) {
     let (org, coord, csrf) = coordinator(app).await;
     let (agent_id, agent) = app
         .create_user(&app.root_token, "agen-buluh", "agent", &org, VILLAGE)

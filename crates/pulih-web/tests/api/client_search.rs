@@ -106,6 +106,22 @@ async fn clients_are_found_by_code_name_nik_place_and_status_within_reach(app: T
         "a bad NIK is said at the field"
     );
     assert!(p.html.contains("id=\"err-q\""));
+    let p = page(&app, &token, "/clients?place=Pemping").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.html.contains(&budi_code) && !p.html.contains(&siti_code),
+        "the place is found by its name: {}",
+        p.html
+    );
+    assert!(
+        p.html
+            .contains("Pemping <span class=\"code muted\">(21.71.01.1002)</span>"),
+        "results and the field name the place with its code"
+    );
+    assert!(p.html.contains("value=\"Pemping (21.71.01.1002)\""));
+    let p = page(&app, &token, "/clients?place=Atlantis").await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.html.contains("id=\"err-place\"") && p.html.contains("value=\"Atlantis\""));
 
     let far = counsellor(&app, "jauh", "61.03").await;
     assert!(

@@ -84,7 +84,7 @@ async fn each_role_starts_on_its_own_work(app: TestApp) {
     let waiting = page(&app, agent, "/home").await;
     assert!(
         waiting.html.contains(&format!(
-            r#"href="/ibm-units/{unit}/activities/new">Catat kegiatan"#
+            r#"href="/ibm-units/{unit}/activities/new?kind=awareness">Catat sosialisasi"#
         )),
         "one tap to record an activity: {}",
         waiting.html

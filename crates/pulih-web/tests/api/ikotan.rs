@@ -206,6 +206,19 @@ async fn a_coordinator_records_ikotan_from_the_regency_page_and_a_refused_form_k
     );
     let shown = page(&app, &coord, "/regions/12.75").await.html;
     assert!(shown.contains("<td>3.530</td>"), "the history shows it");
+    let at = |marker: &str| {
+        shown
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} on the regency page"))
+    };
+    assert!(
+        at("id=\"bersinar\"") < at("id=\"ikotan-title\""),
+        "the regency page opens on its figures, the IKOTAN form after them"
+    );
+    assert!(
+        shown.contains("<details class=\"change\">\n<summary id=\"ikotan-title\">"),
+        "the IKOTAN form waits behind its summary line"
+    );
 
     assert_eq!(page(&app, &agent, path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(

@@ -121,12 +121,12 @@ async fn a_coordinator_forms_a_unit_and_its_agent_records_a_session_from_the_pag
     let blank = page(&app, &agent, &new).await;
     assert_eq!(blank.status, StatusCode::OK);
     assert!(
-        blank.html.contains("value=\"awareness\" checked"),
+        blank.html.contains("name=\"kind\" value=\"awareness\""),
         "an awareness session by default"
     );
     let mine = page(&app, &agent, "/worklist").await;
     assert!(
-        mine.html.contains(&new),
+        mine.html.contains(&format!("{new}?kind=awareness")),
         "the agent's worklist links to the form"
     );
     let token = csrf(&blank);

@@ -246,7 +246,10 @@ async fn the_users_table_names_each_users_organisation(app: TestApp) {
     let row = p
         .html
         .split("<tr>")
-        .find(|r| r.contains("<td>konselor</td>"))
+        .find(|r| r.contains(">konselor</td>"))
         .expect("the counsellor's row");
-    assert!(row.contains("<td>IPWL Puskesmas Batam</td>"), "{row}");
+    assert!(
+        row.contains("data-label=\"Organisasi\">IPWL Puskesmas Batam</td>"),
+        "{row}"
+    );
 }

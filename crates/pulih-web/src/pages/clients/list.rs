@@ -76,10 +76,13 @@ impl Paging {
     }
 }
 
-/// What the list part of the page shows: the newest clients or a search's results.
+/// What the list part of the page shows: the newest clients or a search's results; a
+/// search whose place matched several or none shows the newest under its form, with the
+/// choices or the error.
 enum Listed {
     Newest(Option<ClientId>),
     Searched(ClientQuery, FormData),
+    Unsettled(FormData, Errors),
 }
 
 async fn page(
@@ -114,6 +117,14 @@ async fn page(
             search = shown;
             (None, true)
         }
+        Listed::Unsettled(shown, errors) => {
+            clients = state.app.list_clients(&actor, None).await?;
+            if errors.general().is_some() {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            (search, search_errors) = (shown, errors);
+            (None, false)
+        }
     };
     let older = (!searched && clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
@@ -121,13 +132,18 @@ async fn page(
     let typed = [
         form.get("region").to_owned(),
         form.get("village").to_owned(),
+        search.get("place").to_owned(),
     ];
     let codes = clients.iter().map(|c| c.region.as_str());
     let places = places::named(state, codes.chain(typed.iter().map(String::as_str))).await?;
-    for (field, value) in ["region", "village"].into_iter().zip(typed) {
+    let [region, village, place] = typed;
+    for (field, value) in [("region", region), ("village", village)] {
         if !value.is_empty() {
             form.set(field, places.label(&value));
         }
+    }
+    if !place.is_empty() {
+        search.set("place", places.label(&place));
     }
     let (t, nav) = frame(state, headers, who, "/clients");
     let response = render(&IndexPage {
@@ -159,8 +175,21 @@ pub async fn index(
     origin: Origin,
     Query(paging): Query<Paging>,
 ) -> Result<Response, WebError> {
-    let (query, shown) = paging.search();
-    let listed = if query.is_empty() {
+    let (mut query, mut shown) = paging.search();
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let mut places = Resolver::new(&state, t, who.0.actor());
+    if let Some(typed) = query.place.as_mut() {
+        places.resolve("place", typed, Level::Any).await?;
+        shown.set("place", typed.clone());
+    }
+    let listed = if !places.settled() {
+        let errors = if places.errors.is_empty() {
+            Errors::default()
+        } else {
+            Errors::of_places(&t, "search", places.errors)
+        };
+        Listed::Unsettled(shown, errors)
+    } else if query.is_empty() {
         Listed::Newest(paging.before.as_deref().map(client_id).transpose()?)
     } else {
         Listed::Searched(query, shown)
@@ -172,7 +201,7 @@ pub async fn index(
         (listed, &origin),
         FormData::default(),
         (Errors::default(), None),
-        Picks::default(),
+        places.picks,
     )
     .await
 }
