@@ -132,8 +132,36 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, web_config()).await
 }
 
+/// The application settings tests run with: a tight login throttle, few NIK look-ups,
+/// and two-factor login required of nobody (its own tests turn it on).
+pub fn app_config() -> AppConfig {
+    let throttle = ThrottleConfig {
+        per_account: 3,
+        per_ip: 50,
+        per_account_anywhere: 8,
+        first_delay_secs: 60,
+        window_secs: 900,
+    };
+    AppConfig {
+        throttle,
+        nik_lookups_per_day: NIK_LOOKUPS_PER_DAY,
+        totp_required_roles: Vec::new(),
+        ..AppConfig::default()
+    }
+}
+
 /// Starts the app on `backend` with the web settings `config`.
 pub async fn spawn_app_with(backend: Backend, web: WebConfig) -> Option<TestApp> {
+    spawn_app_configured(backend, web, app_config()).await
+}
+
+/// Starts the app on `backend` with the web settings `web` and application settings
+/// `config`.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    web: WebConfig,
+    config: AppConfig,
+) -> Option<TestApp> {
     let mut db_file = None;
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
@@ -148,18 +176,6 @@ pub async fn spawn_app_with(backend: Backend, web: WebConfig) -> Option<TestApp>
             let (store, guard) = pulih_store_postgres::testing::fresh_database().await?;
             (Arc::new(store), Box::new(guard))
         }
-    };
-    let throttle = ThrottleConfig {
-        per_account: 3,
-        per_ip: 50,
-        per_account_anywhere: 8,
-        first_delay_secs: 60,
-        window_secs: 900,
-    };
-    let config = AppConfig {
-        throttle,
-        nik_lookups_per_day: NIK_LOOKUPS_PER_DAY,
-        ..AppConfig::default()
     };
     let clock = Arc::new(TestClock::default());
     let app = app_over(store, clock.clone(), config).await;
