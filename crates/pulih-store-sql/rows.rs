@@ -11,10 +11,9 @@ use pulih_domain::org::OrgType;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
-    TotpState,
     Assessment, BersinarStep, CaseloadCount, ClientContact, ClientFact, ClientRow, DueFact, Grant,
     GrantReview, LatestOutcome, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind,
-    StoreError, User,
+    StoreError, TotpState, User,
 };
 use sqlx::Row;
 

@@ -321,7 +321,12 @@ impl App {
         self.end_session(who, "session.revoke", origin).await
     }
 
-    async fn end_session(&self, who: &Authenticated, action: &str, origin: &Origin) -> AppResult<()> {
+    async fn end_session(
+        &self,
+        who: &Authenticated,
+        action: &str,
+        origin: &Origin,
+    ) -> AppResult<()> {
         let record = Record {
             kind: "session",
             id: Some(who.session.id.to_string()),

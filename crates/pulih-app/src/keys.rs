@@ -2,8 +2,8 @@
 //! NIK index key, which is stored sealed under it. Each client has its own data key,
 //! sealed under the master key; destroying it erases the client (crypto-shredding).
 
-use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
 use pulih_crypto::totp::Totp;
+use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::nik::Nik;
 use pulih_store::{ClientRow, SealedKey, Store, StoreError};
@@ -103,7 +103,10 @@ impl Keys {
                     given: keyring.current_id().to_string(),
                     stored: key.key_id.clone(),
                 })?;
-        let key = store.server_key(ACCOUNT).await?.ok_or(StoreError::NotFound)?;
+        let key = store
+            .server_key(ACCOUNT)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let account = keyring
             .unwrap(&stored(&key), ACCOUNT)
             .map_err(|_| KeyError::Mismatch {

@@ -63,7 +63,10 @@ pub(crate) struct PendingLogin;
 impl PendingLogin {
     /// The token for `user`, valid for a few minutes from `now`.
     pub(crate) fn issue(app: &App, user: UserId, now: DateTime<Utc>) -> String {
-        let text = format!("{user}.{}", (now + Duration::minutes(PENDING_MINUTES)).timestamp());
+        let text = format!(
+            "{user}.{}",
+            (now + Duration::minutes(PENDING_MINUTES)).timestamp()
+        );
         let tag = app.keys.pending_login_tag(&text);
         format!("{text}.{tag}")
     }
@@ -141,7 +144,11 @@ impl App {
 
     /// Starts enrolment (again): a new secret, stored sealed and not yet in force.
     #[tracing::instrument(skip_all)]
-    pub async fn begin_totp(&self, who: &Authenticated, origin: &Origin) -> AppResult<TotpEnrolment> {
+    pub async fn begin_totp(
+        &self,
+        who: &Authenticated,
+        origin: &Origin,
+    ) -> AppResult<TotpEnrolment> {
         let actor = who.actor();
         authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
         if who.user.totp_enabled {
@@ -160,7 +167,11 @@ impl App {
     /// The enrolment begun and not confirmed yet, to show again with a form's errors.
     #[tracing::instrument(skip_all)]
     pub async fn pending_totp(&self, who: &Authenticated) -> AppResult<Option<TotpEnrolment>> {
-        let user = self.store.user(who.user.id).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .store
+            .user(who.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         match user.totp.filter(|t| !t.enabled) {
             Some(state) => {
                 let totp = self.keys.open_totp(user.id, &state.secret)?;
@@ -188,7 +199,11 @@ impl App {
     ) -> AppResult<Vec<String>> {
         let actor = who.actor();
         authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
-        let user = self.store.user(who.user.id).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .store
+            .user(who.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let Some(state) = user.totp.filter(|t| !t.enabled) else {
             return Err(AppError::Conflict("conflict.totp_not_begun"));
         };
@@ -230,7 +245,11 @@ impl App {
     ) -> AppResult<()> {
         let actor = who.actor();
         authorize(&actor, Action::ManageOwnAccount, &actor.scope)?;
-        let user = self.store.user(who.user.id).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .store
+            .user(who.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let Some(proof) = self.second_factor(&user, code)? else {
             return Err(AppError::invalid("code", "invalid.totp_code"));
         };

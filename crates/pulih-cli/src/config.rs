@@ -317,7 +317,9 @@ fn roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
         .iter()
         .map(|n| n.trim())
         .filter(|n| !n.is_empty() && *n != "none")
-        .map(|n| Role::parse(n).map_err(|_| anyhow::anyhow!("totp_required_roles: unknown role {n:?}")))
+        .map(|n| {
+            Role::parse(n).map_err(|_| anyhow::anyhow!("totp_required_roles: unknown role {n:?}"))
+        })
         .collect()
 }
 

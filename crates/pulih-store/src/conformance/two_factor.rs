@@ -37,24 +37,35 @@ pub async fn a_totp_step_and_a_recovery_code_are_each_taken_once(store: &dyn Sto
         .await
         .expect("user");
     let id = u.id;
-    let take = |step: i64| async move {
-        account_write!(store, |tx| tx.take_totp_step(id, step).await)
-    };
+    let take =
+        |step: i64| async move { account_write!(store, |tx| tx.take_totp_step(id, step).await) };
     account_write!(store, |tx| tx.begin_totp(id, b"sealed-1").await).expect("begin");
     let begun = totp_of(store, id).await.expect("begun");
-    assert_eq!((begun.secret.as_slice(), begun.enabled), (&b"sealed-1"[..], false));
-    assert!(!take(5).await.expect("take"), "a begun enrolment takes no code");
+    assert_eq!(
+        (begun.secret.as_slice(), begun.enabled),
+        (&b"sealed-1"[..], false)
+    );
+    assert!(
+        !take(5).await.expect("take"),
+        "a begun enrolment takes no code"
+    );
     let hashes = vec!["h1".to_owned(), "h2".to_owned()];
     account_write!(store, |tx| tx.enable_totp(id, 10, &hashes).await).expect("enable");
     let on = totp_of(store, id).await.expect("on");
     assert_eq!((on.enabled, on.last_step), (true, Some(10)));
-    assert_eq!(store.user(id).await.expect("read").expect("user").version, 2);
+    assert_eq!(
+        store.user(id).await.expect("read").expect("user").version,
+        2
+    );
     let again: StoreResult<()> = account_write!(store, |tx| tx.begin_totp(id, b"x").await);
     assert!(
         matches!(again, Err(StoreError::Conflict)),
         "enabled: begin again is refused"
     );
-    assert!(!take(10).await.expect("take"), "the confirming step is used");
+    assert!(
+        !take(10).await.expect("take"),
+        "the confirming step is used"
+    );
     assert!(take(11).await.expect("take"));
     assert!(!take(11).await.expect("take"), "no replay");
     assert!(!take(9).await.expect("take"), "no earlier step");
@@ -66,7 +77,10 @@ pub async fn a_totp_step_and_a_recovery_code_are_each_taken_once(store: &dyn Sto
     assert!(!recover("nope").await.expect("recover"));
     assert!(account_write!(store, |tx| tx.clear_totp(id).await).expect("clear"));
     assert_eq!(totp_of(store, id).await, None);
-    assert!(!recover("h2").await.expect("recover"), "codes go with the secret");
+    assert!(
+        !recover("h2").await.expect("recover"),
+        "codes go with the secret"
+    );
     assert!(!account_write!(store, |tx| tx.clear_totp(id).await).expect("clear again"));
 
     let session = Session {

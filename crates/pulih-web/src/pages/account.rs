@@ -56,8 +56,8 @@ pub struct CodeForm {
 
 /// The QR code of an `otpauth://` URI as inline SVG (without the XML prolog).
 fn qr_svg(uri: &str) -> Result<String, WebError> {
-    let code = QrCode::new(uri.as_bytes())
-        .map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
+    let code =
+        QrCode::new(uri.as_bytes()).map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
     let image = code
         .render::<svg::Color<'_>>()
         .min_dimensions(200, 200)

@@ -111,7 +111,10 @@ pub async fn form(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let tr = state.i18n.tr(lang_of(&headers));
-    let idle = q.idle.is_some().then(|| tr.t("login.idle_ended").to_owned());
+    let idle = q
+        .idle
+        .is_some()
+        .then(|| tr.t("login.idle_ended").to_owned());
     page(
         tr,
         &headers,
@@ -250,11 +253,24 @@ pub async fn submit_code(
     let next = local_path(Some(&f.next)).to_owned();
     let device = jar.get(&headers, DEVICE_COOKIE);
     let again = |error: String, status| {
-        code_page(&state, &headers, &next, f.pending.clone(), Some(error), status)
+        code_page(
+            &state,
+            &headers,
+            &next,
+            f.pending.clone(),
+            Some(error),
+            status,
+        )
     };
     match state
         .app
-        .login_with_code(&f.pending, &f.code, device.as_deref(), LoginKind::Web, &origin)
+        .login_with_code(
+            &f.pending,
+            &f.code,
+            device.as_deref(),
+            LoginKind::Web,
+            &origin,
+        )
         .await
     {
         Ok(login) => Ok(logged_in(&state, jar, &login, &next)),

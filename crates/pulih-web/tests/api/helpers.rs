@@ -373,18 +373,25 @@ impl TestApp {
 }
 
 /// Runs each listed test (an `async fn(TestApp)`) once per backend, with the web settings
-/// of [`web_config`] or those given first (`config = expr;`).
+/// of [`web_config`] or those given first (`config = expr;`), and the application
+/// settings of [`app_config`] or those given (`app = expr;`).
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         $crate::on_both_backends!(config = $crate::helpers::web_config(); $($name),*);
     };
     (config = $config:expr; $($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(config = $config, app = $crate::helpers::app_config(); $($name),*);
+    };
+    (app = $app:expr; $($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(config = $crate::helpers::web_config(), app = $app; $($name),*);
+    };
+    (config = $config:expr, app = $app:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $config).await.expect("sqlite app");
+                    let app = $crate::helpers::spawn_app_configured($crate::helpers::Backend::Sqlite, $config, $app).await.expect("sqlite app");
                     super::$name(app).await;
                 }
             )*
@@ -393,7 +400,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let Some(app) = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $config).await else { return };
+                    let Some(app) = $crate::helpers::spawn_app_configured($crate::helpers::Backend::Postgres, $config, $app).await else { return };
                     super::$name(app).await;
                 }
             )*

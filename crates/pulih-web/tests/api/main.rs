@@ -48,6 +48,7 @@ mod regions;
 mod registration_form;
 mod rollups_property;
 mod teman_sebaya;
+mod totp;
 mod unit_pages;
 mod units;
 mod user_form;
