@@ -79,7 +79,8 @@ pub(crate) async fn session_by_token_hash(
 ) -> StoreResult<Option<(Session, User)>> {
     let row = sqlx::query(
         "select s.id as s_id, s.user_id as s_user_id, s.kind as s_kind, s.csrf_token as s_csrf_token, \
-                s.created_at as s_created_at, s.expires_at as s_expires_at, u.* \
+                s.created_at as s_created_at, s.expires_at as s_expires_at, \
+                coalesce(s.last_seen_at, s.created_at) as s_last_seen_at, u.* \
          from sessions s join users u on u.id = s.user_id \
          where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2",
     )
@@ -115,8 +116,9 @@ impl AccountTx for SqlTx<'_> {
     async fn insert_user(&mut self, user: &User) -> StoreResult<()> {
         sqlx::query(
             "insert into users (id, username, display_name, role, org_id, scope, password_hash, \
-             disabled, must_change_password, version, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             disabled, must_change_password, version, created_at, totp_secret, totp_enabled, \
+             totp_last_step) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(user.id.as_uuid())
         .bind(&user.username)
@@ -129,6 +131,9 @@ impl AccountTx for SqlTx<'_> {
         .bind(user.must_change_password)
         .bind(user.version)
         .bind(user.created_at)
+        .bind(user.totp.as_ref().map(|t| t.secret.as_slice()))
+        .bind(user.totp.as_ref().is_some_and(|t| t.enabled))
+        .bind(user.totp.as_ref().and_then(|t| t.last_step))
         .execute(&mut *self.conn)
         .await
         .map_err(map_err)?;
@@ -178,8 +183,8 @@ impl AccountTx for SqlTx<'_> {
 
     async fn insert_session(&mut self, s: &Session, token_hash: &str) -> StoreResult<()> {
         sqlx::query(
-            "insert into sessions (id, token_hash, user_id, kind, csrf_token, created_at, expires_at) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into sessions (id, token_hash, user_id, kind, csrf_token, created_at, \
+             expires_at, last_seen_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(s.id.as_uuid())
         .bind(token_hash)
@@ -188,10 +193,51 @@ impl AccountTx for SqlTx<'_> {
         .bind(&s.csrf_token)
         .bind(s.created_at)
         .bind(s.expires_at)
+        .bind(s.last_seen_at)
         .execute(&mut *self.conn)
         .await
         .map_err(map_err)?;
         Ok(())
+    }
+
+    async fn touch_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("update sessions set last_seen_at = $2 where id = $1")
+            .bind(id.as_uuid())
+            .bind(at)
+            .execute(&mut *self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn begin_totp(&mut self, user: UserId, sealed_secret: &[u8]) -> StoreResult<()> {
+        super::totp::begin(self, user, sealed_secret).await
+    }
+
+    async fn enable_totp(
+        &mut self,
+        user: UserId,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> StoreResult<()> {
+        super::totp::enable(self, user, step, recovery_hashes).await
+    }
+
+    async fn clear_totp(&mut self, user: UserId) -> StoreResult<bool> {
+        super::totp::clear(self, user).await
+    }
+
+    async fn take_totp_step(&mut self, user: UserId, step: i64) -> StoreResult<bool> {
+        super::totp::take_step(self, user, step).await
+    }
+
+    async fn take_recovery_code(
+        &mut self,
+        user: UserId,
+        code_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        super::totp::take_recovery_code(self, user, code_hash, at).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()> {

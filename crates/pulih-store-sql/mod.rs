@@ -42,5 +42,6 @@ pub(crate) mod regions;
 pub(crate) mod rollups;
 pub(crate) mod rows;
 pub(crate) mod store;
+pub(crate) mod totp;
 pub(crate) mod unit_tx;
 pub(crate) mod units;

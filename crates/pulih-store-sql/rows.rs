@@ -13,7 +13,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
     Assessment, BersinarStep, CaseloadCount, ClientContact, ClientFact, ClientRow, DueFact, Grant,
     GrantReview, LatestOutcome, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind,
-    StoreError, User,
+    StoreError, TotpState, User,
 };
 use sqlx::Row;
 
@@ -71,6 +71,15 @@ pub(crate) fn user(row: &DbRow) -> Result<User, StoreError> {
         password_hash: get(row, "password_hash")?,
         disabled: get(row, "disabled")?,
         must_change_password: get(row, "must_change_password")?,
+        totp: get::<Option<Vec<u8>>>(row, "totp_secret")?
+            .map(|secret| -> Result<TotpState, StoreError> {
+                Ok(TotpState {
+                    secret,
+                    enabled: get(row, "totp_enabled")?,
+                    last_step: get(row, "totp_last_step")?,
+                })
+            })
+            .transpose()?,
         version: get(row, "version")?,
         created_at: get(row, "created_at")?,
     })
@@ -86,6 +95,7 @@ pub(crate) fn session(row: &DbRow) -> Result<Session, StoreError> {
         csrf_token: get(row, "s_csrf_token")?,
         created_at: get(row, "s_created_at")?,
         expires_at: get(row, "s_expires_at")?,
+        last_seen_at: get(row, "s_last_seen_at")?,
     })
 }
 

@@ -34,6 +34,8 @@ pub struct UserView {
     pub disabled: bool,
     /// Whether the user must choose a new password at next login.
     pub must_change_password: bool,
+    /// Whether the user logs in with two-factor codes.
+    pub totp_enabled: bool,
     /// Version, raised by every update.
     pub version: i64,
     /// When it was created.
@@ -51,6 +53,7 @@ impl From<User> for UserView {
             scope: u.scope,
             disabled: u.disabled,
             must_change_password: u.must_change_password,
+            totp_enabled: u.totp.is_some_and(|t| t.enabled),
             version: u.version,
             created_at: u.created_at,
         }
@@ -201,6 +204,7 @@ impl App {
             password_hash: self.hash_password(password.clone()).await?,
             disabled: false,
             must_change_password: given.is_none(),
+            totp: None,
             version: 1,
             created_at: self.now(),
         };
@@ -315,7 +319,9 @@ impl App {
         self.change_user(actor, origin, update, event).await
     }
 
-    /// Gives a user a new one-time password and ends its sessions.
+    /// Gives a user a new one-time password, ends its sessions and clears its
+    /// two-factor login (audited as `user.totp_reset` when it had one): the user
+    /// enrols again at the next login.
     #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn reset_password(
         &self,
@@ -339,7 +345,25 @@ impl App {
             origin,
             json!({}),
         );
-        let user = self.change_user(actor, origin, update, event).await?;
+        let totp_event = self.event(
+            Some(actor),
+            "user.totp_reset",
+            Self::user_record(user.id, &user.scope),
+            origin,
+            json!({}),
+        );
+        self.write(Some(actor), origin, move |tx| {
+            Box::pin(async move {
+                let user = tx.update_user(&update, event.at).await?;
+                tx.audit(event);
+                if tx.clear_totp(id).await? {
+                    tx.audit(totp_event);
+                }
+                Ok(user.version)
+            })
+        })
+        .await?;
+        let user = self.store.user(id).await?.ok_or(AppError::NotFound)?.into();
         Ok(PasswordReset { user, password })
     }
 
@@ -457,6 +481,7 @@ impl App {
             password_hash: self.hash_password(password.clone()).await?,
             disabled: false,
             must_change_password: generated,
+            totp: None,
             version: 1,
             created_at: self.now(),
         };

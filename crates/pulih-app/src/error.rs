@@ -16,6 +16,16 @@ pub enum AppError {
     /// Username or password wrong (deliberately vague).
     #[error("wrong username or password")]
     LoginFailed,
+    /// The password was right and the account has two-factor login: a code is needed
+    /// (never answered before the password is right).
+    #[error("two-factor code required")]
+    CodeRequired,
+    /// The two-factor or recovery code was wrong or used already.
+    #[error("wrong two-factor code")]
+    CodeFailed,
+    /// The browser session was not used for longer than the idle timeout and has ended.
+    #[error("session ended after being idle")]
+    SessionIdle,
     /// Too many failed logins; try again after the given seconds.
     #[error("too many failed logins")]
     Throttled {

@@ -1,11 +1,13 @@
 //! The server's keys: the master keyring, which comes from outside the database, and the
 //! NIK index key, which is stored sealed under it; the keys of the audit chain's links and
-//! of its checkpoints' signatures are derived from the latter. Each client has its own data key,
-//! sealed under the master key; destroying it erases the client (crypto-shredding).
+//! of its checkpoints' signatures are derived from the latter. Each client has its own
+//! data key, sealed under the master key; destroying it erases the client
+//! (crypto-shredding).
 
+use pulih_crypto::totp::Totp;
 use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
 use pulih_domain::audit::ChainKey;
-use pulih_domain::ids::ClientId;
+use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::nik::Nik;
 use pulih_store::{ClientRow, SealedKey, Store, StoreError};
 use serde::Serialize;
@@ -16,6 +18,9 @@ use crate::{AppError, AppResult};
 
 /// The purpose under which the NIK index key is stored.
 const NIK_INDEX: &str = "nik_index";
+/// The purpose under which the account key is stored: it seals two-factor secrets and
+/// keys the hashes of recovery codes and half-done logins.
+const ACCOUNT: &str = "account";
 
 /// Why the server's keys could not be opened at start-up.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +46,7 @@ pub enum KeyError {
 pub struct Keys {
     keyring: Keyring,
     nik_index: DataKey,
+    account: DataKey,
 }
 
 impl std::fmt::Debug for Keys {
@@ -80,9 +86,13 @@ impl Keys {
     /// that cannot open the stored one, with a message that says what to do.
     pub async fn open(store: &dyn Store, keyring: Keyring) -> Result<Self, KeyError> {
         let fresh = sealed(keyring.wrap(&DataKey::generate(), NIK_INDEX));
+        let account = sealed(keyring.wrap(&DataKey::generate(), ACCOUNT));
         store
             .write(None, move |tx| {
-                Box::pin(async move { tx.init_server_key(NIK_INDEX, &fresh).await.map(|_| ()) })
+                Box::pin(async move {
+                    tx.init_server_key(NIK_INDEX, &fresh).await?;
+                    tx.init_server_key(ACCOUNT, &account).await.map(|_| ())
+                })
             })
             .await?;
         let key = store
@@ -96,8 +106,22 @@ impl Keys {
                     given: keyring.current_id().to_string(),
                     stored: key.key_id.clone(),
                 })?;
+        let key = store
+            .server_key(ACCOUNT)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let account = keyring
+            .unwrap(&stored(&key), ACCOUNT)
+            .map_err(|_| KeyError::Mismatch {
+                given: keyring.current_id().to_string(),
+                stored: key.key_id.clone(),
+            })?;
         store.set_chain_key(ChainKey::new(*nik_index.derive("audit-chain")))?;
-        Ok(Self { keyring, nik_index })
+        Ok(Self {
+            keyring,
+            nik_index,
+            account,
+        })
     }
 
     /// The key of the audit chain's links (the store was given it when the keys opened).
@@ -156,6 +180,31 @@ impl Keys {
         bool::from(expected.as_bytes().ct_eq(tag.as_bytes())).then_some(device)
     }
 
+    /// A user's two-factor secret sealed for storage, bound to the user.
+    pub(crate) fn seal_totp(&self, user: UserId, totp: &Totp) -> Vec<u8> {
+        self.account.seal(totp.bytes(), &totp_context(user))
+    }
+
+    /// Opens what [`Keys::seal_totp`] sealed for the same user.
+    pub(crate) fn open_totp(&self, user: UserId, sealed: &[u8]) -> AppResult<Totp> {
+        let bytes = self
+            .account
+            .open(sealed, &totp_context(user))
+            .map_err(crypto)?;
+        Ok(Totp::from_bytes(bytes))
+    }
+
+    /// The stored form of a user's recovery code (normalised first).
+    pub(crate) fn recovery_hash(&self, user: UserId, code: &str) -> String {
+        self.account
+            .blind_index("totp-recovery", &format!("{user}\n{code}"))
+    }
+
+    /// The keyed tag of a half-done login (see `crate::two_factor::PendingLogin`).
+    pub(crate) fn pending_login_tag(&self, text: &str) -> String {
+        self.account.blind_index("pending-login", text)
+    }
+
     fn device_tag(&self, username: &str, device: &str) -> String {
         self.nik_index
             .blind_index("device", &format!("{username}\n{device}"))
@@ -186,15 +235,17 @@ impl Keys {
     pub(crate) async fn rotate(&self, store: &dyn Store) -> AppResult<u64> {
         let current = self.keyring.current_id();
         let mut done = 0;
-        if let Some(key) = store.server_key(NIK_INDEX).await?
-            && key.key_id != current.as_str()
-        {
-            let new = self
-                .keyring
-                .rewrap(&stored(&key), NIK_INDEX)
-                .map_err(crypto)?;
-            let server = [(NIK_INDEX.to_owned(), key.key_id.clone(), sealed(new))];
-            done += rewrap(store, Vec::new(), server.to_vec()).await?;
+        for purpose in [NIK_INDEX, ACCOUNT] {
+            if let Some(key) = store.server_key(purpose).await?
+                && key.key_id != current.as_str()
+            {
+                let new = self
+                    .keyring
+                    .rewrap(&stored(&key), purpose)
+                    .map_err(crypto)?;
+                let server = [(purpose.to_owned(), key.key_id.clone(), sealed(new))];
+                done += rewrap(store, Vec::new(), server.to_vec()).await?;
+            }
         }
         loop {
             let batch = store.keys_not_under(current.as_str(), 500).await?;
@@ -217,6 +268,10 @@ impl Keys {
     pub fn current_key_id(&self) -> String {
         self.keyring.current_id().to_string()
     }
+}
+
+fn totp_context(user: UserId) -> String {
+    format!("user:{user}:totp")
 }
 
 fn client_context(client: ClientId) -> String {

@@ -35,6 +35,7 @@ mod rollups;
 mod scheduler;
 mod secrets;
 mod throttle;
+mod two_factor;
 mod units;
 mod upload;
 mod worklist;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
+use pulih_domain::account::Role;
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::Actor;
 use pulih_domain::ids::UserId;
@@ -51,7 +53,7 @@ use pulih_store::{Answer, Store, StoreResult, Tx, Written};
 
 pub use accounts::{NewUser, PasswordReset, UserView, privileged};
 pub use audit::{Anchor, VerifyReport};
-pub use auth::{Authenticated, Credentials, Login, LoginKind};
+pub use auth::{Authenticated, Credentials, Gate, Login, LoginKind, LoginStep};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
@@ -85,6 +87,7 @@ pub use rollups::RollupDifference;
 pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;
 pub use throttle::ThrottleConfig;
+pub use two_factor::TotpEnrolment;
 pub use units::*;
 pub use upload::Upload;
 pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist, WorklistPage};
@@ -138,7 +141,18 @@ pub struct AppConfig {
     pub audit_checkpoint_file: Option<std::path::PathBuf>,
     /// How often a checkpoint is signed, also when nothing changed.
     pub audit_checkpoint_minutes: i64,
+    /// Roles that must log in with two-factor codes: such a user without them is sent
+    /// to enrol before anything else.
+    pub totp_required_roles: Vec<Role>,
+    /// Minutes a browser session may go unused before it ends (API tokens do not idle).
+    pub session_idle_minutes: i64,
 }
+
+/// Roles that must use two-factor login unless configured otherwise.
+pub const DEFAULT_TOTP_REQUIRED_ROLES: [Role; 2] = [Role::Admin, Role::Coordinator];
+
+/// Minutes a browser session may go unused unless configured otherwise.
+pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 30;
 
 impl Default for AppConfig {
     fn default() -> Self {
@@ -152,6 +166,8 @@ impl Default for AppConfig {
             nik_lookups_per_day: DEFAULT_NIK_LOOKUPS_PER_DAY,
             audit_checkpoint_file: None,
             audit_checkpoint_minutes: 5,
+            totp_required_roles: DEFAULT_TOTP_REQUIRED_ROLES.to_vec(),
+            session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
         }
     }
 }

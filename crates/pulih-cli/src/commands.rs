@@ -62,6 +62,8 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
     let keys = crate::keys::open(settings, store.as_ref()).await?;
     let config = AppConfig {
         session_hours: settings.session_hours,
+        session_idle_minutes: settings.session_idle_minutes,
+        totp_required_roles: settings.totp_required_roles.clone(),
         break_glass_hours: settings.break_glass_hours,
         break_glass_per_day: settings.break_glass_per_day,
         idempotency_days: settings.idempotency_days,

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use pulih_domain::account::Role;
 
 /// Settings shared by every subcommand (flags and `PULIH_*` variables).
 #[derive(Debug, Clone, Args)]
@@ -34,6 +35,18 @@ pub struct Global {
     /// Hours a browser session lasts (default 12).
     #[arg(long, env = "PULIH_SESSION_HOURS", global = true)]
     pub session_hours: Option<i64>,
+    /// Minutes a browser session may go unused before it ends (default 30).
+    #[arg(long, env = "PULIH_SESSION_IDLE_MINUTES", global = true)]
+    pub session_idle_minutes: Option<i64>,
+    /// Roles that must use two-factor login, comma-separated, or `none` (default
+    /// `admin,coordinator`).
+    #[arg(
+        long,
+        env = "PULIH_TOTP_REQUIRED_ROLES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub totp_required_roles: Option<Vec<String>>,
     /// The master key file (default: master.key in the data folder). The key may instead
     /// be given, base64-encoded, in the PULIH_MASTER_KEY variable.
     #[arg(long, env = "PULIH_MASTER_KEY_FILE", global = true)]
@@ -102,6 +115,8 @@ pub struct FileConfig {
     request_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
     session_hours: Option<i64>,
+    session_idle_minutes: Option<i64>,
+    totp_required_roles: Option<Vec<String>>,
     log_json: Option<bool>,
     master_key_file: Option<PathBuf>,
     #[serde(default)]
@@ -141,6 +156,10 @@ pub struct Settings {
     pub admin_name: String,
     /// Browser session length.
     pub session_hours: i64,
+    /// Minutes a browser session may go unused.
+    pub session_idle_minutes: i64,
+    /// Roles that must use two-factor login.
+    pub totp_required_roles: Vec<Role>,
     /// Where the master key comes from.
     pub master_key: KeySource,
     /// Older master keys still accepted while keys are rotated.
@@ -240,6 +259,19 @@ impl Settings {
                 .or(file.admin_name)
                 .unwrap_or_else(|| "admin".into()),
             session_hours: global.session_hours.or(file.session_hours).unwrap_or(12),
+            session_idle_minutes: global
+                .session_idle_minutes
+                .or(file.session_idle_minutes)
+                .unwrap_or(pulih_app::DEFAULT_SESSION_IDLE_MINUTES)
+                .clamp(1, 24 * 60),
+            totp_required_roles: match global
+                .totp_required_roles
+                .clone()
+                .or(file.totp_required_roles)
+            {
+                Some(names) => roles(&names)?,
+                None => pulih_app::DEFAULT_TOTP_REQUIRED_ROLES.to_vec(),
+            },
             master_key,
             previous_master_key_files: if global.previous_master_key_files.is_empty() {
                 file.previous_master_key_files
@@ -294,6 +326,18 @@ fn limits(
         request_timeout: request.map_or(default.request_timeout, secs),
         max_connections: connections.map_or(default.max_connections, |n| n.clamp(1, 1 << 20)),
     }
+}
+
+/// Role names as configured; `none` (or nothing) is no role.
+fn roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
+    names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty() && *n != "none")
+        .map(|n| {
+            Role::parse(n).map_err(|_| anyhow::anyhow!("totp_required_roles: unknown role {n:?}"))
+        })
+        .collect()
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

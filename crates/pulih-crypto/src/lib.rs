@@ -6,12 +6,13 @@
 //! [`MasterKey`], held in a [`Keyring`] that also accepts older master keys during a
 //! rotation. Destroying the wrapped data key erases the client (crypto-shredding).
 //! Values that must be matched without decrypting, such as NIK, are stored as a
-//! keyed [`DataKey::blind_index`].
+//! keyed [`DataKey::blind_index`]. [`totp`] computes and checks two-factor login codes.
 
 mod data_key;
 mod keyring;
 mod master_key;
 mod sealed;
+pub mod totp;
 
 use std::fmt;
 

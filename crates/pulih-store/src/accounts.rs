@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pulih_domain::ids::SessionId;
+use pulih_domain::ids::{SessionId, UserId};
 
 use crate::{Organisation, Session, StoreResult, User, UserUpdate};
 
@@ -20,4 +20,32 @@ pub trait AccountTx: Send {
     async fn insert_session(&mut self, session: &Session, token_hash: &str) -> StoreResult<()>;
     /// Revokes one session (a session revoked already stays as it was).
     async fn revoke_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Records that a session was used at `at`.
+    async fn touch_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Starts (or starts again) a user's two-factor enrolment with a sealed secret;
+    /// `Conflict` if the user has two-factor login already, `NotFound` if there is none.
+    async fn begin_totp(&mut self, user: UserId, sealed_secret: &[u8]) -> StoreResult<()>;
+    /// Turns two-factor login on after a confirmed code of `step`, replacing the
+    /// recovery codes with `recovery_hashes`; raises the user's version. `Conflict` if
+    /// it is on already or no enrolment was begun.
+    async fn enable_totp(
+        &mut self,
+        user: UserId,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> StoreResult<()>;
+    /// Removes a user's two-factor secret and recovery codes (raising its version when
+    /// there was one); answers whether two-factor login was on.
+    async fn clear_totp(&mut self, user: UserId) -> StoreResult<bool>;
+    /// Takes a code of `step` for a user with two-factor login on: answers false, and
+    /// changes nothing, when a code of this step or a later one was taken already.
+    async fn take_totp_step(&mut self, user: UserId, step: i64) -> StoreResult<bool>;
+    /// Uses up one unused recovery code by its hash; answers whether there was one.
+    async fn take_recovery_code(
+        &mut self,
+        user: UserId,
+        code_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }

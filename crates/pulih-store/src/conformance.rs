@@ -22,6 +22,7 @@ mod peers;
 mod programme;
 mod referrals;
 mod regions;
+mod two_factor;
 mod unit_of_work;
 mod units;
 mod vocational;
@@ -37,6 +38,7 @@ pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
 pub use regions::*;
+pub use two_factor::*;
 pub use unit_of_work::*;
 pub use units::*;
 pub use vocational::*;
@@ -63,6 +65,7 @@ macro_rules! conformance_suite {
             a_duplicate_username_is_refused_and_nothing_is_written,
             a_stale_update_is_a_conflict_and_changes_nothing,
             sessions_expire_and_can_be_revoked,
+            a_totp_step_and_a_recovery_code_are_each_taken_once,
             every_write_extends_the_audit_chain_and_the_change_feed,
             concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
             a_failing_write_does_not_undo_the_writes_committed_with_it,
@@ -167,6 +170,7 @@ fn user(username: &str, org: &Organisation, scope: Scope) -> User {
         password_hash: "$argon2id$placeholder".into(),
         disabled: false,
         must_change_password: false,
+        totp: None,
         version: 1,
         created_at: now(),
     }
@@ -371,6 +375,7 @@ pub async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
         csrf_token: "csrf".into(),
         created_at: now(),
         expires_at: now() + Duration::hours(1),
+        last_seen_at: now(),
     };
     let (web, api) = (session(SessionKind::Web), session(SessionKind::Api));
     store

@@ -89,10 +89,23 @@ pub struct User {
     pub disabled: bool,
     /// Whether the user must choose a new password at next login.
     pub must_change_password: bool,
+    /// Two-factor login, once enrolment has begun.
+    pub totp: Option<TotpState>,
     /// Version, raised by every update.
     pub version: i64,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+}
+
+/// A user's two-factor login secret and where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TotpState {
+    /// The shared secret, sealed under the server's account key.
+    pub secret: Vec<u8>,
+    /// Whether a code confirmed the enrolment (before that, the secret does not count).
+    pub enabled: bool,
+    /// The last 30-second step a code was accepted for.
+    pub last_step: Option<i64>,
 }
 
 /// A change to a user, applied only if the record is still at `expected_version`.
@@ -153,6 +166,8 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
+    /// When it was last used, as last recorded (see `AccountTx::touch_session`).
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// One entry of the change feed that devices sync from.

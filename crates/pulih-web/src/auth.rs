@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use pulih_app::{AppError, Authenticated, IdempotencyKey, Origin};
+use pulih_app::{AppError, Authenticated, Gate, IdempotencyKey, Origin};
 use subtle::ConstantTimeEq;
 
 use crate::{AppState, WebError};
@@ -128,6 +128,23 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
+/// What a user who must first change the password (or enrol) may still reach.
+const GATE_OPEN: [&str; 5] = [
+    "/account",
+    "/logout",
+    "/api/v1/me/password",
+    "/api/v1/session",
+    "/api/v1/me",
+];
+
+/// What a user who must enrol in two-factor login may reach besides [`GATE_OPEN`].
+const ENROLMENT: [&str; 4] = [
+    "/account/totp",
+    "/account/totp/confirm",
+    "/api/v1/me/totp",
+    "/api/v1/me/totp/confirm",
+];
+
 /// The logged-in user of a request, by bearer token or session cookie, and for a page
 /// (a `GET` outside the API) how many of its notifications are unread, for the menu.
 pub struct CurrentUser(pub Authenticated, pub u64);
@@ -157,22 +174,28 @@ impl FromRequestParts<AppState> for CurrentUser {
         let who = match parts.extensions.get::<Authenticated>() {
             Some(who) => who.clone(),
             None => {
-                let who = state.app.authenticate(&token).await?;
+                let origin = match Origin::from_request_parts(parts, state).await {
+                    Ok(origin) => origin,
+                    Err(never) => match never {},
+                };
+                let who = state.app.authenticate(&token, &origin).await?;
                 parts.extensions.insert(who.clone());
                 who
             }
         };
-        // A one-time password only opens the way to choosing a new one.
+        // A one-time password only opens the way to choosing a new one, and a role that
+        // must use two-factor login only to enrolling (after the password, if both).
         let path = path.as_str();
-        let allowed = [
-            "/account",
-            "/logout",
-            "/api/v1/me/password",
-            "/api/v1/session",
-            "/api/v1/me",
-        ];
-        if who.user.must_change_password && !allowed.contains(&path) {
-            return Err(WebError::PasswordChangeRequired);
+        match state.app.gate(&who.user) {
+            Some(Gate::PasswordChange) if !GATE_OPEN.contains(&path) => {
+                return Err(WebError::PasswordChangeRequired);
+            }
+            Some(Gate::TotpEnrolment)
+                if !GATE_OPEN.contains(&path) && !ENROLMENT.contains(&path) =>
+            {
+                return Err(WebError::TotpEnrolmentRequired);
+            }
+            _ => {}
         }
         let page = parts.method == axum::http::Method::GET
             && !path.starts_with("/api/")

@@ -26,6 +26,9 @@ pub enum WebError {
     /// The user logged in with a one-time password and must choose a new one first.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The user's role must use two-factor login and the user must enrol first.
+    #[error("two-factor enrolment required")]
+    TotpEnrolmentRequired,
     /// The body is larger than the server accepts.
     #[error("request body too large")]
     TooLarge,
@@ -64,6 +67,18 @@ impl WebError {
                     StatusCode::UNAUTHORIZED,
                     info("login_failed", "error.login_failed"),
                 ),
+                AppError::CodeRequired => (
+                    StatusCode::UNAUTHORIZED,
+                    info("totp_required", "error.totp_required"),
+                ),
+                AppError::CodeFailed => (
+                    StatusCode::UNAUTHORIZED,
+                    info("totp_failed", "error.totp_failed"),
+                ),
+                AppError::SessionIdle => (
+                    StatusCode::UNAUTHORIZED,
+                    info("session_idle", "error.session_idle"),
+                ),
                 AppError::Throttled { retry_after_secs } => (
                     StatusCode::TOO_MANY_REQUESTS,
                     ErrorInfo {
@@ -100,6 +115,10 @@ impl WebError {
             Self::PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
                 info("password_change_required", "error.password_change_required"),
+            ),
+            Self::TotpEnrolmentRequired => (
+                StatusCode::FORBIDDEN,
+                info("totp_enrolment_required", "error.totp_enrolment_required"),
             ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -169,16 +188,23 @@ pub async fn render_errors(
         }
         None => framework_error(status),
     };
-    if info.code == "password_change_required" && !wants_json(&path) {
+    let gated = ["password_change_required", "totp_enrolment_required"];
+    if gated.contains(&info.code) && !wants_json(&path) {
         return Redirect::to("/account").into_response();
     }
-    if info.code == "unauthenticated" && !wants_json(&path) {
+    if ["unauthenticated", "session_idle"].contains(&info.code) && !wants_json(&path) {
         let next = if path.starts_with('/') && !path.starts_with("//") {
             path.as_str()
         } else {
             "/"
         };
-        return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+        // an idle session's next request says why it has to log in again
+        let idle = if info.code == "session_idle" {
+            "&idle=1"
+        } else {
+            ""
+        };
+        return Redirect::to(&format!("/login?next={}{idle}", urlencode(next))).into_response();
     }
     let mut out = if wants_json(&path) {
         json_body(&state, lang, &info)

@@ -22,6 +22,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/me", get(api::session::me))
         .route("/me/password", post(api::session::change_password))
+        .route("/me/totp", post(api::session::begin_totp))
+        .route("/me/totp/confirm", post(api::session::confirm_totp))
+        .route("/me/totp/disable", post(api::session::disable_totp))
         .route("/regions", get(api::regions::search))
         .route(
             "/regions/import",
@@ -211,6 +214,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route(pages::home::HOME, get(pages::home::show))
         .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/login/code", post(pages::login::submit_code))
         .route("/logout", post(pages::login::logout))
         .route("/lang/{lang}", get(pages::switch_lang))
         .route("/regions", get(pages::regions::index))
@@ -294,6 +298,9 @@ pub fn router(state: AppState) -> Router {
             "/account",
             get(pages::account::form).post(pages::account::change_password),
         )
+        .route("/account/totp", post(pages::account::begin_totp))
+        .route("/account/totp/confirm", post(pages::account::confirm_totp))
+        .route("/account/totp/disable", post(pages::account::disable_totp))
         .route("/audit", get(pages::audit::index))
         .route(
             "/clients",

@@ -70,6 +70,7 @@ pub(super) fn programme(
         password_hash: password_hash.to_owned(),
         disabled: false,
         must_change_password: false,
+        totp: None,
         version: 1,
         created_at: window.created_at(),
     };

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pulih_app::UserView;
-use pulih_app::{LoginKind, Origin};
+use pulih_app::{AppError, LoginKind, LoginStep, Origin};
 
 use super::ApiJson;
 use crate::auth::CurrentUser;
@@ -21,6 +21,11 @@ pub struct Credentials {
     /// failed logins from a known device are counted apart from everyone else's.
     #[serde(default)]
     device: Option<String>,
+    /// A current two-factor code, or a recovery code, for an account with two-factor
+    /// login; without it such an account is answered `totp_required` (only when the
+    /// password is right).
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 /// A user as the API shows it: never the password hash.
@@ -34,6 +39,7 @@ pub struct UserJson {
     scope: String,
     disabled: bool,
     must_change_password: bool,
+    totp_enabled: bool,
     version: i64,
     created_at: DateTime<Utc>,
 }
@@ -49,6 +55,7 @@ impl From<UserView> for UserJson {
             scope: u.scope.to_string(),
             disabled: u.disabled,
             must_change_password: u.must_change_password,
+            totp_enabled: u.totp_enabled,
             version: u.version,
             created_at: u.created_at,
         }
@@ -61,18 +68,22 @@ pub async fn create(
     origin: Origin,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, WebError> {
-    let login = state
+    let step = state
         .app
         .login(
             pulih_app::Credentials {
                 username: &c.username,
                 password: &c.password,
                 device: c.device.as_deref(),
+                code: c.totp.as_deref(),
             },
             LoginKind::Api,
             &origin,
         )
         .await?;
+    let LoginStep::Done(login) = step else {
+        return Err(AppError::CodeRequired.into());
+    };
     let body = serde_json::json!({
         "token": login.token,
         "expires_at": login.session.expires_at,
@@ -116,4 +127,46 @@ pub async fn change_password(
         .change_own_password(&who.0, &p.current_password, &p.new_password, &origin)
         .await?;
     Ok(Json(user.into()))
+}
+
+/// `POST /api/v1/me/totp/confirm` and `/disable` body.
+#[derive(serde::Deserialize)]
+pub struct TotpCode {
+    code: String,
+}
+
+/// `POST /api/v1/me/totp`: starts two-factor enrolment; answers the secret (base32)
+/// and the `otpauth://` URI, this once.
+pub async fn begin_totp(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+) -> Result<Response, WebError> {
+    let enrolment = state.app.begin_totp(&who.0, &origin).await?;
+    let body = serde_json::json!({ "secret": enrolment.secret, "uri": enrolment.uri });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `POST /api/v1/me/totp/confirm`: confirms enrolment with a current code; answers the
+/// ten recovery codes, this once.
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+    ApiJson(c): ApiJson<TotpCode>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let codes = state.app.confirm_totp(&who.0, &c.code, &origin).await?;
+    Ok(Json(serde_json::json!({ "recovery_codes": codes })))
+}
+
+/// `POST /api/v1/me/totp/disable`: turns two-factor login off with a current code or a
+/// recovery code.
+pub async fn disable_totp(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+    ApiJson(c): ApiJson<TotpCode>,
+) -> Result<StatusCode, WebError> {
+    state.app.disable_totp(&who.0, &c.code, &origin).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
-//! The user's own account: changing the password.
+//! The user's own account: changing the password, and two-factor login (enrolling with a
+//! QR code, the recovery codes shown once, turning it off with a code).
 
 use std::collections::HashMap;
 
@@ -7,13 +8,15 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{AppError, Gate, Origin, TotpEnrolment};
+use qrcode::QrCode;
+use qrcode::render::svg;
 
 use super::{Nav, field_errors, frame, render};
 use crate::auth::{CurrentUser, Jar, check_csrf};
 use crate::i18n::Tr;
 use crate::notice::Notice;
 use crate::{AppState, WebError};
-use pulih_app::Origin;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -22,6 +25,12 @@ struct AccountPage<'a> {
     nav: Nav,
     username: String,
     must_change: bool,
+    totp_due: bool,
+    totp_enabled: bool,
+    /// An enrolment begun: the QR code (SVG) and the secret to type.
+    enrolment: Option<(String, String)>,
+    /// The recovery codes, on the one page that shows them.
+    recovery_codes: Vec<String>,
     errors: HashMap<String, String>,
 }
 
@@ -36,26 +45,92 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-fn page(
+/// A two-factor form: the CSRF token and, to confirm or turn off, a code.
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// The QR code of an `otpauth://` URI as inline SVG (without the XML prolog).
+fn qr_svg(uri: &str) -> Result<String, WebError> {
+    let code =
+        QrCode::new(uri.as_bytes()).map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    let start = image.find("<svg").unwrap_or(0);
+    Ok(image[start..].to_owned())
+}
+
+/// What the page shows besides the forms.
+#[derive(Default)]
+struct Shown {
+    enrolment: Option<TotpEnrolment>,
+    recovery_codes: Vec<String>,
+    errors: HashMap<String, String>,
+}
+
+async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
-    errors: HashMap<String, String>,
-) -> Response {
-    let (t, nav) = frame(state, headers, who, "/account");
+    mut shown: Shown,
+) -> Result<Response, WebError> {
     let u = &who.0.user;
-    render(&AccountPage {
+    let totp_enabled = u.totp_enabled || !shown.recovery_codes.is_empty();
+    if shown.enrolment.is_none() && !totp_enabled {
+        shown.enrolment = state.app.pending_totp(&who.0).await?;
+    }
+    let enrolment = match shown.enrolment {
+        Some(e) => Some((qr_svg(&e.uri)?, e.secret)),
+        None => None,
+    };
+    let (t, nav) = frame(state, headers, who, "/account");
+    Ok(render(&AccountPage {
         t,
         nav,
         username: u.username.clone(),
         must_change: u.must_change_password,
-        errors,
-    })
+        totp_due: state.app.gate(u) == Some(Gate::TotpEnrolment),
+        totp_enabled,
+        enrolment,
+        recovery_codes: shown.recovery_codes,
+        errors: shown.errors,
+    }))
+}
+
+/// The page again with a form's field errors (422), or the error itself.
+async fn refused(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    e: AppError,
+) -> Result<Response, WebError> {
+    match field_errors(state.i18n.tr(crate::lang_of(headers)), &e) {
+        Some(errors) => {
+            let shown = Shown {
+                errors,
+                ..Shown::default()
+            };
+            let mut response = page(state, headers, who, shown).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        None => Err(e.into()),
+    }
 }
 
 /// `GET /account`.
-pub async fn form(State(state): State<AppState>, headers: HeaderMap, who: CurrentUser) -> Response {
-    page(&state, &headers, &who, HashMap::new())
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    page(&state, &headers, &who, Shown::default()).await
 }
 
 /// `POST /account`: changes the password; other sessions end.
@@ -77,13 +152,60 @@ pub async fn change_password(
             Notice::PasswordChanged.attach(Jar::of(&state, &headers), &mut response);
             Ok(response)
         }
-        Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
-            Some(errors) => {
-                let mut response = page(&state, &headers, &who, errors);
-                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(response)
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => refused(&state, &headers, &who, e).await,
+    }
+}
+
+/// `POST /account/totp`: begins enrolment and shows the QR code and the secret.
+pub async fn begin_totp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    let enrolment = state.app.begin_totp(&who.0, &origin).await?;
+    let shown = Shown {
+        enrolment: Some(enrolment),
+        ..Shown::default()
+    };
+    page(&state, &headers, &who, shown).await
+}
+
+/// `POST /account/totp/confirm`: confirms enrolment with a code and shows the recovery
+/// codes, this once.
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    match state.app.confirm_totp(&who.0, &f.code, &origin).await {
+        Ok(recovery_codes) => {
+            let shown = Shown {
+                recovery_codes,
+                ..Shown::default()
+            };
+            page(&state, &headers, &who, shown).await
+        }
+        Err(e) => refused(&state, &headers, &who, e).await,
+    }
+}
+
+/// `POST /account/totp/disable`: turns two-factor login off with a code.
+pub async fn disable_totp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
+    match state.app.disable_totp(&who.0, &f.code, &origin).await {
+        Ok(()) => Ok(Redirect::to("/account").into_response()),
+        Err(e) => refused(&state, &headers, &who, e).await,
     }
 }

@@ -123,8 +123,36 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, web_config()).await
 }
 
+/// The application settings tests run with: a tight login throttle, few NIK look-ups,
+/// and two-factor login required of nobody (its own tests turn it on).
+pub fn app_config() -> AppConfig {
+    let throttle = ThrottleConfig {
+        per_account: 3,
+        per_ip: 50,
+        per_account_anywhere: 8,
+        first_delay_secs: 60,
+        window_secs: 900,
+    };
+    AppConfig {
+        throttle,
+        nik_lookups_per_day: NIK_LOOKUPS_PER_DAY,
+        totp_required_roles: Vec::new(),
+        ..AppConfig::default()
+    }
+}
+
 /// Starts the app on `backend` with the web settings `config`.
 pub async fn spawn_app_with(backend: Backend, web: WebConfig) -> Option<TestApp> {
+    spawn_app_configured(backend, web, app_config()).await
+}
+
+/// Starts the app on `backend` with the web settings `web` and application settings
+/// `config`.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    web: WebConfig,
+    config: AppConfig,
+) -> Option<TestApp> {
     let mut db_file = None;
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
@@ -139,18 +167,6 @@ pub async fn spawn_app_with(backend: Backend, web: WebConfig) -> Option<TestApp>
             let (store, guard) = pulih_store_postgres::testing::fresh_database().await?;
             (Arc::new(store), Box::new(guard))
         }
-    };
-    let throttle = ThrottleConfig {
-        per_account: 3,
-        per_ip: 50,
-        per_account_anywhere: 8,
-        first_delay_secs: 60,
-        window_secs: 900,
-    };
-    let config = AppConfig {
-        throttle,
-        nik_lookups_per_day: NIK_LOOKUPS_PER_DAY,
-        ..AppConfig::default()
     };
     let clock = Arc::new(TestClock::default());
     let app = app_over(store, clock.clone(), config).await;
@@ -348,18 +364,25 @@ impl TestApp {
 }
 
 /// Runs each listed test (an `async fn(TestApp)`) once per backend, with the web settings
-/// of [`web_config`] or those given first (`config = expr;`).
+/// of [`web_config`] or those given first (`config = expr;`), and the application
+/// settings of [`app_config`] or those given (`app = expr;`).
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         $crate::on_both_backends!(config = $crate::helpers::web_config(); $($name),*);
     };
     (config = $config:expr; $($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(config = $config, app = $crate::helpers::app_config(); $($name),*);
+    };
+    (app = $app:expr; $($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(config = $crate::helpers::web_config(), app = $app; $($name),*);
+    };
+    (config = $config:expr, app = $app:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $config).await.expect("sqlite app");
+                    let app = $crate::helpers::spawn_app_configured($crate::helpers::Backend::Sqlite, $config, $app).await.expect("sqlite app");
                     super::$name(app).await;
                 }
             )*
@@ -368,7 +391,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let Some(app) = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $config).await else { return };
+                    let Some(app) = $crate::helpers::spawn_app_configured($crate::helpers::Backend::Postgres, $config, $app).await else { return };
                     super::$name(app).await;
                 }
             )*

@@ -49,6 +49,7 @@ mod regions;
 mod registration_form;
 mod rollups_property;
 mod teman_sebaya;
+mod totp;
 mod unit_member_forms;
 mod unit_pages;
 mod units;
