@@ -28,6 +28,7 @@ mod demo;
 mod directory;
 mod directory_hsds;
 mod directory_pages;
+mod disk_full;
 mod edge;
 mod home;
 mod idempotency;
