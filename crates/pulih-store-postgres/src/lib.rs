@@ -13,8 +13,8 @@ pub mod dump;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tls;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -48,19 +48,21 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user@host/db`) and applies pending
-    /// migrations.
+    /// migrations. The connection is encrypted as the URL's `sslmode` says, or by the
+    /// default of [`tls`]: `verify-full` for a server elsewhere, `prefer` for this machine.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_with(PgConnectOptions::from_str(url).map_err(backend)?).await
+        Self::connect_with(tls::options(url)?).await
     }
 
     /// Connects with options built in code and applies pending migrations.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let mode = options.get_ssl_mode();
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.options([("lock_timeout", LOCK_TIMEOUT)]))
             .await
-            .map_err(backend)?;
+            .map_err(|e| tls::connect_error(e, mode))?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
