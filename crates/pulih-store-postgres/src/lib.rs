@@ -105,6 +105,22 @@ impl PostgresStore {
         Ok(out)
     }
 
+    /// Vacuums the tables an erasure clears, so the old row versions that held the
+    /// sealed data go. In the background: a large table takes a while, and the erasure
+    /// has committed already; autovacuum would come later anyway.
+    #[expect(clippy::unused_async, reason = "SQLite's scrub awaits its checkpoint")]
+    async fn scrub(&self) -> StoreResult<()> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let vacuum = "vacuum clients, client_keys, client_facts, grants, referrals, \
+                          referral_steps, idempotency";
+            if let Err(e) = sqlx::raw_sql(vacuum).execute(&pool).await {
+                tracing::warn!(error = %e, "vacuum after an erasure failed; autovacuum will do it");
+            }
+        });
+        Ok(())
+    }
+
     /// Chains everything committed so far, so a read of the audit log or the feed sees
     /// the writes that were acknowledged before it.
     async fn settle(&self) -> StoreResult<()> {

@@ -30,6 +30,7 @@ mod directory_hsds;
 mod directory_pages;
 mod disk_full;
 mod edge;
+mod erasure_leftovers;
 mod home;
 mod idempotency;
 mod ikotan;
