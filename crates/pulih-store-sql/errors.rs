@@ -47,14 +47,29 @@ const CONSTRAINTS: &[(&str, &str, Meaning)] = &[
     ),
 ];
 
+/// Whether the database cannot serve the request now for a reason that passes without
+/// anyone changing the request: its storage (full, read-only, failing) or the way to it
+/// (no connection in time, a connection lost).
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => dialect::is_unavailable(db.as_ref()),
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    }
+}
+
 /// Wraps a database failure for logs.
 pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Backend(Box::new(e))
 }
 
 /// Maps a database error to the case callers handle: a known constraint, a missing
-/// reference, a lock that waited too long, or a backend error.
+/// reference, a lock that waited too long, a database that cannot write now (disk full,
+/// read-only, failed storage, unreachable), or a backend error.
 pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
+    if is_unavailable(&e) {
+        return StoreError::Unavailable(e.to_string());
+    }
     if let sqlx::Error::Database(db) = &e {
         if db.is_unique_violation() {
             let name = dialect::constraint_name(db.as_ref());

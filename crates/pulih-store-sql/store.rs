@@ -149,6 +149,9 @@ impl Store for Backend {
 
 #[async_trait]
 impl ClientStore for Backend {
+    async fn scrub_erased(&self) -> StoreResult<()> {
+        self.scrub().await
+    }
     async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>> {
         clients::client(self.reader(), ClientBy::Id(id)).await
     }

@@ -54,6 +54,10 @@ pub enum AppError {
     /// answer (JSON of ids) is the repeat's answer.
     #[error("answered before")]
     Replayed(String),
+    /// The database cannot take writes now (disk full, read-only, unreachable); nothing
+    /// was written, and the same request may be sent again later.
+    #[error("storage unavailable")]
+    Unavailable,
     /// Storage failed; details go to the log only.
     #[error("storage failure")]
     Store(#[source] StoreError),
@@ -108,6 +112,12 @@ impl From<StoreError> for AppError {
             StoreError::Refused(key) => Self::Conflict(key),
             StoreError::KeyReused => Self::KeyReused,
             StoreError::Busy => Self::Conflict("conflict.request_outstanding"),
+            // An operator must act (free space, make the database writable); the
+            // detail names the cause, never the data.
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable for writes");
+                Self::Unavailable
+            }
             // The others are answers; this is a failure. It is logged here, inside the
             // use-case's span, so the line names the operation that failed.
             StoreError::Backend(_) => {
@@ -258,6 +268,7 @@ mod tests {
                 StoreError::Refused("conflict.consent_required"),
                 StoreError::KeyReused,
                 StoreError::Busy,
+                StoreError::Unavailable("database or disk is full".into()),
             ];
             for e in answers {
                 assert!(!matches!(AppError::from(e), AppError::Store(_)));

@@ -42,6 +42,18 @@ pub(crate) fn is_lock_timeout(db: &dyn DatabaseError) -> bool {
     matches!(db.code().as_deref(), Some("55P03" | "40P01" | "40001"))
 }
 
+/// The database cannot write now: insufficient resources (class 53: `disk_full`,
+/// `out_of_memory`, `too_many_connections`), a read-only transaction (25006, a standby or
+/// `default_transaction_read_only`), the server shutting down or starting (57P01–57P03),
+/// or an I/O error (class 58).
+pub(crate) fn is_unavailable(db: &dyn DatabaseError) -> bool {
+    db.code().is_some_and(|c| {
+        c.starts_with("53")
+            || c.starts_with("58")
+            || matches!(c.as_ref(), "25006" | "57P01" | "57P02" | "57P03")
+    })
+}
+
 /// Serialises writes that must not interleave (two region imports planned against the
 /// same tree) with a transaction-scoped advisory lock named `name`.
 pub(crate) async fn lock_named(conn: &mut Conn, name: &str) -> StoreResult<()> {

@@ -10,10 +10,8 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::str::FromStr;
 
 use pulih_store::{Contents, StoreError, StoreResult, TableContents};
-use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, Postgres};
 use tokio::process::Command;
 
@@ -22,8 +20,7 @@ use crate::sql::errors::{backend, map_err};
 /// Connects for a backup's reads, with the settings a value's text depends on fixed, so
 /// a digest does not depend on the server's or the role's defaults.
 async fn connect(url: &str) -> StoreResult<PgConnection> {
-    PgConnectOptions::from_str(url)
-        .map_err(backend)?
+    crate::tls::options(url)?
         .options([
             ("timezone", "UTC"),
             ("datestyle", "ISO"),
@@ -49,12 +46,15 @@ fn tool(name: &str, url: &str) -> StoreResult<Command> {
     address
         .set_password(None)
         .map_err(|()| StoreError::Backend("the database URL has no host".into()))?;
-    // sqlx's own parameter, which libpq refuses
-    let libpq: Vec<(String, String)> = address
+    // sqlx's own parameter, which libpq refuses; the encryption the server gets
+    let mut libpq: Vec<(String, String)> = address
         .query_pairs()
         .filter(|(k, _)| k != "statement-cache-capacity")
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    if let Some(mode) = crate::tls::default_mode(url)? {
+        libpq.push(("sslmode".into(), crate::tls::libpq_name(mode).into()));
+    }
     address.set_query(None);
     if !libpq.is_empty() {
         address.query_pairs_mut().extend_pairs(libpq);

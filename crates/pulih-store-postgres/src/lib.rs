@@ -13,8 +13,8 @@ pub mod dump;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tls;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -49,19 +49,21 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user@host/db`) and applies pending
-    /// migrations.
+    /// migrations. The connection is encrypted as the URL's `sslmode` says, or by the
+    /// default of [`tls`]: `verify-full` for a server elsewhere, `prefer` for this machine.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_with(PgConnectOptions::from_str(url).map_err(backend)?).await
+        Self::connect_with(tls::options(url)?).await
     }
 
     /// Connects with options built in code and applies pending migrations.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let mode = options.get_ssl_mode();
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.options([("lock_timeout", LOCK_TIMEOUT)]))
             .await
-            .map_err(backend)?;
+            .map_err(|e| tls::connect_error(e, mode))?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
@@ -111,6 +113,22 @@ impl PostgresStore {
     /// chain's key is known.
     fn key_set(&self) {
         self.chainer.kick();
+    }
+
+    /// Vacuums the tables an erasure clears, so the old row versions that held the
+    /// sealed data go. In the background: a large table takes a while, and the erasure
+    /// has committed already; autovacuum would come later anyway.
+    #[expect(clippy::unused_async, reason = "SQLite's scrub awaits its checkpoint")]
+    async fn scrub(&self) -> StoreResult<()> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let vacuum = "vacuum clients, client_keys, client_facts, grants, referrals, \
+                          referral_steps, idempotency";
+            if let Err(e) = sqlx::raw_sql(vacuum).execute(&pool).await {
+                tracing::warn!(error = %e, "vacuum after an erasure failed; autovacuum will do it");
+            }
+        });
+        Ok(())
     }
 
     /// Chains everything committed so far, so a read of the audit log or the feed sees

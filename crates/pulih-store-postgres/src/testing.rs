@@ -109,6 +109,12 @@ impl TestDatabase {
         self.options.clone()
     }
 
+    /// Options that connect to the server as the administrator that created this
+    /// database (to change its settings, say).
+    pub fn admin_options(&self) -> PgConnectOptions {
+        self.admin.clone()
+    }
+
     /// A URL that connects to this database, e.g. for an app started by a test.
     pub fn url(&self) -> String {
         self.options.to_url_lossy().to_string()

@@ -53,6 +53,20 @@ pub(crate) fn is_lock_timeout(_db: &dyn DatabaseError) -> bool {
     false
 }
 
+/// The database cannot write now: the disk is full (`SQLITE_FULL`), the file or its
+/// folder is read-only (`SQLITE_READONLY*`), or the storage failed (`SQLITE_IOERR*`,
+/// `SQLITE_CANTOPEN` of the journal). Extended codes carry the primary code in their
+/// low byte.
+pub(crate) fn is_unavailable(db: &dyn DatabaseError) -> bool {
+    const READONLY: i64 = 8;
+    const IOERR: i64 = 10;
+    const FULL: i64 = 13;
+    const CANTOPEN: i64 = 14;
+    db.code()
+        .and_then(|c| c.parse::<i64>().ok())
+        .is_some_and(|c| matches!(c & 0xff, READONLY | IOERR | FULL | CANTOPEN))
+}
+
 /// Serialises writes that must not interleave: the one writer already does.
 #[expect(clippy::unused_async, reason = "PostgreSQL's lock is a statement")]
 pub(crate) async fn lock_named(_conn: &mut Conn, _name: &str) -> StoreResult<()> {

@@ -22,7 +22,7 @@ use pulih_store::{Claim, Outcome, StoreError, StoreResult, Work};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::sql::errors::backend;
+use crate::sql::errors::{backend, map_err};
 
 /// The sqlx types the shared SQL is compiled for.
 mod db {
@@ -113,6 +113,21 @@ impl SqliteStore {
 
     /// Nothing to do: nothing waits unchained outside a batch.
     fn key_set(&self) {}
+
+    /// Copies the WAL into the main file and truncates it, so no older copy of a page an
+    /// erasure overwrote (its freed bytes zeroed by `secure_delete`) stays in the WAL.
+    async fn scrub(&self) -> StoreResult<()> {
+        // the write connection, between two batches of the writer
+        let mut conn = self.write_pool.acquire().await.map_err(map_err)?;
+        let (busy,): (i64,) = sqlx::query_as("pragma wal_checkpoint(truncate)")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?;
+        if busy != 0 {
+            tracing::warn!("readers kept the WAL from being truncated after an erasure");
+        }
+        Ok(())
+    }
 
     /// Nothing to do: the writer chains every batch before it commits.
     #[expect(

@@ -82,14 +82,39 @@ async fn run(pool: SqlitePool, chain_key: KeySlot, mut jobs: mpsc::Receiver<Job>
 async fn commit_batch(pool: &SqlitePool, chain_key: &KeySlot, batch: Vec<Job>) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
-        Err(e) => return fail_all(batch, &e.to_string()),
+        Err(e) => return fail_all(batch, &map_err(e)),
     };
+    if let Err(Unusable) = run_batch(&mut conn, chain_key, batch).await {
+        // SQLite may have ended the transaction itself (it does on a full disk or an I/O
+        // error) where sqlx still counts it open; a new connection starts clean, so the
+        // next batch writes again as soon as the disk takes it.
+        if let Err(e) = conn.close().await {
+            tracing::warn!(error = %e, "closing the failed write connection");
+        }
+    }
+}
+
+/// The write connection is left in a state the next batch must not inherit.
+struct Unusable;
+
+/// Runs the batch in one transaction and answers every write: with its own result
+/// once the commit is on disk, or with the failure that stopped the batch.
+async fn run_batch(
+    conn: &mut SqliteConnection,
+    chain_key: &KeySlot,
+    batch: Vec<Job>,
+) -> Result<(), Unusable> {
     let mut tx = match conn.begin().await {
         Ok(tx) => tx,
-        Err(e) => return fail_all(batch, &e.to_string()),
+        Err(e) => {
+            let e = map_err(e);
+            fail_all(batch, &e);
+            return Err(Unusable);
+        }
     };
     let mut answers = Vec::with_capacity(batch.len());
-    for job in batch {
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
         let output = match tx.begin().await {
             Ok(mut savepoint) => {
                 // A panicking write must not take the writer (and every later write) down.
@@ -109,37 +134,60 @@ async fn commit_batch(pool: &SqlitePool, chain_key: &KeySlot, batch: Vec<Job>) {
             }
             Err(e) => Err(map_err(e)),
         };
+        if let Err(e @ StoreError::Unavailable(_)) = &output {
+            // The transaction may be gone already, and later savepoints would then run
+            // outside it and commit on their own: the batch ends here, unacknowledged.
+            tracing::warn!(error = %e, "the database refused a write; the batch is rolled back");
+            let e = for_each(e);
+            let _ = tx.rollback().await;
+            let unanswered = answers.into_iter().map(|(reply, _)| reply);
+            let unrun = std::iter::once(job.reply).chain(jobs.map(|job| job.reply));
+            answer_all(unanswered.chain(unrun), &e);
+            return Err(Unusable);
+        }
         answers.push((job.reply, output));
     }
     // The batch's pending audit entries and changes get their places in the chain and
     // the feed before the commit, so nothing is left pending once it is on disk.
     if let Err(e) = crate::sql::chain::chain(&mut tx, chain_key).await {
         tracing::error!(error = %e, "chaining the batch failed");
-        for (reply, _) in answers {
-            let _ = reply.send(Err(backend(std::io::Error::other("chaining failed"))));
-        }
-        return;
+        let _ = tx.rollback().await;
+        answer_all(answers.into_iter().map(|(reply, _)| reply), &e);
+        return Err(Unusable);
     }
     match tx.commit().await {
         Ok(()) => {
             for (reply, output) in answers {
                 let _ = reply.send(output);
             }
+            Ok(())
         }
         Err(e) => {
+            let e = map_err(e);
             tracing::error!(error = %e, "group commit failed");
-            for (reply, _) in answers {
-                let _ = reply.send(Err(backend(std::io::Error::other(e.to_string()))));
-            }
+            answer_all(answers.into_iter().map(|(reply, _)| reply), &e);
+            Err(Unusable)
         }
     }
 }
 
-fn fail_all(batch: Vec<Job>, reason: &str) {
-    tracing::error!(reason, "SQLite writer could not start a batch");
-    for job in batch {
-        let _ = job
-            .reply
-            .send(Err(backend(std::io::Error::other(reason.to_owned()))));
+fn fail_all(batch: Vec<Job>, e: &StoreError) {
+    tracing::error!(error = %e, "SQLite writer could not start a batch");
+    answer_all(batch.into_iter().map(|job| job.reply), e);
+}
+
+/// The same failure for each write of a batch that failed as a whole: an unavailable
+/// database stays unavailable, anything else is a backend error with its text.
+fn for_each(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Unavailable(detail) => StoreError::Unavailable(detail.clone()),
+        other => backend(std::io::Error::other(other.to_string())),
+    }
+}
+
+/// Answers every write of a batch that did not commit with the same failure.
+fn answer_all(replies: impl Iterator<Item = oneshot::Sender<Output>>, e: &StoreError) {
+    for reply in replies {
+        let _ = reply.send(Err(for_each(e)));
     }
 }

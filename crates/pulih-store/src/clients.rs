@@ -241,6 +241,11 @@ pub struct GrantReview {
 /// Storage of clients, their facts, break-glass grants and wrapped keys.
 #[async_trait]
 pub trait ClientStore: Send + Sync {
+    /// Clears what erasures left in the database's files beside their rows, after they
+    /// committed: SQLite copies its WAL into the main file (where `secure_delete` zeroed
+    /// the freed bytes) and truncates it; PostgreSQL vacuums the tables an erasure
+    /// clears, in the background, so old row versions go. Best effort.
+    async fn scrub_erased(&self) -> StoreResult<()>;
     /// One client by id.
     async fn client(&self, id: ClientId) -> StoreResult<Option<ClientRow>>;
     /// One client by code.

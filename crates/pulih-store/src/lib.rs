@@ -78,6 +78,11 @@ pub enum StoreError {
     /// running, say); the caller may retry.
     #[error("busy: a lock was not granted in time")]
     Busy,
+    /// The database cannot take writes now (its disk is full, it is read-only, its
+    /// storage failed, or it cannot be reached); nothing was written and the caller may
+    /// retry later. The detail is for logs only.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// The database failed; the detail is for logs only.
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -40,6 +40,10 @@ pub enum WebError {
     OtherSite,
 }
 
+/// When a client should try a write again after the database refused it as full or
+/// read-only: soon enough that the user waits little once an operator has freed space.
+const UNAVAILABLE_RETRY_SECS: u64 = 30;
+
 /// What [`render_errors`] needs to write the body.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
@@ -106,6 +110,13 @@ impl WebError {
                     StatusCode::UNPROCESSABLE_ENTITY,
                     info("idempotency_key_reused", "conflict.idempotency_reused"),
                 ),
+                AppError::Unavailable => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorInfo {
+                        retry_after_secs: Some(UNAVAILABLE_RETRY_SECS),
+                        ..info("unavailable", "error.unavailable")
+                    },
+                ),
                 AppError::Store(_) | AppError::Internal(_) | AppError::Replayed(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     info("internal", "error.internal"),
@@ -146,7 +157,8 @@ impl IntoResponse for WebError {
             return response;
         }
         let (status, info) = self.parts();
-        if status.is_server_error() {
+        // an unavailable database was logged once, as a warning, where it was found
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = ?self, "request failed");
         }
         let mut response = status.into_response();

@@ -58,6 +58,11 @@ impl App {
             })
         })
         .await?;
+        // the erasure stands either way; what the files still hold goes at the next
+        // checkpoint or vacuum
+        if let Err(e) = self.store.scrub_erased().await {
+            tracing::warn!(error = %e, "clearing erased data from the database files failed");
+        }
         self.store.client(id).await?.ok_or(AppError::NotFound)
     }
 }

@@ -153,10 +153,21 @@ pub async fn spawn_app_configured(
     web: WebConfig,
     config: AppConfig,
 ) -> Option<TestApp> {
+    spawn_app_in(backend, web, config, &std::env::temp_dir()).await
+}
+
+/// Starts the app on `backend` as [`spawn_app_configured`] does; a SQLite database lies
+/// in a new folder inside `parent`.
+pub async fn spawn_app_in(
+    backend: Backend,
+    web: WebConfig,
+    config: AppConfig,
+    parent: &std::path::Path,
+) -> Option<TestApp> {
     let mut db_file = None;
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
+            let dir = tempfile::tempdir_in(parent).expect("temp dir");
             let path = dir.path().join("pulih.db");
             std::fs::copy(sqlite_template().await, &path).expect("copy template");
             let store = SqliteStore::open(&path).await.expect("open sqlite");
@@ -218,6 +229,11 @@ impl TestApp {
     /// The day `days` after [`Self::today`], as the API writes dates.
     pub fn days_ahead(&self, days: u64) -> String {
         (self.today() + chrono::Days::new(days)).to_string()
+    }
+
+    /// The PostgreSQL test database; none on SQLite.
+    pub fn postgres(&self) -> Option<&pulih_store_postgres::testing::TestDatabase> {
+        self._db.downcast_ref()
     }
 
     /// Every idempotency answer stored, as the database holds it.
