@@ -378,7 +378,7 @@ fn a_missing_or_wrong_master_key_is_refused_clearly_and_rotation_rewraps_the_key
     );
     assert!(rotate.status.success(), "{}", text(&rotate));
     assert!(
-        text(&rotate).contains("1 keys rewrapped"),
+        text(&rotate).contains("2 keys rewrapped"),
         "{}",
         text(&rotate)
     );
