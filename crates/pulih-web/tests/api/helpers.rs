@@ -221,6 +221,11 @@ impl TestApp {
         (self.clock.now() + chrono::Duration::hours(7)).date_naive()
     }
 
+    /// The year of [`Self::today`]: the one a yearly target or score is still open for.
+    pub fn year(&self) -> i32 {
+        chrono::Datelike::year(&self.today())
+    }
+
     /// The day `days` before [`Self::today`], as the API writes dates.
     pub fn days_ago(&self, days: u64) -> String {
         (self.today() - chrono::Days::new(days)).to_string()

@@ -368,40 +368,44 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
                 .await
         }
     };
-    let r = put(2026, target(5, None)).await;
+    let year = app.year();
+    let r = put(year, target(5, None)).await;
     assert_eq!(
         (r.status, &r.body["version"]),
         (StatusCode::OK, &json!(1)),
         "{:?}",
         r.body
     );
-    assert_eq!(put(2027, target(15, None)).await.status, StatusCode::OK);
-    let closed = put(2025, target(3, None)).await;
+    assert_eq!(put(year + 1, target(15, None)).await.status, StatusCode::OK);
+    let closed = put(year - 1, target(3, None)).await;
     assert!(
         closed.body["error"]["fields"]["year"].is_string(),
         "{:?}",
         closed.body
     );
-    let again = put(2026, target(6, None)).await;
+    let again = put(year, target(6, None)).await;
     assert_eq!(
         (again.status, &again.body["version"]),
         (StatusCode::OK, &json!(2)),
         "a year's target set again without a version replaces it"
     );
     assert_eq!(
-        put(2026, target(5, Some(1))).await.status,
+        put(year, target(5, Some(1))).await.status,
         StatusCode::CONFLICT,
         "a version someone moved on is refused"
     );
-    assert_eq!(put(2026, target(5, Some(2))).await.status, StatusCode::OK);
-    let over = put(2027, target(65, None)).await;
+    assert_eq!(put(year, target(5, Some(2))).await.status, StatusCode::OK);
+    let over = put(year + 1, target(65, None)).await;
     assert!(
         over.body["error"]["fields"]["count"].is_string(),
         "Batam has 64 kelurahan: {:?}",
         over.body
     );
 
-    let decree = |n: &str| json!({"step": "designate", "decree_number": n, "decree_date": "2026-03-01", "decree_issuer": "Wali Kota Batam"});
+    // a decree of a month ago counts in this year's target even in January: targets count
+    // the villages Bersinar by the end of their year
+    let decree_date = app.days_ago(30);
+    let decree = |n: &str| json!({"step": "designate", "decree_number": n, "decree_date": decree_date, "decree_issuer": "Wali Kota Batam"});
     let villages = ["21.71.01.1002", "21.71.01.1003", "21.71.01.1004"];
     for v in villages {
         assert_eq!(
@@ -463,7 +467,7 @@ async fn bersinar_villages_count_against_the_yearly_targets(app: TestApp) {
     assert_eq!(overview["designated_now"], 2, "{overview}");
     assert_eq!(
         overview["years"][0],
-        json!({"year": 2026, "target": 5, "designated": 2, "version": 3, "standing": "in_progress"})
+        json!({"year": year, "target": 5, "designated": 2, "version": 3, "standing": "in_progress"})
     );
     assert_eq!(overview["years"][1]["target"], 15);
     let history = app
@@ -631,11 +635,12 @@ async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app:
         "the page names the missing field: {}",
         refused.html
     );
+    let (decree_date, year) = (app.days_ago(30), app.year().to_string());
     let designate = [
         ("csrf", csrf.as_str()),
         ("step", "designate"),
         ("decree_number", "188.45/7/2026"),
-        ("decree_date", "2026-02-01"),
+        ("decree_date", decree_date.as_str()),
         ("decree_issuer", "Wali Kota Batam"),
     ];
     assert_eq!(
@@ -651,7 +656,7 @@ async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app:
     let targets = "/regencies/21.71/bersinar-targets";
     let set = [
         ("csrf", csrf.as_str()),
-        ("year", "2026"),
+        ("year", year.as_str()),
         ("count", "5"),
         ("version", ""),
     ];
@@ -661,12 +666,12 @@ async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app:
     );
     let regency = page(&app, &coord, "/regions/21.71").await.html;
     assert!(
-        regency.contains("<td>2026</td><td>5</td><td><span class=\"tag standing-in_progress\">berjalan 1/5</span>"),
+        regency.contains(&format!("<td>{year}</td><td>5</td><td><span class=\"tag standing-in_progress\">berjalan 1/5</span>")),
         "target 5, one designated: {regency}"
     );
     let again = [
         ("csrf", csrf.as_str()),
-        ("year", "2026"),
+        ("year", year.as_str()),
         ("count", "7"),
         ("version", ""),
     ];
@@ -677,7 +682,7 @@ async fn a_coordinator_takes_bersinar_steps_and_sets_targets_from_the_pages(app:
     );
     let stale = [
         ("csrf", csrf.as_str()),
-        ("year", "2026"),
+        ("year", year.as_str()),
         ("count", "8"),
         ("version", "1"),
     ];
