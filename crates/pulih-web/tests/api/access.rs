@@ -206,7 +206,10 @@ async fn pages_need_a_login_and_forms_need_their_csrf_token(app: TestApp) {
         .expect("get");
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("html");
-    assert!(html.contains("<h1>Kota Batam</h1>") && html.contains("Wilayah di bawahnya (12)"));
+    assert!(
+        html.contains(r#"<h1>Kota Batam <span class="code muted">(21.71)</span></h1>"#)
+            && html.contains("Wilayah di bawahnya (12)")
+    );
     let api_by_cookie = app
         .client
         .get(format!("{}/api/v1/me", app.address))
