@@ -222,12 +222,12 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
       page.waitForURL('**/regions/21', { waitUntil: 'load' }),
       page.getByRole('link', { name: 'Kepulauan Riau', exact: true }).click(),
     ]);
-    await expectText(page.getByRole('heading', { level: 1 }), 'Kepulauan Riau', 'province heading');
+    await expectText(page.getByRole('heading', { level: 1 }), 'Kepulauan Riau (21)', 'province heading');
     await Promise.all([
       page.waitForURL('**/regions/21.71', { waitUntil: 'load' }),
       page.getByRole('link', { name: 'Kota Batam', exact: true }).click(),
     ]);
-    await expectText(page.getByRole('heading', { level: 1 }), 'Kota Batam', 'regency heading');
+    await expectText(page.getByRole('heading', { level: 1 }), 'Kota Batam (21.71)', 'regency heading');
 
     const crumbs = page.getByRole('navigation', { name: 'Jejak wilayah' }).getByRole('link');
     assert.deepEqual(await crumbs.allTextContents(), ['Indonesia', 'Kepulauan Riau'], 'breadcrumb');
@@ -246,7 +246,8 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
     let total = 0;
     for (const d of links) {
       await page.goto(d.href);
-      await expectText(page.getByRole('heading', { level: 1 }), d.name, `heading of ${d.href}`);
+      const code = d.href.split('/').pop();
+      await expectText(page.getByRole('heading', { level: 1 }), `${d.name} (${code})`, `heading of ${d.href}`);
       const crumbNames = await page
         .getByRole('navigation', { name: 'Jejak wilayah' })
         .getByRole('link')
@@ -438,7 +439,7 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
       await widths('login');
       await logIn(p);
       await p.goto('/regions/21.71');
-      await expectText(p.getByRole('heading', { level: 1 }), 'Kota Batam', 'Batam heading on the phone');
+      await expectText(p.getByRole('heading', { level: 1 }), 'Kota Batam (21.71)', 'Batam heading on the phone');
       await widths('kota-batam');
       await p.goto('/regions/search?q=binjai');
       await p.locator('#results ul.results > li').first().waitFor();
@@ -497,7 +498,7 @@ describe('Pulih in a real browser', { timeout: 10 * MINUTE }, () => {
     await page.goto('/regions');
     found.push(['regions', await axeScan(page, 'region tree')]);
     await page.goto('/regions/21.71');
-    await expectText(page.getByRole('heading', { level: 1 }), 'Kota Batam', 'Batam heading');
+    await expectText(page.getByRole('heading', { level: 1 }), 'Kota Batam (21.71)', 'Batam heading');
     found.push(['Kota Batam', await axeScan(page, 'Kota Batam')]);
     await page.goto('/regions/search?q=binjai');
     await page.locator('#results ul.results > li').first().waitFor();
