@@ -35,6 +35,10 @@ pub enum AppError {
     /// The actor may not do this.
     #[error("forbidden: {0}")]
     Forbidden(#[from] Denied),
+    /// The client's consent in force does not allow this; translation key of what it
+    /// lacks.
+    #[error("not consented: {0}")]
+    NotConsented(&'static str),
     /// The record does not exist or lies outside the actor's view.
     #[error("not found")]
     NotFound,

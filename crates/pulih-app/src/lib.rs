@@ -17,6 +17,7 @@ mod dashboard;
 mod demo;
 mod directory;
 mod error;
+pub mod fhir;
 mod handoffs;
 mod home;
 mod keys;

@@ -114,6 +114,21 @@ pub struct Allowed {
     pub share_with: Vec<OrgType>,
 }
 
+/// The kind of partner that stands for "health services" when a client's record is sent
+/// to the health system (the FHIR export, `pulih-app/src/fhir`): Dinas Kesehatan, the
+/// health authority behind puskesmas, hospitals and the national SATUSEHAT platform.
+/// An IPWL is not it: it is the reception institution for drug users itself, and consent
+/// to share with one covers a referral to it, not sending the record on to the health
+/// system.
+pub const HEALTH_SERVICES: OrgType = OrgType::Dinkes;
+
+impl Allowed {
+    /// Whether the record may be shared with health services ([`HEALTH_SERVICES`]).
+    pub fn health_services(&self) -> bool {
+        self.share_with.contains(&HEALTH_SERVICES)
+    }
+}
+
 /// Folds consents into what they allow on `day`.
 pub fn allowed<'a>(
     consents: impl IntoIterator<Item = &'a ConsentState>,
@@ -170,6 +185,19 @@ mod tests {
                 .share_with
                 .contains(&OrgType::Disnakertrans)
         );
+    }
+
+    #[test]
+    fn sharing_with_health_services_needs_dinkes_named_and_in_force() {
+        let mut c = ConsentState {
+            terms: terms(),
+            withdrawn_on: None,
+        };
+        assert!(!allowed([&c], day(5)).health_services());
+        c.terms.share_with = vec![OrgType::Ipwl, OrgType::Dinkes];
+        assert!(allowed([&c], day(5)).health_services());
+        c.withdrawn_on = Some(day(6));
+        assert!(!allowed([&c], day(6)).health_services());
     }
 
     #[test]

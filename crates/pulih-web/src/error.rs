@@ -93,6 +93,9 @@ impl WebError {
                 AppError::Forbidden(_) => {
                     (StatusCode::FORBIDDEN, info("forbidden", "error.forbidden"))
                 }
+                AppError::NotConsented(key) => {
+                    (StatusCode::FORBIDDEN, info("consent_required", key))
+                }
                 AppError::NotFound => (StatusCode::NOT_FOUND, info("not_found", "error.not_found")),
                 AppError::Invalid(fields) => (
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}", get(api::clients::one))
         .route("/clients/{id}/export", get(api::clients::export))
+        .route("/clients/{id}/fhir", get(api::fhir::client))
         .route("/clients/{id}/consents", post(api::clients::consent))
         .route(
             "/clients/{id}/consents/{consent}/withdrawal",

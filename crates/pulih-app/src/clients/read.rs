@@ -29,14 +29,18 @@ pub enum View {
     Api,
     /// The client's own export.
     Export,
+    /// The FHIR export to health services.
+    Fhir,
 }
 
 impl View {
-    const fn key(self) -> &'static str {
+    /// The view's name in the audit log.
+    pub(crate) const fn key(self) -> &'static str {
         match self {
             Self::Page => "page",
             Self::Api => "api",
             Self::Export => "export",
+            Self::Fhir => "fhir",
         }
     }
 }
@@ -175,6 +179,27 @@ impl App {
         Ok((facts, consents))
     }
 
+    /// A client's identifying fields, opened; none once erased. The caller audits the
+    /// read.
+    pub(crate) fn identity_of(&self, row: &ClientRow) -> AppResult<Option<ClientIdentity>> {
+        let key = self.keys.client_key(row)?;
+        match (&key, &row.identity) {
+            (Some(k), Some(sealed)) => Ok(Some(open_json(
+                k,
+                sealed,
+                &format!("client:{}:identity", row.id),
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// What a client's consents allow today where it is registered, read without the
+    /// rest of the record: a check before a read, not an audited read itself.
+    pub(crate) async fn consent_today(&self, row: &ClientRow) -> AppResult<Allowed> {
+        let mut summaries = self.summaries(std::slice::from_ref(row)).await?;
+        Ok(summaries.pop().and_then(|s| s.consent).unwrap_or_default())
+    }
+
     /// The clients `actor` may see, newest first, 50 at a time.
     #[tracing::instrument(skip_all)]
     pub async fn list_clients(
@@ -232,13 +257,7 @@ impl App {
     ) -> AppResult<ClientRecord> {
         let reached = self.reach_client(actor, id, ClientAction::View).await?;
         let row = &reached.row;
-        let key = self.keys.client_key(row)?;
-        let identity = match (&key, &row.identity) {
-            (Some(k), Some(sealed)) => {
-                Some(open_json(k, sealed, &format!("client:{id}:identity"))?)
-            }
-            _ => None,
-        };
+        let identity = self.identity_of(row)?;
         let offset = self.offset_of(&row.region).await?;
         let ((timeline, consents), referrals) = futures::try_join!(
             self.timeline_and_consents(row),

@@ -7,6 +7,7 @@ pub mod boundaries;
 pub mod clients;
 pub mod dashboards;
 pub mod directory;
+pub mod fhir;
 pub mod handoffs;
 pub mod openapi;
 pub mod orgs;

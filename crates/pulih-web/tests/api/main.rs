@@ -32,6 +32,7 @@ mod directory_pages;
 mod disk_full;
 mod edge;
 mod erasure_leftovers;
+mod fhir;
 mod home;
 mod idempotency;
 mod ikotan;
