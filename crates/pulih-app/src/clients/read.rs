@@ -193,6 +193,25 @@ impl App {
         }
     }
 
+    /// Appends the audit entry of a read of a reached client's record for `view`.
+    pub(crate) async fn audit_read(
+        &self,
+        actor: &Actor,
+        reached: &super::Reached,
+        view: View,
+        origin: &Origin,
+    ) -> AppResult<()> {
+        let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
+        let event = self.event(
+            Some(actor),
+            crate::audit::RECORD_READ,
+            client_record(&reached.row),
+            origin,
+            detail,
+        );
+        Ok(self.store.append_audit(&event).await?)
+    }
+
     /// What a client's consents allow today where it is registered, read without the
     /// rest of the record: a check before a read, not an audited read itself.
     pub(crate) async fn consent_today(&self, row: &ClientRow) -> AppResult<Allowed> {
@@ -271,15 +290,7 @@ impl App {
         });
         let current_step = current_step(&timeline);
         let aftercare = aftercare_status(&timeline, today);
-        let detail = json!({ "view": view.key(), "break_glass": reached.break_glass });
-        let event = self.event(
-            Some(actor),
-            crate::audit::RECORD_READ,
-            client_record(row),
-            origin,
-            detail,
-        );
-        self.store.append_audit(&event).await?;
+        self.audit_read(actor, &reached, view, origin).await?;
         Ok(ClientRecord {
             summary: ClientSummary::from(row),
             identity,

@@ -24,12 +24,10 @@ use pulih_domain::authz::{Actor, Denied};
 use pulih_domain::client_access::ClientAction;
 use pulih_domain::ids::ClientId;
 use pulih_store::ReferralQuery;
-use serde_json::json;
 
 pub use map::{ClientData, Link, bundle};
 pub use resources::{Bundle, Resource};
 
-use crate::clients::client_record;
 use crate::referrals::LIST_LIMIT;
 use crate::{App, AppError, AppResult, Origin, View};
 
@@ -63,15 +61,7 @@ impl App {
         let (timeline, referrals) = futures::try_join!(self.timeline(row), async {
             Ok(self.store.referrals(&query).await?)
         })?;
-        let detail = json!({ "view": View::Fhir.key(), "break_glass": false });
-        let event = self.event(
-            Some(actor),
-            crate::audit::RECORD_READ,
-            client_record(row),
-            origin,
-            detail,
-        );
-        self.store.append_audit(&event).await?;
+        self.audit_read(actor, &reached, View::Fhir, origin).await?;
         let data = ClientData {
             id,
             code: &row.code,
