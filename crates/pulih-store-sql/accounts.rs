@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::ids::{OrgId, SessionId, UserId};
 use pulih_domain::region::Scope;
-use pulih_store::{AccountTx, Organisation, Session, StoreError, StoreResult, User, UserUpdate};
+use pulih_store::{
+    AccountTx, OpenLink, Organisation, Session, StoreError, StoreResult, User, UserUpdate,
+};
 use sqlx::QueryBuilder;
 
 use super::envelope::SqlTx;
@@ -39,6 +41,8 @@ pub(crate) enum UserBy<'a> {
     Id(UserId),
     /// Its (lower-case) username.
     Username(&'a str),
+    /// The hash of its open link's token, unexpired at the time given.
+    Link(&'a str, DateTime<Utc>),
 }
 
 pub(crate) async fn user(pool: &Pool, by: UserBy<'_>) -> StoreResult<Option<User>> {
@@ -46,6 +50,11 @@ pub(crate) async fn user(pool: &Pool, by: UserBy<'_>) -> StoreResult<Option<User
     match by {
         UserBy::Id(id) => q.push("id = ").push_bind(id.as_uuid()),
         UserBy::Username(name) => q.push("username = ").push_bind(name.to_owned()),
+        UserBy::Link(hash, now) => q
+            .push("link_hash = ")
+            .push_bind(hash.to_owned())
+            .push(" and link_expires_at > ")
+            .push_bind(now),
     };
     q.build()
         .fetch_optional(pool)
@@ -238,6 +247,18 @@ impl AccountTx for SqlTx<'_> {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         super::totp::take_recovery_code(self, user, code_hash, at).await
+    }
+
+    async fn set_link(&mut self, user: UserId, link: Option<(&str, OpenLink)>) -> StoreResult<()> {
+        super::links::set(self, user, link).await
+    }
+
+    async fn take_link(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
+        super::links::take(self, token_hash, now).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()> {

@@ -33,6 +33,7 @@ pub(crate) mod errors;
 pub(crate) mod facts;
 pub(crate) mod grants;
 pub(crate) mod linkage;
+pub(crate) mod links;
 pub(crate) mod peers;
 pub(crate) mod programme;
 pub(crate) mod published;

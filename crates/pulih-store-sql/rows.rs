@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use pulih_domain::Invalid;
-use pulih_domain::account::Role;
+use pulih_domain::account::{LinkPurpose, Role};
 use pulih_domain::audit::{AuditEntry, AuditEvent};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{AssessmentId, ClientId, FactId, GrantId, OrgId, SessionId, UserId};
@@ -12,8 +12,8 @@ use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, Scope};
 use pulih_store::{
     Assessment, BersinarStep, CaseloadCount, ClientContact, ClientFact, ClientRow, DueFact, Grant,
-    GrantReview, LatestOutcome, Organisation, ReachedFact, Region, SealedKey, Session, SessionKind,
-    StoreError, TotpState, User,
+    GrantReview, LatestOutcome, OpenLink, Organisation, ReachedFact, Region, SealedKey, Session,
+    SessionKind, StoreError, TotpState, User,
 };
 use sqlx::Row;
 
@@ -80,6 +80,13 @@ pub(crate) fn user(row: &DbRow) -> Result<User, StoreError> {
                 })
             })
             .transpose()?,
+        link: match get::<Option<String>>(row, "link_purpose")? {
+            Some(purpose) => Some(OpenLink {
+                purpose: LinkPurpose::parse(&purpose).map_err(corrupt)?,
+                expires_at: get(row, "link_expires_at")?,
+            }),
+            None => None,
+        },
         version: get(row, "version")?,
         created_at: get(row, "created_at")?,
     })

@@ -90,6 +90,14 @@ impl Store for Backend {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         accounts::user(self.reader(), UserBy::Username(username)).await
     }
+
+    async fn user_by_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
+        accounts::user(self.reader(), UserBy::Link(token_hash, now)).await
+    }
     async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>> {
         accounts::list_users(self.reader(), scope).await
     }

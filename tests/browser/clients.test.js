@@ -30,7 +30,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
   let page;
   let problems;
   let clientPath;
-  let oneTimePassword;
+  let invitation;
 
   async function api(method, url, token, body) {
     const r = await fetch(`${base}${url}`, {
@@ -111,22 +111,30 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
       org_id: org.id,
       scope: '21.71',
     });
-    assert.ok(user.one_time_password, 'a one-time password is issued');
-    assert.equal(user.must_change_password, true);
-    oneTimePassword = user.one_time_password;
+    assert.equal(user.one_time_password, undefined, 'nobody but the counsellor learns the password');
+    assert.equal(user.link.purpose, 'invite', 'an invitation link is issued');
+    invitation = user.link.path;
     log(`counsellor ${COUNSELLOR} created in ${org.id}`);
   });
 
-  test('the counsellor logs in, must choose a new password, and finds Klien', async () => {
-    await page.goto('/login');
+  test('the counsellor opens the invitation on a phone, chooses a password, logs in and finds Klien', async () => {
+    await page.goto(invitation);
+    await h.expectText(page.getByRole('heading', { level: 1 }), 'Pilih kata sandi Anda', 'link heading');
+    assert.ok((await page.locator('main').textContent()).includes(COUNSELLOR), 'the page names the account');
+    await h.assertNoSidewaysScroll(page, 'invitation');
+    const violations = await h.axeScan(page, 'invitation');
+    assert.deepEqual(violations.map((v) => v.id), [], 'axe violations on the invitation page');
+    await page.getByLabel('Kata sandi baru', { exact: true }).fill(COUNSELLOR_PASSWORD);
+    await page.getByLabel('Ulangi kata sandi baru').fill('something else entirely');
+    await page.getByRole('button', { name: 'Simpan kata sandi' }).click();
+    await page.getByText('Kedua kata sandi tidak sama.').waitFor();
+    await page.getByLabel('Kata sandi baru', { exact: true }).fill(COUNSELLOR_PASSWORD);
+    await page.getByLabel('Ulangi kata sandi baru').fill(COUNSELLOR_PASSWORD);
+    await go(page.getByRole('button', { name: 'Simpan kata sandi' }), '**/login?set=1');
+    await page.getByRole('status').filter({ hasText: 'Kata sandi Anda tersimpan.' }).waitFor();
     await page.getByLabel('Nama pengguna').fill(COUNSELLOR);
-    await page.getByLabel('Kata sandi', { exact: true }).fill(oneTimePassword);
-    await go(page.getByRole('button', { name: 'Masuk', exact: true }), '**/account');
-    await page.getByRole('alert').waitFor();
-    await page.getByLabel('Kata sandi saat ini').fill(oneTimePassword);
-    await page.getByLabel('Kata sandi baru').fill(COUNSELLOR_PASSWORD);
-    await go(page.getByRole('button', { name: 'Ganti kata sandi' }), (u) => u.pathname !== '/account');
-    await page.getByRole('status').filter({ hasText: 'Kata sandi Anda sudah diganti.' }).waitFor();
+    await page.getByLabel('Kata sandi', { exact: true }).fill(COUNSELLOR_PASSWORD);
+    await go(page.getByRole('button', { name: 'Masuk', exact: true }), '**/home');
     await page.locator('details.menu > summary').click();
     await go(page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Klien', exact: true }), '**/clients');
     await h.expectText(page.getByRole('heading', { level: 1 }), 'Klien', 'clients heading');

@@ -55,7 +55,7 @@ describe('safe defaults of the user and registration forms', { timeout: 10 * MIN
     await s.axeClean(page, 'users-confirm');
     await confirm.check();
     await s.go(page, page.getByRole('button', { name: 'Simpan pengguna' }), '**/users');
-    await page.getByRole('status').filter({ hasText: 'Kata sandi sekali pakai' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Tautan undangan' }).waitFor();
     await page.getByRole('button', { name: 'Nonaktifkan admin.batam' }).waitFor();
     await h.assertNoSidewaysScroll(page, 'users-created');
     await s.axeClean(page, 'users-created');

@@ -70,8 +70,7 @@ describe('home pages and the phone frame', { timeout: 10 * MINUTE }, () => {
     const agent = await s.api('POST', '/api/v1/users', token, {
       username: 'agen.buluh', display_name: 'Agen Pulau Buluh', role: 'agent', org_id: bnnk.id, scope: PULAU_BULUH,
     });
-    const { token: once } = await s.api('POST', '/api/v1/session', null, { username: 'agen.buluh', password: agent.one_time_password });
-    await s.api('POST', '/api/v1/me/password', once, { current_password: agent.one_time_password, new_password: PASSWORD });
+    await s.api('POST', `/api/v1/links/${agent.link.token}`, null, { password: PASSWORD });
     const unit = await s.api('POST', `/api/v1/villages/${PULAU_BULUH}/ibm-unit`, coord, {
       founded_on: h.wibDate(30), place: 'Kantor Kelurahan Pulau Buluh', attendees: { agent: 1 },
       decree_number: '12/KPTS/2026', decree_date: h.wibDate(30), decree_signed_by: 'Lurah Pulau Buluh',

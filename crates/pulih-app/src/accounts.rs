@@ -1,19 +1,21 @@
-//! User accounts: creation by administrators, disabling, password changes and resets,
-//! and the bootstrap administrator of a new installation.
+//! User accounts: creation by administrators (and by coordinators for the field workers
+//! of their area), disabling, password changes and resets, and the bootstrap
+//! administrator of a new installation. A new account without a password, and a reset,
+//! get a one-time link the person sets their own password with (`crate::links`).
 
 use chrono::{DateTime, Utc};
-use pulih_domain::account::{DisplayName, NewPassword, Role, Username};
+use pulih_domain::account::{DisplayName, LinkPurpose, NewPassword, Role, Username};
 use pulih_domain::audit::AuditEvent;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{OrgId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::Scope;
-use pulih_store::{Organisation, User, UserUpdate};
+use pulih_store::{OpenLink, Organisation, User, UserUpdate};
 use serde_json::json;
 
 use crate::error::{Fields, Problem};
 use crate::secrets::one_time_password;
-use crate::{App, AppError, AppResult, Authenticated, Origin, Record};
+use crate::{App, AppError, AppResult, Authenticated, Issued, Origin, Record};
 
 /// A user as the edge sees it: everything but the password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub struct UserView {
     pub must_change_password: bool,
     /// Whether the user logs in with two-factor codes.
     pub totp_enabled: bool,
+    /// The open link to set a password (an invitation or a reset), if any.
+    pub link: Option<OpenLink>,
     /// Version, raised by every update.
     pub version: i64,
     /// When it was created.
@@ -54,6 +58,7 @@ impl From<User> for UserView {
             disabled: u.disabled,
             must_change_password: u.must_change_password,
             totp_enabled: u.totp.is_some_and(|t| t.enabled),
+            link: u.link,
             version: u.version,
             created_at: u.created_at,
         }
@@ -75,7 +80,8 @@ pub struct NewUser {
     /// is proposed back (the problem's `scope` argument) to be sent again.
     #[serde(default)]
     pub scope: String,
-    /// Initial password; when empty, a one-time password is generated.
+    /// Initial password, for scripts; when empty, the account gets an invitation link
+    /// and the person sets the password.
     #[serde(default)]
     pub password: Option<String>,
     /// The administrator confirms a privileged account: required for the role `admin`
@@ -90,7 +96,8 @@ pub fn privileged(role: Role, scope: &Scope) -> bool {
     role == Role::Admin || *scope == Scope::National
 }
 
-/// A password handed out once, to be changed at first login.
+/// The first administrator's password, handed out once on the console, to be changed
+/// at first login.
 #[derive(Debug, Clone)]
 pub struct PasswordReset {
     /// The user.
@@ -101,7 +108,7 @@ pub struct PasswordReset {
 }
 
 impl App {
-    fn user_record(id: UserId, scope: &Scope) -> Record<'_> {
+    pub(crate) fn user_record(id: UserId, scope: &Scope) -> Record<'_> {
         Record {
             kind: "user",
             id: Some(id.to_string()),
@@ -128,16 +135,16 @@ impl App {
         Ok(Some(scope))
     }
 
-    /// Creates a user inside the administrator's scope. Returns the user and, when no
-    /// password was given, the generated one-time password.
+    /// Creates a user inside the actor's scope (coordinators: agents and counsellors
+    /// only). Returns the user and, when no password was given, its invitation link.
     #[tracing::instrument(skip_all)]
     pub async fn create_user(
         &self,
         actor: &Actor,
         input: NewUser,
         origin: &Origin,
-    ) -> AppResult<PasswordReset> {
-        authorize(actor, Action::ManageUsers, &actor.scope)?;
+    ) -> AppResult<Issued> {
+        authorize(actor, Action::ManageFieldWorkers, &actor.scope)?;
         let mut fields = Fields::default();
         let username = fields.check("username", Username::parse(&input.username));
         let display_name = fields.check("display_name", DisplayName::parse(&input.display_name));
@@ -167,33 +174,34 @@ impl App {
             }
             (text, _) => self.existing_scope(&mut fields, "scope", text).await?,
         };
-        if let (Some(role), Some(scope)) = (role, &scope)
-            && privileged(role, scope)
-            && !input.confirm_privileged
-        {
-            fields.add("confirm_privileged", "invalid.user_confirm_privileged");
+        if let Some(role) = role {
+            // a role this actor does not hand out is said next to the role, first
+            if authorize(actor, Action::manage_account(role), &actor.scope).is_err() {
+                fields.add("role", "invalid.role_not_yours");
+            } else if scope.as_ref().is_some_and(|s| privileged(role, s))
+                && !input.confirm_privileged
+            {
+                fields.add("confirm_privileged", "invalid.user_confirm_privileged");
+            }
         }
-        let given = input.password.filter(|p| !p.is_empty());
-        let password = match (&username, &given) {
+        let given = match (&username, input.password.filter(|p| !p.is_empty())) {
             (Some(u), Some(p)) => fields
-                .check("password", NewPassword::parse(p, u))
-                .map(|p| p.expose().to_owned()),
-            _ => Some(one_time_password()),
+                .check("password", NewPassword::parse(&p, u))
+                .map(|p| Some(p.expose().to_owned())),
+            _ => Some(None),
         };
         fields.finish()?;
-        let (
-            Some(username),
-            Some(display_name),
-            Some(role),
-            Some(scope),
-            Some(org),
-            Some(password),
-        ) = (username, display_name, role, scope, org, password)
+        let (Some(username), Some(display_name), Some(role), Some(scope), Some(org), Some(given)) =
+            (username, display_name, role, scope, org, given)
         else {
             return Err(AppError::Internal("validated fields missing".into()));
         };
-        authorize(actor, Action::ManageUsers, &scope)?;
+        authorize(actor, Action::manage_account(role), &scope)?;
         let confirmed = privileged(role, &scope);
+        let password_hash = match &given {
+            Some(password) => self.hash_password(password.clone()).await?,
+            None => self.unusable_password().await?,
+        };
         let user = User {
             id: UserId::new(),
             username: username.as_str().to_owned(),
@@ -201,10 +209,11 @@ impl App {
             role,
             org_id: org.id,
             scope,
-            password_hash: self.hash_password(password.clone()).await?,
+            password_hash,
             disabled: false,
-            must_change_password: given.is_none(),
+            must_change_password: false,
             totp: None,
+            link: None,
             version: 1,
             created_at: self.now(),
         };
@@ -213,12 +222,29 @@ impl App {
             "user.create",
             Self::user_record(user.id, &user.scope),
             origin,
-            json!({ "role": role.as_str(), "confirmed_privileged": confirmed }),
+            json!({
+                "role": role.as_str(),
+                "confirmed_privileged": confirmed,
+                "invited": given.is_none(),
+            }),
         );
-        let id = self.insert_user(Some(actor), origin, user, event).await?;
-        Ok(PasswordReset {
-            password,
+        let link = given.is_none().then(|| self.new_link(LinkPurpose::Invite));
+        let opened = link.as_ref().map(|(_, hash, open)| (hash.clone(), *open));
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_user(&user).await?;
+                    if let Some((hash, open)) = &opened {
+                        tx.set_link(user.id, Some((hash, *open))).await?;
+                    }
+                    tx.audit(event);
+                    Ok(user.id)
+                })
+            })
+            .await?;
+        Ok(Issued {
             user: self.store.user(id).await?.ok_or(AppError::NotFound)?.into(),
+            link: link.map(|(issued, _, _)| issued),
         })
     }
 
@@ -276,9 +302,11 @@ impl App {
         Ok(user.into())
     }
 
-    async fn managed_user(&self, actor: &Actor, id: UserId) -> AppResult<UserView> {
+    /// A user the actor may manage: administrators any, coordinators the field
+    /// workers of their area.
+    pub(crate) async fn managed_user(&self, actor: &Actor, id: UserId) -> AppResult<UserView> {
         let user = self.user(actor, id).await?;
-        authorize(actor, Action::ManageUsers, &user.scope)?;
+        authorize(actor, Action::manage_account(user.role), &user.scope)?;
         Ok(user)
     }
 
@@ -319,23 +347,23 @@ impl App {
         self.change_user(actor, origin, update, event).await
     }
 
-    /// Gives a user a new one-time password, ends its sessions and clears its
-    /// two-factor login (audited as `user.totp_reset` when it had one): the user
-    /// enrols again at the next login.
+    /// Resets a user's password: the old one stops working, its sessions end, its
+    /// two-factor login is cleared (audited as `user.totp_reset` when it had one), and
+    /// a reset link is issued for the person to set a new password and enrol again.
     #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn reset_password(
         &self,
         actor: &Actor,
         id: UserId,
         origin: &Origin,
-    ) -> AppResult<PasswordReset> {
+    ) -> AppResult<Issued> {
         let user = self.managed_user(actor, id).await?;
-        let password = one_time_password();
+        let (link, hash, open) = self.new_link(LinkPurpose::Reset);
         let update = UserUpdate {
             id,
             expected_version: user.version,
             disabled: None,
-            password: Some((self.hash_password(password.clone()).await?, true)),
+            password: Some((self.unusable_password().await?, false)),
             revoke_sessions: Some(None),
         };
         let event = self.event(
@@ -354,17 +382,21 @@ impl App {
         );
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
-                let user = tx.update_user(&update, event.at).await?;
+                tx.update_user(&update, event.at).await?;
                 tx.audit(event);
                 if tx.clear_totp(id).await? {
                     tx.audit(totp_event);
                 }
-                Ok(user.version)
+                tx.set_link(id, Some((&hash, open))).await?;
+                Ok(id)
             })
         })
         .await?;
         let user = self.store.user(id).await?.ok_or(AppError::NotFound)?.into();
-        Ok(PasswordReset { user, password })
+        Ok(Issued {
+            user,
+            link: Some(link),
+        })
     }
 
     /// Changes one's own password after checking the current one; other sessions end.
@@ -482,6 +514,7 @@ impl App {
             disabled: false,
             must_change_password: generated,
             totp: None,
+            link: None,
             version: 1,
             created_at: self.now(),
         };

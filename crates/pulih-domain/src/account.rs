@@ -1,6 +1,9 @@
 //! User accounts: usernames, passwords and roles, parsed at the edge.
 
+use chrono::TimeDelta;
+
 use crate::Invalid;
+use crate::keyed::keyed_enum;
 
 /// A login name: 3–32 characters of `a–z`, `0–9`, `.`, `_`, `-`, stored lower-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -133,6 +136,29 @@ impl Role {
     }
 }
 
+keyed_enum! {
+    /// Why a one-time link lets a person set their own password. Either way the password
+    /// is chosen by the person, never shown to whoever issued the link.
+    pub enum LinkPurpose {
+        /// An invitation to a new account.
+        Invite = "invite",
+        /// A reset of a forgotten password (or of a lost second factor).
+        Reset = "reset",
+    }
+    invalid = "invalid.link_purpose"
+}
+
+impl LinkPurpose {
+    /// How long a link stays usable: a week for an invitation, which may wait for the
+    /// person to be in signal; three days for a reset, asked for by the person.
+    pub fn valid_for(self) -> TimeDelta {
+        match self {
+            Self::Invite => TimeDelta::days(7),
+            Self::Reset => TimeDelta::days(3),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +192,11 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn links_expire_after_a_week_or_three_days() {
+        assert_eq!(LinkPurpose::Invite.valid_for().num_days(), 7);
+        assert_eq!(LinkPurpose::Reset.valid_for().num_days(), 3);
     }
 }

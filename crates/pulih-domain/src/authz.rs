@@ -35,6 +35,9 @@ pub enum Action {
     ViewUsers,
     /// Create users, change roles, disable, reset passwords.
     ManageUsers,
+    /// Invite, reset or disable the accounts of field workers (agents and counsellors):
+    /// coordinators of their area as well as administrators.
+    ManageFieldWorkers,
     /// Read and verify the audit log.
     ViewAudit,
     /// Change one's own password and revoke one's own tokens.
@@ -97,7 +100,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match action {
         ViewRegions | ViewOrgs | ManageOwnAccount | ViewDashboard => true,
-        ViewUsers => matches!(role, Role::Admin | Role::Coordinator),
+        ViewUsers | ManageFieldWorkers => matches!(role, Role::Admin | Role::Coordinator),
         ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass
         | ConfigureProgramme => matches!(role, Role::Admin),
         ViewProgramme => matches!(
@@ -117,6 +120,17 @@ const fn role_allows(role: Role, action: Action) -> bool {
             Role::Admin | Role::Coordinator | Role::Counsellor | Role::Agent | Role::Partner
         ),
         ImportServices => matches!(role, Role::Admin | Role::Coordinator),
+    }
+}
+
+impl Action {
+    /// What managing an account of `role` takes: field workers' accounts are managed by
+    /// the coordinators of their area too, every other account by administrators only.
+    pub const fn manage_account(role: Role) -> Self {
+        match role {
+            Role::Agent | Role::Counsellor => Self::ManageFieldWorkers,
+            _ => Self::ManageUsers,
+        }
     }
 }
 
@@ -148,7 +162,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 24] = [
+    const ACTIONS: [Action; 25] = [
+        Action::ManageFieldWorkers,
         Action::ViewDashboard,
         Action::RecordHandoff,
         Action::ViewLinkage,
@@ -264,6 +279,31 @@ mod tests {
         );
         assert_eq!(
             authorize(&me, Action::ImportRegions, &Scope::National),
+            Err(Denied::Scope)
+        );
+    }
+
+    #[test]
+    fn coordinators_manage_the_accounts_of_field_workers_only() {
+        let batam = Scope::Region(regency(21, 71));
+        let coordinator = actor(Role::Coordinator, batam.clone(), false);
+        let admin = actor(Role::Admin, batam.clone(), false);
+        for target in Role::ALL {
+            let action = Action::manage_account(target);
+            assert_eq!(
+                authorize(&coordinator, action, &batam).is_ok(),
+                matches!(target, Role::Agent | Role::Counsellor),
+                "{target:?}"
+            );
+            assert_eq!(authorize(&admin, action, &batam), Ok(()));
+            for other in [Role::Counsellor, Role::Agent, Role::Partner, Role::Analyst] {
+                let me = actor(other, batam.clone(), false);
+                assert_eq!(authorize(&me, action, &batam), Err(Denied::Role));
+            }
+        }
+        let sanggau = Scope::Region(regency(61, 3));
+        assert_eq!(
+            authorize(&coordinator, Action::manage_account(Role::Agent), &sanggau),
             Err(Denied::Scope)
         );
     }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pulih_domain::ids::{SessionId, UserId};
 
-use crate::{Organisation, Session, StoreResult, User, UserUpdate};
+use crate::{OpenLink, Organisation, Session, StoreResult, User, UserUpdate};
 
 /// Writes of organisations, users and sessions inside a [`Tx`](crate::Tx).
 #[async_trait]
@@ -22,6 +22,16 @@ pub trait AccountTx: Send {
     async fn revoke_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
     /// Records that a session was used at `at`.
     async fn touch_session(&mut self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Opens a user's one-time link under the SHA-256 of its token, replacing any open
+    /// one, or closes it (`None`); raises the user's version. `NotFound` if there is none.
+    async fn set_link(&mut self, user: UserId, link: Option<(&str, OpenLink)>) -> StoreResult<()>;
+    /// Uses up the open link with this token hash if it has not expired at `now`,
+    /// raising the user's version: answers the user, or none for any other token.
+    async fn take_link(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>>;
 
     /// Starts (or starts again) a user's two-factor enrolment with a sealed secret;
     /// `Conflict` if the user has two-factor login already, `NotFound` if there is none.

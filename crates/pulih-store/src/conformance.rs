@@ -170,6 +170,7 @@ fn user(username: &str, org: &Organisation, scope: Scope) -> User {
         disabled: false,
         must_change_password: false,
         totp: None,
+        link: None,
         version: 1,
         created_at: now(),
     }

@@ -176,6 +176,9 @@ pub trait Store:
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
     /// One user by (lower-case) username.
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    /// The user whose open link has this token hash and has not expired at `now`.
+    async fn user_by_link(&self, token_hash: &str, now: DateTime<Utc>)
+    -> StoreResult<Option<User>>;
     /// Users whose scope lies inside `scope`, by username.
     async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
     /// How many users exist at all (to know whether to bootstrap an administrator).

@@ -1,7 +1,7 @@
 //! Records as stored and read back.
 
 use chrono::{DateTime, Utc};
-use pulih_domain::account::Role;
+use pulih_domain::account::{LinkPurpose, Role};
 use pulih_domain::ids::{OrgId, SessionId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
@@ -91,10 +91,22 @@ pub struct User {
     pub must_change_password: bool,
     /// Two-factor login, once enrolment has begun.
     pub totp: Option<TotpState>,
+    /// The open one-time link to set a password, if any (the token itself is never
+    /// stored, only its hash, which no read returns).
+    pub link: Option<OpenLink>,
     /// Version, raised by every update.
     pub version: i64,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+}
+
+/// A one-time link that lets a person set their own password, while it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenLink {
+    /// An invitation or a reset.
+    pub purpose: LinkPurpose,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A user's two-factor login secret and where it stands.

@@ -3,8 +3,9 @@
 //! link could make a logged-in counsellor open a client's record, an audited read in the
 //! counsellor's name. Browsers say where a request comes from in `Sec-Fetch-Site`; a request
 //! from another site (`cross-site`, or `same-site`: a sibling subdomain is another
-//! application) is refused except at the entry points (`/`, `/login`, static files and the
-//! probes). `same-origin` and `none` (typed, bookmarked) pass, and so do requests without
+//! application) is refused except at the entry points (`/`, `/login`, a one-time link's
+//! page — sent by WhatsApp or e-mail, it shows only its own account's name —, static files
+//! and the probes). `same-origin` and `none` (typed, bookmarked) pass, and so do requests without
 //! the header: scripts and phones send none, and carry bearer tokens, not cookies.
 
 use axum::extract::Request;
@@ -32,5 +33,7 @@ pub async fn refuse_other_sites(request: Request, next: Next) -> Response {
 /// Where another site may send a user: pages that read nothing of anyone.
 fn entry_point(method: &Method, path: &str) -> bool {
     (method == Method::GET || method == Method::HEAD)
-        && (matches!(path, "/" | "/login" | "/healthz" | "/readyz") || path.starts_with("/static/"))
+        && (matches!(path, "/" | "/login" | "/healthz" | "/readyz")
+            || path.starts_with("/static/")
+            || path.starts_with("/link/"))
 }

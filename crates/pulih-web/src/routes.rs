@@ -51,6 +51,11 @@ pub fn router(state: AppState) -> Router {
             "/users/{id}/reset-password",
             post(api::users::reset_password),
         )
+        .route("/users/{id}/revoke-link", post(api::users::revoke_link))
+        .route(
+            "/links/{token}",
+            get(api::users::link).post(api::users::redeem_link),
+        )
         .route(
             "/clients",
             get(api::clients::list).post(api::clients::create),
@@ -217,6 +222,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/login/code", post(pages::login::submit_code))
         .route("/logout", post(pages::login::logout))
+        .route(
+            "/link/{token}",
+            get(pages::links::form).post(pages::links::submit),
+        )
         .route("/lang/{lang}", get(pages::switch_lang))
         .route("/regions", get(pages::regions::index))
         .route("/regions/search", get(pages::regions::search))

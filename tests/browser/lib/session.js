@@ -16,19 +16,18 @@ function session({ base, browser, password }) {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const json = await r.json();
+    const json = r.status === 204 ? null : await r.json();
     assert.ok(r.ok, `${method} ${url}: ${r.status} ${JSON.stringify(json)}`);
     return json;
   };
 
-  // A user scoped to Kota Batam unless told otherwise (`ID`: the nation); the one-time
-  // password is changed through the API.
+  // A user scoped to Kota Batam unless told otherwise (`ID`: the nation), who sets the
+  // password through the invitation link, as the person would.
   s.user = async (token, username, role, org, scope = '21.71') => {
     // administrators and national users need the explicit confirmation
     const confirm_privileged = role === 'admin' || scope === 'ID';
     const u = await s.api('POST', '/api/v1/users', token, { username, display_name: username, role, org_id: org, scope, confirm_privileged });
-    const { token: own } = await s.api('POST', '/api/v1/session', null, { username, password: u.one_time_password });
-    await s.api('POST', '/api/v1/me/password', own, { current_password: u.one_time_password, new_password: password });
+    await s.api('POST', `/api/v1/links/${u.link.token}`, null, { password });
     const { token: fresh } = await s.api('POST', '/api/v1/session', null, { username, password });
     return fresh;
   };

@@ -71,6 +71,7 @@ pub(super) fn programme(
         disabled: false,
         must_change_password: false,
         totp: None,
+        link: None,
         version: 1,
         created_at: window.created_at(),
     };

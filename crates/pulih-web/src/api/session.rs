@@ -40,6 +40,8 @@ pub struct UserJson {
     disabled: bool,
     must_change_password: bool,
     totp_enabled: bool,
+    /// Until when the open invitation or reset link works, if there is one.
+    link_expires_at: Option<DateTime<Utc>>,
     version: i64,
     created_at: DateTime<Utc>,
 }
@@ -56,6 +58,7 @@ impl From<UserView> for UserJson {
             disabled: u.disabled,
             must_change_password: u.must_change_password,
             totp_enabled: u.totp_enabled,
+            link_expires_at: u.link.map(|l| l.expires_at),
             version: u.version,
             created_at: u.created_at,
         }

@@ -24,6 +24,8 @@ struct LoginPage<'a> {
     next: String,
     username: String,
     error: Option<String>,
+    /// Said above the form: the password was just set through a link.
+    notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,12 +39,27 @@ struct CodePage<'a> {
     error: Option<String>,
 }
 
-/// Where to go after logging in, and whether the last session ended idle.
+/// Where to go after logging in, whether the last session ended idle, and whether a
+/// password was just set through a link.
 #[derive(serde::Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
     #[serde(default)]
     idle: Option<String>,
+    #[serde(default)]
+    set: Option<String>,
+}
+
+/// The CSRF token of the forms used before logging in (kept in a cookie for an hour),
+/// and the cookie that keeps it.
+pub(crate) fn login_csrf(state: &AppState, headers: &HeaderMap) -> (String, String) {
+    let jar = Jar::of(state, headers);
+    let csrf = jar
+        .get(headers, LOGIN_CSRF_COOKIE)
+        .filter(|c| c.len() >= 32)
+        .unwrap_or_else(random_token);
+    let cookie = jar.set(LOGIN_CSRF_COOKIE, &csrf, 3600);
+    (csrf, cookie)
 }
 
 /// The code step of a login.
@@ -71,20 +88,23 @@ pub struct LoginForm {
     next: String,
 }
 
+/// What the login page says besides the form.
+#[derive(Default)]
+struct Said {
+    error: Option<String>,
+    notice: Option<String>,
+}
+
 fn page(
     tr: Tr<'_>,
     headers: &HeaderMap,
     next: &str,
     username: String,
-    error: Option<String>,
+    said: Said,
     status: StatusCode,
     state: &AppState,
 ) -> Response {
-    let jar = Jar::of(state, headers);
-    let csrf = jar
-        .get(headers, LOGIN_CSRF_COOKIE)
-        .filter(|c| c.len() >= 32)
-        .unwrap_or_else(random_token);
+    let (csrf, cookie) = login_csrf(state, headers);
     let nav = Nav {
         path: super::urlencode(&format!("/login?next={next}")),
         ..Nav::default()
@@ -95,10 +115,11 @@ fn page(
         csrf: csrf.clone(),
         next: next.to_owned(),
         username,
-        error,
+        error: said.error,
+        notice: said.notice,
     });
     *response.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(&jar.set(LOGIN_CSRF_COOKIE, &csrf, 3600)) {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
@@ -111,16 +132,22 @@ pub async fn form(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let tr = state.i18n.tr(lang_of(&headers));
-    let idle = q
-        .idle
-        .is_some()
-        .then(|| tr.t("login.idle_ended").to_owned());
+    let said = Said {
+        error: q
+            .idle
+            .is_some()
+            .then(|| tr.t("login.idle_ended").to_owned()),
+        notice: q
+            .set
+            .is_some()
+            .then(|| tr.t("login.password_set").to_owned()),
+    };
     page(
         tr,
         &headers,
         local_path(q.next.as_deref()),
         String::new(),
-        idle,
+        said,
         StatusCode::OK,
         &state,
     )
@@ -219,7 +246,10 @@ pub async fn submit(
             &headers,
             &next,
             f.username,
-            Some(tr.t("error.login_failed").to_owned()),
+            Said {
+                error: Some(tr.t("error.login_failed").to_owned()),
+                notice: None,
+            },
             StatusCode::UNAUTHORIZED,
             &state,
         )),
@@ -228,7 +258,10 @@ pub async fn submit(
             &headers,
             &next,
             f.username,
-            Some(throttled(tr, retry_after_secs)),
+            Said {
+                error: Some(throttled(tr, retry_after_secs)),
+                notice: None,
+            },
             StatusCode::TOO_MANY_REQUESTS,
             &state,
         )),
@@ -287,7 +320,10 @@ pub async fn submit_code(
             &headers,
             &next,
             String::new(),
-            Some(tr.t("login.code_expired").to_owned()),
+            Said {
+                error: Some(tr.t("login.code_expired").to_owned()),
+                notice: None,
+            },
             StatusCode::UNAUTHORIZED,
             &state,
         )),

@@ -13,6 +13,7 @@ pub mod handoffs;
 pub mod home;
 pub mod ikn;
 pub mod ikotan;
+pub mod links;
 pub mod login;
 pub mod map;
 pub mod ops;

@@ -1,4 +1,7 @@
 //! Users: the list in scope, the form to add one, and disable/enable/reset actions.
+//! Administrators manage every account of their scope, coordinators the agents and
+//! counsellors of theirs. A new account and a reset get a one-time link, shown once, for
+//! the person to set their own password: nobody here ever sees a password.
 
 use std::collections::HashMap;
 
@@ -7,9 +10,10 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{AppError, NewUser, Origin};
+use pulih_app::{AppError, Issued, NewUser, Origin};
 use pulih_app::{Organisation, UserView};
 use pulih_domain::account::Role;
+use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::UserId;
 
 use super::places::{self, Level, Picks, Places, Resolver};
@@ -24,14 +28,24 @@ use crate::{AppState, WebError};
 struct UsersPage<'a> {
     t: Tr<'a>,
     nav: Nav,
+    actor: Actor,
     users: Vec<UserView>,
     orgs: Vec<Organisation>,
-    roles: [Role; 7],
+    /// The roles this user hands out.
+    roles: Vec<Role>,
     form: UserForm,
     errors: HashMap<String, String>,
-    issued: Option<(String, String)>,
+    issued: Option<Shared>,
     places: Places,
     picks: Picks,
+}
+
+/// A link just issued, as the page shows it once: whose, where, until when.
+pub struct Shared {
+    username: String,
+    invite: bool,
+    url: String,
+    expires: String,
 }
 
 /// The new-user form.
@@ -50,8 +64,6 @@ pub struct UserForm {
     #[serde(default)]
     scope: String,
     #[serde(default)]
-    password: String,
-    #[serde(default)]
     confirm_privileged: String,
 }
 
@@ -69,21 +81,49 @@ impl UsersPage<'_> {
     fn asks_confirmation(&self) -> bool {
         self.errors.contains_key("confirm_privileged") || !self.form.confirm_privileged.is_empty()
     }
+
+    /// Whether the row of `user` gets the manage actions.
+    fn manages(&self, user: &UserView) -> bool {
+        authorize(&self.actor, Action::manage_account(user.role), &user.scope).is_ok()
+    }
+
+    /// Until when `user`'s open link works, if it has one.
+    fn open_link(&self, user: &UserView) -> Option<String> {
+        user.link.map(|l| self.t.at(&l.expires_at))
+    }
+}
+
+/// The link of `issued` as the page shows it: the server's own address, from the
+/// request (`http` only on the machine itself).
+fn shared(headers: &HeaderMap, t: Tr<'_>, issued: Issued) -> Option<Shared> {
+    let link = issued.link?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let local = host.starts_with("localhost") || host.starts_with("127.0.0.1");
+    let scheme = if local { "http" } else { "https" };
+    Some(Shared {
+        username: issued.user.username,
+        invite: link.purpose == pulih_domain::account::LinkPurpose::Invite,
+        url: format!("{scheme}://{host}{}", link.path()),
+        expires: t.at(&link.expires_at),
+    })
 }
 
 /// What the users page shows besides the list.
 struct Shown {
     form: UserForm,
     errors: HashMap<String, String>,
-    issued: Option<(String, String)>,
+    issued: Option<Issued>,
     picks: Picks,
     status: StatusCode,
 }
 
 impl Shown {
-    /// An empty form: no role, organisation or scope chosen, with a one-time password to
-    /// show if one was issued.
-    fn fresh(issued: Option<(String, String)>) -> Self {
+    /// An empty form: no role, organisation or scope chosen, with the link to show if
+    /// one was issued.
+    fn fresh(issued: Option<Issued>) -> Self {
         Self {
             form: UserForm::default(),
             errors: HashMap::new(),
@@ -110,15 +150,20 @@ async fn page(
     let mut form = shown.form;
     form.scope = places.label(&form.scope);
     let (t, nav) = frame(state, headers, who, "/users");
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| authorize(&actor, Action::manage_account(*r), &actor.scope).is_ok())
+        .collect();
     let mut response = render(&UsersPage {
         t,
         nav,
+        issued: shown.issued.and_then(|i| shared(headers, t, i)),
+        actor,
         users,
         orgs,
-        roles: Role::ALL,
+        roles,
         form,
         errors: shown.errors,
-        issued: shown.issued,
         places,
         picks: shown.picks,
     });
@@ -135,7 +180,7 @@ pub async fn index(
     page(&state, &headers, &who, Shown::fresh(None)).await
 }
 
-/// `POST /users`: creates the user; a generated one-time password is shown once.
+/// `POST /users`: creates the user; its invitation link is shown once.
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -149,10 +194,7 @@ pub async fn create(
     places.resolve("scope", &mut f.scope, Level::Any).await?;
     if !places.settled() {
         let shown = Shown {
-            form: UserForm {
-                password: String::new(),
-                ..f
-            },
+            form: f,
             errors: places.errors,
             issued: None,
             picks: places.picks,
@@ -166,19 +208,14 @@ pub async fn create(
         role: f.role.clone(),
         org_id: f.org_id.clone(),
         scope: f.scope.clone(),
-        password: Some(f.password.clone()),
+        password: None,
         confirm_privileged: !f.confirm_privileged.is_empty(),
     };
-    let generated = f.password.is_empty();
     match state.app.create_user(&who.0.actor(), input, &origin).await {
-        Ok(created) => {
-            let issued = generated.then(|| (created.user.username.clone(), created.password));
-            page(&state, &headers, &who, Shown::fresh(issued)).await
-        }
+        Ok(created) => page(&state, &headers, &who, Shown::fresh(Some(created))).await,
         Err(e) => match field_errors(state.i18n.tr(crate::lang_of(&headers)), &e) {
             Some(errors) => {
                 let form = UserForm {
-                    password: String::new(),
                     scope: proposed_scope(&e).unwrap_or(f.scope.clone()),
                     ..f
                 };
@@ -222,7 +259,8 @@ pub struct ActionForm {
     version: Option<i64>,
 }
 
-/// `POST /users/{id}/{disable|enable|reset-password}`; a stale page gets a conflict.
+/// `POST /users/{id}/{disable|enable|reset-password|revoke-link}`; a stale page gets a
+/// conflict.
 pub async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -243,8 +281,11 @@ pub async fn act(
         }
         "reset-password" => {
             let reset = state.app.reset_password(&actor, id, &origin).await?;
-            let issued = Some((reset.user.username, reset.password));
-            page(&state, &headers, &who, Shown::fresh(issued)).await
+            page(&state, &headers, &who, Shown::fresh(Some(reset))).await
+        }
+        "revoke-link" => {
+            state.app.revoke_link(&actor, id, &origin).await?;
+            Ok(Redirect::to("/users").into_response())
         }
         _ => Err(AppError::NotFound.into()),
     }

@@ -246,8 +246,9 @@ async fn pages_need_a_login_and_forms_need_their_csrf_token(app: TestApp) {
     );
 }
 
-/// The users page as an administrator uses it: add a user with a one-time password, reset
-/// it, disable the user from the row, and a stale row action is refused.
+/// The users page as an administrator uses it: add a user, who gets an invitation link,
+/// reset it (a reset link), disable the user from the row, and a stale row action is
+/// refused.
 async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
     let org = app
         .create_org(&app.root_token, "BNNK Batam", "bnn", "21.71")
@@ -286,7 +287,6 @@ async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
             ("role", "agent".into()),
             ("org_id", org.clone()),
             ("scope", "21.71.05.1001".into()),
-            ("password", String::new()),
         ],
     )
     .await
@@ -294,8 +294,8 @@ async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
     assert_eq!(created.status(), StatusCode::OK);
     let html = created.text().await.expect("html");
     assert!(
-        html.contains("<strong>agen.tanjung</strong>: <code>"),
-        "one-time password shown"
+        html.contains("<strong>agen.tanjung</strong>:") && html.contains("/link/"),
+        "the invitation link is shown"
     );
     let users = app.get("/api/v1/users", &app.root_token).await;
     let agent = users.body["items"]
@@ -313,11 +313,8 @@ async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
     .await
     .expect("post");
     assert!(
-        reset
-            .text()
-            .await
-            .expect("html")
-            .contains("<strong>agen.tanjung</strong>: <code>")
+        reset.text().await.expect("html").contains("/link/"),
+        "the reset link is shown"
     );
     let stale = post(
         format!("/users/{id}/disable"),
@@ -330,9 +327,14 @@ async fn the_users_page_adds_resets_and_disables_users(app: TestApp) {
         StatusCode::CONFLICT,
         "the reset raised the version"
     );
+    let version = app
+        .get(&format!("/api/v1/users/{id}"), &app.root_token)
+        .await
+        .body["version"]
+        .to_string();
     let disabled = post(
         format!("/users/{id}/disable"),
-        vec![("csrf", csrf), ("version", "2".into())],
+        vec![("csrf", csrf), ("version", version)],
     )
     .await
     .expect("post");

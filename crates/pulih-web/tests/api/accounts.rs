@@ -40,11 +40,11 @@ async fn an_admin_creates_an_organisation_and_a_user_who_can_log_in(app: TestApp
         .post("/api/v1/users", &app.root_token, json!({"username": "budi", "display_name": "Budi", "role": "agent", "org_id": org, "scope": "21.71.05.1001"}))
         .await;
     assert_eq!(generated.status, StatusCode::CREATED);
-    assert_eq!(generated.body["must_change_password"], true);
-    let otp = generated.body["one_time_password"]
-        .as_str()
-        .expect("one-time password");
-    app.login("budi", otp).await;
+    assert_eq!(generated.body["link"]["purpose"], "invite");
+    assert!(generated.body.get("one_time_password").is_none());
+    app.redeem_link(&generated.body, "kopi susu di pulau buluh")
+        .await;
+    app.login("budi", "kopi susu di pulau buluh").await;
 }
 
 async fn a_wrong_username_and_a_wrong_password_look_the_same_and_are_throttled(app: TestApp) {
@@ -285,16 +285,13 @@ async fn passwords_are_changed_by_their_owner_and_reset_by_an_administrator(app:
         )
         .await;
     assert_eq!(reset.status, StatusCode::OK);
-    assert_eq!(reset.body["must_change_password"], true);
+    assert_eq!(reset.body["link"]["purpose"], "reset");
     assert_eq!(
         app.get("/api/v1/me", &token).await.status,
         StatusCode::UNAUTHORIZED
     );
-    app.login(
-        "sari",
-        reset.body["one_time_password"].as_str().expect("password"),
-    )
-    .await;
+    app.redeem_link(&reset.body, "teh manis sore hari").await;
+    app.login("sari", "teh manis sore hari").await;
 }
 
 async fn an_idempotency_key_replays_the_first_response(app: TestApp) {

@@ -377,6 +377,22 @@ impl TestApp {
         (id, self.login(username, USER_PASSWORD).await)
     }
 
+    /// Sets a password through the one-time link of an answer that issued one
+    /// (`link.token`), as the person would.
+    pub async fn redeem_link(&self, issued: &Value, password: &str) {
+        let token = issued["link"]["token"].as_str().expect("a link was issued");
+        let done = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/links/{token}"),
+                None,
+                Some(json!({ "password": password })),
+                &[],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::NO_CONTENT, "{:?}", done.body);
+    }
+
     /// Number of audit entries the national administrator can see.
     pub async fn audit_count(&self) -> usize {
         let r = self.get("/api/v1/audit?limit=500", &self.root_token).await;

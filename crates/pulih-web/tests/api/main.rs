@@ -40,6 +40,7 @@ mod imports;
 mod input;
 mod linkage;
 mod linkage_oracle;
+mod links;
 mod nik_checks;
 mod ops;
 mod place_names;
