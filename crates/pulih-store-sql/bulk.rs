@@ -167,6 +167,8 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
             "org_id",
             "assigned_to",
             "nik_hash",
+            "name_hash",
+            "name_birth_hash",
             "identity",
             "created_by",
             "created_at",
@@ -182,6 +184,8 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
                 .push_bind(c.org_id.as_uuid())
                 .push_bind(c.assigned_to.map(|u| u.as_uuid()))
                 .push_bind(c.nik_hash.clone())
+                .push_bind(c.name_hash.clone())
+                .push_bind(c.name_birth_hash.clone())
                 .push_bind(c.identity.clone())
                 .push_bind(c.created_by.as_uuid())
                 .push_bind(c.created_at)

@@ -304,6 +304,28 @@ impl ClientTx for SqlTx<'_> {
         rows::sealed_key(&row, "sealed")
     }
 
+    async fn set_name_hashes(
+        &mut self,
+        hashes: &[(ClientId, String, Option<String>)],
+    ) -> StoreResult<u64> {
+        let mut set = 0;
+        // a client erased, or indexed by someone else, since it was read is left alone
+        for (id, name, name_birth) in hashes {
+            set += sqlx::query(
+                "update clients set name_hash = $1, name_birth_hash = $2 \
+                 where id = $3 and name_hash is null and erased_at is null",
+            )
+            .bind(name)
+            .bind(name_birth)
+            .bind(id.as_uuid())
+            .execute(&mut *self.conn)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+        }
+        Ok(set)
+    }
+
     async fn rewrap_keys(
         &mut self,
         clients: &[(ClientId, String, SealedKey)],

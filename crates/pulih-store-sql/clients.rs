@@ -83,6 +83,21 @@ fn push_filter(q: &mut QueryBuilder<'_, Db>, filter: &ClientFilter) {
     q.push(")");
 }
 
+pub(crate) async fn clients_to_index(
+    pool: &Pool,
+    after: Option<pulih_domain::ids::ClientId>,
+    limit: i64,
+) -> StoreResult<Vec<ClientRow>> {
+    let mut q = QueryBuilder::<Db>::new(CLIENT);
+    q.push(" where c.name_hash is null and c.identity is not null and c.erased_at is null");
+    if let Some(after) = after {
+        q.push(" and c.id > ").push_bind(after.as_uuid());
+    }
+    q.push(" order by c.id limit ").push_bind(limit);
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::client).collect()
+}
+
 pub(crate) async fn list_clients(
     pool: &Pool,
     filter: &ClientFilter,

@@ -173,6 +173,13 @@ impl ClientStore for Backend {
     async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>> {
         clients::clients_by_name_birth_hash(self.reader(), hash).await
     }
+    async fn clients_to_index(
+        &self,
+        after: Option<ClientId>,
+        limit: i64,
+    ) -> StoreResult<Vec<ClientRow>> {
+        clients::clients_to_index(self.reader(), after, limit).await
+    }
 
     async fn search_clients(
         &self,

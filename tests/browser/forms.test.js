@@ -2,8 +2,9 @@
 // Safe defaults on a 360×740 phone: the new-user form refuses an administrator until the
 // confirmation is ticked (and then creates it), `/users` fits the phone without sideways
 // scroll (its table becomes cards), and a registration with no choice between "with
-// identity" and "anonymous" creates nobody until anonymous is chosen. axe finds no
-// violations on the pages visited.
+// identity" and "anonymous" creates nobody until anonymous is chosen; a coordinator's
+// regency, village, dashboard and referral pages fit the phone too, their wide tables
+// turned into cards. axe finds no violations on the pages visited.
 //
 // The administrator is made by the CLI; organisations and the counsellor come through
 // the JSON API. Run with `npm test`.
@@ -79,5 +80,44 @@ describe('safe defaults of the user and registration forms', { timeout: 10 * MIN
     await s.axeClean(page, 'anonymous-record');
     await page.context().close();
     log(`counsellor: an empty registration is refused; anonymous made ${heading.trim()}`);
+  });
+
+  test('the regency, village, dashboard and referral pages fit the phone, their tables as cards', async () => {
+    const { token } = await s.api('POST', '/api/v1/session', null, { username: ADMIN, password: ADMIN_PASSWORD });
+    await s.user(token, 'koordinator.batam', 'coordinator', bnnk.id);
+    const page = await s.phone('koordinator.batam');
+    const pages = [
+      ['/regions/21.71', 'regency'],
+      ['/regions/21.71.05.1002', 'village'],
+      ['/dashboard/21.71', 'dashboard'],
+      ['/dashboard/21.71.05', 'dashboard-district'],
+      ['/referrals', 'referrals'],
+    ];
+    for (const [path, label] of pages) {
+      await page.goto(path);
+      // what sits behind "more" is laid out too
+      await page.locator('details').evaluateAll((all) => all.forEach((d) => { d.open = true; }));
+      await h.assertNoSidewaysScroll(page, label);
+      const tables = await page.locator('table').evaluateAll((all) => all.map((t) => {
+        const row = t.querySelector('tbody tr');
+        const box = t.parentElement;
+        return {
+          name: (t.querySelector('caption, thead')?.textContent || '').trim().slice(0, 40),
+          columns: t.querySelectorAll('thead th').length,
+          cards: t.classList.contains('cards'),
+          row: row ? getComputedStyle(row).display : 'block',
+          inner: box.scrollWidth - box.clientWidth,
+        };
+      }));
+      for (const t of tables) {
+        assert.ok(t.inner <= 1, `${label}: the table "${t.name}" scrolls sideways by ${t.inner} px`);
+        if (t.columns > 3) {
+          assert.ok(t.cards && t.row === 'block', `${label}: the table "${t.name}" is not cards on a phone`);
+        }
+      }
+      await s.axeClean(page, label);
+      log(`coordinator: ${path} fits 360 px (${tables.length} tables)`);
+    }
+    await page.context().close();
   });
 });

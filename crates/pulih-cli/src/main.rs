@@ -1,6 +1,7 @@
 //! `pulih`: the server, the worker of later issues, and the administration commands.
 
 mod backup;
+mod clients;
 mod commands;
 mod config;
 mod demo;
@@ -83,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         command: RollupsCommand,
     },
+    /// Client maintenance commands.
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
     /// Master key commands.
     Keys {
         #[command(subcommand)]
@@ -164,6 +170,14 @@ enum DirectoryCommand {
         #[arg(long = "as", default_value = "admin")]
         username: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientsCommand {
+    /// Give clients registered before name hashes were kept (before migration 0025)
+    /// their name hashes, so search by name and the duplicate check find them; prints its
+    /// progress, and does nothing for clients indexed already.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -304,6 +318,9 @@ async fn main() -> std::process::ExitCode {
         Command::Rollups { command } => {
             commands::rollups(settings, matches!(command, RollupsCommand::Rebuild)).await
         }
+        Command::Clients {
+            command: ClientsCommand::Reindex,
+        } => clients::reindex(settings).await,
         Command::Keys {
             command: KeysCommand::Generate { out },
         } => keys::generate(&out).map(|()| std::process::ExitCode::SUCCESS),

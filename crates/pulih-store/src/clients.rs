@@ -256,6 +256,13 @@ pub trait ClientStore: Send + Sync {
     /// The clients (not erased) whose name and birth date have this keyed hash, oldest
     /// first, at most [`NIK_MATCHES`].
     async fn clients_by_name_birth_hash(&self, hash: &str) -> StoreResult<Vec<ClientRow>>;
+    /// Clients not erased that hold an identity but no name hash (registered before name
+    /// hashes were kept), by id, after `after`, at most `limit`.
+    async fn clients_to_index(
+        &self,
+        after: Option<ClientId>,
+        limit: i64,
+    ) -> StoreResult<Vec<ClientRow>>;
     /// The clients (not erased) the filter reaches that match `search`, newest first, at
     /// most `filter.limit`; `before` pages as in [`Self::list_clients`].
     async fn search_clients(
@@ -358,6 +365,12 @@ pub trait ClientTx: Send {
     async fn review_grant(&mut self, id: GrantId, review: &GrantReview) -> StoreResult<()>;
     /// Stores a server-wide key unless one exists; returns the stored one.
     async fn init_server_key(&mut self, purpose: &str, key: &SealedKey) -> StoreResult<SealedKey>;
+    /// Sets the name hash and the name-and-birth-date hash of clients that have no name
+    /// hash yet and are not erased; returns how many were set.
+    async fn set_name_hashes(
+        &mut self,
+        hashes: &[(ClientId, String, Option<String>)],
+    ) -> StoreResult<u64>;
     /// Replaces sealed keys (client keys by id, server keys by purpose) if each is still
     /// sealed under the key id it was read with; returns how many were replaced.
     async fn rewrap_keys(

@@ -139,6 +139,8 @@ pub fn router(state: AppState) -> Router {
             "/ibm-units/{id}/activities",
             post(api::units::record_activity),
         )
+        .route("/activities/{id}", put(api::units::correct_activity))
+        .route("/activities/{id}/void", post(api::units::void_activity))
         .route("/trainings/{id}", get(api::units::training))
         .route("/trainings/{id}/attendance", post(api::units::attendance))
         .route("/villages/{code}/activities", get(api::units::activities))
@@ -242,10 +244,13 @@ pub fn router(state: AppState) -> Router {
             get(pages::units::new_unit).post(pages::units::form),
         )
         .route("/ibm-units/{id}", get(pages::units::show))
-        .route("/ibm-units/{id}/members", post(pages::units::add_member))
+        .route(
+            "/ibm-units/{id}/members",
+            post(pages::units::members::add_member),
+        )
         .route(
             "/ibm-units/{id}/members/{user}",
-            post(pages::units::change_member),
+            post(pages::units::members::change_member),
         )
         .route(
             "/ibm-units/{id}/trainings",
@@ -266,8 +271,11 @@ pub fn router(state: AppState) -> Router {
         .route("/activities/{id}", post(pages::activities::correct))
         .route("/activities/{id}/edit", get(pages::activities::edit))
         .route("/activities/{id}/void", post(pages::activities::void))
-        .route("/trainings/{id}", get(pages::units::training))
-        .route("/trainings/{id}/attendance", post(pages::units::attendance))
+        .route("/trainings/{id}", get(pages::units::training::show))
+        .route(
+            "/trainings/{id}/attendance",
+            post(pages::units::training::attendance),
+        )
         .route("/worklist", get(pages::worklist::show))
         .route("/dashboard", get(pages::dashboard::own))
         .route("/dashboard/{node}", get(pages::dashboard::show))

@@ -110,14 +110,17 @@ pub(crate) fn demo_client(
     };
     journey.record(rng, intake, place.to)?;
     let last_fact_on = journey.facts.iter().map(|f| f.occurred_on).max();
+    // indexed as a registration would be, so demo clients are found by name
+    let name = identity.name.as_deref().unwrap_or_default();
+    let name_birth_hash = identity.birth_date.map(|d| keys.name_birth_hash(name, d));
     let client = NewClient {
         id,
         region: place.region.clone(),
         org_id: place.org,
         assigned_to: place.worker,
         nik_hash: None,
-        name_hash: None,
-        name_birth_hash: None,
+        name_hash: Some(keys.name_hash(name)),
+        name_birth_hash,
         identity: seal_json(&key, &identity, &format!("client:{id}:identity"))?,
         key: sealed_key,
         created_by: place.registrar,

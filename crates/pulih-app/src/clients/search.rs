@@ -2,7 +2,8 @@
 //! match of the normalised value through its keyed hash, never a plaintext `like`), by
 //! the place they are registered at and by where they stand. Results are pseudonymous
 //! (code and place); opening one is the audited read it always is. A search by name or
-//! NIK is audited itself, with how it searched but never the value.
+//! NIK is audited itself, with how it searched but never the value; a search by NIK
+//! spends one of the user's daily NIK look-ups, as a registration's NIK check does.
 
 use std::collections::HashSet;
 
@@ -23,8 +24,20 @@ use crate::{App, AppError, AppResult, Origin, Record};
 /// Most results a search shows.
 const SHOWN: usize = 50;
 
-/// Most clients a search by status looks through.
+/// Most clients a search by status looks through at once; the rest are looked through
+/// page by page (`ClientResults::next`).
 const SCANNED: i64 = 500;
+
+/// A page of a search's results, newest first, and where the next page starts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClientResults {
+    /// The clients found on this page, at most 50.
+    pub items: Vec<ClientSummary>,
+    /// More may be found among clients older than this one (`before` of the next page):
+    /// a full page was shown, or a search by status looked through its 500 clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<ClientId>,
+}
 
 /// A client search as typed in; every criterion optional, all given ones together.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -54,26 +67,30 @@ impl ClientQuery {
 }
 
 impl App {
-    /// The clients `actor` reaches that match `query`, newest first, at most 50.
+    /// The clients `actor` reaches that match `query`, newest first, at most 50 a page,
+    /// among those older than `before` when given. A search by status looks through 500
+    /// clients a page; whenever more may match, the answer says where to go on.
     #[tracing::instrument(skip_all)]
     pub async fn search_clients(
         &self,
         actor: &Actor,
         query: &ClientQuery,
+        before: Option<ClientId>,
         origin: &Origin,
-    ) -> AppResult<Vec<ClientSummary>> {
+    ) -> AppResult<ClientResults> {
         let reach =
             reach_of(actor).ok_or(AppError::Forbidden(pulih_domain::authz::Denied::Role))?;
         let mut fields = Fields::default();
         let mut search = ClientSearch::default();
         let mut by = None;
+        let mut nik_hash = None;
         if let Some(q) = given(query.q.as_ref()) {
             let digits = q.chars().all(|c| c.is_ascii_digit() || " .".contains(c));
             if let Ok(code) = ClientCode::parse(q) {
                 search.code = Some(code.to_string());
             } else if digits {
                 if let Some(nik) = fields.check("q", Nik::parse(q)) {
-                    search.nik_hash = Some(self.keys.nik_hash(&nik));
+                    nik_hash = Some(self.keys.nik_hash(&nik));
                     by = Some("nik");
                 }
             } else if normalised_name(q).chars().count() < 2 {
@@ -88,17 +105,30 @@ impl App {
         let status = given(query.status.as_ref())
             .and_then(|s| fields.check("status", ClientStatus::parse(s)));
         fields.finish()?;
+        if nik_hash.is_some() {
+            // a search by NIK is a NIK look-up like a registration's, on the same allowance
+            let refused = ("q", "invalid.nik_search_limit");
+            let action = "user.nik_lookup_limit";
+            self.take_daily(&self.nik_lookups, actor, action, refused, origin)
+                .await?;
+            search.nik_hash = nik_hash;
+        }
+        // one more than shown tells whether a further page has any
+        let limit = if status.is_some() {
+            SCANNED
+        } else {
+            SHOWN as i64 + 1
+        };
         let filter = ClientFilter {
             reach,
             granted: Some((actor.user_id, self.now())),
-            before: None,
-            limit: if status.is_some() {
-                SCANNED
-            } else {
-                SHOWN as i64
-            },
+            before,
+            limit,
         };
         let rows = self.store.search_clients(&filter, &search).await?;
+        let scanned_to = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|r| r.id))
+            .flatten();
         let rows = match status {
             Some(ClientStatus::Aftercare) => self.in_aftercare(rows).await?,
             Some(ClientStatus::Referred) => self.referred(actor, rows).await?,
@@ -108,7 +138,12 @@ impl App {
         if status == Some(ClientStatus::NoConsent) {
             found.retain(|c| c.consent.as_ref().is_none_or(|a| !a.services));
         }
-        found.truncate(SHOWN);
+        let next = if found.len() > SHOWN {
+            found.truncate(SHOWN);
+            found.last().map(|c| c.id)
+        } else {
+            scanned_to
+        };
         if let Some(by) = by {
             let record = Record {
                 kind: "client_search",
@@ -119,7 +154,7 @@ impl App {
             let event = self.event(Some(actor), "client.search", record, origin, detail);
             self.store.append_audit(&event).await?;
         }
-        Ok(found)
+        Ok(ClientResults { items: found, next })
     }
 
     /// The clients whose latest aftercare plan has not ended.

@@ -13,11 +13,12 @@ use pulih_domain::handoff::{BulkRow, HandoffKind, bulk_rows};
 use pulih_domain::ids::HandoffId;
 use pulih_domain::nik::Nik;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::{Handoff, HandoffEntry};
+use pulih_store::{Handoff, HandoffEntry, RegionHit};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::error::Fields;
+use crate::error::{Fields, Problem};
+use crate::places::PlaceMatch;
 use crate::{App, AppError, AppResult, Origin, Record};
 
 pub use linkage::{KindCountView, LinkageView};
@@ -38,12 +39,13 @@ pub struct HandoffInput {
     /// `YYYY-MM-DD`, not in the future; today when empty.
     #[serde(default)]
     pub occurred_on: Option<String>,
-    /// The regency or city code; the liaison's own regency when empty.
+    /// The regency or city, by code or name; the liaison's own regency when empty.
     #[serde(default)]
     pub region: Option<String>,
 }
 
-/// Many hand-offs at once, one per line: `kind,nik,date,region`.
+/// Many hand-offs at once, one per line: `kind,nik,date,region`, the region a regency's
+/// or city's code or name.
 #[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BulkInput {
@@ -96,12 +98,15 @@ impl From<&Handoff> for HandoffView {
     }
 }
 
+/// Why a row's region is refused: a translation key and the values of its placeholders.
+type Refusal = (&'static str, Vec<(&'static str, String)>);
+
 /// Checks rows against the liaison's scope, reading each region once.
 struct Checker<'a> {
     app: &'a App,
     actor: &'a Actor,
-    /// Per region code: its local date, or the key of why it is refused.
-    regions: HashMap<String, Result<NaiveDate, &'static str>>,
+    /// Per region as typed: its code and local date, or why it is refused.
+    regions: HashMap<String, Result<(RegionCode, NaiveDate), Refusal>>,
 }
 
 impl<'a> Checker<'a> {
@@ -113,46 +118,69 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A regency or city in the liaison's scope, with today's date there.
-    async fn region(
-        &mut self,
-        text: &str,
-    ) -> AppResult<Result<(RegionCode, NaiveDate), &'static str>> {
+    /// A regency or city in the liaison's scope, typed as a code or a name, with today's
+    /// date there.
+    async fn region(&mut self, text: &str) -> AppResult<Result<(RegionCode, NaiveDate), Refusal>> {
         let text = match (text.trim(), &self.actor.scope) {
             ("", Scope::Region(own)) if own.level() == RegionLevel::Regency => own.as_str(),
-            ("", _) => return Ok(Err("invalid.handoff_region_required")),
+            ("", _) => return Ok(Err(("invalid.handoff_region_required", Vec::new()))),
             (t, _) => t,
         }
         .to_owned();
-        let code = match RegionCode::parse(&text) {
-            Ok(code) => code,
-            Err(e) => return Ok(Err(e.key)),
-        };
         if !self.regions.contains_key(&text) {
-            let checked = if code.level() != RegionLevel::Regency {
-                Err("invalid.handoff_region")
-            } else if self
-                .app
-                .store
-                .region(&code)
-                .await?
-                .is_none_or(|r| r.retired)
-            {
-                Err("invalid.region_unknown")
-            } else if authorize(
-                self.actor,
-                Action::RecordHandoff,
-                &Scope::Region(code.clone()),
-            )
-            .is_err()
-            {
-                Err("invalid.region_outside_scope")
-            } else {
-                Ok(self.app.today_in(&code).await?)
+            let checked = match self.code(&text).await? {
+                Ok(code) => self.check(code).await?,
+                Err(refusal) => Err(refusal),
             };
             self.regions.insert(text.clone(), checked);
         }
-        Ok(self.regions[&text].map(|today| (code, today)))
+        Ok(self.regions[&text].clone())
+    }
+
+    /// The code of a region typed as a code or as a name. A name is looked up among the
+    /// regencies and cities in the liaison's scope, as the place picker does: one is
+    /// taken; several are refused with their full paths; none (or none within reach)
+    /// is refused by the name alone.
+    async fn code(&self, text: &str) -> AppResult<Result<RegionCode, Refusal>> {
+        let found = self
+            .app
+            .resolve_place(self.actor, text, Some(RegionLevel::Regency))
+            .await?;
+        let name = || ("name", text.to_owned());
+        Ok(match found {
+            PlaceMatch::One(hit) => Ok(hit.region.code),
+            PlaceMatch::Code(code) => RegionCode::parse(&code).map_err(|e| (e.key, Vec::new())),
+            PlaceMatch::Several(hits) => {
+                let choices = hits.iter().map(path_of).collect::<Vec<_>>().join("; ");
+                Err(("invalid.place_several", vec![name(), ("choices", choices)]))
+            }
+            PlaceMatch::Empty | PlaceMatch::Unknown => {
+                Err(("invalid.place_unknown_named", vec![name()]))
+            }
+        })
+    }
+
+    /// A region code that must be a current regency or city in the liaison's scope.
+    async fn check(&self, code: RegionCode) -> AppResult<Result<(RegionCode, NaiveDate), Refusal>> {
+        let refused = |key| Ok(Err((key, Vec::new())));
+        if code.level() != RegionLevel::Regency {
+            return refused("invalid.handoff_region");
+        }
+        if self
+            .app
+            .store
+            .region(&code)
+            .await?
+            .is_none_or(|r| r.retired)
+        {
+            return refused("invalid.region_unknown");
+        }
+        let place = Scope::Region(code.clone());
+        if authorize(self.actor, Action::RecordHandoff, &place).is_err() {
+            return refused("invalid.region_outside_scope");
+        }
+        let today = self.app.today_in(&code).await?;
+        Ok(Ok((code, today)))
     }
 
     /// One hand-off, its problems added to `fields` under `prefix` (e.g. `rows.3.`). The
@@ -174,8 +202,12 @@ impl<'a> Checker<'a> {
             .ok();
         let region = match self.region(&row.region).await? {
             Ok(found) => Some(found),
-            Err(key) => {
-                fields.add(at("region"), key);
+            Err((key, args)) => {
+                fields.push(Problem {
+                    field: at("region").into(),
+                    key,
+                    args,
+                });
                 None
             }
         };
@@ -305,6 +337,13 @@ impl App {
         let found = self.store.org_handoffs(actor.org_id, LIST_LIMIT).await?;
         Ok(found.into_iter().map(HandoffView::from).collect())
     }
+}
+
+/// "Kota Batam, Kepulauan Riau (21.71)": a place found by name with the names above it.
+fn path_of(hit: &RegionHit) -> String {
+    let mut names = vec![hit.region.name.as_str()];
+    names.extend(hit.path.iter().rev().map(String::as_str));
+    format!("{} ({})", names.join(", "), hit.region.code)
 }
 
 pulih_domain::redacted_debug!(HandoffInput, BulkInput);

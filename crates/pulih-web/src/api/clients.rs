@@ -7,14 +7,14 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use pulih_app::{
     AppError, AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, ClientQuery,
-    ClientRecord, ClientSummary, ConsentInput, EpisodeInput, NewClientInput, Origin,
+    ClientRecord, ClientResults, ClientSummary, ConsentInput, EpisodeInput, NewClientInput, Origin,
     TatAssessmentInput, View, WithdrawalInput,
 };
 use pulih_domain::clinical::assist::AssistResult;
 use pulih_domain::ids::{ClientId, FactId};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, Items};
+use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::{AppState, WebError};
@@ -44,24 +44,25 @@ pub struct Page {
 }
 
 /// `GET /api/v1/clients`: the clients the user may see, newest first; with a search,
-/// those of them that match.
+/// those of them that match, a page at a time (`next` is the following page's `before`).
 pub async fn list(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
     Query(page): Query<Page>,
-) -> Result<Json<Items<ClientSummary>>, WebError> {
+) -> Result<Json<ClientResults>, WebError> {
     let actor = who.0.actor();
-    let items = if page.search.is_empty() {
-        let before = page.before.as_deref().map(client_id).transpose()?;
-        state.app.list_clients(&actor, before).await?
+    let before = page.before.as_deref().map(client_id).transpose()?;
+    let found = if page.search.is_empty() {
+        let items = state.app.list_clients(&actor, before).await?;
+        ClientResults { items, next: None }
     } else {
         state
             .app
-            .search_clients(&actor, &page.search, &origin)
+            .search_clients(&actor, &page.search, before, &origin)
             .await?
     };
-    Ok(Json(Items { items }))
+    Ok(Json(found))
 }
 
 /// `POST /api/v1/clients`.

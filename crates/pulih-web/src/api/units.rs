@@ -1,5 +1,5 @@
 //! IBM units as JSON: forming a unit, its agents, bimtek trainings with attendance, its
-//! activities.
+//! activities and their corrections.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -9,7 +9,7 @@ use pulih_app::{
     ActivityInput, ActivityView, AppError, AttendanceInput, MemberChange, MemberInput, MemberView,
     Origin, TrainingInput, TrainingView, UnitInput, UnitView,
 };
-use pulih_domain::ids::{TrainingId, UnitId, UserId};
+use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
 use serde::Serialize;
 
 use super::{ApiJson, Items};
@@ -160,6 +160,34 @@ pub async fn record_activity(
         .record_activity(&who.0.actor(), unit, input, &origin)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `PUT /api/v1/activities/{id}`: corrects an activity's day and counts, within seven
+/// days of recording it (its author or a coordinator of its village).
+pub async fn correct_activity(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<ActivityId>,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<Json<ActivityView>, WebError> {
+    let view = state
+        .app
+        .correct_activity(&who.0.actor(), id, input, &origin)
+        .await?;
+    Ok(Json(view))
+}
+
+/// `POST /api/v1/activities/{id}/void`: voids an activity within seven days of recording
+/// it; the answer is the activity as it was.
+pub async fn void_activity(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<ActivityId>,
+) -> Result<Json<ActivityView>, WebError> {
+    let view = state.app.void_activity(&who.0.actor(), id, &origin).await?;
+    Ok(Json(view))
 }
 
 /// `GET /api/v1/villages/{code}/activities`: the latest activities, newest first.

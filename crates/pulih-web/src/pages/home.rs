@@ -8,6 +8,7 @@ use axum::response::Response;
 use pulih_app::Home;
 use pulih_domain::rollup::Figure;
 
+use super::places::{self, Places};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -22,6 +23,7 @@ struct Page<'a> {
     t: Tr<'a>,
     nav: Nav,
     home: Home,
+    places: Places,
 }
 
 impl Page<'_> {
@@ -47,6 +49,13 @@ pub async fn show(
     who: CurrentUser,
 ) -> Result<Response, WebError> {
     let home = state.app.home(&who.0.actor()).await?;
+    let village = home.work.my_unit.as_ref().map(|u| u.village.as_str());
+    let places = places::named(&state, village).await?;
     let (t, nav) = frame(&state, &headers, &who, HOME);
-    Ok(render(&Page { t, nav, home }))
+    Ok(render(&Page {
+        t,
+        nav,
+        home,
+        places,
+    }))
 }

@@ -21,7 +21,7 @@ on_both_backends!(
 );
 
 /// The session's CSRF token, from the logout form of the home page.
-async fn csrf(app: &TestApp, token: &str) -> String {
+pub(crate) async fn csrf(app: &TestApp, token: &str) -> String {
     let p = page(app, token, "/home").await;
     let at = p.html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     p.html[at..at + p.html[at..].find('"').expect("end")].to_owned()
@@ -90,6 +90,13 @@ async fn each_role_starts_on_its_own_work(app: TestApp) {
         waiting.html
     );
     assert!(waiting.html.contains("Belum ada bimtek"));
+    assert!(
+        waiting.html.contains(&format!(
+            r#"Unit IBM Pahlawan <span class="code muted">({PAHLAWAN})</span></a>"#
+        )),
+        "the agent's unit is named by its village: {}",
+        waiting.html
+    );
     let plan = json!({"title": "Bimtek Agen Pemulihan Angkatan 2", "organiser": "BNNK Binjai",
         "starts_on": app.days_ahead(10), "ends_on": app.days_ahead(12),
         "modules": ["Adiksi"], "trainers": ["dr. Rina"]});

@@ -1,7 +1,8 @@
 //! The NIK check as an attacker tries it: a worker learns nothing about clients outside
 //! their reach from any answer, whether the registration goes ahead or is refused for
 //! another reason; the coordinators over such a client hear of the possible duplicate;
-//! look-ups past the day's limit are refused alike and alert the administrators.
+//! look-ups past the day's limit are refused alike and alert the administrators, and a
+//! client search by NIK spends the same daily look-ups.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -15,6 +16,7 @@ on_both_backends!(
     a_nik_held_outside_reach_is_answered_like_a_strangers,
     the_coordinators_over_a_client_hear_of_a_possible_duplicate,
     nik_look_ups_past_the_daily_limit_are_refused_alike_and_alert_administrators,
+    nik_searches_spend_the_same_daily_look_ups_as_registrations,
 );
 
 /// The NIK of the `n`th client registered in Batam.
@@ -182,4 +184,51 @@ async fn nik_look_ups_past_the_daily_limit_are_refused_alike_and_alert_administr
 
     app.clock.advance_days(1);
     register(&app, &attacker, json!({"nik": client_nik(1)})).await;
+}
+
+async fn nik_searches_spend_the_same_daily_look_ups_as_registrations(app: TestApp) {
+    let (_, batam) = counsellor(&app, "konselor").await;
+    let search = |nik: String| format!("/api/v1/clients?q={nik}");
+    register(&app, &batam, json!({"nik": client_nik(1)})).await;
+    for n in 1..NIK_LOOKUPS_PER_DAY {
+        let r = app.get(&search(stranger_nik(n)), &batam).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let held = app.get(&search(client_nik(1)), &batam).await;
+    let free = app.get(&search(stranger_nik(99)), &batam).await;
+    assert_eq!(
+        held.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        held.body
+    );
+    assert_eq!(shape(&held, None), shape(&free, None), "refused alike");
+    let message = held.body["error"]["fields"]["q"].as_str().expect("message");
+    assert!(
+        message.contains("batas harian") && message.contains("kode atau nama"),
+        "{message}"
+    );
+    let by_name = app.get("/api/v1/clients?q=Budi+Santoso", &batam).await;
+    assert_eq!(by_name.status, StatusCode::OK, "a name is no NIK look-up");
+    let registered = app
+        .post("/api/v1/clients", &batam, json!({"nik": stranger_nik(98)}))
+        .await;
+    assert_eq!(
+        registered.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "searches and registrations share the allowance"
+    );
+    let told = app.get("/api/v1/notifications", &app.root_token).await.body;
+    let alerts = told["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|n| n["kind"] == "user.nik_lookup_limit")
+        .count();
+    assert_eq!(alerts, 1, "alerted once: {told}");
+
+    app.clock.advance_days(1);
+    let found = app.get(&search(client_nik(1)), &batam).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.body["items"].as_array().map(Vec::len), Some(1));
 }

@@ -29,6 +29,8 @@ struct IndexPage<'a> {
     nav: Nav,
     clients: Vec<ClientSummary>,
     older: Option<ClientId>,
+    /// Where a search goes on, and its criteria as typed.
+    further: Option<(ClientId, FormData)>,
     paged: bool,
     coordinator: bool,
     sexes: &'static [Sex],
@@ -81,7 +83,7 @@ impl Paging {
 /// choices or the error.
 enum Listed {
     Newest(Option<ClientId>),
-    Searched(ClientQuery, FormData),
+    Searched(ClientQuery, FormData, Option<ClientId>),
     Unsettled(FormData, Errors),
 }
 
@@ -95,6 +97,7 @@ async fn page(
     picks: Picks,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
+    let mut further = None;
     let (mut clients, mut search, mut search_errors, mut status) = (
         Vec::new(),
         FormData::default(),
@@ -106,16 +109,20 @@ async fn page(
             clients = state.app.list_clients(&actor, before).await?;
             (before, false)
         }
-        Listed::Searched(query, shown) => {
-            match state.app.search_clients(&actor, &query, origin).await {
-                Ok(found) => clients = found,
+        Listed::Searched(query, shown, before) => {
+            match state
+                .app
+                .search_clients(&actor, &query, before, origin)
+                .await
+            {
+                Ok(found) => (clients, further) = (found.items, found.next),
                 Err(e) => {
                     let t = state.i18n.tr(crate::lang_of(headers));
                     (status, search_errors) = refused(&t, "search", e)?;
                 }
             }
             search = shown;
-            (None, true)
+            (before, true)
         }
         Listed::Unsettled(shown, errors) => {
             clients = state.app.list_clients(&actor, None).await?;
@@ -129,6 +136,8 @@ async fn page(
     let older = (!searched && clients.len() >= PAGE)
         .then(|| clients.last().map(|c| c.id))
         .flatten();
+    // the search goes on from where it stopped, under the same criteria as typed
+    let further = further.map(|id| (id, search.clone()));
     let typed = [
         form.get("region").to_owned(),
         form.get("village").to_owned(),
@@ -151,6 +160,7 @@ async fn page(
         nav,
         clients,
         older,
+        further,
         paged: before.is_some(),
         coordinator: who.0.user.role == Role::Coordinator,
         sexes: &Sex::ALL,
@@ -192,7 +202,8 @@ pub async fn index(
     } else if query.is_empty() {
         Listed::Newest(paging.before.as_deref().map(client_id).transpose()?)
     } else {
-        Listed::Searched(query, shown)
+        let before = paging.before.as_deref().map(client_id).transpose()?;
+        Listed::Searched(query, shown, before)
     };
     page(
         &state,

@@ -1,22 +1,19 @@
-//! IBM units from the pages: a coordinator forms a village's unit, adds agents and changes
-//! their status, plans a bimtek and takes attendance day by day (a day that has not come
-//! yet offers no form). A refused unit, bimtek or attendance form comes back on a page
-//! with the menu, what was typed and each field's message beside it (a refused member
-//! form on the unit page, named `member` or `member-<user>`); success returns to the unit
-//! or training page.
+//! IBM units from the pages: a coordinator forms a village's unit and plans a bimtek; the
+//! unit page shows its agents and trainings. A refused unit or bimtek form comes back on a
+//! page of its own with the menu, what was typed and each field's message beside it;
+//! success returns to the unit or training page. The agents' forms are in [`members`],
+//! a bimtek's page and attendance in [`training`].
+
+pub mod members;
+pub mod training;
 
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
-use pulih_app::UserView;
-use pulih_app::{
-    AttendanceInput, MemberChange, MemberInput, Origin, TrainingInput, TrainingView, UnitInput,
-    UnitView,
-};
+use pulih_app::{Origin, TrainingInput, UnitInput, UnitView, UserView};
 use pulih_domain::authz::{Action, authorize};
-use pulih_domain::ids::{TrainingId, UnitId, UserId};
+use pulih_domain::ids::{UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;
 use pulih_domain::region::{RegionCode, Scope};
 
@@ -127,53 +124,6 @@ struct FormPage<'a> {
     tf: Option<TrainingForm>,
 }
 
-#[derive(Template)]
-#[template(path = "units/training.html")]
-struct TrainingPage<'a> {
-    t: Tr<'a>,
-    nav: Nav,
-    training: TrainingView,
-    /// One row per agent of the unit.
-    rows: Vec<AttendanceRow>,
-    manager: bool,
-    /// Today in the village: attendance is taken for days up to it.
-    today: NaiveDate,
-    /// The attendance form sent, if refused (named `day-<date>`), and why.
-    form: FormData,
-    errors: Errors,
-    places: Places,
-}
-
-impl TrainingPage<'_> {
-    /// The name of a day's attendance form.
-    fn day_form(&self, day: &NaiveDate) -> String {
-        format!("day-{day}")
-    }
-
-    /// Whether `day` has not come yet where the unit is.
-    fn later(&self, day: &NaiveDate) -> bool {
-        *day > self.today
-    }
-
-    /// Whether `user`'s box is ticked on `day`'s form: as sent if that form was refused,
-    /// else as saved.
-    fn ticked(&self, day: &NaiveDate, index: &usize, row: &AttendanceRow) -> bool {
-        if self.errors.is(&self.day_form(day)) {
-            self.form.has("present", &row.user.to_string())
-        } else {
-            row.present.get(*index).copied().unwrap_or(false)
-        }
-    }
-}
-
-/// An agent's attendance, day by day.
-struct AttendanceRow {
-    user: UserId,
-    name: String,
-    present: Vec<bool>,
-    certificate: Option<String>,
-}
-
 /// `GET /ibm-units/{id}`: the unit with its agents and trainings.
 pub async fn show(
     State(state): State<AppState>,
@@ -216,27 +166,6 @@ async fn unit_page(
         form,
         errors,
     }))
-}
-
-/// After a member form: back to the members, or the unit page again with the form as
-/// sent and why it was refused.
-async fn member_sent<T>(
-    state: &AppState,
-    headers: &HeaderMap,
-    who: &CurrentUser,
-    (unit, name): (UnitId, &str),
-    form: FormData,
-    result: pulih_app::AppResult<T>,
-) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/ibm-units/{unit}#members")).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(headers));
-            let (status, errors) = refused(&t, name, e)?;
-            let page = unit_page(state, headers, who, unit, (form, errors)).await?;
-            Ok(with_status(page, status))
-        }
-    }
 }
 
 /// The page of a unit or bimtek form on its own, with the village in the breadcrumb.
@@ -326,54 +255,6 @@ pub async fn form(
     }
 }
 
-/// `POST /ibm-units/{id}/members`: adds an agent.
-pub async fn add_member(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    who: CurrentUser,
-    origin: Origin,
-    Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
-    let input = MemberInput {
-        user_id: form.get("user_id").to_owned(),
-        phone: form.opt("phone"),
-        sex: form.get("sex").to_owned(),
-        age_band: form.get("age_band").to_owned(),
-    };
-    let added = state
-        .app
-        .add_unit_member(&who.0.actor(), unit, input, &origin)
-        .await;
-    member_sent(&state, &headers, &who, (unit, "member"), form, added).await
-}
-
-/// `POST /ibm-units/{id}/members/{user}`: changes an agent's status or profile.
-pub async fn change_member(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    who: CurrentUser,
-    origin: Origin,
-    Found((unit, user)): Found<(UnitId, UserId)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
-    let input = MemberChange {
-        phone: form.opt("phone"),
-        sex: form.get("sex").to_owned(),
-        age_band: form.get("age_band").to_owned(),
-        status: form.get("status").to_owned(),
-        version: form.get("version").trim().parse().unwrap_or(0),
-    };
-    let changed = state
-        .app
-        .change_unit_member(&who.0.actor(), unit, user, input, &origin)
-        .await;
-    let name = format!("member-{user}");
-    member_sent(&state, &headers, &who, (unit, &name), form, changed).await
-}
-
 /// `GET /ibm-units/{id}/trainings/new`: the bimtek form on its own.
 pub async fn new_training(
     State(state): State<AppState>,
@@ -440,94 +321,6 @@ pub async fn plan_training(
                 (None, Some(again)),
             )
             .await?;
-            Ok(with_status(page, status))
-        }
-    }
-}
-
-/// `GET /trainings/{id}`: the training with attendance per day.
-pub async fn training(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    who: CurrentUser,
-    Found(training): Found<TrainingId>,
-) -> Result<Response, WebError> {
-    let blank = (FormData::default(), Errors::default());
-    training_page(&state, &headers, &who, training, blank).await
-}
-
-/// The training page, with a refused attendance form's input and messages.
-async fn training_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    who: &CurrentUser,
-    training: TrainingId,
-    (form, errors): (FormData, Errors),
-) -> Result<Response, WebError> {
-    let actor = who.0.actor();
-    let training = state.app.training(&actor, training).await?;
-    let unit = state.app.unit(&actor, training.unit).await?;
-    let place = Scope::Region(training.village.clone());
-    let manager = authorize(&actor, Action::ManageUnits, &place).is_ok();
-    let today = state.app.today_in(&training.village).await?;
-    let rows = unit
-        .members
-        .into_iter()
-        .map(|m| {
-            let record = training.agents.iter().find(|a| a.user_id == m.user_id);
-            AttendanceRow {
-                user: m.user_id,
-                name: m.display_name,
-                present: training
-                    .days
-                    .iter()
-                    .map(|d| record.is_some_and(|r| r.days.contains(d)))
-                    .collect(),
-                certificate: record.and_then(|r| r.certificate.clone()),
-            }
-        })
-        .collect();
-    let places = places::named(state, [training.village.as_str()]).await?;
-    let (t, nav) = frame(state, headers, who, &format!("/trainings/{}", training.id));
-    Ok(render(&TrainingPage {
-        t,
-        nav,
-        training,
-        rows,
-        manager,
-        today,
-        form,
-        errors,
-        places,
-    }))
-}
-
-/// `POST /trainings/{id}/attendance`: who was present on a day; a refusal shows the
-/// training page again with the boxes as ticked and the reason beside the day.
-pub async fn attendance(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    who: CurrentUser,
-    origin: Origin,
-    Found(training): Found<TrainingId>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
-    let input = AttendanceInput {
-        day: form.get("day").to_owned(),
-        present: form.all("present"),
-    };
-    let recorded = state
-        .app
-        .record_attendance(&who.0.actor(), training, input, &origin)
-        .await;
-    match recorded {
-        Ok(_) => Ok(Redirect::to(&format!("/trainings/{training}")).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let name = format!("day-{}", form.get("day").trim());
-            let (status, errors) = refused(&t, &name, e)?;
-            let page = training_page(&state, &headers, &who, training, (form, errors)).await?;
             Ok(with_status(page, status))
         }
     }
