@@ -47,7 +47,10 @@ pub(crate) fn push_reach(
 }
 
 /// The parties of records by id, in their stored order.
-pub(crate) async fn parties_of(pool: &Pool, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, Vec<Party>>> {
+pub(crate) async fn parties_of(
+    pool: &Pool,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Party>>> {
     let mut out: HashMap<Uuid, Vec<Party>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -74,7 +77,11 @@ pub(crate) async fn parties_of(pool: &Pool, ids: &[Uuid]) -> StoreResult<HashMap
 }
 
 /// Stores the parties of a new record.
-pub(crate) async fn insert_parties(conn: &mut Conn, record: Uuid, parties: &[Party]) -> StoreResult<()> {
+pub(crate) async fn insert_parties(
+    conn: &mut Conn,
+    record: Uuid,
+    parties: &[Party],
+) -> StoreResult<()> {
     for (position, party) in (0_i64..).zip(parties) {
         let name = match party {
             Party::Named { name } => Some(name.as_str()),
@@ -131,7 +138,10 @@ fn action_item(row: &DbRow) -> StoreResult<ActionItem> {
 }
 
 async fn meetings_from(pool: &Pool, rows: Vec<DbRow>) -> StoreResult<Vec<Meeting>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| get(r, "id")).collect::<StoreResult<_>>()?;
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<StoreResult<_>>()?;
     let mut parties = parties_of(pool, &ids).await?;
     rows.iter().map(|r| meeting(r, &mut parties)).collect()
 }
@@ -156,7 +166,8 @@ async fn meetings(pool: &Pool, reach: &CoordinationReach, limit: i64) -> StoreRe
             .push_bind(org)
             .push(")");
     });
-    q.push(" order by m.held_on desc, m.id desc limit ").push_bind(limit);
+    q.push(" order by m.held_on desc, m.id desc limit ")
+        .push_bind(limit);
     let rows = q.build().fetch_all(pool).await.map_err(map_err)?;
     meetings_from(pool, rows).await
 }

@@ -49,7 +49,10 @@ fn mou(
 }
 
 async fn from_rows(pool: &Pool, rows: Vec<DbRow>) -> StoreResult<Vec<Mou>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| get(r, "id")).collect::<StoreResult<_>>()?;
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<StoreResult<_>>()?;
     let mut parties = parties_of(pool, &ids).await?;
     let mut links: std::collections::HashMap<Uuid, Vec<ReferralId>> = Default::default();
     if !ids.is_empty() {
@@ -68,7 +71,9 @@ async fn from_rows(pool: &Pool, rows: Vec<DbRow>) -> StoreResult<Vec<Mou>> {
                 .push(ReferralId::from_uuid(get(&row, "referral_id")?));
         }
     }
-    rows.iter().map(|r| mou(r, &mut parties, &mut links)).collect()
+    rows.iter()
+        .map(|r| mou(r, &mut parties, &mut links))
+        .collect()
 }
 
 pub(crate) async fn by_id(pool: &Pool, id: MouId) -> StoreResult<Option<Mou>> {
@@ -89,9 +94,11 @@ pub(crate) async fn list(
 ) -> StoreResult<Vec<Mou>> {
     let mut q = QueryBuilder::<Db>::new("select m.* from mous m where ");
     push_reach(&mut q, "m.region", reach, |q, org| {
-        q.push("exists (select 1 from coordination_parties p where p.record_id = m.id and p.org_id = ")
-            .push_bind(org)
-            .push(")");
+        q.push(
+            "exists (select 1 from coordination_parties p where p.record_id = m.id and p.org_id = ",
+        )
+        .push_bind(org)
+        .push(")");
     });
     match ending {
         Some((from, to)) => {

@@ -124,7 +124,11 @@ const fn role_allows(role: Role, action: Action) -> bool {
         ImportServices => matches!(role, Role::Admin | Role::Coordinator),
         ViewCoordination => matches!(
             role,
-            Role::Admin | Role::Coordinator | Role::Counsellor | Role::Partner | Role::PoliceLiaison
+            Role::Admin
+                | Role::Coordinator
+                | Role::Counsellor
+                | Role::Partner
+                | Role::PoliceLiaison
         ),
         ManageCoordination => matches!(role, Role::Coordinator),
     }

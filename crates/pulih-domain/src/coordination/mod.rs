@@ -66,8 +66,16 @@ pub struct RawParty {
 impl RawParty {
     /// Parses one party: an id that is a UUID, or a name of 2–200 characters.
     pub fn parse(&self) -> Result<Party, Invalid> {
-        let id = self.org_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let name = self.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let id = self
+            .org_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let name = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         match (id, name) {
             (Some(id), None) => Ok(Party::Registered {
                 org_id: id.parse().map_err(|_| Invalid::new("invalid.org"))?,
@@ -121,7 +129,9 @@ pub fn parse_parties(
 fn same_party(a: &Party, b: &Party) -> bool {
     match (a, b) {
         (Party::Registered { org_id: x }, Party::Registered { org_id: y }) => x == y,
-        (Party::Named { name: x }, Party::Named { name: y }) => x.to_lowercase() == y.to_lowercase(),
+        (Party::Named { name: x }, Party::Named { name: y }) => {
+            x.to_lowercase() == y.to_lowercase()
+        }
         _ => false,
     }
 }

@@ -95,7 +95,9 @@ pub fn parse_term(months: u32) -> Result<u32, Invalid> {
 /// The last day of a term of `months` from `signed_on`: the day before the same date
 /// `months` later (a year from 1 March ends on the last day of February).
 pub fn ends_on(signed_on: NaiveDate, months: u32) -> Option<NaiveDate> {
-    signed_on.checked_add_months(Months::new(months))?.pred_opt()
+    signed_on
+        .checked_add_months(Months::new(months))?
+        .pred_opt()
 }
 
 /// Whether a signed MoU ending on `ends_on` shows as ending soon on `today`.

@@ -60,9 +60,8 @@ pub fn parse_lines(field: &str, raw: &[String], min: usize) -> Result<Vec<String
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .collect();
-    let bad = |s: &String| {
-        s.chars().count() > LINE_MAX || s.chars().any(|c| c.is_control() && c != '\n')
-    };
+    let bad =
+        |s: &String| s.chars().count() > LINE_MAX || s.chars().any(|c| c.is_control() && c != '\n');
     if lines.len() < min {
         Err(FieldError::new(field, "invalid.lines_missing"))
     } else if lines.len() > LINES_MAX || lines.iter().any(bad) {

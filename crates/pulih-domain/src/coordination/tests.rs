@@ -41,7 +41,10 @@ fn a_coordinator_outside_the_region_reaches_a_rakor_only_when_its_organisation_i
 fn roles_without_coordination_reach_nothing_even_when_named() {
     let org = OrgId::new();
     for role in [Role::Agent, Role::Analyst] {
-        assert_eq!(access(&actor(role, "61.03", org), &sanggau(), &[org]), Reach::None);
+        assert_eq!(
+            access(&actor(role, "61.03", org), &sanggau(), &[org]),
+            Reach::None
+        );
     }
     let mut off = actor(Role::Coordinator, "61.03", org);
     off.disabled = true;
@@ -81,20 +84,32 @@ fn parties_are_an_id_or_a_name_and_repeats_are_dropped() {
 
 #[test]
 fn action_items_change_status_and_are_overdue_only_while_open() {
-    assert_eq!(ItemStatus::Open.change(ItemStatus::Done), Ok(ItemStatus::Done));
-    assert_eq!(ItemStatus::Done.change(ItemStatus::Open), Ok(ItemStatus::Open));
+    assert_eq!(
+        ItemStatus::Open.change(ItemStatus::Done),
+        Ok(ItemStatus::Done)
+    );
+    assert_eq!(
+        ItemStatus::Done.change(ItemStatus::Open),
+        Ok(ItemStatus::Open)
+    );
     assert!(ItemStatus::Done.change(ItemStatus::Done).is_err());
     let due = day(2026, 3, 10);
     assert!(!ItemStatus::Open.overdue(due, due));
     assert!(ItemStatus::Open.overdue(due, day(2026, 3, 11)));
     assert!(!ItemStatus::Done.overdue(due, day(2026, 4, 1)));
     assert!(check_due(day(2026, 3, 1), day(2026, 2, 28)).is_err());
-    assert_eq!(check_due(day(2026, 3, 1), day(2026, 3, 1)), Ok(day(2026, 3, 1)));
+    assert_eq!(
+        check_due(day(2026, 3, 1), day(2026, 3, 1)),
+        Ok(day(2026, 3, 1))
+    );
 }
 
 #[test]
 fn rakor_texts_are_trimmed_and_bounded() {
-    assert_eq!(parse_place("  Aula BNNK Batam "), Ok("Aula BNNK Batam".into()));
+    assert_eq!(
+        parse_place("  Aula BNNK Batam "),
+        Ok("Aula BNNK Batam".into())
+    );
     assert!(parse_place("x").is_err());
     assert!(parse_item("ok").is_err());
     let lines = parse_lines("topics", &[" IBM ".into(), String::new()], 1).expect("lines");
@@ -114,9 +129,18 @@ fn an_mou_term_ends_the_day_before_its_anniversary() {
 #[test]
 fn an_mou_expires_by_its_end_date_and_shows_sixty_days_before() {
     let end = Some(day(2026, 6, 30));
-    assert_eq!(MouStatus::Signed.as_of(end, day(2026, 6, 30)), MouStatus::Signed);
-    assert_eq!(MouStatus::Signed.as_of(end, day(2026, 7, 1)), MouStatus::Expired);
-    assert_eq!(MouStatus::Ended.as_of(end, day(2026, 7, 1)), MouStatus::Ended);
+    assert_eq!(
+        MouStatus::Signed.as_of(end, day(2026, 6, 30)),
+        MouStatus::Signed
+    );
+    assert_eq!(
+        MouStatus::Signed.as_of(end, day(2026, 7, 1)),
+        MouStatus::Expired
+    );
+    assert_eq!(
+        MouStatus::Ended.as_of(end, day(2026, 7, 1)),
+        MouStatus::Ended
+    );
     assert!(ending_soon(MouStatus::Signed, end, day(2026, 5, 1)));
     assert!(!ending_soon(MouStatus::Signed, end, day(2026, 4, 30)));
     assert!(!ending_soon(MouStatus::Draft, end, day(2026, 5, 1)));
@@ -125,16 +149,26 @@ fn an_mou_expires_by_its_end_date_and_shows_sixty_days_before() {
 
 #[test]
 fn mou_status_changes_follow_the_lifecycle() {
-    assert_eq!(MouStatus::Draft.change(MouStatus::Signed, true), Ok(MouStatus::Signed));
+    assert_eq!(
+        MouStatus::Draft.change(MouStatus::Signed, true),
+        Ok(MouStatus::Signed)
+    );
     assert!(MouStatus::Draft.change(MouStatus::Signed, false).is_err());
-    assert_eq!(MouStatus::Signed.change(MouStatus::Ended, true), Ok(MouStatus::Ended));
+    assert_eq!(
+        MouStatus::Signed.change(MouStatus::Ended, true),
+        Ok(MouStatus::Ended)
+    );
     assert!(MouStatus::Signed.change(MouStatus::Expired, true).is_err());
     assert!(MouStatus::Ended.change(MouStatus::Signed, true).is_err());
 }
 
 #[test]
 fn mou_scopes_are_several_each_once() {
-    let raw = ["referrals".into(), "skills_training".into(), "referrals".into()];
+    let raw = [
+        "referrals".into(),
+        "skills_training".into(),
+        "referrals".into(),
+    ];
     assert_eq!(
         parse_scopes(&raw),
         Ok(vec![MouScope::SkillsTraining, MouScope::Referrals])
