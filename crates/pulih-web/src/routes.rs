@@ -255,7 +255,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::units::new_unit).post(pages::units::form),
         )
         .route("/ibm-units/{id}", get(pages::units::show))
-        .route("/rakor", get(pages::rakor::index).post(pages::rakor::record))
+        .route(
+            "/rakor",
+            get(pages::rakor::index).post(pages::rakor::record),
+        )
         .route("/rakor/{id}", get(pages::rakor::show))
         .route("/mous", get(pages::mous::index).post(pages::mous::record))
         .route("/mous/{id}", get(pages::mous::show))

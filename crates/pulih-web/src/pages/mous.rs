@@ -41,7 +41,7 @@ struct ListPage<'a> {
 struct ShowPage<'a> {
     t: Tr<'a>,
     nav: Nav,
-    m: MouView,
+    mou: MouView,
     form: FormData,
     errors: Errors,
 }
@@ -144,12 +144,12 @@ async fn show_page(
     form: FormData,
     errors: Errors,
 ) -> Result<Response, WebError> {
-    let m = state.app.mou(&who.0.actor(), id).await?;
+    let mou = state.app.mou(&who.0.actor(), id).await?;
     let (t, nav) = frame(state, headers, who, &format!("/mous/{id}"));
     Ok(render(&ShowPage {
         t,
         nav,
-        m,
+        mou,
         form,
         errors,
     }))
@@ -162,7 +162,15 @@ pub async fn show(
     who: CurrentUser,
     Found(id): Found<MouId>,
 ) -> Result<Response, WebError> {
-    show_page(&state, &headers, &who, id, FormData::default(), Errors::default()).await
+    show_page(
+        &state,
+        &headers,
+        &who,
+        id,
+        FormData::default(),
+        Errors::default(),
+    )
+    .await
 }
 
 async fn after<T>(
@@ -205,7 +213,11 @@ pub async fn status(
         .app
         .set_mou_status(&who.0.actor(), id, input, &origin)
         .await;
-    let name = if form.get("status") == "signed" { "sign" } else { "end" };
+    let name = if form.get("status") == "signed" {
+        "sign"
+    } else {
+        "end"
+    };
     after(&state, &headers, &who, id, (form, name), result).await
 }
 

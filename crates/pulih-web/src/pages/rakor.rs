@@ -116,10 +116,15 @@ pub async fn record(
             org_id: Some(id),
             name: None,
         })
-        .chain(lines(form.get("present_names")).into_iter().filter(|l| !l.trim().is_empty()).map(|n| RawParty {
-            org_id: None,
-            name: Some(n),
-        }))
+        .chain(
+            lines(form.get("present_names"))
+                .into_iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|n| RawParty {
+                    org_id: None,
+                    name: Some(n),
+                }),
+        )
         .collect();
     let input = RakorInput {
         region: form.get("region").to_owned(),
@@ -184,7 +189,15 @@ pub async fn show(
     who: CurrentUser,
     Found(id): Found<MeetingId>,
 ) -> Result<Response, WebError> {
-    show_page(&state, &headers, &who, id, FormData::default(), Errors::default()).await
+    show_page(
+        &state,
+        &headers,
+        &who,
+        id,
+        FormData::default(),
+        Errors::default(),
+    )
+    .await
 }
 
 /// After a form on a rakor's page: back to it, or the page again with the messages.
