@@ -79,6 +79,11 @@ pub enum Action {
     /// Open the dashboard of a region in scope: every role; what it shows depends on the
     /// role (see `pulih_app::dashboard`).
     ViewDashboard,
+    /// Read coordination meetings (rakor) and MoUs placed in scope; any user of a role
+    /// allowed it also reads those naming its organisation (`crate::coordination`).
+    ViewCoordination,
+    /// Record coordination meetings, their action items and MoUs, and change them.
+    ManageCoordination,
 }
 
 /// Why an action was refused.
@@ -120,6 +125,15 @@ const fn role_allows(role: Role, action: Action) -> bool {
             Role::Admin | Role::Coordinator | Role::Counsellor | Role::Agent | Role::Partner
         ),
         ImportServices => matches!(role, Role::Admin | Role::Coordinator),
+        ViewCoordination => matches!(
+            role,
+            Role::Admin
+                | Role::Coordinator
+                | Role::Counsellor
+                | Role::Partner
+                | Role::PoliceLiaison
+        ),
+        ManageCoordination => matches!(role, Role::Coordinator),
     }
 }
 
@@ -162,8 +176,10 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 25] = [
+    const ACTIONS: [Action; 27] = [
         Action::ManageFieldWorkers,
+        Action::ViewCoordination,
+        Action::ManageCoordination,
         Action::ViewDashboard,
         Action::RecordHandoff,
         Action::ViewLinkage,

@@ -118,6 +118,18 @@ typed_id!(
     /// Identifies an enforcement hand-off (arrest, TAT assessment, Lapas release).
     HandoffId
 );
+typed_id!(
+    /// Identifies a coordination meeting (rakor).
+    MeetingId
+);
+typed_id!(
+    /// Identifies an action item agreed at a rakor.
+    ActionItemId
+);
+typed_id!(
+    /// Identifies an MoU or joint commitment.
+    MouId
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ pub mod client_access;
 pub mod client_code;
 pub mod clinical;
 pub mod consent;
+pub mod coordination;
 pub mod csv_cell;
 pub mod directory;
 pub mod figures;

@@ -11,6 +11,7 @@ mod boundaries;
 mod bulk;
 mod clients;
 mod contents;
+mod coordination;
 mod directory;
 mod linkage;
 mod peers;
@@ -40,6 +41,7 @@ pub use boundaries::*;
 pub use bulk::*;
 pub use clients::*;
 pub use contents::*;
+pub use coordination::*;
 pub use directory::*;
 pub use linkage::*;
 pub use peers::*;
@@ -119,6 +121,7 @@ pub trait Store:
     + ProgrammeStore
     + UnitStore
     + PeerStore
+    + CoordinationStore
     + BoundaryStore
     + DirectoryStore
     + ReferralStore

@@ -12,7 +12,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::rollup::Tally;
 
 use crate::{
-    AccountTx, ClientTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx, RegionTx, UnitTx,
+    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx,
+    RegionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.
@@ -23,6 +24,7 @@ pub trait Tx:
     + ProgrammeTx
     + UnitTx
     + PeerTx
+    + CoordinationTx
     + DirectoryTx
     + ReferralTx
     + LinkageTx

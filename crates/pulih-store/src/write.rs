@@ -84,6 +84,9 @@ answer_ids!(
     ids::ImportId,
     ids::PeerCountId,
     ids::PeerSessionId,
+    ids::MeetingId,
+    ids::ActionItemId,
+    ids::MouId,
     pulih_domain::client::ClientCode,
 );
 

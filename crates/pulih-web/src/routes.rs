@@ -209,6 +209,29 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/regencies/{code}/teman-sebaya", get(api::peers::summary))
         .route(
+            "/rakor",
+            get(api::coordination::list).post(api::coordination::record),
+        )
+        .route("/rakor/{id}", get(api::coordination::show))
+        .route(
+            "/rakor/{id}/action-items",
+            post(api::coordination::add_item),
+        )
+        .route(
+            "/action-items/{id}/status",
+            post(api::coordination::item_status),
+        )
+        .route(
+            "/mous",
+            get(api::coordination::mous).post(api::coordination::record_mou),
+        )
+        .route("/mous/{id}", get(api::coordination::mou))
+        .route("/mous/{id}/status", post(api::coordination::mou_status))
+        .route(
+            "/mous/{id}/referrals",
+            post(api::coordination::link_referral),
+        )
+        .route(
             "/regions/boundaries",
             post(api::boundaries::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
         )
@@ -244,6 +267,20 @@ pub fn router(state: AppState) -> Router {
             get(pages::units::new_unit).post(pages::units::form),
         )
         .route("/ibm-units/{id}", get(pages::units::show))
+        .route(
+            "/rakor",
+            get(pages::rakor::index).post(pages::rakor::record),
+        )
+        .route("/rakor/{id}", get(pages::rakor::show))
+        .route("/mous", get(pages::mous::index).post(pages::mous::record))
+        .route("/mous/{id}", get(pages::mous::show))
+        .route("/mous/{id}/status", post(pages::mous::status))
+        .route("/mous/{id}/referrals", post(pages::mous::link_referral))
+        .route("/rakor/{id}/action-items", post(pages::rakor::add_item))
+        .route(
+            "/rakor/{id}/action-items/{item}/status",
+            post(pages::rakor::item_status),
+        )
         .route(
             "/ibm-units/{id}/members",
             post(pages::units::members::add_member),

@@ -295,7 +295,11 @@ impl App {
     /// Loads a referral and the side `actor` is on; not found when it has none. The
     /// sender's side is taken only while the actor still reaches the client (a
     /// break-glass grant it sent under has ended, say): sending once is no lasting key.
-    async fn referral_for(&self, actor: &Actor, id: ReferralId) -> AppResult<(Referral, Party)> {
+    pub(crate) async fn referral_for(
+        &self,
+        actor: &Actor,
+        id: ReferralId,
+    ) -> AppResult<(Referral, Party)> {
         let referral = self.store.referral(id).await?.ok_or(AppError::NotFound)?;
         let party = pulih_domain::referral::party_of(
             actor,

@@ -3,7 +3,8 @@
 //! TAT assessments near their six-day deadline, consents about to end, clients nobody
 //! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the
 //! vocational track due, coordinators' view of their workers' caseloads ([`caseloads`]),
-//! and agents of the coordinator's units not trained yet.
+//! agents of the coordinator's units not trained yet, overdue rakor action items and MoUs
+//! ending within 60 days (`crate::coordination`).
 //! Clients are named by code only; nothing names a substance or a diagnosis.
 
 mod caseloads;
@@ -25,7 +26,7 @@ pub use caseloads::Caseload;
 
 use crate::clients::reach_of;
 use crate::referrals::{LIST_LIMIT, ReferralLine};
-use crate::{App, AppResult, DueCheck, FollowUpWork};
+use crate::{App, AppResult, DueCheck, FollowUpWork, MouLine, OverdueLine};
 
 /// Days before a TAT assessment's deadline it shows.
 const TAT_WARNING_DAYS: i64 = 2;
@@ -75,6 +76,12 @@ pub struct Worklist {
     pub due_retention_checks: Vec<DueCheck>,
     /// The user's own clients' aftercare follow-ups due and overdue.
     pub follow_ups: FollowUpWork,
+    /// Coordinators: open rakor action items past due that their organisation owns or
+    /// whose rakor it convened.
+    pub action_items_overdue: Vec<OverdueLine>,
+    /// Coordinators: signed MoUs in scope or naming their organisation ending within 60
+    /// days.
+    pub mous_ending: Vec<MouLine>,
 }
 
 impl Worklist {
@@ -94,6 +101,8 @@ impl Worklist {
             ("follow_ups_overdue", self.follow_ups.overdue.len()),
             ("retention_due", self.due_retention_checks.len()),
             ("untrained_agents", self.untrained_agents.len()),
+            ("action_items_overdue", self.action_items_overdue.len()),
+            ("mous_ending", self.mous_ending.len()),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -181,6 +190,10 @@ impl App {
             self.due_retention_checks(actor),
             self.follow_up_work(actor)
         )?;
+        let (action_items_overdue, mous_ending) = futures::try_join!(
+            self.overdue_action_items(actor, today),
+            self.mous_ending(actor, today)
+        )?;
         Ok(Worklist {
             today: Some(today),
             referrals_to_answer: referrals.to_answer,
@@ -194,6 +207,8 @@ impl App {
             untrained_agents,
             due_retention_checks,
             follow_ups,
+            action_items_overdue,
+            mous_ending,
         })
     }
 

@@ -5,6 +5,7 @@ pub mod aftercare;
 pub mod audit;
 pub mod boundaries;
 pub mod clients;
+pub mod coordination;
 pub mod dashboards;
 pub mod directory;
 pub mod fhir;

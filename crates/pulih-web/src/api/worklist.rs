@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use pulih_app::{Caseload, DueCheck, DueItem, FollowUpWork, ReferralLine};
+use pulih_app::{Caseload, DueCheck, DueItem, FollowUpWork, MouLine, OverdueLine, ReferralLine};
 use pulih_domain::ids::{UnitId, UserId};
 use serde::Serialize;
 
@@ -35,6 +35,10 @@ pub struct WorklistJson {
     /// Aftercare follow-ups: client code, due date and kind only.
     follow_ups: FollowUpWork,
     untrained_agents: Vec<UntrainedJson>,
+    /// Open rakor action items past due, owned or convened by the user's organisation.
+    action_items_overdue: Vec<OverdueLine>,
+    /// Signed MoUs ending within 60 days.
+    mous_ending: Vec<MouLine>,
 }
 
 /// `GET /api/v1/worklist`: what needs doing, for the user asking.
@@ -55,6 +59,8 @@ pub async fn show(
         caseloads: list.caseloads,
         due_retention_checks: list.due_retention_checks,
         follow_ups: list.follow_ups,
+        action_items_overdue: list.action_items_overdue,
+        mous_ending: list.mous_ending,
         untrained_agents: list
             .untrained_agents
             .into_iter()

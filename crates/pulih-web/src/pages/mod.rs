@@ -16,10 +16,12 @@ pub mod ikotan;
 pub mod links;
 pub mod login;
 pub mod map;
+pub mod mous;
 pub mod ops;
 pub mod orgs;
 pub mod phone;
 pub mod places;
+pub mod rakor;
 pub mod referrals;
 pub mod regions;
 pub mod teman_sebaya;
@@ -63,6 +65,8 @@ pub struct Nav {
     pub break_glass_review: bool,
     /// Whether to show the hand-offs link (police liaisons).
     pub handoffs: bool,
+    /// Whether to show the rakor and MoU link.
+    pub coordination: bool,
     /// The session's CSRF token, for the logout form and page forms.
     pub csrf: String,
     /// The current path, percent-encoded, for the language switch.
@@ -87,6 +91,7 @@ impl Nav {
             directory: may(Action::FindServices),
             break_glass_review: may(Action::ReviewBreakGlass),
             handoffs: may(Action::RecordHandoff),
+            coordination: may(Action::ViewCoordination),
             csrf: who.session.csrf_token.clone(),
             path: urlencode(path),
             unread: 0,

@@ -1,0 +1,242 @@
+//! `/mous`: MoUs on a phone. The list of MoUs the user reaches with a form to record one
+//! (coordinators), and an MoU's page with forms to sign or end it and to link a referral
+//! done under it. A refused form comes back with what was typed and a message at each
+//! field.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use pulih_app::{
+    AppError, MouInput, MouLine, MouStatusInput, MouView, Organisation, Origin, ReferralLinkInput,
+};
+use pulih_domain::authz::{Action, authorize};
+use pulih_domain::coordination::RawParty;
+use pulih_domain::coordination::mou::MouScope;
+use pulih_domain::ids::MouId;
+use pulih_domain::region::Scope;
+
+use super::clients::{Errors, FormData, refused};
+use super::{Nav, frame, render};
+use crate::auth::CurrentUser;
+use crate::found::Found;
+use crate::i18n::Tr;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "mous/index.html")]
+struct ListPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    list: Vec<MouLine>,
+    may_record: bool,
+    orgs: Vec<Organisation>,
+    scopes: Vec<&'static str>,
+    form: FormData,
+    errors: Errors,
+}
+
+#[derive(Template)]
+#[template(path = "mous/show.html")]
+struct ShowPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    mou: MouView,
+    form: FormData,
+    errors: Errors,
+}
+
+async fn list_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    form: Option<FormData>,
+    errors: Errors,
+) -> Result<Response, WebError> {
+    let actor = who.0.actor();
+    let list = state.app.mou_list(&actor).await?;
+    let may_record = authorize(&actor, Action::ManageCoordination, &actor.scope).is_ok();
+    let orgs = if may_record {
+        state.app.list_orgs(&actor).await?
+    } else {
+        Vec::new()
+    };
+    let form = form.unwrap_or_else(|| match &actor.scope {
+        Scope::Region(code) => FormData::default().with("region", code.to_string()),
+        Scope::National => FormData::default(),
+    });
+    let (t, nav) = frame(state, headers, who, "/mous");
+    Ok(render(&ListPage {
+        t,
+        nav,
+        list,
+        may_record,
+        orgs,
+        scopes: MouScope::ALL.iter().map(|s| s.key()).collect(),
+        form,
+        errors,
+    }))
+}
+
+/// `GET /mous`.
+pub async fn index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+) -> Result<Response, WebError> {
+    list_page(&state, &headers, &who, None, Errors::default()).await
+}
+
+/// `POST /mous`: records an MoU as a draft, or signed when a signing date is given.
+pub async fn record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let parties = form
+        .all("parties")
+        .into_iter()
+        .map(|id| RawParty {
+            org_id: Some(id),
+            name: None,
+        })
+        .chain(
+            form.get("party_names")
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|n| RawParty {
+                    org_id: None,
+                    name: Some(n.to_owned()),
+                }),
+        )
+        .collect();
+    let signed = form.opt("signed_on").is_some();
+    let input = MouInput {
+        region: form.get("region").to_owned(),
+        title: form.get("title").to_owned(),
+        document_no: form.get("document_no").to_owned(),
+        parties,
+        scopes: form.all("scopes"),
+        status: Some(if signed { "signed" } else { "draft" }.to_owned()),
+        signed_on: form.opt("signed_on"),
+        term_months: form.get("term_months").trim().parse().ok(),
+    };
+    match state.app.record_mou(&who.0.actor(), input, &origin).await {
+        Ok(m) => Ok(Redirect::to(&format!("/mous/{}", m.id)).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(&headers));
+            let (status, errors) = refused(&t, "mou", e)?;
+            let mut r = list_page(&state, &headers, &who, Some(form), errors).await?;
+            *r.status_mut() = status;
+            Ok(r)
+        }
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    id: MouId,
+    form: FormData,
+    errors: Errors,
+) -> Result<Response, WebError> {
+    let mou = state.app.mou(&who.0.actor(), id).await?;
+    let (t, nav) = frame(state, headers, who, &format!("/mous/{id}"));
+    Ok(render(&ShowPage {
+        t,
+        nav,
+        mou,
+        form,
+        errors,
+    }))
+}
+
+/// `GET /mous/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    Found(id): Found<MouId>,
+) -> Result<Response, WebError> {
+    show_page(
+        &state,
+        &headers,
+        &who,
+        id,
+        FormData::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+async fn after<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    id: MouId,
+    (form, name): (FormData, &str),
+    result: Result<T, AppError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/mous/{id}")).into_response()),
+        Err(e) => {
+            let t = state.i18n.tr(crate::lang_of(headers));
+            let (status, errors) = refused(&t, name, e)?;
+            let mut r = show_page(state, headers, who, id, form, errors).await?;
+            *r.status_mut() = status;
+            Ok(r)
+        }
+    }
+}
+
+/// `POST /mous/{id}/status`: sign or end.
+pub async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<MouId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let input = MouStatusInput {
+        status: form.get("status").to_owned(),
+        version: form.get("version").parse().unwrap_or(0),
+        signed_on: form.opt("signed_on"),
+        term_months: form.get("term_months").trim().parse().ok(),
+    };
+    let result = state
+        .app
+        .set_mou_status(&who.0.actor(), id, input, &origin)
+        .await;
+    let name = if form.get("status") == "signed" {
+        "sign"
+    } else {
+        "end"
+    };
+    after(&state, &headers, &who, id, (form, name), result).await
+}
+
+/// `POST /mous/{id}/referrals`.
+pub async fn link_referral(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<MouId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let input = ReferralLinkInput {
+        referral_id: form.get("referral_id").to_owned(),
+    };
+    let result = state
+        .app
+        .link_mou_referral(&who.0.actor(), id, input, &origin)
+        .await;
+    after(&state, &headers, &who, id, (form, "link"), result).await
+}
