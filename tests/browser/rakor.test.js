@@ -1,6 +1,6 @@
 'use strict';
 // A rakor with action items on a 360×740 phone: a BNNK Batam coordinator records a rakor
-// with Dinsos Batam present, adds an action item owned by Dinsos that is already past
+// in Kota Batam, typed by name, with Dinsos Batam present, adds an action item owned by Dinsos that is already past
 // due (it shows "Terlambat"), and a Dinsos partner marks it done from the same page.
 // axe finds no violations on any page, and nothing scrolls sideways.
 //
@@ -37,6 +37,9 @@ describe('rakor on a phone', { timeout: 10 * MINUTE }, () => {
     const page = await s.phone('kasi.rakor');
     await page.goto('/rakor');
     const form = page.getByRole('form', { name: 'Catat rakor' });
+    const region = form.getByLabel('Wilayah', { exact: true });
+    assert.equal(await region.inputValue(), 'Kota Batam (21.71)', 'the region is shown by name');
+    await region.fill('Kota Batam');
     await form.getByLabel('Tanggal').fill(h.wibDate(10));
     await form.getByLabel('Tempat').fill('Aula BNNK Batam');
     await form.getByLabel('Dinsos Batam').check();
@@ -47,6 +50,7 @@ describe('rakor on a phone', { timeout: 10 * MINUTE }, () => {
     await s.axeClean(page, 'rakor list');
     await s.go(page, form.getByRole('button', { name: 'Simpan rakor' }), /\/rakor\/[0-9a-f-]+$/);
     await page.getByText('Kejaksaan Negeri Batam').waitFor();
+    await page.locator('dd', { hasText: 'Kota Batam' }).filter({ hasText: '21.71' }).waitFor();
     const rakorUrl = page.url();
 
     const item = page.getByRole('form', { name: 'Tambah tindak lanjut' });

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Form, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
     AppError, MouInput, MouLine, MouStatusInput, MouView, Organisation, Origin, ReferralLinkInput,
@@ -17,6 +17,7 @@ use pulih_domain::ids::MouId;
 use pulih_domain::region::Scope;
 
 use super::clients::{Errors, FormData, refused};
+use super::places::{Level, Picks, Resolver, named_with_form};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -34,6 +35,7 @@ struct ListPage<'a> {
     scopes: Vec<&'static str>,
     form: FormData,
     errors: Errors,
+    picks: Picks,
 }
 
 #[derive(Template)]
@@ -51,7 +53,7 @@ async fn list_page(
     headers: &HeaderMap,
     who: &CurrentUser,
     form: Option<FormData>,
-    errors: Errors,
+    (errors, picks): (Errors, Picks),
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let list = state.app.mou_list(&actor).await?;
@@ -65,6 +67,7 @@ async fn list_page(
         Scope::Region(code) => FormData::default().with("region", code.to_string()),
         Scope::National => FormData::default(),
     });
+    let (_, form) = named_with_form(state, std::iter::empty(), form).await?;
     let (t, nav) = frame(state, headers, who, "/mous");
     Ok(render(&ListPage {
         t,
@@ -75,6 +78,7 @@ async fn list_page(
         scopes: MouScope::ALL.iter().map(|s| s.key()).collect(),
         form,
         errors,
+        picks,
     }))
 }
 
@@ -84,7 +88,14 @@ pub async fn index(
     headers: HeaderMap,
     who: CurrentUser,
 ) -> Result<Response, WebError> {
-    list_page(&state, &headers, &who, None, Errors::default()).await
+    list_page(
+        &state,
+        &headers,
+        &who,
+        None,
+        (Errors::default(), Picks::default()),
+    )
+    .await
 }
 
 /// `POST /mous`: records an MoU as a draft, or signed when a signing date is given.
@@ -95,7 +106,15 @@ pub async fn record(
     origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let mut form = FormData::checked(&who, pairs)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let resolver = Resolver::new(&state, t, who.0.actor());
+    let region = ("region", Level::Any);
+    if let Some(shown) = resolver.resolve_in(&mut form, region, "mou").await? {
+        let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
     let parties = form
         .all("parties")
         .into_iter()
@@ -129,7 +148,8 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "mou", e)?;
-            let mut r = list_page(&state, &headers, &who, Some(form), errors).await?;
+            let shown = (errors, Picks::default());
+            let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
             *r.status_mut() = status;
             Ok(r)
         }

@@ -18,6 +18,7 @@ use pulih_app::{AppError, PlaceMatch, RegionHit};
 use pulih_domain::authz::Actor;
 use pulih_domain::region::{RegionCode, RegionLevel};
 
+use super::clients::{Errors, FormData};
 use super::{frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
@@ -59,6 +60,20 @@ pub async fn named<'c>(
             .map(|(code, name)| (code.to_string(), name))
             .collect(),
     ))
+}
+
+/// The names of `codes` and of the place in a page form's `region` field, with the field
+/// shown as "Name (code)" (what was typed stays when it is no code).
+pub(crate) async fn named_with_form(
+    state: &AppState,
+    codes: impl Iterator<Item = String>,
+    mut form: FormData,
+) -> Result<(Places, FormData), WebError> {
+    let codes: Vec<String> = codes.chain([form.get("region").to_owned()]).collect();
+    let places = named(state, codes.iter().map(String::as_str)).await?;
+    let label = places.label(form.get("region"));
+    form.set("region", label);
+    Ok((places, form))
 }
 
 /// One place offered to choose from, with its full path.
@@ -181,6 +196,25 @@ impl<'a> Resolver<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Resolves the place typed into `field` of a page form kept as pairs, in place; the
+    /// messages (for the form named `form_name`) and the choices to show it again with
+    /// when the place did not settle.
+    pub(crate) async fn resolve_in(
+        mut self,
+        form: &mut FormData,
+        (field, level): (&str, Level),
+        form_name: &str,
+    ) -> Result<Option<(Errors, Picks)>, WebError> {
+        let mut value = form.get(field).to_owned();
+        self.resolve(field, &mut value, level).await?;
+        form.set(field, value);
+        if self.settled() {
+            return Ok(None);
+        }
+        let errors = Errors::of_places(&self.t, form_name, self.errors);
+        Ok(Some((errors, self.picks)))
     }
 
     /// Resolves a list of places typed into one field, separated by commas, semicolons

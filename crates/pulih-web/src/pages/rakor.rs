@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Form, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
     ActionItemInput, AppError, ItemStatusInput, MeetingLine, MeetingView, Organisation, Origin,
@@ -18,6 +18,7 @@ use pulih_domain::ids::{ActionItemId, MeetingId};
 use pulih_domain::region::Scope;
 
 use super::clients::{Errors, FormData, refused};
+use super::places::{self, Level, Picks, Places, Resolver, named_with_form};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -34,6 +35,8 @@ struct ListPage<'a> {
     orgs: Vec<Organisation>,
     form: FormData,
     errors: Errors,
+    places: Places,
+    picks: Picks,
 }
 
 #[derive(Template)]
@@ -41,6 +44,7 @@ struct ListPage<'a> {
 struct ShowPage<'a> {
     t: Tr<'a>,
     nav: Nav,
+    places: Places,
     m: MeetingView,
     /// The organisations an item may be given to: those present, then the directory's
     /// in the user's scope, each once.
@@ -60,7 +64,7 @@ async fn list_page(
     headers: &HeaderMap,
     who: &CurrentUser,
     form: Option<FormData>,
-    errors: Errors,
+    (errors, picks): (Errors, Picks),
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let list = state.app.rakor_list(&actor).await?;
@@ -79,6 +83,8 @@ async fn list_page(
             .with("region", region)
             .with("convener_org_id", actor.org_id.to_string())
     });
+    let regions = list.iter().map(|m| m.region.to_string());
+    let (places, form) = named_with_form(state, regions, form).await?;
     let (t, nav) = frame(state, headers, who, "/rakor");
     Ok(render(&ListPage {
         t,
@@ -88,6 +94,8 @@ async fn list_page(
         orgs,
         form,
         errors,
+        places,
+        picks,
     }))
 }
 
@@ -97,7 +105,14 @@ pub async fn index(
     headers: HeaderMap,
     who: CurrentUser,
 ) -> Result<Response, WebError> {
-    list_page(&state, &headers, &who, None, Errors::default()).await
+    list_page(
+        &state,
+        &headers,
+        &who,
+        None,
+        (Errors::default(), Picks::default()),
+    )
+    .await
 }
 
 /// `POST /rakor`: records a rakor, then shows it.
@@ -108,7 +123,15 @@ pub async fn record(
     origin: Origin,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
+    let mut form = FormData::checked(&who, pairs)?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let resolver = Resolver::new(&state, t, who.0.actor());
+    let region = ("region", Level::Any);
+    if let Some(shown) = resolver.resolve_in(&mut form, region, "rakor").await? {
+        let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
     let present = form
         .all("present")
         .into_iter()
@@ -140,7 +163,8 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "rakor", e)?;
-            let mut r = list_page(&state, &headers, &who, Some(form), errors).await?;
+            let shown = (errors, Picks::default());
+            let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
             *r.status_mut() = status;
             Ok(r)
         }
@@ -170,10 +194,12 @@ async fn show_page(
             }
         }
     }
+    let places = places::named(state, [m.region.as_str()]).await?;
     let (t, nav) = frame(state, headers, who, &format!("/rakor/{id}"));
     Ok(render(&ShowPage {
         t,
         nav,
+        places,
         m,
         owners,
         statuses: ItemStatus::ALL.iter().map(|s| s.key()).collect(),
