@@ -6,12 +6,14 @@
 
 use std::collections::BTreeMap;
 
+use pulih_domain::account::Role;
 use pulih_domain::audit::{AuditEntry, BrokenLink, ChainVerifier, Links};
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::region::Scope;
+use serde_json::json;
 
 use crate::checkpoints::Held;
-use crate::{App, AppError, AppResult, Checkpoint};
+use crate::{App, AppError, AppResult, Checkpoint, Origin};
 
 /// A read of a client's record (its page, the API, an export, a referral's details).
 pub(crate) const RECORD_READ: &str = "client.record.read";
@@ -216,6 +218,7 @@ impl App {
                     checkpoint = last.size,
                     "the audit chain no longer extends its last checkpoint; run `pulih audit verify`"
                 );
+                self.alert_unextended(head.seq, last.size).await?;
                 return Err(AppError::Internal(
                     "the audit chain no longer extends its last checkpoint: not signing; run `pulih audit verify`".into(),
                 ));
@@ -225,6 +228,26 @@ impl App {
         log.append(&checkpoint)?;
         let note = log.note(&checkpoint);
         Ok(Some((checkpoint, note)))
+    }
+
+    /// Tells the national administrators, once per checkpoint, that the audit chain no
+    /// longer extends it (entries were changed or cut). The alert is a notification, not
+    /// an audit entry: an entry would lengthen the chain at every retry of the signing.
+    async fn alert_unextended(&self, size: i64, checkpoint: i64) -> AppResult<()> {
+        let admins = self.nearest_over(Role::Admin, &Scope::National).await?;
+        let detail = json!({ "size": size, "checkpoint": checkpoint });
+        let told = crate::notifications::notices(
+            &admins,
+            "audit.checkpoint_refused",
+            &checkpoint.to_string(),
+            &detail,
+            self.now(),
+        );
+        self.write(None, &Origin::local(), move |tx| {
+            Box::pin(async move { tx.notify(&told).await })
+        })
+        .await
+        .map(drop)
     }
 
     /// The checkpoint file and the public key a witness checks its notes with.

@@ -245,6 +245,21 @@ async fn a_chain_relinked_and_cut_fails_against_the_signed_checkpoint() {
         "{}",
         text(&refused)
     );
+    // both administrators are told, once however often the signing is retried
+    let again = pulih(dir.path(), &["audit", "checkpoint"]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    let mut conn = open(dir.path()).await;
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "select subject, detail from notifications where kind = 'audit.checkpoint_refused'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("notifications");
+    assert_eq!(told.len(), 2, "{told:?}");
+    for (subject, detail) in &told {
+        assert_eq!(subject, "3");
+        assert!(detail.contains("\"size\":2"), "{told:?}");
+    }
 }
 
 #[test]

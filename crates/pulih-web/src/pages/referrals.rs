@@ -271,6 +271,8 @@ impl NotificationsPage<'_> {
                 ("partner", &text("partner")),
                 ("user", &text("user")),
                 ("limit", &text("limit")),
+                ("size", &text("size")),
+                ("checkpoint", &text("checkpoint")),
             ],
         )
     }
