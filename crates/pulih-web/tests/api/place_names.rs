@@ -2,6 +2,7 @@
 //! name each place, and no page shows a Kemendagri code without the place's name.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::client_pages::{form, page};
 use crate::helpers::TestApp;
@@ -160,8 +161,23 @@ async fn no_page_of_a_batam_scene_shows_a_code_without_its_place(app: TestApp) {
             .await
             .1
     };
+    let convener = app.get("/api/v1/me", &coord).await.body["org_id"]
+        .as_str()
+        .expect("org")
+        .to_owned();
+    let rakor = json!({
+        "region": "21.71", "held_on": app.days_ago(3), "place": "Aula BNNK",
+        "convener_org_id": convener, "present": [{"org_id": null, "name": "Dinsos Kota Batam"}],
+        "topics": ["Pembentukan IBM"], "decisions": ["Satu penghubung per OPD"],
+    });
+    let rakor = app.post("/api/v1/rakor", &coord, rakor).await;
+    assert_eq!(rakor.status, StatusCode::CREATED, "{:?}", rakor.body);
+    let rakor = format!("/rakor/{}", rakor.body["id"].as_str().expect("id"));
     let pages = [
         (&coord, unit.as_str()),
+        (&coord, "/rakor"),
+        (&coord, rakor.as_str()),
+        (&coord, "/mous"),
         (&coord, "/worklist"),
         (&agent, "/worklist"),
         (&counsellor, "/clients"),
