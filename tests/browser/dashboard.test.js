@@ -66,8 +66,10 @@ describe('dashboards from the nation down on a phone', { timeout: 10 * MINUTE },
     await s.go(page, page.getByRole('button', { name: 'Tampilkan' }), `/dashboard/21.71?period=${year}`);
     await checked('regency-year');
 
-    const table = page.getByRole('table', { name: /Per wilayah di bawahnya/ });
-    await s.go(page, table.getByRole('link', { name: INTAKES, exact: true }), `/dashboard/21.71?period=${year}&sort=intakes&order=desc`);
+    // on a phone the table is cards without its header row: the sort form does it
+    const sortForm = page.getByRole('form', { name: 'Urutkan wilayah' });
+    await sortForm.getByLabel('Urutkan menurut').selectOption({ label: INTAKES });
+    await s.go(page, sortForm.getByRole('button', { name: 'Urutkan' }), `/dashboard/21.71?period=${year}&sort=intakes&order=desc`);
     const sorted = page.getByRole('table', { name: /Per wilayah di bawahnya/ });
     const header = sorted.getByRole('columnheader', { name: INTAKES, exact: true });
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
@@ -77,7 +79,10 @@ describe('dashboards from the nation down on a phone', { timeout: 10 * MINUTE },
     await h.expectText(sorted.locator('tbody tr').nth(1).locator('td').first(), '2', 'Belakang Padang ranks second');
     await checked('regency-sorted');
 
-    await s.go(page, header.getByRole('link'), `/dashboard/21.71?period=${year}&sort=intakes&order=asc`);
+    const again = page.getByRole('form', { name: 'Urutkan wilayah' });
+    assert.equal(await again.getByLabel('Urutkan menurut').inputValue(), 'intakes', 'the form shows the sort in force');
+    await again.getByLabel('Urutan').selectOption({ label: 'Terkecil dulu' });
+    await s.go(page, again.getByRole('button', { name: 'Urutkan' }), `/dashboard/21.71?period=${year}&sort=intakes&order=asc`);
     const reversed = page.getByRole('table', { name: /Per wilayah di bawahnya/ });
     assert.equal(await reversed.getByRole('columnheader', { name: INTAKES, exact: true }).getAttribute('aria-sort'), 'ascending');
     await h.expectText(reversed.locator('tbody tr').last().getByRole('rowheader'), 'Batu Ampar', 'largest last');

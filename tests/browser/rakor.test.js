@@ -41,7 +41,7 @@ describe('rakor on a phone', { timeout: 10 * MINUTE }, () => {
     assert.equal(await region.inputValue(), 'Kota Batam (21.71)', 'the region is shown by name');
     await region.fill('Kota Batam');
     await form.getByLabel('Tanggal').fill(h.wibDate(10));
-    await form.getByLabel('Tempat').fill('Aula BNNK Batam');
+    await form.getByLabel('Tempat', { exact: true }).fill('Aula BNNK Batam');
     await form.getByLabel('Dinsos Batam').check();
     await form.getByLabel('Organisasi lain yang hadir (belum terdaftar)').fill('Kejaksaan Negeri Batam');
     await form.getByLabel('Pokok bahasan').fill('Pembentukan IBM di Kelurahan Tanjung Riau');

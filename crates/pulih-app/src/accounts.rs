@@ -350,6 +350,8 @@ impl App {
     /// Resets a user's password: the old one stops working, its sessions end, its
     /// two-factor login is cleared (audited as `user.totp_reset` when it had one), and
     /// a reset link is issued for the person to set a new password and enrol again.
+    /// One's own password is changed on the account page instead (a reset would end
+    /// the very session asking for it).
     #[tracing::instrument(skip_all, fields(user = %id))]
     pub async fn reset_password(
         &self,
@@ -358,6 +360,9 @@ impl App {
         origin: &Origin,
     ) -> AppResult<Issued> {
         let user = self.managed_user(actor, id).await?;
+        if user.id == actor.user_id {
+            return Err(AppError::Conflict("conflict.self_reset"));
+        }
         let (link, hash, open) = self.new_link(LinkPurpose::Reset);
         let update = UserUpdate {
             id,

@@ -27,8 +27,27 @@ use crate::{AppState, WebError};
 /// Largest request body the API accepts, except region files.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// Largest region file accepted by the import endpoint (the official one is ~1.5 MiB).
+/// Largest file accepted by the import endpoints (the official region file is ~1.5 MiB).
 pub const MAX_IMPORT_BODY: usize = 16 * 1024 * 1024;
+
+/// The API routes that take a whole file, up to [`MAX_IMPORT_BODY`]; every other route
+/// takes at most [`MAX_BODY`], and a keyed request is buffered here only up to its
+/// route's limit.
+pub const FILE_ROUTES: [&str; 3] = [
+    "/regions/import",
+    "/partner-services/import",
+    "/regions/boundaries",
+];
+
+/// How much of a request to the API route `path` may be read.
+fn body_limit(path: &str) -> usize {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    if FILE_ROUTES.contains(&path) {
+        MAX_IMPORT_BODY
+    } else {
+        MAX_BODY
+    }
+}
 
 /// Longest key accepted (a UUID is 36 characters).
 const MAX_KEY: usize = 200;
@@ -62,14 +81,15 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Some(user) = user else {
         return next.run(Request::from_parts(parts, body)).await;
     };
-    let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY).await else {
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or(parts.uri.path(), MatchedPath::as_str)
+        .to_owned();
+    let Ok(bytes) = to_bytes(body, body_limit(&route)).await else {
         return WebError::TooLarge.into_response();
     };
-    let success = {
-        let route = parts.extensions.get::<MatchedPath>();
-        let path = route.map_or(parts.uri.path(), MatchedPath::as_str);
-        state.success.of(parts.method.as_str(), path)
-    };
+    let success = state.success.of(parts.method.as_str(), &route);
     let digest = hex::encode(
         Sha256::new()
             .chain_update(parts.method.as_str())
@@ -117,4 +137,17 @@ fn replay(success: StatusCode, answer: &str) -> Response {
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_file_routes_are_read_past_the_usual_limit() {
+        assert_eq!(body_limit("/api/v1/regions/import"), MAX_IMPORT_BODY);
+        assert_eq!(body_limit("/api/v1/regions/boundaries"), MAX_IMPORT_BODY);
+        assert_eq!(body_limit("/api/v1/clients"), MAX_BODY);
+        assert_eq!(body_limit("/api/v1/regions"), MAX_BODY);
+    }
 }

@@ -9,12 +9,13 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::idempotency::{MAX_BODY, MAX_IMPORT_BODY, idempotency};
+use crate::idempotency::{FILE_ROUTES, MAX_BODY, MAX_IMPORT_BODY, idempotency};
 use crate::{AppState, api, error, fetch_site, metrics, notice, pages};
 
 /// The whole application: pages, API, static files, operations endpoints.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.config.limits.request_timeout;
+    let [regions_import, directory_import, boundaries_import] = FILE_ROUTES;
     let api = Router::new()
         .route(
             "/session",
@@ -27,7 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me/totp/disable", post(api::session::disable_totp))
         .route("/regions", get(api::regions::search))
         .route(
-            "/regions/import",
+            regions_import,
             post(api::regions::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
         )
         .route("/regions/{code}", get(api::regions::one))
@@ -169,7 +170,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/partner-services/export", get(api::directory::export))
         .route(
-            "/partner-services/import",
+            directory_import,
             post(api::directory::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
         )
         .route(
@@ -232,7 +233,7 @@ pub fn router(state: AppState) -> Router {
             post(api::coordination::link_referral),
         )
         .route(
-            "/regions/boundaries",
+            boundaries_import,
             post(api::boundaries::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BODY)),
         )
         .route(

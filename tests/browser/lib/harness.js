@@ -49,15 +49,16 @@ function chromiumPath() {
 }
 
 // The server's environment without PULIH_* settings, so a developer's own
-// configuration cannot leak in.
-function serverEnv() {
+// configuration cannot leak in. `totp`: two-factor login as configured by default
+// (required of administrators and coordinators); otherwise required of nobody.
+function serverEnv({ totp = false } = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('PULIH_')) env[k] = v;
   }
   env.PULIH_LOG = 'warn';
   // two-factor login has its own test (totp.test.js); the others log in with passwords
-  env.PULIH_TOTP_REQUIRED_ROLES = 'none';
+  if (!totp) env.PULIH_TOTP_REQUIRED_ROLES = 'none';
   return env;
 }
 
@@ -78,10 +79,10 @@ function runPulih(bin, args, { input, timeoutMs }) {
 
 // Starts `pulih serve` and resolves with its base URL once it prints the
 // "Pulih listening on http://…" line.
-function startServer(bin, dataDir) {
+function startServer(bin, dataDir, options) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ['serve', '--data-dir', dataDir, '--bind', '127.0.0.1:0'], {
-      env: serverEnv(),
+      env: serverEnv(options),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -214,7 +215,8 @@ function wibDate(days = 0) {
 
 /// What a scenario starts from: a fresh data folder (`pulih-<name>-…`) with the official
 /// region tree and an administrator, a server on it, and Chromium. `stopScene` undoes it.
-async function startScene(name, admin, adminPassword) {
+/// `options.totp`: two-factor login required as by default (see `serverEnv`).
+async function startScene(name, admin, adminPassword, options = {}) {
   const bin = pulihBin();
   assert.ok(fs.existsSync(bin), `no pulih binary at ${bin}: run \`cargo build -p pulih-cli\` or set PULIH_BIN`);
   const scene = { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), `pulih-${name}-`)) };
@@ -224,7 +226,7 @@ async function startScene(name, admin, adminPassword) {
     input: `${adminPassword}\n`,
     timeoutMs: 2 * MINUTE,
   });
-  scene.server = await startServer(bin, scene.dataDir);
+  scene.server = await startServer(bin, scene.dataDir, options);
   process.once('exit', () => scene.server?.child.kill('SIGKILL'));
   scene.base = scene.server.url;
   log(`server up at ${scene.base}`);

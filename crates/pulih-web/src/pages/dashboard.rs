@@ -81,6 +81,11 @@ impl Page<'_> {
         }
     }
 
+    /// Whether the children are sorted by a figure, smallest first.
+    fn ascending(&self) -> bool {
+        matches!(self.sort, Some((_, Order::Asc)))
+    }
+
     /// The node's `i`th figure per 100,000 people, where its population is known and
     /// the figure is shown.
     fn rate(&self, i: usize) -> Option<String> {

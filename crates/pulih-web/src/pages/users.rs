@@ -82,9 +82,11 @@ impl UsersPage<'_> {
         self.errors.contains_key("confirm_privileged") || !self.form.confirm_privileged.is_empty()
     }
 
-    /// Whether the row of `user` gets the manage actions.
+    /// Whether the row of `user` gets the manage actions: not one's own row, whose
+    /// password is changed on the account page.
     fn manages(&self, user: &UserView) -> bool {
-        authorize(&self.actor, Action::manage_account(user.role), &user.scope).is_ok()
+        user.id != self.actor.user_id
+            && authorize(&self.actor, Action::manage_account(user.role), &user.scope).is_ok()
     }
 
     /// Until when `user`'s open link works, if it has one.

@@ -221,7 +221,21 @@ async fn a_disabled_user_can_do_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(enabled.status, StatusCode::OK);
-    app.login("sari", USER_PASSWORD).await;
+    let token = app.login("sari", USER_PASSWORD).await;
+    // an administrator neither disables nor resets its own account (which would end the
+    // session asking), and keeps working
+    for step in ["disable", "reset-password"] {
+        let refused = app
+            .post(&format!("/api/v1/users/{id}/{step}"), &token, json!({}))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{step}: {:?}",
+            refused.body
+        );
+    }
+    assert_eq!(app.get("/api/v1/me", &token).await.status, StatusCode::OK);
 }
 
 async fn a_revoked_token_stops_working(app: TestApp) {
