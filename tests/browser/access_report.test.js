@@ -72,6 +72,8 @@ describe("a client's access report on a phone", { timeout: 10 * MINUTE }, () => 
     assert.equal(await page.locator('header.top').isVisible(), false, 'no menu on paper');
     assert.equal(await page.getByText('Rina Hartati').isVisible(), true, 'the identity is printed');
     assert.equal(await log.isVisible(), true, 'the log is printed');
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await h.screenshot(page, 'access-report-print-a4');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     assert.ok(pdf.length > 10_000 && pdf.subarray(0, 5).toString() === '%PDF-', 'an A4 PDF is made');
     await page.emulateMedia({ media: 'screen' });
