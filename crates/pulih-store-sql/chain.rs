@@ -293,6 +293,26 @@ pub(crate) async fn page(
     found.iter().map(rows::audit_entry).collect()
 }
 
+/// Chained entries about the records `ids` of kind `record_type`, oldest first.
+pub(crate) async fn about(
+    pool: &Pool,
+    record_type: &str,
+    ids: &[String],
+) -> StoreResult<Vec<AuditEntry>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::<Db>::new("select * from audit_log where record_type = ");
+    q.push_bind(record_type).push(" and record_id in (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    q.push(") order by seq");
+    let found = q.build().fetch_all(pool).await.map_err(map_err)?;
+    found.iter().map(rows::audit_entry).collect()
+}
+
 /// Feed entries inside `scope` after `after_seq`, at most `limit`, in feed order.
 pub(crate) async fn changes_after(
     pool: &Pool,

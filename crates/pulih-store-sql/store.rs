@@ -133,6 +133,14 @@ impl Store for Backend {
         self.settle().await?;
         chain::page(self.reader(), scope, before_seq, limit).await
     }
+    async fn audit_about(
+        &self,
+        record_type: &str,
+        record_ids: &[String],
+    ) -> StoreResult<Vec<AuditEntry>> {
+        self.settle().await?;
+        chain::about(self.reader(), record_type, record_ids).await
+    }
     async fn changes_after(
         &self,
         scope: &Scope,

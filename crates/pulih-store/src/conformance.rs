@@ -13,6 +13,7 @@ use pulih_domain::ids::{OrgId, SessionId, UserId};
 use pulih_domain::org::OrgType;
 use pulih_domain::region::{RegionCode, Scope};
 
+mod access_log;
 mod aftercare;
 mod boundaries;
 mod clients;
@@ -29,6 +30,7 @@ mod vocational;
 mod worklist;
 mod writes;
 
+pub use access_log::*;
 pub use aftercare::*;
 pub use boundaries::*;
 pub use clients::*;
@@ -68,6 +70,7 @@ macro_rules! conformance_suite {
             a_totp_step_and_a_recovery_code_are_each_taken_once,
             every_write_extends_the_audit_chain_and_the_change_feed,
             concurrent_writers_keep_one_audit_chain_and_an_ordered_change_feed,
+            the_entries_about_a_record_are_read_oldest_first,
             a_failing_write_does_not_undo_the_writes_committed_with_it,
             eight_requests_with_one_key_write_once_and_answer_alike,
             a_failed_write_keeps_no_claim_and_answers_expire_or_go_with_the_client,

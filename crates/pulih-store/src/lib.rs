@@ -212,6 +212,13 @@ pub trait Store:
         before_seq: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<AuditEntry>>;
+    /// Every chained entry about the records `record_ids` of kind `record_type`, oldest
+    /// first: the access log of one client (its entries and its grants').
+    async fn audit_about(
+        &self,
+        record_type: &str,
+        record_ids: &[String],
+    ) -> StoreResult<Vec<AuditEntry>>;
     /// Change-feed entries after `after_seq` whose region lies inside `scope`, in feed
     /// order: a reader that follows them from 0 sees every committed write.
     async fn changes_after(

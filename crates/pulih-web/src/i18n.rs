@@ -233,6 +233,9 @@ mod tests {
         keys.extend(client_page_keys());
         keys.extend(referral_keys());
         keys.extend(vocational_keys());
+        for k in pulih_app::AccessKind::ALL {
+            keys.push(format!("access.kind.{}", k.key()));
+        }
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut dirs: Vec<std::path::PathBuf> = [
             "pulih-domain/src",

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}", get(api::clients::one))
         .route("/clients/{id}/export", get(api::clients::export))
         .route("/clients/{id}/fhir", get(api::fhir::client))
+        .route("/clients/{id}/access-report", get(api::access_report::show))
         .route("/clients/{id}/consents", post(api::clients::consent))
         .route(
             "/clients/{id}/consents/{consent}/withdrawal",
@@ -368,6 +369,15 @@ pub fn router(state: AppState) -> Router {
             "/clients/{id}/export.json",
             // the API handler: a browser session reaches it here, bearer tokens under /api
             get(api::clients::export),
+        )
+        .route(
+            "/clients/{id}/access-report",
+            get(pages::clients::access_report),
+        )
+        .route(
+            "/clients/{id}/access-report.json",
+            // the API handler: a browser session reaches it here, bearer tokens under /api
+            get(api::access_report::show),
         )
         .route(
             "/clients/{id}/consent",

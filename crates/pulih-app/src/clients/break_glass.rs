@@ -80,7 +80,7 @@ pub struct Opened {
 
 impl pulih_store::Answer for Opened {}
 
-fn grant_context(id: GrantId) -> String {
+pub(super) fn grant_context(id: GrantId) -> String {
     format!("grant:{id}")
 }
 

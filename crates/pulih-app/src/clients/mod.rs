@@ -1,10 +1,13 @@
 //! Client use-cases: registration (with a NIK check that answers alike whether or not a
 //! client outside the worker's reach holds the NIK), consent, episodes, screening,
 //! stepped care, care plans, the vocational track, break-glass access (`break_glass`),
-//! erasure and export. Identity and clinical details are sealed with the client's own
-//! data key before they reach the store, and every read of a client record is audited.
+//! erasure, export and the client's access report (`access_report`). Identity and
+//! clinical details are sealed with the client's own data key before they reach the
+//! store, and every read of a client record is audited.
 
 mod access;
+mod access_kind;
+mod access_report;
 mod aftercare;
 mod aftercare_view;
 mod break_glass;
@@ -38,6 +41,8 @@ use pulih_store::ClientRow;
 
 use crate::{App, AppError, AppResult, Record};
 
+pub use access_kind::AccessKind;
+pub use access_report::{AccessLine, AccessReport, Accessor};
 pub use aftercare::{
     AftercareEndInput, AftercarePlanInput, FollowUpInput, FollowUpResult, RelapseInput,
     RelapseResult, WeeksInput,

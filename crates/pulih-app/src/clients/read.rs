@@ -31,6 +31,8 @@ pub enum View {
     Export,
     /// The FHIR export to health services.
     Fhir,
+    /// The client's access report, printed at the client's request.
+    AccessReport,
 }
 
 impl View {
@@ -41,6 +43,7 @@ impl View {
             Self::Api => "api",
             Self::Export => "export",
             Self::Fhir => "fhir",
+            Self::AccessReport => "access_report",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `openapi.json`.
 
 pub mod access;
+pub mod access_report;
 pub mod aftercare;
 pub mod audit;
 pub mod boundaries;

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod access;
+mod access_report;
 mod accounts;
 mod activity_corrections;
 mod activity_corrections_api;

@@ -33,7 +33,7 @@ pub use post::{
     assess, assign, barc10_save, care_plan_save, care_step, consent_save, episode_save, erase,
     withdraw,
 };
-pub use record::{export, show};
+pub use record::{access_report, export, show};
 pub use vocational::{VocStep, vocational_form, vocational_save};
 
 use crate::api::clients::client_id;

@@ -1,12 +1,13 @@
 //! `/clients/{id}`: one client's record (every read audited by the use-case), with the
-//! forms that are sent from it; and `/clients/{id}/export`, the client's own copy.
+//! forms that are sent from it; `/clients/{id}/export`, the client's own copy; and
+//! `/clients/{id}/access-report`, that copy with every access to the record (UU 27/2022).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::NaiveDate;
-use pulih_app::{ClientRecord, FactBody, Origin, TimelineEntry, View, Worker};
+use chrono::{DateTime, NaiveDate, Utc};
+use pulih_app::{AccessLine, ClientRecord, FactBody, Origin, TimelineEntry, View, Worker};
 use pulih_domain::consent::ConsentTerms;
 use pulih_domain::ids::{ClientId, FactId};
 use pulih_domain::region::RegionCode;
@@ -115,6 +116,31 @@ struct ExportPage<'a> {
     places: Places,
 }
 
+#[derive(Template)]
+#[template(path = "clients/access_report.html")]
+struct AccessReportPage<'a> {
+    t: Tr<'a>,
+    nav: Nav,
+    r: ClientRecord,
+    log: Vec<AccessLine>,
+    made_at: DateTime<Utc>,
+    consents: Vec<ConsentView>,
+    chart: Option<Chart>,
+    forms: bool,
+    form: FormData,
+    errors: Errors,
+    places: Places,
+}
+
+impl AccessReportPage<'_> {
+    /// What a line says was done, in the page's language.
+    fn what(&self, line: &AccessLine) -> String {
+        self.t
+            .t(&format!("access.kind.{}", line.kind.key()))
+            .to_owned()
+    }
+}
+
 /// The names of the client's region and village, read in one call.
 async fn places_of(state: &AppState, r: &ClientRecord) -> Result<Places, WebError> {
     let village = r.identity.as_ref().and_then(|i| i.village.as_ref());
@@ -218,6 +244,36 @@ pub async fn export(
         t,
         nav,
         r,
+        consents: d.consents,
+        chart: d.chart,
+        forms: false,
+        form: FormData::default(),
+        errors: Errors::default(),
+        places,
+    }))
+}
+
+/// `GET /clients/{id}/access-report`: the record with every access to it, for the client
+/// who asked, ready to print; times in the client's zone.
+pub async fn access_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Found(id): Found<ClientId>,
+) -> Result<Response, WebError> {
+    let report = state.app.access_report(&who.0.actor(), id, &origin).await?;
+    let r = report.record;
+    let d = derive(&r);
+    let places = places_of(&state, &r).await?;
+    let path = format!("/clients/{id}/access-report");
+    let (t, nav) = frame(&state, &headers, &who, &path);
+    Ok(render(&AccessReportPage {
+        t: t.with_time(report.zone, report.made_at),
+        nav,
+        r,
+        log: report.log,
+        made_at: report.made_at,
         consents: d.consents,
         chart: d.chart,
         forms: false,
