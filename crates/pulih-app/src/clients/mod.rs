@@ -8,6 +8,7 @@ mod access;
 mod aftercare;
 mod aftercare_view;
 mod break_glass;
+mod care;
 mod consent;
 pub(crate) mod demo;
 mod facts;
