@@ -48,3 +48,4 @@ pub(crate) mod store;
 pub(crate) mod totp;
 pub(crate) mod unit_tx;
 pub(crate) mod units;
+pub(crate) mod work;

@@ -95,7 +95,9 @@ pub use throttle::ThrottleConfig;
 pub use two_factor::TotpEnrolment;
 pub use units::*;
 pub use upload::Upload;
-pub use worklist::{Caseload, DueItem, NO_CONTACT_DAYS, Worklist, WorklistPage};
+pub use worklist::{
+    Caseload, DueItem, NO_CONTACT_DAYS, ProgrammeWork, TargetAtRisk, Worklist, WorklistPage,
+};
 
 /// Where the current time comes from; tests substitute a controllable clock.
 pub trait Clock: Send + Sync + 'static {

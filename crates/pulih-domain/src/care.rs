@@ -21,6 +21,21 @@ pub const fn step_needs_reason(proposed: Recommendation, done: Recommendation) -
     strength(done) < strength(proposed)
 }
 
+/// Whether an IBM unit's agent may record `done` after the latest screening proposed
+/// `proposed`: an IBM unit handles mild use only, so when a referral is proposed the only
+/// step an agent may take is the referral itself (a counsellor may do less, with a reason).
+pub const fn ibm_may_take(proposed: Option<Recommendation>, done: Recommendation) -> bool {
+    !matches!(proposed, Some(Recommendation::Referral)) || matches!(done, Recommendation::Referral)
+}
+
+/// Until when a screening waits for its step: a screening that proposes a referral is
+/// due on the day it was taken, and shows on the coordinator's worklist until a step of
+/// care is recorded for it or a newer screening replaces it. This date is the one plain
+/// trace of the (sealed) result, kept for that worklist.
+pub fn referral_due(proposed: Recommendation, taken_on: NaiveDate) -> Option<NaiveDate> {
+    (proposed == Recommendation::Referral).then_some(taken_on)
+}
+
 /// A care plan: goals, the person responsible and when to review it.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CarePlan {
@@ -102,6 +117,16 @@ mod tests {
         assert!(step_needs_reason(BriefIntervention, Advice));
         assert!(!step_needs_reason(BriefIntervention, Referral));
         assert!(!step_needs_reason(Advice, Advice));
+    }
+
+    #[test]
+    fn an_agent_takes_no_ibm_step_where_a_referral_is_proposed() {
+        use Recommendation::*;
+        assert!(!ibm_may_take(Some(Referral), BriefIntervention));
+        assert!(!ibm_may_take(Some(Referral), Advice));
+        assert!(ibm_may_take(Some(Referral), Referral));
+        assert!(ibm_may_take(Some(BriefIntervention), BriefIntervention));
+        assert!(ibm_may_take(None, BriefIntervention));
     }
 
     #[test]

@@ -26,11 +26,26 @@ pub enum OrgType {
     Community,
     /// Police unit (Polres, Ditresnarkoba).
     Police,
+    /// Balai Pemasyarakatan: supervises and guides people released from prison, the
+    /// partner of the Lapas-release pathway.
+    Bapas,
+    /// Lembaga Pemasyarakatan (prison).
+    Lapas,
+    /// Kejaksaan (public prosecution).
+    Kejaksaan,
+    /// The education office (Dinas Pendidikan) and schools.
+    Education,
+    /// Village government and its regency office (DPMPemdes).
+    VillageGovernment,
+    /// Bea dan Cukai (customs and excise).
+    BeaCukai,
+    /// BPOM (food and drug authority).
+    Bpom,
 }
 
 impl OrgType {
     /// Every type, in the order shown in forms.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 17] = [
         Self::Bnn,
         Self::Ipwl,
         Self::RehabCentre,
@@ -41,6 +56,13 @@ impl OrgType {
         Self::Ngo,
         Self::Community,
         Self::Police,
+        Self::Bapas,
+        Self::Lapas,
+        Self::Kejaksaan,
+        Self::Education,
+        Self::VillageGovernment,
+        Self::BeaCukai,
+        Self::Bpom,
     ];
 
     /// The type's name in storage and the API.
@@ -56,13 +78,25 @@ impl OrgType {
             Self::Ngo => "ngo",
             Self::Community => "community",
             Self::Police => "police",
+            Self::Bapas => "bapas",
+            Self::Lapas => "lapas",
+            Self::Kejaksaan => "kejaksaan",
+            Self::Education => "education",
+            Self::VillageGovernment => "village_government",
+            Self::BeaCukai => "bea_cukai",
+            Self::Bpom => "bpom",
         }
     }
 
     /// Whether client records may ever be shared with this type: never with the police,
-    /// since clinical and enforcement data are separated by a hard wall.
+    /// the prosecution, customs or BPOM, since clinical and enforcement data are separated
+    /// by a hard wall. Correctional services (Bapas, Lapas) guide a released client back
+    /// into the community and may receive them with the client's consent.
     pub const fn may_receive_clinical_data(self) -> bool {
-        !matches!(self, Self::Police)
+        !matches!(
+            self,
+            Self::Police | Self::Kejaksaan | Self::BeaCukai | Self::Bpom
+        )
     }
 
     /// Parses a type name.
@@ -111,5 +145,15 @@ mod tests {
             Ok("BNNK Batam".into())
         );
         assert!(OrgName::parse(" x ").is_err());
+    }
+
+    #[test]
+    fn enforcement_agencies_never_receive_clinical_data() {
+        let walled: Vec<&str> = OrgType::ALL
+            .into_iter()
+            .filter(|t| !t.may_receive_clinical_data())
+            .map(OrgType::as_str)
+            .collect();
+        assert_eq!(walled, ["police", "kejaksaan", "bea_cukai", "bpom"]);
     }
 }

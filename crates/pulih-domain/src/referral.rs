@@ -42,6 +42,13 @@ keyed_enum! {
         FamilyProtection = "family_protection",
         /// Religious or community mentoring.
         Mentoring = "mentoring",
+        /// Guidance and supervision after release from prison (Bapas).
+        CorrectionalGuidance = "correctional_guidance",
+        /// Return to school or equivalency education (education office, schools).
+        Education = "education",
+        /// Reintegration in the village: village programmes, work and social support
+        /// (village government).
+        VillageReintegration = "village_reintegration",
     }
     invalid = "invalid.service_type"
 }
@@ -317,7 +324,10 @@ mod tests {
         assert!(ServiceType::RehabInpatient.clinical());
         assert!(!ServiceType::VocationalTraining.clinical());
         assert!(!ServiceType::JobPlacement.clinical());
-        assert_eq!(ServiceType::ALL.len(), 10);
+        assert!(!ServiceType::CorrectionalGuidance.clinical());
+        assert!(!ServiceType::Education.clinical());
+        assert!(!ServiceType::VillageReintegration.clinical());
+        assert_eq!(ServiceType::ALL.len(), 13);
     }
 
     #[test]

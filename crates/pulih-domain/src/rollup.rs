@@ -14,6 +14,7 @@ use std::fmt;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::Invalid;
+use crate::clinical::typology::Typology;
 use crate::keyed::keyed_enum;
 use crate::programme::activity_detail::ActivityKind;
 use crate::referral::ServiceType;
@@ -57,6 +58,13 @@ keyed_enum! {
         TatAssessments = "tat_assessments",
         /// ASSIST screenings.
         AssistScreenings = "assist_screenings",
+        /// ASSIST screenings whose client was judged to have tried once or twice (coba
+        /// pakai, BNN's user typology).
+        TypologyCobaPakai = "typology_coba_pakai",
+        /// ASSIST screenings whose client was judged a regular user (teratur pakai).
+        TypologyTeraturPakai = "typology_teratur_pakai",
+        /// ASSIST screenings whose client was judged dependent (pecandu).
+        TypologyPecandu = "typology_pecandu",
         /// Referrals sent to partner services.
         ReferralsSent = "referrals_sent",
         /// Referrals the partner accepted.
@@ -117,6 +125,15 @@ impl Figure {
             ServiceType::RehabInpatient => Some(Self::WaitingRehabInpatient),
             ServiceType::RehabOutpatient => Some(Self::WaitingRehabOutpatient),
             _ => None,
+        }
+    }
+
+    /// The figure counting screenings with `typology`.
+    pub const fn of_typology(typology: Typology) -> Self {
+        match typology {
+            Typology::CobaPakai => Self::TypologyCobaPakai,
+            Typology::TeraturPakai => Self::TypologyTeraturPakai,
+            Typology::Pecandu => Self::TypologyPecandu,
         }
     }
 

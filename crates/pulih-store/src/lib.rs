@@ -22,6 +22,7 @@ mod regions;
 mod rollups;
 mod tx;
 mod units;
+mod work;
 mod write;
 
 #[cfg(feature = "conformance")]
@@ -52,6 +53,7 @@ pub use regions::*;
 pub use rollups::*;
 pub use tx::Tx;
 pub use units::*;
+pub use work::*;
 pub use write::{Answer, Claim, Outcome, Work, Written};
 
 /// What can go wrong in storage, as far as callers need to tell cases apart.
@@ -128,6 +130,7 @@ pub trait Store:
     + LinkageStore
     + RollupStore
     + BulkStore
+    + WorkStore
     + Send
     + Sync
     + 'static

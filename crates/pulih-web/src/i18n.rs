@@ -304,8 +304,18 @@ mod tests {
             "no_contact",
             "tat_overdue_in_caseloads",
             "untrained_agents",
+            "referral_needed",
+            "referral_needed_date",
+            "care_plan_reviews",
+            "care_plan_reviews_date",
+            "trainings_due",
+            "ikn_due",
+            "targets_at_risk",
         ] {
             keys.push(format!("worklist.{section}"));
+        }
+        for t in pulih_domain::clinical::typology::Typology::ALL {
+            keys.push(format!("typology.{}", t.key()));
         }
         keys
     }

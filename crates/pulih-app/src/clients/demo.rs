@@ -6,6 +6,7 @@
 
 use chrono::{Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use pulih_domain::aftercare::{FollowUpMode, FollowUpStatus, RelapseResponse, Schedule};
+use pulih_domain::care::referral_due;
 use pulih_domain::client::{ClientCode, ClientIdentity, FactKind, Sex};
 use pulih_domain::clinical::assist::{AssistAnswers, RawAssist, RawSubstance, Substance};
 use pulih_domain::consent::{ConsentGiver, ConsentMethod, ConsentTerms};
@@ -229,7 +230,10 @@ impl Journey<'_> {
         if rng.gen_bool(0.6) {
             let on = day(intake, rng.gen_range(0..14)).min(to);
             let answers = assist(rng, substance)?;
-            self.add(draft(FactKind::Assist, on, json!({}), answers), None)?;
+            let due_on = referral_due(answers.score().recommendation, on);
+            let mut screening = draft(FactKind::Assist, on, json!({}), answers);
+            screening.due_on = due_on;
+            self.add(screening, None)?;
         }
         let discharged = day(intake, rng.gen_range(30..90));
         if discharged < to && rng.gen_bool(0.25) {
@@ -375,6 +379,7 @@ fn assist(rng: &mut StdRng, substance: Substance) -> AppResult<AssistAnswers> {
         rng,
         &["never", "never", "never", "earlier", "past_3_months"],
     );
+    raw.typology = pick(rng, &["coba_pakai", "teratur_pakai", "pecandu"]);
     AssistAnswers::parse(&raw)
         .map_err(|_| AppError::Internal("demo ASSIST answers are invalid".into()))
 }

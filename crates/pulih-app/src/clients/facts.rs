@@ -1,15 +1,13 @@
 //! Recording facts about a client: consent and its withdrawal, episodes and TAT
-//! assessments, screenings, steps of care and care plans. Everything but consent needs
-//! consent to services in force.
+//! assessments and screenings (steps of care and care plans in `care`). Everything but
+//! consent needs consent to services in force.
 
 use chrono::NaiveDate;
 use pulih_domain::authz::Actor;
-use pulih_domain::care::{CarePlan, step_needs_reason};
+use pulih_domain::care::referral_due;
 use pulih_domain::client::{ClientCode, FactKind, past_date};
 use pulih_domain::client_access::ClientAction;
-use pulih_domain::clinical::assist::{
-    AssistAnswers, AssistResult, RawAssist, Recommendation, Substance,
-};
+use pulih_domain::clinical::assist::{AssistAnswers, AssistResult, RawAssist, Substance};
 use pulih_domain::clinical::barc10::Barc10;
 use pulih_domain::consent::allowed;
 use pulih_domain::ids::{ActivityId, ClientId, FactId, UnitId};
@@ -20,14 +18,11 @@ use pulih_domain::optional_text;
 use serde::Serialize;
 use serde_json::json;
 
-use super::inputs::{
-    AssistInput, Barc10Input, Barc10Result, CarePlanInput, CareStepInput, EpisodeInput,
-    TatAssessmentInput,
-};
+use super::inputs::{AssistInput, Barc10Input, Barc10Result, EpisodeInput, TatAssessmentInput};
 use super::note::Note;
 use super::record::FactCheck;
 use super::record::SealedFact;
-use super::timeline::{Draft, EpisodeSealed, FactBody, OutreachPlain, StepSealed};
+use super::timeline::{Draft, EpisodeSealed, FactBody, OutreachPlain};
 use super::{Reached, client_record};
 use crate::error::Fields;
 use crate::{App, AppError, AppResult, Origin};
@@ -294,7 +289,9 @@ impl App {
             .await
     }
 
-    /// Scores and stores an ASSIST screening; returns the fact and the result.
+    /// Scores and stores an ASSIST screening with BNN's user typology if given; returns
+    /// the fact and the result. A screening proposing a referral waits on the
+    /// coordinator's worklist until a step is recorded for it or a newer one replaces it.
     #[tracing::instrument(skip_all, fields(client = %id))]
     pub async fn screen_assist(
         &self,
@@ -309,17 +306,26 @@ impl App {
         let raw = RawAssist {
             substances: input.substances,
             q8: input.q8,
+            typology: input.typology,
         };
         let Some(answers) = f.check_all(AssistAnswers::parse(&raw)) else {
             return Err(f.into_error());
         };
         f.finish()?;
         let result = answers.score();
+        // a repeat screening replaces the one before it, whose wait for a step ends
+        let before = self
+            .store
+            .facts(&[reached.row.id], &[FactKind::Assist])
+            .await?
+            .into_iter()
+            .max_by_key(|s| (s.occurred_on, s.recorded_at, s.id))
+            .map(|s| s.id);
         let draft = Draft {
             kind: FactKind::Assist,
             occurred_on: taken_on,
-            due_on: None,
-            refers_to: None,
+            due_on: referral_due(result.recommendation, taken_on),
+            refers_to: before,
             plain: json!({}),
             sealed: answers,
         };
@@ -361,119 +367,5 @@ impl App {
             total: barc.total(),
             strong: barc.strong(),
         })
-    }
-
-    /// Records a step of care; doing less than the screening proposed needs a reason.
-    #[tracing::instrument(skip_all, fields(client = %id))]
-    pub async fn record_care_step(
-        &self,
-        actor: &Actor,
-        id: ClientId,
-        input: CareStepInput,
-        origin: &Origin,
-    ) -> AppResult<FactId> {
-        let (reached, today) = self.reach_for_record(actor, id).await?;
-        let mut f = Fields::default();
-        let given_on = fact_date(&mut f, "given_on", input.given_on.as_deref(), today);
-        let done = f.check("done", Recommendation::parse(&input.done));
-        let note = f
-            .check(
-                "note",
-                optional_text(input.note.as_deref(), 2000, "invalid.note"),
-            )
-            .flatten();
-        let timeline = self.timeline(&reached.row).await?;
-        let wanted = input
-            .screening_id
-            .as_deref()
-            .filter(|s| !s.trim().is_empty());
-        let screening = timeline.iter().rev().find(|t| {
-            matches!(t.body, FactBody::Assist { .. })
-                && wanted.is_none_or(|w| w.parse::<FactId>().is_ok_and(|sid| sid == t.id))
-        });
-        if wanted.is_some() && screening.is_none() {
-            f.add("screening_id", "invalid.screening_unknown");
-        }
-        let proposed = screening.and_then(|s| match &s.body {
-            FactBody::Assist { result, .. } => Some(result.recommendation),
-            _ => None,
-        });
-        if let (Some(p), Some(d)) = (proposed, done)
-            && step_needs_reason(p, d)
-            && note.is_none()
-        {
-            f.add("note", "invalid.care_step_reason");
-        }
-        f.finish()?;
-        let done = done.ok_or(AppError::invalid("done", "invalid.care_step"))?;
-        let draft = Draft {
-            kind: FactKind::CareStep,
-            occurred_on: given_on,
-            due_on: None,
-            refers_to: screening.map(|s| s.id),
-            plain: json!({}),
-            sealed: StepSealed {
-                proposed,
-                done,
-                note,
-            },
-        };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
-            .await
-    }
-
-    /// Records a care plan, or a revision of an earlier one.
-    #[tracing::instrument(skip_all, fields(client = %id))]
-    pub async fn record_care_plan(
-        &self,
-        actor: &Actor,
-        id: ClientId,
-        input: CarePlanInput,
-        origin: &Origin,
-    ) -> AppResult<FactId> {
-        let (reached, today) = self.reach_for_record(actor, id).await?;
-        let mut f = Fields::default();
-        let goals = f.check(
-            "goals",
-            CarePlan::goals(input.goals.iter().map(String::as_str)),
-        );
-        let responsible = f.check("responsible", CarePlan::responsible(&input.responsible));
-        let review_on = f
-            .date("review_on", &input.review_on)
-            .and_then(|d| f.check("review_on", CarePlan::review_on(d, today)));
-        let timeline = self.timeline(&reached.row).await?;
-        let revises = match input.revises.as_deref().filter(|r| !r.trim().is_empty()) {
-            None => None,
-            Some(r) => {
-                let found = r.parse::<FactId>().ok().filter(|pid| {
-                    timeline
-                        .iter()
-                        .any(|t| t.id == *pid && t.kind == FactKind::CarePlan)
-                });
-                if found.is_none() {
-                    f.add("revises", "invalid.plan_unknown");
-                }
-                found
-            }
-        };
-        let (Some(goals), Some(responsible), Some(review_on)) = (goals, responsible, review_on)
-        else {
-            return Err(f.into_error());
-        };
-        f.finish()?;
-        let draft = Draft {
-            kind: FactKind::CarePlan,
-            occurred_on: today,
-            due_on: Some(review_on),
-            refers_to: revises,
-            plain: json!({}),
-            sealed: CarePlan {
-                goals,
-                responsible,
-                review_on,
-            },
-        };
-        self.store_fact(actor, &reached, draft, FactCheck::consent(today), origin)
-            .await
     }
 }

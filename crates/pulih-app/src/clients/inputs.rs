@@ -121,6 +121,9 @@ pub struct AssistInput {
     /// Injecting.
     #[serde(default)]
     pub q8: Option<String>,
+    /// BNN's user typology: `coba_pakai`, `teratur_pakai` or `pecandu`.
+    #[serde(default)]
+    pub typology: Option<String>,
     /// `YYYY-MM-DD`; today when empty.
     #[serde(default)]
     pub taken_on: Option<String>,

@@ -11,6 +11,7 @@ mod access_report;
 mod aftercare;
 mod aftercare_view;
 mod break_glass;
+mod care;
 mod consent;
 pub(crate) mod demo;
 mod facts;

@@ -45,7 +45,10 @@ fn figures(fact: &Fact) -> Vec<Figure> {
         (FactBody::Erased, _) => Vec::new(),
         (FactBody::Episode { pathway, .. }, _) => vec![Figure::Intakes, intake(*pathway)],
         (_, FactKind::TatAssessment) => one(Figure::TatAssessments),
-        (_, FactKind::Assist) => one(Figure::AssistScreenings),
+        (FactBody::Assist { answers, .. }, _) => [Figure::AssistScreenings]
+            .into_iter()
+            .chain(answers.typology().map(Figure::of_typology))
+            .collect(),
         (_, FactKind::ConsentWithdrawal) => one(Figure::ConsentsWithdrawn),
         (_, FactKind::AftercarePlan) => one(Figure::AftercarePlans),
         (_, FactKind::FollowUp) => one(Figure::FollowUps),

@@ -92,6 +92,15 @@ pub fn term_texts(service: ServiceType) -> (&'static str, &'static str) {
             "Religious or community mentoring",
             "Pendampingan keagamaan atau kemasyarakatan",
         ),
+        ServiceType::CorrectionalGuidance => (
+            "Guidance after release from prison",
+            "Pembimbingan kemasyarakatan setelah bebas",
+        ),
+        ServiceType::Education => ("Return to school", "Kembali bersekolah"),
+        ServiceType::VillageReintegration => (
+            "Reintegration in the village",
+            "Pendampingan reintegrasi di desa",
+        ),
     }
 }
 

@@ -113,6 +113,15 @@ pub const CONCEPTS: &[(&str, &str)] = &[
     ("service-family_protection", "Family and child protection"),
     ("service-mentoring", "Religious or community mentoring"),
     (
+        "service-correctional_guidance",
+        "Guidance after release from prison",
+    ),
+    ("service-education", "Return to school"),
+    (
+        "service-village_reintegration",
+        "Reintegration in the village",
+    ),
+    (
         "referral-sent",
         "Referral sent, waiting for the partner's answer",
     ),

@@ -4,10 +4,14 @@
 //! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the
 //! vocational track due, coordinators' view of their workers' caseloads ([`caseloads`]),
 //! agents of the coordinator's units not trained yet, overdue rakor action items and MoUs
-//! ending within 60 days (`crate::coordination`).
+//! ending within 60 days (`crate::coordination`); clients whose latest ASSIST proposes a
+//! referral with no step of care recorded yet (an IBM unit handles mild use only) and
+//! care-plan reviews due; coordinators' programme work ([`programme`]): units to train,
+//! IKN re-assessments and Bersinar targets at risk.
 //! Clients are named by code only; nothing names a substance or a diagnosis.
 
 mod caseloads;
+mod programme;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +27,7 @@ use pulih_store::{
 use serde::Serialize;
 
 pub use caseloads::Caseload;
+pub use programme::{ProgrammeWork, TargetAtRisk};
 
 use crate::clients::reach_of;
 use crate::referrals::{LIST_LIMIT, ReferralLine};
@@ -32,6 +37,8 @@ use crate::{App, AppResult, DueCheck, FollowUpWork, MouLine, OverdueLine};
 const TAT_WARNING_DAYS: i64 = 2;
 /// Days before a consent ends it shows.
 const CONSENT_WARNING_DAYS: i64 = 14;
+/// Days before a care plan's review date it shows.
+const REVIEW_WARNING_DAYS: i64 = 7;
 /// Days without any record after which a client shows as not contacted.
 pub const NO_CONTACT_DAYS: i64 = 30;
 
@@ -82,6 +89,14 @@ pub struct Worklist {
     /// Coordinators: signed MoUs in scope or naming their organisation ending within 60
     /// days.
     pub mous_ending: Vec<MouLine>,
+    /// Clients whose latest ASSIST proposes a referral and who have no step of care for
+    /// it yet: every such client in a coordinator's scope, a worker's own.
+    pub referral_needed: Vec<DueItem>,
+    /// Care plans to review within seven days or overdue, not revised since: the user's
+    /// own clients (a coordinator's workers' show on their lists).
+    pub care_plan_reviews: Vec<DueItem>,
+    /// Coordinators: units to train, IKN re-assessments due, Bersinar targets at risk.
+    pub programme: ProgrammeWork,
 }
 
 impl Worklist {
@@ -103,6 +118,11 @@ impl Worklist {
             ("untrained_agents", self.untrained_agents.len()),
             ("action_items_overdue", self.action_items_overdue.len()),
             ("mous_ending", self.mous_ending.len()),
+            ("referral_needed", self.referral_needed.len()),
+            ("care_plan_reviews", self.care_plan_reviews.len()),
+            ("trainings_due", self.programme.trainings_due.len()),
+            ("ikn_due", self.programme.ikn_due.len()),
+            ("targets_at_risk", self.programme.targets_at_risk.len()),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -126,6 +146,8 @@ struct ClientSections {
     consents_expiring: Vec<DueItem>,
     no_contact: Vec<DueItem>,
     caseloads: Vec<Caseload>,
+    referral_needed: Vec<DueItem>,
+    care_plan_reviews: Vec<DueItem>,
 }
 
 /// The worklist page of one user: the list, and the agent's own unit and its coming bimtek.
@@ -190,9 +212,10 @@ impl App {
             self.due_retention_checks(actor),
             self.follow_up_work(actor)
         )?;
-        let (action_items_overdue, mous_ending) = futures::try_join!(
+        let (action_items_overdue, mous_ending, programme) = futures::try_join!(
             self.overdue_action_items(actor, today),
-            self.mous_ending(actor, today)
+            self.mous_ending(actor, today),
+            self.programme_work(actor, today)
         )?;
         Ok(Worklist {
             today: Some(today),
@@ -209,6 +232,9 @@ impl App {
             follow_ups,
             action_items_overdue,
             mous_ending,
+            referral_needed: clients.referral_needed,
+            care_plan_reviews: clients.care_plan_reviews,
+            programme,
         })
     }
 
@@ -286,12 +312,18 @@ impl App {
         let coordinator = actor.role == Role::Coordinator;
         let in_reach = filter(reach);
         let tat_until = today + Duration::days(TAT_WARNING_DAYS);
+        let review_until = today + Duration::days(REVIEW_WARNING_DAYS);
         let consent_until = today + Duration::days(CONSENT_WARNING_DAYS);
         let due = self
             .store
             .due_facts(
                 &in_reach,
-                &[FactKind::Episode, FactKind::Consent],
+                &[
+                    FactKind::Episode,
+                    FactKind::Consent,
+                    FactKind::Assist,
+                    FactKind::CarePlan,
+                ],
                 consent_until,
             )
             .await?;
@@ -309,6 +341,10 @@ impl App {
                 FactKind::Episode if f.due_on <= tat_until => list.tat_due.push(item(f)),
                 FactKind::Consent if f.due_on >= today && mine(f) => {
                     list.consents_expiring.push(item(f));
+                }
+                FactKind::Assist => list.referral_needed.push(item(f)),
+                FactKind::CarePlan if f.due_on <= review_until && mine(f) => {
+                    list.care_plan_reviews.push(item(f));
                 }
                 _ => {}
             }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
+use super::typology::Typology;
 use crate::Invalid;
 use crate::keyed::keyed_enum;
 
@@ -151,6 +152,10 @@ pub struct RawAssist {
     pub substances: BTreeMap<String, RawSubstance>,
     /// Injecting drug use.
     pub q8: Option<String>,
+    /// BNN's user typology as the worker judges it (`coba_pakai`, `teratur_pakai`,
+    /// `pecandu`); not part of the score.
+    #[serde(default)]
+    pub typology: Option<String>,
 }
 
 /// Validated answers for one substance; `None` means unanswered (scores 0).
@@ -176,6 +181,7 @@ pub struct SubstanceAnswers {
 pub struct AssistAnswers {
     substances: BTreeMap<Substance, SubstanceAnswers>,
     q8: Option<Recency>,
+    typology: Option<Typology>,
 }
 
 /// The stored form, re-checked on the way in so sealed data cannot break the invariants.
@@ -184,6 +190,9 @@ pub struct AssistAnswers {
 struct StoredAssist {
     substances: BTreeMap<Substance, SubstanceAnswers>,
     q8: Option<Recency>,
+    // screenings sealed before the typology was asked have none
+    #[serde(default)]
+    typology: Option<Typology>,
 }
 
 impl TryFrom<StoredAssist> for AssistAnswers {
@@ -201,6 +210,7 @@ impl TryFrom<StoredAssist> for AssistAnswers {
         Ok(Self {
             substances: s.substances,
             q8: s.q8,
+            typology: s.typology,
         })
     }
 }
@@ -223,6 +233,8 @@ pub struct AssistResult {
     pub injecting_recent: bool,
     /// Referral if injecting recently, else by the worst substance risk.
     pub recommendation: Recommendation,
+    /// BNN's user typology recorded with the screening, if any.
+    pub typology: Option<Typology>,
 }
 
 impl AssistAnswers {
@@ -246,8 +258,17 @@ impl AssistAnswers {
             }
         }
         let q8 = answer(raw.q8.as_deref(), "q8", Recency::parse, &mut errors);
+        let typology = given(raw.typology.as_deref()).and_then(|t| {
+            Typology::parse(t)
+                .map_err(|e| errors.push(FieldError::new("typology", e.key)))
+                .ok()
+        });
         if errors.is_empty() {
-            Ok(Self { substances, q8 })
+            Ok(Self {
+                substances,
+                q8,
+                typology,
+            })
         } else {
             Err(errors)
         }
@@ -261,6 +282,11 @@ impl AssistAnswers {
     /// Injecting drug use, if answered.
     pub fn q8(&self) -> Option<Recency> {
         self.q8
+    }
+
+    /// BNN's user typology recorded with the screening, if any.
+    pub fn typology(&self) -> Option<Typology> {
+        self.typology
     }
 
     /// Involvement scores, risks and the recommended intervention.
@@ -286,6 +312,7 @@ impl AssistAnswers {
             scores,
             injecting_recent,
             recommendation,
+            typology: self.typology,
         }
     }
 }

@@ -18,6 +18,7 @@ fn raw(substances: &[(&str, &str)], q8: Option<&str>) -> RawAssist {
     RawAssist {
         substances: substances.collect(),
         q8: q8.map(str::to_owned),
+        typology: None,
     }
 }
 
@@ -105,7 +106,7 @@ fn the_result_serialises_with_snake_case_keys() {
     let answers = [("alcohol", "q2=weekly q3=weekly q6=earlier")];
     let result = result(&answers, None);
     let expected = serde_json::json!({"scores": {"alcohol": {"score": 12, "risk": "moderate"}},
-        "injecting_recent": false, "recommendation": "brief_intervention"});
+        "injecting_recent": false, "recommendation": "brief_intervention", "typology": null});
     assert_eq!(serde_json::to_value(&result).unwrap(), expected);
     let past = serde_json::to_value(Recency::Past3Months).unwrap();
     assert_eq!(past, "past_3_months");
@@ -214,6 +215,7 @@ fn valid_raw() -> impl Strategy<Value = RawAssist> {
     (prop::collection::vec(substance, 0..=10), rec()).prop_map(|(substances, q8)| RawAssist {
         substances: substances.into_iter().collect(),
         q8: q8.map(|q| q.key().to_owned()),
+        typology: None,
     })
 }
 
@@ -277,4 +279,29 @@ fn tobacco_q5_is_refused_even_blank_and_a_substance_counts_once() {
             .any(|(_, k)| *k == "invalid.assist_substance_twice"),
         "{keys:?}"
     );
+}
+
+#[test]
+fn the_typology_is_kept_beside_the_score_and_never_changes_it() {
+    let mut raw = raw(&[("cannabis", "q2=weekly q3=weekly")], None);
+    let before = AssistAnswers::parse(&raw).unwrap().score();
+    raw.typology = Some(" coba_pakai ".into());
+    let answers = AssistAnswers::parse(&raw).unwrap();
+    assert_eq!(answers.typology(), Some(Typology::CobaPakai));
+    let after = answers.score();
+    assert_eq!(after.typology, Some(Typology::CobaPakai));
+    assert_eq!(after.recommendation, before.recommendation);
+    let sealed = serde_json::to_string(&answers).unwrap();
+    let opened: AssistAnswers = serde_json::from_str(&sealed).unwrap();
+    assert_eq!(opened.typology(), Some(Typology::CobaPakai));
+    raw.typology = Some("pemakai".into());
+    let errors = AssistAnswers::parse(&raw).unwrap_err();
+    assert_eq!(errors, [FieldError::new("typology", "invalid.typology")]);
+}
+
+#[test]
+fn a_screening_sealed_before_the_typology_opens_without_one() {
+    let old = r#"{"substances":{},"q8":null}"#;
+    let opened: AssistAnswers = serde_json::from_str(old).unwrap();
+    assert_eq!(opened.typology(), None);
 }

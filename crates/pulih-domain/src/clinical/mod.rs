@@ -1,11 +1,13 @@
 //! Clinical instruments and their scoring, exactly as in the design's "Clinical rules":
-//! WHO ASSIST v3.1 (substance involvement) and BARC-10 (recovery capital).
+//! WHO ASSIST v3.1 (substance involvement) and BARC-10 (recovery capital), with BNN's
+//! user typology recorded beside ASSIST ([`typology`]).
 //!
 //! Answers arrive as raw values and are parsed here into validated types; every
 //! rejected answer is reported at once as a [`FieldError`] so a form can mark them all.
 
 pub mod assist;
 pub mod barc10;
+pub mod typology;
 
 /// One rejected answer: where it is and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -12,7 +12,7 @@
 //! needs a reason and ends the designation for good: a village designated again later
 //! starts a new designation as a candidate.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::Invalid;
 use crate::clinical::FieldError;
@@ -243,6 +243,21 @@ impl Standing {
             std::cmp::Ordering::Less => Self::Missed,
         }
     }
+}
+
+/// How many villages a regency should have Bersinar on `today` to be on course for its
+/// `target` at the end of the year: the target's share for the part of the year elapsed
+/// (today included), rounded down, so none on the first day and the whole target on the
+/// last.
+pub fn due_by(target: u64, today: NaiveDate) -> u64 {
+    let days = NaiveDate::from_ymd_opt(today.year(), 12, 31).map_or(365, |d| d.ordinal());
+    target * u64::from(today.ordinal()) / u64::from(days)
+}
+
+/// Whether a regency with `designated` villages Bersinar on `today` is behind its yearly
+/// `target`: below what the elapsed part of the year calls for ([`due_by`]).
+pub fn target_at_risk(target: u64, designated: u64, today: NaiveDate) -> bool {
+    designated < due_by(target, today)
 }
 
 keyed_enum! {

@@ -194,3 +194,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_target_is_at_risk_below_the_share_the_elapsed_year_calls_for() {
+    // Kota Batam: 5 in the year; by the first of July (182 of 365 days) 2 are due
+    assert_eq!(due_by(5, day(2026, 1, 1)), 0);
+    assert_eq!(due_by(5, day(2026, 7, 1)), 2);
+    assert_eq!(due_by(5, day(2026, 12, 31)), 5);
+    assert!(!target_at_risk(5, 0, day(2026, 1, 1)));
+    assert!(target_at_risk(5, 1, day(2026, 7, 1)));
+    assert!(!target_at_risk(5, 2, day(2026, 7, 1)));
+    // a leap year has 366 days: the last of them still calls for the whole target
+    assert_eq!(due_by(15, day(2028, 12, 31)), 15);
+}

@@ -2,7 +2,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use pulih_app::{Caseload, DueCheck, DueItem, FollowUpWork, MouLine, OverdueLine, ReferralLine};
+use pulih_app::{
+    Caseload, DueCheck, DueItem, FollowUpWork, MouLine, OverdueLine, ReferralLine, TargetAtRisk,
+};
 use pulih_domain::ids::{UnitId, UserId};
 use serde::Serialize;
 
@@ -17,6 +19,21 @@ pub struct UntrainedJson {
     village: String,
     unit: UnitId,
     joined_on: chrono::NaiveDate,
+}
+
+/// A unit to train, on the worklist.
+#[derive(Serialize)]
+pub struct UnitToTrainJson {
+    unit: UnitId,
+    village: String,
+    untrained: i64,
+}
+
+/// A village to assess again, on the worklist.
+#[derive(Serialize)]
+pub struct IknDueJson {
+    village: String,
+    assessed_on: chrono::NaiveDate,
 }
 
 /// The worklist.
@@ -39,6 +56,16 @@ pub struct WorklistJson {
     action_items_overdue: Vec<OverdueLine>,
     /// Signed MoUs ending within 60 days.
     mous_ending: Vec<MouLine>,
+    /// Clients whose latest ASSIST proposes a referral, with no step of care yet.
+    referral_needed: Vec<DueItem>,
+    /// Care plans to review within seven days or overdue.
+    care_plan_reviews: Vec<DueItem>,
+    /// Units with untrained active agents and no bimtek planned.
+    trainings_due: Vec<UnitToTrainJson>,
+    /// Villages whose latest IKN assessment is more than a year old.
+    ikn_due: Vec<IknDueJson>,
+    /// Regencies behind the share of their Bersinar target the year calls for so far.
+    targets_at_risk: Vec<TargetAtRisk>,
 }
 
 /// `GET /api/v1/worklist`: what needs doing, for the user asking.
@@ -61,6 +88,28 @@ pub async fn show(
         follow_ups: list.follow_ups,
         action_items_overdue: list.action_items_overdue,
         mous_ending: list.mous_ending,
+        referral_needed: list.referral_needed,
+        care_plan_reviews: list.care_plan_reviews,
+        trainings_due: list
+            .programme
+            .trainings_due
+            .into_iter()
+            .map(|u| UnitToTrainJson {
+                unit: u.unit,
+                village: u.village.to_string(),
+                untrained: u.untrained,
+            })
+            .collect(),
+        ikn_due: list
+            .programme
+            .ikn_due
+            .into_iter()
+            .map(|v| IknDueJson {
+                village: v.village.to_string(),
+                assessed_on: v.assessed_on,
+            })
+            .collect(),
+        targets_at_risk: list.programme.targets_at_risk,
         untrained_agents: list
             .untrained_agents
             .into_iter()

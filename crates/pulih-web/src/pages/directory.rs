@@ -29,7 +29,7 @@ use crate::{AppState, WebError, lang_of};
 struct DirectoryPage<'a> {
     t: Tr<'a>,
     nav: Nav,
-    types: [ServiceType; 10],
+    types: [ServiceType; ServiceType::ALL.len()],
     query: SearchQuery,
     found: Vec<ServiceView>,
     search_errors: HashMap<String, String>,

@@ -23,7 +23,7 @@ struct OrgsPage<'a> {
     t: Tr<'a>,
     nav: Nav,
     orgs: Vec<Organisation>,
-    types: [OrgType; 10],
+    types: [OrgType; OrgType::ALL.len()],
     form: OrgForm,
     errors: HashMap<String, String>,
     places: Places,

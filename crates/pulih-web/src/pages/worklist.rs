@@ -36,12 +36,14 @@ impl Page<'_> {
 
     /// The sections listing clients with something due, by key, with where on the
     /// client's record the work is done.
-    fn due_sections(&self) -> [(&'static str, &'static str, &[DueItem]); 3] {
+    fn due_sections(&self) -> [(&'static str, &'static str, &[DueItem]); 5] {
         let list = &self.page.list;
         [
             ("tat_due", "", &list.tat_due),
             ("consents_expiring", "/consent", &list.consents_expiring),
             ("no_contact", "", &list.no_contact),
+            ("referral_needed", "", &list.referral_needed),
+            ("care_plan_reviews", "", &list.care_plan_reviews),
         ]
     }
 
@@ -67,11 +69,15 @@ pub async fn show(
     who: CurrentUser,
 ) -> Result<Response, WebError> {
     let page = state.app.worklist_page(&who.0.actor()).await?;
+    let work = &page.list.programme;
     let villages = page
         .list
         .untrained_agents
         .iter()
-        .map(|a| a.village.as_str());
+        .map(|a| a.village.as_str())
+        .chain(work.trainings_due.iter().map(|u| u.village.as_str()))
+        .chain(work.ikn_due.iter().map(|v| v.village.as_str()))
+        .chain(work.targets_at_risk.iter().map(|r| r.regency.as_str()));
     let places = places::named(&state, villages).await?;
     let (t, nav) = frame(&state, &headers, &who, "/worklist");
     Ok(render(&Page {

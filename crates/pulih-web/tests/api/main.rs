@@ -67,3 +67,7 @@ mod user_form;
 mod vocational;
 mod web_security;
 mod worklist;
+
+mod partner_types;
+mod programme_work;
+mod typology;

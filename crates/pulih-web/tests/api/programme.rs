@@ -35,7 +35,7 @@ const SUPPORTING: [&str; 5] = [
 ];
 
 /// Indicators with the first `core` core and first `supporting` supporting present.
-fn indicators(core: usize, supporting: usize) -> Value {
+pub(crate) fn indicators(core: usize, supporting: usize) -> Value {
     let mut map = serde_json::Map::new();
     for (i, key) in CORE.iter().enumerate() {
         map.insert(

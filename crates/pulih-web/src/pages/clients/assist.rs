@@ -72,6 +72,7 @@ fn preview(t: &Tr<'_>, form: &FormData) -> (Option<AssistResult>, Vec<String>) {
     let raw = RawAssist {
         substances: input.substances,
         q8: input.q8,
+        typology: input.typology,
     };
     match AssistAnswers::parse(&raw) {
         Ok(answers) => {

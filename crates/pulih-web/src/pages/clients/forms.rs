@@ -109,6 +109,7 @@ pub fn assist(f: &FormData) -> AssistInput {
     AssistInput {
         substances,
         q8: f.opt("q8"),
+        typology: f.opt("typology"),
         taken_on: f.opt("taken_on"),
     }
 }
