@@ -86,7 +86,11 @@ async fn a_batam_perda_goes_through_the_council_to_enacted_and_revised_with_date
         StatusCode::UNPROCESSABLE_ENTITY,
         "not past the council"
     );
-    assert_eq!(r.body["error"]["fields"]["step"].as_str().is_some(), true);
+    assert!(
+        r.body["error"]["fields"]["step"].is_string(),
+        "{:?}",
+        r.body
+    );
     let r = app
         .post(&steps, &coord, step("submit", app.days_ago(61), 1))
         .await;
@@ -354,9 +358,8 @@ async fn a_bupati_decree_makes_the_named_villages_candidates_and_reports_the_res
     let r = app
         .post(path, &coord, body(json!([SOSOK, PERUAN]), year))
         .await;
-    assert_eq!(
-        r.body["error"]["fields"]["villages"].as_str().is_some(),
-        true,
+    assert!(
+        r.body["error"]["fields"]["villages"].is_string(),
         "nothing to nominate: {:?}",
         r.body
     );
