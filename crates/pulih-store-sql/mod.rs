@@ -42,6 +42,7 @@ pub(crate) mod published;
 pub(crate) mod reach;
 pub(crate) mod referrals;
 pub(crate) mod regions;
+pub(crate) mod regulations;
 pub(crate) mod rollups;
 pub(crate) mod rows;
 pub(crate) mod store;

@@ -9,6 +9,7 @@ mod atlas;
 mod audit;
 mod auth;
 mod bersinar;
+mod bersinar_decree;
 mod boundaries;
 mod capacity;
 mod checkpoints;
@@ -22,6 +23,7 @@ pub mod fhir;
 mod handoffs;
 mod home;
 mod keys;
+mod legal;
 mod links;
 mod notifications;
 mod orgs;
@@ -34,6 +36,7 @@ mod publication;
 mod referrals;
 mod region_page;
 mod regions;
+mod regulations;
 mod rollups;
 mod scheduler;
 mod secrets;
@@ -60,6 +63,7 @@ pub use auth::{Authenticated, Credentials, Gate, Login, LoginKind, LoginStep};
 pub use bersinar::{
     BersinarInput, BersinarOverview, RegencyProgramme, VillageProgramme, YearProgress,
 };
+pub use bersinar_decree::{DecreeInput, DecreeView, DecreeVillage};
 pub use boundaries::BoundarySummary;
 pub use capacity::{Capacity, CapacityRow};
 pub use checkpoints::Checkpoint;
@@ -72,6 +76,7 @@ pub use error::{AppError, AppResult, Problem};
 pub use handoffs::{BulkInput, BulkSummary, HandoffInput, HandoffView, KindCountView, LinkageView};
 pub use home::{Home, Setup};
 pub use keys::{KeyError, Keys};
+pub use legal::LegalSection;
 pub use links::{Issued, IssuedLink, LinkHolder};
 pub use notifications::NotificationView;
 pub use orgs::NewOrg;
@@ -88,6 +93,9 @@ pub use pulih_store::{BersinarStep, Certificate, Organisation, Region, RegionCha
 pub use referrals::*;
 pub use region_page::{RegionPage, RegionRights};
 pub use regions::{ImportOptions, ImportOutcome, RegionView};
+pub use regulations::{
+    RegulationInput, RegulationLine, RegulationStepInput, RegulationStepView, RegulationView,
+};
 pub use rollups::RollupDifference;
 pub use scheduler::{Digest, DigestSender, DueWork, InAppDigests};
 pub use secrets::random_token;

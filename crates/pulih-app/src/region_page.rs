@@ -1,6 +1,7 @@
 //! The page of one region, read in one call: the node with its breadcrumb, children and
 //! history, and, as far as the user may see them, the village programme (IKN or IKOTAN
-//! history, Bersinar, the IBM unit and its activities, Teman Sebaya) and a regency's
+//! history, Bersinar, the IBM unit and its activities, Teman Sebaya), the regulations the
+//! region issues with a regency's programme decrees ([`crate::legal`]) and a regency's
 //! outcome figures. Rights are decided here, once; the sections are read concurrently,
 //! the region tree from memory ([`crate::atlas`]); the page handler only renders.
 
@@ -15,9 +16,9 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::BersinarStep;
 
 use crate::{
-    ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LinkageView, Origin,
-    PeerProgrammeSummary, PeriodInput, ReferralOutcomes, RegencyProgramme, RegionView, UnitView,
-    VillagePeers, VocationalOutcomes,
+    ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LegalSection, LinkageView,
+    Origin, PeerProgrammeSummary, PeriodInput, ReferralOutcomes, RegencyProgramme, RegionView,
+    UnitView, VillagePeers, VocationalOutcomes,
 };
 
 /// Everything the page of a region shows to one user.
@@ -53,6 +54,9 @@ pub struct RegionPage {
     pub vocational: Option<VocationalOutcomes>,
     /// A regency's aftercare outcome over the last twelve months.
     pub aftercare: Option<AftercareOutcome>,
+    /// The regulations the region issues, a regency's programme decrees and its IKOTAN
+    /// evidence.
+    pub legal: LegalSection,
 }
 
 /// What the user may do on the page of a region.
@@ -174,6 +178,7 @@ impl App {
                 .await
                 .map(Some)
         };
+        let legal = self.legal_section(actor, code, may.record_ikotan);
         let (
             assessments,
             (programme, boundaries),
@@ -185,6 +190,7 @@ impl App {
             linkage,
             vocational,
             aftercare,
+            legal,
         ) = futures::try_join!(
             assessments,
             programme,
@@ -195,7 +201,8 @@ impl App {
             referral_outcomes,
             linkage,
             vocational,
-            aftercare
+            aftercare,
+            legal
         )?;
         Ok(RegionPage {
             view,
@@ -213,6 +220,7 @@ impl App {
             linkage,
             vocational,
             aftercare,
+            legal,
         })
     }
 }

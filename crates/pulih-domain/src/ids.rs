@@ -130,6 +130,14 @@ typed_id!(
     /// Identifies an MoU or joint commitment.
     MouId
 );
+typed_id!(
+    /// Identifies a local regulation (Perda, Perbup/Perwali, SK, Surat Edaran, Perdes).
+    RegulationId
+);
+typed_id!(
+    /// Identifies a programme decree naming a year's Bersinar villages.
+    DecreeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@ mod programme;
 mod records;
 mod referrals;
 mod regions;
+mod regulations;
 mod rollups;
 mod tx;
 mod units;
@@ -50,6 +51,7 @@ pub use programme::*;
 pub use records::*;
 pub use referrals::*;
 pub use regions::*;
+pub use regulations::*;
 pub use rollups::*;
 pub use tx::Tx;
 pub use units::*;
@@ -124,6 +126,7 @@ pub trait Store:
     + UnitStore
     + PeerStore
     + CoordinationStore
+    + RegulationStore
     + BoundaryStore
     + DirectoryStore
     + ReferralStore

@@ -13,7 +13,7 @@ use pulih_domain::rollup::Tally;
 
 use crate::{
     AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx,
-    RegionTx, UnitTx,
+    RegionTx, RegulationTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.
@@ -25,6 +25,7 @@ pub trait Tx:
     + UnitTx
     + PeerTx
     + CoordinationTx
+    + RegulationTx
     + DirectoryTx
     + ReferralTx
     + LinkageTx

@@ -87,6 +87,8 @@ answer_ids!(
     ids::MeetingId,
     ids::ActionItemId,
     ids::MouId,
+    ids::RegulationId,
+    ids::DecreeId,
     pulih_domain::client::ClientCode,
 );
 

@@ -241,6 +241,16 @@ pub fn router(state: AppState) -> Router {
             "/settings/ikotan-bands",
             get(api::programme::ikotan_bands).put(api::programme::set_ikotan_bands),
         )
+        .route(
+            "/regions/{code}/regulations",
+            get(api::regulations::list).post(api::regulations::record),
+        )
+        .route("/regulations/{id}", get(api::regulations::one))
+        .route("/regulations/{id}/steps", post(api::regulations::step))
+        .route(
+            "/regencies/{code}/bersinar-decrees",
+            get(api::regulations::decrees).post(api::regulations::record_decree),
+        )
         .layer(from_fn_with_state(state.clone(), idempotency));
 
     let pages = Router::new()
@@ -457,6 +467,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/regencies/{code}/ikotan",
             get(pages::ikotan::form).post(pages::ikotan::record),
+        )
+        .route(
+            "/regions/{code}/regulations",
+            post(pages::regulations::record),
+        )
+        .route("/regulations/{id}", get(pages::regulations::show))
+        .route("/regulations/{id}/steps", post(pages::regulations::step))
+        .route(
+            "/regencies/{code}/bersinar-decrees",
+            post(pages::bersinar_decree::record),
         );
 
     Router::new()

@@ -11,7 +11,11 @@
 //!
 //! A regency or city designates villages as **Desa/Kelurahan Bersinar** (Bersih Narkoba)
 //! by decree against yearly targets ([`bersinar`]), and is itself scored once a year as a
-//! **Kota Tanggap Ancaman Narkoba** on the five IKOTAN variables ([`ikotan`]).
+//! **Kota Tanggap Ancaman Narkoba** on the five IKOTAN variables ([`ikotan`]). One
+//! decree of the Bupati or Wali Kota names a year's programme villages as candidates at
+//! once ([`bersinar_decree`]). A region's local regulations on narcotics (Perda,
+//! Perbup/Perwali, SK, Surat Edaran, Perdes) are kept with their dated lifecycle, and
+//! those in force are evidence for IKOTAN ([`regulation`]).
 //!
 //! Schools run **Teman Sebaya**, a peer-educator programme: trained students counted by
 //! sex and grade band, and the sessions they hold, counted the same way ([`peers`]).
@@ -25,9 +29,11 @@ use crate::keyed::{keyed_enum, optional_text};
 pub mod activity;
 pub mod activity_detail;
 pub mod bersinar;
+pub mod bersinar_decree;
 pub mod ikn;
 pub mod ikotan;
 pub mod peers;
+pub mod regulation;
 pub mod training;
 pub mod unit;
 

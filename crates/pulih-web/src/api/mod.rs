@@ -17,6 +17,7 @@ pub mod peers;
 pub mod programme;
 pub mod referrals;
 pub mod regions;
+pub mod regulations;
 pub mod session;
 pub mod units;
 pub mod users;

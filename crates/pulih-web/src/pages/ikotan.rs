@@ -9,9 +9,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use pulih_app::Region;
-use pulih_app::{AppError, IkotanInput, Origin};
+use pulih_app::{AppError, IkotanInput, Origin, RegulationLine};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::programme::ikotan::Variable;
+use pulih_domain::programme::regulation::EVIDENCE_FOR;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 
 use super::clients::{Errors, FormData, refused};
@@ -29,16 +30,29 @@ pub struct IkotanForm {
     pub form: FormData,
     /// Why it was refused.
     pub errors: Errors,
+    /// The regulations in force of the regency and its province: evidence for the
+    /// institutions and law variables, shown beside the form.
+    pub evidence: Vec<RegulationLine>,
 }
 
 impl IkotanForm {
     /// A blank form for `regency`, the year set to this year where the regency lies.
-    pub fn blank(regency: &RegionCode, today: NaiveDate) -> Self {
+    pub fn blank(regency: &RegionCode, today: NaiveDate, evidence: Vec<RegulationLine>) -> Self {
         Self {
             code: regency.to_string(),
             form: FormData::default().with("year", today.year().to_string()),
             errors: Errors::default(),
+            evidence,
         }
+    }
+
+    /// The names of the variables the evidence bears on, e.g. "Kelembagaan, Hukum".
+    pub fn evidence_for(&self, t: &Tr<'_>) -> String {
+        EVIDENCE_FOR
+            .iter()
+            .map(|v| t.t(&format!("ikotan_variable.{}", v.key())).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The keys of the five variables, in the order of the form.
@@ -98,7 +112,11 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let region = regency(&state, &who, &code).await?;
     let today = state.app.today_in(&region.code).await?;
-    let blank = IkotanForm::blank(&region.code, today);
+    let evidence = state
+        .app
+        .ikotan_evidence(&who.0.actor(), &region.code)
+        .await?;
+    let blank = IkotanForm::blank(&region.code, today, evidence);
     Ok(page(&state, &headers, &who, region, blank))
 }
 
@@ -134,10 +152,15 @@ pub async fn record(
         Err(e) => {
             let t = state.i18n.tr(crate::lang_of(&headers));
             let (status, errors) = refused(&t, "ikotan", e)?;
+            let evidence = state
+                .app
+                .ikotan_evidence(&who.0.actor(), &region.code)
+                .await?;
             let again = IkotanForm {
                 code: region.code.to_string(),
                 form,
                 errors,
+                evidence,
             };
             let mut response = page(&state, &headers, &who, region, again);
             *response.status_mut() = status;

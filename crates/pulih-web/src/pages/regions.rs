@@ -37,8 +37,10 @@ struct ShowPage<'a> {
     sebaya: Option<super::teman_sebaya::Section>,
     /// The IKOTAN form of a regency, for its coordinators.
     ikotan: Option<super::ikotan::IkotanForm>,
-    /// The names of the Bersinar candidates.
+    /// The names of the Bersinar candidates and of the villages decrees name.
     places: super::places::Places,
+    /// The programme decree form of a regency, for its coordinators.
+    df: Option<super::bersinar_decree::DecreeForm>,
     q: String,
     status: String,
 }
@@ -106,9 +108,17 @@ pub async fn show(
     let ikotan = page
         .may
         .record_ikotan
-        .then(|| super::ikotan::IkotanForm::blank(&code, page.today));
+        .then(|| super::ikotan::IkotanForm::blank(&code, page.today, page.legal.evidence.clone()));
     let candidates = page.programme.iter().flat_map(|p| &p.candidates);
-    let places = super::places::named(&state, candidates.map(RegionCode::as_str)).await?;
+    let decreed = page.legal.decrees.iter().flat_map(|d| &d.villages);
+    let named = candidates.chain(decreed.map(|v| &v.village));
+    let places = super::places::named(&state, named.map(RegionCode::as_str)).await?;
+    let df = match &page.programme {
+        Some(p) if page.may.manage_bersinar => Some(super::bersinar_decree::DecreeForm::blank(
+            &code, p, page.today,
+        )),
+        _ => None,
+    };
     let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
     Ok(render(&ShowPage {
         t,
@@ -118,6 +128,7 @@ pub async fn show(
         sebaya,
         ikotan,
         places,
+        df,
         q: String::new(),
         status: String::new(),
     }))

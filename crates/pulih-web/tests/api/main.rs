@@ -57,6 +57,7 @@ mod raw_keys;
 mod referrals;
 mod regions;
 mod registration_form;
+mod regulations;
 mod rollups_property;
 mod teman_sebaya;
 mod totp;
