@@ -45,6 +45,7 @@ pub(crate) mod regions;
 pub(crate) mod rollups;
 pub(crate) mod rows;
 pub(crate) mod store;
+pub(crate) mod supervision;
 pub(crate) mod totp;
 pub(crate) mod unit_tx;
 pub(crate) mod units;

@@ -84,6 +84,9 @@ pub enum Action {
     ViewCoordination,
     /// Record coordination meetings, their action items and MoUs, and change them.
     ManageCoordination,
+    /// Supervise IBM agents: record supervision visits to units, read them and each
+    /// agent's work (`crate::programme::supervision`).
+    SuperviseAgents,
 }
 
 /// Why an action was refused.
@@ -134,6 +137,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
                 | Role::PoliceLiaison
         ),
         ManageCoordination => matches!(role, Role::Coordinator),
+        SuperviseAgents => matches!(role, Role::Coordinator),
     }
 }
 
@@ -176,7 +180,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 27] = [
+    const ACTIONS: [Action; 28] = [
+        Action::SuperviseAgents,
         Action::ManageFieldWorkers,
         Action::ViewCoordination,
         Action::ManageCoordination,

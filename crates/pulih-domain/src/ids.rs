@@ -130,6 +130,10 @@ typed_id!(
     /// Identifies an MoU or joint commitment.
     MouId
 );
+typed_id!(
+    /// Identifies a coordinator's supervision visit to an IBM unit.
+    SupervisionVisitId
+);
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,7 @@ mod records;
 mod referrals;
 mod regions;
 mod rollups;
+mod supervision;
 mod tx;
 mod units;
 mod write;
@@ -50,6 +51,7 @@ pub use records::*;
 pub use referrals::*;
 pub use regions::*;
 pub use rollups::*;
+pub use supervision::*;
 pub use tx::Tx;
 pub use units::*;
 pub use write::{Answer, Claim, Outcome, Work, Written};
@@ -120,6 +122,7 @@ pub trait Store:
     + AftercareStore
     + ProgrammeStore
     + UnitStore
+    + SupervisionStore
     + PeerStore
     + CoordinationStore
     + BoundaryStore

@@ -87,6 +87,7 @@ answer_ids!(
     ids::MeetingId,
     ids::ActionItemId,
     ids::MouId,
+    ids::SupervisionVisitId,
     pulih_domain::client::ClientCode,
 );
 

@@ -301,6 +301,7 @@ mod tests {
             "no_contact",
             "tat_overdue_in_caseloads",
             "untrained_agents",
+            "idle_agents",
         ] {
             keys.push(format!("worklist.{section}"));
         }

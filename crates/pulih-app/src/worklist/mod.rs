@@ -4,7 +4,9 @@
 //! has seen for 30 days, aftercare follow-ups due and overdue, retention checks of the
 //! vocational track due, coordinators' view of their workers' caseloads ([`caseloads`]),
 //! agents of the coordinator's units not trained yet, overdue rakor action items and MoUs
-//! ending within 60 days (`crate::coordination`).
+//! ending within 60 days (`crate::coordination`), and idle agents: active agents of the
+//! coordinator's units with no activity for 30 days
+//! (`pulih_domain::programme::supervision::idle_since`).
 //! Clients are named by code only; nothing names a substance or a diagnosis.
 
 mod caseloads;
@@ -16,9 +18,10 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::programme::supervision::idle_since;
 use pulih_domain::referral::ReferralStatus;
 use pulih_store::{
-    ClientFilter, ClientReach, DueFact, ReferralQuery, TrainingRow, Unit, UntrainedAgent,
+    ClientFilter, ClientReach, DueFact, IdleAgent, ReferralQuery, TrainingRow, Unit, UntrainedAgent,
 };
 use serde::Serialize;
 
@@ -82,6 +85,8 @@ pub struct Worklist {
     /// Coordinators: signed MoUs in scope or naming their organisation ending within 60
     /// days.
     pub mous_ending: Vec<MouLine>,
+    /// Coordinators: active agents of units in scope with no activity for 30 days.
+    pub idle_agents: Vec<IdleAgent>,
 }
 
 impl Worklist {
@@ -103,6 +108,7 @@ impl Worklist {
             ("untrained_agents", self.untrained_agents.len()),
             ("action_items_overdue", self.action_items_overdue.len()),
             ("mous_ending", self.mous_ending.len()),
+            ("idle_agents", self.idle_agents.len()),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -190,9 +196,17 @@ impl App {
             self.due_retention_checks(actor),
             self.follow_up_work(actor)
         )?;
-        let (action_items_overdue, mous_ending) = futures::try_join!(
+        let idle = async {
+            if authorize(actor, Action::SuperviseAgents, &actor.scope).is_err() {
+                return Ok(Vec::new());
+            }
+            let since = idle_since(today);
+            AppResult::Ok(self.store.idle_agents(&actor.scope, since).await?)
+        };
+        let (action_items_overdue, mous_ending, idle_agents) = futures::try_join!(
             self.overdue_action_items(actor, today),
-            self.mous_ending(actor, today)
+            self.mous_ending(actor, today),
+            idle
         )?;
         Ok(Worklist {
             today: Some(today),
@@ -209,6 +223,7 @@ impl App {
             follow_ups,
             action_items_overdue,
             mous_ending,
+            idle_agents,
         })
     }
 

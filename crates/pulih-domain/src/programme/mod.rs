@@ -13,6 +13,9 @@
 //! by decree against yearly targets ([`bersinar`]), and is itself scored once a year as a
 //! **Kota Tanggap Ancaman Narkoba** on the five IKOTAN variables ([`ikotan`]).
 //!
+//! The BNNK supervises the agents: officers accompany their outreach, coordinators visit
+//! the units and watch for agents gone quiet ([`supervision`]).
+//!
 //! Schools run **Teman Sebaya**, a peer-educator programme: trained students counted by
 //! sex and grade band, and the sessions they hold, counted the same way ([`peers`]).
 //!
@@ -28,6 +31,7 @@ pub mod bersinar;
 pub mod ikn;
 pub mod ikotan;
 pub mod peers;
+pub mod supervision;
 pub mod training;
 pub mod unit;
 

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod aftercare;
+pub mod agents;
 pub mod audit;
 pub mod boundaries;
 pub mod clients;

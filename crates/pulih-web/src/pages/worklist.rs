@@ -71,7 +71,8 @@ pub async fn show(
         .list
         .untrained_agents
         .iter()
-        .map(|a| a.village.as_str());
+        .map(|a| a.village.as_str())
+        .chain(page.list.idle_agents.iter().map(|a| a.village.as_str()));
     let places = places::named(&state, villages).await?;
     let (t, nav) = frame(&state, &headers, &who, "/worklist");
     Ok(render(&Page {
