@@ -275,10 +275,9 @@ impl App {
     ) -> AppResult<Vec<SupervisionVisitView>> {
         let mut names: HashMap<UserId, String> = HashMap::new();
         for row in &rows {
-            if !names.contains_key(&row.recorded_by) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(row.recorded_by) {
                 let user = self.store.user(row.recorded_by).await?;
-                let name = user.map(|u| u.display_name).unwrap_or_default();
-                names.insert(row.recorded_by, name);
+                slot.insert(user.map(|u| u.display_name).unwrap_or_default());
             }
         }
         Ok(rows
