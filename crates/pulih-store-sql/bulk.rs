@@ -142,6 +142,7 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
             "people",
             "recorded_by",
             "recorded_at",
+            "accompanied_by",
         ],
         &bulk.activities,
         |b, a| {
@@ -153,7 +154,8 @@ pub(crate) async fn load(conn: &mut Conn, bulk: Bulk) -> StoreResult<()> {
                 .push_bind(a.detail.clone())
                 .push_bind(a.people)
                 .push_bind(a.recorded_by.as_uuid())
-                .push_bind(a.recorded_at);
+                .push_bind(a.recorded_at)
+                .push_bind(a.accompanied_by.map(|u| u.as_uuid()));
         },
     )
     .await?;

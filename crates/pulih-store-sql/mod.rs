@@ -46,6 +46,7 @@ pub(crate) mod regulations;
 pub(crate) mod rollups;
 pub(crate) mod rows;
 pub(crate) mod store;
+pub(crate) mod supervision;
 pub(crate) mod totp;
 pub(crate) mod unit_tx;
 pub(crate) mod units;

@@ -194,7 +194,8 @@ impl UnitTx for SqlTx<'_> {
     async fn insert_activity(&mut self, a: &ActivityRow) -> StoreResult<()> {
         sqlx::query(
             "insert into activities (id, unit_id, village, kind, held_on, detail, people, \
-             recorded_by, recorded_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             recorded_by, recorded_at, accompanied_by) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(a.id.as_uuid())
         .bind(a.unit.as_uuid())
@@ -205,6 +206,7 @@ impl UnitTx for SqlTx<'_> {
         .bind(a.people)
         .bind(a.recorded_by.as_uuid())
         .bind(a.recorded_at)
+        .bind(a.accompanied_by.map(|u| u.as_uuid()))
         .execute(&mut *self.conn)
         .await
         .map_err(map_err)?;
@@ -227,13 +229,14 @@ impl UnitTx for SqlTx<'_> {
 
     async fn correct_activity(&mut self, a: &ActivityRow) -> StoreResult<()> {
         let version: i64 = sqlx::query_scalar(
-            "update activities set held_on = $2, detail = $3, people = $4, \
+            "update activities set held_on = $2, detail = $3, people = $4, accompanied_by = $5, \
              version = version + 1 where id = $1 and voided_at is null returning version",
         )
         .bind(a.id.as_uuid())
         .bind(a.held_on)
         .bind(&a.detail)
         .bind(a.people)
+        .bind(a.accompanied_by.map(|u| u.as_uuid()))
         .fetch_optional(&mut *self.conn)
         .await
         .map_err(map_err)?

@@ -80,6 +80,7 @@ pub(crate) fn activity_row(row: &DbRow) -> StoreResult<ActivityRow> {
         held_on: get(row, "held_on")?,
         detail: get(row, "detail")?,
         people: get(row, "people")?,
+        accompanied_by: get::<Option<uuid::Uuid>>(row, "accompanied_by")?.map(UserId::from_uuid),
         recorded_by: UserId::from_uuid(get(row, "recorded_by")?),
         recorded_at: get(row, "recorded_at")?,
     })

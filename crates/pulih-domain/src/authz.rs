@@ -87,6 +87,9 @@ pub enum Action {
     /// Record a region's local regulations and take their lifecycle's steps
     /// (coordinators and administrators of the region); reading them is `ViewProgramme`.
     ManageRegulations,
+    /// Supervise IBM agents: record supervision visits to units, read them and each
+    /// agent's work (`crate::programme::supervision`).
+    SuperviseAgents,
 }
 
 /// Why an action was refused.
@@ -138,6 +141,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         ),
         ManageCoordination => matches!(role, Role::Coordinator),
         ManageRegulations => matches!(role, Role::Admin | Role::Coordinator),
+        SuperviseAgents => matches!(role, Role::Coordinator),
     }
 }
 
@@ -182,6 +186,7 @@ mod tests {
 
     const ACTIONS: [Action; 28] = [
         Action::ManageRegulations,
+        Action::SuperviseAgents,
         Action::ManageFieldWorkers,
         Action::ViewCoordination,
         Action::ManageCoordination,

@@ -138,6 +138,10 @@ typed_id!(
     /// Identifies a programme decree naming a year's Bersinar villages.
     DecreeId
 );
+typed_id!(
+    /// Identifies a coordinator's supervision visit to an IBM unit.
+    SupervisionVisitId
+);
 
 #[cfg(test)]
 mod tests {

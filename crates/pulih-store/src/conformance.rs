@@ -23,6 +23,7 @@ mod peers;
 mod programme;
 mod referrals;
 mod regions;
+mod supervision;
 mod two_factor;
 mod unit_of_work;
 mod units;
@@ -40,6 +41,7 @@ pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
 pub use regions::*;
+pub use supervision::*;
 pub use two_factor::*;
 pub use unit_of_work::*;
 pub use units::*;
@@ -89,6 +91,7 @@ macro_rules! conformance_suite {
             bersinar_steps_are_numbered_and_targets_versioned,
             units_are_one_per_village_and_agents_one_per_unit,
             full_attendance_earns_one_certificate_and_activities_are_tallied,
+            supervision_visits_agent_work_and_idle_agents_are_read_by_unit_and_scope,
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,

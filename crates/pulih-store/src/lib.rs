@@ -21,6 +21,7 @@ mod referrals;
 mod regions;
 mod regulations;
 mod rollups;
+mod supervision;
 mod tx;
 mod units;
 mod work;
@@ -53,6 +54,7 @@ pub use referrals::*;
 pub use regions::*;
 pub use regulations::*;
 pub use rollups::*;
+pub use supervision::*;
 pub use tx::Tx;
 pub use units::*;
 pub use work::*;
@@ -124,6 +126,7 @@ pub trait Store:
     + AftercareStore
     + ProgrammeStore
     + UnitStore
+    + SupervisionStore
     + PeerStore
     + CoordinationStore
     + RegulationStore

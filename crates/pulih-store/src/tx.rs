@@ -13,7 +13,7 @@ use pulih_domain::rollup::Tally;
 
 use crate::{
     AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx,
-    RegionTx, RegulationTx, UnitTx,
+    RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.
@@ -23,6 +23,7 @@ pub trait Tx:
     + ClientTx
     + ProgrammeTx
     + UnitTx
+    + SupervisionTx
     + PeerTx
     + CoordinationTx
     + RegulationTx

@@ -138,6 +138,8 @@ pub struct ActivityRow {
     pub detail: String,
     /// How many people it reached.
     pub people: i64,
+    /// The BNNK officer who accompanied it, if any.
+    pub accompanied_by: Option<UserId>,
     /// Who recorded it.
     pub recorded_by: UserId,
     /// When.
@@ -234,7 +236,8 @@ pub trait UnitTx: Send {
     /// Locks a live (not voided) activity for a correction or a void, and returns it as
     /// stored; `NotFound` if there is none.
     async fn lock_activity(&mut self, id: ActivityId) -> StoreResult<ActivityRow>;
-    /// Replaces a live activity's day, details and people with `activity`'s.
+    /// Replaces a live activity's day, details, people and accompanying officer with
+    /// `activity`'s.
     async fn correct_activity(&mut self, activity: &ActivityRow) -> StoreResult<()>;
     /// Voids a live activity at `at`: it stays stored, but no read or count sees it.
     async fn void_activity(&mut self, id: ActivityId, at: DateTime<Utc>) -> StoreResult<()>;

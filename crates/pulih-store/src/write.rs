@@ -89,6 +89,7 @@ answer_ids!(
     ids::MouId,
     ids::RegulationId,
     ids::DecreeId,
+    ids::SupervisionVisitId,
     pulih_domain::client::ClientCode,
 );
 

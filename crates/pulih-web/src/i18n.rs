@@ -311,6 +311,7 @@ mod tests {
             "trainings_due",
             "ikn_due",
             "targets_at_risk",
+            "idle_agents",
         ] {
             keys.push(format!("worklist.{section}"));
         }

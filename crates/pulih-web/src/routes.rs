@@ -146,6 +146,12 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}", get(api::units::training))
         .route("/trainings/{id}/attendance", post(api::units::attendance))
         .route("/villages/{code}/activities", get(api::units::activities))
+        .route("/ibm-units/{id}/agents/{user}", get(api::agents::agent))
+        .route(
+            "/ibm-units/{id}/supervision-visits",
+            get(api::agents::visits).post(api::agents::record_visit),
+        )
+        .route("/ibm-units/{id}/officers", get(api::agents::officers))
         .route("/worklist", get(api::worklist::show))
         .route("/dashboards/{node}", get(api::dashboards::show))
         .route(
@@ -320,6 +326,14 @@ pub fn router(state: AppState) -> Router {
         .route("/activities/{id}", post(pages::activities::correct))
         .route("/activities/{id}/edit", get(pages::activities::edit))
         .route("/activities/{id}/void", post(pages::activities::void))
+        .route(
+            "/ibm-units/{id}/agents/{user}",
+            get(pages::units::agents::show),
+        )
+        .route(
+            "/ibm-units/{id}/supervision-visits",
+            post(pages::units::agents::record_visit),
+        )
         .route("/trainings/{id}", get(pages::units::training::show))
         .route(
             "/trainings/{id}/attendance",

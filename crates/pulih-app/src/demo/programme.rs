@@ -191,6 +191,7 @@ fn activities(
             held_on,
             detail: serde_json::to_string(&detail).map_err(internal)?,
             people: i64::from(detail.people()),
+            accompanied_by: None,
             recorded_by: *agents.choose(rng).unwrap_or(&unit.recorded_by),
             recorded_at: window.at(held_on),
         });

@@ -36,6 +36,8 @@ pub struct ActivityView {
     pub held_on: NaiveDate,
     /// What was done.
     pub detail: ActivityDetail,
+    /// The BNNK officer who accompanied it, if any.
+    pub accompanied_by: Option<UserId>,
     /// Who recorded it.
     pub recorded_by: UserId,
     /// When.
@@ -53,6 +55,7 @@ impl TryFrom<ActivityRow> for ActivityView {
             village: row.village,
             held_on: row.held_on,
             detail,
+            accompanied_by: row.accompanied_by,
             recorded_by: row.recorded_by,
             recorded_at: row.recorded_at,
         })
@@ -110,6 +113,10 @@ impl App {
                 }
             }
         }
+        let officer = input.accompanied_by.as_deref();
+        let accompanied_by = self
+            .accompanying_officer(&mut f, officer, detail.kind(), &unit.village)
+            .await?;
         f.finish()?;
         let row = ActivityRow {
             id,
@@ -120,6 +127,7 @@ impl App {
             detail: serde_json::to_string(&detail)
                 .map_err(|e| AppError::Internal(format!("activity json: {e}")))?,
             people: i64::from(detail.people()),
+            accompanied_by,
             recorded_by: actor.user_id,
             recorded_at: self.now(),
         };
@@ -128,8 +136,8 @@ impl App {
             id: Some(row.id.to_string()),
             region: row.village.as_str(),
         };
-        let event_detail =
-            json!({ "kind": row.kind, "people": row.people, "linked_clients": links.len() });
+        let event_detail = json!({ "kind": row.kind, "people": row.people,
+            "linked_clients": links.len(), "accompanied_by": row.accompanied_by });
         let event = self.event(Some(actor), "activity.record", record, origin, event_detail);
         let stored = row.clone();
         // each linked client's consent is checked again inside the write, the clients

@@ -83,9 +83,14 @@ impl App {
         let (Some(held_on), Some(detail)) = (held_on, detail) else {
             return Err(f.into_error());
         };
+        let officer = input.accompanied_by.as_deref();
+        let accompanied_by = self
+            .accompanying_officer(&mut f, officer, detail.kind(), &stored.village)
+            .await?;
         f.finish()?;
         let row = ActivityRow {
             held_on,
+            accompanied_by,
             detail: serde_json::to_string(&detail)
                 .map_err(|e| AppError::Internal(format!("activity json: {e}")))?,
             people: i64::from(detail.people()),

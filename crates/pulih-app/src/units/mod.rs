@@ -1,10 +1,14 @@
 //! IBM units: a coordinator forms one in a village (founding meeting, decree, agents),
 //! keeps its agents' profiles and status, runs bimtek trainings ([`training`]), and the
-//! unit records its activities ([`activities`]) and corrects or voids them within a week
-//! ([`corrections`]).
+//! unit records its activities ([`activities`]), naming the BNNK officer who went along
+//! ([`officers`]), and corrects or voids them within a week ([`corrections`]).
+//! Coordinators supervise the agents: visits to the unit and each agent's work
+//! ([`supervision`]).
 
 mod activities;
 mod corrections;
+mod officers;
+mod supervision;
 mod training;
 
 use std::collections::{BTreeMap, HashSet};
@@ -22,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub use activities::{ActivityInput, ActivityView};
+pub use officers::Officer;
+pub use supervision::{AgentView, SupervisionInput, SupervisionVisitView};
 pub use training::{AttendanceInput, TrainingInput, TrainingView};
 
 use crate::error::Fields;

@@ -7,7 +7,9 @@
 //! ending within 60 days (`crate::coordination`); clients whose latest ASSIST proposes a
 //! referral with no step of care recorded yet (an IBM unit handles mild use only) and
 //! care-plan reviews due; coordinators' programme work ([`programme`]): units to train,
-//! IKN re-assessments and Bersinar targets at risk.
+//! IKN re-assessments and Bersinar targets at risk; and idle agents: active agents of the
+//! coordinator's units with no activity for 30 days
+//! (`pulih_domain::programme::supervision::idle_since`).
 //! Clients are named by code only; nothing names a substance or a diagnosis.
 
 mod caseloads;
@@ -20,9 +22,10 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::client::{ClientCode, FactKind};
 use pulih_domain::ids::{ClientId, UserId};
+use pulih_domain::programme::supervision::idle_since;
 use pulih_domain::referral::ReferralStatus;
 use pulih_store::{
-    ClientFilter, ClientReach, DueFact, ReferralQuery, TrainingRow, Unit, UntrainedAgent,
+    ClientFilter, ClientReach, DueFact, IdleAgent, ReferralQuery, TrainingRow, Unit, UntrainedAgent,
 };
 use serde::Serialize;
 
@@ -97,6 +100,8 @@ pub struct Worklist {
     pub care_plan_reviews: Vec<DueItem>,
     /// Coordinators: units to train, IKN re-assessments due, Bersinar targets at risk.
     pub programme: ProgrammeWork,
+    /// Coordinators: active agents of units in scope with no activity for 30 days.
+    pub idle_agents: Vec<IdleAgent>,
 }
 
 impl Worklist {
@@ -123,6 +128,7 @@ impl Worklist {
             ("trainings_due", self.programme.trainings_due.len()),
             ("ikn_due", self.programme.ikn_due.len()),
             ("targets_at_risk", self.programme.targets_at_risk.len()),
+            ("idle_agents", self.idle_agents.len()),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -212,10 +218,18 @@ impl App {
             self.due_retention_checks(actor),
             self.follow_up_work(actor)
         )?;
-        let (action_items_overdue, mous_ending, programme) = futures::try_join!(
+        let idle = async {
+            if authorize(actor, Action::SuperviseAgents, &actor.scope).is_err() {
+                return Ok(Vec::new());
+            }
+            let since = idle_since(today);
+            AppResult::Ok(self.store.idle_agents(&actor.scope, since).await?)
+        };
+        let (action_items_overdue, mous_ending, programme, idle_agents) = futures::try_join!(
             self.overdue_action_items(actor, today),
             self.mous_ending(actor, today),
-            self.programme_work(actor, today)
+            self.programme_work(actor, today),
+            idle
         )?;
         Ok(Worklist {
             today: Some(today),
@@ -235,6 +249,7 @@ impl App {
             referral_needed: clients.referral_needed,
             care_plan_reviews: clients.care_plan_reviews,
             programme,
+            idle_agents,
         })
     }
 

@@ -105,6 +105,11 @@ pub struct RawActivity {
     /// Whether the recorder confirmed a day more than a year back (see [`activity_day`]).
     #[serde(default)]
     pub confirm_old_date: bool,
+    /// Awareness and outreach: the user id of the BNNK officer who accompanied it, if
+    /// any; checked by the use-case, which knows the users
+    /// (`crate::programme::supervision::may_accompany`).
+    #[serde(default)]
+    pub accompanied_by: Option<String>,
 }
 
 /// How many days after recording it an activity may be corrected or voided.

@@ -17,6 +17,9 @@
 //! Perbup/Perwali, SK, Surat Edaran, Perdes) are kept with their dated lifecycle, and
 //! those in force are evidence for IKOTAN ([`regulation`]).
 //!
+//! The BNNK supervises the agents: officers accompany their outreach, coordinators visit
+//! the units and watch for agents gone quiet ([`supervision`]).
+//!
 //! Schools run **Teman Sebaya**, a peer-educator programme: trained students counted by
 //! sex and grade band, and the sessions they hold, counted the same way ([`peers`]).
 //!
@@ -34,6 +37,7 @@ pub mod ikn;
 pub mod ikotan;
 pub mod peers;
 pub mod regulation;
+pub mod supervision;
 pub mod training;
 pub mod unit;
 

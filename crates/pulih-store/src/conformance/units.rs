@@ -8,14 +8,14 @@ use super::Writes;
 use super::{code, event, now, org, user};
 use crate::{ActivityRow, Member, Store, StoreError, TrainingRow, Unit};
 
-const VILLAGE: &str = "12.75.01.2001";
+pub(super) const VILLAGE: &str = "12.75.01.2001";
 
-fn day(d: u32) -> NaiveDate {
+pub(super) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 5, d).expect("date")
 }
 
 /// A coordinator and `agents` agents in Binjai.
-async fn people(store: &dyn Store, agents: usize) -> (UserId, Vec<UserId>) {
+pub(super) async fn people(store: &dyn Store, agents: usize) -> (UserId, Vec<UserId>) {
     let o = org("BNNK Binjai", Scope::Region(code("12.75")));
     store
         .create_org(&o, &event("org.create", "12.75"))
@@ -34,7 +34,7 @@ async fn people(store: &dyn Store, agents: usize) -> (UserId, Vec<UserId>) {
     (coordinator, ids)
 }
 
-fn unit(village: &str, by: UserId) -> Unit {
+pub(super) fn unit(village: &str, by: UserId) -> Unit {
     Unit {
         id: UnitId::new(),
         village: code(village),
@@ -45,7 +45,7 @@ fn unit(village: &str, by: UserId) -> Unit {
     }
 }
 
-fn member(unit: &Unit, user: UserId) -> Member {
+pub(super) fn member(unit: &Unit, user: UserId) -> Member {
     Member {
         unit: unit.id,
         user,
@@ -240,6 +240,7 @@ pub async fn full_attendance_earns_one_certificate_and_activities_are_tallied(st
         held_on: day(d),
         detail: "{}".into(),
         people,
+        accompanied_by: None,
         recorded_by: a,
         recorded_at: now(),
     };

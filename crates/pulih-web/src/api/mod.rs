@@ -3,6 +3,7 @@
 pub mod access;
 pub mod access_report;
 pub mod aftercare;
+pub mod agents;
 pub mod audit;
 pub mod boundaries;
 pub mod clients;

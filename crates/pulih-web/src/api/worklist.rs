@@ -36,6 +36,17 @@ pub struct IknDueJson {
     assessed_on: chrono::NaiveDate,
 }
 
+/// An idle agent on the worklist: active, no activity for 30 days.
+#[derive(Serialize)]
+pub struct IdleJson {
+    user_id: UserId,
+    display_name: String,
+    village: String,
+    unit: UnitId,
+    joined_on: chrono::NaiveDate,
+    last_activity: Option<chrono::NaiveDate>,
+}
+
 /// The worklist.
 #[derive(Serialize)]
 pub struct WorklistJson {
@@ -66,6 +77,10 @@ pub struct WorklistJson {
     ikn_due: Vec<IknDueJson>,
     /// Regencies behind the share of their Bersinar target the year calls for so far.
     targets_at_risk: Vec<TargetAtRisk>,
+}
+
+    /// Active agents of units in scope with no activity for 30 days.
+    idle_agents: Vec<IdleJson>,
 }
 
 /// `GET /api/v1/worklist`: what needs doing, for the user asking.
@@ -119,6 +134,18 @@ pub async fn show(
                 village: a.village.to_string(),
                 unit: a.member.unit,
                 joined_on: a.member.joined_on,
+            })
+            .collect(),
+        idle_agents: list
+            .idle_agents
+            .into_iter()
+            .map(|a| IdleJson {
+                user_id: a.member.user,
+                display_name: a.member.display_name,
+                village: a.village.to_string(),
+                unit: a.member.unit,
+                joined_on: a.member.joined_on,
+                last_activity: a.last_activity,
             })
             .collect(),
     }))

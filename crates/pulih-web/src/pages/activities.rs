@@ -4,7 +4,8 @@
 //! in behind "more details"; links at its top switch the kind. The date is today's and
 //! the village the unit's own; a refused form keeps what was typed, and a day more than
 //! a year back asks to be confirmed. Within seven days its author or the unit's
-//! coordinator corrects it on the same form (its kind fixed), or voids it.
+//! coordinator corrects it on the same form (its kind fixed), or voids it. An awareness
+//! session or an outreach names the BNNK officer who accompanied it, if any, from a list.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{ActivityInput, ActivityView, Origin};
+use pulih_app::{ActivityInput, ActivityView, Officer, Origin};
 use pulih_domain::ids::{ActivityId, UnitId};
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
 use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind};
@@ -35,6 +36,8 @@ struct ActivityPage<'a> {
     village_name: String,
     levels: Vec<&'static str>,
     bands: Vec<&'static str>,
+    /// The officers who may be named as accompanying it.
+    officers: Vec<Officer>,
     /// The kind whose fields the form shows; none when a sent form named no known kind.
     kind: Option<ActivityKind>,
     form: FormData,
@@ -84,6 +87,7 @@ async fn page(
     let actor = who.0.actor();
     let view = state.app.unit(&actor, unit).await?;
     let village = state.app.region_view(&actor, &view.village).await?;
+    let officers = state.app.activity_officers(&actor, unit).await?;
     let form = match form {
         Filled::Typed(form) => form,
         Filled::Blank(kind) => {
@@ -108,6 +112,7 @@ async fn page(
         village_name: village.region.name,
         levels: ActivityLevel::ALL.iter().map(|l| l.key()).collect(),
         bands: AgeBand::ALL.iter().map(|b| b.key()).collect(),
+        officers,
         kind,
         form,
         errors,
@@ -164,6 +169,7 @@ fn input(form: &FormData) -> ActivityInput {
             .map(|c| c.trim().to_owned())
             .collect(),
         confirm_old_date: form.flag("confirm_old_date"),
+        accompanied_by: form.opt("accompanied_by"),
     }
 }
 
@@ -202,6 +208,10 @@ fn stored(view: &ActivityView) -> FormData {
     let form = FormData::default()
         .with("kind", view.detail.kind().key())
         .with("held_on", view.held_on.to_string());
+    let form = match view.accompanied_by {
+        Some(officer) => form.with("accompanied_by", officer.to_string()),
+        None => form,
+    };
     match &view.detail {
         ActivityDetail::Awareness {
             level,

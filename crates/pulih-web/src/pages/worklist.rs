@@ -77,7 +77,8 @@ pub async fn show(
         .map(|a| a.village.as_str())
         .chain(work.trainings_due.iter().map(|u| u.village.as_str()))
         .chain(work.ikn_due.iter().map(|v| v.village.as_str()))
-        .chain(work.targets_at_risk.iter().map(|r| r.regency.as_str()));
+        .chain(work.targets_at_risk.iter().map(|r| r.regency.as_str()))
+        .chain(page.list.idle_agents.iter().map(|a| a.village.as_str()));
     let places = places::named(&state, villages).await?;
     let (t, nav) = frame(&state, &headers, &who, "/worklist");
     Ok(render(&Page {

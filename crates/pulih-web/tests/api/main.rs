@@ -15,6 +15,7 @@ mod activity_corrections;
 mod activity_corrections_api;
 mod activity_forms;
 mod aftercare;
+mod agents;
 mod audit;
 mod audit_neutral;
 mod boundaries;

@@ -2,8 +2,10 @@
 //! unit page shows its agents and trainings. A refused unit or bimtek form comes back on a
 //! page of its own with the menu, what was typed and each field's message beside it;
 //! success returns to the unit or training page. The agents' forms are in [`members`],
-//! a bimtek's page and attendance in [`training`].
+//! a bimtek's page and attendance in [`training`], the supervision of agents (an agent's
+//! page, the coordinators' visits) in [`agents`].
 
+pub mod agents;
 pub mod members;
 pub mod training;
 
@@ -11,7 +13,7 @@ use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{Origin, TrainingInput, UnitInput, UnitView, UserView};
+use pulih_app::{Origin, SupervisionVisitView, TrainingInput, UnitInput, UnitView, UserView};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::ids::{UnitId, UserId};
 use pulih_domain::programme::unit::AttendeeRole;
@@ -90,8 +92,14 @@ struct UnitPage<'a> {
     candidates: Vec<UserView>,
     manager: bool,
     may_record: bool,
+    /// Whether the user supervises the agents: links to their pages, the visits.
+    supervisor: bool,
+    /// The unit's latest supervision visits, for supervisors.
+    visits: Vec<SupervisionVisitView>,
+    /// The local date, the visit form's default day.
+    today: String,
     places: Places,
-    /// A refused member form's input and messages.
+    /// A refused member or visit form's input and messages.
     form: FormData,
     errors: Errors,
 }
@@ -148,11 +156,18 @@ async fn unit_page(
     let place = Scope::Region(unit.village.clone());
     let manager = authorize(&actor, Action::ManageUnits, &place).is_ok();
     let may_record = authorize(&actor, Action::RecordActivity, &place).is_ok();
+    let supervisor = authorize(&actor, Action::SuperviseAgents, &place).is_ok();
     let candidates = if manager {
         state.app.unit_candidates(&actor, &unit).await?
     } else {
         Vec::new()
     };
+    let visits = if supervisor {
+        state.app.supervision_visits(&actor, unit.id).await?
+    } else {
+        Vec::new()
+    };
+    let today = state.app.today_in(&unit.village).await?.to_string();
     let places = places::named(state, [unit.village.as_str()]).await?;
     let (t, nav) = frame(state, headers, who, &format!("/ibm-units/{}", unit.id));
     Ok(render(&UnitPage {
@@ -162,6 +177,9 @@ async fn unit_page(
         candidates,
         manager,
         may_record,
+        supervisor,
+        visits,
+        today,
         places,
         form,
         errors,
