@@ -184,7 +184,7 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 28] = [
+    const ACTIONS: [Action; 29] = [
         Action::ManageRegulations,
         Action::SuperviseAgents,
         Action::ManageFieldWorkers,

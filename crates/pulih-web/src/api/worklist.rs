@@ -77,8 +77,6 @@ pub struct WorklistJson {
     ikn_due: Vec<IknDueJson>,
     /// Regencies behind the share of their Bersinar target the year calls for so far.
     targets_at_risk: Vec<TargetAtRisk>,
-}
-
     /// Active agents of units in scope with no activity for 30 days.
     idle_agents: Vec<IdleJson>,
 }
