@@ -67,6 +67,28 @@ fn in_province(actor: &Actor, place: &ClientPlace) -> bool {
     }
 }
 
+/// Whether `actor` may do `action` to any client at all: the part of
+/// [`authorize_client`] that does not depend on the client. It is decided before a client
+/// is looked up, so that whether one exists is told only to those whose role could reach
+/// it; past it, a client out of reach is answered as an unknown one.
+pub fn may_act_on_clients(actor: &Actor, action: ClientAction) -> Result<(), Denied> {
+    if action == ClientAction::BreakGlass {
+        return may_break_glass(actor);
+    }
+    if actor.disabled {
+        return Err(Denied::Disabled);
+    }
+    if !works_with_clients(actor.role) {
+        return Err(Denied::Role);
+    }
+    match action {
+        ClientAction::Assign | ClientAction::Erase if actor.role != Role::Coordinator => {
+            Err(Denied::Role)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Decides whether `actor` may perform `action` on a client placed at `place`;
 /// `granted` says the actor holds a live break-glass grant for this client.
 pub fn authorize_client(
@@ -75,28 +97,12 @@ pub fn authorize_client(
     place: &ClientPlace,
     granted: bool,
 ) -> Result<(), Denied> {
-    if action == ClientAction::BreakGlass {
-        may_break_glass(actor)?;
-        return if in_province(actor, place) {
-            Ok(())
-        } else {
-            Err(Denied::Scope)
-        };
-    }
-    if actor.disabled {
-        return Err(Denied::Disabled);
-    }
-    if !works_with_clients(actor.role) {
-        return Err(Denied::Role);
-    }
-    let coordinator = actor.role == Role::Coordinator;
+    may_act_on_clients(actor, action)?;
     let in_scope = actor.scope.includes(&Scope::Region(place.region.clone()));
     let allowed = match action {
-        ClientAction::Register => in_scope,
+        ClientAction::BreakGlass => in_province(actor, place),
+        ClientAction::Register | ClientAction::Assign | ClientAction::Erase => in_scope,
         ClientAction::View | ClientAction::Record => reaches(actor, place) || granted,
-        ClientAction::Assign | ClientAction::Erase if !coordinator => return Err(Denied::Role),
-        ClientAction::Assign | ClientAction::Erase => in_scope,
-        ClientAction::BreakGlass => true,
     };
     if allowed { Ok(()) } else { Err(Denied::Scope) }
 }

@@ -35,7 +35,7 @@ mod vocational_view;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pulih_domain::authz::{Actor, Denied};
 use pulih_domain::client::ClientPlace;
-use pulih_domain::client_access::{ClientAction, authorize_client};
+use pulih_domain::client_access::{ClientAction, authorize_client, may_act_on_clients};
 use pulih_domain::ids::ClientId;
 use pulih_domain::region::{RegionCode, RegionLevel};
 use pulih_store::ClientRow;
@@ -76,15 +76,23 @@ pub(crate) struct Reached {
 
 impl App {
     /// Loads a client and checks that `actor` may do `action` to it, using a live
-    /// break-glass grant when normal access does not reach.
+    /// break-glass grant when normal access does not reach. A role that may not do
+    /// `action` to any client is refused before the id is looked up (403); a client out
+    /// of reach is answered as an unknown id (404), so the answer never tells whether it
+    /// exists.
     pub(crate) async fn reach_client(
         &self,
         actor: &Actor,
         id: ClientId,
         action: ClientAction,
     ) -> AppResult<Reached> {
+        may_act_on_clients(actor, action)?;
         let row = self.store.client(id).await?.ok_or(AppError::NotFound)?;
         let place = place_of(&row);
+        let out_of_reach = |denied| match denied {
+            Denied::Scope => AppError::NotFound,
+            other => other.into(),
+        };
         match authorize_client(actor, action, &place, false) {
             Ok(()) => Ok(Reached {
                 row,
@@ -92,13 +100,13 @@ impl App {
             }),
             Err(Denied::Scope) if matches!(action, ClientAction::View | ClientAction::Record) => {
                 let grant = self.store.live_grant(id, actor.user_id, self.now()).await?;
-                authorize_client(actor, action, &place, grant.is_some())?;
+                authorize_client(actor, action, &place, grant.is_some()).map_err(out_of_reach)?;
                 Ok(Reached {
                     row,
                     break_glass: true,
                 })
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(out_of_reach(e)),
         }
     }
 

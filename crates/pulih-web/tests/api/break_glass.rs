@@ -78,10 +78,19 @@ async fn break_glass_reaches_the_province_only_and_answers_elsewhere_as_for_an_u
         "a client in another province is answered as an unknown code"
     );
     let record = format!("/api/v1/clients/{id}");
+    let unknown_id = app
+        .get(
+            "/api/v1/clients/0192f5a0-0000-7000-8000-000000000000",
+            &sanggau,
+        )
+        .await;
+    let far = app.get(&record, &sanggau).await;
     assert_eq!(
-        app.get(&record, &sanggau).await.status,
-        StatusCode::FORBIDDEN
+        (far.status, &far.body),
+        (unknown_id.status, &unknown_id.body),
+        "a client out of reach is answered as an unknown id"
     );
+    assert_eq!(far.status, StatusCode::NOT_FOUND);
 
     let karimun = coordinator(&app, "Karimun", "21.01").await;
     let r = break_glass(&app, &karimun, &code).await;

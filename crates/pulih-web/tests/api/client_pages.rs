@@ -154,17 +154,20 @@ async fn the_client_list_names_no_one_and_a_record_outside_reach_is_refused_poli
     let (_, far) = app
         .create_user(&app.root_token, "jauh", "counsellor", &sanggau, "61.03")
         .await;
+    // out of reach, the record and its forms are answered as for an id of nothing
+    let unknown = "0192f5a0-0000-7000-8000-000000000000";
+    let nothing = page(&app, &far, &format!("/clients/{unknown}")).await;
     let refused = page(&app, &far, &format!("/clients/{id}")).await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(
-        refused.html.contains("<h1>Anda tidak berwenang"),
-        "a polite page: {}",
-        refused.html
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        refused.html.replace(&id, unknown),
+        nothing.html,
+        "the same polite page as for an unknown id"
     );
     assert!(!refused.html.contains("Budi"), "nothing leaks");
     for form in ["consent", "episode", "assist", "barc10", "care-plan"] {
         let refused = page(&app, &far, &format!("/clients/{id}/{form}")).await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{form} form");
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{form} form");
     }
 }
 
