@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use pulih_domain::client::FactKind;
+use pulih_domain::referral::{ReferralStatus, ServiceType};
 use pulih_store::{
     CaseloadCount, ClientContact, ClientFilter, ClientRow, ClientSearch, DueFact, NIK_MATCHES,
     StoreResult,
@@ -176,6 +177,22 @@ pub(crate) async fn due_facts(
         list.push_bind(kind.key());
     }
     q.push(") and not exists (select 1 from client_facts a where a.refers_to = f.id)");
+    // a screening that proposes a referral is answered by a referral to a service that
+    // treats, sent on or after it and not turned down or missed
+    q.push(
+        " and not (f.kind = 'assist' and exists (select 1 from referrals r \
+         where r.client_id = f.client_id and r.sent_on >= f.occurred_on and r.service_type in (",
+    );
+    let mut list = q.separated(", ");
+    for service in ServiceType::ALL.iter().filter(|s| s.clinical()) {
+        list.push_bind(service.key());
+    }
+    q.push(") and r.status in (");
+    let mut list = q.separated(", ");
+    for status in ReferralStatus::ALL.iter().filter(|s| s.goes_ahead()) {
+        list.push_bind(status.key());
+    }
+    q.push(")))");
     q.push(" order by f.due_on, f.id");
     let found = q.build().fetch_all(pool).await.map_err(map_err)?;
     found.iter().map(rows::due_fact).collect()

@@ -385,6 +385,7 @@ describe('clients on a phone', { timeout: 10 * MINUTE }, () => {
     assert.equal((await json.json()).identity.name, 'Budi Santoso');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('header.top').isVisible(), false, 'no menu on paper');
+    assert.equal(await page.getByText('Budi Santoso').first().isVisible(), true, 'the identity is printed');
     await page.emulateMedia({ media: 'screen' });
     assertNoProblems();
   });

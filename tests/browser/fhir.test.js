@@ -66,7 +66,7 @@ describe('the FHIR export of one client', { timeout: 10 * MINUTE }, () => {
     });
     await s.api('POST', `${base}/episodes`, counsellor, { pathway: 'family_referral', diagnosis: 'F15.1' });
     await s.api('POST', `${base}/screenings/assist`, counsellor, {
-      substances: { amphetamines: { q2: 'weekly' }, tobacco: { q2: 'daily' } }, q8: 'never',
+      substances: { amphetamines: { q2: 'weekly' }, tobacco: { q2: 'daily' } }, q8: 'never', typology: 'teratur_pakai',
     });
     await s.api('POST', `${base}/screenings/barc10`, counsellor, { items: [4, 4, 4, 4, 4, 4, 4, 4, 4, 4] });
     await s.api('POST', `${base}/care-plans`, counsellor, { goals: ['Kembali bekerja'], responsible: 'Konselor IPWL', review_on: h.wibDate(-30) });
@@ -81,7 +81,7 @@ describe('the FHIR export of one client', { timeout: 10 * MINUTE }, () => {
     const types = bundle.entry.map((e) => e.resource.resourceType).sort();
     log(`bundle of ${types.join(', ')}`);
     assert.deepEqual(types, [
-      'CarePlan', 'CarePlan', 'EpisodeOfCare', 'Observation', 'Observation', 'Observation', 'Patient', 'ServiceRequest', 'Task',
+      'CarePlan', 'CarePlan', 'EpisodeOfCare', 'Observation', 'Observation', 'Observation', 'Observation', 'Patient', 'ServiceRequest', 'Task',
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('a referral accepted by a partner', { timeout: 10 * MINUTE }, () => {
     code = client.code;
     await s.api('POST', `/api/v1/clients/${clientId}/consents`, counsellor, {
       services: true, share_with: ['disnakertrans'], follow_up: true, given_by: 'client', method: 'signed_form',
-      given_on: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10),
+      given_on: h.wibDate(),
     });
     log(`client ${code} ready`);
   });

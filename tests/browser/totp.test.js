@@ -45,7 +45,7 @@ function code(secret, step) {
   return String(bin % 1_000_000).padStart(6, '0');
 }
 
-const stepNow = () => Math.floor(Date.now() / 1000 / STEP_SECS);
+const stepNow = () => Math.floor(h.serverNow() / 1000 / STEP_SECS);
 
 /// What the pages logged, less the browser's own line for a refused code (401, 422).
 const unexpected = (problems) => problems.filter((p) => !/status of (401|422)/.test(p));

@@ -141,6 +141,15 @@ impl ReferralStatus {
         )
     }
 
+    /// Whether the client is on the way to the service or got it: not turned down,
+    /// withdrawn or missed.
+    pub fn goes_ahead(self) -> bool {
+        matches!(
+            self,
+            Self::Sent | Self::Accepted | Self::Started | Self::Completed
+        )
+    }
+
     /// Whether it is waiting for the partner's answer (and so can become overdue).
     pub fn awaits_answer(self) -> bool {
         self == Self::Sent

@@ -294,25 +294,8 @@ mod tests {
         for t in ServiceType::ALL {
             keys.push(format!("directory.type.{}", t.key()));
         }
-        for section in [
-            "referrals_to_answer",
-            "referrals_in_service",
-            "referrals_waiting",
-            "referrals_escalated",
-            "tat_due",
-            "consents_expiring",
-            "no_contact",
-            "tat_overdue_in_caseloads",
-            "untrained_agents",
-            "referral_needed",
-            "referral_needed_date",
-            "care_plan_reviews",
-            "care_plan_reviews_date",
-            "trainings_due",
-            "ikn_due",
-            "targets_at_risk",
-            "idle_agents",
-        ] {
+        let sections = pulih_app::Worklist::SECTIONS.into_iter();
+        for section in sections.chain(["referral_needed_date", "care_plan_reviews_date"]) {
             keys.push(format!("worklist.{section}"));
         }
         for t in pulih_domain::clinical::typology::Typology::ALL {

@@ -210,7 +210,26 @@ async function assertNoSidewaysScroll(page, label) {
 
 /// The date `days` before today in Batam (WIB, UTC+7), `YYYY-MM-DD`.
 function wibDate(days = 0) {
-  return new Date(Date.now() + 7 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(serverNow() + 7 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/// How far the server's clock is ahead of this process's, in ms, read from the `Date` header
+/// of its answer when the scene starts: the tests' "today" is the server's.
+let serverAheadMs = 0;
+
+/// The server's time now, in ms since the epoch.
+function serverNow() {
+  return Date.now() + serverAheadMs;
+}
+
+/// Sets `serverAheadMs` from a `Date` header of the server at `base`; the header counts whole
+/// seconds, so the reading is taken half a second on.
+async function readServerClock(base) {
+  const before = Date.now();
+  const r = await fetch(`${base}/login`);
+  const date = Date.parse(r.headers.get('date'));
+  assert.ok(Number.isFinite(date), 'the server dates its answers');
+  serverAheadMs = date + 500 - Math.round((before + Date.now()) / 2);
 }
 
 /// What a scenario starts from: a fresh data folder (`pulih-<name>-…`) with the official
@@ -230,6 +249,7 @@ async function startScene(name, admin, adminPassword, options = {}) {
   process.once('exit', () => scene.server?.child.kill('SIGKILL'));
   scene.base = scene.server.url;
   log(`server up at ${scene.base}`);
+  await readServerClock(scene.base);
   scene.browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true, timeout: MINUTE });
   return scene;
 }
@@ -249,6 +269,7 @@ async function stopScene(scene) {
 
 module.exports = {
   wibDate,
+  serverNow,
   startScene,
   stopScene,
   MINUTE,

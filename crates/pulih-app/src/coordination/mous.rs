@@ -277,16 +277,17 @@ impl App {
         };
         let detail = json!({ "status": m.status, "scopes": m.scopes, "ends_on": m.ends_on });
         let event = self.event(Some(actor), "mou.record", record, origin, detail);
-        let stored = m.clone();
-        self.write(Some(actor), origin, move |tx| {
-            Box::pin(async move {
-                tx.insert_mou(&stored).await?;
-                tx.audit(event);
-                Ok(stored.id)
+        // a repeated request answers with the MoU its first try stored
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_mou(&m).await?;
+                    tx.audit(event);
+                    Ok(m.id)
+                })
             })
-        })
-        .await?;
-        self.mou_view(m, Reach::Manage).await
+            .await?;
+        self.mou(actor, id).await
     }
 
     /// The MoUs the actor reaches: in its scope, or naming its organisation.

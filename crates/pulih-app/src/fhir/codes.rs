@@ -71,6 +71,13 @@ pub const CONCEPTS: &[(&str, &str)] = &[
     ("risk-low", "ASSIST risk level: low"),
     ("risk-moderate", "ASSIST risk level: moderate"),
     ("risk-high", "ASSIST risk level: high"),
+    (
+        "typology-bnn",
+        "BNN user typology, as judged by the worker at the screening",
+    ),
+    ("typology-coba_pakai", "Coba pakai: has tried once or twice"),
+    ("typology-teratur_pakai", "Teratur pakai: uses regularly"),
+    ("typology-pecandu", "Pecandu: dependent"),
     ("barc10-total", "BARC-10 recovery capital total (10-60)"),
     (
         "barc10-strong",
@@ -161,6 +168,7 @@ pub fn survey() -> CodeableConcept {
 #[cfg(test)]
 mod tests {
     use pulih_domain::clinical::assist::{Risk, Substance};
+    use pulih_domain::clinical::typology::Typology;
     use pulih_domain::intake::Pathway;
     use pulih_domain::referral::{ReferralStatus, ServiceType};
 
@@ -172,6 +180,8 @@ mod tests {
             .iter()
             .map(|s| ("assist", s.key()))
             .chain(Risk::ALL.iter().map(|r| ("risk", r.key())))
+            .chain(Typology::ALL.iter().map(|t| ("typology", t.key())))
+            .chain([("typology", "bnn")])
             .chain(Pathway::ALL.iter().map(|p| ("pathway", p.key())))
             .chain(ServiceType::ALL.iter().map(|s| ("service", s.key())))
             .chain(ReferralStatus::ALL.iter().map(|s| ("referral", s.key())))

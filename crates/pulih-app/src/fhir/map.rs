@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::codes::{self, pulih};
 use super::resources::{
     Bundle, CarePlan, Entry, EpisodeOfCare, Identifier, Observation, Patient, Period, Quantity,
-    Reference, Resource, ServiceRequest, Task,
+    Reference, Resource, ServiceRequest, Task, Value,
 };
 use crate::clients::{Fact, FactBody};
 
@@ -110,6 +110,19 @@ pub fn resources(data: &ClientData<'_>, link: Link) -> Vec<Resource> {
                         Some(score.risk.key()),
                         &patient,
                     ));
+                }
+                if let Some(typology) = result.typology {
+                    out.push(Resource::Observation(Observation {
+                        id: derived(fact.id.as_uuid(), "typology").to_string(),
+                        status: "final",
+                        category: vec![codes::survey()],
+                        code: pulih("typology", "bnn"),
+                        subject: patient.clone(),
+                        effective_date_time: fact.occurred_on,
+                        issued: fact.recorded_at,
+                        value: Value::Concept(pulih("typology", typology.key())),
+                        interpretation: Vec::new(),
+                    }));
                 }
                 continue;
             }
@@ -220,11 +233,11 @@ fn observation(
         subject: patient.clone(),
         effective_date_time: fact.occurred_on,
         issued: fact.recorded_at,
-        value_quantity: Quantity {
+        value: Value::Quantity(Quantity {
             value: u32::from(score),
             system: codes::UCUM,
             code: "{score}",
-        },
+        }),
         interpretation,
     })
 }

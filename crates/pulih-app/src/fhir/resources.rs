@@ -149,6 +149,17 @@ pub struct Quantity {
     pub code: &'static str,
 }
 
+/// An observation's value: a score, or a concept.
+#[derive(Debug, Clone, Serialize)]
+pub enum Value {
+    /// A score.
+    #[serde(rename = "valueQuantity")]
+    Quantity(Quantity),
+    /// A concept of Pulih's code system.
+    #[serde(rename = "valueCodeableConcept")]
+    Concept(CodeableConcept),
+}
+
 /// `Patient`: the client, by pseudonymous code (and NIK where shared).
 #[derive(Debug, Clone, Serialize)]
 pub struct Patient {
@@ -194,8 +205,9 @@ pub struct Observation {
     /// When it was recorded.
     #[serde(serialize_with = "instant")]
     pub issued: DateTime<Utc>,
-    /// The score.
-    pub value_quantity: Quantity,
+    /// The score, or the judged typology.
+    #[serde(flatten)]
+    pub value: Value,
     /// The risk level, or strong recovery capital.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interpretation: Vec<CodeableConcept>,

@@ -105,34 +105,60 @@ pub struct Worklist {
 }
 
 impl Worklist {
+    /// The key of every section the digest and the home page count, in order.
+    pub const SECTIONS: [&'static str; 20] = [
+        "referrals_to_answer",
+        "referrals_in_service",
+        "referrals_waiting",
+        "referrals_escalated",
+        "tat_due",
+        "consents_expiring",
+        "no_contact",
+        "tat_overdue_in_caseloads",
+        "follow_ups_due",
+        "follow_ups_overdue",
+        "retention_due",
+        "untrained_agents",
+        "action_items_overdue",
+        "mous_ending",
+        "referral_needed",
+        "care_plan_reviews",
+        "trainings_due",
+        "ikn_due",
+        "targets_at_risk",
+        "idle_agents",
+    ];
+
     /// How many items each non-empty section holds, by section key: the digest.
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         let overdue_cases: usize = self.caseloads.iter().map(|c| c.tat_overdue).sum();
-        [
-            ("referrals_to_answer", self.referrals_to_answer.len()),
-            ("referrals_in_service", self.referrals_in_service.len()),
-            ("referrals_waiting", self.referrals_waiting.len()),
-            ("referrals_escalated", self.referrals_escalated.len()),
-            ("tat_due", self.tat_due.len()),
-            ("consents_expiring", self.consents_expiring.len()),
-            ("no_contact", self.no_contact.len()),
-            ("tat_overdue_in_caseloads", overdue_cases),
-            ("follow_ups_due", self.follow_ups.due.len()),
-            ("follow_ups_overdue", self.follow_ups.overdue.len()),
-            ("retention_due", self.due_retention_checks.len()),
-            ("untrained_agents", self.untrained_agents.len()),
-            ("action_items_overdue", self.action_items_overdue.len()),
-            ("mous_ending", self.mous_ending.len()),
-            ("referral_needed", self.referral_needed.len()),
-            ("care_plan_reviews", self.care_plan_reviews.len()),
-            ("trainings_due", self.programme.trainings_due.len()),
-            ("ikn_due", self.programme.ikn_due.len()),
-            ("targets_at_risk", self.programme.targets_at_risk.len()),
-            ("idle_agents", self.idle_agents.len()),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .collect()
+        let sizes = [
+            self.referrals_to_answer.len(),
+            self.referrals_in_service.len(),
+            self.referrals_waiting.len(),
+            self.referrals_escalated.len(),
+            self.tat_due.len(),
+            self.consents_expiring.len(),
+            self.no_contact.len(),
+            overdue_cases,
+            self.follow_ups.due.len(),
+            self.follow_ups.overdue.len(),
+            self.due_retention_checks.len(),
+            self.untrained_agents.len(),
+            self.action_items_overdue.len(),
+            self.mous_ending.len(),
+            self.referral_needed.len(),
+            self.care_plan_reviews.len(),
+            self.programme.trainings_due.len(),
+            self.programme.ikn_due.len(),
+            self.programme.targets_at_risk.len(),
+            self.idle_agents.len(),
+        ];
+        Self::SECTIONS
+            .into_iter()
+            .zip(sizes)
+            .filter(|(_, n)| *n > 0)
+            .collect()
     }
 }
 

@@ -7,13 +7,13 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
-use pulih_app::{DecreeInput, Origin, RegencyProgramme, Region};
+use pulih_app::{DecreeInput, DecreeView, Origin, RegencyProgramme, Region};
 use pulih_domain::region::RegionCode;
 
-use super::clients::{Errors, FormData, refused, with_status};
-use super::{Nav, frame, render};
+use super::clients::{Errors, FormData};
+use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
@@ -98,25 +98,27 @@ pub async fn record(
         .app
         .record_programme_decree(&actor, code.as_str(), input, &origin)
         .await;
-    let e = match result {
-        Ok(d) => {
-            let to = format!("/regions/{code}#decree-{}", d.id);
-            return Ok(Redirect::to(&to).into_response());
-        }
-        Err(e) => e,
-    };
     let t = state.i18n.tr(crate::lang_of(&headers));
-    let (status, errors) = refused(&t, "decree", e)?;
-    let programme = state.app.regency_programme(&actor, code.as_str()).await?;
-    let region = state.app.region(&actor, &code).await?;
-    let today = state.app.today_in(&code).await?;
-    let df = DecreeForm {
-        form,
-        errors,
-        open: true,
-        ..DecreeForm::blank(&code, &programme, today)
-    };
-    let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
-    let page = render(&DecreePage { t, nav, region, df });
-    Ok(with_status(page, status))
+    let next = |d: DecreeView| format!("/regions/{code}#decree-{}", d.id);
+    let (state, actor, code) = (&state, &actor, &code);
+    again::after(
+        &t,
+        result,
+        next,
+        (form, "decree"),
+        |form, errors| async move {
+            let programme = state.app.regency_programme(actor, code.as_str()).await?;
+            let region = state.app.region(actor, code).await?;
+            let today = state.app.today_in(code).await?;
+            let df = DecreeForm {
+                form,
+                errors,
+                open: true,
+                ..DecreeForm::blank(code, &programme, today)
+            };
+            let (t, nav) = frame(state, &headers, &who, &format!("/regions/{code}"));
+            Ok(render(&DecreePage { t, nav, region, df }))
+        },
+    )
+    .await
 }

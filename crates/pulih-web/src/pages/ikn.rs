@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pulih_app::{AppError, IknInput, Origin};
 use pulih_domain::authz::{Action, authorize};
 use pulih_domain::programme::ikn::{CoreIndicator, RawFinding, SupportingIndicator};
 use pulih_domain::region::{RegionCode, Scope};
 
-use super::clients::{Errors, FormData, refused};
+use super::clients::{Errors, FormData};
 use super::places::{self, Places};
-use super::{Nav, frame, render};
+use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
@@ -124,18 +124,14 @@ pub async fn record(
         assessed_on: form.opt("assessed_on"),
         indicators,
     };
-    match state
+    let result = state
         .app
         .record_ikn(&who.0.actor(), code.as_str(), input, &origin)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/regions/{code}#assessments")).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "ikn", e)?;
-            let mut response = page(&state, &headers, &who, code, form, errors).await?;
-            *response.status_mut() = status;
-            Ok(response)
-        }
-    }
+        .await;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let next = |_| format!("/regions/{code}#assessments");
+    again::after(&t, result, next, (form, "ikn"), |form, errors| {
+        page(&state, &headers, &who, code.clone(), form, errors)
+    })
+    .await
 }

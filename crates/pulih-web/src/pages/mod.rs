@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activities;
+mod again;
 pub mod assets;
 pub mod audit;
 pub mod bersinar;

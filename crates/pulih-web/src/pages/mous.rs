@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pulih_app::{
     AppError, MouInput, MouLine, MouStatusInput, MouView, Organisation, Origin, ReferralLinkInput,
 };
@@ -16,9 +16,9 @@ use pulih_domain::coordination::mou::MouScope;
 use pulih_domain::ids::MouId;
 use pulih_domain::region::Scope;
 
-use super::clients::{Errors, FormData, refused};
+use super::clients::{Errors, FormData};
 use super::places::{Level, Picks, Resolver, named_with_form};
-use super::{Nav, frame, render};
+use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
@@ -143,17 +143,19 @@ pub async fn record(
         signed_on: form.opt("signed_on"),
         term_months: form.get("term_months").trim().parse().ok(),
     };
-    match state.app.record_mou(&who.0.actor(), input, &origin).await {
-        Ok(m) => Ok(Redirect::to(&format!("/mous/{}", m.id)).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "mou", e)?;
-            let shown = (errors, Picks::default());
-            let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let result = state.app.record_mou(&who.0.actor(), input, &origin).await;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let next = |m: MouView| format!("/mous/{}", m.id);
+    again::after(&t, result, next, (form, "mou"), |form, errors| {
+        list_page(
+            &state,
+            &headers,
+            &who,
+            Some(form),
+            (errors, Picks::default()),
+        )
+    })
+    .await
 }
 
 async fn show_page(
@@ -193,24 +195,21 @@ pub async fn show(
     .await
 }
 
+/// After a form on an MoU's page: back to it, or the page again with the messages.
 async fn after<T>(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     id: MouId,
-    (form, name): (FormData, &str),
+    sent: (FormData, &str),
     result: Result<T, AppError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/mous/{id}")).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(headers));
-            let (status, errors) = refused(&t, name, e)?;
-            let mut r = show_page(state, headers, who, id, form, errors).await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let t = state.i18n.tr(crate::lang_of(headers));
+    let next = |_| format!("/mous/{id}");
+    again::after(&t, result, next, sent, |form, errors| {
+        show_page(state, headers, who, id, form, errors)
+    })
+    .await
 }
 
 /// `POST /mous/{id}/status`: sign or end.

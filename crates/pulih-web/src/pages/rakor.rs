@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pulih_app::{
     ActionItemInput, AppError, ItemStatusInput, MeetingLine, MeetingView, Organisation, Origin,
     RakorInput,
@@ -17,9 +17,9 @@ use pulih_domain::coordination::rakor::ItemStatus;
 use pulih_domain::ids::{ActionItemId, MeetingId};
 use pulih_domain::region::Scope;
 
-use super::clients::{Errors, FormData, refused};
+use super::clients::{Errors, FormData};
 use super::places::{self, Level, Picks, Places, Resolver, named_with_form};
-use super::{Nav, frame, render};
+use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
@@ -158,17 +158,19 @@ pub async fn record(
         topics: lines(form.get("topics")),
         decisions: lines(form.get("decisions")),
     };
-    match state.app.record_rakor(&who.0.actor(), input, &origin).await {
-        Ok(m) => Ok(Redirect::to(&format!("/rakor/{}", m.id)).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "rakor", e)?;
-            let shown = (errors, Picks::default());
-            let mut r = list_page(&state, &headers, &who, Some(form), shown).await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let result = state.app.record_rakor(&who.0.actor(), input, &origin).await;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let next = |m: MeetingView| format!("/rakor/{}", m.id);
+    again::after(&t, result, next, (form, "rakor"), |form, errors| {
+        list_page(
+            &state,
+            &headers,
+            &who,
+            Some(form),
+            (errors, Picks::default()),
+        )
+    })
+    .await
 }
 
 async fn show_page(
@@ -232,19 +234,15 @@ async fn after<T>(
     headers: &HeaderMap,
     who: &CurrentUser,
     id: MeetingId,
-    (form, name): (FormData, &str),
+    sent: (FormData, &str),
     result: Result<T, AppError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/rakor/{id}")).into_response()),
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(headers));
-            let (status, errors) = refused(&t, name, e)?;
-            let mut r = show_page(state, headers, who, id, form, errors).await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let t = state.i18n.tr(crate::lang_of(headers));
+    let next = |_| format!("/rakor/{id}");
+    again::after(&t, result, next, sent, |form, errors| {
+        show_page(state, headers, who, id, form, errors)
+    })
+    .await
 }
 
 /// `POST /rakor/{id}/action-items`.

@@ -7,16 +7,16 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
-use pulih_app::{AppError, Origin, Region, RegulationInput, RegulationStepInput, RegulationView};
+use pulih_app::{Origin, Region, RegulationInput, RegulationStepInput, RegulationView};
 use pulih_domain::ids::RegulationId;
 use pulih_domain::programme::regulation::{Kind, Status, Topic};
 use pulih_domain::region::RegionCode;
 
-use super::clients::{Errors, FormData, refused, with_status};
+use super::clients::{Errors, FormData};
 use super::places::Places;
-use super::{Nav, frame, render};
+use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
@@ -129,24 +129,32 @@ pub async fn record(
         .app
         .record_regulation(&actor, code.as_str(), input, &origin)
         .await;
-    let e = match result {
-        Ok(view) => {
-            return Ok(Redirect::to(&format!("/regulations/{}", view.line.id)).into_response());
-        }
-        Err(e) => e,
-    };
     let t = state.i18n.tr(crate::lang_of(&headers));
-    let (status, errors) = refused(&t, "regulation", e)?;
-    let region = state.app.region(&actor, &code).await?;
-    let today = state.app.today_in(&code).await?;
+    let next = |view: RegulationView| format!("/regulations/{}", view.line.id);
+    again::after(&t, result, next, (form, "regulation"), |form, errors| {
+        new_page(&state, &headers, &who, &code, form, errors)
+    })
+    .await
+}
+
+/// The region's page for a new regulation, with the form as sent and its messages.
+async fn new_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    code: &RegionCode,
+    form: FormData,
+    errors: Errors,
+) -> Result<Response, WebError> {
+    let region = state.app.region(&who.0.actor(), code).await?;
+    let today = state.app.today_in(code).await?;
     let rf = RegulationForm {
         form,
         errors,
-        ..RegulationForm::blank(&code, &today)
+        ..RegulationForm::blank(code, &today)
     };
-    let (t, nav) = frame(&state, &headers, &who, &format!("/regions/{code}"));
-    let page = render(&NewPage { t, nav, region, rf });
-    Ok(with_status(page, status))
+    let (t, nav) = frame(state, headers, who, &format!("/regions/{code}"));
+    Ok(render(&NewPage { t, nav, region, rf }))
 }
 
 async fn show_page(
@@ -213,13 +221,10 @@ pub async fn step(
         .app
         .regulation_step(&who.0.actor(), id, input, &origin)
         .await;
-    let e = match result {
-        Ok(_) => return Ok(Redirect::to(&format!("/regulations/{id}")).into_response()),
-        Err(AppError::NotFound) => return Err(AppError::NotFound.into()),
-        Err(e) => e,
-    };
     let t = state.i18n.tr(crate::lang_of(&headers));
-    let (status, errors) = refused(&t, &sent, e)?;
-    let page = show_page(&state, &headers, &who, id, form, errors).await?;
-    Ok(with_status(page, status))
+    let next = |_| format!("/regulations/{id}");
+    again::after(&t, result, next, (form, &sent), |form, errors| {
+        show_page(&state, &headers, &who, id, form, errors)
+    })
+    .await
 }

@@ -76,7 +76,8 @@ async fn a_consenting_client_is_exported_as_a_bundle_whose_references_resolve_in
     let episode = json!({"pathway": "family_referral", "diagnosis": "F15.2"});
     post_ok(&app, &token, &format!("{base}/episodes"), episode).await;
     let assist = json!({"substances": {"amphetamines": {"q2": "weekly"},
-                                       "alcohol": {"q2": "monthly"}}, "q8": "never"});
+                                       "alcohol": {"q2": "monthly"}}, "q8": "never",
+                    "typology": "teratur_pakai"});
     post_ok(&app, &token, &format!("{base}/screenings/assist"), assist).await;
     let barc = json!({"items": [5, 5, 5, 5, 5, 5, 5, 5, 5, 5]});
     post_ok(&app, &token, &format!("{base}/screenings/barc10"), barc).await;
@@ -116,7 +117,7 @@ async fn a_consenting_client_is_exported_as_a_bundle_whose_references_resolve_in
     let expected = [
         ("CarePlan", 2),
         ("EpisodeOfCare", 1),
-        ("Observation", 3),
+        ("Observation", 4),
         ("Patient", 1),
         ("ServiceRequest", 1),
         ("Task", 1),
@@ -169,6 +170,15 @@ async fn a_consenting_client_is_exported_as_a_bundle_whose_references_resolve_in
         scores["assist-alcohol"].1[0]["coding"][0]["code"],
         "risk-low"
     );
+    let typology = of("Observation")
+        .into_iter()
+        .find(|o| o["code"]["coding"][0]["code"] == "typology-bnn")
+        .expect("the typology is exported");
+    assert_eq!(
+        typology["valueCodeableConcept"]["coding"][0]["code"],
+        "typology-teratur_pakai"
+    );
+    assert!(typology.get("valueQuantity").is_none());
     assert_eq!(scores["barc10-total"].0, 50);
     assert_eq!(
         scores["barc10-total"].1[0]["coding"][0]["code"],

@@ -1,7 +1,7 @@
 //! MoUs over HTTP: recorded as a draft, signed with a term whose end date follows, on the
 //! worklist within 60 days of its end, ended; refusals field by field.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -27,9 +27,29 @@ async fn a_signed_mou_ending_within_sixty_days_is_on_the_worklist_until_ended(ap
         "document_no": "B/12/III/2026", "parties": [{"org_id": bnnp}, {"name": "Yayasan Rumah Harapan"}],
         "scopes": ["skills_training", "post_rehab_coaching", "referrals"],
     });
-    let r = app.post("/api/v1/mous", &coord, body).await;
+    let key = [("idempotency-key", "mou-1")];
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/mous",
+            Some(&coord),
+            Some(body.clone()),
+            &key,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["status"], "draft");
+    // a retry answers with the MoU stored the first time, and stores no second one
+    let again = app
+        .request(Method::POST, "/api/v1/mous", Some(&coord), Some(body), &key)
+        .await;
+    assert_eq!((again.status, &again.body), (StatusCode::CREATED, &r.body));
+    let listed = app.get("/api/v1/mous", &coord).await.body;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
     assert_eq!(
         r.body["scopes"],
         json!(["post_rehab_coaching", "skills_training", "referrals"])

@@ -11,12 +11,14 @@ use crate::clients::{consent, register};
 use crate::dashboards::{counsellor, dashboard, semester};
 use crate::helpers::{ROOT_PASSWORD, TestApp};
 use crate::on_both_backends;
+use crate::referrals::partner;
 
 on_both_backends!(
     the_typology_is_sealed_with_the_screening_and_shown_on_the_record,
     the_dashboard_counts_screenings_by_typology_and_hides_small_counts_from_analysts,
     an_agent_takes_no_ibm_step_where_the_screening_proposes_a_referral,
     the_coordinator_sees_clients_proposed_for_referral_until_a_step_is_taken,
+    a_referral_to_treatment_answers_the_proposal_until_it_is_declined,
 );
 
 /// A client of `token`'s with consent: its id and code.
@@ -265,4 +267,65 @@ async fn the_coordinator_sees_clients_proposed_for_referral_until_a_step_is_take
     assert_eq!(codes(&list), [high_code.as_str()]);
     screen(&app, &agent, &high, screening(Some("teratur_pakai"), false)).await;
     assert!(codes(&app.get("/api/v1/worklist", &coordinator).await.body).is_empty());
+}
+
+async fn a_referral_to_treatment_answers_the_proposal_until_it_is_declined(app: TestApp) {
+    let worker = counsellor(&app, "konselor", "21.71").await;
+    let c = register(&app, &worker, json!({})).await;
+    let (id, code) = (
+        c["id"].as_str().expect("id"),
+        c["code"].as_str().expect("code"),
+    );
+    let consent = json!({"services": true, "share_with": ["rehab_centre", "disnakertrans"],
+        "follow_up": true, "given_by": "client", "method": "signed_form",
+        "given_on": app.days_ago(1)});
+    let r = app
+        .post(&format!("/api/v1/clients/{id}/consents"), &worker, consent)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    screen(&app, &worker, id, screening(Some("pecandu"), true)).await;
+    assert_eq!(
+        codes(&app.get("/api/v1/worklist", &worker).await.body),
+        [code]
+    );
+
+    // a course at a BLK does not treat: the proposal stands
+    let (_, course) = partner(&app, "BLK Batam", "disnakertrans", "vocational_training").await;
+    refer(&app, &worker, id, &course).await;
+    assert_eq!(
+        codes(&app.get("/api/v1/worklist", &worker).await.body),
+        [code]
+    );
+
+    // outpatient rehab answers it, until the centre declines
+    let (rehab, service) = partner(&app, "Rehab Batam", "rehab_centre", "rehab_outpatient").await;
+    let sent = refer(&app, &worker, id, &service).await;
+    assert!(codes(&app.get("/api/v1/worklist", &worker).await.body).is_empty());
+    let r = app
+        .post(
+            &format!(
+                "/api/v1/referrals/{}/moves",
+                sent["id"].as_str().expect("id")
+            ),
+            &rehab,
+            json!({"move": "decline", "reason": "Penuh", "version": sent["version"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        codes(&app.get("/api/v1/worklist", &worker).await.body),
+        [code]
+    );
+}
+
+async fn refer(app: &TestApp, token: &str, client: &str, service: &str) -> Value {
+    let r = app
+        .post(
+            &format!("/api/v1/clients/{client}/referrals"),
+            token,
+            json!({"service_id": service, "reason": "Rujukan setelah skrining"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body
 }
