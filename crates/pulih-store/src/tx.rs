@@ -12,7 +12,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::rollup::Tally;
 
 use crate::{
-    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx,
+    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OfficeActivityTx, PeerTx,
+    ProgrammeTx, ReferralTx,
     RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
@@ -24,6 +25,7 @@ pub trait Tx:
     + ProgrammeTx
     + UnitTx
     + SupervisionTx
+    + OfficeActivityTx
     + PeerTx
     + CoordinationTx
     + RegulationTx

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod fhir;
 pub mod handoffs;
 pub mod openapi;
+pub mod office_activities;
 pub mod orgs;
 pub mod peers;
 pub mod programme;
