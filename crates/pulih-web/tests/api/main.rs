@@ -58,6 +58,7 @@ mod raw_keys;
 mod referrals;
 mod regions;
 mod registration_form;
+mod office_activities;
 mod regulations;
 mod rollups_property;
 mod teman_sebaya;
