@@ -75,7 +75,7 @@ struct ShowPage<'a> {
     t: Tr<'a>,
     nav: Nav,
     places: Places,
-    a: OfficeActivityView,
+    act: OfficeActivityView,
     done: Option<&'static str>,
 }
 
@@ -272,15 +272,15 @@ pub async fn show(
     Found(id): Found<ActivityId>,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let a = state.app.office_activity(&who.0.actor(), id).await?;
-    let places = named(&state, [a.place.as_str()]).await?;
+    let act = state.app.office_activity(&who.0.actor(), id).await?;
+    let places = named(&state, [act.place.as_str()]).await?;
     let (t, nav) = frame(&state, &headers, &who, &format!("/office-activities/{id}"));
     let done = params.done();
     Ok(render(&ShowPage {
         t,
         nav,
         places,
-        a,
+        act,
         done,
     }))
 }

@@ -129,7 +129,7 @@ async fn office_activities_count_where_they_happened_and_corrections_move_the_fi
     assert_eq!(f["outreach_reached"], 30);
     assert_eq!(app.get(&one, &bnnp).await.status, StatusCode::NOT_FOUND);
 
-    app.advance_days(8);
+    app.clock.advance_days(8);
     let outreach_id = kinds_first_id(&list.body);
     let r = put(
         &app,
