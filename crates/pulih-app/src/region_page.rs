@@ -17,8 +17,8 @@ use pulih_store::BersinarStep;
 
 use crate::{
     ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LegalSection, LinkageView,
-    OfficeActivityList, Origin, PeerProgrammeSummary, PeriodInput, ReferralOutcomes, RegencyProgramme, RegionView,
-    UnitView, VillagePeers, VocationalOutcomes,
+    OfficeActivityList, Origin, PeerProgrammeSummary, PeriodInput, ReferralOutcomes,
+    RegencyProgramme, RegionView, UnitView, VillagePeers, VocationalOutcomes,
 };
 
 /// Everything the page of a region shows to one user.

@@ -386,7 +386,10 @@ mod tests {
         let binjai = Scope::Region(RegionCode::parse("61.03.10.2010").expect("valid"));
         for role in [Role::Coordinator, Role::Counsellor] {
             let staff = actor(role, sanggau.clone(), false);
-            assert_eq!(authorize(&staff, Action::RecordOfficeActivity, &binjai), Ok(()));
+            assert_eq!(
+                authorize(&staff, Action::RecordOfficeActivity, &binjai),
+                Ok(())
+            );
         }
         for role in [Role::Agent, Role::Analyst, Role::Admin, Role::Partner] {
             let other = actor(role, binjai.clone(), false);

@@ -237,10 +237,17 @@ impl Tally {
 
     /// The tallies of the audience groups of a BNN office's awareness session at `place`
     /// on `day`: the relawan and the school counsellors reached, where any were.
-    pub fn of_office_counts(counts: &OfficeCounts, place: &RegionCode, day: NaiveDate) -> Vec<Self> {
+    pub fn of_office_counts(
+        counts: &OfficeCounts,
+        place: &RegionCode,
+        day: NaiveDate,
+    ) -> Vec<Self> {
         [
             (Figure::RelawanReached, AudienceGroup::Relawan),
-            (Figure::SchoolCounsellorsReached, AudienceGroup::SchoolCounsellors),
+            (
+                Figure::SchoolCounsellorsReached,
+                AudienceGroup::SchoolCounsellors,
+            ),
         ]
         .into_iter()
         .filter_map(|(figure, group)| {

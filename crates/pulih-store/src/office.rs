@@ -68,6 +68,5 @@ pub trait OfficeActivityTx: Send {
     /// `activity`'s.
     async fn correct_office_activity(&mut self, activity: &OfficeActivityRow) -> StoreResult<()>;
     /// Voids a live office activity at `at`.
-    async fn void_office_activity(&mut self, id: ActivityId, at: DateTime<Utc>)
-    -> StoreResult<()>;
+    async fn void_office_activity(&mut self, id: ActivityId, at: DateTime<Utc>) -> StoreResult<()>;
 }

@@ -13,8 +13,7 @@ use pulih_domain::rollup::Tally;
 
 use crate::{
     AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OfficeActivityTx, PeerTx,
-    ProgrammeTx, ReferralTx,
-    RegionTx, RegulationTx, SupervisionTx, UnitTx,
+    ProgrammeTx, ReferralTx, RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.

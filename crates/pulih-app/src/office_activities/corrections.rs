@@ -85,7 +85,13 @@ impl App {
             region: row.place.as_str(),
         };
         let detail = json!({ "kind": row.kind, "people": row.people });
-        let event = self.event(Some(actor), "office_activity.correct", record, origin, detail);
+        let event = self.event(
+            Some(actor),
+            "office_activity.correct",
+            record,
+            origin,
+            detail,
+        );
         let new = row.clone();
         let added = office_tallies(&new)?;
         self.write(Some(actor), origin, move |tx| {

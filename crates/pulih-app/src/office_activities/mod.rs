@@ -140,8 +140,8 @@ fn broken(id: ActivityId, what: &str, e: &serde_json::Error) -> AppError {
 /// The tallies an office activity as stored adds to the figures, at its place.
 pub(crate) fn office_tallies(row: &OfficeActivityRow) -> Result<Vec<Tally>, StoreError> {
     let kind = ActivityKind::parse(&row.kind).map_err(|e| StoreError::Refused(e.key))?;
-    let counts: OfficeCounts =
-        serde_json::from_str(&row.counts).map_err(|_| StoreError::Refused("invalid.office_counts"))?;
+    let counts: OfficeCounts = serde_json::from_str(&row.counts)
+        .map_err(|_| StoreError::Refused("invalid.office_counts"))?;
     let mut out = Tally::of_activity(kind, row.people, &row.place, row.held_on);
     out.extend(Tally::of_office_counts(&counts, &row.place, row.held_on));
     Ok(out)
@@ -149,10 +149,8 @@ pub(crate) fn office_tallies(row: &OfficeActivityRow) -> Result<Vec<Tally>, Stor
 
 impl OfficeActivityView {
     fn of(row: OfficeActivityRow, may_correct: bool) -> AppResult<Self> {
-        let detail =
-            serde_json::from_str(&row.detail).map_err(|e| broken(row.id, "detail", &e))?;
-        let counts =
-            serde_json::from_str(&row.counts).map_err(|e| broken(row.id, "counts", &e))?;
+        let detail = serde_json::from_str(&row.detail).map_err(|e| broken(row.id, "detail", &e))?;
+        let counts = serde_json::from_str(&row.counts).map_err(|e| broken(row.id, "counts", &e))?;
         Ok(Self {
             id: row.id,
             office: row.office,
@@ -254,7 +252,13 @@ impl App {
             region: row.place.as_str(),
         };
         let event_detail = json!({ "kind": row.kind, "people": row.people });
-        let event = self.event(Some(actor), "office_activity.record", record, origin, event_detail);
+        let event = self.event(
+            Some(actor),
+            "office_activity.record",
+            record,
+            origin,
+            event_detail,
+        );
         let stored = row.clone();
         let tallies = office_tallies(&row)?;
         self.write(Some(actor), origin, move |tx| {
@@ -298,7 +302,11 @@ impl App {
                 OfficeActivityView::of(row, may)
             })
             .collect::<AppResult<_>>()?;
-        let own_area = own.is_some() && self.office_recording_at(actor, region.as_str()).await.is_ok();
+        let own_area = own.is_some()
+            && self
+                .office_recording_at(actor, region.as_str())
+                .await
+                .is_ok();
         Ok(OfficeActivityList {
             items,
             next: next.flatten(),
@@ -347,18 +355,18 @@ fn parse_office(
     kept: Option<&str>,
 ) -> AppResult<(NaiveDate, ActivityDetail, OfficeCounts)> {
     let mut f = Fields::default();
+    if ActivityKind::parse(&input.kind) == Ok(ActivityKind::Coordination) {
+        f.add("kind", "invalid.office_activity_kind");
+        return Err(f.into_error());
+    }
     let raw = input.raw();
     let (held_on, detail) = parse_activity(&mut f, &raw, today);
-    let detail = detail.filter(|d| match d.kind() {
-        ActivityKind::Coordination => {
-            f.add("kind", "invalid.office_activity_kind");
-            false
-        }
-        kind if kept.is_some_and(|k| k != kind.key()) => {
+    let detail = detail.filter(|d| {
+        let changed = kept.is_some_and(|k| k != d.kind().key());
+        if changed {
             f.add("kind", "invalid.activity_kind_changed");
-            false
         }
-        _ => true,
+        !changed
     });
     let counts = detail.as_ref().and_then(|d| {
         f.check_all(OfficeCounts::parse(

@@ -113,12 +113,8 @@ impl OfficeCounts {
         facilitators: &BTreeMap<String, u32>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let audience_groups = keyed_counts(
-            groups,
-            AudienceGroup::parse,
-            "audience_groups",
-            &mut errors,
-        );
+        let audience_groups =
+            keyed_counts(groups, AudienceGroup::parse, "audience_groups", &mut errors);
         let facilitators = keyed_counts(
             facilitators,
             FacilitatorKind::parse,
@@ -173,10 +169,9 @@ impl OfficeCounts {
 /// and other organisations are not.
 pub fn is_office(org_type: OrgType, place: &Scope) -> bool {
     match (org_type, place) {
-        (OrgType::Bnn, Scope::Region(code)) => matches!(
-            code.level(),
-            RegionLevel::Province | RegionLevel::Regency
-        ),
+        (OrgType::Bnn, Scope::Region(code)) => {
+            matches!(code.level(), RegionLevel::Province | RegionLevel::Regency)
+        }
         _ => false,
     }
 }

@@ -1,8 +1,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::programme::activity::Audience;
 use crate::programme::activity::ActivityLevel;
+use crate::programme::activity::Audience;
 
 fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
     pairs.iter().map(|&(k, n)| (k.to_owned(), n)).collect()
@@ -25,7 +25,10 @@ fn outreach() -> ActivityDetail {
 }
 
 fn fields(r: Result<OfficeCounts, Vec<FieldError>>) -> Vec<(String, &'static str)> {
-    r.unwrap_err().into_iter().map(|e| (e.field, e.key)).collect()
+    r.unwrap_err()
+        .into_iter()
+        .map(|e| (e.field, e.key))
+        .collect()
 }
 
 #[test]

@@ -6,8 +6,8 @@ use pulih_domain::ids::{ActivityId, UserId};
 use pulih_domain::region::Scope;
 
 use super::{code, event, now, org, user};
-use crate::conformance::units::day;
 use crate::conformance::Writes;
+use crate::conformance::units::day;
 use crate::{OfficeActivityRow, Organisation, Store, StoreResult};
 
 fn activity(office: &Organisation, by: UserId, place: &str, people: i64) -> OfficeActivityRow {
@@ -27,9 +27,7 @@ fn activity(office: &Organisation, by: UserId, place: &str, people: i64) -> Offi
 
 async fn write(
     store: &dyn Store,
-    f: impl for<'t> FnOnce(
-        &'t mut dyn crate::Tx,
-    ) -> futures::future::BoxFuture<'t, StoreResult<()>>
+    f: impl for<'t> FnOnce(&'t mut dyn crate::Tx) -> futures::future::BoxFuture<'t, StoreResult<()>>
     + Send
     + 'static,
 ) -> StoreResult<()> {
@@ -133,7 +131,10 @@ pub async fn office_activities_are_read_by_place_and_paged_and_voided_like_unit_
     })
     .await
     .expect("void");
-    assert_eq!(store.office_activity(regency_wide.id).await.expect("read"), None);
+    assert_eq!(
+        store.office_activity(regency_wide.id).await.expect("read"),
+        None
+    );
     assert_eq!(list("61.03", None, 10).await, [corrected.clone()]);
     let ev = event("office_activity.void", "61.03");
     let again = write(store, move |tx| {

@@ -154,7 +154,11 @@ pub async fn list(
         .office_activities(&who.0.actor(), &code, before)
         .await?;
     let codes: Vec<String> = list.items.iter().map(|a| a.place.to_string()).collect();
-    let places = named(&state, codes.iter().map(String::as_str).chain([code.as_str()])).await?;
+    let places = named(
+        &state,
+        codes.iter().map(String::as_str).chain([code.as_str()]),
+    )
+    .await?;
     let path = format!("/regions/{code}/office-activities");
     let (t, nav) = frame(&state, &headers, &who, &path);
     let done = params.done();
@@ -192,7 +196,15 @@ pub async fn form(
         .with("held_on", today.to_string())
         .with("level", "school");
     let filled = (blank, None);
-    form_page(&state, &headers, &who, place.as_str(), filled, Errors::default()).await
+    form_page(
+        &state,
+        &headers,
+        &who,
+        place.as_str(),
+        filled,
+        Errors::default(),
+    )
+    .await
 }
 
 /// A count typed in a form; blank or not a number is none.
@@ -337,7 +349,15 @@ pub async fn edit(
         .office_activity_to_correct(&who.0.actor(), id)
         .await?;
     let filled = (stored(&view), Some(id));
-    form_page(&state, &headers, &who, view.place.as_str(), filled, Errors::default()).await
+    form_page(
+        &state,
+        &headers,
+        &who,
+        view.place.as_str(),
+        filled,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /office-activities/{id}`: corrects it and shows it, or the form again.
@@ -365,7 +385,8 @@ pub async fn correct(
             let (status, errors) = refused(&t, "office", e)?;
             let view = state.app.office_activity_to_correct(&actor, id).await?;
             let again = (form, Some(id));
-            let page = form_page(&state, &headers, &who, view.place.as_str(), again, errors).await?;
+            let page =
+                form_page(&state, &headers, &who, view.place.as_str(), again, errors).await?;
             Ok(with_status(page, status))
         }
     }
