@@ -123,14 +123,13 @@ impl OfficeCounts {
         );
         let grouped: u64 = audience_groups.values().map(|&n| u64::from(n)).sum();
         match detail {
-            ActivityDetail::Awareness { audience, .. } => {
-                if grouped > u64::from(audience.total()) {
-                    errors.push(FieldError::new(
-                        "audience_groups",
-                        "invalid.audience_groups_sum",
-                    ));
-                }
+            ActivityDetail::Awareness { audience, .. } if grouped > u64::from(audience.total()) => {
+                errors.push(FieldError::new(
+                    "audience_groups",
+                    "invalid.audience_groups_sum",
+                ));
             }
+            ActivityDetail::Awareness { .. } => {}
             _ if grouped > 0 => errors.push(FieldError::new(
                 "audience_groups",
                 "invalid.audience_groups_kind",

@@ -88,8 +88,14 @@ pub async fn office_activities_are_read_by_place_and_paged_and_voided_like_unit_
         list("61.03", Some(regency_wide.id), 10).await,
         std::slice::from_ref(&binjai)
     );
-    assert_eq!(list("61.03", None, 1).await, [regency_wide.clone()]);
-    assert_eq!(list("61.03.10", None, 10).await, [binjai.clone()]);
+    assert_eq!(
+        list("61.03", None, 1).await,
+        std::slice::from_ref(&regency_wide)
+    );
+    assert_eq!(
+        list("61.03.10", None, 10).await,
+        std::slice::from_ref(&binjai)
+    );
     assert_eq!(list("61", None, 10).await.len(), 2);
     assert!(list("61.04", None, 10).await.is_empty());
     assert_eq!(
@@ -135,7 +141,10 @@ pub async fn office_activities_are_read_by_place_and_paged_and_voided_like_unit_
         store.office_activity(regency_wide.id).await.expect("read"),
         None
     );
-    assert_eq!(list("61.03", None, 10).await, [corrected.clone()]);
+    assert_eq!(
+        list("61.03", None, 10).await,
+        std::slice::from_ref(&corrected)
+    );
     let ev = event("office_activity.void", "61.03");
     let again = write(store, move |tx| {
         Box::pin(async move {
