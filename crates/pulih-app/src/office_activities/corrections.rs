@@ -12,7 +12,7 @@ use pulih_domain::region::Scope;
 use pulih_store::OfficeActivityRow;
 use serde_json::json;
 
-use super::{OfficeActivityInput, OfficeActivityView, office_tallies, parse_office};
+use super::{OfficeActivityInput, OfficeActivityView, json_of, office_tallies, parse_office};
 use crate::{App, AppError, AppResult, Origin, Record};
 
 /// Whether `actor`, recording for `own` office if any, may correct or void `row` at
@@ -72,10 +72,8 @@ impl App {
         let (held_on, detail, counts) = parse_office(&input, today, Some(&stored.kind))?;
         let row = OfficeActivityRow {
             held_on,
-            detail: serde_json::to_string(&detail)
-                .map_err(|e| AppError::Internal(format!("activity json: {e}")))?,
-            counts: serde_json::to_string(&counts)
-                .map_err(|e| AppError::Internal(format!("counts json: {e}")))?,
+            detail: json_of(&detail)?,
+            counts: json_of(&counts)?,
             people: i64::from(detail.people()),
             ..stored
         };

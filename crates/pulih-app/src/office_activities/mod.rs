@@ -133,6 +133,12 @@ pub struct OfficeActivityList {
     pub may_record: bool,
 }
 
+/// A value as stored JSON.
+fn json_of(value: &impl Serialize) -> AppResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| AppError::Internal(format!("office activity json: {e}")))
+}
+
 fn broken(id: ActivityId, what: &str, e: &serde_json::Error) -> AppError {
     AppError::Internal(format!("office activity {id}: {what} does not parse: {e}"))
 }
@@ -238,10 +244,8 @@ impl App {
             place,
             kind: detail.kind().key().into(),
             held_on,
-            detail: serde_json::to_string(&detail)
-                .map_err(|e| AppError::Internal(format!("activity json: {e}")))?,
-            counts: serde_json::to_string(&counts)
-                .map_err(|e| AppError::Internal(format!("counts json: {e}")))?,
+            detail: json_of(&detail)?,
+            counts: json_of(&counts)?,
             people: i64::from(detail.people()),
             recorded_by: actor.user_id,
             recorded_at: self.now(),

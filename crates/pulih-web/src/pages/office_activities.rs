@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, OfficeActivityInput, OfficeActivityList, OfficeActivityView, Origin};
 use pulih_domain::ids::ActivityId;
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
-use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind};
+use pulih_domain::programme::activity_detail::ActivityKind;
 use pulih_domain::programme::office_activity::{AudienceGroup, FacilitatorKind};
 
+use super::activities::with_detail;
 use super::clients::{Errors, FormData, refused, with_status};
 use super::places::{Places, named};
 use super::{Nav, frame, render};
@@ -308,33 +309,7 @@ fn stored(view: &OfficeActivityView) -> FormData {
     for (k, n) in &view.counts.facilitators {
         form = form.with(&format!("facilitators.{}", k.key()), n.to_string());
     }
-    match &view.detail {
-        ActivityDetail::Awareness {
-            level,
-            audience,
-            materials,
-        } => {
-            form = form
-                .with("level", level.key())
-                .with("total", audience.total().to_string())
-                .with("male", audience.male().to_string())
-                .with("female", audience.female().to_string());
-            for (band, n) in audience.by_age_band() {
-                form = form.with(&format!("age_bands.{}", band.key()), n.to_string());
-            }
-            match materials {
-                Some(m) => form.with("materials", m.clone()),
-                None => form,
-            }
-        }
-        ActivityDetail::Outreach {
-            reached,
-            agreed_to_screening,
-        } => form
-            .with("reached", reached.to_string())
-            .with("agreed_to_screening", agreed_to_screening.to_string()),
-        ActivityDetail::Coordination { .. } => form,
-    }
+    with_detail(form, &view.detail)
 }
 
 /// `GET /office-activities/{id}/edit`: the activity on its form, to correct or void it.
