@@ -73,6 +73,7 @@ const USES: &str = "select code, what, count(*) as n from (\
       union all select village, 'units' from units \
       union all select village, 'trainings' from trainings \
       union all select village, 'activities' from activities \
+      union all select place, 'office_activities' from office_activities \
       union all select village, 'schools' from schools \
       union all select region, 'assessments' from assessments \
       union all select region, 'referrals' from referrals \

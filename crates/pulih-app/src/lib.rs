@@ -26,6 +26,7 @@ mod keys;
 mod legal;
 mod links;
 mod notifications;
+mod office_activities;
 mod orgs;
 mod origin;
 mod outcomes;
@@ -79,6 +80,9 @@ pub use keys::{KeyError, Keys};
 pub use legal::LegalSection;
 pub use links::{Issued, IssuedLink, LinkHolder};
 pub use notifications::NotificationView;
+pub use office_activities::{
+    OFFICE_PAGE, OfficeActivityInput, OfficeActivityList, OfficeActivityView,
+};
 pub use orgs::NewOrg;
 pub use origin::{DEFAULT_IDEMPOTENCY_DAYS, IdempotencyKey, Origin};
 pub use outcomes::{AftercareOutcome, PeriodInput};

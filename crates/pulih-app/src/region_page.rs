@@ -1,8 +1,8 @@
 //! The page of one region, read in one call: the node with its breadcrumb, children and
 //! history, and, as far as the user may see them, the village programme (IKN or IKOTAN
 //! history, Bersinar, the IBM unit and its activities, Teman Sebaya), the regulations the
-//! region issues with a regency's programme decrees ([`crate::legal`]) and a regency's
-//! outcome figures. Rights are decided here, once; the sections are read concurrently,
+//! region issues with a regency's programme decrees ([`crate::legal`]), the BNN offices'
+//! own activities held there and a regency's outcome figures. Rights are decided here, once; the sections are read concurrently,
 //! the region tree from memory ([`crate::atlas`]); the page handler only renders.
 
 use std::collections::HashMap;
@@ -17,8 +17,8 @@ use pulih_store::BersinarStep;
 
 use crate::{
     ActivityView, AftercareOutcome, App, AppResult, AssessmentView, LegalSection, LinkageView,
-    Origin, PeerProgrammeSummary, PeriodInput, ReferralOutcomes, RegencyProgramme, RegionView,
-    UnitView, VillagePeers, VocationalOutcomes,
+    OfficeActivityList, Origin, PeerProgrammeSummary, PeriodInput, ReferralOutcomes,
+    RegencyProgramme, RegionView, UnitView, VillagePeers, VocationalOutcomes,
 };
 
 /// Everything the page of a region shows to one user.
@@ -57,6 +57,9 @@ pub struct RegionPage {
     /// The regulations the region issues, a regency's programme decrees and its IKOTAN
     /// evidence.
     pub legal: LegalSection,
+    /// The first page of the BNN offices' own activities held here or below, for those
+    /// who read them.
+    pub office_activities: Option<OfficeActivityList>,
 }
 
 /// What the user may do on the page of a region.
@@ -179,6 +182,12 @@ impl App {
                 .map(Some)
         };
         let legal = self.legal_section(actor, code, may.record_ikotan);
+        let office_activities = async {
+            if !Self::reads_office_activities(actor, code) {
+                return Ok(None);
+            }
+            self.office_activities(actor, text, None).await.map(Some)
+        };
         let (
             assessments,
             (programme, boundaries),
@@ -191,6 +200,7 @@ impl App {
             vocational,
             aftercare,
             legal,
+            office_activities,
         ) = futures::try_join!(
             assessments,
             programme,
@@ -202,7 +212,8 @@ impl App {
             linkage,
             vocational,
             aftercare,
-            legal
+            legal,
+            office_activities
         )?;
         Ok(RegionPage {
             view,
@@ -221,6 +232,7 @@ impl App {
             vocational,
             aftercare,
             legal,
+            office_activities,
         })
     }
 }

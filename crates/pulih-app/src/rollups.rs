@@ -61,6 +61,17 @@ impl App {
             progress(read);
         }
         let mut after = None;
+        loop {
+            let page = self.store.office_activities_after(after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            for a in &page {
+                add(crate::office_activities::office_tallies(a)?);
+            }
+            read += page.len() as u64;
+            progress(read);
+        }
+        let mut after = None;
         let mut offsets: HashMap<RegionCode, Option<i32>> = HashMap::new();
         loop {
             let page = self.store.referral_steps_after(after, PAGE).await?;

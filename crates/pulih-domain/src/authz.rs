@@ -58,6 +58,10 @@ pub enum Action {
     ManageUnits,
     /// Record an IBM unit's activities (agents: only for their own unit).
     RecordActivity,
+    /// Record the own awareness sessions and outreach of a BNNK or BNNP office: its
+    /// coordinators and counsellors, whose organisation is the office
+    /// (`crate::programme::office_activity`).
+    RecordOfficeActivity,
     /// Add schools of the Teman Sebaya programme, count their peer educators, record
     /// their sessions.
     RecordPeerProgramme,
@@ -122,6 +126,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
             matches!(role, Role::Coordinator | Role::Agent)
         }
         ApproveAssessment | ManageBersinar | ManageUnits => matches!(role, Role::Coordinator),
+        RecordOfficeActivity => matches!(role, Role::Coordinator | Role::Counsellor),
         ManageServices => matches!(role, Role::Admin | Role::Coordinator | Role::Partner),
         RecordHandoff => matches!(role, Role::PoliceLiaison),
         ViewLinkage => matches!(role, Role::Coordinator | Role::Analyst),
@@ -184,7 +189,8 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 29] = [
+    const ACTIONS: [Action; 30] = [
+        Action::RecordOfficeActivity,
         Action::ManageRegulations,
         Action::SuperviseAgents,
         Action::ManageFieldWorkers,
@@ -371,6 +377,31 @@ mod tests {
         assert_eq!(
             authorize(&analyst, Action::RecordPeerProgramme, &village),
             Err(Denied::Role)
+        );
+    }
+
+    #[test]
+    fn office_activities_are_recorded_by_office_staff_never_by_agents() {
+        let sanggau = Scope::Region(regency(61, 3));
+        let binjai = Scope::Region(RegionCode::parse("61.03.10.2010").expect("valid"));
+        for role in [Role::Coordinator, Role::Counsellor] {
+            let staff = actor(role, sanggau.clone(), false);
+            assert_eq!(
+                authorize(&staff, Action::RecordOfficeActivity, &binjai),
+                Ok(())
+            );
+        }
+        for role in [Role::Agent, Role::Analyst, Role::Admin, Role::Partner] {
+            let other = actor(role, binjai.clone(), false);
+            assert_eq!(
+                authorize(&other, Action::RecordOfficeActivity, &binjai),
+                Err(Denied::Role)
+            );
+        }
+        let batam = actor(Role::Coordinator, Scope::Region(regency(21, 71)), false);
+        assert_eq!(
+            authorize(&batam, Action::RecordOfficeActivity, &binjai),
+            Err(Denied::Scope)
         );
     }
 }

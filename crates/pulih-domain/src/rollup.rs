@@ -17,6 +17,7 @@ use crate::Invalid;
 use crate::clinical::typology::Typology;
 use crate::keyed::keyed_enum;
 use crate::programme::activity_detail::ActivityKind;
+use crate::programme::office_activity::{AudienceGroup, OfficeCounts};
 use crate::referral::ServiceType;
 use crate::region::RegionCode;
 
@@ -40,6 +41,11 @@ keyed_enum! {
         OutreachReached = "outreach_reached",
         /// Coordination meetings held.
         CoordinationMeetings = "coordination_meetings",
+        /// Relawan anti-narkoba in the audiences of a BNN office's awareness sessions.
+        RelawanReached = "relawan_reached",
+        /// School counsellors (guru BK) in the audiences of a BNN office's awareness
+        /// sessions.
+        SchoolCounsellorsReached = "school_counsellors_reached",
         /// Episodes of care opened, any pathway.
         Intakes = "intakes",
         /// Episodes opened through IBM outreach.
@@ -106,6 +112,8 @@ impl Figure {
                 | Self::OutreachActivities
                 | Self::OutreachReached
                 | Self::CoordinationMeetings
+                | Self::RelawanReached
+                | Self::SchoolCounsellorsReached
         )
     }
 
@@ -225,6 +233,31 @@ impl Tally {
             });
         }
         out
+    }
+
+    /// The tallies of the audience groups of a BNN office's awareness session at `place`
+    /// on `day`: the relawan and the school counsellors reached, where any were.
+    pub fn of_office_counts(
+        counts: &OfficeCounts,
+        place: &RegionCode,
+        day: NaiveDate,
+    ) -> Vec<Self> {
+        [
+            (Figure::RelawanReached, AudienceGroup::Relawan),
+            (
+                Figure::SchoolCounsellorsReached,
+                AudienceGroup::SchoolCounsellors,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(figure, group)| {
+            let n = counts.reached(group);
+            (n > 0).then(|| Self {
+                delta: i64::from(n),
+                ..Self::one(figure, place, day)
+            })
+        })
+        .collect()
     }
 
     /// The same tally taken back.

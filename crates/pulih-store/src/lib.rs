@@ -14,6 +14,7 @@ mod contents;
 mod coordination;
 mod directory;
 mod linkage;
+mod office;
 mod peers;
 mod programme;
 mod records;
@@ -47,6 +48,7 @@ pub use contents::*;
 pub use coordination::*;
 pub use directory::*;
 pub use linkage::*;
+pub use office::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -127,6 +129,7 @@ pub trait Store:
     + ProgrammeStore
     + UnitStore
     + SupervisionStore
+    + OfficeActivityStore
     + PeerStore
     + CoordinationStore
     + RegulationStore

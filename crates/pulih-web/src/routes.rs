@@ -254,6 +254,18 @@ pub fn router(state: AppState) -> Router {
         .route("/regulations/{id}", get(api::regulations::one))
         .route("/regulations/{id}/steps", post(api::regulations::step))
         .route(
+            "/regions/{code}/office-activities",
+            get(api::office_activities::list).post(api::office_activities::record),
+        )
+        .route(
+            "/office-activities/{id}",
+            get(api::office_activities::one).put(api::office_activities::correct),
+        )
+        .route(
+            "/office-activities/{id}/void",
+            post(api::office_activities::void),
+        )
+        .route(
             "/regencies/{code}/bersinar-decrees",
             get(api::regulations::decrees).post(api::regulations::record_decree),
         )
@@ -488,6 +500,26 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/regulations/{id}", get(pages::regulations::show))
         .route("/regulations/{id}/steps", post(pages::regulations::step))
+        .route(
+            "/regions/{code}/office-activities",
+            get(pages::office_activities::list).post(pages::office_activities::record),
+        )
+        .route(
+            "/regions/{code}/office-activities/new",
+            get(pages::office_activities::form),
+        )
+        .route(
+            "/office-activities/{id}",
+            get(pages::office_activities::show).post(pages::office_activities::correct),
+        )
+        .route(
+            "/office-activities/{id}/edit",
+            get(pages::office_activities::edit),
+        )
+        .route(
+            "/office-activities/{id}/void",
+            post(pages::office_activities::void),
+        )
         .route(
             "/regencies/{code}/bersinar-decrees",
             post(pages::bersinar_decree::record),

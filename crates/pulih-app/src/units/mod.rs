@@ -25,6 +25,7 @@ use pulih_store::{Member, StoreError, Unit};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+pub(crate) use activities::parse_activity;
 pub use activities::{ActivityInput, ActivityView};
 pub use officers::Officer;
 pub use supervision::{AgentView, SupervisionInput, SupervisionVisitView};

@@ -18,7 +18,9 @@
 //! those in force are evidence for IKOTAN ([`regulation`]).
 //!
 //! The BNNK supervises the agents: officers accompany their outreach, coordinators visit
-//! the units and watch for agents gone quiet ([`supervision`]).
+//! the units and watch for agents gone quiet ([`supervision`]). A BNNK or BNNP office
+//! also runs its own awareness sessions and outreach, with relawan and school counsellors
+//! counted as audiences or facilitators ([`office_activity`]).
 //!
 //! Schools run **Teman Sebaya**, a peer-educator programme: trained students counted by
 //! sex and grade band, and the sessions they hold, counted the same way ([`peers`]).
@@ -35,6 +37,7 @@ pub mod bersinar;
 pub mod bersinar_decree;
 pub mod ikn;
 pub mod ikotan;
+pub mod office_activity;
 pub mod peers;
 pub mod regulation;
 pub mod supervision;

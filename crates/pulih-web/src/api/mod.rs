@@ -12,6 +12,7 @@ pub mod dashboards;
 pub mod directory;
 pub mod fhir;
 pub mod handoffs;
+pub mod office_activities;
 pub mod openapi;
 pub mod orgs;
 pub mod peers;

@@ -212,7 +212,12 @@ fn stored(view: &ActivityView) -> FormData {
         Some(officer) => form.with("accompanied_by", officer.to_string()),
         None => form,
     };
-    match &view.detail {
+    with_detail(form, &view.detail)
+}
+
+/// `form` with the fields of a stored activity's details (an office activity's too).
+pub(crate) fn with_detail(form: FormData, detail: &ActivityDetail) -> FormData {
+    match detail {
         ActivityDetail::Awareness {
             level,
             audience,

@@ -19,6 +19,7 @@ pub mod links;
 pub mod login;
 pub mod map;
 pub mod mous;
+pub mod office_activities;
 pub mod ops;
 pub mod orgs;
 pub mod phone;

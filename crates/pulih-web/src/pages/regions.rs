@@ -111,7 +111,10 @@ pub async fn show(
         .then(|| super::ikotan::IkotanForm::blank(&code, page.today, page.legal.evidence.clone()));
     let candidates = page.programme.iter().flat_map(|p| &p.candidates);
     let decreed = page.legal.decrees.iter().flat_map(|d| &d.villages);
-    let named = candidates.chain(decreed.map(|v| &v.village));
+    let office = page.office_activities.iter().flat_map(|l| &l.items);
+    let named = candidates
+        .chain(decreed.map(|v| &v.village))
+        .chain(office.map(|a| &a.place));
     let places = super::places::named(&state, named.map(RegionCode::as_str)).await?;
     let df = match &page.programme {
         Some(p) if page.may.manage_bersinar => Some(super::bersinar_decree::DecreeForm::blank(

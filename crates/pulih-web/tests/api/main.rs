@@ -48,6 +48,7 @@ mod linkage_oracle;
 mod links;
 mod mous;
 mod nik_checks;
+mod office_activities;
 mod ops;
 mod place_names;
 mod place_pages;
