@@ -15,6 +15,7 @@ pub mod handoffs;
 pub mod openapi;
 pub mod orgs;
 pub mod peers;
+pub mod people;
 pub mod programme;
 pub mod referrals;
 pub mod regions;

@@ -21,6 +21,7 @@ pub mod mous;
 pub mod ops;
 pub mod orgs;
 pub mod phone;
+pub mod people;
 pub mod places;
 pub mod rakor;
 pub mod referrals;
