@@ -47,6 +47,7 @@ mod linkage;
 mod linkage_oracle;
 mod links;
 mod mous;
+mod people;
 mod nik_checks;
 mod ops;
 mod place_names;
