@@ -59,10 +59,6 @@ pub(crate) async fn assigned_outside(
     q.push_bind(user.as_uuid()).push(" and not (");
     push_scope(&mut q, "c.region", scope);
     q.push(")");
-    let row = q
-        .build()
-        .fetch_one(&mut *tx.conn)
-        .await
-        .map_err(map_err)?;
+    let row = q.build().fetch_one(&mut *tx.conn).await.map_err(map_err)?;
     Ok(get::<i64>(&row, "n")? > 0)
 }

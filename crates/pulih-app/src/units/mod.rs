@@ -20,9 +20,7 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, Denied, authorize};
 use pulih_domain::ids::{UnitId, UserId};
 use pulih_domain::programme::bersinar::Decree;
-use pulih_domain::programme::unit::{
-    AgentProfile, FoundingMeeting, MemberStatus, serves_village,
-};
+use pulih_domain::programme::unit::{AgentProfile, FoundingMeeting, MemberStatus, serves_village};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::rollup::Tally;
 use pulih_store::{Member, StoreError, Unit};

@@ -204,8 +204,14 @@ mod tests {
         assert!(serves_village(&binjai, &at("61.03.10.2010")));
         assert!(serves_village(&binjai, &at("61.03.10")), "its kecamatan");
         assert!(serves_village(&binjai, &at("61.03")), "its kabupaten");
-        assert!(!serves_village(&binjai, &at("61.03.10.2011")), "a neighbour");
-        assert!(!serves_village(&binjai, &at("61.03.11")), "another kecamatan");
+        assert!(
+            !serves_village(&binjai, &at("61.03.10.2011")),
+            "a neighbour"
+        );
+        assert!(
+            !serves_village(&binjai, &at("61.03.11")),
+            "another kecamatan"
+        );
         assert!(!serves_village(&binjai, &at("21.71")), "Kota Batam");
         assert!(!serves_village(&binjai, &at("ID")));
     }

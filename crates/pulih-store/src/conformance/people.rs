@@ -19,10 +19,7 @@ async fn place(store: &dyn Store, change: UserPlacement) -> StoreResult<User> {
             })
         })
         .await?;
-    store
-        .user(written.value)
-        .await?
-        .ok_or(StoreError::NotFound)
+    store.user(written.value).await?.ok_or(StoreError::NotFound)
 }
 
 async fn outside(store: &dyn Store, user: UserId, scope: &str) -> bool {
@@ -75,7 +72,10 @@ pub async fn a_user_is_placed_from_the_version_read_and_clients_left_behind_are_
     .await
     .expect("renamed");
     assert_eq!(renamed.display_name, "Siti A.");
-    assert_eq!((renamed.org_id, &renamed.scope), (sanggau.id, &worker.scope));
+    assert_eq!(
+        (renamed.org_id, &renamed.scope),
+        (sanggau.id, &worker.scope)
+    );
     assert_eq!(renamed.version, 2);
     let stale = UserPlacement {
         id: worker.id,
@@ -84,7 +84,10 @@ pub async fn a_user_is_placed_from_the_version_read_and_clients_left_behind_are_
         org_id: None,
         scope: None,
     };
-    assert!(matches!(place(store, stale).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        place(store, stale).await,
+        Err(StoreError::Conflict)
+    ));
     let unknown = UserPlacement {
         id: UserId::new(),
         expected_version: 1,
@@ -92,7 +95,10 @@ pub async fn a_user_is_placed_from_the_version_read_and_clients_left_behind_are_
         org_id: None,
         scope: None,
     };
-    assert!(matches!(place(store, unknown).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        place(store, unknown).await,
+        Err(StoreError::NotFound)
+    ));
 
     let moved = place(
         store,
@@ -107,25 +113,41 @@ pub async fn a_user_is_placed_from_the_version_read_and_clients_left_behind_are_
     .await
     .expect("moved");
     assert_eq!(moved.display_name, "Siti A.", "kept");
-    assert_eq!((moved.org_id, moved.scope.as_str()), (clinic.id, "61.03.11"));
-    for (scope, what) in [("61.03.10.2010", "the old scope"), ("61.03.11", "the new one")] {
+    assert_eq!(
+        (moved.org_id, moved.scope.as_str()),
+        (clinic.id, "61.03.11")
+    );
+    for (scope, what) in [
+        ("61.03.10.2010", "the old scope"),
+        ("61.03.11", "the new one"),
+    ] {
         let feed = store
             .changes_after(&Scope::Region(code(scope)), 0, 100)
             .await
             .expect("feed");
         assert!(
-            feed.iter()
-                .any(|c| c.entity == "user" && c.entity_id == worker.id.to_string() && c.version == 3),
+            feed.iter().any(|c| c.entity == "user"
+                && c.entity_id == worker.id.to_string()
+                && c.version == 3),
             "{what} is told: {feed:?}"
         );
     }
 
-    assert!(!outside(store, worker.id, "61.03.11").await, "no client yet");
+    assert!(
+        !outside(store, worker.id, "61.03.11").await,
+        "no client yet"
+    );
     let mut binjai = new_client("61.03.10.2010", clinic.id, worker.id, None);
     binjai.assigned_to = Some(worker.id);
     create(store, &binjai).await;
     assert!(outside(store, worker.id, "61.03.11").await);
-    assert!(!outside(store, worker.id, "61.03").await, "Binjai lies in Sanggau");
+    assert!(
+        !outside(store, worker.id, "61.03").await,
+        "Binjai lies in Sanggau"
+    );
     assert!(!outside(store, worker.id, "ID").await);
-    assert!(!outside(store, UserId::new(), "61.03.11").await, "nobody's clients");
+    assert!(
+        !outside(store, UserId::new(), "61.03.11").await,
+        "nobody's clients"
+    );
 }

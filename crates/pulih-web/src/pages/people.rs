@@ -97,7 +97,10 @@ async fn page(
                 version: user.version,
                 ..EditForm::default()
             };
-            (StatusCode::OK, (stored, HashMap::new(), None, Picks::default()))
+            (
+                StatusCode::OK,
+                (stored, HashMap::new(), None, Picks::default()),
+            )
         }
     };
     let status = if refused.is_some() {
@@ -161,10 +164,19 @@ pub async fn save(
         confirm_privileged: !f.confirm_privileged.is_empty(),
         version: f.version,
     };
-    match state.app.edit_user(&who.0.actor(), id, change, &origin).await {
+    match state
+        .app
+        .edit_user(&who.0.actor(), id, change, &origin)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
         Err(AppError::Conflict(key)) => {
-            let sent = (f, HashMap::new(), Some(t.t(key).to_owned()), Picks::default());
+            let sent = (
+                f,
+                HashMap::new(),
+                Some(t.t(key).to_owned()),
+                Picks::default(),
+            );
             page(&state, &headers, &who, id, Some(sent)).await
         }
         Err(e) => match field_errors(t, &e) {

@@ -11,10 +11,10 @@ use pulih_app::{AgentInvitation, MemberChange, MemberInput, Origin};
 use pulih_domain::ids::{UnitId, UserId};
 
 use super::{unit_page, unit_page_with};
-use crate::pages::users::shared;
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::pages::clients::{FormData, refused, with_status};
+use crate::pages::users::shared;
 use crate::{AppState, WebError};
 
 /// After a member form: back to the members, or the unit page again with the form as
