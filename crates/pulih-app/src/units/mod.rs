@@ -215,7 +215,7 @@ impl App {
         let mut seen = HashSet::new();
         for (i, m) in input.members.iter().enumerate() {
             if let Some(member) = self
-                .new_member(actor, &mut f, i, unit_id, &village, m, today)
+                .new_member(actor, &mut f, i, (unit_id, &village), m, today)
                 .await?
             {
                 if seen.insert(member.user) {
@@ -263,8 +263,7 @@ impl App {
         actor: &Actor,
         f: &mut Fields,
         index: usize,
-        unit: UnitId,
-        village: &RegionCode,
+        (unit, village): (UnitId, &RegionCode),
         input: &MemberInput,
         today: NaiveDate,
     ) -> AppResult<Option<Member>> {
@@ -319,7 +318,7 @@ impl App {
         let today = self.today_in(&unit.village).await?;
         let mut f = Fields::default();
         let member = self
-            .new_member(actor, &mut f, 0, unit.id, &unit.village, &input, today)
+            .new_member(actor, &mut f, 0, (unit.id, &unit.village), &input, today)
             .await?;
         let Some(member) = member else {
             return Err(strip_index(f.into_error()));

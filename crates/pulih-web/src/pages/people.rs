@@ -69,13 +69,17 @@ pub struct EditForm {
     version: i64,
 }
 
+/// A change form sent back: as typed, each field's message, why the whole change was
+/// refused (a conflict), and the places to choose from.
+type Sent = (EditForm, HashMap<String, String>, Option<String>, Picks);
+
 /// The page of `id`, with the form as typed (or as stored) and why it was refused.
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     id: UserId,
-    sent: Option<(EditForm, HashMap<String, String>, Option<String>, Picks)>,
+    sent: Option<Sent>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let user = state.app.user(&actor, id).await?;
