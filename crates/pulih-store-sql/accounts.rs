@@ -253,6 +253,14 @@ impl AccountTx for SqlTx<'_> {
         super::links::set(self, user, link).await
     }
 
+    async fn place_user(&mut self, change: &pulih_store::UserPlacement) -> StoreResult<User> {
+        super::people::place(self, change).await
+    }
+
+    async fn assigned_outside(&mut self, user: UserId, scope: &Scope) -> StoreResult<bool> {
+        super::people::assigned_outside(self, user, scope).await
+    }
+
     async fn take_link(
         &mut self,
         token_hash: &str,

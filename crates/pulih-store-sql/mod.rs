@@ -38,6 +38,7 @@ pub(crate) mod links;
 pub(crate) mod mous;
 pub(crate) mod office;
 pub(crate) mod peers;
+pub(crate) mod people;
 pub(crate) mod programme;
 pub(crate) mod published;
 pub(crate) mod reach;

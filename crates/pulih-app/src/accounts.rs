@@ -96,6 +96,17 @@ pub fn privileged(role: Role, scope: &Scope) -> bool {
     role == Role::Admin || *scope == Scope::National
 }
 
+/// A new account checked and ready to store: the record, its audit event, and the
+/// invitation link (shown once, stored as a hash) when no password was given.
+pub(crate) struct NewAccount {
+    /// The record.
+    pub user: User,
+    /// Its `user.create` event.
+    pub event: AuditEvent,
+    /// The link issued, the hash stored and the open link, if one was.
+    pub link: Option<(crate::IssuedLink, String, OpenLink)>,
+}
+
 /// The first administrator's password, handed out once on the console, to be changed
 /// at first login.
 #[derive(Debug, Clone)]
@@ -144,6 +155,36 @@ impl App {
         input: NewUser,
         origin: &Origin,
     ) -> AppResult<Issued> {
+        let account = self.new_account(actor, input, origin).await?;
+        let NewAccount { user, event, link } = account;
+        let opened = link.as_ref().map(|(_, hash, open)| (hash.clone(), *open));
+        let id = self
+            .write(Some(actor), origin, move |tx| {
+                Box::pin(async move {
+                    tx.insert_user(&user).await?;
+                    if let Some((hash, open)) = &opened {
+                        tx.set_link(user.id, Some((hash, *open))).await?;
+                    }
+                    tx.audit(event);
+                    Ok(user.id)
+                })
+            })
+            .await?;
+        Ok(Issued {
+            user: self.store.user(id).await?.ok_or(AppError::NotFound)?.into(),
+            link: link.map(|(issued, _, _)| issued),
+        })
+    }
+
+    /// Checks a new account typed in by `actor` and makes it ready to store, with its
+    /// audit event and, when no password was given, its invitation link: every field
+    /// error at once.
+    pub(crate) async fn new_account(
+        &self,
+        actor: &Actor,
+        input: NewUser,
+        origin: &Origin,
+    ) -> AppResult<NewAccount> {
         authorize(actor, Action::ManageFieldWorkers, &actor.scope)?;
         let mut fields = Fields::default();
         let username = fields.check("username", Username::parse(&input.username));
@@ -229,23 +270,7 @@ impl App {
             }),
         );
         let link = given.is_none().then(|| self.new_link(LinkPurpose::Invite));
-        let opened = link.as_ref().map(|(_, hash, open)| (hash.clone(), *open));
-        let id = self
-            .write(Some(actor), origin, move |tx| {
-                Box::pin(async move {
-                    tx.insert_user(&user).await?;
-                    if let Some((hash, open)) = &opened {
-                        tx.set_link(user.id, Some((hash, *open))).await?;
-                    }
-                    tx.audit(event);
-                    Ok(user.id)
-                })
-            })
-            .await?;
-        Ok(Issued {
-            user: self.store.user(id).await?.ok_or(AppError::NotFound)?.into(),
-            link: link.map(|(issued, _, _)| issued),
-        })
+        Ok(NewAccount { user, event, link })
     }
 
     /// Stores a new user with its audit event; answers the user's id.

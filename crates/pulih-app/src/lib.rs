@@ -31,6 +31,7 @@ mod orgs;
 mod origin;
 mod outcomes;
 mod peers;
+mod people;
 mod places;
 mod programme;
 mod publication;
@@ -90,6 +91,7 @@ pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView, VillagePeers,
 };
+pub use people::UserChange;
 pub use places::{CHOICES as PLACE_CHOICES, PlaceMatch};
 pub use programme::{AssessmentView, IknInput, IkotanInput};
 /// Records the edge shows as they are stored: nothing in them is sealed or secret.

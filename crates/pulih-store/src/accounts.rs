@@ -2,9 +2,27 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pulih_domain::ids::{SessionId, UserId};
+use pulih_domain::ids::{OrgId, SessionId, UserId};
+use pulih_domain::region::Scope;
 
 use crate::{OpenLink, Organisation, Session, StoreResult, User, UserUpdate};
+
+/// A change to who a user is and where it works (its name shown to colleagues, its
+/// organisation, its region scope), applied only if the record is still at
+/// `expected_version`; a field left `None` stays as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPlacement {
+    /// The user to change.
+    pub id: UserId,
+    /// The version the change was based on.
+    pub expected_version: i64,
+    /// New name shown to colleagues.
+    pub display_name: Option<String>,
+    /// New organisation.
+    pub org_id: Option<OrgId>,
+    /// New region scope.
+    pub scope: Option<Scope>,
+}
 
 /// Writes of organisations, users and sessions inside a [`Tx`](crate::Tx).
 #[async_trait]
@@ -16,6 +34,13 @@ pub trait AccountTx: Send {
     /// Changes a user if it is still at `update.expected_version` (`Conflict` if not,
     /// `NotFound` if there is none), revoking sessions as asked; returns the new record.
     async fn update_user(&mut self, update: &UserUpdate, at: DateTime<Utc>) -> StoreResult<User>;
+    /// Changes a user's name, organisation or scope if it is still at
+    /// `change.expected_version` (`Conflict` if not, `NotFound` if there is none); returns
+    /// the new record. A scope changed notes the change in the old scope's feed too.
+    async fn place_user(&mut self, change: &UserPlacement) -> StoreResult<User>;
+    /// Whether any client (not erased) assigned to `user` lies outside `scope`: read in
+    /// the write, so that a move checked here cannot leave a client behind.
+    async fn assigned_outside(&mut self, user: UserId, scope: &Scope) -> StoreResult<bool>;
     /// Stores a session; `token_hash` is the SHA-256 of the secret handed to the client.
     async fn insert_session(&mut self, session: &Session, token_hash: &str) -> StoreResult<()>;
     /// Revokes one session (a session revoked already stays as it was).

@@ -21,6 +21,7 @@ mod directory;
 mod linkage;
 mod office;
 mod peers;
+mod people;
 mod programme;
 mod referrals;
 mod regions;
@@ -40,6 +41,7 @@ pub use directory::*;
 pub use linkage::*;
 pub use office::*;
 pub use peers::*;
+pub use people::*;
 pub use programme::*;
 pub use referrals::*;
 pub use regions::*;
@@ -92,6 +94,7 @@ macro_rules! conformance_suite {
             settings_change_only_from_the_version_read,
             bersinar_steps_are_numbered_and_targets_versioned,
             units_are_one_per_village_and_agents_one_per_unit,
+            a_user_is_placed_from_the_version_read_and_clients_left_behind_are_seen,
             full_attendance_earns_one_certificate_and_activities_are_tallied,
             supervision_visits_agent_work_and_idle_agents_are_read_by_unit_and_scope,
             office_activities_are_read_by_place_and_paged_and_voided_like_unit_ones,

@@ -45,7 +45,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/organisations/{id}", get(api::orgs::one))
         .route("/users", get(api::users::list).post(api::users::create))
-        .route("/users/{id}", get(api::users::one))
+        .route(
+            "/users/{id}",
+            get(api::users::one).patch(api::people::change),
+        )
+        .route("/open-links", get(api::people::open_links))
         .route("/users/{id}/disable", post(api::users::disable))
         .route("/users/{id}/enable", post(api::users::enable))
         .route(
@@ -132,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ibm-units/{id}", get(api::units::one))
         .route("/ibm-units/{id}/members", post(api::units::add_member))
+        .route("/ibm-units/{id}/invitations", post(api::people::invite))
         .route(
             "/ibm-units/{id}/members/{user}",
             put(api::units::change_member),
@@ -316,6 +321,10 @@ pub fn router(state: AppState) -> Router {
             post(pages::units::members::add_member),
         )
         .route(
+            "/ibm-units/{id}/invitations",
+            post(pages::units::members::invite),
+        )
+        .route(
             "/ibm-units/{id}/members/{user}",
             post(pages::units::members::change_member),
         )
@@ -385,6 +394,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/users",
             get(pages::users::index).post(pages::users::create),
+        )
+        .route(
+            "/users/{id}",
+            get(pages::people::show).post(pages::people::save),
         )
         .route("/users/{id}/{action}", post(pages::users::act))
         .route(

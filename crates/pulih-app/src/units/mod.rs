@@ -2,11 +2,13 @@
 //! keeps its agents' profiles and status, runs bimtek trainings ([`training`]), and the
 //! unit records its activities ([`activities`]), naming the BNNK officer who went along
 //! ([`officers`]), and corrects or voids them within a week ([`corrections`]).
+//! A coordinator also invites a new agent straight into a unit ([`invitations`]).
 //! Coordinators supervise the agents: visits to the unit and each agent's work
 //! ([`supervision`]).
 
 mod activities;
 mod corrections;
+mod invitations;
 mod officers;
 mod supervision;
 mod training;
@@ -18,7 +20,7 @@ use pulih_domain::account::Role;
 use pulih_domain::authz::{Action, Actor, Denied, authorize};
 use pulih_domain::ids::{UnitId, UserId};
 use pulih_domain::programme::bersinar::Decree;
-use pulih_domain::programme::unit::{AgentProfile, FoundingMeeting, MemberStatus};
+use pulih_domain::programme::unit::{AgentProfile, FoundingMeeting, MemberStatus, serves_village};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_domain::rollup::Tally;
 use pulih_store::{Member, StoreError, Unit};
@@ -27,6 +29,7 @@ use serde_json::json;
 
 pub(crate) use activities::parse_activity;
 pub use activities::{ActivityInput, ActivityView};
+pub use invitations::AgentInvitation;
 pub use officers::Officer;
 pub use supervision::{AgentView, SupervisionInput, SupervisionVisitView};
 pub use training::{AttendanceInput, TrainingInput, TrainingView};
@@ -213,7 +216,7 @@ impl App {
         let mut seen = HashSet::new();
         for (i, m) in input.members.iter().enumerate() {
             if let Some(member) = self
-                .new_member(&mut f, i, unit_id, &village, m, today)
+                .new_member(actor, &mut f, i, (unit_id, &village), m, today)
                 .await?
             {
                 if seen.insert(member.user) {
@@ -254,14 +257,14 @@ impl App {
         self.unit_view(actor, &unit).await
     }
 
-    /// Checks an agent joining the unit of `village`: an enabled agent account whose scope
-    /// lies in the village, with a valid profile.
+    /// Checks an agent joining the unit of `village`: an enabled agent account the actor
+    /// manages, serving the village ([`may_join`]), with a valid profile.
     async fn new_member(
         &self,
+        actor: &Actor,
         f: &mut Fields,
         index: usize,
-        unit: UnitId,
-        village: &RegionCode,
+        (unit, village): (UnitId, &RegionCode),
         input: &MemberInput,
         today: NaiveDate,
     ) -> AppResult<Option<Member>> {
@@ -270,11 +273,9 @@ impl App {
             Ok(id) => self.store.user(id).await?,
             Err(_) => None,
         };
-        let fits = user.as_ref().is_some_and(|u| {
-            u.role == Role::Agent
-                && !u.disabled
-                && matches!(&u.scope, Scope::Region(c) if village.contains(c))
-        });
+        let fits = user
+            .as_ref()
+            .is_some_and(|u| may_join(actor, village, u.role, u.disabled, &u.scope));
         if !fits {
             f.add(field("user_id"), "invalid.member_user");
         }
@@ -318,7 +319,7 @@ impl App {
         let today = self.today_in(&unit.village).await?;
         let mut f = Fields::default();
         let member = self
-            .new_member(&mut f, 0, unit.id, &unit.village, &input, today)
+            .new_member(actor, &mut f, 0, (unit.id, &unit.village), &input, today)
             .await?;
         let Some(member) = member else {
             return Err(strip_index(f.into_error()));
@@ -503,7 +504,7 @@ impl App {
     }
 
     /// Agents who could join `unit`: enabled agent accounts in the coordinator's scope
-    /// whose scope lies in the village and who are in no unit yet.
+    /// serving the village (its own, or its district's or regency's) and in no unit yet.
     #[tracing::instrument(skip_all)]
     pub async fn unit_candidates(
         &self,
@@ -517,9 +518,7 @@ impl App {
         )?;
         let mut out = Vec::new();
         for user in self.list_users(actor).await? {
-            let fits = user.role == Role::Agent
-                && !user.disabled
-                && matches!(&user.scope, Scope::Region(c) if unit.village.contains(c));
+            let fits = may_join(actor, &unit.village, user.role, user.disabled, &user.scope);
             if fits && self.store.membership(user.id).await?.is_none() {
                 out.push(user);
             }
@@ -535,6 +534,23 @@ impl App {
             None => Ok(None),
         }
     }
+}
+
+/// Whether an account may join the unit of `village` by `actor`'s hand: an enabled
+/// agent whose scope serves the village (`serves_village`: the village itself or the
+/// district or regency around it) and whose account the actor manages, so that a
+/// coordinator never places an agent it could not otherwise reach.
+pub(crate) fn may_join(
+    actor: &Actor,
+    village: &RegionCode,
+    role: Role,
+    disabled: bool,
+    scope: &Scope,
+) -> bool {
+    role == Role::Agent
+        && !disabled
+        && serves_village(village, scope)
+        && authorize(actor, Action::manage_account(role), scope).is_ok()
 }
 
 fn member_view(m: Member, manager: bool, trained: bool) -> MemberView {

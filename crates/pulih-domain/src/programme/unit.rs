@@ -1,6 +1,8 @@
 //! IBM units: founded in a village at a meeting (who attended, counted by role) and by a
 //! decree, with recovery agents as members. An agent is a user with role `agent`; the unit
-//! keeps the agent's phone, sex, age band and status.
+//! keeps the agent's phone, sex, age band and status. An agent may serve a unit of a
+//! village inside its scope: scoped to the village itself, or to the district or regency
+//! around it ([`serves_village`]).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,7 @@ use crate::clinical::FieldError;
 use crate::keyed::keyed_enum;
 use crate::programme::activity::AgeBand;
 use crate::programme::one_line;
+use crate::region::{RegionCode, Scope};
 
 keyed_enum! {
     /// Who attended a founding meeting.
@@ -180,9 +183,38 @@ impl AgentProfile {
     }
 }
 
+/// Whether an agent whose region scope is `scope` may be a member of the unit of
+/// `village`: its scope is the village (or lies in it), or the district or regency around
+/// it. National scope serves no one village: an agent works somewhere.
+pub fn serves_village(village: &RegionCode, scope: &Scope) -> bool {
+    match scope {
+        Scope::Region(code) => village.contains(code) || code.contains(village),
+        Scope::National => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    #[test]
+    fn an_agent_serves_its_village_and_the_villages_of_its_district() {
+        let binjai = RegionCode::parse("61.03.10.2010").expect("code");
+        let at = |s: &str| Scope::parse(s).expect("scope");
+        assert!(serves_village(&binjai, &at("61.03.10.2010")));
+        assert!(serves_village(&binjai, &at("61.03.10")), "its kecamatan");
+        assert!(serves_village(&binjai, &at("61.03")), "its kabupaten");
+        assert!(
+            !serves_village(&binjai, &at("61.03.10.2011")),
+            "a neighbour"
+        );
+        assert!(
+            !serves_village(&binjai, &at("61.03.11")),
+            "another kecamatan"
+        );
+        assert!(!serves_village(&binjai, &at("21.71")), "Kota Batam");
+        assert!(!serves_village(&binjai, &at("ID")));
+    }
 
     use super::*;
 

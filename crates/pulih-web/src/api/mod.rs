@@ -16,6 +16,7 @@ pub mod office_activities;
 pub mod openapi;
 pub mod orgs;
 pub mod peers;
+pub mod people;
 pub mod programme;
 pub mod referrals;
 pub mod regions;

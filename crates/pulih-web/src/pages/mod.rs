@@ -22,6 +22,7 @@ pub mod mous;
 pub mod office_activities;
 pub mod ops;
 pub mod orgs;
+pub mod people;
 pub mod phone;
 pub mod places;
 pub mod rakor;

@@ -30,6 +30,8 @@ struct UsersPage<'a> {
     nav: Nav,
     actor: Actor,
     users: Vec<UserView>,
+    /// The accounts the user manages with a link still open, soonest to expire first.
+    open: Vec<UserView>,
     orgs: Vec<Organisation>,
     /// The roles this user hands out.
     roles: Vec<Role>,
@@ -42,10 +44,10 @@ struct UsersPage<'a> {
 
 /// A link just issued, as the page shows it once: whose, where, until when.
 pub struct Shared {
-    username: String,
-    invite: bool,
-    url: String,
-    expires: String,
+    pub(crate) username: String,
+    pub(crate) invite: bool,
+    pub(crate) url: String,
+    pub(crate) expires: String,
 }
 
 /// The new-user form.
@@ -93,11 +95,19 @@ impl UsersPage<'_> {
     fn open_link(&self, user: &UserView) -> Option<String> {
         user.link.map(|l| self.t.at(&l.expires_at))
     }
+
+    /// What `user`'s open link is for, in words.
+    fn purpose(&self, user: &UserView) -> &str {
+        match user.link.map(|l| l.purpose) {
+            Some(pulih_domain::account::LinkPurpose::Reset) => self.t.t("people.purpose_reset"),
+            _ => self.t.t("people.purpose_invite"),
+        }
+    }
 }
 
 /// The link of `issued` as the page shows it: the server's own address, from the
 /// request (`http` only on the machine itself).
-fn shared(headers: &HeaderMap, t: Tr<'_>, issued: Issued) -> Option<Shared> {
+pub(crate) fn shared(headers: &HeaderMap, t: Tr<'_>, issued: Issued) -> Option<Shared> {
     let link = issued.link?;
     let host = headers
         .get(axum::http::header::HOST)
@@ -144,6 +154,7 @@ async fn page(
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let users = state.app.list_users(&actor).await?;
+    let open = state.app.open_links(&actor).await?;
     let orgs = state.app.list_orgs(&actor).await?;
     let shown_codes = users.iter().map(|u| u.scope.as_str());
     let org_codes = orgs.iter().map(|o| o.place.as_str());
@@ -162,6 +173,7 @@ async fn page(
         issued: shown.issued.and_then(|i| shared(headers, t, i)),
         actor,
         users,
+        open,
         orgs,
         roles,
         form,

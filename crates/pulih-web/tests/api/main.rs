@@ -50,6 +50,7 @@ mod mous;
 mod nik_checks;
 mod office_activities;
 mod ops;
+mod people;
 mod place_names;
 mod place_pages;
 mod programme;

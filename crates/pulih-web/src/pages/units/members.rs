@@ -1,18 +1,20 @@
 //! A unit's agents from the unit page: a coordinator adds an agent and changes an agent's
 //! status or profile. A refused form comes back on the unit page, named `member` or
 //! `member-<user>`, with what was typed and the reason beside it; success returns to the
-//! unit's members.
+//! unit's members. A coordinator also invites a new agent into the unit (`invitation`):
+//! the unit page comes back with the link, shown once.
 
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use pulih_app::{MemberChange, MemberInput, Origin};
+use pulih_app::{AgentInvitation, MemberChange, MemberInput, Origin};
 use pulih_domain::ids::{UnitId, UserId};
 
-use super::unit_page;
+use super::{unit_page, unit_page_with};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::pages::clients::{FormData, refused, with_status};
+use crate::pages::users::shared;
 use crate::{AppState, WebError};
 
 /// After a member form: back to the members, or the unit page again with the form as
@@ -82,4 +84,42 @@ pub async fn change_member(
         .await;
     let name = format!("member-{user}");
     member_sent(&state, &headers, &who, (unit, &name), form, changed).await
+}
+
+/// `POST /ibm-units/{id}/invitations`: creates a new agent's account in the unit and
+/// shows its invitation link once on the unit page.
+pub async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: CurrentUser,
+    origin: Origin,
+    Found(unit): Found<UnitId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::checked(&who, pairs)?;
+    let input = AgentInvitation {
+        username: form.get("username").to_owned(),
+        display_name: form.get("display_name").to_owned(),
+        org_id: String::new(),
+        phone: form.opt("phone"),
+        sex: form.get("sex").to_owned(),
+        age_band: form.get("age_band").to_owned(),
+    };
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    match state
+        .app
+        .invite_agent(&who.0.actor(), unit, input, &origin)
+        .await
+    {
+        Ok(invited) => {
+            let link = shared(&headers, t, invited);
+            let blank = (FormData::default(), Default::default());
+            unit_page_with(&state, &headers, &who, unit, blank, link).await
+        }
+        Err(e) => {
+            let (status, errors) = refused(&t, "invitation", e)?;
+            let page = unit_page(&state, &headers, &who, unit, (form, errors)).await?;
+            Ok(with_status(page, status))
+        }
+    }
 }

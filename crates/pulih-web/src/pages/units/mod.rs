@@ -3,7 +3,8 @@
 //! page of its own with the menu, what was typed and each field's message beside it;
 //! success returns to the unit or training page. The agents' forms are in [`members`],
 //! a bimtek's page and attendance in [`training`], the supervision of agents (an agent's
-//! page, the coordinators' visits) in [`agents`].
+//! page, the coordinators' visits) in [`agents`]. A coordinator invites a new agent into
+//! the unit from its page ([`members::invite`]), and the link is shown there once.
 
 pub mod agents;
 pub mod members;
@@ -21,6 +22,7 @@ use pulih_domain::region::{RegionCode, Scope};
 
 use super::clients::{Errors, FormData, refused, with_status};
 use super::places::{self, Places};
+use super::users::Shared;
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -102,6 +104,8 @@ struct UnitPage<'a> {
     /// A refused member or visit form's input and messages.
     form: FormData,
     errors: Errors,
+    /// The invitation link of an agent just invited, shown once.
+    issued: Option<Shared>,
 }
 
 impl UnitPage<'_> {
@@ -149,7 +153,20 @@ async fn unit_page(
     headers: &HeaderMap,
     who: &CurrentUser,
     unit: UnitId,
+    sent: (FormData, Errors),
+) -> Result<Response, WebError> {
+    unit_page_with(state, headers, who, unit, sent, None).await
+}
+
+/// The unit page, with a refused form's input and messages, and the invitation link
+/// just issued to show once.
+async fn unit_page_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    unit: UnitId,
     (form, errors): (FormData, Errors),
+    issued: Option<Shared>,
 ) -> Result<Response, WebError> {
     let actor = who.0.actor();
     let unit = state.app.unit(&actor, unit).await?;
@@ -183,6 +200,7 @@ async fn unit_page(
         places,
         form,
         errors,
+        issued,
     }))
 }
 
