@@ -36,6 +36,7 @@ pub(crate) mod grants;
 pub(crate) mod linkage;
 pub(crate) mod links;
 pub(crate) mod mous;
+pub(crate) mod outbound;
 pub(crate) mod peers;
 pub(crate) mod programme;
 pub(crate) mod published;

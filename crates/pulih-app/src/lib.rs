@@ -28,6 +28,7 @@ mod links;
 mod notifications;
 mod orgs;
 mod origin;
+mod outbound;
 mod outcomes;
 mod peers;
 mod places;
@@ -81,6 +82,11 @@ pub use links::{Issued, IssuedLink, LinkHolder};
 pub use notifications::NotificationView;
 pub use orgs::NewOrg;
 pub use origin::{DEFAULT_IDEMPOTENCY_DAYS, IdempotencyKey, Origin};
+pub use outbound::{
+    ChannelInput, ChannelView, ChannelsView, DeliveryCountView, DeliveryRun, GatewaySettings,
+    HttpGateway, OutboundConfig, SecretText, SendError, Sender, SmtpSender, SmtpSettings, SmtpTls,
+    check as check_outbound,
+};
 pub use outcomes::{AftercareOutcome, PeriodInput};
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
@@ -161,6 +167,8 @@ pub struct AppConfig {
     pub totp_required_roles: Vec<Role>,
     /// Minutes a browser session may go unused before it ends (API tokens do not idle).
     pub session_idle_minutes: i64,
+    /// The channels besides the app (e-mail, SMS/WhatsApp), when configured.
+    pub outbound: OutboundConfig,
 }
 
 /// Roles that must use two-factor login unless configured otherwise.
@@ -183,6 +191,7 @@ impl Default for AppConfig {
             audit_checkpoint_minutes: 5,
             totp_required_roles: DEFAULT_TOTP_REQUIRED_ROLES.to_vec(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
+            outbound: OutboundConfig::default(),
         }
     }
 }
@@ -206,6 +215,8 @@ pub struct App {
     atlas: Arc<atlas::Atlas>,
     /// The audit chain's checkpoints, when kept.
     checkpoints: Option<Arc<checkpoints::CheckpointLog>>,
+    /// The senders of the channels besides the app.
+    senders: Arc<outbound::Senders>,
 }
 
 impl App {
@@ -227,7 +238,9 @@ impl App {
                 &keys.checkpoint_seed(),
             ))
         });
+        let senders = Arc::new(outbound::Senders::new(&config.outbound));
         Self {
+            senders,
             store,
             clock,
             config,

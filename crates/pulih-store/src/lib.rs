@@ -14,6 +14,7 @@ mod contents;
 mod coordination;
 mod directory;
 mod linkage;
+mod outbound;
 mod peers;
 mod programme;
 mod records;
@@ -47,6 +48,7 @@ pub use contents::*;
 pub use coordination::*;
 pub use directory::*;
 pub use linkage::*;
+pub use outbound::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -137,6 +139,7 @@ pub trait Store:
     + RollupStore
     + BulkStore
     + WorkStore
+    + OutboundStore
     + Send
     + Sync
     + 'static

@@ -12,7 +12,7 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::rollup::Tally;
 
 use crate::{
-    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, PeerTx, ProgrammeTx, ReferralTx,
+    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OutboundTx, PeerTx, ProgrammeTx, ReferralTx,
     RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
@@ -30,6 +30,7 @@ pub trait Tx:
     + DirectoryTx
     + ReferralTx
     + LinkageTx
+    + OutboundTx
     + Send
 {
     /// An audit event to append with this write (at least one per write, as a rule).
