@@ -19,6 +19,7 @@ mod boundaries;
 mod clients;
 mod directory;
 mod linkage;
+mod outbound;
 mod peers;
 mod programme;
 mod referrals;
@@ -37,6 +38,7 @@ pub use boundaries::*;
 pub use clients::*;
 pub use directory::*;
 pub use linkage::*;
+pub use outbound::*;
 pub use peers::*;
 pub use programme::*;
 pub use referrals::*;
@@ -92,6 +94,7 @@ macro_rules! conformance_suite {
             units_are_one_per_village_and_agents_one_per_unit,
             full_attendance_earns_one_certificate_and_activities_are_tallied,
             supervision_visits_agent_work_and_idle_agents_are_read_by_unit_and_scope,
+            deliveries_are_queued_with_new_notifications_claimed_once_and_counted_by_scope,
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,

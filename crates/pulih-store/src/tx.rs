@@ -12,8 +12,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::rollup::Tally;
 
 use crate::{
-    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OutboundTx, PeerTx, ProgrammeTx, ReferralTx,
-    RegionTx, RegulationTx, SupervisionTx, UnitTx,
+    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OutboundTx, PeerTx, ProgrammeTx,
+    ReferralTx, RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.

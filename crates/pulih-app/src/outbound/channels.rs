@@ -107,7 +107,13 @@ impl App {
             updated_at: self.now(),
         };
         let detail = json!({ "channel": channel.key(), "lang": lang.key() });
-        let event = self.event(Some(actor), "user.channel_set", self_record(actor), origin, detail);
+        let event = self.event(
+            Some(actor),
+            "user.channel_set",
+            self_record(actor),
+            origin,
+            detail,
+        );
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 tx.set_channel(&choice).await?;
@@ -131,8 +137,13 @@ impl App {
         let channel = Channel::parse(channel).map_err(|_| AppError::NotFound)?;
         let (user, at) = (actor.user_id, self.now());
         let detail = json!({ "channel": channel.key() });
-        let event =
-            self.event(Some(actor), "user.channel_removed", self_record(actor), origin, detail);
+        let event = self.event(
+            Some(actor),
+            "user.channel_removed",
+            self_record(actor),
+            origin,
+            detail,
+        );
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 if tx.remove_channel(user, channel, at).await? {

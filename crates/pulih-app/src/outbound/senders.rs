@@ -53,7 +53,8 @@ impl SmtpSender {
             .from
             .parse()
             .map_err(|_| SendError::kind("from_address"))?;
-        let tls = |host: &str| TlsParameters::new(host.to_owned()).map_err(|_| SendError::kind("tls"));
+        let tls =
+            |host: &str| TlsParameters::new(host.to_owned()).map_err(|_| SendError::kind("tls"));
         let tls = match settings.tls {
             SmtpTls::None => Tls::None,
             SmtpTls::StartTls => Tls::Required(tls(&settings.host)?),
@@ -64,10 +65,8 @@ impl SmtpSender {
             .tls(tls)
             .timeout(Some(TIMEOUT));
         if let Some((user, password)) = &settings.credentials {
-            builder = builder.credentials(Credentials::new(
-                user.clone(),
-                password.expose().to_owned(),
-            ));
+            builder =
+                builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
         Ok(Self {
             transport: builder.build(),
