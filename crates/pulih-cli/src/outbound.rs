@@ -55,11 +55,17 @@ pub fn resolve(
                 Some(Some(tls)) => tls,
                 Some(None) => bail!("smtp.tls must be none, starttls or tls"),
             };
-            let password = secret("PULIH_SMTP_PASSWORD", s.password_file.as_deref(), "SMTP password")?;
+            let password = secret(
+                "PULIH_SMTP_PASSWORD",
+                s.password_file.as_deref(),
+                "SMTP password",
+            )?;
             let credentials = match (s.username, password) {
                 (Some(user), Some(password)) => Some((user, password)),
                 (None, None) => None,
-                _ => bail!("smtp: give both username and a password (password_file or PULIH_SMTP_PASSWORD), or neither"),
+                _ => bail!(
+                    "smtp: give both username and a password (password_file or PULIH_SMTP_PASSWORD), or neither"
+                ),
             };
             let port = s.port.unwrap_or(match tls {
                 SmtpTls::None => 25,
@@ -78,8 +84,12 @@ pub fn resolve(
     let gateway = match gateway {
         None => None,
         Some(g) => {
-            let token = secret("PULIH_SMS_GATEWAY_TOKEN", g.token_file.as_deref(), "gateway token")?
-                .context("sms_gateway: give the token in token_file or PULIH_SMS_GATEWAY_TOKEN")?;
+            let token = secret(
+                "PULIH_SMS_GATEWAY_TOKEN",
+                g.token_file.as_deref(),
+                "gateway token",
+            )?
+            .context("sms_gateway: give the token in token_file or PULIH_SMS_GATEWAY_TOKEN")?;
             Some(GatewaySettings { url: g.url, token })
         }
     };
@@ -88,6 +98,7 @@ pub fn resolve(
         smtp,
         gateway,
     };
-    pulih_app::check_outbound(&config).context("the e-mail or SMS gateway settings cannot be used")?;
+    pulih_app::check_outbound(&config)
+        .context("the e-mail or SMS gateway settings cannot be used")?;
     Ok(config)
 }

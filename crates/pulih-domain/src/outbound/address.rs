@@ -52,7 +52,7 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     /// Parses a number.
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let bad = Invalid::new("invalid.phone");
+        let bad = Invalid::new("invalid.mobile");
         let s = s.trim();
         let (plus, rest) = match s.strip_prefix('+') {
             Some(rest) => (true, rest),
