@@ -49,6 +49,8 @@ mod links;
 mod mous;
 mod nik_checks;
 mod ops;
+mod outbound;
+mod outbound_stubs;
 mod place_names;
 mod place_pages;
 mod programme;
