@@ -8,6 +8,7 @@ use pulih_app::{AppConfig, GatewaySettings, OutboundConfig, SecretText, SmtpSett
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::client_pages::{form, page};
 use crate::clients::{consent, counsellor, register};
 use crate::helpers::{Backend, TestApp, app_config, spawn_app_configured, web_config};
 use crate::outbound_stubs::{GatewayStub, SmtpSink};
@@ -267,6 +268,44 @@ async fn a_referral_reaches_the_partner_by_email_as_a_generic_message_naming_no_
         .await;
     assert_eq!(dropped.status, StatusCode::OK, "{:?}", dropped.body);
     assert_eq!(dropped.body["channels"][0]["chosen"], false);
+
+    let account = page(&app, &other, "/account").await;
+    assert!(
+        account.html.contains("action=\"/account/channels/email\""),
+        "{}",
+        account.html
+    );
+    assert!(
+        account.html.contains("id=\"unavailable-sms\""),
+        "no gateway configured"
+    );
+    let at = account.html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
+    let csrf = &account.html[at..at + account.html[at..].find('"').expect("end")];
+    let path = "/account/channels/email";
+    let fields = [
+        ("csrf", csrf),
+        ("address", "bukan alamat"),
+        ("lang", "en"),
+        ("do", "save"),
+    ];
+    let wrong = form(&app, &other, path, &fields).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.html.contains("id=\"err-address-email\""),
+        "{}",
+        wrong.html
+    );
+    let fields = [
+        ("csrf", csrf),
+        ("address", "dua@blk.go.id"),
+        ("lang", "en"),
+        ("do", "save"),
+    ];
+    let saved = form(&app, &other, path, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let others = app.get("/api/v1/me/channels", &other).await.body;
+    assert_eq!(others["channels"][0]["address"], "dua@blk.go.id");
+    assert_eq!(others["channels"][0]["lang"], "en");
 }
 
 async fn the_gateway_is_retried_with_backoff_and_a_refused_number_is_given_up_for_the_admin(
