@@ -37,6 +37,7 @@ pub(crate) mod linkage;
 pub(crate) mod links;
 pub(crate) mod mous;
 pub(crate) mod office;
+pub(crate) mod outbound;
 pub(crate) mod peers;
 pub(crate) mod people;
 pub(crate) mod programme;

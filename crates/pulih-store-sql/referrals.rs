@@ -333,10 +333,14 @@ impl ReferralTx for SqlTx<'_> {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn notify(&mut self, notify: &[Notification]) -> StoreResult<u64> {
+    async fn notify(
+        &mut self,
+        notify: &[Notification],
+        outbound: &[pulih_domain::outbound::Channel],
+    ) -> StoreResult<u64> {
         let mut added = 0;
         for n in notify {
-            added += sqlx::query(
+            let new = sqlx::query(
                 "insert into notifications (id, user_id, kind, subject, detail, created_at, read_at) \
                  values ($1, $2, $3, $4, $5, $6, $7) on conflict (user_id, kind, subject) do nothing",
             )
@@ -351,6 +355,10 @@ impl ReferralTx for SqlTx<'_> {
             .await
             .map_err(map_err)?
             .rows_affected();
+            if new == 1 {
+                super::outbound::queue(&mut *self.conn, n, outbound).await?;
+            }
+            added += new;
         }
         Ok(added)
     }

@@ -243,8 +243,9 @@ impl App {
             &detail,
             self.now(),
         );
+        let outbound = self.outbound_channels();
         self.write(None, &Origin::local(), move |tx| {
-            Box::pin(async move { tx.notify(&told).await })
+            Box::pin(async move { tx.notify(&told, &outbound).await })
         })
         .await
         .map(drop)

@@ -9,6 +9,7 @@ use pulih_crypto::{CryptoError, DataKey, KeyId, Keyring, WrappedKey};
 use pulih_domain::audit::ChainKey;
 use pulih_domain::ids::{ClientId, UserId};
 use pulih_domain::nik::Nik;
+use pulih_domain::outbound::Channel;
 use pulih_store::{ClientRow, SealedKey, Store, StoreError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -194,6 +195,26 @@ impl Keys {
         Ok(Totp::from_bytes(bytes))
     }
 
+    /// A user's address for a channel sealed for storage, bound to the user and channel.
+    pub(crate) fn seal_contact(&self, user: UserId, channel: Channel, address: &str) -> Vec<u8> {
+        self.account
+            .seal(address.as_bytes(), &contact_context(user, channel))
+    }
+
+    /// Opens what [`Keys::seal_contact`] sealed for the same user and channel.
+    pub(crate) fn open_contact(
+        &self,
+        user: UserId,
+        channel: Channel,
+        sealed: &[u8],
+    ) -> AppResult<String> {
+        let bytes = self
+            .account
+            .open(sealed, &contact_context(user, channel))
+            .map_err(crypto)?;
+        String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+    }
+
     /// The stored form of a user's recovery code (normalised first).
     pub(crate) fn recovery_hash(&self, user: UserId, code: &str) -> String {
         self.account
@@ -268,6 +289,10 @@ impl Keys {
     pub fn current_key_id(&self) -> String {
         self.keyring.current_id().to_string()
     }
+}
+
+fn contact_context(user: UserId, channel: Channel) -> String {
+    format!("user:{user}:contact:{}", channel.key())
 }
 
 fn totp_context(user: UserId) -> String {

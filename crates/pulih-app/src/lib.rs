@@ -29,6 +29,7 @@ mod notifications;
 mod office_activities;
 mod orgs;
 mod origin;
+mod outbound;
 mod outcomes;
 mod peers;
 mod people;
@@ -86,6 +87,11 @@ pub use office_activities::{
 };
 pub use orgs::NewOrg;
 pub use origin::{DEFAULT_IDEMPOTENCY_DAYS, IdempotencyKey, Origin};
+pub use outbound::{
+    ChannelInput, ChannelView, ChannelsView, DeliveryCountView, DeliveryRun, GatewaySettings,
+    HttpGateway, OutboundConfig, SecretText, SendError, Sender, SmtpSender, SmtpSettings, SmtpTls,
+    check as check_outbound,
+};
 pub use outcomes::{AftercareOutcome, PeriodInput};
 pub use peers::{
     PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
@@ -167,6 +173,8 @@ pub struct AppConfig {
     pub totp_required_roles: Vec<Role>,
     /// Minutes a browser session may go unused before it ends (API tokens do not idle).
     pub session_idle_minutes: i64,
+    /// The channels besides the app (e-mail, SMS/WhatsApp), when configured.
+    pub outbound: OutboundConfig,
 }
 
 /// Roles that must use two-factor login unless configured otherwise.
@@ -189,6 +197,7 @@ impl Default for AppConfig {
             audit_checkpoint_minutes: 5,
             totp_required_roles: DEFAULT_TOTP_REQUIRED_ROLES.to_vec(),
             session_idle_minutes: DEFAULT_SESSION_IDLE_MINUTES,
+            outbound: OutboundConfig::default(),
         }
     }
 }
@@ -212,6 +221,8 @@ pub struct App {
     atlas: Arc<atlas::Atlas>,
     /// The audit chain's checkpoints, when kept.
     checkpoints: Option<Arc<checkpoints::CheckpointLog>>,
+    /// The senders of the channels besides the app.
+    senders: Arc<outbound::Senders>,
 }
 
 impl App {
@@ -233,7 +244,9 @@ impl App {
                 &keys.checkpoint_seed(),
             ))
         });
+        let senders = Arc::new(outbound::Senders::new(&config.outbound));
         Self {
+            senders,
             store,
             clock,
             config,

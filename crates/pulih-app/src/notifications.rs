@@ -122,9 +122,10 @@ impl App {
         let detail = json!({ "limit": limit, "day": day });
         let event = self.event(Some(actor), action, record, origin, detail);
         tracing::warn!(action, limit, "a user passed a daily limit");
+        let outbound = self.outbound_channels();
         self.write(None, origin, move |tx| {
             Box::pin(async move {
-                tx.notify(&told).await?;
+                tx.notify(&told, &outbound).await?;
                 tx.audit(event);
                 Ok(())
             })

@@ -4,7 +4,9 @@
 //! gets a signed checkpoint every few minutes ([`crate::checkpoints`]). Every run may be
 //! repeated and may race another server process: a referral escalates once (the store
 //! marks it in the same transaction as the notifications, only if nobody did), and a
-//! digest is one per user and day.
+//! digest is one per user and day. Each run also sends the outbox's due deliveries
+//! ([`crate::outbound`]): the digest and every other notification go out by e-mail or
+//! SMS/WhatsApp to the users who chose those channels, retried with backoff.
 
 use std::collections::HashMap;
 
@@ -33,6 +35,8 @@ pub struct DueWork {
     pub digests: u64,
     /// Idempotency answers removed after their time.
     pub answers_swept: u64,
+    /// What the outbox's worker did (e-mail, SMS/WhatsApp).
+    pub deliveries: crate::DeliveryRun,
 }
 
 /// A day's summary of a worklist: how many items in each section, never who or what.
@@ -44,7 +48,7 @@ pub struct Digest {
     pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
-/// Delivers digests: in the app for now; e-mail or SMS later, behind this trait.
+/// Delivers digests; the in-app one also queues them on the user's other channels.
 #[async_trait]
 pub trait DigestSender: Send + Sync {
     /// Delivers one digest; false when this user already had it that day.
@@ -66,10 +70,11 @@ impl DigestSender for InAppDigests {
             created_at: self.0.now(),
             read_at: None,
         };
+        let outbound = self.0.outbound_channels();
         let added = self
             .0
             .write(None, &Origin::local(), move |tx| {
-                Box::pin(async move { tx.notify(&[note]).await })
+                Box::pin(async move { tx.notify(&[note], &outbound).await })
             })
             .await?;
         Ok(added > 0)
@@ -117,6 +122,7 @@ impl App {
             let detail = json!({ "answer_due": r.answer_due, "coordinators": told.len() });
             let event = self.event(None, "referral.escalate", record, &Origin::local(), detail);
             let id = r.id;
+            let outbound = self.outbound_channels();
             // escalated once: the update takes the referral only while nobody has
             let taken = self
                 .write(None, &Origin::local(), move |tx| {
@@ -124,7 +130,7 @@ impl App {
                         if !tx.escalate_referral(id, at).await? {
                             return Ok(false);
                         }
-                        tx.notify(&told).await?;
+                        tx.notify(&told, &outbound).await?;
                         tx.audit(event);
                         Ok(true)
                     })
@@ -194,6 +200,9 @@ impl App {
                         tracing::info!(
                             escalated = done.escalated,
                             digests = done.digests,
+                            sent = done.deliveries.sent,
+                            retrying = done.deliveries.retrying,
+                            given_up = done.deliveries.failed,
                             "due work done"
                         );
                     }
@@ -213,10 +222,12 @@ impl App {
             None => 0,
         };
         let answers_swept = self.store.sweep_idempotency(self.now()).await?;
+        let deliveries = self.deliver_due().await?;
         Ok(DueWork {
             escalated,
             digests,
             answers_swept,
+            deliveries,
         })
     }
 }

@@ -70,6 +70,7 @@ pub(crate) async fn app(settings: &Settings) -> anyhow::Result<App> {
         nik_lookups_per_day: settings.nik_lookups_per_day,
         audit_checkpoint_file: Some(settings.audit_checkpoint_file.clone()),
         audit_checkpoint_minutes: settings.audit_checkpoint_minutes,
+        outbound: settings.outbound.clone(),
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), config, keys))

@@ -127,6 +127,9 @@ pub struct FileConfig {
     nik_lookups_per_day: Option<u32>,
     audit_checkpoint_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<i64>,
+    public_url: Option<String>,
+    smtp: Option<crate::outbound::FileSmtp>,
+    sms_gateway: Option<crate::outbound::FileGateway>,
 }
 
 /// The resolved settings.
@@ -176,6 +179,8 @@ pub struct Settings {
     pub audit_checkpoint_file: PathBuf,
     /// How often a checkpoint is signed.
     pub audit_checkpoint_minutes: i64,
+    /// E-mail and SMS/WhatsApp notifications, when configured.
+    pub outbound: pulih_app::OutboundConfig,
 }
 
 /// The database the settings point at.
@@ -222,7 +227,9 @@ impl Settings {
             .clone()
             .or(file.audit_checkpoint_file)
             .unwrap_or_else(|| data_dir.join("audit-checkpoints"));
+        let outbound = crate::outbound::resolve(file.public_url, file.smtp, file.sms_gateway)?;
         Ok(Self {
+            outbound,
             audit_checkpoint_file,
             audit_checkpoint_minutes: file.audit_checkpoint_minutes.unwrap_or(5).clamp(1, 1440),
             data_dir,

@@ -8,6 +8,7 @@ mod demo;
 mod directory;
 mod keys;
 mod manifest;
+mod outbound;
 mod private;
 
 use clap::{Parser, Subcommand};

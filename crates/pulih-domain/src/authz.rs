@@ -94,6 +94,9 @@ pub enum Action {
     /// Supervise IBM agents: record supervision visits to units, read them and each
     /// agent's work (`crate::programme::supervision`).
     SuperviseAgents,
+    /// See how the notifications sent out by e-mail and SMS/WhatsApp fare: counts per
+    /// channel and state with the last error kind (administrators).
+    ViewDeliveries,
 }
 
 /// Why an action was refused.
@@ -117,7 +120,7 @@ const fn role_allows(role: Role, action: Action) -> bool {
         ViewRegions | ViewOrgs | ManageOwnAccount | ViewDashboard => true,
         ViewUsers | ManageFieldWorkers => matches!(role, Role::Admin | Role::Coordinator),
         ImportRegions | ManageOrgs | ManageUsers | ViewAudit | ReviewBreakGlass
-        | ConfigureProgramme => matches!(role, Role::Admin),
+        | ConfigureProgramme | ViewDeliveries => matches!(role, Role::Admin),
         ViewProgramme => matches!(
             role,
             Role::Admin | Role::Coordinator | Role::Agent | Role::Analyst
@@ -191,6 +194,7 @@ mod tests {
 
     const ACTIONS: [Action; 30] = [
         Action::RecordOfficeActivity,
+        Action::ViewDeliveries,
         Action::ManageRegulations,
         Action::SuperviseAgents,
         Action::ManageFieldWorkers,

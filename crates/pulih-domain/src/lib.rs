@@ -23,6 +23,7 @@ mod keyed;
 pub mod linkage;
 pub mod nik;
 pub mod org;
+pub mod outbound;
 pub mod programme;
 pub mod ranking;
 pub mod referral;

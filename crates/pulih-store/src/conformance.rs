@@ -20,6 +20,7 @@ mod clients;
 mod directory;
 mod linkage;
 mod office;
+mod outbound;
 mod peers;
 mod people;
 mod programme;
@@ -40,6 +41,7 @@ pub use clients::*;
 pub use directory::*;
 pub use linkage::*;
 pub use office::*;
+pub use outbound::*;
 pub use peers::*;
 pub use people::*;
 pub use programme::*;
@@ -98,6 +100,7 @@ macro_rules! conformance_suite {
             full_attendance_earns_one_certificate_and_activities_are_tallied,
             supervision_visits_agent_work_and_idle_agents_are_read_by_unit_and_scope,
             office_activities_are_read_by_place_and_paged_and_voided_like_unit_ones,
+            deliveries_are_queued_with_new_notifications_claimed_once_and_counted_by_scope,
             peer_programme_counts_are_kept_as_history_and_summed,
             boundaries_are_replaced_by_a_reimport_and_read_by_level,
             the_latest_decree_of_every_village_is_read_at_once,

@@ -15,6 +15,7 @@ mod coordination;
 mod directory;
 mod linkage;
 mod office;
+mod outbound;
 mod peers;
 mod programme;
 mod records;
@@ -49,6 +50,7 @@ pub use coordination::*;
 pub use directory::*;
 pub use linkage::*;
 pub use office::*;
+pub use outbound::*;
 pub use peers::*;
 pub use programme::*;
 pub use records::*;
@@ -140,6 +142,7 @@ pub trait Store:
     + RollupStore
     + BulkStore
     + WorkStore
+    + OutboundStore
     + Send
     + Sync
     + 'static

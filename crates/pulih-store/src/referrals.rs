@@ -169,8 +169,14 @@ pub trait ReferralTx: Send {
     /// nobody escalated it: `false` when another process did (or it was answered).
     async fn escalate_referral(&mut self, id: ReferralId, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Stores notifications, skipping any whose user, kind and subject exist; returns
-    /// how many were new.
-    async fn notify(&mut self, notify: &[Notification]) -> StoreResult<u64>;
+    /// how many were new. Each new one is queued as a delivery on every channel of
+    /// `outbound` (the channels configured) that its user chose, with the generic text
+    /// of its kind in the user's language.
+    async fn notify(
+        &mut self,
+        notify: &[Notification],
+        outbound: &[pulih_domain::outbound::Channel],
+    ) -> StoreResult<u64>;
     /// Marks every unread notification of a user read at `at`; returns how many.
     async fn mark_notifications_read(
         &mut self,

@@ -12,8 +12,8 @@ use pulih_domain::audit::AuditEvent;
 use pulih_domain::rollup::Tally;
 
 use crate::{
-    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OfficeActivityTx, PeerTx,
-    ProgrammeTx, ReferralTx, RegionTx, RegulationTx, SupervisionTx, UnitTx,
+    AccountTx, ClientTx, CoordinationTx, DirectoryTx, LinkageTx, OfficeActivityTx, OutboundTx,
+    PeerTx, ProgrammeTx, ReferralTx, RegionTx, RegulationTx, SupervisionTx, UnitTx,
 };
 
 /// One write's transaction, as a use-case sees it.
@@ -31,6 +31,7 @@ pub trait Tx:
     + DirectoryTx
     + ReferralTx
     + LinkageTx
+    + OutboundTx
     + Send
 {
     /// An audit event to append with this write (at least one per write, as a rule).

@@ -121,6 +121,27 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
+    fn every_notification_kind_shown_in_the_app_has_a_generic_outgoing_text() {
+        let i18n = I18n::load().expect("catalogues parse");
+        let shown = [
+            "notification.title",
+            "notification.mark_read",
+            "notification.new",
+        ];
+        let kinds: BTreeSet<&str> = pulih_domain::outbound::KINDS
+            .iter()
+            .map(|(k, _, _)| *k)
+            .collect();
+        for key in i18n.en.keys() {
+            if let Some(kind) = key.strip_prefix("notification.")
+                && !shown.contains(&key.as_str())
+            {
+                assert!(kinds.contains(kind), "{kind} has no outgoing text");
+            }
+        }
+    }
+
+    #[test]
     fn both_languages_have_the_same_keys() {
         let i18n = I18n::load().expect("catalogues parse");
         let id: BTreeSet<_> = i18n.id.keys().collect();

@@ -26,6 +26,12 @@ pub fn router(state: AppState) -> Router {
         .route("/me/totp", post(api::session::begin_totp))
         .route("/me/totp/confirm", post(api::session::confirm_totp))
         .route("/me/totp/disable", post(api::session::disable_totp))
+        .route("/me/channels", get(api::channels::mine))
+        .route(
+            "/me/channels/{channel}",
+            put(api::channels::set).delete(api::channels::remove),
+        )
+        .route("/deliveries", get(api::channels::deliveries))
         .route("/regions", get(api::regions::search))
         .route(
             regions_import,
@@ -405,6 +411,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::account::form).post(pages::account::change_password),
         )
         .route("/account/totp", post(pages::account::begin_totp))
+        .route("/account/channels/{channel}", post(pages::channels::save))
+        .route("/deliveries", get(pages::deliveries::index))
         .route("/account/totp/confirm", post(pages::account::confirm_totp))
         .route("/account/totp/disable", post(pages::account::disable_totp))
         .route("/audit", get(pages::audit::index))

@@ -152,10 +152,11 @@ impl App {
             client_id: row.id,
             expires_at,
         };
+        let outbound = self.outbound_channels();
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 tx.insert_grant(&grant).await.map_err(erased)?;
-                tx.notify(&told).await?;
+                tx.notify(&told, &outbound).await?;
                 tx.audit(event);
                 Ok(opened)
             })

@@ -34,6 +34,8 @@ pub(super) struct NikCheck {
     pub(super) hash: String,
     /// Clients outside the worker's reach that hold it.
     unseen: Vec<Unseen>,
+    /// The channels besides the app that notifications go out on.
+    outbound: Vec<pulih_domain::outbound::Channel>,
 }
 
 /// A client outside the worker's reach holding the NIK, and whom to tell.
@@ -61,7 +63,7 @@ impl NikCheck {
             });
             let kind = "client.possible_duplicate";
             let told = notices(&unseen.coordinators, kind, &id.to_string(), &detail, at);
-            tx.notify(&told).await?;
+            tx.notify(&told, &self.outbound).await?;
             tx.audit(unseen.event);
         }
         Ok(())
@@ -128,6 +130,7 @@ impl App {
         Ok(NikCheck {
             hash,
             unseen: found,
+            outbound: self.outbound_channels(),
         })
     }
 

@@ -192,6 +192,7 @@ impl App {
         let client = reached.row.id;
         let tallies =
             tally_of_referral(ReferralStatus::Sent, service_type, &referral.region, today);
+        let outbound = self.outbound_channels();
         let sent = self
             .write(Some(actor), origin, move |tx| {
                 Box::pin(async move {
@@ -201,7 +202,7 @@ impl App {
                     for tally in tallies {
                         tx.tally(tally);
                     }
-                    tx.notify(&told).await?;
+                    tx.notify(&told, &outbound).await?;
                     tx.audit(event);
                     Ok(referral.id)
                 })

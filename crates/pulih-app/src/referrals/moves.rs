@@ -118,13 +118,14 @@ impl App {
         let service = ServiceType::parse(&referral.service_type)
             .map_err(|_| AppError::Internal("a stored service type does not parse".into()))?;
         let tallies = tally_of_referral(next, service, &referral.region, day);
+        let outbound = self.outbound_channels();
         self.write(Some(actor), origin, move |tx| {
             Box::pin(async move {
                 let moved = tx.move_referral(version, &step_row).await?;
                 for tally in tallies {
                     tx.tally(tally);
                 }
-                tx.notify(&told).await?;
+                tx.notify(&told, &outbound).await?;
                 tx.audit(event);
                 Ok(moved.version)
             })

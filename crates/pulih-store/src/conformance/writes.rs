@@ -543,7 +543,7 @@ impl Writes for dyn Store + '_ {
         let (referral, step, notify) = (referral.clone(), step.clone(), notify.to_vec());
         unit!(self, Some(event.clone()), |tx| {
             tx.insert_referral(&referral, &step).await?;
-            tx.notify(&notify).await.map(|_| ())
+            tx.notify(&notify, &[]).await.map(|_| ())
         })
     }
     async fn move_referral(
@@ -557,7 +557,7 @@ impl Writes for dyn Store + '_ {
         let id = step.referral_id;
         unit!(self, Some(event.clone()), |tx| {
             tx.move_referral(version, &step).await?;
-            tx.notify(&notify).await.map(|_| ())
+            tx.notify(&notify, &[]).await.map(|_| ())
         })?;
         self.referral(id).await?.ok_or(StoreError::NotFound)
     }
@@ -575,7 +575,7 @@ impl Writes for dyn Store + '_ {
                 if !tx.escalate_referral(id, at).await? {
                     return Ok(false);
                 }
-                tx.notify(&notify).await?;
+                tx.notify(&notify, &[]).await?;
                 tx.audit(event);
                 Ok(true)
             })
@@ -585,7 +585,7 @@ impl Writes for dyn Store + '_ {
     }
     async fn notify(&self, notify: &[Notification]) -> StoreResult<u64> {
         let notify = notify.to_vec();
-        unit!(self, None, |tx| tx.notify(&notify).await)
+        unit!(self, None, |tx| tx.notify(&notify, &[]).await)
     }
     async fn mark_notifications_read(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64> {
         unit!(self, None, |tx| tx.mark_notifications_read(user, at).await)

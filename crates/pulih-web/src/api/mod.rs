@@ -6,6 +6,7 @@ pub mod aftercare;
 pub mod agents;
 pub mod audit;
 pub mod boundaries;
+pub mod channels;
 pub mod clients;
 pub mod coordination;
 pub mod dashboards;

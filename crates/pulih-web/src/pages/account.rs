@@ -32,6 +32,10 @@ struct AccountPage<'a> {
     /// The recovery codes, on the one page that shows them.
     recovery_codes: Vec<String>,
     errors: HashMap<String, String>,
+    /// The notification channels.
+    channels: Vec<super::channels::ChannelForm>,
+    /// The channel whose form `errors` are about, if any.
+    failed_channel: String,
 }
 
 /// The password form.
@@ -72,6 +76,7 @@ struct Shown {
     enrolment: Option<TotpEnrolment>,
     recovery_codes: Vec<String>,
     errors: HashMap<String, String>,
+    failed_channel: String,
 }
 
 async fn page(
@@ -89,6 +94,7 @@ async fn page(
         Some(e) => Some((qr_svg(&e.uri)?, e.secret)),
         None => None,
     };
+    let channels = super::channels::forms(state.app.my_channels(&who.0.actor()).await?);
     let (t, nav) = frame(state, headers, who, "/account");
     Ok(render(&AccountPage {
         t,
@@ -100,6 +106,8 @@ async fn page(
         enrolment,
         recovery_codes: shown.recovery_codes,
         errors: shown.errors,
+        channels,
+        failed_channel: shown.failed_channel,
     }))
 }
 
@@ -110,10 +118,22 @@ async fn refused(
     who: &CurrentUser,
     e: AppError,
 ) -> Result<Response, WebError> {
+    refused_channel(state, headers, who, e, "").await
+}
+
+/// As [`refused`], for the form of `channel` (empty for the other forms).
+pub(super) async fn refused_channel(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &CurrentUser,
+    e: AppError,
+    channel: &str,
+) -> Result<Response, WebError> {
     match field_errors(state.i18n.tr(crate::lang_of(headers)), &e) {
         Some(errors) => {
             let shown = Shown {
                 errors,
+                failed_channel: channel.to_owned(),
                 ..Shown::default()
             };
             let mut response = page(state, headers, who, shown).await?;

@@ -51,6 +51,8 @@ mod nik_checks;
 mod office_activities;
 mod ops;
 mod people;
+mod outbound;
+mod outbound_stubs;
 mod place_names;
 mod place_pages;
 mod programme;
