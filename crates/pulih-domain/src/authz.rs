@@ -192,7 +192,7 @@ mod tests {
     use crate::region::RegionCode;
     use proptest::prelude::*;
 
-    const ACTIONS: [Action; 30] = [
+    const ACTIONS: [Action; 31] = [
         Action::RecordOfficeActivity,
         Action::ViewDeliveries,
         Action::ManageRegulations,
