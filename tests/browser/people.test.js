@@ -5,7 +5,8 @@
 // opens it on a phone, sets a password, and the first login lands on the agent's home
 // showing its unit. The coordinator then finds no open link left on the users page.
 // axe finds no violations on the unit page, the invitation page, the home or the users
-// page, and nothing scrolls sideways.
+// page, and nothing scrolls sideways. The agent then chooses SMS for its notifications on
+// its account page (a wrong number comes back with the reason).
 //
 // The administrator is made by the CLI; the organisation, coordinator and unit come
 // through the JSON API. Run with `npm test -- people.test.js`.
@@ -21,6 +22,11 @@ const ADMIN_PASSWORD = 'teh-tarik-pagi-2026';
 const PASSWORD = 'kopi-susu-malam-2026';
 const AGENT_PASSWORD = 'pisang-goreng-binjai-2026';
 const BINJAI = '61.03.10.2010';
+const GATEWAY = `public_url = "http://127.0.0.1:9"
+[sms_gateway]
+url = "http://127.0.0.1:9/sms"
+token_file = "{dataDir}/gateway-token"
+`;
 
 describe('an agent invited from its unit on a phone', { timeout: 10 * MINUTE }, () => {
   let scene;
@@ -29,7 +35,10 @@ describe('an agent invited from its unit on a phone', { timeout: 10 * MINUTE }, 
   let link;
 
   before(async () => {
-    scene = await h.startScene('people', ADMIN, ADMIN_PASSWORD);
+    // an SMS gateway nothing answers: the agent can choose SMS, nothing needs to arrive
+    scene = await h.startScene('people', ADMIN, ADMIN_PASSWORD, {
+      config: GATEWAY, files: { 'gateway-token': 'tanpa-rahasia' },
+    });
     s = session({ base: scene.base, browser: scene.browser, password: PASSWORD });
     const { token } = await s.api('POST', '/api/v1/session', null, { username: ADMIN, password: ADMIN_PASSWORD });
     const bnnk = await s.api('POST', '/api/v1/organisations', token, { name: 'BNNK Sanggau', org_type: 'bnn', region: '61.03' });
@@ -100,7 +109,24 @@ describe('an agent invited from its unit on a phone', { timeout: 10 * MINUTE }, 
     await page.locator(`a[href="/ibm-units/${unit.id}"]`).first().waitFor();
     await h.assertNoSidewaysScroll(page, 'agent home');
     await s.axeClean(page, 'agent home');
-    assert.deepEqual(problems.splice(0), []);
+
+    // the agent asks for its notifications by SMS; a number that is not a mobile one
+    // comes back with what was typed and the reason
+    await page.goto('/account');
+    const sms = page.getByRole('group', { name: 'SMS / WhatsApp' });
+    await sms.getByLabel('Alamat').fill('0561 123');
+    await sms.getByRole('button', { name: 'Simpan' }).click();
+    await page.locator('#err-address-sms').waitFor();
+    assert.equal(await sms.getByLabel('Alamat').inputValue(), '0561 123', 'what was typed stays');
+    assert.equal(await sms.getByLabel('Alamat').getAttribute('aria-invalid'), 'true');
+    await s.axeClean(page, 'refused channel');
+    await sms.getByLabel('Alamat').fill('0812 3456 7801');
+    await s.go(page, sms.getByRole('button', { name: 'Simpan' }), '**/account');
+    assert.equal(await sms.getByLabel('Alamat').inputValue(), '+6281234567801', 'the number is kept in full');
+    await sms.getByRole('button', { name: 'Berhenti mengirim ke sini' }).waitFor();
+    await h.assertNoSidewaysScroll(page, 'account with a channel');
+    await s.axeClean(page, 'account with a channel');
+    assert.deepEqual(problems.splice(0).filter((p) => !/status of 422/.test(p)), []);
     await context.close();
 
     const coord = await s.phone('kasi.rehab');

@@ -69,13 +69,11 @@ impl App {
     pub async fn bersinar_step(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
         input: BersinarInput,
         origin: &Origin,
     ) -> AppResult<BersinarStep> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::ManageBersinar,
@@ -195,11 +193,9 @@ impl App {
     pub async fn bersinar_history(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
     ) -> AppResult<Vec<BersinarStep>> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::ViewProgramme,
@@ -215,15 +211,13 @@ impl App {
     pub async fn set_bersinar_target(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
         year: i32,
         count: u32,
         version: Option<i64>,
         origin: &Origin,
     ) -> AppResult<i64> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ManageBersinar,
@@ -266,11 +260,9 @@ impl App {
     pub async fn bersinar_overview(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
     ) -> AppResult<BersinarOverview> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ViewProgramme,
@@ -364,12 +356,10 @@ impl App {
     pub async fn regency_programme(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
     ) -> AppResult<RegencyProgramme> {
         let overview = self.bersinar_overview(actor, regency).await?;
-        let code = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let code = self.live_region(regency, RegionLevel::Regency).await?;
         let latest = self
             .store
             .latest_outcomes(pulih_domain::programme::AssessmentKind::Ikn, &code)

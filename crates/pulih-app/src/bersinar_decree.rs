@@ -98,13 +98,11 @@ impl App {
     pub async fn record_programme_decree(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
         input: DecreeInput,
         origin: &Origin,
     ) -> AppResult<DecreeView> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ManageBersinar,
@@ -237,11 +235,9 @@ impl App {
     pub async fn programme_decrees(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
     ) -> AppResult<Vec<DecreeView>> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ViewProgramme,

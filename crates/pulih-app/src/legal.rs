@@ -42,10 +42,9 @@ impl App {
             return Ok(LegalSection::default());
         }
         let regency = level == RegionLevel::Regency;
-        let text = code.as_str();
         let decrees = async {
             if regency {
-                self.programme_decrees(actor, text).await
+                self.programme_decrees(actor, code).await
             } else {
                 Ok(Vec::new())
             }
@@ -58,7 +57,7 @@ impl App {
             }
         };
         let (regulations, decrees, evidence) =
-            futures::try_join!(self.regulations(actor, text), decrees, evidence)?;
+            futures::try_join!(self.regulations(actor, code), decrees, evidence)?;
         Ok(LegalSection {
             shown: true,
             manage: authorize(actor, Action::ManageRegulations, &scope).is_ok(),

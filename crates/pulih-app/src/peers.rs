@@ -245,13 +245,11 @@ impl App {
     pub async fn add_school(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
         input: SchoolInput,
         origin: &Origin,
     ) -> AppResult<SchoolView> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::RecordPeerProgramme,
@@ -305,10 +303,12 @@ impl App {
 
     /// A village's schools with their current peer educators, and this year's sessions.
     #[tracing::instrument(skip_all)]
-    pub async fn village_peers(&self, actor: &Actor, village: &str) -> AppResult<VillagePeers> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+    pub async fn village_peers(
+        &self,
+        actor: &Actor,
+        village: &RegionCode,
+    ) -> AppResult<VillagePeers> {
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::ViewProgramme,
@@ -487,12 +487,10 @@ impl App {
     pub async fn teman_sebaya_summary(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
         year: Option<i32>,
     ) -> AppResult<PeerProgrammeSummary> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ViewProgramme,

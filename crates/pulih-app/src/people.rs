@@ -10,6 +10,8 @@
 //! the clients are reassigned (or the agent leaves the unit) first. The audit entry
 //! names the fields changed and the new organisation and scope, never the name.
 
+use std::collections::HashMap;
+
 use pulih_domain::account::DisplayName;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::ids::{OrgId, UserId};
@@ -156,5 +158,20 @@ impl App {
             .collect();
         open.sort_by_key(|u| u.link.map(|l| l.expires_at));
         Ok(open)
+    }
+
+    /// The names of the users `ids`, each read once; an id that names nobody is left out.
+    /// For pages that show who did something the user may already see.
+    pub(crate) async fn user_names(&self, ids: Vec<UserId>) -> AppResult<HashMap<UserId, String>> {
+        let mut names = HashMap::new();
+        for id in ids {
+            if names.contains_key(&id) {
+                continue;
+            }
+            if let Some(user) = self.store.user(id).await? {
+                names.insert(id, user.display_name);
+            }
+        }
+        Ok(names)
     }
 }

@@ -114,19 +114,18 @@ fn bands_json(bands: &Bands) -> serde_json::Value {
 }
 
 impl App {
-    /// A live region of `level`, as the field `field`; any other code is not found.
+    /// `code` if it is a live region of `level` (a code from a path, parsed at the edge);
+    /// any other is not found.
     pub(crate) async fn live_region(
         &self,
-        field: &'static str,
-        text: &str,
+        code: &RegionCode,
         level: RegionLevel,
     ) -> AppResult<RegionCode> {
-        let code = RegionCode::parse(text).map_err(|e| AppError::invalid(field, e.key))?;
-        let live = self.region_row(&code).await?.is_some_and(|r| !r.retired);
+        let live = self.region_row(code).await?.is_some_and(|r| !r.retired);
         if code.level() != level || !live {
             return Err(AppError::NotFound);
         }
-        Ok(code)
+        Ok(code.clone())
     }
 
     /// The IKN thresholds in force and the version of the setting (none: the defaults).
@@ -226,13 +225,11 @@ impl App {
     pub async fn record_ikn(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
         input: IknInput,
         origin: &Origin,
     ) -> AppResult<AssessmentView> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::AssessVillage,
@@ -269,13 +266,11 @@ impl App {
     pub async fn record_ikotan(
         &self,
         actor: &Actor,
-        regency: &str,
+        regency: &RegionCode,
         input: IkotanInput,
         origin: &Origin,
     ) -> AppResult<AssessmentView> {
-        let regency = self
-            .live_region("regency", regency, RegionLevel::Regency)
-            .await?;
+        let regency = self.live_region(regency, RegionLevel::Regency).await?;
         authorize(
             actor,
             Action::ApproveAssessment,
@@ -402,13 +397,13 @@ impl App {
         &self,
         actor: &Actor,
         kind: AssessmentKind,
-        place: &str,
+        place: &RegionCode,
     ) -> AppResult<Vec<AssessmentView>> {
         let level = match kind {
             AssessmentKind::Ikn => RegionLevel::Village,
             AssessmentKind::Ikotan => RegionLevel::Regency,
         };
-        let code = self.live_region("region", place, level).await?;
+        let code = self.live_region(place, level).await?;
         authorize(actor, Action::ViewProgramme, &Scope::Region(code.clone()))?;
         let found = self.store.assessments(kind, &code).await?;
         found.into_iter().map(AssessmentView::try_from).collect()

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use pulih_domain::authz::{Action, Actor, authorize};
 use pulih_domain::boundary::Geometry;
+use pulih_domain::ids::UserId;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use pulih_store::BersinarStep;
@@ -41,6 +42,8 @@ pub struct RegionPage {
     pub unit: Option<UnitView>,
     /// The unit's latest activities.
     pub activities: Vec<ActivityView>,
+    /// The names of the officers who accompanied those activities.
+    pub officers: HashMap<UserId, String>,
     /// A village's Teman Sebaya schools and this year's sessions.
     pub village_peers: Option<VillagePeers>,
     /// A regency's Teman Sebaya sums.
@@ -60,6 +63,13 @@ pub struct RegionPage {
     /// The first page of the BNN offices' own activities held here or below, for those
     /// who read them.
     pub office_activities: Option<OfficeActivityList>,
+}
+
+impl RegionPage {
+    /// The name of officer `id` who accompanied a listed activity.
+    pub fn officer(&self, id: &UserId) -> &str {
+        self.officers.get(id).map_or("", String::as_str)
+    }
 }
 
 /// What the user may do on the page of a region.
@@ -110,8 +120,8 @@ impl App {
         let assessments = async {
             match (programme_seen, village) {
                 (false, _) => Ok(Vec::new()),
-                (true, true) => self.assessments(actor, AssessmentKind::Ikn, text).await,
-                (true, false) => self.assessments(actor, AssessmentKind::Ikotan, text).await,
+                (true, true) => self.assessments(actor, AssessmentKind::Ikn, code).await,
+                (true, false) => self.assessments(actor, AssessmentKind::Ikotan, code).await,
             }
         };
         let programme = async {
@@ -119,7 +129,7 @@ impl App {
                 return Ok((None, Arc::default()));
             }
             let (programme, boundaries) = futures::try_join!(
-                self.regency_programme(actor, text),
+                self.regency_programme(actor, code),
                 self.village_boundaries_of(code)
             )?;
             Ok((Some(programme), boundaries))
@@ -128,34 +138,37 @@ impl App {
             if !(programme_seen && village) {
                 return Ok(Vec::new());
             }
-            self.bersinar_history(actor, text).await
+            self.bersinar_history(actor, code).await
         };
         let unit = async {
             if !(programme_seen && village) {
-                return Ok((None, Vec::new()));
+                return Ok((None, Vec::new(), HashMap::new()));
             }
-            match self.village_unit(actor, text).await? {
-                Some(unit) => Ok((Some(unit), self.village_activities(actor, text).await?)),
-                None => Ok((None, Vec::new())),
-            }
+            let Some(unit) = self.village_unit(actor, code).await? else {
+                return Ok((None, Vec::new(), HashMap::new()));
+            };
+            let activities = self.village_activities(actor, code).await?;
+            let officers = activities.iter().filter_map(|a| a.accompanied_by).collect();
+            let officers = self.user_names(officers).await?;
+            Ok((Some(unit), activities, officers))
         };
         let village_peers = async {
             if !(programme_seen && village) {
                 return Ok(None);
             }
-            self.village_peers(actor, text).await.map(Some)
+            self.village_peers(actor, code).await.map(Some)
         };
         let peer_summary = async {
             if !(programme_seen && regency) {
                 return Ok(None);
             }
-            self.teman_sebaya_summary(actor, text, None).await.map(Some)
+            self.teman_sebaya_summary(actor, code, None).await.map(Some)
         };
         let referral_outcomes = async {
             if !outcomes_seen {
                 return Ok(None);
             }
-            self.referral_outcomes(actor, text, None, None)
+            self.referral_outcomes(actor, code, None, None)
                 .await
                 .map(Some)
         };
@@ -186,13 +199,13 @@ impl App {
             if !Self::reads_office_activities(actor, code) {
                 return Ok(None);
             }
-            self.office_activities(actor, text, None).await.map(Some)
+            self.office_activities(actor, code, None).await.map(Some)
         };
         let (
             assessments,
             (programme, boundaries),
             bersinar,
-            (unit, activities),
+            (unit, activities, officers),
             village_peers,
             peer_summary,
             referral_outcomes,
@@ -225,6 +238,7 @@ impl App {
             bersinar,
             unit,
             activities,
+            officers,
             village_peers,
             peer_summary,
             referral_outcomes,

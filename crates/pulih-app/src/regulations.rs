@@ -127,13 +127,12 @@ fn issuing(level: RegionLevel) -> bool {
 }
 
 impl App {
-    async fn regulation_region(&self, text: &str) -> AppResult<RegionCode> {
-        let code = RegionCode::parse(text).map_err(|_| AppError::NotFound)?;
-        let live = self.region_row(&code).await?.is_some_and(|r| !r.retired);
+    async fn regulation_region(&self, code: &RegionCode) -> AppResult<RegionCode> {
+        let live = self.region_row(code).await?.is_some_and(|r| !r.retired);
         if !issuing(code.level()) || !live {
             return Err(AppError::NotFound);
         }
-        Ok(code)
+        Ok(code.clone())
     }
 
     /// The regulation if the actor sees its region's programme; else not found.
@@ -180,7 +179,7 @@ impl App {
     pub async fn record_regulation(
         &self,
         actor: &Actor,
-        region: &str,
+        region: &RegionCode,
         input: RegulationInput,
         origin: &Origin,
     ) -> AppResult<RegulationView> {
@@ -359,7 +358,11 @@ impl App {
 
     /// The regulations a region issues, newest recorded first.
     #[tracing::instrument(skip_all)]
-    pub async fn regulations(&self, actor: &Actor, region: &str) -> AppResult<Vec<RegulationLine>> {
+    pub async fn regulations(
+        &self,
+        actor: &Actor,
+        region: &RegionCode,
+    ) -> AppResult<Vec<RegulationLine>> {
         let region = self.regulation_region(region).await?;
         authorize(actor, Action::ViewProgramme, &Scope::Region(region.clone()))?;
         let found = self.store.regulations_of(&[region]).await?;

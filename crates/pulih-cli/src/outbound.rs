@@ -102,3 +102,116 @@ pub fn resolve(
         .context("the e-mail or SMS gateway settings cannot be used")?;
     Ok(config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smtp(tls: Option<&str>, username: Option<&str>, password_file: Option<PathBuf>) -> FileSmtp {
+        FileSmtp {
+            host: "smtp.bnn.go.id".into(),
+            port: None,
+            tls: tls.map(str::to_owned),
+            username: username.map(str::to_owned),
+            password_file,
+            from: "Pulih <pulih@bnn.go.id>".into(),
+        }
+    }
+
+    fn secret_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+        let path = dir.path().join("secret");
+        std::fs::write(&path, text).expect("write the secret");
+        path
+    }
+
+    const URL: &str = "https://pulih.bnn.go.id";
+
+    #[test]
+    fn nothing_configured_sends_on_no_channel() {
+        let config = resolve(None, None, None).expect("resolves");
+        assert!(config.smtp.is_none() && config.gateway.is_none());
+    }
+
+    #[test]
+    fn the_port_follows_the_protection_unless_given() {
+        for (tls, port) in [(None, 587), (Some("starttls"), 587), (Some("tls"), 465)] {
+            let config =
+                resolve(Some(URL.into()), Some(smtp(tls, None, None)), None).expect("resolves");
+            assert_eq!(config.smtp.expect("smtp").port, port, "{tls:?}");
+        }
+        let mut given = smtp(Some("tls"), None, None);
+        given.port = Some(2465);
+        let config = resolve(Some(URL.into()), Some(given), None).expect("resolves");
+        assert_eq!(config.smtp.expect("smtp").port, 2465);
+    }
+
+    #[test]
+    fn an_unknown_protection_is_refused_by_name() {
+        let e = resolve(Some(URL.into()), Some(smtp(Some("ssl"), None, None)), None)
+            .expect_err("refused");
+        assert!(e.to_string().contains("smtp.tls"), "{e}");
+    }
+
+    #[test]
+    fn a_user_name_needs_a_password_and_a_password_a_user_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = secret_file(&dir, "rahasia-smtp\n");
+        let both = smtp(None, Some("pulih"), Some(file.clone()));
+        let config = resolve(Some(URL.into()), Some(both), None).expect("resolves");
+        let (user, password) = config.smtp.expect("smtp").credentials.expect("credentials");
+        assert_eq!(
+            (user.as_str(), password.expose()),
+            ("pulih", "rahasia-smtp")
+        );
+        if std::env::var_os("PULIH_SMTP_PASSWORD").is_none() {
+            let e = resolve(
+                Some(URL.into()),
+                Some(smtp(None, Some("pulih"), None)),
+                None,
+            )
+            .expect_err("a user name alone is refused");
+            assert!(e.to_string().contains("username"), "{e}");
+        }
+        let e = resolve(Some(URL.into()), Some(smtp(None, None, Some(file))), None)
+            .expect_err("a password alone is refused");
+        assert!(e.to_string().contains("username"), "{e}");
+    }
+
+    #[test]
+    fn the_gateway_token_comes_from_its_file_and_a_missing_file_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gateway = |token_file| FileGateway {
+            url: "https://sms.example.id/send".into(),
+            token_file,
+        };
+        if std::env::var_os("PULIH_SMS_GATEWAY_TOKEN").is_none() {
+            let file = secret_file(&dir, " token-gateway \n");
+            let config = resolve(None, None, Some(gateway(Some(file)))).expect("resolves");
+            assert_eq!(
+                config.gateway.expect("gateway").token.expose(),
+                "token-gateway"
+            );
+            let e = resolve(None, None, Some(gateway(None))).expect_err("no token");
+            assert!(e.to_string().contains("PULIH_SMS_GATEWAY_TOKEN"), "{e}");
+            let missing = dir.path().join("no-such-token");
+            let e =
+                resolve(None, None, Some(gateway(Some(missing.clone())))).expect_err("unreadable");
+            let chain = format!("{e:#}");
+            assert!(chain.contains(&missing.display().to_string()), "{chain}");
+        }
+    }
+
+    #[test]
+    fn a_gateway_address_that_is_not_a_url_is_refused_at_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = secret_file(&dir, "token");
+        let bad = FileGateway {
+            url: "sms gateway".into(),
+            token_file: Some(file),
+        };
+        if std::env::var_os("PULIH_SMS_GATEWAY_TOKEN").is_none() {
+            let e = resolve(None, None, Some(bad)).expect_err("refused");
+            assert!(e.to_string().contains("SMS gateway"), "{e}");
+        }
+    }
+}

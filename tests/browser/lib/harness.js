@@ -51,7 +51,8 @@ function chromiumPath() {
 // The server's environment without PULIH_* settings, so a developer's own
 // configuration cannot leak in. `totp`: two-factor login as configured by default
 // (required of administrators and coordinators); otherwise required of nobody.
-function serverEnv({ totp = false } = {}) {
+// `config`: the path of a configuration file for the server.
+function serverEnv({ totp = false, config } = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('PULIH_')) env[k] = v;
@@ -59,6 +60,7 @@ function serverEnv({ totp = false } = {}) {
   env.PULIH_LOG = 'warn';
   // two-factor login has its own test (totp.test.js); the others log in with passwords
   if (!totp) env.PULIH_TOTP_REQUIRED_ROLES = 'none';
+  if (config) env.PULIH_CONFIG = config;
   return env;
 }
 
@@ -234,7 +236,10 @@ async function readServerClock(base) {
 
 /// What a scenario starts from: a fresh data folder (`pulih-<name>-…`) with the official
 /// region tree and an administrator, a server on it, and Chromium. `stopScene` undoes it.
-/// `options.totp`: two-factor login required as by default (see `serverEnv`).
+/// `options.totp`: two-factor login required as by default (see `serverEnv`);
+/// `options.config`: the text of the server's configuration file (`pulih.toml` in the data
+/// folder), whose `{dataDir}` is replaced by the data folder's path; `options.files`: more
+/// files to write in the data folder first, by name (a secret the configuration names).
 async function startScene(name, admin, adminPassword, options = {}) {
   const bin = pulihBin();
   assert.ok(fs.existsSync(bin), `no pulih binary at ${bin}: run \`cargo build -p pulih-cli\` or set PULIH_BIN`);
@@ -245,7 +250,15 @@ async function startScene(name, admin, adminPassword, options = {}) {
     input: `${adminPassword}\n`,
     timeoutMs: 2 * MINUTE,
   });
-  scene.server = await startServer(bin, scene.dataDir, options);
+  const serverOptions = { totp: options.totp };
+  for (const [file, text] of Object.entries(options.files || {})) {
+    fs.writeFileSync(path.join(scene.dataDir, file), text, { mode: 0o600 });
+  }
+  if (options.config) {
+    serverOptions.config = path.join(scene.dataDir, 'pulih.toml');
+    fs.writeFileSync(serverOptions.config, options.config.replaceAll('{dataDir}', scene.dataDir));
+  }
+  scene.server = await startServer(bin, scene.dataDir, serverOptions);
   process.once('exit', () => scene.server?.child.kill('SIGKILL'));
   scene.base = scene.server.url;
   log(`server up at ${scene.base}`);

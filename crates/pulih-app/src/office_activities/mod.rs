@@ -195,15 +195,14 @@ impl App {
     /// A live region given by its code in the user's reach for office activities; a
     /// malformed, unknown, retired or unreachable code is the same `NotFound`, and a role
     /// that reads none anywhere is `Forbidden` before the code is looked at.
-    async fn office_region(&self, actor: &Actor, text: &str) -> AppResult<RegionCode> {
+    async fn office_region(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionCode> {
         authorize(actor, Action::ViewProgramme, &actor.scope)
             .or_else(|_| authorize(actor, Action::RecordOfficeActivity, &actor.scope))?;
-        let code = RegionCode::parse(text).map_err(|_| AppError::NotFound)?;
-        let live = self.region_row(&code).await?.is_some_and(|r| !r.retired);
-        if !live || !Self::reads_office_activities(actor, &code) {
+        let live = self.region_row(code).await?.is_some_and(|r| !r.retired);
+        if !live || !Self::reads_office_activities(actor, code) {
             return Err(AppError::NotFound);
         }
-        Ok(code)
+        Ok(code.clone())
     }
 
     /// The actor's office and the place (a code) it would record an activity at: the
@@ -213,7 +212,7 @@ impl App {
     pub async fn office_recording_at(
         &self,
         actor: &Actor,
-        place: &str,
+        place: &RegionCode,
     ) -> AppResult<(Organisation, RegionCode)> {
         let office = self.own_office(actor).await?;
         let place = self.office_region(actor, place).await?;
@@ -231,7 +230,7 @@ impl App {
     pub async fn record_office_activity(
         &self,
         actor: &Actor,
-        place: &str,
+        place: &RegionCode,
         input: OfficeActivityInput,
         origin: &Origin,
     ) -> AppResult<OfficeActivityView> {
@@ -285,7 +284,7 @@ impl App {
     pub async fn office_activities(
         &self,
         actor: &Actor,
-        region: &str,
+        region: &RegionCode,
         before: Option<ActivityId>,
     ) -> AppResult<OfficeActivityList> {
         let region = self.office_region(actor, region).await?;
@@ -306,11 +305,7 @@ impl App {
                 OfficeActivityView::of(row, may)
             })
             .collect::<AppResult<_>>()?;
-        let own_area = own.is_some()
-            && self
-                .office_recording_at(actor, region.as_str())
-                .await
-                .is_ok();
+        let own_area = own.is_some() && self.office_recording_at(actor, &region).await.is_ok();
         Ok(OfficeActivityList {
             items,
             next: next.flatten(),

@@ -9,7 +9,7 @@ use pulih_domain::referral::ReferralStatus;
 use pulih_domain::region::{RegionCode, Scope};
 use serde::Serialize;
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// Referral outcomes in a region and period.
 #[derive(Debug, Clone, Serialize)]
@@ -37,16 +37,15 @@ impl App {
     pub async fn referral_outcomes(
         &self,
         actor: &Actor,
-        region: &str,
+        region: &RegionCode,
         from: Option<&str>,
         to: Option<&str>,
     ) -> AppResult<ReferralOutcomes> {
-        let region = RegionCode::parse(region).map_err(|_| AppError::NotFound)?;
         authorize(actor, Action::ViewOutcomes, &Scope::Region(region.clone()))?;
-        let today = self.today_in(&region).await?;
+        let today = self.today_in(region).await?;
         let (from, to) =
             crate::PeriodInput::of(from, to).days(today, crate::outcomes::twelve_months_to)?;
-        let rows = self.store.referral_outcomes(&region, from, to).await?;
+        let rows = self.store.referral_outcomes(region, from, to).await?;
         let count = |status: ReferralStatus| {
             rows.iter().filter(|r| r.status == status.key()).count() as u64
         };
@@ -60,7 +59,7 @@ impl App {
             .collect();
         let enough = !suppress || days.len() as u64 >= SMALL_CELL;
         Ok(ReferralOutcomes {
-            region,
+            region: region.clone(),
             from,
             to,
             sent: Count::of(sent, suppress),

@@ -169,11 +169,9 @@ impl App {
     pub async fn village_activities(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
     ) -> AppResult<Vec<ActivityView>> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::ViewProgramme,

@@ -174,13 +174,11 @@ impl App {
     pub async fn form_unit(
         &self,
         actor: &Actor,
-        village: &str,
+        village: &RegionCode,
         input: UnitInput,
         origin: &Origin,
     ) -> AppResult<UnitView> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(actor, Action::ManageUnits, &Scope::Region(village.clone()))?;
         let today = self.today_in(&village).await?;
         let mut f = Fields::default();
@@ -301,6 +299,16 @@ impl App {
         }
     }
 
+    /// Unit `id` for a coordinator who manages units where it is; a unit the actor does
+    /// not see at all is the same `NotFound` as an unknown one.
+    async fn unit_to_manage(&self, actor: &Actor, id: UnitId) -> AppResult<Unit> {
+        let unit = self.store.unit(id).await?.ok_or(AppError::NotFound)?;
+        let place = Scope::Region(unit.village.clone());
+        authorize(actor, Action::ViewProgramme, &place).map_err(|_| AppError::NotFound)?;
+        authorize(actor, Action::ManageUnits, &place)?;
+        Ok(unit)
+    }
+
     /// A coordinator adds an agent to a unit in its scope.
     #[tracing::instrument(skip_all, fields(unit = %unit))]
     pub async fn add_unit_member(
@@ -310,12 +318,7 @@ impl App {
         input: MemberInput,
         origin: &Origin,
     ) -> AppResult<MemberView> {
-        let unit = self.store.unit(unit).await?.ok_or(AppError::NotFound)?;
-        authorize(
-            actor,
-            Action::ManageUnits,
-            &Scope::Region(unit.village.clone()),
-        )?;
+        let unit = self.unit_to_manage(actor, unit).await?;
         let today = self.today_in(&unit.village).await?;
         let mut f = Fields::default();
         let member = self
@@ -354,12 +357,7 @@ impl App {
         input: MemberChange,
         origin: &Origin,
     ) -> AppResult<MemberView> {
-        let unit = self.store.unit(unit).await?.ok_or(AppError::NotFound)?;
-        authorize(
-            actor,
-            Action::ManageUnits,
-            &Scope::Region(unit.village.clone()),
-        )?;
+        let unit = self.unit_to_manage(actor, unit).await?;
         let current = self
             .store
             .membership(user)
@@ -412,10 +410,12 @@ impl App {
 
     /// The IBM unit of a village, if formed, for anyone who may see the programme there.
     #[tracing::instrument(skip_all)]
-    pub async fn village_unit(&self, actor: &Actor, village: &str) -> AppResult<Option<UnitView>> {
-        let village = self
-            .live_region("village", village, RegionLevel::Village)
-            .await?;
+    pub async fn village_unit(
+        &self,
+        actor: &Actor,
+        village: &RegionCode,
+    ) -> AppResult<Option<UnitView>> {
+        let village = self.live_region(village, RegionLevel::Village).await?;
         authorize(
             actor,
             Action::ViewProgramme,

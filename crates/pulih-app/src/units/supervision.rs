@@ -3,8 +3,6 @@
 //! over the last 90 days. A unit or agent outside the coordinator's scope is the same
 //! `NotFound` as an unknown one.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use pulih_domain::authz::{Action, Actor, Denied, authorize};
 use pulih_domain::ids::{SupervisionVisitId, UnitId, UserId};
@@ -273,13 +271,9 @@ impl App {
         &self,
         rows: Vec<SupervisionVisitRow>,
     ) -> AppResult<Vec<SupervisionVisitView>> {
-        let mut names: HashMap<UserId, String> = HashMap::new();
-        for row in &rows {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(row.recorded_by) {
-                let user = self.store.user(row.recorded_by).await?;
-                slot.insert(user.map(|u| u.display_name).unwrap_or_default());
-            }
-        }
+        let names = self
+            .user_names(rows.iter().map(|r| r.recorded_by).collect())
+            .await?;
         Ok(rows
             .into_iter()
             .map(|r| SupervisionVisitView {

@@ -3,10 +3,11 @@
 //! out of the user's reach answers 404 exactly like one that does not exist.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use pulih_app::{AppError, OfficeActivityInput, OfficeActivityList, OfficeActivityView, Origin};
 use pulih_domain::ids::ActivityId;
+use pulih_domain::region::RegionCode;
 use serde::Deserialize;
 
 use super::ApiJson;
@@ -26,7 +27,7 @@ pub struct Page {
 pub async fn list(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(page): Query<Page>,
 ) -> Result<Json<OfficeActivityList>, WebError> {
     let before = page
@@ -47,7 +48,7 @@ pub async fn record(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<OfficeActivityInput>,
 ) -> Result<(StatusCode, Json<OfficeActivityView>), WebError> {
     let view = state

@@ -2,13 +2,14 @@
 //! sessions, and a regency's sums for dashboards.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use pulih_app::{
     Origin, PeerCountInput, PeerCountView, PeerProgrammeSummary, PeerSessionInput, PeerSessionView,
     SchoolInput, SchoolView,
 };
 use pulih_domain::ids::SchoolId;
+use pulih_domain::region::RegionCode;
 use serde::Deserialize;
 
 use super::{ApiJson, Items};
@@ -21,7 +22,7 @@ use crate::{AppState, WebError};
 pub async fn schools(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<SchoolView>>, WebError> {
     let peers = state.app.village_peers(&who.0.actor(), &code).await?;
     Ok(Json(Items {
@@ -34,7 +35,7 @@ pub async fn add_school(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<SchoolInput>,
 ) -> Result<(StatusCode, Json<SchoolView>), WebError> {
     let school = state
@@ -105,7 +106,7 @@ pub struct YearQuery {
 pub async fn summary(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(query): Query<YearQuery>,
 ) -> Result<Json<PeerProgrammeSummary>, WebError> {
     Ok(Json(

@@ -2,12 +2,13 @@
 //! approval, the IKN thresholds, and IKOTAN assessments of regencies and cities.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use pulih_app::{AssessmentView, IknInput, IkotanInput, Origin};
 use pulih_domain::ids::AssessmentId;
 use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::Rule;
+use pulih_domain::region::RegionCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
@@ -19,7 +20,7 @@ async fn history(
     state: &AppState,
     who: &CurrentUser,
     kind: AssessmentKind,
-    place: &str,
+    place: &RegionCode,
 ) -> Result<Json<Items<AssessmentView>>, WebError> {
     let items = state.app.assessments(&who.0.actor(), kind, place).await?;
     Ok(Json(Items { items }))
@@ -29,7 +30,7 @@ async fn history(
 pub async fn ikn_history(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<AssessmentView>>, WebError> {
     history(&state, &who, AssessmentKind::Ikn, &code).await
 }
@@ -39,7 +40,7 @@ pub async fn ikn_record(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<IknInput>,
 ) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
     let view = state
@@ -181,7 +182,7 @@ pub async fn set_ikotan_bands(
 pub async fn ikotan_history(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<AssessmentView>>, WebError> {
     history(&state, &who, AssessmentKind::Ikotan, &code).await
 }
@@ -191,7 +192,7 @@ pub async fn ikotan_record(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<IkotanInput>,
 ) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
     let view = state
@@ -239,7 +240,7 @@ impl From<pulih_app::BersinarStep> for StepJson {
 pub async fn bersinar_history(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<StepJson>>, WebError> {
     let steps = state.app.bersinar_history(&who.0.actor(), &code).await?;
     Ok(Json(Items {
@@ -252,7 +253,7 @@ pub async fn bersinar_step(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<pulih_app::BersinarInput>,
 ) -> Result<(StatusCode, Json<StepJson>), WebError> {
     let step = state
@@ -266,7 +267,7 @@ pub async fn bersinar_step(
 pub async fn bersinar_overview(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<pulih_app::BersinarOverview>, WebError> {
     Ok(Json(
         state.app.bersinar_overview(&who.0.actor(), &code).await?,
@@ -291,7 +292,7 @@ pub async fn set_target(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path((code, year)): Path<(String, i32)>,
+    Found((code, year)): Found<(RegionCode, i32)>,
     ApiJson(body): ApiJson<TargetBody>,
 ) -> Result<Json<TargetVersion>, WebError> {
     let version = state

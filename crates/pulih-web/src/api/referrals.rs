@@ -1,13 +1,14 @@
 //! Referrals, notifications and the answer times as JSON.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use pulih_app::{
     DeadlinesInput, MoveInput, NotificationView, Origin, ReferralDeadlines, ReferralInput,
     ReferralLine, ReferralOutcomes, ReferralView, Tray,
 };
 use pulih_domain::ids::{ClientId, ReferralId};
+use pulih_domain::region::RegionCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Items};
@@ -169,7 +170,7 @@ pub struct Period {
 pub async fn outcomes(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(q): Query<Period>,
 ) -> Result<Json<ReferralOutcomes>, WebError> {
     let figures = state

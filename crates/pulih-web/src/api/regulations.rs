@@ -2,13 +2,14 @@
 //! answers 404 exactly like an id of nothing.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use pulih_app::{
     DecreeInput, DecreeView, Origin, RegulationInput, RegulationLine, RegulationStepInput,
     RegulationView,
 };
 use pulih_domain::ids::RegulationId;
+use pulih_domain::region::RegionCode;
 
 use super::{ApiJson, Items};
 use crate::auth::CurrentUser;
@@ -19,7 +20,7 @@ use crate::{AppState, WebError};
 pub async fn list(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<RegulationLine>>, WebError> {
     let items = state.app.regulations(&who.0.actor(), &code).await?;
     Ok(Json(Items { items }))
@@ -30,7 +31,7 @@ pub async fn record(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<RegulationInput>,
 ) -> Result<(StatusCode, Json<RegulationView>), WebError> {
     let view = state
@@ -69,7 +70,7 @@ pub async fn step(
 pub async fn decrees(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<DecreeView>>, WebError> {
     let items = state.app.programme_decrees(&who.0.actor(), &code).await?;
     Ok(Json(Items { items }))
@@ -81,7 +82,7 @@ pub async fn record_decree(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<DecreeInput>,
 ) -> Result<(StatusCode, Json<DecreeView>), WebError> {
     let view = state

@@ -2,7 +2,7 @@
 //! activities and their corrections.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use pulih_app::Certificate;
 use pulih_app::{
@@ -10,6 +10,7 @@ use pulih_app::{
     Origin, TrainingInput, TrainingView, UnitInput, UnitView,
 };
 use pulih_domain::ids::{ActivityId, TrainingId, UnitId, UserId};
+use pulih_domain::region::RegionCode;
 use serde::Serialize;
 
 use super::{ApiJson, Items};
@@ -21,7 +22,7 @@ use crate::{AppState, WebError};
 pub async fn village_unit(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<UnitView>, WebError> {
     let unit = state.app.village_unit(&who.0.actor(), &code).await?;
     Ok(Json(unit.ok_or(AppError::NotFound)?))
@@ -32,7 +33,7 @@ pub async fn form(
     State(state): State<AppState>,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<(StatusCode, Json<UnitView>), WebError> {
     let view = state
@@ -194,7 +195,7 @@ pub async fn void_activity(
 pub async fn activities(
     State(state): State<AppState>,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Json<Items<ActivityView>>, WebError> {
     let items = state.app.village_activities(&who.0.actor(), &code).await?;
     Ok(Json(Items { items }))

@@ -19,7 +19,8 @@ use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
 use pulih_domain::programme::activity_detail::{ActivityDetail, ActivityKind};
 use pulih_domain::region::RegionCode;
 
-use super::clients::{Errors, FormData, refused};
+use super::again;
+use super::clients::{Errors, FormData};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
@@ -183,24 +184,23 @@ pub async fn record(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
-    match state
+    let result = state
         .app
         .record_activity(&who.0.actor(), unit, input(&form), &origin)
-        .await
-    {
-        Ok(view) => {
-            let to = format!("/regions/{}?recorded=1#activities", view.village);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "activity", e)?;
-            let again = (Filled::Typed(form), None);
-            let mut response = page(&state, &headers, &who, unit, again, errors).await?;
-            *response.status_mut() = status;
-            Ok(response)
-        }
-    }
+        .await;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let next = |view: ActivityView| format!("/regions/{}?recorded=1#activities", view.village);
+    again::after(&t, result, next, (form, "activity"), |form, errors| {
+        page(
+            &state,
+            &headers,
+            &who,
+            unit,
+            (Filled::Typed(form), None),
+            errors,
+        )
+    })
+    .await
 }
 
 /// The form's fields as stored, to correct them.
@@ -270,25 +270,25 @@ pub async fn correct(
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
-    let corrected = state
+    let result = state
         .app
         .correct_activity(&actor, id, input(&form), &origin)
         .await;
-    match corrected {
-        Ok(view) => {
-            let to = format!("/regions/{}?corrected=1#activities", view.village);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "activity", e)?;
-            let view = state.app.activity_to_correct(&actor, id).await?;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let next = |view: ActivityView| format!("/regions/{}?corrected=1#activities", view.village);
+    let (state, headers, who, actor) = (&state, &headers, &who, &actor);
+    again::after(
+        &t,
+        result,
+        next,
+        (form, "activity"),
+        move |form, errors| async move {
+            let view = state.app.activity_to_correct(actor, id).await?;
             let again = (Filled::Typed(form), Some(id));
-            let mut response = page(&state, &headers, &who, view.unit, again, errors).await?;
-            *response.status_mut() = status;
-            Ok(response)
-        }
-    }
+            page(state, headers, who, view.unit, again, errors).await
+        },
+    )
+    .await
 }
 
 /// `POST /activities/{id}/void`: voids it and shows the village page.

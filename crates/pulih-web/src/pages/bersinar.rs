@@ -5,7 +5,7 @@
 //! returns to the region page.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
@@ -16,6 +16,7 @@ use pulih_domain::region::RegionCode;
 use super::clients::{Errors, FormData, refused, with_status};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -175,7 +176,7 @@ pub async fn step(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
@@ -190,8 +191,8 @@ pub async fn step(
     let Err(e) = state.app.bersinar_step(&actor, &code, input, &origin).await else {
         return Ok(Redirect::to(&format!("/regions/{code}#bersinar-village")).into_response());
     };
-    let village = RegionCode::parse(&code).map_err(|_| pulih_app::AppError::NotFound)?;
-    let history = state.app.bersinar_history(&actor, &code).await?;
+    let village = code;
+    let history = state.app.bersinar_history(&actor, &village).await?;
     let region = state.app.region(&actor, &village).await?;
     let current = history.last().map(|s| s.status.as_str());
     let mut forms = StepForms::blank(&village, current);
@@ -226,12 +227,11 @@ pub async fn target(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(regency): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
-    let regency = RegionCode::parse(&code).map_err(|_| pulih_app::AppError::NotFound)?;
     let version = form.opt("version").and_then(|v| v.trim().parse().ok());
     let name = match version {
         Some(_) => format!("target-{}", form.get("year").trim()),
@@ -243,7 +243,7 @@ pub async fn target(
         (Ok(year), Ok(count)) => {
             state
                 .app
-                .set_bersinar_target(&actor, &code, year, count, version, &origin)
+                .set_bersinar_target(&actor, &regency, year, count, version, &origin)
                 .await
         }
         (year, count) => {
@@ -258,11 +258,11 @@ pub async fn target(
         }
     };
     let Err(e) = result else {
-        return Ok(Redirect::to(&format!("/regions/{code}#bersinar")).into_response());
+        return Ok(Redirect::to(&format!("/regions/{regency}#bersinar")).into_response());
     };
     let t = state.i18n.tr(crate::lang_of(&headers));
     let (status, errors) = refused(&t, &name, e)?;
-    let overview = state.app.bersinar_overview(&actor, &code).await?;
+    let overview = state.app.bersinar_overview(&actor, &regency).await?;
     let region = state.app.region(&actor, &regency).await?;
     let this_year = state.app.today_in(&regency).await?.year();
     let mut forms = TargetForms::blank(&regency, &overview, this_year);

@@ -96,7 +96,7 @@ pub async fn record(
     let actor = who.0.actor();
     let result = state
         .app
-        .record_programme_decree(&actor, code.as_str(), input, &origin)
+        .record_programme_decree(&actor, &code, input, &origin)
         .await;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let next = |d: DecreeView| format!("/regions/{code}#decree-{}", d.id);
@@ -107,7 +107,7 @@ pub async fn record(
         next,
         (form, "decree"),
         |form, errors| async move {
-            let programme = state.app.regency_programme(actor, code.as_str()).await?;
+            let programme = state.app.regency_programme(actor, code).await?;
             let region = state.app.region(actor, code).await?;
             let today = state.app.today_in(code).await?;
             let df = DecreeForm {

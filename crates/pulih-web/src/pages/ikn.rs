@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{AppError, IknInput, Origin};
@@ -16,6 +16,7 @@ use super::clients::{Errors, FormData};
 use super::places::{self, Places};
 use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -41,8 +42,7 @@ fn keys() -> Vec<&'static str> {
         .collect()
 }
 
-fn village(code: &str, who: &CurrentUser) -> Result<RegionCode, WebError> {
-    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+fn village(code: RegionCode, who: &CurrentUser) -> Result<RegionCode, WebError> {
     authorize(
         &who.0.actor(),
         Action::AssessVillage,
@@ -79,9 +79,9 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
-    let code = village(&code, &who)?;
+    let code = village(code, &who)?;
     page(
         &state,
         &headers,
@@ -99,10 +99,10 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let code = village(&code, &who)?;
+    let code = village(code, &who)?;
     let form = FormData::checked(&who, pairs)?;
     let indicators: BTreeMap<String, RawFinding> = keys()
         .into_iter()
@@ -126,7 +126,7 @@ pub async fn record(
     };
     let result = state
         .app
-        .record_ikn(&who.0.actor(), code.as_str(), input, &origin)
+        .record_ikn(&who.0.actor(), &code, input, &origin)
         .await;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let next = |_| format!("/regions/{code}#assessments");

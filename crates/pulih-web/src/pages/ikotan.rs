@@ -4,7 +4,7 @@
 //! kept and every field's message.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -18,6 +18,7 @@ use pulih_domain::region::{RegionCode, RegionLevel, Scope};
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -71,8 +72,11 @@ struct IkotanPage<'a> {
 }
 
 /// The regency, if the user may record its IKOTAN.
-async fn regency(state: &AppState, who: &CurrentUser, code: &str) -> Result<Region, WebError> {
-    let code = RegionCode::parse(code).map_err(|_| AppError::NotFound)?;
+async fn regency(
+    state: &AppState,
+    who: &CurrentUser,
+    code: &RegionCode,
+) -> Result<Region, WebError> {
     let actor = who.0.actor();
     if code.level() != RegionLevel::Regency {
         return Err(AppError::NotFound.into());
@@ -83,7 +87,7 @@ async fn regency(state: &AppState, who: &CurrentUser, code: &str) -> Result<Regi
         &Scope::Region(code.clone()),
     )
     .map_err(AppError::from)?;
-    Ok(state.app.region(&actor, &code).await?)
+    Ok(state.app.region(&actor, code).await?)
 }
 
 fn page(
@@ -108,7 +112,7 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
     let region = regency(&state, &who, &code).await?;
     let today = state.app.today_in(&region.code).await?;
@@ -127,7 +131,7 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let region = regency(&state, &who, &code).await?;
@@ -145,7 +149,7 @@ pub async fn record(
     };
     let recorded = state
         .app
-        .record_ikotan(&who.0.actor(), region.code.as_str(), input, &origin)
+        .record_ikotan(&who.0.actor(), &region.code, input, &origin)
         .await;
     match recorded {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{}#assessments", region.code)).into_response()),

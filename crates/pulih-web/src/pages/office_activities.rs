@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, OfficeActivityInput, OfficeActivityList, OfficeActivityView, Origin};
@@ -17,9 +17,11 @@ use pulih_domain::ids::ActivityId;
 use pulih_domain::programme::activity::{ActivityLevel, AgeBand};
 use pulih_domain::programme::activity_detail::ActivityKind;
 use pulih_domain::programme::office_activity::{AudienceGroup, FacilitatorKind};
+use pulih_domain::region::RegionCode;
 
 use super::activities::with_detail;
-use super::clients::{Errors, FormData, refused, with_status};
+use super::again;
+use super::clients::{Errors, FormData};
 use super::places::{Places, named};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
@@ -64,7 +66,7 @@ impl FormPage<'_> {
 struct ListPage<'a> {
     t: Tr<'a>,
     nav: Nav,
-    code: String,
+    code: RegionCode,
     places: Places,
     list: OfficeActivityList,
     done: Option<&'static str>,
@@ -142,7 +144,7 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let before = params
@@ -179,7 +181,7 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let kind = match params.kind.as_deref() {
@@ -252,29 +254,33 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
-    match state
+    let result = state
         .app
         .record_office_activity(&actor, &code, input(&form), &origin)
-        .await
-    {
-        Ok(view) => {
-            let to = format!("/office-activities/{}?recorded=1", view.id);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "office", e)?;
-            let (_, place) = state.app.office_recording_at(&actor, &code).await?;
-            let again = (form, None);
-            let page = form_page(&state, &headers, &who, place.as_str(), again, errors).await?;
-            Ok(with_status(page, status))
-        }
-    }
+        .await;
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let (state, headers, who, actor) = (&state, &headers, &who, &actor);
+    again::after(
+        &t,
+        result,
+        shown("recorded"),
+        (form, "office"),
+        move |form, errors| async move {
+            let (_, place) = state.app.office_recording_at(actor, &code).await?;
+            form_page(state, headers, who, place.as_str(), (form, None), errors).await
+        },
+    )
+    .await
+}
+
+/// Where a saved activity goes: its own page with the notice `done`.
+fn shown(done: &str) -> impl FnOnce(OfficeActivityView) -> String {
+    move |view| format!("/office-activities/{}?{done}=1", view.id)
 }
 
 /// `GET /office-activities/{id}`: one activity.
@@ -346,25 +352,31 @@ pub async fn correct(
 ) -> Result<Response, WebError> {
     let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
-    let corrected = state
+    let result = state
         .app
         .correct_office_activity(&actor, id, input(&form), &origin)
         .await;
-    match corrected {
-        Ok(view) => {
-            let to = format!("/office-activities/{}?corrected=1", view.id);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let t = state.i18n.tr(crate::lang_of(&headers));
-            let (status, errors) = refused(&t, "office", e)?;
-            let view = state.app.office_activity_to_correct(&actor, id).await?;
-            let again = (form, Some(id));
-            let page =
-                form_page(&state, &headers, &who, view.place.as_str(), again, errors).await?;
-            Ok(with_status(page, status))
-        }
-    }
+    let t = state.i18n.tr(crate::lang_of(&headers));
+    let (state, headers, who, actor) = (&state, &headers, &who, &actor);
+    again::after(
+        &t,
+        result,
+        shown("corrected"),
+        (form, "office"),
+        move |form, errors| async move {
+            let view = state.app.office_activity_to_correct(actor, id).await?;
+            form_page(
+                state,
+                headers,
+                who,
+                view.place.as_str(),
+                (form, Some(id)),
+                errors,
+            )
+            .await
+        },
+    )
+    .await
 }
 
 /// `POST /office-activities/{id}/void`: voids it and shows the place's list.

@@ -127,7 +127,7 @@ pub async fn record(
     let actor = who.0.actor();
     let result = state
         .app
-        .record_regulation(&actor, code.as_str(), input, &origin)
+        .record_regulation(&actor, &code, input, &origin)
         .await;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let next = |view: RegulationView| format!("/regulations/{}", view.line.id);

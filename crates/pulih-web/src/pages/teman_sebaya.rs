@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
@@ -21,6 +21,7 @@ use pulih_domain::region::{RegionCode, Scope};
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
+use crate::found::Found;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -125,7 +126,7 @@ async fn village_section(
     form: FormData,
     errors: Errors,
 ) -> Result<Option<VillageSection>, WebError> {
-    let Some(peers) = seen(state.app.village_peers(actor, code.as_str()).await)? else {
+    let Some(peers) = seen(state.app.village_peers(actor, code).await)? else {
         return Ok(None);
     };
     let scope = Scope::Region(code.clone());
@@ -185,10 +186,6 @@ async fn answer<T>(
     Ok(response)
 }
 
-fn village(code: &str) -> Result<RegionCode, WebError> {
-    Ok(RegionCode::parse(code).map_err(|_| AppError::NotFound)?)
-}
-
 /// The school chosen in a form.
 fn chosen_school(form: &FormData) -> AppResult<SchoolId> {
     form.get("school")
@@ -222,10 +219,9 @@ pub async fn add_school(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let code = village(&code)?;
     let form = FormData::checked(&who, pairs)?;
     let input = SchoolInput {
         name: form.get("name").to_owned(),
@@ -235,7 +231,7 @@ pub async fn add_school(
     };
     let result = state
         .app
-        .add_school(&who.0.actor(), code.as_str(), input, &origin)
+        .add_school(&who.0.actor(), &code, input, &origin)
         .await;
     answer(&state, &headers, &who, code, "school", form, result).await
 }
@@ -246,10 +242,9 @@ pub async fn record_educators(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let code = village(&code)?;
     let form = FormData::checked(&who, pairs)?;
     let input = PeerCountInput {
         as_of: form.opt("as_of"),
@@ -274,10 +269,9 @@ pub async fn record_session(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Path(code): Path<String>,
+    Found(code): Found<RegionCode>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let code = village(&code)?;
     let form = FormData::checked(&who, pairs)?;
     let input = PeerSessionInput {
         held_on: form.opt("held_on"),

@@ -220,6 +220,13 @@ async fn an_accompanying_officer_is_a_bnnk_coordinator_or_counsellor_of_the_plac
         .await;
     assert_eq!(corrected.status, StatusCode::OK, "{:?}", corrected.body);
     assert_eq!(corrected.body["accompanied_by"], counsellor.as_str());
+    let village = page(&app, &agents[0].1, &format!("/regions/{BINJAI}")).await;
+    assert_eq!(village.status, StatusCode::OK);
+    assert_eq!(
+        village.html.matches("didampingi konselor-sanggau").count(),
+        1,
+        "the village's activity list names the officer of the one accompanied activity"
+    );
 }
 
 async fn agents_with_no_activity_for_thirty_days_are_on_their_coordinators_worklist(app: TestApp) {
@@ -312,6 +319,33 @@ async fn a_batam_coordinator_learns_nothing_of_sanggau_agents_or_visits(app: Tes
     let nowhere = app.post(&none[1], &batam, visit(&app.days_ago(0))).await;
     assert_eq!(posted.status, StatusCode::NOT_FOUND);
     assert_eq!(posted.body, nowhere.body);
+    // nor may it add or change the unit's members: the unit is not there for it
+    let member = json!({"user_id": agents[0].0, "sex": "female", "age_band": "25_44"});
+    for unit in [unit.as_str(), unknown_unit] {
+        let added = app
+            .post(
+                &format!("/api/v1/ibm-units/{unit}/members"),
+                &batam,
+                member.clone(),
+            )
+            .await;
+        assert_eq!(
+            (added.status, &added.body),
+            (posted.status, &posted.body),
+            "{unit}"
+        );
+        let change =
+            json!({"sex": "male", "age_band": "25_44", "status": "inactive", "version": 1});
+        let path = format!("/api/v1/ibm-units/{unit}/members/{}", agents[1].0);
+        let changed = app
+            .request(Method::PUT, &path, Some(&batam), Some(change), &[])
+            .await;
+        assert_eq!(
+            (changed.status, &changed.body),
+            (posted.status, &posted.body),
+            "{unit}"
+        );
+    }
     // an agent of another unit, in scope, is not this unit's
     let stranger = app
         .get(

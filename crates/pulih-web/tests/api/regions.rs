@@ -10,6 +10,7 @@ crate::on_both_backends!(
     kota_batam_has_twelve_districts_and_sixty_four_kelurahan,
     searching_binjai_lists_every_binjai_with_its_path,
     unknown_or_malformed_region_codes_are_not_found,
+    a_malformed_region_code_in_any_path_is_not_found,
     a_bad_region_file_is_refused_and_changes_nothing,
     a_rename_shows_at_once_though_the_tree_was_just_read,
     a_partial_file_names_the_codes_in_use_and_retires_nothing_unconfirmed,
@@ -117,6 +118,63 @@ async fn unknown_or_malformed_region_codes_are_not_found(app: TestApp) {
         )
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Every path that names a region parses its code at the edge: a malformed one is the
+/// same 404 as an unknown one, on the API and on the pages, whatever the method.
+async fn a_malformed_region_code_in_any_path_is_not_found(app: TestApp) {
+    let api = [
+        "/api/v1/regions/{}/children",
+        "/api/v1/regions/{}/outcomes/referrals",
+        "/api/v1/regions/{}/outcomes/vocational",
+        "/api/v1/regions/{}/regulations",
+        "/api/v1/regions/{}/office-activities",
+        "/api/v1/villages/{}/ikn",
+        "/api/v1/villages/{}/ibm-unit",
+        "/api/v1/villages/{}/activities",
+        "/api/v1/villages/{}/bersinar",
+        "/api/v1/villages/{}/schools",
+        "/api/v1/regencies/{}/bersinar",
+        "/api/v1/regencies/{}/ikotan",
+        "/api/v1/regencies/{}/teman-sebaya",
+        "/api/v1/regencies/{}/bersinar-decrees",
+    ];
+    let pages = [
+        "/regions/{}",
+        "/regions/{}/office-activities",
+        "/regions/{}/office-activities/new",
+        "/villages/{}/ikn",
+        "/regencies/{}/ikotan",
+    ];
+    for code in ["21.7", "abc", "21.71.01.99999"] {
+        for path in api {
+            let path = path.replace("{}", code);
+            let r = app.get(&path, &app.root_token).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "GET {path}");
+            assert_eq!(r.body["error"]["code"], "not_found", "GET {path}");
+            let r = app.post(&path, &app.root_token, json!({})).await;
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&r.status),
+                "POST {path}: {}",
+                r.status
+            );
+        }
+        for path in pages {
+            let path = path.replace("{}", code);
+            let r = app.get(&path, &app.root_token).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "GET {path}");
+        }
+    }
+    let target = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/regencies/abc/bersinar-targets/2026",
+            Some(&app.root_token),
+            Some(json!({"count": 3})),
+            &[],
+        )
+        .await;
+    assert_eq!(target.status, StatusCode::NOT_FOUND);
 }
 
 async fn a_bad_region_file_is_refused_and_changes_nothing(app: TestApp) {

@@ -275,7 +275,7 @@ pub async fn form(
     };
     let formed = state
         .app
-        .form_unit(&who.0.actor(), code.as_str(), input, &origin)
+        .form_unit(&who.0.actor(), &code, input, &origin)
         .await;
     match formed {
         Ok(unit) => Ok(Redirect::to(&format!("/ibm-units/{}", unit.id)).into_response()),
