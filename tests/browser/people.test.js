@@ -121,7 +121,7 @@ describe('an agent invited from its unit on a phone', { timeout: 10 * MINUTE }, 
     assert.equal(await sms.getByLabel('Alamat').getAttribute('aria-invalid'), 'true');
     await s.axeClean(page, 'refused channel');
     await sms.getByLabel('Alamat').fill('0812 3456 7801');
-    await s.go(page, sms.getByRole('button', { name: 'Simpan' }), '**/account');
+    await s.go(page, sms.getByRole('button', { name: 'Simpan' }), '**/account#channels-title');
     assert.equal(await sms.getByLabel('Alamat').inputValue(), '+6281234567801', 'the number is kept in full');
     await sms.getByRole('button', { name: 'Berhenti mengirim ke sini' }).waitFor();
     await h.assertNoSidewaysScroll(page, 'account with a channel');

@@ -77,6 +77,8 @@ struct Shown {
     recovery_codes: Vec<String>,
     errors: HashMap<String, String>,
     failed_channel: String,
+    /// The address and language typed in the refused channel form, shown again.
+    typed: (String, Option<String>),
 }
 
 async fn page(
@@ -94,7 +96,12 @@ async fn page(
         Some(e) => Some((qr_svg(&e.uri)?, e.secret)),
         None => None,
     };
-    let channels = super::channels::forms(state.app.my_channels(&who.0.actor()).await?);
+    let mut channels = super::channels::forms(state.app.my_channels(&who.0.actor()).await?);
+    if let Some(c) = channels.iter_mut().find(|c| c.key == shown.failed_channel) {
+        let (address, lang) = shown.typed;
+        c.address = address;
+        c.english = lang.as_deref() == Some("en");
+    }
     let (t, nav) = frame(state, headers, who, "/account");
     Ok(render(&AccountPage {
         t,
@@ -118,22 +125,24 @@ async fn refused(
     who: &CurrentUser,
     e: AppError,
 ) -> Result<Response, WebError> {
-    refused_channel(state, headers, who, e, "").await
+    refused_channel(state, headers, who, e, ("", Default::default())).await
 }
 
-/// As [`refused`], for the form of `channel` (empty for the other forms).
+/// As [`refused`], for the form of `channel` (empty for the other forms), showing what was
+/// `typed` in it again.
 pub(super) async fn refused_channel(
     state: &AppState,
     headers: &HeaderMap,
     who: &CurrentUser,
     e: AppError,
-    channel: &str,
+    (channel, typed): (&str, (String, Option<String>)),
 ) -> Result<Response, WebError> {
     match field_errors(state.i18n.tr(crate::lang_of(headers)), &e) {
         Some(errors) => {
             let shown = Shown {
                 errors,
                 failed_channel: channel.to_owned(),
+                typed,
                 ..Shown::default()
             };
             let mut response = page(state, headers, who, shown).await?;

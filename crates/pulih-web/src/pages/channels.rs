@@ -87,6 +87,7 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let actor = who.0.actor();
+    let typed = (f.address.clone(), f.lang.clone());
     let done = if f.r#do == "remove" {
         state.app.remove_my_channel(&actor, &origin, &channel).await
     } else {
@@ -101,6 +102,9 @@ pub async fn save(
     };
     match done {
         Ok(()) => Ok(Redirect::to("/account#channels-title").into_response()),
-        Err(e) => super::account::refused_channel(&state, &headers, &who, e, &channel).await,
+        Err(e) => {
+            let sent = (channel.as_str(), typed);
+            super::account::refused_channel(&state, &headers, &who, e, sent).await
+        }
     }
 }
