@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,9 +12,10 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, Jar, check_csrf};
+use crate::auth::{CurrentUser, Jar};
 use crate::i18n::Tr;
 use crate::notice::Notice;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -42,18 +42,14 @@ struct AccountPage<'a> {
 #[derive(serde::Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
 }
 
-/// A two-factor form: the CSRF token and, to confirm or turn off, a code.
+/// A two-factor form: to confirm or turn off, a code.
 #[derive(serde::Deserialize)]
 pub struct CodeForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     code: String,
 }
@@ -168,9 +164,8 @@ pub async fn change_password(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<PasswordForm>,
+    PageForm(f): PageForm<PasswordForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     match state
         .app
         .change_own_password(&who.0, &f.current_password, &f.new_password, &origin)
@@ -191,9 +186,8 @@ pub async fn begin_totp(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<CodeForm>,
+    _: PageForm,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let enrolment = state.app.begin_totp(&who.0, &origin).await?;
     let shown = Shown {
         enrolment: Some(enrolment),
@@ -209,9 +203,8 @@ pub async fn confirm_totp(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<CodeForm>,
+    PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     match state.app.confirm_totp(&who.0, &f.code, &origin).await {
         Ok(recovery_codes) => {
             let shown = Shown {
@@ -230,9 +223,8 @@ pub async fn disable_totp(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<CodeForm>,
+    PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     match state.app.disable_totp(&who.0, &f.code, &origin).await {
         Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(e) => refused(&state, &headers, &who, e).await,

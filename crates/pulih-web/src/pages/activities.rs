@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{ActivityInput, ActivityView, Officer, Origin};
@@ -25,6 +25,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -181,9 +182,8 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let result = state
         .app
         .record_activity(&who.0.actor(), unit, input(&form), &origin)
@@ -266,9 +266,8 @@ pub async fn correct(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ActivityId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
     let result = state
         .app
@@ -297,9 +296,8 @@ pub async fn void(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ActivityId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    _: PageForm,
 ) -> Result<Response, WebError> {
-    FormData::checked(&who, pairs)?;
     let view = state.app.void_activity(&who.0.actor(), id, &origin).await?;
     let to = format!("/regions/{}?voided=1#activities", view.village);
     Ok(Redirect::to(&to).into_response())

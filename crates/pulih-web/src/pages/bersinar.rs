@@ -5,7 +5,7 @@
 //! returns to the region page.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
@@ -18,6 +18,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// The step forms of a village: one per step its status allows.
@@ -177,9 +178,8 @@ pub async fn step(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = BersinarInput {
         step: form.get("step").to_owned(),
         decree_number: form.opt("decree_number"),
@@ -228,9 +228,8 @@ pub async fn target(
     who: CurrentUser,
     origin: Origin,
     Found(regency): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
     let version = form.opt("version").and_then(|v| v.trim().parse().ok());
     let name = match version {

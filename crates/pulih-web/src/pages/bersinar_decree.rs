@@ -5,7 +5,7 @@
 //! was); a refused form comes back on its own page with what was ticked and typed.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +17,7 @@ use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// A village to tick.
@@ -82,9 +83,8 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = DecreeInput {
         number: form.get("number").to_owned(),
         date: form.get("date").to_owned(),

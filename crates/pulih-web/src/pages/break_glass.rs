@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,6 +16,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError, lang_of};
 
 #[derive(Template)]
@@ -50,9 +50,8 @@ pub async fn request(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let result = state
         .app
         .break_glass(
@@ -173,9 +172,8 @@ pub async fn review(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<GrantId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let grant = id;
     let note = form.opt("note");
     let result = state

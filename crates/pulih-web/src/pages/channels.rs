@@ -2,14 +2,14 @@
 //! number for SMS/WhatsApp, each with the language of the messages; a channel the
 //! server is not configured for is shown as unavailable.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{ChannelInput, ChannelsView, Origin};
 use pulih_domain::outbound::{Channel, Lang};
 
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// One channel's form as shown.
@@ -66,8 +66,6 @@ pub fn forms(view: ChannelsView) -> Vec<ChannelForm> {
 #[derive(serde::Deserialize)]
 pub struct ChannelFormInput {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     address: String,
     #[serde(default)]
     lang: Option<String>,
@@ -83,9 +81,8 @@ pub async fn save(
     who: CurrentUser,
     origin: Origin,
     Path(channel): Path<String>,
-    Form(f): Form<ChannelFormInput>,
+    PageForm(f): PageForm<ChannelFormInput>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let actor = who.0.actor();
     let typed = (f.address.clone(), f.lang.clone());
     let done = if f.r#do == "remove" {

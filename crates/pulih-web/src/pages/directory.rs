@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -20,8 +19,9 @@ use serde::Deserialize;
 
 use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError, lang_of};
 
 #[derive(Template)]
@@ -54,8 +54,6 @@ pub struct SearchQuery {
 /// The form to list a service.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ServiceForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     org_id: String,
     #[serde(default)]
@@ -180,9 +178,8 @@ pub async fn create(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<ServiceForm>,
+    PageForm(f): PageForm<ServiceForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let tr = state.i18n.tr(lang_of(&headers));
     let mut places = Resolver::new(&state, tr, who.0.actor());
     let areas = places.resolve_list("areas", &f.areas).await?;

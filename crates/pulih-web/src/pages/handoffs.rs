@@ -3,7 +3,7 @@
 //! but never the NIK, and nothing on the page says whether anyone was a client.
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::Region;
@@ -16,6 +16,7 @@ use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -132,9 +133,8 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(mut form): PageForm,
 ) -> Result<Response, WebError> {
-    let mut form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let mut places = Resolver::new(&state, t, who.0.actor());
     let mut region = form.get("region").to_owned();
@@ -174,9 +174,8 @@ pub async fn bulk(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = BulkInput {
         csv: form.get("csv").to_owned(),
     };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pulih_app::{AppError, IknInput, Origin};
@@ -18,6 +18,7 @@ use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -100,10 +101,9 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let code = village(code, &who)?;
-    let form = FormData::checked(&who, pairs)?;
     let indicators: BTreeMap<String, RawFinding> = keys()
         .into_iter()
         .map(|k| {

@@ -4,7 +4,7 @@
 //! kept and every field's message.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -20,6 +20,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// The form as shown: on the regency page, or on its own after a refusal.
@@ -132,10 +133,9 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let region = regency(&state, &who, &code).await?;
-    let form = FormData::checked(&who, pairs)?;
     let input = IkotanInput {
         // a year that is not a number is refused by the use-case like one out of range
         year: form.get("year").trim().parse().unwrap_or(0),

@@ -10,6 +10,7 @@ use pulih_app::{AppError, Credentials, Login, LoginKind, LoginStep, Origin, rand
 use super::{Nav, local_path, render};
 use crate::auth::{CurrentUser, DEVICE_COOKIE, Jar, LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf};
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError, lang_of};
 
 /// How long a browser keeps its device token (renewed at each login).
@@ -331,23 +332,14 @@ pub async fn submit_code(
     }
 }
 
-/// Form with the CSRF token only.
-#[derive(serde::Deserialize)]
-pub struct CsrfForm {
-    /// The session's CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// `POST /logout`: ends the session and clears the cookie.
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(f): Form<CsrfForm>,
+    _: PageForm,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     state.app.logout(&who.0, &origin).await?;
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&Jar::of(&state, &headers).set(SESSION_COOKIE, "", 0)) {

@@ -24,6 +24,7 @@ pub mod mous;
 pub mod office_activities;
 pub mod ops;
 pub mod orgs;
+mod page_form;
 pub mod people;
 pub mod phone;
 pub mod places;

@@ -4,7 +4,7 @@
 //! field.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pulih_app::{
@@ -22,6 +22,7 @@ use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -104,9 +105,8 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(mut form): PageForm,
 ) -> Result<Response, WebError> {
-    let mut form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let resolver = Resolver::new(&state, t, who.0.actor());
     let region = ("region", Level::Any);
@@ -219,9 +219,8 @@ pub async fn status(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<MouId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = MouStatusInput {
         status: form.get("status").to_owned(),
         version: form.get("version").parse().unwrap_or(0),
@@ -247,9 +246,8 @@ pub async fn link_referral(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<MouId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = ReferralLinkInput {
         referral_id: form.get("referral_id").to_owned(),
     };

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, OfficeActivityInput, OfficeActivityList, OfficeActivityView, Origin};
@@ -27,6 +27,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// The kinds an office records.
@@ -255,9 +256,8 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
     let result = state
         .app
@@ -348,9 +348,8 @@ pub async fn correct(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ActivityId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let actor = who.0.actor();
     let result = state
         .app
@@ -385,9 +384,8 @@ pub async fn void(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ActivityId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    _: PageForm,
 ) -> Result<Response, WebError> {
-    FormData::checked(&who, pairs)?;
     let view = state
         .app
         .void_office_activity(&who.0.actor(), id, &origin)

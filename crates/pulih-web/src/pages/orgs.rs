@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,8 +12,9 @@ use pulih_domain::org::OrgType;
 
 use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -33,8 +33,6 @@ struct OrgsPage<'a> {
 /// The new-organisation form.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct OrgForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -95,9 +93,8 @@ pub async fn create(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(mut f): Form<OrgForm>,
+    PageForm(mut f): PageForm<OrgForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let mut places = Resolver::new(&state, t, who.0.actor());
     places.resolve("region", &mut f.region, Level::Any).await?;

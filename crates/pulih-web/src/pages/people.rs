@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,9 +15,10 @@ use pulih_domain::ids::UserId;
 
 use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -55,8 +55,6 @@ impl UserPage<'_> {
 /// The change form, as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct EditForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     display_name: String,
     #[serde(default)]
@@ -151,9 +149,8 @@ pub async fn save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<UserId>,
-    Form(mut f): Form<EditForm>,
+    PageForm(mut f): PageForm<EditForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let mut places = Resolver::new(&state, t, who.0.actor());
     places.resolve("scope", &mut f.scope, Level::Any).await?;

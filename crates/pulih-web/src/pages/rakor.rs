@@ -4,7 +4,7 @@
 //! change. A refused form comes back with what was typed and a message at each field.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pulih_app::{
@@ -23,6 +23,7 @@ use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -121,9 +122,8 @@ pub async fn record(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(mut form): PageForm,
 ) -> Result<Response, WebError> {
-    let mut form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let resolver = Resolver::new(&state, t, who.0.actor());
     let region = ("region", Level::Any);
@@ -252,9 +252,8 @@ pub async fn add_item(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<MeetingId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = ActionItemInput {
         description: form.get("description").to_owned(),
         owner_org_id: form.get("owner_org_id").to_owned(),
@@ -274,9 +273,8 @@ pub async fn item_status(
     who: CurrentUser,
     origin: Origin,
     Found((id, item)): Found<(MeetingId, ActionItemId)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = ItemStatusInput {
         status: form.get("status").to_owned(),
         version: form.get("version").parse().unwrap_or(0),

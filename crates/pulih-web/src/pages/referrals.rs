@@ -3,7 +3,6 @@
 //! the client to a partner service, and the notifications.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,10 +18,10 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError, lang_of};
 
 /// The form pairs of a POST.
-type Pairs = Form<Vec<(String, String)>>;
 
 #[derive(Template)]
 #[template(path = "referrals/index.html")]
@@ -101,9 +100,8 @@ pub async fn make_move(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ReferralId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = MoveInput {
         step: form.get("move").to_owned(),
         reason: form.opt("reason"),
@@ -208,9 +206,8 @@ pub async fn send(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = ReferralInput {
         service_id: form.get("service_id").to_owned(),
         reason: form.get("reason").to_owned(),
@@ -299,9 +296,8 @@ pub async fn notifications(
 pub async fn mark_read(
     State(state): State<AppState>,
     who: CurrentUser,
-    Form(pairs): Pairs,
+    _: PageForm,
 ) -> Result<Response, WebError> {
-    FormData::checked(&who, pairs)?;
     state.app.mark_notifications_read(&who.0.actor()).await?;
     Ok(Redirect::to("/notifications").into_response())
 }

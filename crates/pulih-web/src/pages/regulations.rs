@@ -5,7 +5,7 @@
 //! success goes to the regulation's page.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -20,6 +20,7 @@ use super::{Nav, again, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// The form recording a regulation of a region.
@@ -112,9 +113,8 @@ pub async fn record(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = RegulationInput {
         kind: form.get("kind").to_owned(),
         number: form.opt("number"),
@@ -205,9 +205,8 @@ pub async fn step(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<RegulationId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = RegulationStepInput {
         step: form.get("step").to_owned(),
         on: form.get("on").to_owned(),

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{
@@ -23,6 +23,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// What the Teman Sebaya part of a region page shows: a village's schools, or a
@@ -220,9 +221,8 @@ pub async fn add_school(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = SchoolInput {
         name: form.get("name").to_owned(),
         level: form.get("level").to_owned(),
@@ -243,9 +243,8 @@ pub async fn record_educators(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = PeerCountInput {
         as_of: form.opt("as_of"),
         educators: typed_counts(&form),
@@ -270,9 +269,8 @@ pub async fn record_session(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = PeerSessionInput {
         held_on: form.opt("held_on"),
         topic: form.get("topic").to_owned(),

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,9 +17,10 @@ use pulih_domain::ids::UserId;
 
 use super::places::{self, Level, Picks, Places, Resolver};
 use super::{Nav, field_errors, frame, render};
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -53,8 +53,6 @@ pub struct Shared {
 /// The new-user form.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct UserForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -200,9 +198,8 @@ pub async fn create(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(mut f): Form<UserForm>,
+    PageForm(mut f): PageForm<UserForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let mut places = Resolver::new(&state, t, who.0.actor());
     places.resolve("scope", &mut f.scope, Level::Any).await?;
@@ -268,8 +265,6 @@ fn proposed_scope(e: &AppError) -> Option<String> {
 /// A row action: the CSRF token and the version the page showed.
 #[derive(serde::Deserialize)]
 pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     version: Option<i64>,
 }
 
@@ -281,9 +276,8 @@ pub async fn act(
     who: CurrentUser,
     origin: Origin,
     Found((id, action)): Found<(UserId, String)>,
-    Form(f): Form<ActionForm>,
+    PageForm(f): PageForm<ActionForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&who.0.session.csrf_token, &f.csrf)?;
     let actor = who.0.actor();
     match action.as_str() {
         "disable" | "enable" => {

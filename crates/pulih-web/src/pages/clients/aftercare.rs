@@ -4,7 +4,6 @@
 //! found a relapse opens the relapse form with its date.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,6 +18,7 @@ use super::{Errors, FormData, refused, with_status};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
 
@@ -154,8 +154,6 @@ async fn answer<T>(
     }
 }
 
-type Pairs = Form<Vec<(String, String)>>;
-
 /// `POST /clients/{id}/aftercare/plan`.
 pub async fn plan_save(
     State(state): State<AppState>,
@@ -163,9 +161,8 @@ pub async fn plan_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = AftercarePlanInput {
         discharged_on: form.get("discharged_on").to_owned(),
         weeks: form.opt("weeks").map(WeeksInput::Text),
@@ -194,9 +191,8 @@ pub async fn follow_up_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let answered = (1..=10).any(|n| form.opt(&barc_field(n)).is_some());
     let barc10 = answered.then(|| {
         (1..=10)
@@ -233,9 +229,8 @@ pub async fn end_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = AftercareEndInput {
         ended_on: form.opt("ended_on"),
         status: form.get("status").to_owned(),
@@ -263,9 +258,8 @@ pub async fn relapse_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = RelapseInput {
         relapsed_on: form.opt("relapsed_on"),
         substances: form.all("substances"),

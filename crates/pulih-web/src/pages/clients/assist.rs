@@ -4,7 +4,6 @@
 //! nothing is audited).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -18,6 +17,7 @@ use super::{Errors, FormData, Sent, label, may_record, sent, with_status};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
 
@@ -142,9 +142,8 @@ pub async fn assist_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = forms::assist(&form);
     let result = state
         .app
@@ -167,10 +166,9 @@ pub async fn assist_preview(
     headers: HeaderMap,
     who: CurrentUser,
     Found(id): Found<ClientId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     may_record(&state, &who, id).await?;
-    let form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(lang_of(&headers));
     let (result, problems) = preview(&t, &form);
     Ok(render(&ScorePart {

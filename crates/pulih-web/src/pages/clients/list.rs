@@ -2,7 +2,6 @@
 //! by "older", and the registration form.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +14,7 @@ use pulih_domain::ids::ClientId;
 use super::{Errors, FormData, client_id, forms, refused, with_status};
 use crate::auth::CurrentUser;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::pages::places::{self, Level, Picks, Places, Resolver};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -239,9 +239,8 @@ pub async fn register(
     headers: HeaderMap,
     who: CurrentUser,
     origin: Origin,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(mut form): PageForm,
 ) -> Result<Response, WebError> {
-    let mut form = FormData::checked(&who, pairs)?;
     let t = state.i18n.tr(crate::lang_of(&headers));
     let mut places = Resolver::new(&state, t, who.0.actor());
     for (field, level) in [("region", Level::Any), ("village", Level::Village)] {

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AppError, AppResult};
 use pulih_domain::ids::ClientId;
 
-use crate::auth::{CurrentUser, check_csrf};
+use crate::auth::CurrentUser;
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
 
@@ -61,20 +61,11 @@ fn wib_today() -> String {
 
 /// A submitted HTML form as name/value pairs in order. Unlike a struct, it keeps every
 /// value of a repeated name (a group of checkboxes).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
-    /// The pairs of a form sent by the logged-in user, after checking its CSRF token.
-    pub(crate) fn checked(
-        who: &CurrentUser,
-        pairs: Vec<(String, String)>,
-    ) -> Result<Self, WebError> {
-        let form = Self(pairs);
-        check_csrf(&who.0.session.csrf_token, form.get("csrf"))?;
-        Ok(form)
-    }
-
     /// A form with one value set, e.g. a default.
     pub(crate) fn with(mut self, name: &str, value: impl Into<String>) -> Self {
         self.0.push((name.to_owned(), value.into()));

@@ -2,7 +2,6 @@
 //! the use-case's input, calls it, and either goes back to the record or shows the form
 //! again with its messages.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -14,10 +13,8 @@ use super::record::record_page;
 use super::{Errors, FormData, Sent, forms, may_record, sent};
 use crate::auth::CurrentUser;
 use crate::found::Found;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError, lang_of};
-
-/// The form pairs of a POST.
-type Pairs = Form<Vec<(String, String)>>;
 
 /// After a form page was sent: the record, or the same page with its messages.
 fn answer<T>(
@@ -69,9 +66,8 @@ pub async fn consent_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(sent): PageForm,
 ) -> Result<Response, WebError> {
-    let sent = FormData::checked(&who, pairs)?;
     let (confirmed, edit) = (sent.flag("confirm"), sent.flag("edit"));
     let form = sent.without_steps();
     let input = forms::consent(&form);
@@ -125,9 +121,8 @@ pub async fn withdraw(
     who: CurrentUser,
     origin: Origin,
     Found((id, consent)): Found<(ClientId, String)>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let name = format!("withdraw-{consent}");
     let input = WithdrawalInput {
         consent_id: consent,
@@ -148,9 +143,8 @@ pub async fn episode_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let result = match forms::episode(&form) {
         Ok(input) => {
             state
@@ -170,9 +164,8 @@ pub async fn assess(
     who: CurrentUser,
     origin: Origin,
     Found((id, episode)): Found<(ClientId, String)>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let name = format!("assess-{episode}");
     let input = TatAssessmentInput {
         episode_id: episode,
@@ -194,9 +187,8 @@ pub async fn barc10_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = forms::barc10(&form);
     let result = state
         .app
@@ -212,9 +204,8 @@ pub async fn care_step(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = forms::care_step(&form);
     let result = state
         .app
@@ -239,9 +230,8 @@ pub async fn care_plan_save(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = forms::care_plan(&form);
     let result = state
         .app
@@ -257,9 +247,8 @@ pub async fn assign(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let version = form
         .get("version")
         .trim()
@@ -289,9 +278,8 @@ pub async fn erase(
     who: CurrentUser,
     origin: Origin,
     Found(id): Found<ClientId>,
-    Form(pairs): Pairs,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let confirm = form.get("confirm_code").to_owned();
     let result = state
         .app

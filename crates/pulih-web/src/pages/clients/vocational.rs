@@ -3,7 +3,6 @@
 //! with its values and messages.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -18,6 +17,7 @@ use super::{Errors, FormData, Sent, may_record, sent, with_status};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError, lang_of};
 
@@ -219,10 +219,9 @@ pub async fn vocational_save(
     who: CurrentUser,
     origin: Origin,
     Found((id, step)): Found<(ClientId, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let step = VocStep::parse(&step)?;
-    let form = FormData::checked(&who, pairs)?;
     let result = save(&state, &who, &origin, (id, step), &form).await;
     let t = state.i18n.tr(lang_of(&headers));
     match sent(&t, id, "", result)? {

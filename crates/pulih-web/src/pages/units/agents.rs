@@ -4,7 +4,7 @@
 //! on the unit page, named `visit`, with what was typed and each field's message.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AgentView, Origin, SupervisionInput};
@@ -14,7 +14,8 @@ use super::unit_page;
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
-use crate::pages::clients::{FormData, refused, with_status};
+use crate::pages::clients::{refused, with_status};
+use crate::pages::page_form::PageForm;
 use crate::pages::places::{self, Places};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -67,9 +68,8 @@ pub async fn record_visit(
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = SupervisionInput {
         visited_on: form.get("visited_on").to_owned(),
         findings: form.get("findings").to_owned(),

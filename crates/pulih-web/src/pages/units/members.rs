@@ -4,7 +4,7 @@
 //! unit's members. A coordinator also invites a new agent into the unit (`invitation`):
 //! the unit page comes back with the link, shown once.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{AgentInvitation, MemberChange, MemberInput, Origin};
@@ -14,6 +14,7 @@ use super::{unit_page, unit_page_with};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::pages::clients::{FormData, refused, with_status};
+use crate::pages::page_form::PageForm;
 use crate::pages::users::shared;
 use crate::{AppState, WebError};
 
@@ -45,9 +46,8 @@ pub async fn add_member(
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = MemberInput {
         user_id: form.get("user_id").to_owned(),
         phone: form.opt("phone"),
@@ -68,9 +68,8 @@ pub async fn change_member(
     who: CurrentUser,
     origin: Origin,
     Found((unit, user)): Found<(UnitId, UserId)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = MemberChange {
         phone: form.opt("phone"),
         sex: form.get("sex").to_owned(),
@@ -94,9 +93,8 @@ pub async fn invite(
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = AgentInvitation {
         username: form.get("username").to_owned(),
         display_name: form.get("display_name").to_owned(),

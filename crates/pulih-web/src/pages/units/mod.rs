@@ -11,7 +11,7 @@ pub mod members;
 pub mod training;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use pulih_app::{Origin, SupervisionVisitView, TrainingInput, UnitInput, UnitView, UserView};
@@ -27,6 +27,7 @@ use super::{Nav, frame, render};
 use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
+use crate::pages::page_form::PageForm;
 use crate::{AppState, WebError};
 
 /// The form that forms a village's unit: on the village page, or on its own.
@@ -251,9 +252,8 @@ pub async fn form(
     who: CurrentUser,
     origin: Origin,
     Found(code): Found<RegionCode>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let mut f = UnitForm::blank(&code);
     // a count that is not a number is sent as none, which the use-case refuses in words
     let attendees = f
@@ -323,9 +323,8 @@ pub async fn plan_training(
     who: CurrentUser,
     origin: Origin,
     Found(unit): Found<UnitId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let lines = |name: &str| form.get(name).lines().map(str::to_owned).collect();
     let input = TrainingInput {
         title: form.get("title").to_owned(),

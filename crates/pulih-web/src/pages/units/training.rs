@@ -3,7 +3,7 @@
 //! with the boxes as ticked and the reason beside the day.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::found::Found;
 use crate::i18n::Tr;
 use crate::pages::clients::{Errors, FormData, refused, with_status};
+use crate::pages::page_form::PageForm;
 use crate::pages::places::{self, Places};
 use crate::pages::{Nav, frame, render};
 use crate::{AppState, WebError};
@@ -132,9 +133,8 @@ pub async fn attendance(
     who: CurrentUser,
     origin: Origin,
     Found(training): Found<TrainingId>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::checked(&who, pairs)?;
     let input = AttendanceInput {
         day: form.get("day").to_owned(),
         present: form.all("present"),
