@@ -12,7 +12,7 @@ use pulih_domain::programme::AssessmentKind;
 use pulih_domain::programme::ikn::{IknAnswers, RawFinding, Rule, Thresholds};
 use pulih_domain::programme::ikotan::{Bands, IkotanScores, Score};
 use pulih_domain::region::{RegionCode, RegionLevel, Scope};
-use pulih_store::{Assessment, StoreError};
+use pulih_store::{Assessment, Region, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
@@ -389,6 +389,30 @@ impl App {
             })
         })
         .await
+    }
+
+    /// The village of `code` if `actor` may record its IKN, for the form; a code that is
+    /// no live village is not found.
+    pub async fn ikn_place(&self, actor: &Actor, code: &RegionCode) -> AppResult<RegionCode> {
+        let village = self.live_region(code, RegionLevel::Village).await?;
+        authorize(
+            actor,
+            Action::AssessVillage,
+            &Scope::Region(village.clone()),
+        )?;
+        Ok(village)
+    }
+
+    /// The regency of `code` if `actor` may record its IKOTAN, for the form; a code that
+    /// is no live regency is not found.
+    pub async fn ikotan_place(&self, actor: &Actor, code: &RegionCode) -> AppResult<Region> {
+        let regency = self.live_region(code, RegionLevel::Regency).await?;
+        authorize(
+            actor,
+            Action::ApproveAssessment,
+            &Scope::Region(regency.clone()),
+        )?;
+        self.region(actor, &regency).await
     }
 
     /// The history of a kind of assessment of a place, newest first.

@@ -7,10 +7,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use pulih_app::{AppError, IknInput, Origin};
-use pulih_domain::authz::{Action, authorize};
+use pulih_app::{IknInput, Origin};
 use pulih_domain::programme::ikn::{CoreIndicator, RawFinding, SupportingIndicator};
-use pulih_domain::region::{RegionCode, Scope};
+use pulih_domain::region::RegionCode;
 
 use super::clients::{Errors, FormData};
 use super::places::{self, Places};
@@ -43,16 +42,6 @@ fn keys() -> Vec<&'static str> {
         .collect()
 }
 
-fn village(code: RegionCode, who: &CurrentUser) -> Result<RegionCode, WebError> {
-    authorize(
-        &who.0.actor(),
-        Action::AssessVillage,
-        &Scope::Region(code.clone()),
-    )
-    .map_err(AppError::from)?;
-    Ok(code)
-}
-
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
@@ -82,7 +71,7 @@ pub async fn form(
     who: CurrentUser,
     Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
-    let code = village(code, &who)?;
+    let code = state.app.ikn_place(&who.0.actor(), &code).await?;
     page(
         &state,
         &headers,
@@ -103,7 +92,7 @@ pub async fn record(
     Found(code): Found<RegionCode>,
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let code = village(code, &who)?;
+    let code = state.app.ikn_place(&who.0.actor(), &code).await?;
     let indicators: BTreeMap<String, RawFinding> = keys()
         .into_iter()
         .map(|k| {

@@ -9,11 +9,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use pulih_app::Region;
-use pulih_app::{AppError, IkotanInput, Origin, RegulationLine};
-use pulih_domain::authz::{Action, authorize};
+use pulih_app::{IkotanInput, Origin, RegulationLine};
 use pulih_domain::programme::ikotan::Variable;
 use pulih_domain::programme::regulation::EVIDENCE_FOR;
-use pulih_domain::region::{RegionCode, RegionLevel, Scope};
+use pulih_domain::region::RegionCode;
 
 use super::clients::{Errors, FormData, refused};
 use super::{Nav, frame, render};
@@ -72,25 +71,6 @@ struct IkotanPage<'a> {
     ikotan: Option<IkotanForm>,
 }
 
-/// The regency, if the user may record its IKOTAN.
-async fn regency(
-    state: &AppState,
-    who: &CurrentUser,
-    code: &RegionCode,
-) -> Result<Region, WebError> {
-    let actor = who.0.actor();
-    if code.level() != RegionLevel::Regency {
-        return Err(AppError::NotFound.into());
-    }
-    authorize(
-        &actor,
-        Action::ApproveAssessment,
-        &Scope::Region(code.clone()),
-    )
-    .map_err(AppError::from)?;
-    Ok(state.app.region(&actor, code).await?)
-}
-
 fn page(
     state: &AppState,
     headers: &HeaderMap,
@@ -115,7 +95,7 @@ pub async fn form(
     who: CurrentUser,
     Found(code): Found<RegionCode>,
 ) -> Result<Response, WebError> {
-    let region = regency(&state, &who, &code).await?;
+    let region = state.app.ikotan_place(&who.0.actor(), &code).await?;
     let today = state.app.today_in(&region.code).await?;
     let evidence = state
         .app
@@ -135,7 +115,7 @@ pub async fn record(
     Found(code): Found<RegionCode>,
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let region = regency(&state, &who, &code).await?;
+    let region = state.app.ikotan_place(&who.0.actor(), &code).await?;
     let input = IkotanInput {
         // a year that is not a number is refused by the use-case like one out of range
         year: form.get("year").trim().parse().unwrap_or(0),
